@@ -1,0 +1,218 @@
+"""The trainable estimator: TF-IDF over words, word pairs and characters, one linear SVM
+per label, calibrated to probabilities (Platt scaling) and given per-label thresholds,
+both from out-of-fold predictions.
+
+It follows scikit-learn's conventions (parameters only in ``__init__``, ``fit`` returns
+self, fitted attributes end in ``_``), so it can be cloned, put in a ``Pipeline`` and
+tuned with ``GridSearchCV``. :meth:`MeasureClassifier.to_model` turns the fitted
+estimator into the numpy-only :class:`measures.model.Model` that is shipped and loaded.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.svm import LinearSVC
+from sklearn.model_selection import KFold
+
+from .features import Analyzer
+from .labels import LABEL_IDS
+from .model import Model, decide
+
+__all__ = ["MeasureClassifier", "binarize"]
+
+
+def binarize(y, classes: Sequence[str] | None = None):
+    """Label strings (``"a|b"``) or label sequences to ``(classes, indicator matrix)``."""
+    rows = [tuple(v.split("|")) if isinstance(v, str) else tuple(v) for v in y]
+    if classes is None:
+        seen = {label for row in rows for label in row}
+        known = [label for label in LABEL_IDS if label in seen]
+        classes = known + sorted(seen - set(known))
+    index = {label: k for k, label in enumerate(classes)}
+    matrix = np.zeros((len(rows), len(classes)), dtype=np.int8)
+    for i, row in enumerate(rows):
+        for label in row:
+            if label in index:
+                matrix[i, index[label]] = 1
+    return list(classes), matrix
+
+
+def _given(terms):
+    # The analyzer runs once per sentence before vectorizing; the vectorizer gets its terms.
+    return terms
+
+
+def _f1_threshold(probabilities: np.ndarray, truth: np.ndarray, grid: np.ndarray) -> float:
+    best, best_f1 = 0.5, -1.0
+    for t in grid:
+        predicted = probabilities >= t
+        tp = np.sum(predicted & (truth == 1))
+        denominator = predicted.sum() + truth.sum()
+        f1 = 2 * tp / denominator if denominator else 0.0
+        if f1 > best_f1 + 1e-9:
+            best, best_f1 = float(t), f1
+    return best
+
+
+class MeasureClassifier(ClassifierMixin, BaseEstimator):
+    """Multi-label sentence classifier for the annotation guide's label set.
+
+    Parameters
+    ----------
+    word_ngrams, char_ngrams : (min, max) or None
+        Word n-grams over jieba's segmentation and character n-grams; None turns a kind off.
+    min_df : int
+        Terms seen in fewer training sentences are dropped (keeps the model small).
+    C : float
+        Inverse regularisation strength of each label's linear SVM.
+    class_weight : "balanced" or None
+        Reweights each label's positives against its negatives.
+    thresholds : "cv" or float
+        ``"cv"``: calibrate each label's margins to probabilities and choose its decision
+        threshold (maximising its F1) on out-of-fold predictions from ``cv`` folds of the
+        training data. A float: that threshold for every label, and no calibration (the
+        probabilities are then a squashed margin, not calibrated).
+    cv : int
+        Folds for the thresholds.
+    max_labels : int
+        At most this many labels per sentence.
+    segmenter : "auto", "rjieba" or "jieba"
+        Segmentation backend (same words either way).
+    random_state : int
+        Seeds the fold split.
+    """
+
+    def __init__(self, word_ngrams=(1, 2), char_ngrams=(1, 3), min_df=2, C=1.0,
+                 class_weight="balanced", thresholds="cv", cv=4, max_labels=3,
+                 segmenter="auto", random_state=0):
+        self.word_ngrams = word_ngrams
+        self.char_ngrams = char_ngrams
+        self.min_df = min_df
+        self.C = C
+        self.class_weight = class_weight
+        self.thresholds = thresholds
+        self.cv = cv
+        self.max_labels = max_labels
+        self.segmenter = segmenter
+        self.random_state = random_state
+
+    # --- fitting ----------------------------------------------------------------------
+
+    def _analyzer(self) -> Analyzer:
+        return Analyzer(self.word_ngrams, self.char_ngrams, self.segmenter)
+
+    def _fit_weights(self, terms, Y):
+        vectorizer = TfidfVectorizer(analyzer=_given, min_df=self.min_df, sublinear_tf=True,
+                                     dtype=np.float32)
+        X = vectorizer.fit_transform(terms)
+        coef = np.zeros((X.shape[1], Y.shape[1]), dtype=np.float32)
+        intercept = np.zeros(Y.shape[1], dtype=np.float32)
+        for k in range(Y.shape[1]):
+            column = Y[:, k]
+            if column.min() == column.max():  # a label always or never present
+                intercept[k] = 10.0 if column[0] else -10.0
+                continue
+            svm = LinearSVC(C=self.C, class_weight=self.class_weight, max_iter=5000)
+            svm.fit(X, column)
+            coef[:, k] = svm.coef_[0]
+            intercept[k] = svm.intercept_[0]
+        return vectorizer, coef, intercept
+
+    @staticmethod
+    def _margins(vectorizer, coef, intercept, terms):
+        return np.asarray(vectorizer.transform(terms) @ coef + intercept)
+
+    def fit(self, X, y):
+        """Fit on sentences ``X`` and their labels ``y`` (``"a|b"`` strings or lists)."""
+        sentences = list(X)
+        if len(sentences) != len(y):
+            raise ValueError(f"X has {len(sentences)} sentences but y has {len(y)} label rows")
+        self.classes_, Y = binarize(y)
+        analyzer = self._analyzer()
+        terms = [analyzer(s) for s in sentences]
+        self.vectorizer_, self.coef_, self.intercept_ = self._fit_weights(terms, Y)
+        if self.thresholds == "cv":
+            margins = self._out_of_fold_margins(terms, Y)
+            scale, shift = self._calibrate(margins, Y)
+            # Platt scaling is linear in the margin, so it folds into the weights and the
+            # model stays sigmoid(x @ coef + intercept).
+            self.coef_ = self.coef_ * scale
+            self.intercept_ = self.intercept_ * scale + shift
+            out_of_fold = 1.0 / (1.0 + np.exp(-(margins * scale + shift)))
+            self.thresholds_ = self._thresholds(out_of_fold, Y)
+            self.cv_scores_ = self._summarize_cv(out_of_fold, y)
+        else:
+            self.thresholds_ = np.full(len(self.classes_), float(self.thresholds), dtype=np.float32)
+        self.analyzer_ = analyzer
+        self.n_features_in_ = 1  # one text column; scikit-learn convention for text estimators
+        return self
+
+    def _out_of_fold_margins(self, terms, Y) -> np.ndarray:
+        folds = KFold(self.cv, shuffle=True, random_state=self.random_state)
+        margins = np.zeros(Y.shape, dtype=np.float32)
+        for train, test in folds.split(terms):
+            vectorizer, coef, intercept = self._fit_weights([terms[i] for i in train], Y[train])
+            margins[test] = self._margins(vectorizer, coef, intercept, [terms[i] for i in test])
+        return margins
+
+    @staticmethod
+    def _calibrate(margins, Y):
+        scale = np.ones(Y.shape[1], dtype=np.float32)
+        shift = np.zeros(Y.shape[1], dtype=np.float32)
+        for k in range(Y.shape[1]):
+            if Y[:, k].min() == Y[:, k].max():
+                continue
+            platt = LogisticRegression(C=100.0).fit(margins[:, k:k + 1], Y[:, k])
+            scale[k], shift[k] = platt.coef_[0, 0], platt.intercept_[0]
+        return scale, shift
+
+    @staticmethod
+    def _thresholds(probabilities, Y) -> np.ndarray:
+        grid = np.arange(0.15, 0.86, 0.025)
+        return np.array([_f1_threshold(probabilities[:, k], Y[:, k], grid)
+                         for k in range(Y.shape[1])], dtype=np.float32)
+
+    def _summarize_cv(self, out_of_fold, y) -> dict:
+        from .evaluation import scores
+
+        predicted = decide(out_of_fold, self.thresholds_, self.classes_, self.max_labels)
+        result = scores(list(y), predicted, self.classes_)
+        return {key: round(result[key], 4) if isinstance(result[key], float) else result[key]
+                for key in ("sentences", "micro_f1", "macro_f1", "primary_accuracy", "exact_match")}
+
+    # --- predicting -------------------------------------------------------------------
+
+    def _check_fitted(self):
+        from sklearn.utils.validation import check_is_fitted
+
+        check_is_fitted(self, "coef_")
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Per-label probabilities, columns in ``classes_`` order."""
+        self._check_fitted()
+        terms = [self.analyzer_(s) for s in X]
+        return 1.0 / (1.0 + np.exp(-self._margins(self.vectorizer_, self.coef_, self.intercept_, terms)))
+
+    def predict(self, X) -> np.ndarray:
+        """One ``"primary|second"`` string per sentence."""
+        labels = decide(self.predict_proba(X), self.thresholds_, self.classes_, self.max_labels)
+        return np.array(["|".join(row) for row in labels], dtype=object)
+
+    def score(self, X, y) -> float:
+        """Macro-averaged F1 over labels (the figure the benchmarks report), so that
+        ``GridSearchCV`` optimises it by default."""
+        from .evaluation import scores
+
+        return scores(list(y), list(self.predict(X)), self.classes_)["macro_f1"]
+
+    def to_model(self, metadata: dict | None = None) -> Model:
+        """The numpy-only :class:`~measures.model.Model` with these weights."""
+        self._check_fitted()
+        vocabulary = self.vectorizer_.get_feature_names_out()
+        return Model(vocabulary, self.vectorizer_.idf_, self.coef_, self.intercept_,
+                     self.thresholds_, self.classes_, self.analyzer_.config(),
+                     self.max_labels, metadata, self.segmenter)

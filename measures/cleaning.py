@@ -1,0 +1,280 @@
+"""Cleaning of scraped web text: small pure ``str -> str`` steps chained into :func:`clean`.
+
+Each step can be used alone. :func:`clean_document` runs the same chain line by line and
+also keeps, for every character of the cleaned text, its position in the original, so
+that sentences can point back at the document the user gave us.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable, Sequence
+
+__all__ = [
+    "normalize_width", "strip_pinyin", "to_simplified", "normalize_whitespace",
+    "drop_boilerplate_lines", "is_boilerplate", "normalize", "clean", "clean_document", "CleanText",
+]
+
+# --- character-level steps -------------------------------------------------------------
+
+# Full-width ASCII variants and the ideographic space fold to ASCII, as NFKC would; CJK
+# punctuation such as 。、“” has no ASCII twin and stays.
+_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_WIDTH[0x3000] = 0x20
+
+
+def normalize_width(text: str) -> str:
+    """Full-width letters, digits, punctuation and spaces to their half-width forms."""
+    return text.translate(_WIDTH)
+
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+# A parenthesised syllable carrying a tone mark: the reading aids that some reposts put
+# after every Traditional character, e.g. 長(zhǎng)春. Plain Latin in brackets (WHO) stays.
+_SYLLABLE = rf"[a-zü]*[{_TONED}][a-zü{_TONED}]*"
+_PINYIN = re.compile(
+    rf"[(（]\s*{_SYLLABLE}(?:\s+{_SYLLABLE})*\s*[)）]"
+    # the same annotation after a character lost to mis-decoding: 日?qǐng)?bào) -> 日
+    rf"|\?{_SYLLABLE}[)）][a-z]*"
+)
+
+
+def strip_pinyin(text: str) -> str:
+    """Remove inline pinyin annotations: ``長(zhǎng)春`` -> ``長春``."""
+    while True:  # removing one annotation can close up another, as in ((zhǎng)zhǎng)
+        stripped = _PINYIN.sub("", text)
+        if stripped == text:
+            return text
+        text = stripped
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    import opencc  # deferred: most documents need no conversion and start-up time matters
+
+    return opencc.OpenCC("t2s")
+
+
+# Characters that only ever occur in Simplified or common text never need OpenCC; the
+# converter is called only for lines outside this fast check.
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional to Simplified Chinese with OpenCC's ``t2s`` phrase tables."""
+    if not _HAN.search(text):
+        return text
+    return _converter().convert(text)
+
+
+_ZERO_WIDTH = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
+_SPACES = re.compile(r"[^\S\n]+")
+_CJK = r"\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])")
+
+
+def normalize_whitespace(text: str) -> str:
+    """Drop zero-width characters, collapse runs of spaces, trim lines, and remove the
+    stray spaces that HTML extraction leaves between Chinese characters."""
+    text = _ZERO_WIDTH.sub("", text)
+    text = _SPACES.sub(" ", text)
+    text = _SPACE_BETWEEN_CJK.sub("", text)
+    return "\n".join(line.strip() for line in text.split("\n"))
+
+
+# --- line-level step: page chrome, footers, spam ----------------------------------------
+
+_CHROME = re.compile(
+    r"""
+    ^(?:找回密码|注册|登录|立即登录|登录\s*\|\s*注册|打印|跳转到指定楼层|快速回复|返回顶部|返回列表|
+        \[?复制链接\]?|收藏|分享|分享到|分享到\S{1,6}|扫一扫|使用道具|举报|回复|本版积分规则|
+        支持\s*反对|回复\s*支持\s*反对|x|\d+\s*\#|\d+楼|楼主|沙发|板凳|点赞|评论|关闭窗口|打印本页|
+        相关热词搜索.*|上一篇.*|下一篇.*)$
+    | 上一主题 | 下一主题 | 使用道具 | 快速回复
+    | 只看该作者 | 倒序浏览 | 阅读模式 | 回帖奖励 | 发表于\s*\d{4}-\d | 查看\s*[:：]\s*\d+\s*\|\s*回复
+    | 您需要\s*登录 | 没有帐号 | 没有账号 | 登录后才可以
+    | Powered\s+by | Processed\s+in\s+[\d.]+\s+second | GMT\+8 | ©\s*\d{4} | (?:^|\s)\?\s*\d{4}-\d{4}
+    | Copyright | 版权所有 | 版权说明 | 版权保护 | 版权声明 | 未经.{0,20}授权.{0,10}禁止转载 | 禁止转载
+    | ICP\s*(?:备|证)?\s*\d | 公网安备 | 许可证\s*[:：]? | 增值电信业务 | 违法和不良信息举报
+    | 报料热线 | 报料邮箱 | 联系电话\s*[:：] | 意见反馈 | 给.{1,10}提意见
+    | 小黑屋 | 手机版\s*\|\s*Archiver | 责任编辑 | 编辑\s*[:：]\s*\S{1,4}\s*$
+    | ^\s*-\s*\S{1,12}(?:微博|公众号|抖音号|客户端|头条号)\s*$ | ^\s*-\s*(?:IP\s+SHANGHAI|SIXTH\s+TONE)\s*$
+    | ^(?:来源|发布时间|发布日期|作者)\s*[:：].{0,40}$
+    | ^\d{4}[-/年]\d{1,2}[-/月]\d{1,2}日?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*$
+    | ^(?:www\.|https?://)
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+# Sections after which a page carries only lists of other articles or comments.
+_TAIL = re.compile(r"^(?:本帖子中包含更多资源|相关文章|相关阅读|相关新闻|相关推荐|延伸阅读|推荐阅读|热门推荐|猜你喜欢|最新评论|网友评论|热门评论|精彩推荐)\s*[:：]?$")
+
+# Spam: keyword-stuffed lines of short comma-separated fragments with adult/video/gambling
+# vocabulary, as injected into hijacked pages.
+_SPAM_WORDS = re.compile(r"视频|精品|在线播放|免费|午夜|福利|字幕|久久|彩票|博彩|娱乐城|下载|高清|成人|国产|日韩|欧美")
+
+
+def is_boilerplate(line: str) -> bool:
+    """True when a cleaned line is page chrome, a footer, a byline or spam, not text."""
+    stripped = line.strip()
+    if not stripped:
+        return False
+    if not _HAN.search(stripped):
+        return True  # the model reads Chinese only: "- +1", "x", "IP SHANGHAI"
+    if _CHROME.search(stripped):
+        return True
+    fragments = re.split(r"[,，、|]", stripped)
+    if len(fragments) >= 4 and len(_SPAM_WORDS.findall(stripped)) >= 3:
+        return True
+    return False
+
+
+def _keep_mask(lines: Sequence[str]) -> list[bool]:
+    total = sum(len(line) for line in lines) or 1
+    keep, seen = [], 0
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if _TAIL.match(stripped):
+            # Near the top such a heading is navigation; further down the article is over.
+            if seen > 0.4 * total:
+                return keep + [False] * (len(lines) - i)
+            keep.append(False)
+            continue
+        keep.append(not is_boilerplate(stripped))
+        seen += len(line)
+    return keep
+
+
+def drop_boilerplate_lines(text: str) -> str:
+    """Remove lines of page chrome (navigation, share buttons, login prompts, copyright,
+    ICP and record numbers, bylines), spam lines, and everything after a trailing
+    "related articles" or comments heading."""
+    lines = text.split("\n")
+    return "\n".join(line for line, keep in zip(lines, _keep_mask(lines)) if keep)
+
+
+# --- the chain ----------------------------------------------------------------------------
+
+_LINE_STEPS: tuple[Callable[[str], str], ...] = (
+    normalize_width, strip_pinyin, to_simplified, normalize_whitespace,
+)
+
+
+def normalize(text: str) -> str:
+    """The character-level steps of :func:`clean` (width, pinyin, script, whitespace)
+    without dropping any line: what a single sentence needs before classification."""
+    for step in _LINE_STEPS:
+        text = step(text)
+    return text
+
+
+def clean(text: str) -> str:
+    """The whole chain: width, pinyin, Traditional -> Simplified, whitespace, boilerplate.
+
+    Blank lines are kept (one) so paragraph breaks survive; the result is idempotent.
+    """
+    return clean_document(text).text
+
+
+@dataclass(frozen=True)
+class CleanText:
+    """Cleaned text plus, for each of its characters, the index in the original."""
+
+    text: str
+    original: str
+    _pieces: tuple  # (clean_start, orig_start, mapping or None for identity), one a line
+    _starts: tuple  # the clean_start of each piece, for bisection
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span ``[start, end)`` of :attr:`text` to the span of the original."""
+        if start >= end:
+            pos = self._position(start)
+            return pos, pos
+        return self._position(start), self._position(end - 1) + 1
+
+    def _position(self, index: int) -> int:
+        k = bisect.bisect_right(self._starts, index) - 1
+        if k < 0:
+            return 0
+        clean_start, orig_start, mapping = self._pieces[k]
+        offset = index - clean_start
+        if mapping is None:
+            return orig_start + offset
+        if offset >= len(mapping):
+            return orig_start + (mapping[-1] + 1 if mapping else 0)
+        return orig_start + mapping[offset]
+
+
+def _align(before: str, after: str) -> list[int]:
+    """For each character of ``after``, its index in ``before``.
+
+    The cleaning steps only delete characters or replace them one for one, so a greedy
+    walk that matches equal characters (or whitespace with whitespace) suffices; a step
+    that does neither (a rare OpenCC phrase of another length) falls back to difflib.
+    """
+    mapping, j = [], 0
+    for ch in after:
+        while j < len(before) and before[j] != ch and not (ch.isspace() and before[j].isspace()):
+            j += 1
+        if j == len(before):
+            break
+        mapping.append(j)
+        j += 1
+    if len(mapping) == len(after):
+        return mapping
+    import difflib
+
+    mapping = [0] * len(after)
+    last = 0
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for k in range(j2 - j1):
+            mapping[j1 + k] = min(i1 + k, max(i2 - 1, i1)) if tag != "insert" else last
+        last = i2
+    return mapping
+
+
+def _line_mapping(line: str) -> tuple[str, list[int] | None]:
+    current, mapping = line, None
+    for step in _LINE_STEPS:
+        result = step(current)
+        if len(result) != len(current):
+            step_map = _align(current, result)
+            mapping = step_map if mapping is None else [mapping[i] for i in step_map]
+        current = result
+    return current, mapping
+
+
+def clean_document(text: str) -> CleanText:
+    """Clean ``text`` and remember where each cleaned character came from."""
+    raw_lines = text.split("\n")
+    cleaned, starts, maps = [], [], []
+    pos = 0
+    for raw in raw_lines:
+        line, mapping = _line_mapping(raw)
+        cleaned.append(line)
+        starts.append(pos)
+        maps.append(mapping)
+        pos += len(raw) + 1
+    keep = _keep_mask(cleaned)
+    out, pieces, clean_pos, blank = [], [], 0, True
+    for line, start, mapping, kept in zip(cleaned, starts, maps, keep):
+        if not kept:
+            continue
+        if not line:
+            if blank:
+                continue  # collapse runs of blank lines, drop leading ones
+            blank = True
+        else:
+            blank = False
+        if out:
+            clean_pos += 1  # the "\n" joining lines maps nowhere in particular
+        pieces.append((clean_pos, start, mapping))
+        out.append(line)
+        clean_pos += len(line)
+    while out and not out[-1]:
+        out.pop()
+        pieces.pop()
+    return CleanText("\n".join(out), text, tuple(pieces), tuple(p[0] for p in pieces))

@@ -1,0 +1,223 @@
+"""The ``measures`` command: tag, train, evaluate, check-data, explain."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+from . import __version__
+
+EXAMPLES = {
+    "tag": """examples:
+  measures tag speech.txt                      per-category summary of one document
+  measures tag a.txt b.html --format json      sentences, labels, scores and summaries as JSON
+  measures tag archive/ --format jsonl -o out.jsonl --jobs 2
+                                               a folder (or .jsonl corpus) streamed to JSONL
+  cat speech.txt | measures tag -              standard input
+  measures tag notes.txt --format csv --bom -o notes.csv   CSV that Excel opens as UTF-8""",
+    "train": """examples:
+  measures train -o my-model                   retrain from the bundled corpus
+  measures train bundled mine.tsv -o my-model  bundled corpus plus your own sentences
+  measures train mine.tsv -o my-model --skip-bad-rows""",
+    "evaluate": """examples:
+  measures evaluate labelled.tsv               figures of the shipped model
+  measures evaluate labelled.tsv --model my-model --format json""",
+    "check-data": """examples:
+  measures check-data                          the bundled corpus
+  measures check-data mine.tsv --format json""",
+    "explain": """examples:
+  measures explain "全市开展新一轮全员核酸检测，对阳性人员即查即转。\"""",
+}
+
+
+class CommandError(Exception):
+    """An error to print as one line and exit with status 1."""
+
+
+def _load(args):
+    from .persistence import load_model
+
+    return load_model(args.model, trusted=getattr(args, "trust", False))
+
+
+def _progress(count: int, chars: int, started: float, final: bool = False) -> None:
+    elapsed = max(time.perf_counter() - started, 1e-9)
+    sys.stderr.write(f"\rtagged {count} documents, {chars / elapsed / 1000:.0f}k characters/s")
+    if final:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def cmd_tag(args) -> int:
+    from .corpus import iter_sources, tag_sources
+    from .export import Writer, open_output
+
+    model = _load(args)
+    failed = 0
+    show_progress = sys.stderr.isatty() and not args.quiet
+    started, chars = time.perf_counter(), 0
+    with open_output(args.output, bom=args.bom) as stream:
+        writer = Writer(stream, args.format, examples=args.examples, classes=model.classes)
+        sources = iter_sources(args.inputs)
+        for source, document in tag_sources(model, sources, jobs=args.jobs, model_path=args.model,
+                                            trusted=args.trust):
+            if source.error:
+                failed += 1
+                print(f"measures: {source.error}", file=sys.stderr)
+                continue
+            writer.write(document)
+            chars += len(source.text)
+            if show_progress and writer.count % 20 == 0:
+                _progress(writer.count, chars, started)
+        writer.close()
+    if show_progress and writer.count >= 20:
+        _progress(writer.count, chars, started, final=True)
+    if failed:
+        print(f"measures: {failed} input(s) could not be tagged; {writer.count} tagged", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _training_paths(items):
+    from .datasets import training_files
+
+    paths = []
+    for item in items or ["bundled"]:
+        paths.extend(str(p) for p in training_files()) if item == "bundled" else paths.append(item)
+    return paths
+
+
+def cmd_train(args) -> int:
+    from .labelled_data import read_labelled
+    from .training import train
+
+    data = read_labelled(_training_paths(args.data), skip_bad_rows=args.skip_bad_rows)
+    for problem in data.problems:
+        print(f"measures: skipped {problem}", file=sys.stderr)
+    params = {}
+    if args.C is not None:
+        params["C"] = args.C
+    if args.segmenter:
+        params["segmenter"] = args.segmenter
+    started = time.perf_counter()
+    model = train(data, name=args.name, **params)
+    model.save(args.output)
+    cv = model.metadata.get("evaluation", {}).get("cross_validation")
+    figures = (f"; cross-validated macro-F1 {cv['macro_f1']:.3f}, primary accuracy "
+               f"{cv['primary_accuracy']:.3f}" if cv else "")
+    print(f"trained on {len(data)} sentences in {time.perf_counter() - started:.1f} s{figures}; "
+          f"saved to {args.output}")
+    return 0
+
+
+def cmd_evaluate(args) -> int:
+    from .evaluation import format_scores, scores
+    from .labelled_data import read_labelled
+
+    data = read_labelled(args.data, skip_bad_rows=args.skip_bad_rows)
+    model = _load(args)
+    result = scores(data.y, model.predict(data.texts), model.classes)
+    if args.format == "json":
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        print(format_scores(result, title=f"{', '.join(args.data)} ({len(data)} sentences)"))
+    return 0
+
+
+def cmd_check_data(args) -> int:
+    from .labelled_data import check_data, format_check
+
+    report = check_data(_training_paths(args.data))
+    print(json.dumps(report, ensure_ascii=False, indent=2) if args.format == "json" else format_check(report))
+    return 1 if report["problems"] else 0
+
+
+def cmd_explain(args) -> int:
+    model = _load(args)
+    for sentence in args.sentences:
+        result = model.explain(sentence, top=args.top)
+        if args.format == "json":
+            print(json.dumps(result, ensure_ascii=False))
+            continue
+        print(f"{sentence}\n  labels: {'|'.join(result['labels'])}")
+        ranked = sorted(result["scores"].items(), key=lambda kv: -kv[1])[:4]
+        print("  scores: " + ", ".join(f"{label} {score:.2f}" for label, score in ranked))
+        for label, terms in result["terms"].items():
+            print(f"  {label} because of: " + ", ".join(f"{t} (+{w:.2f})" for t, w in terms))
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="measures", description="Which epidemic-control policy measures a Chinese document contains.",
+        epilog="Run 'measures COMMAND --help' for the options and examples of each command.")
+    parser.add_argument("--version", action="version", version=f"measures {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name, func, help_text):
+        sub = commands.add_parser(name, help=help_text, description=help_text, epilog=EXAMPLES.get(name),
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+        sub.set_defaults(func=func)
+        return sub
+
+    def model_options(sub):
+        sub.add_argument("--model", metavar="PATH", help="model folder, .skops or .joblib file (default: the shipped model)")
+        sub.add_argument("--trust", action="store_true", help="allow loading a pickle-based (.joblib/.pkl) model file")
+
+    tag = command("tag", cmd_tag, "tag documents sentence by sentence and summarise them")
+    tag.add_argument("inputs", nargs="+", metavar="FILE", help="document files, folders, .jsonl corpora, or - for stdin")
+    tag.add_argument("--format", choices=["text", "json", "jsonl", "csv"], default="text")
+    tag.add_argument("-o", "--output", metavar="PATH", help="write here (atomically) instead of stdout")
+    tag.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (default 1)")
+    tag.add_argument("--examples", type=int, default=3, metavar="N", help="example sentences per category in summaries")
+    tag.add_argument("--bom", action="store_true", help="start the output with a UTF-8 BOM (for Excel)")
+    tag.add_argument("-q", "--quiet", action="store_true", help="no progress line on a terminal")
+    model_options(tag)
+
+    train = command("train", cmd_train, "train a model from labelled sentences (TSV: text<TAB>labels)")
+    train.add_argument("data", nargs="*", metavar="DATA.tsv", help="labelled files; 'bundled' or nothing means the bundled corpus")
+    train.add_argument("-o", "--output", required=True, metavar="PATH", help="model folder to write")
+    train.add_argument("--name", default="custom", help="model name recorded in its metadata")
+    train.add_argument("--C", type=float, help="inverse regularisation strength (default: the estimator's)")
+    train.add_argument("--segmenter", choices=["auto", "rjieba", "jieba"])
+    train.add_argument("--skip-bad-rows", action="store_true", help="train on the good rows and list the bad ones")
+
+    evaluate = command("evaluate", cmd_evaluate, "score a model on labelled sentences")
+    evaluate.add_argument("data", nargs="+", metavar="DATA.tsv")
+    evaluate.add_argument("--format", choices=["text", "json"], default="text")
+    evaluate.add_argument("--skip-bad-rows", action="store_true")
+    model_options(evaluate)
+
+    check = command("check-data", cmd_check_data, "report label counts, duplicates and rows that break the guide")
+    check.add_argument("data", nargs="*", metavar="DATA.tsv", help="labelled files (default: the bundled corpus)")
+    check.add_argument("--format", choices=["text", "json"], default="text")
+
+    explain = command("explain", cmd_explain, "show the labels, scores and terms behind a sentence's prediction")
+    explain.add_argument("sentences", nargs="+", metavar="SENTENCE")
+    explain.add_argument("--top", type=int, default=5, metavar="N", help="terms per label")
+    explain.add_argument("--format", choices=["text", "json"], default="text")
+    model_options(explain)
+    return parser
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    from .labelled_data import DataError
+    from .persistence import ModelFileError
+    from .reading import DocumentError
+
+    try:
+        return args.func(args)
+    except (DataError, ModelFileError, DocumentError, CommandError) as error:
+        print(f"measures: {error}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        print("measures: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

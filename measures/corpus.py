@@ -1,0 +1,136 @@
+"""Many documents: where they come from (files, folders, JSONL, stdin) and tagging them
+in one process or several, in input order, with bounded memory."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .reading import DocumentError, decode, read_document
+
+__all__ = ["Source", "iter_sources", "tag_sources", "DOCUMENT_SUFFIXES"]
+
+DOCUMENT_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".xhtml")
+
+
+@dataclass
+class Source:
+    """One document to tag: its name, and its text or the error that stopped reading it."""
+
+    name: str
+    text: str | None = None
+    error: str | None = None
+
+
+def _jsonl(path: str, handle) -> Iterator[Source]:
+    for number, line in enumerate(handle, start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield Source(where, error=f"{where}: not a JSON object ({error.msg})")
+            continue
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            yield Source(where, error=f"{where}: expected an object with a string field 'text'")
+            continue
+        name = record.get("id", record.get("source", where))
+        yield Source(str(name), record["text"])
+
+
+def _file(path: Path) -> Iterator[Source]:
+    if path.suffix.lower() == ".jsonl":
+        try:
+            with open(path, encoding="utf-8-sig") as handle:
+                yield from _jsonl(str(path), handle)
+        except UnicodeDecodeError:
+            yield Source(str(path), error=f"{path}: JSONL input must be UTF-8")
+        except OSError as error:
+            yield Source(str(path), error=f"{path}: cannot read ({error.strerror})")
+        return
+    try:
+        yield Source(str(path), read_document(path))
+    except DocumentError as error:
+        yield Source(str(path), error=str(error))
+
+
+def iter_sources(inputs: Iterable[str]) -> Iterator[Source]:
+    """Documents named on a command line: files, folders (their document files, sorted,
+    recursively), ``.jsonl`` files (one ``{"id", "text"}`` object a line) and ``-``
+    (standard input: one document, or JSONL when every line is a JSON object)."""
+    for item in inputs:
+        if item == "-":
+            data = sys.stdin.buffer.read()
+            text = decode(data, "<stdin>")
+            lines = [line for line in text.splitlines() if line.strip()]
+            if lines and all(line.lstrip().startswith("{") for line in lines):
+                yield from _jsonl("<stdin>", lines)
+            else:
+                yield Source("<stdin>", text)
+            continue
+        path = Path(item)
+        if path.is_dir():
+            found = False
+            for root, dirs, files in os.walk(path):
+                dirs.sort()
+                for name in sorted(files):
+                    child = Path(root) / name
+                    if child.suffix.lower() in DOCUMENT_SUFFIXES + (".jsonl",):
+                        found = True
+                        yield from _file(child)
+            if not found:
+                yield Source(str(path), error=f"{path}: no document files ({', '.join(DOCUMENT_SUFFIXES)}, .jsonl) in this folder")
+        elif path.exists():
+            yield from _file(path)
+        else:
+            yield Source(str(path), error=f"{path}: no such file or folder")
+
+
+# --- tagging ------------------------------------------------------------------------------
+
+_WORKER_MODEL = None
+
+
+def _init_worker(model_path, trusted):
+    global _WORKER_MODEL
+    from .persistence import load_model
+
+    _WORKER_MODEL = load_model(model_path, trusted=trusted)
+
+
+def _tag_one(name: str, text: str):
+    return _WORKER_MODEL.tag(text, source=name)
+
+
+def tag_sources(model, sources: Iterable[Source], jobs: int = 1, model_path=None,
+                trusted: bool = False) -> Iterator[tuple[Source, object]]:
+    """Yield ``(source, document or None)`` in input order.
+
+    With ``jobs > 1`` documents are tagged in worker processes; at most ``4 * jobs``
+    are in flight at once, so memory stays bounded however long the input is.
+    """
+    if jobs <= 1:
+        for source in sources:
+            yield source, (model.tag(source.text, source=source.name) if source.error is None else None)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn" if sys.platform == "darwin" else "fork")
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
+                             initargs=(model_path, trusted)) as pool:
+        pending: deque = deque()
+        for source in sources:
+            future = pool.submit(_tag_one, source.name, source.text) if source.error is None else None
+            pending.append((source, future))
+            while len(pending) >= 4 * jobs:
+                done, future = pending.popleft()
+                yield done, (future.result() if future else None)
+        while pending:
+            done, future = pending.popleft()
+            yield done, (future.result() if future else None)

@@ -1,0 +1,24 @@
+"""The labelled training sentences that ship inside the package (``measures/data/train``).
+
+All of them were written and labelled by the measures authors for this purpose, following
+the annotation guide; none is taken from a real document.
+"""
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from .labelled_data import LabelledData, read_labelled
+
+__all__ = ["training_files", "load_training_data"]
+
+
+def training_files() -> list[Path]:
+    """The bundled TSV files, in a fixed order."""
+    folder = resources.files("measures").joinpath("data/train")
+    return sorted(Path(str(folder)).glob("*.tsv"))
+
+
+def load_training_data() -> LabelledData:
+    """All bundled labelled sentences, validated against the guide."""
+    return read_labelled([str(p) for p in training_files()])

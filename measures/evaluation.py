@@ -1,0 +1,61 @@
+"""The figures every benchmark reports: micro/macro F1, per-label P/R/F1, primary accuracy."""
+from __future__ import annotations
+
+from typing import Sequence
+
+__all__ = ["scores", "format_scores"]
+
+
+def _labels(value) -> tuple[str, ...]:
+    return tuple(value.split("|")) if isinstance(value, str) else tuple(value)
+
+
+def scores(truth: Sequence, predicted: Sequence, classes: Sequence[str]) -> dict:
+    """Compare label rows (``"a|b"`` strings or sequences, primary first).
+
+    ``macro_f1`` averages the F1 of the labels in ``classes`` that occur in ``truth`` or
+    in ``predicted`` (a label absent from both has no defined F1 and is left out);
+    ``primary_accuracy`` is the share of sentences whose first label matches.
+    """
+    truth = [_labels(t) for t in truth]
+    predicted = [_labels(p) for p in predicted]
+    if len(truth) != len(predicted):
+        raise ValueError(f"{len(truth)} true rows but {len(predicted)} predictions")
+    per_label = {}
+    tp_all = fp_all = fn_all = 0
+    for label in classes:
+        tp = sum(1 for t, p in zip(truth, predicted) if label in t and label in p)
+        fp = sum(1 for t, p in zip(truth, predicted) if label not in t and label in p)
+        fn = sum(1 for t, p in zip(truth, predicted) if label in t and label not in p)
+        tp_all, fp_all, fn_all = tp_all + tp, fp_all + fp, fn_all + fn
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        per_label[label] = {"precision": precision, "recall": recall, "f1": f1,
+                            "support": tp + fn, "predicted": tp + fp}
+    present = [v["f1"] for v in per_label.values() if v["support"] or v["predicted"]]
+    micro_p = tp_all / (tp_all + fp_all) if tp_all + fp_all else 0.0
+    micro_r = tp_all / (tp_all + fn_all) if tp_all + fn_all else 0.0
+    micro_f1 = 2 * micro_p * micro_r / (micro_p + micro_r) if micro_p + micro_r else 0.0
+    primary = sum(1 for t, p in zip(truth, predicted) if t and p and t[0] == p[0])
+    exact = sum(1 for t, p in zip(truth, predicted) if set(t) == set(p))
+    return {
+        "sentences": len(truth),
+        "micro_f1": micro_f1,
+        "macro_f1": sum(present) / len(present) if present else 0.0,
+        "primary_accuracy": primary / len(truth) if truth else 0.0,
+        "exact_match": exact / len(truth) if truth else 0.0,
+        "per_label": per_label,
+    }
+
+
+def format_scores(result: dict, title: str = "") -> str:
+    """A plain-text table of :func:`scores`' result."""
+    lines = [title] if title else []
+    lines.append(f"sentences {result['sentences']}  micro-F1 {result['micro_f1']:.3f}  "
+                 f"macro-F1 {result['macro_f1']:.3f}  primary accuracy {result['primary_accuracy']:.3f}  "
+                 f"exact match {result['exact_match']:.3f}")
+    lines.append(f"{'label':<20}{'P':>7}{'R':>7}{'F1':>7}{'support':>9}")
+    for label, v in result["per_label"].items():
+        lines.append(f"{label:<20}{v['precision']:>7.3f}{v['recall']:>7.3f}{v['f1']:>7.3f}{v['support']:>9}")
+    return "\n".join(lines)

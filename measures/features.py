@@ -1,0 +1,81 @@
+"""From a sentence to the terms the linear model weighs: words, word pairs, characters.
+
+The same :class:`Analyzer` feeds scikit-learn's ``TfidfVectorizer`` at training time and
+the numpy-only :class:`measures.model.Model` at tagging time, so both see the same terms.
+"""
+from __future__ import annotations
+
+import re
+
+from .cleaning import normalize
+from .segmenting import Segmenter
+
+__all__ = ["Analyzer"]
+
+# Numbers carry their context, not their value: 66例 and 1542例 should look alike.
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# Outside Chinese, jieba and rjieba group Latin, digits and symbols differently
+# (COVID-19 vs COVID, -, 19); re-splitting those tokens makes both give the same terms.
+_LATIN = re.compile(r"[a-z]+|0")
+_RUNS = re.compile(r"[\w]+")
+
+
+class Analyzer:
+    """Turn a sentence into terms: words (``核酸检测``), adjacent word pairs
+    (``全员 核酸检测``) and character n-grams marked with ``#`` (``#核酸``).
+
+    ``word_ngrams`` and ``char_ngrams`` are inclusive ``(min, max)`` ranges; ``None``
+    turns a kind off.
+    """
+
+    def __init__(self, word_ngrams=(1, 2), char_ngrams=(1, 3), segmenter="auto"):
+        self.word_ngrams = tuple(word_ngrams) if word_ngrams else None
+        self.char_ngrams = tuple(char_ngrams) if char_ngrams else None
+        self.segmenter = segmenter if isinstance(segmenter, Segmenter) else Segmenter(segmenter)
+
+    def config(self) -> dict:
+        """What a model file records to rebuild this analyzer (the backend is not part
+        of it: every backend gives the same terms)."""
+        return {"word_ngrams": list(self.word_ngrams) if self.word_ngrams else None,
+                "char_ngrams": list(self.char_ngrams) if self.char_ngrams else None}
+
+    @classmethod
+    def from_config(cls, config: dict, segmenter="auto") -> "Analyzer":
+        return cls(config.get("word_ngrams"), config.get("char_ngrams"), segmenter)
+
+    @staticmethod
+    def _prepare(sentence: str) -> str:
+        return _NUMBER.sub("0", normalize(sentence).lower())
+
+    def words(self, sentence: str) -> list[str]:
+        """The words of a sentence as the model sees them (normalised, numbers as 0)."""
+        return self._words(self._prepare(sentence))
+
+    def _words(self, text: str) -> list[str]:
+        words = []
+        for token in self.segmenter.cut(text):
+            if _HAN.search(token):
+                words.append(token)
+            else:
+                words.extend(_LATIN.findall(token))
+        return words
+
+    def __call__(self, sentence: str) -> list[str]:
+        terms: list[str] = []
+        text = self._prepare(sentence)
+        if self.word_ngrams:
+            words = self._words(text)
+            low, high = self.word_ngrams
+            for n in range(low, high + 1):
+                terms.extend(" ".join(words[i:i + n]) for i in range(len(words) - n + 1))
+        if self.char_ngrams:
+            low, high = self.char_ngrams
+            for run in _RUNS.findall(text):
+                for n in range(low, high + 1):
+                    terms.extend("#" + run[i:i + n] for i in range(len(run) - n + 1))
+        return terms
+
+    def __repr__(self) -> str:
+        return (f"Analyzer(word_ngrams={self.word_ngrams}, char_ngrams={self.char_ngrams}, "
+                f"segmenter={self.segmenter.backend!r})")

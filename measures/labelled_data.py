@@ -1,0 +1,197 @@
+"""Labelled sentences in the guide's TSV format: reading, validating, and the data check.
+
+Every problem is reported with its file and line, all at once, so a user fixes a
+spreadsheet export in one pass instead of one error per run.
+"""
+from __future__ import annotations
+
+import collections
+import hashlib
+import os
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from .labels import LABEL_IDS, LabelError, parse_labels
+
+__all__ = ["Problem", "DataError", "LabelledData", "read_labelled", "check_data", "format_check"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class DataError(ValueError):
+    """Labelled data that breaks the guide; ``problems`` lists every bad row."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = list(problems)
+        shown = "\n".join(str(p) for p in self.problems[:20])
+        more = f"\n… and {len(self.problems) - 20} more" if len(self.problems) > 20 else ""
+        super().__init__(f"{len(self.problems)} bad row(s) in labelled data:\n{shown}{more}")
+
+
+@dataclass
+class LabelledData:
+    """Sentences and their labels, with where each row came from."""
+
+    texts: list[str] = field(default_factory=list)
+    labels: list[tuple[str, ...]] = field(default_factory=list)
+    locations: list[tuple[str, int]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    sha256: str = ""
+
+    @property
+    def y(self) -> list[str]:
+        """Labels as ``"primary|second"`` strings, as ``fit`` takes them."""
+        return ["|".join(labels) for labels in self.labels]
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+
+def _rows(path: str):
+    with open(path, "rb") as handle:
+        raw = handle.read()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[:error.start].count(b"\n") + 1
+        raise DataError([Problem(path, line, "not UTF-8 text (the guide's TSV format is UTF-8)")]) from None
+    return raw, text.splitlines()
+
+
+def read_labelled(paths: Iterable[str] | str, skip_bad_rows: bool = False) -> LabelledData:
+    """Read one or more TSV files with a ``text`` and a ``labels`` column.
+
+    Further columns are ignored. Bad rows (unknown label ids, ``other`` combined with a
+    measure, empty text, missing columns, the same sentence with conflicting labels)
+    raise :class:`DataError` naming file and line, unless ``skip_bad_rows`` is true; then
+    they are left out and listed in ``problems``.
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    data = LabelledData()
+    digest = hashlib.sha256()
+    first_seen: dict[str, tuple[tuple[str, ...], str, int]] = {}
+    for path in map(str, paths):
+        raw, lines = _rows(path)
+        digest.update(raw)
+        if not lines:
+            data.problems.append(Problem(path, 1, "empty file: expected a header 'text<TAB>labels'"))
+            continue
+        header = [h.strip().lower() for h in lines[0].split("\t")]
+        if "text" not in header or "labels" not in header:
+            data.problems.append(Problem(path, 1, f"header must name the columns 'text' and 'labels', got {lines[0]!r}"))
+            continue
+        text_col, labels_col = header.index("text"), header.index("labels")
+        for number, line in enumerate(lines[1:], start=2):
+            if not line.strip():
+                continue
+            cells = line.split("\t")
+            if len(cells) <= max(text_col, labels_col):
+                data.problems.append(Problem(path, number, f"expected at least {max(text_col, labels_col) + 1} tab-separated columns, got {len(cells)}"))
+                continue
+            text, value = cells[text_col].strip(), cells[labels_col].strip()
+            if not text:
+                data.problems.append(Problem(path, number, "empty text"))
+                continue
+            try:
+                labels = parse_labels(value)
+            except LabelError as error:
+                data.problems.append(Problem(path, number, str(error)))
+                continue
+            earlier = first_seen.get(text)
+            if earlier and set(earlier[0]) != set(labels):
+                data.problems.append(Problem(path, number, f"same sentence labelled {'|'.join(earlier[0])!r} at {earlier[1]}:{earlier[2]} and {value!r} here"))
+                continue
+            first_seen.setdefault(text, (labels, path, number))
+            data.texts.append(text)
+            data.labels.append(labels)
+            data.locations.append((path, number))
+    data.sha256 = digest.hexdigest()
+    if data.problems and not skip_bad_rows:
+        raise DataError(data.problems)
+    return data
+
+
+# --- the data check ---------------------------------------------------------------------
+
+def _grams(text: str, n: int = 4) -> frozenset:
+    return frozenset(text[i:i + n] for i in range(max(1, len(text) - n + 1)))
+
+
+def near_duplicates(texts: Sequence[str], threshold: float = 0.7) -> list[tuple[int, int, float]]:
+    """Pairs ``(i, j, jaccard)`` with character-4-gram Jaccard similarity >= threshold.
+
+    Candidates come from an inverted index of 4-grams, so the check stays fast on tens
+    of thousands of sentences; 4-grams shared by very many sentences are skipped as
+    candidates' sources (they alone cannot make two sentences similar).
+    """
+    grams = [_grams(t) for t in texts]
+    index: dict[str, list[int]] = collections.defaultdict(list)
+    for i, g in enumerate(grams):
+        for gram in g:
+            index[gram].append(i)
+    pairs = []
+    for i, g in enumerate(grams):
+        shared = collections.Counter()
+        for gram in g:
+            holders = index[gram]
+            if len(holders) <= 200:
+                shared.update(j for j in holders if j > i)
+        for j, count in shared.items():
+            # Jaccard >= t needs |A & B| >= t * |A|; skip hopeless candidates cheaply.
+            if count < threshold * min(len(g), len(grams[j])) * 0.5:
+                continue
+            jaccard = len(g & grams[j]) / len(g | grams[j])
+            if jaccard >= threshold:
+                pairs.append((i, j, jaccard))
+    return pairs
+
+
+def check_data(paths: Iterable[str] | str) -> dict:
+    """Per-label counts, multi-label rate, exact and near-duplicate rates, and the rows
+    that break the guide, for the data check command."""
+    data = read_labelled(paths, skip_bad_rows=True)
+    any_position = collections.Counter(label for labels in data.labels for label in labels)
+    primary = collections.Counter(labels[0] for labels in data.labels)
+    counts = collections.Counter(data.texts)
+    exact = sum(c - 1 for c in counts.values() if c > 1)
+    pairs = near_duplicates(data.texts)
+    near = {i for i, _, _ in pairs} | {j for _, j, _ in pairs}
+    n = len(data) or 1
+    return {
+        "rows": len(data),
+        "labels": {label: any_position.get(label, 0) for label in LABEL_IDS},
+        "primary": {label: primary.get(label, 0) for label in LABEL_IDS},
+        "multi_label_rate": sum(len(l) > 1 for l in data.labels) / n,
+        "exact_duplicates": exact,
+        "near_duplicate_rows": len(near),
+        "near_duplicate_rate": len(near) / n,
+        "near_duplicate_examples": [
+            {"a": f"{data.locations[i][0]}:{data.locations[i][1]}",
+             "b": f"{data.locations[j][0]}:{data.locations[j][1]}", "jaccard": round(s, 3)}
+            for i, j, s in pairs[:20]],
+        "problems": [str(p) for p in data.problems],
+        "sha256": data.sha256,
+    }
+
+
+def format_check(report: dict) -> str:
+    lines = [f"rows {report['rows']}  multi-label {report['multi_label_rate']:.1%}  "
+             f"exact duplicates {report['exact_duplicates']}  "
+             f"near-duplicate rows {report['near_duplicate_rows']} ({report['near_duplicate_rate']:.1%})",
+             f"{'label':<20}{'rows':>7}{'primary':>9}"]
+    for label in LABEL_IDS:
+        lines.append(f"{label:<20}{report['labels'][label]:>7}{report['primary'][label]:>9}")
+    for pair in report["near_duplicate_examples"]:
+        lines.append(f"near-duplicate: {pair['a']} ~ {pair['b']} ({pair['jaccard']})")
+    for problem in report["problems"]:
+        lines.append(f"problem: {problem}")
+    return "\n".join(lines)

@@ -1,0 +1,114 @@
+"""The label set of the annotation guide, and the parsing of label strings.
+
+The ids, their order and their Chinese names are the contract shared by the training
+data, the model files and every benchmark; nothing else in the package spells them out.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+__all__ = ["Label", "LABELS", "LABEL_IDS", "OTHER", "LabelError", "parse_labels", "label_info"]
+
+OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Label:
+    id: str
+    zh: str
+    en: str
+    #: nearest indicators of the Oxford COVID-19 Government Response Tracker
+    oxcgrt: tuple[str, ...]
+    #: nearest categories of the WHO PHSM taxonomy (Public Health and Social Measures)
+    who_phsm: tuple[str, ...]
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "zh": self.zh, "en": self.en,
+                "oxcgrt": list(self.oxcgrt), "who_phsm": list(self.who_phsm)}
+
+
+LABELS: tuple[Label, ...] = (
+    Label("testing", "核酸检测", "testing",
+          ("H2 Testing policy",),
+          ("3.1.2 Active case detection",)),
+    Label("isolation_transfer", "隔离转运", "isolation and transfer",
+          ("C6 Stay at home requirements", "H3 Contact tracing"),
+          ("3.2.1 Isolation", "3.2.2 Quarantine")),
+    Label("disinfection", "环境消杀", "disinfection",
+          (),
+          ("2.1 Cleaning and disinfecting surfaces and objects", "2.2 Ventilation")),
+    Label("supply", "物资保供", "supply",
+          ("E1 Income support",),
+          ("7.3 Financial packages", "7.2 Scaling up")),
+    Label("medical_treatment", "医疗救治", "medical treatment",
+          ("H4 Emergency investment in healthcare",),
+          ("6.2 Using medications for treatment", "7.2 Scaling up")),
+    Label("community_control", "社区管控", "community control",
+          ("C1 School closing", "C2 Workplace closing", "C3 Cancel public events",
+           "C4 Restrictions on gatherings", "C6 Stay at home requirements",
+           "C7 Restrictions on internal movement", "H6 Facial coverings"),
+          ("4 Social and physical distancing measures", "1.4 Masks")),
+    Label("tracing", "流调溯源", "contact tracing",
+          ("H3 Contact tracing",),
+          ("3.1 Surveillance", "3.2.2 Quarantine")),
+    Label("vaccination", "疫苗接种", "vaccination",
+          ("H7 Vaccination policy", "H5 Investment in vaccines"),
+          ("8.1 Vaccination",)),
+    Label("border_import", "外防输入", "imported infection",
+          ("C8 International travel controls", "C7 Restrictions on internal movement"),
+          ("5 International travel measures",)),
+    Label("case_report", "疫情通报", "case report",
+          (),
+          ("3.1 Surveillance",)),
+    Label("organization", "组织保障", "organisation",
+          (),
+          ("7.1 Legal and policy regulations", "7.2 Scaling up")),
+    Label("publicity", "宣传引导", "public communication",
+          ("H1 Public information campaigns",),
+          ("7.4 Communications and engagement",)),
+    Label("economy", "复工复产", "economic recovery",
+          ("E1 Income support", "E3 Fiscal measures"),
+          ("7.3 Financial packages",)),
+    Label(OTHER, "其他", "other", (), ()),
+)
+
+LABEL_IDS: tuple[str, ...] = tuple(label.id for label in LABELS)
+_BY_ID = {label.id: label for label in LABELS}
+
+
+class LabelError(ValueError):
+    """A label string that breaks the annotation guide."""
+
+
+def label_info(label_id: str) -> Label:
+    """The :class:`Label` for an id, with its Chinese name and external codes."""
+    try:
+        return _BY_ID[label_id]
+    except KeyError:
+        raise LabelError(_unknown(label_id)) from None
+
+
+def _unknown(label_id: str) -> str:
+    close = difflib.get_close_matches(label_id, LABEL_IDS, n=1, cutoff=0.5)
+    hint = f"; did you mean {close[0]!r}?" if close else f"; known ids: {', '.join(LABEL_IDS)}"
+    return f"unknown label id {label_id!r}{hint}"
+
+
+def parse_labels(value: str) -> tuple[str, ...]:
+    """Split ``"primary|second"`` into ids, checking them against the guide.
+
+    Raises :class:`LabelError` for unknown or repeated ids, an empty value, and
+    ``other`` combined with a measure (guide: ``other`` is never combined).
+    """
+    ids = tuple(part.strip() for part in value.split("|"))
+    if not value.strip() or any(not part for part in ids):
+        raise LabelError(f"empty label in {value!r}")
+    for label_id in ids:
+        if label_id not in _BY_ID:
+            raise LabelError(_unknown(label_id))
+    if len(set(ids)) != len(ids):
+        raise LabelError(f"repeated label in {value!r}")
+    if OTHER in ids and len(ids) > 1:
+        raise LabelError(f"'other' is never combined with another label, got {value!r}")
+    return ids

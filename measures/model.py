@@ -1,0 +1,170 @@
+"""The fitted model as users hold it: TF-IDF weights and a linear layer in plain numpy.
+
+A :class:`Model` needs neither scikit-learn nor pickle to predict, so it loads fast and a
+model file cannot run code. :class:`measures.classifier.MeasureClassifier` trains one.
+"""
+from __future__ import annotations
+
+import math
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from .features import Analyzer
+from .labels import OTHER
+
+__all__ = ["Model", "decide"]
+
+
+def decide(probabilities: np.ndarray, thresholds: np.ndarray, classes: Sequence[str],
+           max_labels: int = 3) -> list[tuple[str, ...]]:
+    """Labels from per-label probabilities, as the guide wants them.
+
+    A label is given when its probability reaches its threshold; the most probable one
+    is primary; a sentence with none over threshold gets its most probable label; and
+    ``other`` is never combined: it stands alone when it is the most probable, and is
+    dropped otherwise.
+    """
+    classes = list(classes)
+    other = classes.index(OTHER) if OTHER in classes else -1
+    decided = []
+    for row in np.asarray(probabilities):
+        order = np.argsort(-row, kind="stable")
+        best = order[0]
+        if best == other:
+            decided.append((OTHER,))
+            continue
+        chosen = [k for k in order[:max_labels] if row[k] >= thresholds[k] and k != other]
+        if not chosen:
+            chosen = [best]
+        decided.append(tuple(classes[k] for k in chosen))
+    return decided
+
+
+class Model:
+    """A trained sentence classifier plus the document path around it.
+
+    Build one with :func:`measures.train` or load one with :func:`measures.load_model`.
+    """
+
+    def __init__(self, vocabulary: Sequence[str], idf: np.ndarray, coef: np.ndarray,
+                 intercept: np.ndarray, thresholds: np.ndarray, classes: Sequence[str],
+                 analyzer: dict, max_labels: int = 3, metadata: dict | None = None,
+                 segmenter: str = "auto"):
+        self.classes = tuple(classes)
+        self.vocabulary = {term: i for i, term in enumerate(vocabulary)}
+        self.idf = np.asarray(idf, dtype=np.float32)
+        self.coef = np.asarray(coef, dtype=np.float32)          # (n_terms, n_classes)
+        self.intercept = np.asarray(intercept, dtype=np.float32)
+        self.thresholds = np.asarray(thresholds, dtype=np.float32)
+        self.max_labels = int(max_labels)
+        self.analyzer = Analyzer.from_config(analyzer, segmenter)
+        self.metadata = dict(metadata or {})
+        n_terms = len(self.vocabulary)
+        if self.idf.shape != (n_terms,) or self.coef.shape != (n_terms, len(self.classes)):
+            raise ValueError("model weights do not match the vocabulary and label set")
+
+    # --- sentences --------------------------------------------------------------------
+
+    def _vectorize(self, sentences: Sequence[str]):
+        """Sparse TF-IDF rows as (term indices, weights, row offsets), as sklearn's
+        TfidfVectorizer(sublinear_tf=True, norm="l2") would compute them."""
+        indices, weights, offsets = [], [], [0]
+        vocab = self.vocabulary
+        for sentence in sentences:
+            counts: dict[int, int] = {}
+            for term in self.analyzer(sentence):
+                j = vocab.get(term)
+                if j is not None:
+                    counts[j] = counts.get(j, 0) + 1
+            row = [(j, (1.0 + math.log(c)) * self.idf[j]) for j, c in counts.items()]
+            norm = math.sqrt(sum(w * w for _, w in row)) or 1.0
+            indices.extend(j for j, _ in row)
+            weights.extend(w / norm for _, w in row)
+            offsets.append(len(indices))
+        return (np.asarray(indices, dtype=np.int64), np.asarray(weights, dtype=np.float32),
+                np.asarray(offsets, dtype=np.int64))
+
+    def decision_function(self, sentences: Sequence[str]) -> np.ndarray:
+        """Linear scores, shape ``(n_sentences, n_classes)``."""
+        sentences = list(sentences)
+        indices, weights, offsets = self._vectorize(sentences)
+        scores = np.tile(self.intercept, (len(sentences), 1))
+        if len(indices):
+            contributions = self.coef[indices] * weights[:, None]
+            rows = np.repeat(np.arange(len(sentences)), np.diff(offsets))
+            np.add.at(scores, rows, contributions)
+        return scores
+
+    def predict_proba(self, sentences: Sequence[str]) -> np.ndarray:
+        """Per-label probabilities, shape ``(n_sentences, n_classes)``, columns in
+        :attr:`classes` order. Labels are scored independently (multi-label)."""
+        return 1.0 / (1.0 + np.exp(-self.decision_function(sentences)))
+
+    def predict_labels(self, sentences: Sequence[str]) -> list[tuple[str, ...]]:
+        """Labels per sentence as tuples, primary first."""
+        return decide(self.predict_proba(sentences), self.thresholds, self.classes, self.max_labels)
+
+    def predict(self, sentences: Sequence[str]) -> list[str]:
+        """One ``"primary|second|…"`` string per sentence, like the training data."""
+        if isinstance(sentences, str):
+            raise TypeError("predict takes a list of sentences; use tag() for a document")
+        return ["|".join(labels) for labels in self.predict_labels(sentences)]
+
+    def explain(self, sentence: str, top: int = 5) -> dict:
+        """Labels, probabilities and, for each label given, the terms that pushed the
+        sentence towards it (term weight times TF-IDF value, largest first)."""
+        indices, weights, _ = self._vectorize([sentence])
+        probabilities = self.predict_proba([sentence])[0]
+        labels = decide(probabilities[None, :], self.thresholds, self.classes, self.max_labels)[0]
+        terms = self.terms
+        reasons = {}
+        for label in labels:
+            k = self.classes.index(label)
+            contributions = self.coef[indices, k] * weights
+            order = np.argsort(-contributions)[:top]
+            reasons[label] = [(terms[int(indices[i])], round(float(contributions[i]), 4))
+                              for i in order if contributions[i] > 0]
+        return {"text": sentence, "labels": list(labels),
+                "scores": {c: round(float(p), 4) for c, p in zip(self.classes, probabilities)},
+                "terms": reasons}
+
+    # --- documents --------------------------------------------------------------------
+
+    def tag(self, text: str, source: str | None = None):
+        """Clean ``text``, split it into sentences and label each one.
+
+        Returns a :class:`measures.document.Document`; its ``summary()`` gives the
+        per-category counts, shares and examples.
+        """
+        from .document import tag_text
+
+        return tag_text(self, text, source)
+
+    def tag_many(self, texts: Iterable[str], sources: Iterable[str] | None = None):
+        """Tag several documents (an iterator, so a corpus need not fit in memory)."""
+        from .document import tag_text
+
+        sources = iter(sources) if sources is not None else None
+        for text in texts:
+            yield tag_text(self, text, next(sources) if sources is not None else None)
+
+    # --- persistence ------------------------------------------------------------------
+
+    def save(self, path) -> None:
+        """Write the model folder (``config.json``, ``weights.npz``, ``README.md``)."""
+        from .persistence import save_model
+
+        save_model(self, path)
+
+    @property
+    def terms(self) -> list[str]:
+        """The vocabulary in weight order."""
+        out = [""] * len(self.vocabulary)
+        for term, j in self.vocabulary.items():
+            out[j] = term
+        return out
+
+    def __repr__(self) -> str:
+        name = self.metadata.get("name", "unnamed")
+        return f"<measures.Model {name!r}: {len(self.classes)} labels, {len(self.vocabulary)} terms>"

@@ -1,0 +1,111 @@
+"""Word segmentation with jieba and the shipped domain dictionary.
+
+jieba is the reference. ``rjieba`` (the Rust port of jieba: same dictionary, same
+algorithm) is used when installed because it segments about an order of magnitude
+faster; :class:`Segmenter` hides which one runs. Neither touches the user's global
+``jieba`` state: each segmenter owns its own dictionary instance.
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+from functools import lru_cache
+from importlib import resources
+
+__all__ = ["Segmenter", "cut", "domain_words", "BACKENDS"]
+
+BACKENDS = ("rjieba", "jieba")
+
+
+@lru_cache(maxsize=1)
+def domain_words() -> tuple[tuple[str, int], ...]:
+    """The shipped domain dictionary as ``(word, frequency)`` pairs."""
+    text = resources.files("measures").joinpath("data/domain_words.txt").read_text("utf-8")
+    words = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            word, freq = line.split()[:2]
+            words.append((word, int(freq)))
+    return tuple(words)
+
+
+@contextlib.contextmanager
+def _quiet_jieba():
+    # jieba logs its dictionary loading at DEBUG to stderr; silence it for the duration
+    # only, so the user's own logging configuration of jieba is left as it was.
+    logger = logging.getLogger("jieba")
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _available(name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None
+
+
+class Segmenter:
+    """A jieba-compatible segmenter loaded with the domain dictionary.
+
+    ``backend`` is ``"auto"`` (rjieba when installed, else jieba), ``"rjieba"`` or
+    ``"jieba"``. Both give the same words on Chinese text; see the README for the
+    measured agreement of the labels they lead to.
+    """
+
+    def __init__(self, backend: str = "auto"):
+        if backend == "auto":
+            backend = "rjieba" if _available("rjieba") else "jieba"
+        if backend not in BACKENDS:
+            raise ValueError(f"unknown segmenter backend {backend!r}; choose from {BACKENDS}")
+        self.backend = backend
+        self._cut = None
+
+    def _load(self):
+        if self.backend == "rjieba":
+            import rjieba
+
+            engine = rjieba.Jieba()
+            for word, freq in domain_words():
+                engine.add_word(word, freq, None)
+            cut = engine.cut
+        else:
+            import jieba
+
+            with _quiet_jieba():
+                engine = jieba.Tokenizer()
+                engine.initialize()
+                for word, freq in domain_words():
+                    engine.add_word(word, freq)
+            cut = engine.lcut
+        self._cut = cut
+        return cut
+
+    def cut(self, text: str) -> list[str]:
+        """The words of ``text`` (precise mode, HMM on), whitespace tokens included."""
+        return (self._cut or self._load())(text)
+
+    def __repr__(self) -> str:
+        return f"Segmenter(backend={self.backend!r})"
+
+    # A loaded dictionary is a native object; workers rebuild it instead of pickling it.
+    def __getstate__(self):
+        return {"backend": self.backend}
+
+    def __setstate__(self, state):
+        self.backend = state["backend"]
+        self._cut = None
+
+
+@lru_cache(maxsize=None)
+def _default(backend: str) -> Segmenter:
+    return Segmenter(backend)
+
+
+def cut(text: str, backend: str = "auto") -> list[str]:
+    """Segment ``text`` with a shared default :class:`Segmenter`, like ``jieba.lcut``."""
+    return _default(backend).cut(text)

@@ -1,0 +1,113 @@
+"""Per-document category summaries, and several documents side by side."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from .labels import LABEL_IDS, OTHER, label_info
+
+__all__ = ["CategorySummary", "Summary", "summarize", "compare"]
+
+
+@dataclass(frozen=True)
+class CategorySummary:
+    """How much of a document one category covers."""
+
+    count: int
+    share: float
+    examples: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"count": self.count, "share": round(self.share, 4), "examples": list(self.examples)}
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Category counts of one document. ``categories`` holds every label of the model,
+    in label-set order, so summaries of different documents line up column for column.
+    A sentence with several labels counts once for each of them."""
+
+    source: str | None
+    sentences: int
+    categories: dict[str, CategorySummary] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"sentences": self.sentences,
+                "categories": {label: c.to_dict() for label, c in self.categories.items()}}
+
+    def top(self, n: int | None = None, include_other: bool = False) -> list[tuple[str, CategorySummary]]:
+        """Categories present in the document, most frequent first."""
+        items = [(label, c) for label, c in self.categories.items()
+                 if c.count and (include_other or label != OTHER)]
+        items.sort(key=lambda item: -item[1].count)
+        return items[:n] if n else items
+
+    def to_frame(self):
+        """A pandas DataFrame, one row per category (needs pandas)."""
+        try:
+            import pandas as pd
+        except ImportError:  # pragma: no cover - depends on the user's environment
+            raise ImportError("Summary.to_frame() needs pandas: pip install 'measures[pandas]'") from None
+        rows = [{"category": label, "name": _name(label), "count": c.count, "share": c.share,
+                 "examples": list(c.examples)} for label, c in self.categories.items()]
+        return pd.DataFrame(rows).set_index("category")
+
+    def plot(self, ax=None, include_other: bool = False):
+        """A horizontal bar chart of category shares (needs matplotlib)."""
+        from .charts import plot_summary
+
+        return plot_summary(self, ax=ax, include_other=include_other)
+
+    def __str__(self) -> str:
+        title = self.source or "document"
+        lines = [f"{title}: {self.sentences} sentences"]
+        rows = self.top(include_other=True)
+        if not rows:
+            lines.append("  (no sentences)")
+        for label, c in rows:
+            lines.append(f"  {_name(label)} {label:<19} {c.count:>4}  {c.share:6.1%}")
+            for example in c.examples[:1]:
+                lines.append(f"      e.g. {_shorten(example)}")
+        return "\n".join(lines)
+
+
+def _name(label: str) -> str:
+    try:
+        return label_info(label).zh
+    except ValueError:
+        return label
+
+
+def _shorten(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def summarize(document, examples: int = 3) -> Summary:
+    labels = document.labels or LABEL_IDS
+    total = len(document.sentences)
+    categories = {}
+    for label in labels:
+        members = [s for s in document.sentences if label in s.labels]
+        members.sort(key=lambda s: -s.scores.get(label, 0.0))
+        categories[label] = CategorySummary(
+            count=len(members),
+            share=len(members) / total if total else 0.0,
+            examples=tuple(s.text for s in members[:examples]),
+        )
+    return Summary(document.source, total, categories)
+
+
+def compare(summaries: Sequence[Summary], include_other: bool = False) -> str:
+    """A text table of category shares, one column per document."""
+    if not summaries:
+        return ""
+    labels = [label for label in summaries[0].categories if include_other or label != OTHER]
+    names = [(s.source or f"doc{i + 1}") for i, s in enumerate(summaries)]
+    short = [n if len(n) <= 14 else "…" + n[-13:] for n in names]
+    header = f"{'category':<26}" + "".join(f"{n:>16}" for n in short)
+    lines = [header, "-" * len(header)]
+    for label in labels:
+        cells = "".join(f"{s.categories[label].share:>16.1%}" for s in summaries)
+        lines.append(f"{_name(label)} {label:<21}"[:26].ljust(26) + cells)
+    lines.append(f"{'sentences':<26}" + "".join(f"{s.sentences:>16}" for s in summaries))
+    return "\n".join(lines)

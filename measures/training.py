@@ -1,0 +1,65 @@
+"""Training a :class:`~measures.model.Model` from labelled sentences in one call."""
+from __future__ import annotations
+
+import datetime
+import os
+from pathlib import Path
+
+from .labelled_data import LabelledData, read_labelled
+
+__all__ = ["train"]
+
+
+def _as_data(data, skip_bad_rows: bool) -> LabelledData:
+    if data is None:
+        from .datasets import training_files
+
+        return read_labelled([str(p) for p in training_files()], skip_bad_rows)
+    if isinstance(data, LabelledData):
+        return data
+    if isinstance(data, (str, os.PathLike)):
+        return read_labelled([str(data)], skip_bad_rows)
+    items = list(data)
+    if items and all(isinstance(item, (str, os.PathLike)) for item in items):
+        return read_labelled([str(item) for item in items], skip_bad_rows)
+    out = LabelledData()
+    for text, labels in items:
+        out.texts.append(text)
+        out.labels.append(tuple(labels.split("|")) if isinstance(labels, str) else tuple(labels))
+    return out
+
+
+def train(data=None, *, name: str = "custom", skip_bad_rows: bool = False, **params):
+    """Train a model.
+
+    ``data`` is None (the bundled corpus), one or more TSV paths, a
+    :class:`~measures.labelled_data.LabelledData`, or ``(text, labels)`` pairs where
+    labels is ``"primary|second"`` or a list. ``params`` go to
+    :class:`~measures.classifier.MeasureClassifier`.
+    """
+    import numpy
+    import sklearn
+
+    from . import __version__
+    from .classifier import MeasureClassifier
+
+    labelled = _as_data(data, skip_bad_rows)
+    if len(labelled) == 0:
+        raise ValueError("no labelled sentences to train on")
+    estimator = MeasureClassifier(**params).fit(labelled.texts, labelled.y)
+    files = sorted({Path(path).name for path, _ in labelled.locations})
+    metadata = {
+        "name": name,
+        "created": datetime.date.today().isoformat(),
+        "measures_version": __version__,
+        "sklearn_version": sklearn.__version__,
+        "numpy_version": numpy.__version__,
+        "estimator_params": {k: v for k, v in estimator.get_params().items()},
+        "training_data": {"files": files, "rows": len(labelled), "sha256": labelled.sha256},
+        "evaluation": {},
+    }
+    if getattr(estimator, "cv_scores_", None):
+        metadata["evaluation"]["cross_validation"] = dict(
+            estimator.cv_scores_, data=f"{estimator.cv}-fold cross-validation on the training data",
+            command="measures train")
+    return estimator.to_model(metadata)

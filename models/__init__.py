@@ -1,0 +1,1 @@
+"""Model folders shipped with measures; installed as the package ``measures.models``."""

@@ -1,0 +1,35 @@
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("MEASURES_SHARED", ROOT.parent / "shared"))
+EXAMPLES = ROOT / "examples"
+
+needs_shared = pytest.mark.skipif(
+    not (SHARED / "annotation-guide.md").exists(),
+    reason=f"the shared material (seeds, dev set, corpus) is not at {SHARED}; "
+           f"CI has it beside the checkout, a fresh clone does not")
+
+
+def seed_files():
+    return sorted((SHARED / "seeds").glob("*.txt")) if SHARED.exists() else []
+
+
+@pytest.fixture(scope="session")
+def model():
+    import measures
+
+    return measures.load_model()
+
+
+def run_cli(*args, stdin=None, cwd=None):
+    """Run the installed ``measures`` command (or the module when no script is on PATH)."""
+    exe = shutil.which("measures")
+    command = [exe] if exe else [sys.executable, "-m", "measures"]
+    return subprocess.run(command + [str(a) for a in args], input=stdin, capture_output=True,
+                          cwd=cwd, timeout=600)

@@ -1,0 +1,90 @@
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+from measures.classifier import MeasureClassifier
+from measures.datasets import load_training_data
+from measures.labels import OTHER
+from measures.model import decide
+
+
+@pytest.fixture(scope="module")
+def sample():
+    data = load_training_data()
+    rng = np.random.default_rng(0)
+    keep = rng.choice(len(data), size=900, replace=False)
+    return [data.texts[i] for i in keep], [data.y[i] for i in keep]
+
+
+@pytest.fixture(scope="module")
+def fitted(sample):
+    X, y = sample
+    return MeasureClassifier(cv=3).fit(X, y)
+
+
+def test_follows_scikit_learn_conventions(sample):
+    estimator = MeasureClassifier(C=0.5, char_ngrams=None)
+    assert estimator.get_params()["C"] == 0.5
+    twin = clone(estimator)
+    assert twin.get_params() == estimator.get_params() and twin is not estimator
+    X, y = sample
+    assert estimator.fit(X[:200], y[:200]) is estimator
+    assert {"classes_", "coef_", "thresholds_", "vectorizer_"} <= set(vars(estimator))
+    assert not hasattr(twin, "coef_")
+
+
+def test_works_in_a_pipeline_and_grid_search(sample):
+    X, y = sample
+    pipeline = make_pipeline(FunctionTransformer(lambda rows: [r.strip() for r in rows]),
+                             MeasureClassifier(thresholds=0.5))
+    search = GridSearchCV(pipeline, {"measureclassifier__C": [0.1, 1.0]}, cv=2)
+    search.fit(X[:400], y[:400])
+    assert search.best_params_["measureclassifier__C"] in (0.1, 1.0)
+    assert 0.0 <= search.best_score_ <= 1.0
+    assert len(search.predict(X[:5])) == 5
+
+
+def test_predictions_follow_the_guide(fitted, sample):
+    X, _ = sample
+    for row in fitted.predict(X[:300]):
+        labels = row.split("|")
+        assert len(labels) == len(set(labels)) >= 1
+        assert OTHER not in labels or labels == [OTHER]
+    probabilities = fitted.predict_proba(X[:10])
+    assert probabilities.shape == (10, len(fitted.classes_))
+    assert np.all((probabilities >= 0) & (probabilities <= 1))
+
+
+def test_learns_something_beyond_the_majority(fitted, sample):
+    X, y = sample
+    assert fitted.score(X, y) > 0.8            # training fit
+    assert fitted.cv_scores_["macro_f1"] > 0.5  # out of fold
+
+
+def test_the_numpy_model_reproduces_the_estimator(fitted, sample):
+    X, _ = sample
+    model = fitted.to_model()
+    np.testing.assert_allclose(model.predict_proba(X[:200]), fitted.predict_proba(X[:200]), atol=1e-4)
+    assert model.predict(X[:200]) == list(fitted.predict(X[:200]))
+
+
+@pytest.mark.parametrize("row, thresholds, expected", [
+    ([0.9, 0.8, 0.1], [0.5, 0.5, 0.5], ("a", "b")),
+    ([0.3, 0.2, 0.1], [0.5, 0.5, 0.5], ("a",)),          # none over threshold: the best one
+    ([0.7, 0.2, 0.9], [0.5, 0.5, 0.5], ("other",)),      # other is best: alone
+    ([0.9, 0.2, 0.8], [0.5, 0.5, 0.5], ("a",)),          # other is dropped otherwise
+    ([0.4, 0.35, 0.1], [0.3, 0.3, 0.5], ("a", "b")),     # per-label thresholds
+])
+def test_decide(row, thresholds, expected):
+    assert decide(np.array([row]), np.array(thresholds), ["a", "b", "other"])[0] == expected
+
+
+def test_explain_names_the_terms(fitted):
+    model = fitted.to_model()
+    result = model.explain("全市开展全员核酸检测，完成采样46万人。")
+    assert result["labels"][0] == "testing"
+    terms = [term for term, _ in result["terms"]["testing"]]
+    assert any("核酸" in term or "采样" in term for term in terms)

@@ -1,0 +1,115 @@
+import re
+
+import pytest
+
+from measures.cleaning import (clean, clean_document, drop_boilerplate_lines, is_boilerplate,
+                               normalize, normalize_whitespace, normalize_width, strip_pinyin,
+                               to_simplified)
+
+from conftest import needs_shared, seed_files
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("４月１０日，全市新增１２例", "4月10日,全市新增12例"),
+    ("ＡＢＣ　核酸", "ABC 核酸"),
+    ("核酸检测。", "核酸检测。"),            # CJK full stop has no ASCII twin
+    ("（一）加强管控；", "(一)加强管控;"),
+    ("", ""),
+])
+def test_normalize_width(text, expected):
+    assert normalize_width(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("長(zhǎng)春提高隔離", "長春提高隔離"),
+    ("轉(zhuǎn)運(yùn)", "轉運"),
+    ("區(qū)域", "區域"),
+    ("世界卫生组织(WHO)表示", "世界卫生组织(WHO)表示"),    # plain Latin stays
+    ("第(1)条", "第(1)条"),
+    ("据《吉林日?qǐng)?bào)》报道", "据《吉林日》报道"),     # annotation after a lost character
+    ("((zhǎng)zhǎng)", ""),                             # idempotent even when nested
+])
+def test_strip_pinyin(text, expected):
+    assert strip_pinyin(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("長春提高隔離房間周轉效率", "长春提高隔离房间周转效率"),
+    ("發佈會", "发布会"),
+    ("核酸检测", "核酸检测"),
+    ("COVID-19", "COVID-19"),
+])
+def test_to_simplified(text, expected):
+    assert to_simplified(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("  全市  开展\t核酸 ", "全市开展核酸"),
+    ("新 冠 肺 炎", "新冠肺炎"),
+    ("COVID 19 疫情", "COVID 19 疫情"),
+    ("核\u200b酸", "核酸"),
+    ("a\n  b  \n", "a\nb\n"),
+])
+def test_normalize_whitespace(text, expected):
+    assert normalize_whitespace(text) == expected
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("分享到微信", True),
+    ("版权所有 蒲公英文摘 www.example.com", True),
+    ("京ICP备12345678号", True),
+    ("沪公网安备31010602000299号", True),
+    ("【责任编辑:张三】", True),
+    ("来源: 中国日报网", True),
+    ("2022-03-21 13:54", True),
+    ("您需要登录才可以下载或查看,没有帐号?注册", True),
+    ("发表于 2022-4-11 16:44 来自手机 | 只看该作者", True),
+    ("- +1", True),
+    ("www.精品视频,久久在线播放,免费福利,午夜视频,高清字幕", True),
+    ("全市开展新一轮全员核酸检测，确保不漏一户、不落一人。", False),
+    ("对违反疫情防控规定的行为进行举报。", False),            # 举报 inside a sentence is content
+    ("来源地为高风险地区的人员须持48小时核酸阴性证明。", False),
+])
+def test_is_boilerplate(line, expected):
+    assert is_boilerplate(line) is expected
+
+
+def test_drop_boilerplate_cuts_related_articles_at_the_end_only():
+    body = "\n".join(["全市开展核酸检测,完成采样46万人。"] * 5)
+    assert drop_boilerplate_lines("相关新闻\n" + body) == body
+    assert drop_boilerplate_lines(body + "\n相关文章\n- 炒股就看这里") == body
+
+
+def test_clean_is_idempotent_and_keeps_paragraphs():
+    text = "長(zhǎng)春開展核酸檢測。\n\n\n分享到\n全市加強管控。"
+    once = clean(text)
+    assert once == "长春开展核酸检测。\n\n全市加强管控。"
+    assert clean(once) == once
+
+
+def test_clean_document_maps_back_to_the_original():
+    original = "  發佈會\n分享到\n長(zhǎng)春開展　核酸檢測。"
+    cleaned = clean_document(original)
+    start = cleaned.text.index("长春")
+    a, b = cleaned.to_original(start, len(cleaned.text))
+    assert original[a:b] == "長(zhǎng)春開展　核酸檢測。"
+    assert normalize(original[a:b]) == cleaned.text[start:]
+
+
+CHROME = re.compile(r"登录|注册|版权|ICP|公网安备|分享到|回复|责任编辑|Powered|Copyright|©|相关文章|"
+                    r"最新评论|许可证|报料|举报$|只看该作者|快速回复|相关热词|精品|在线播放")
+CUES = re.compile(r"核酸|隔离|转运|消毒|消杀|物资|救治|管控|流调|疫苗|入境|确诊|压实|宣传|复工")
+
+
+@needs_shared
+@pytest.mark.parametrize("path", seed_files(), ids=lambda p: p.name)
+def test_seed_cleaning_drops_chrome_and_keeps_the_body(path):
+    raw = path.read_text("utf-8")
+    cleaned = clean(raw)
+    for line in cleaned.splitlines():
+        assert not CHROME.search(line), f"chrome left in {path.name}: {line!r}"
+    # Every long body line that talks about a measure survives, whole.
+    body = raw.split("相关文章")[0]
+    for line in body.splitlines():
+        if len(line) >= 60 and CUES.search(line) and line.count(",") + line.count("，") >= 3:
+            assert normalize(line).strip() in cleaned, f"body line lost from {path.name}: {line[:40]!r}"

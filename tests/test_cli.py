@@ -1,0 +1,106 @@
+import csv
+import io
+import json
+import re
+
+import pytest
+
+from conftest import EXAMPLES, SHARED, needs_shared, run_cli, seed_files
+
+SPEECH = EXAMPLES / "speech_deployment_meeting.txt"
+
+
+def test_tag_prints_a_readable_summary():
+    result = run_cli("tag", SPEECH)
+    assert result.returncode == 0, result.stderr.decode()
+    out = result.stdout.decode()
+    assert out.startswith(f"{SPEECH}: ")
+    assert "核酸检测 testing" in out and "隔离转运 isolation_transfer" in out
+
+
+def test_tag_several_documents_ends_with_a_comparison():
+    out = run_cli("tag", *sorted(EXAMPLES.glob("*.txt"))).stdout.decode()
+    assert "category" in out.splitlines()[-16] or re.search(r"^category", out, re.M)
+
+
+def test_tag_json_from_stdin():
+    result = run_cli("tag", "-", "--format", "json", stdin="全市开展全员核酸检测。对密接人员集中隔离。".encode())
+    documents = json.loads(result.stdout)
+    assert documents[0]["source"] == "<stdin>"
+    assert [s["labels"][0] for s in documents[0]["sentences"]] == ["testing", "isolation_transfer"]
+    assert documents[0]["summary"]["categories"]["testing"]["count"] == 1
+
+
+def test_csv_opens_as_a_table(tmp_path):
+    out = tmp_path / "out.csv"
+    assert run_cli("tag", SPEECH, "--format", "csv", "--bom", "-o", out).returncode == 0
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows and {"source", "primary", "labels_zh", "oxcgrt", "score_testing", "text"} <= set(rows[0])
+
+
+def test_one_bad_file_does_not_stop_the_others(tmp_path):
+    bad = tmp_path / "scan.txt"
+    bad.write_bytes(bytes(range(256)) * 10)
+    out = tmp_path / "out.jsonl"
+    result = run_cli("tag", SPEECH, bad, tmp_path / "missing.txt", "--format", "jsonl", "-o", out)
+    assert result.returncode == 1
+    err = result.stderr.decode()
+    assert "scan.txt: binary" in err and "missing.txt: no such file" in err
+    lines = out.read_text("utf-8").splitlines()
+    assert len(lines) == 1 and json.loads(lines[0])["source"] == str(SPEECH)
+
+
+def test_train_refuses_bad_data_and_names_the_line(tmp_path):
+    data = tmp_path / "mine.tsv"
+    data.write_text("text\tlabels\n全市开展核酸检测。\ttesting\n加强隔离。\tisolaton\n", "utf-8")
+    result = run_cli("train", data, "-o", tmp_path / "model")
+    assert result.returncode == 1
+    assert f"{data}:3: unknown label id 'isolaton'; did you mean 'isolation_transfer'?" in result.stderr.decode()
+    assert not (tmp_path / "model").exists()
+
+
+def test_train_then_evaluate_and_explain(tmp_path):
+    data = tmp_path / "mine.tsv"
+    rows = ["全市开展核酸检测。\ttesting", "对密接人员集中隔离。\tisolation_transfer",
+            "分享到微信\tother", "组织核酸采样。\ttesting", "转运至隔离点。\tisolation_transfer",
+            "版权所有\tother"] * 4
+    data.write_text("text\tlabels\n" + "\n".join(rows) + "\n", "utf-8")
+    assert run_cli("train", data, "-o", tmp_path / "model").returncode == 0
+    result = run_cli("evaluate", data, "--model", tmp_path / "model", "--format", "json")
+    assert json.loads(result.stdout)["macro_f1"] > 0.9
+    explained = run_cli("explain", "组织全员核酸采样。", "--model", tmp_path / "model").stdout.decode()
+    assert "labels: testing" in explained and "because of" in explained
+
+
+def test_untrusted_pickle_model_is_refused(tmp_path):
+    fake = tmp_path / "model.joblib"
+    fake.write_bytes(b"not even a pickle")
+    result = run_cli("tag", SPEECH, "--model", fake)
+    assert result.returncode == 1 and "--trust" in result.stderr.decode()
+
+
+def test_version_and_help():
+    assert run_cli("--version").stdout.decode().startswith("measures ")
+    assert "examples:" in run_cli("tag", "--help").stdout.decode()
+
+
+@needs_shared
+def test_seeds_as_json_have_no_chrome_pinyin_or_traditional():
+    from measures.cleaning import to_simplified
+
+    result = run_cli("tag", *seed_files(), "--format", "json")
+    assert result.returncode == 0, result.stderr.decode()
+    documents = json.loads(result.stdout)
+    assert len(documents) == 5
+    chrome = re.compile(r"登录|注册|版权|ICP|公网安备|分享|回复|责任编辑|Powered|Copyright|相关文章|最新评论|许可证|报料|精品|在线播放")
+    for document in documents:
+        original = open(document["source"], encoding="utf-8").read()
+        for s in document["sentences"]:
+            assert not chrome.search(s["text"]), s["text"]
+            assert original[s["start"]:s["end"]].strip()
+    seed_002 = next(d for d in documents if "002_" in d["source"])
+    for s in seed_002["sentences"]:
+        assert not re.search(r"[āáǎàēéěèīíǐìōóǒòūúǔù]", s["text"]), s["text"]
+        assert to_simplified(s["text"]) == s["text"], s["text"]

@@ -1,0 +1,80 @@
+import pytest
+
+from measures.labelled_data import DataError, check_data, near_duplicates, read_labelled
+from measures.labels import LabelError, parse_labels
+
+
+def write(tmp_path, text, name="data.tsv"):
+    path = tmp_path / name
+    path.write_text(text, "utf-8")
+    return path
+
+
+def test_reads_rows_and_ignores_extra_columns(tmp_path):
+    path = write(tmp_path, "text\tlabels\tdoc\n全市开展核酸检测。\ttesting\ta.txt\n加强隔离。\tisolation_transfer|testing\tb.txt\n")
+    data = read_labelled(path)
+    assert data.texts == ["全市开展核酸检测。", "加强隔离。"]
+    assert data.y == ["testing", "isolation_transfer|testing"]
+    assert data.locations[1] == (str(path), 3)
+
+
+@pytest.mark.parametrize("row, message", [
+    ("全市开展核酸检测。\ttestng", "did you mean 'testing'"),
+    ("全市开展核酸检测。\tother|testing", "never combined"),
+    ("   \ttesting", "empty text"),
+    ("全市开展核酸检测。", "columns"),
+    ("全市开展核酸检测。\ttesting|testing", "repeated"),
+    ("全市开展核酸检测。\t", "empty label"),
+])
+def test_bad_rows_are_reported_with_file_and_line(tmp_path, row, message):
+    path = write(tmp_path, f"text\tlabels\n好句子。\tother\n{row}\n")
+    with pytest.raises(DataError) as caught:
+        read_labelled(path)
+    assert f"{path}:3:" in str(caught.value)
+    assert message in str(caught.value)
+
+
+def test_conflicting_labels_for_the_same_sentence(tmp_path):
+    a = write(tmp_path, "text\tlabels\n全市开展核酸检测。\ttesting\n", "a.tsv")
+    b = write(tmp_path, "text\tlabels\n全市开展核酸检测。\tcommunity_control\n", "b.tsv")
+    with pytest.raises(DataError, match=r"b.tsv:2: same sentence labelled 'testing' at .*a.tsv:2"):
+        read_labelled([a, b])
+
+
+def test_skip_bad_rows_keeps_the_good_ones(tmp_path):
+    path = write(tmp_path, "text\tlabels\n全市开展核酸检测。\ttesting\n坏行。\tnonsense\n")
+    data = read_labelled(path, skip_bad_rows=True)
+    assert data.texts == ["全市开展核酸检测。"] and len(data.problems) == 1
+
+
+@pytest.mark.parametrize("content, message", [
+    ("", "empty file"),
+    ("sentence\tlabel\n句子。\tother\n", "header"),
+])
+def test_bad_files(tmp_path, content, message):
+    with pytest.raises(DataError, match=message):
+        read_labelled(write(tmp_path, content))
+
+
+def test_non_utf8_file_is_refused_with_its_line(tmp_path):
+    path = tmp_path / "gbk.tsv"
+    path.write_bytes("text\tlabels\n核酸检测。\ttesting\n".encode("gbk"))
+    with pytest.raises(DataError, match=r"gbk.tsv:2: not UTF-8"):
+        read_labelled(path)
+
+
+def test_parse_labels():
+    assert parse_labels("testing|tracing") == ("testing", "tracing")
+    with pytest.raises(LabelError, match="did you mean 'isolation_transfer'"):
+        parse_labels("isolation")
+
+
+def test_near_duplicates_and_check(tmp_path):
+    texts = ["全市各区今天开展第三轮全员核酸检测工作，确保不漏一户、不落一人",
+             "全市各区今天开展第四轮全员核酸检测工作，确保不漏一户、不落一人", "加强生活物资保供"]
+    pairs = near_duplicates(texts)
+    assert [(i, j) for i, j, _ in pairs] == [(0, 1)]
+    path = write(tmp_path, "text\tlabels\n" + "".join(f"{t}\ttesting\n" for t in texts) + "x\tbad\n")
+    report = check_data([path])
+    assert report["rows"] == 3 and report["near_duplicate_rows"] == 2
+    assert report["labels"]["testing"] == 3 and len(report["problems"]) == 1

@@ -1,0 +1,93 @@
+import json
+
+import joblib
+import numpy as np
+import pytest
+
+import measures
+from measures.classifier import MeasureClassifier
+from measures.persistence import ModelFileError, load_model, save_estimator, shipped_model_path
+
+SENTENCES = ["全市开展全员核酸检测。", "对密接人员实行集中隔离。", "分享到微信", "加强生活物资保供。"] * 6
+LABELS = ["testing", "isolation_transfer", "other", "supply"] * 6
+
+
+@pytest.fixture(scope="module")
+def estimator():
+    return MeasureClassifier(thresholds=0.5, min_df=1).fit(SENTENCES, LABELS)
+
+
+def test_shipped_model_loads_with_its_metadata(model):
+    assert (shipped_model_path() / "config.json").exists()
+    assert model.classes == measures.LABEL_IDS
+    meta = model.metadata
+    assert meta["training_data"]["rows"] >= 6000
+    assert {"measures_version", "sklearn_version", "weights_sha256"} <= set(meta)
+
+
+def test_save_and_load_round_trip(tmp_path, estimator):
+    model = estimator.to_model({"name": "tiny"})
+    model.save(tmp_path / "tiny")
+    assert sorted(p.name for p in (tmp_path / "tiny").iterdir()) == ["README.md", "config.json", "weights.npz"]
+    again = load_model(tmp_path / "tiny")
+    np.testing.assert_allclose(again.predict_proba(SENTENCES), model.predict_proba(SENTENCES), atol=1e-6)
+    assert "tiny" in (tmp_path / "tiny" / "README.md").read_text("utf-8")
+    # saving again replaces atomically and leaves no temporary folders behind
+    model.save(tmp_path / "tiny")
+    assert [p.name for p in tmp_path.iterdir()] == ["tiny"]
+
+
+def test_damaged_weights_are_detected(tmp_path, estimator):
+    estimator.to_model().save(tmp_path / "m")
+    weights = tmp_path / "m" / "weights.npz"
+    weights.write_bytes(weights.read_bytes()[:-10] + b"0123456789")
+    with pytest.raises(ModelFileError, match="checksum"):
+        load_model(tmp_path / "m")
+
+
+def test_unknown_format_version_is_explained(tmp_path, estimator):
+    estimator.to_model().save(tmp_path / "m")
+    config = json.loads((tmp_path / "m" / "config.json").read_text("utf-8"))
+    config["format_version"] = 99
+    (tmp_path / "m" / "config.json").write_text(json.dumps(config), "utf-8")
+    with pytest.raises(ModelFileError, match="format version 99"):
+        load_model(tmp_path / "m")
+
+
+def test_pickles_need_explicit_trust(tmp_path, estimator):
+    path = tmp_path / "colleague.joblib"
+    save_estimator(estimator, path)
+    with pytest.raises(ModelFileError, match="trusted=True"):
+        load_model(path)
+    model = load_model(path, trusted=True)
+    assert model.predict(["全市开展全员核酸检测。"]) == ["testing"]
+
+
+def test_a_malicious_pickle_is_not_run_without_trust(tmp_path):
+    marker = tmp_path / "ran"
+
+    class Evil:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    path = tmp_path / "evil.pkl"
+    joblib.dump(Evil(), path)
+    with pytest.raises(ModelFileError):
+        load_model(path)
+    assert not marker.exists()
+
+
+def test_skops_files_load_with_the_trusted_type_list(tmp_path, estimator):
+    pytest.importorskip("skops")
+    path = tmp_path / "shared.skops"
+    save_estimator(estimator, path)
+    model = load_model(path)
+    assert model.predict(["对密接人员实行集中隔离。"]) == ["isolation_transfer"]
+
+
+def test_missing_paths_are_named(tmp_path):
+    with pytest.raises(ModelFileError, match="no such model"):
+        load_model(tmp_path / "nowhere")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ModelFileError, match="no config.json"):
+        load_model(tmp_path / "empty")

@@ -1,0 +1,47 @@
+import pytest
+
+from measures.reading import DocumentError, decode, html_to_text, read_document
+
+TEXT = "長春市開展全員核酸檢測，确保应检尽检。\n第二段：加强社区管控。"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "gb18030", "big5"])
+def test_encodings_are_detected(tmp_path, encoding):
+    text = TEXT if encoding != "gb18030" else "长春市开展全员核酸检测，确保应检尽检。\n第二段：加强社区管控，做好生活物资保障。"
+    if encoding == "big5":
+        text = "長春市開展全員核酸檢測，確保應檢盡檢。\n第二段：加強社區管控，做好生活物資保障。"
+    path = tmp_path / f"doc-{encoding}.txt"
+    path.write_bytes(text.encode(encoding))
+    assert read_document(path) == text
+
+
+def test_html_is_reduced_to_text(tmp_path):
+    page = ("<!DOCTYPE html><html><head><title>通告</title><style>p{color:red}</style>"
+            "<script>var x = '不要';</script></head><body><div>第一条：全员核酸。</div>"
+            "<p>第二条：居家隔离&amp;监测。<br>第三条</p></body></html>")
+    path = tmp_path / "page.html"
+    path.write_text(page, "utf-8")
+    assert read_document(path) == "通告\n第一条：全员核酸。\n第二条：居家隔离&监测。\n第三条"
+
+
+def test_binary_files_are_refused_by_name(tmp_path):
+    path = tmp_path / "scan.txt"
+    path.write_bytes(bytes(range(256)) * 40)
+    with pytest.raises(DocumentError, match="scan.txt: binary or undecodable"):
+        read_document(path)
+
+
+def test_empty_input_is_empty_text(tmp_path):
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"")
+    assert read_document(path) == ""
+    assert decode(b"") == ""
+
+
+def test_a_folder_is_not_a_document(tmp_path):
+    with pytest.raises(DocumentError, match="is a directory"):
+        read_document(tmp_path)
+
+
+def test_html_keeps_block_structure():
+    assert html_to_text("<ul><li>一</li><li>二</li></ul>") == "一\n二"

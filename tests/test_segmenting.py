@@ -1,0 +1,43 @@
+import jieba
+import pytest
+
+from measures.segmenting import Segmenter, cut, domain_words
+
+from conftest import needs_shared, seed_files
+
+
+@pytest.mark.parametrize("backend", ["jieba", "rjieba"])
+def test_domain_words_stay_whole(backend):
+    words = Segmenter(backend).cut("全市推进即查即转、应隔尽隔，封控区实行足不出户，方舱医院休舱")
+    for term in ("即查即转", "应隔尽隔", "封控区", "足不出户", "方舱医院"):
+        assert term in words
+
+
+def test_the_users_global_jieba_is_left_alone():
+    before = jieba.lcut("应隔尽隔")
+    Segmenter("jieba").cut("应隔尽隔")
+    cut("应隔尽隔", backend="jieba")
+    assert jieba.lcut("应隔尽隔") == before
+    assert "应隔尽隔" not in before
+
+
+def test_domain_dictionary_is_well_formed():
+    words = domain_words()
+    assert len(words) > 100
+    assert all(freq > 0 and word.strip() == word for word, freq in words)
+
+
+def test_unknown_backend_is_refused():
+    with pytest.raises(ValueError, match="unknown segmenter backend"):
+        Segmenter("thulac")
+
+
+@needs_shared
+def test_backends_agree_on_the_chinese_of_the_seeds():
+    from measures.cleaning import clean
+    from measures.features import Analyzer
+
+    slow, fast = Analyzer(segmenter="jieba"), Analyzer(segmenter="rjieba")
+    for path in seed_files():
+        for line in clean(path.read_text("utf-8")).splitlines():
+            assert slow.words(line) == fast.words(line)

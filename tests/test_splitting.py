@@ -1,0 +1,46 @@
+import re
+
+import pytest
+
+from measures.cleaning import clean
+from measures.splitting import MAX_SENTENCE, sentence_spans, split_sentences
+
+from conftest import needs_shared, seed_files
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("全市开展核酸检测。加强社区管控！", ["全市开展核酸检测。", "加强社区管控！"]),
+    ("一是加强检测;二是加强管控;三是做好保供", ["一是加强检测;", "二是加强管控;", "三是做好保供"]),
+    ("你们准备好了吗?准备好了!", ["你们准备好了吗?", "准备好了!"]),
+    ("标题\n正文第一句。正文第二句。", ["标题", "正文第一句。", "正文第二句。"]),
+    ("他说：“要应检尽检。不漏一人。”随后离开。", ["他说：“要应检尽检。不漏一人。”随后离开。"]),
+    ("“要应检尽检。”他说。下一句。", ["“要应检尽检。”他说。", "下一句。"]),  # attribution stays
+    ("他说：“要应检尽检。不漏一人。", ["他说：“要应检尽检。", "不漏一人。"]),  # unbalanced quote: split anyway
+    ("真的吗？！是的。", ["真的吗？！", "是的。"]),
+    ("●持续加强社会面管控\n——\n", ["持续加强社会面管控"]),
+    ("", []),
+    ("。。。", []),
+])
+def test_split_sentences(text, expected):
+    assert split_sentences(text) == expected
+
+
+def test_spans_point_at_the_sentences():
+    text = "  第一句。\n\n● 第二句；第三句"
+    spans = sentence_spans(text)
+    assert [text[a:b] for a, b in spans] == ["第一句。", "第二句；", "第三句"]
+
+
+def test_overlong_runs_are_cut_at_commas():
+    text = "，".join(["加强核酸检测工作"] * 120)
+    pieces = split_sentences(text)
+    assert all(len(p) <= MAX_SENTENCE for p in pieces)
+    assert "".join(pieces) == text
+
+
+@needs_shared
+@pytest.mark.parametrize("path", seed_files(), ids=lambda p: p.name)
+def test_seed_sentences_lose_no_chinese_character(path):
+    cleaned = clean(path.read_text("utf-8"))
+    han = lambda s: re.findall(r"[\u4e00-\u9fff]", s)
+    assert han("".join(split_sentences(cleaned))) == han(cleaned)
