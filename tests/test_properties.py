@@ -1,0 +1,46 @@
+"""Property tests: cleaning and splitting hold up on any text."""
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from measures.cleaning import clean, clean_document
+from measures.splitting import sentence_spans, split_sentences
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+# Text that looks like scraped Chinese: characters, both punctuation widths, quotes,
+# pinyin-like brackets, spaces and line breaks.
+scraped = st.text(alphabet=st.sampled_from(list("核酸检测隔离转运长長春發佈會市区。，,；;！!？?“”()（）zhǎng \n\t　●-ab12")),
+                  max_size=200)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_cleaning_and_splitting_never_raise(text):
+    cleaned = clean(text)
+    split_sentences(cleaned)
+    assert isinstance(cleaned, str)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=300), scraped))
+def test_cleaning_is_idempotent(text):
+    once = clean(text)
+    assert clean(once) == once
+
+
+@settings(max_examples=300, deadline=None)
+@given(scraped)
+def test_splitting_keeps_every_chinese_character(text):
+    cleaned = clean(text)
+    assert HAN.findall("".join(split_sentences(cleaned))) == HAN.findall(cleaned)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("核酸检测隔离转运市区。，,；;！？“” \n\t　●ab12")), max_size=200))
+def test_spans_point_at_the_right_text(text):
+    cleaned = clean_document(text)
+    for a, b in sentence_spans(cleaned.text):
+        start, end = cleaned.to_original(a, b)
+        assert 0 <= start <= end <= len(text)
+        assert HAN.findall(text[start:end]) == HAN.findall(cleaned.text[a:b])
