@@ -32,16 +32,21 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.svm import LinearSVC
+def words(text):
+    return jieba.lcut(text)
 data = measures.load_training_data()
 Y = MultiLabelBinarizer().fit_transform([y.split("|") for y in data.y])
-pipe = make_pipeline(TfidfVectorizer(tokenizer=jieba.lcut, token_pattern=None, ngram_range=(1, 2), sublinear_tf=True),
+pipe = make_pipeline(TfidfVectorizer(tokenizer=words, token_pattern=None, ngram_range=(1, 2), sublinear_tf=True),
                      OneVsRestClassifier(LinearSVC()))
 pipe.fit(data.texts, Y)
 joblib.dump(pipe, sys.argv[1])
 """
 PLAIN_TAG = r"""
-import json, re, sys, time, joblib
+import json, re, sys, time
 started = time.perf_counter()
+import jieba, joblib
+def words(text):
+    return jieba.lcut(text)
 pipe = joblib.load(sys.argv[1])
 n_sent = n_chars = 0
 for path in sys.argv[2:]:

@@ -5,7 +5,6 @@ model file cannot run code. :class:`measures.classifier.MeasureClassifier` train
 """
 from __future__ import annotations
 
-import math
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -67,33 +66,35 @@ class Model:
     # --- sentences --------------------------------------------------------------------
 
     def _vectorize(self, sentences: Sequence[str]):
-        """Sparse TF-IDF rows as (term indices, weights, row offsets), as sklearn's
-        TfidfVectorizer(sublinear_tf=True, norm="l2") would compute them."""
-        indices, weights, offsets = [], [], [0]
-        vocab = self.vocabulary
-        for sentence in sentences:
-            counts: dict[int, int] = {}
-            for term in self.analyzer(sentence):
-                j = vocab.get(term)
-                if j is not None:
-                    counts[j] = counts.get(j, 0) + 1
-            row = [(j, (1.0 + math.log(c)) * self.idf[j]) for j, c in counts.items()]
-            norm = math.sqrt(sum(w * w for _, w in row)) or 1.0
-            indices.extend(j for j, _ in row)
-            weights.extend(w / norm for _, w in row)
-            offsets.append(len(indices))
-        return (np.asarray(indices, dtype=np.int64), np.asarray(weights, dtype=np.float32),
-                np.asarray(offsets, dtype=np.int64))
+        """Sparse TF-IDF rows as (row, term, weight) arrays, as scikit-learn's
+        TfidfVectorizer(sublinear_tf=True, norm="l2") computes them. Only the vocabulary
+        look-up is per term in Python; counting and weighting happen in numpy."""
+        lookup = self.vocabulary.get
+        rows, terms = [], []
+        for i, sentence in enumerate(sentences):
+            found = [j for j in map(lookup, self.analyzer(sentence)) if j is not None]
+            terms.extend(found)
+            rows.extend([i] * len(found))
+        if not terms:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0, dtype=np.float32)
+        n_terms = len(self.vocabulary)
+        keys, counts = np.unique(np.asarray(rows, dtype=np.int64) * n_terms + np.asarray(terms, dtype=np.int64),
+                                 return_counts=True)
+        rows, terms = keys // n_terms, keys % n_terms
+        weights = (1.0 + np.log(counts)) * self.idf[terms]
+        norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=len(sentences)))
+        weights = weights / norms[rows]
+        return rows, terms, weights.astype(np.float32)
 
     def decision_function(self, sentences: Sequence[str]) -> np.ndarray:
         """Linear scores, shape ``(n_sentences, n_classes)``."""
         sentences = list(sentences)
-        indices, weights, offsets = self._vectorize(sentences)
-        scores = np.tile(self.intercept, (len(sentences), 1))
-        if len(indices):
-            contributions = self.coef[indices] * weights[:, None]
-            rows = np.repeat(np.arange(len(sentences)), np.diff(offsets))
-            np.add.at(scores, rows, contributions)
+        rows, terms, weights = self._vectorize(sentences)
+        scores = np.empty((len(sentences), len(self.classes)), dtype=np.float64)
+        for k in range(len(self.classes)):
+            scores[:, k] = np.bincount(rows, weights=weights * self.coef[terms, k],
+                                       minlength=len(sentences)) + self.intercept[k]
         return scores
 
     def predict_proba(self, sentences: Sequence[str]) -> np.ndarray:
@@ -114,7 +115,7 @@ class Model:
     def explain(self, sentence: str, top: int = 5) -> dict:
         """Labels, probabilities and, for each label given, the terms that pushed the
         sentence towards it (term weight times TF-IDF value, largest first)."""
-        indices, weights, _ = self._vectorize([sentence])
+        _, indices, weights = self._vectorize([sentence])
         probabilities = self.predict_proba([sentence])[0]
         labels = decide(probabilities[None, :], self.thresholds, self.classes, self.max_labels)[0]
         terms = self.terms
