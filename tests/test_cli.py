@@ -20,7 +20,9 @@ def test_tag_prints_a_readable_summary():
 
 def test_tag_several_documents_ends_with_a_comparison():
     out = run_cli("tag", *sorted(EXAMPLES.glob("*.txt"))).stdout.decode()
-    assert "category" in out.splitlines()[-16] or re.search(r"^category", out, re.M)
+    table = out[out.rindex("\ncategory"):].splitlines()[1:]
+    assert table[-1].startswith("sentences") and len(table[-1].split()) == 4  # one column a document
+    assert any(line.startswith("核酸检测 testing") for line in table)
 
 
 def test_tag_json_from_stdin():
