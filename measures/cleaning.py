@@ -57,14 +57,14 @@ def _converter():
     return opencc.OpenCC("t2s")
 
 
-# Characters that only ever occur in Simplified or common text never need OpenCC; the
-# converter is called only for lines outside this fast check.
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+#: A Chinese character (unified ideographs, extension A, compatibility ideographs). Text
+#: without one needs no OpenCC call, and a line without one is not for the model.
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def to_simplified(text: str) -> str:
     """Traditional to Simplified Chinese with OpenCC's ``t2s`` phrase tables."""
-    if not _HAN.search(text):
+    if not HAN.search(text):
         return text
     return _converter().convert(text)
 
@@ -121,7 +121,7 @@ def is_boilerplate(line: str) -> bool:
     stripped = line.strip()
     if not stripped:
         return False
-    if not _HAN.search(stripped):
+    if not HAN.search(stripped):
         return True  # the model reads Chinese only: "- +1", "x", "IP SHANGHAI"
     if _CHROME.search(stripped):
         return True

@@ -84,7 +84,10 @@ def _training_paths(items):
 
     paths = []
     for item in items or ["bundled"]:
-        paths.extend(str(p) for p in training_files()) if item == "bundled" else paths.append(item)
+        if item == "bundled":
+            paths.extend(str(p) for p in training_files())
+        else:
+            paths.append(item)
     return paths
 
 

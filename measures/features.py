@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import re
 
-from .cleaning import normalize
+from .cleaning import HAN, normalize
 from .segmenting import Segmenter
 
 __all__ = ["Analyzer"]
 
 # Numbers carry their context, not their value: 66例 and 1542例 should look alike.
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # Outside Chinese, jieba and rjieba group Latin, digits and symbols differently
 # (COVID-19 vs COVID, -, 19); re-splitting those tokens makes both give the same terms.
 _LATIN = re.compile(r"[a-z]+|0")
@@ -55,7 +54,7 @@ class Analyzer:
     def _words(self, text: str) -> list[str]:
         words = []
         for token in self.segmenter.cut(text):
-            if _HAN.search(token):
+            if HAN.search(token):
                 words.append(token)
             else:
                 words.extend(_LATIN.findall(token))

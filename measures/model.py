@@ -87,15 +87,23 @@ class Model:
         weights = weights / norms[rows]
         return rows, terms, weights.astype(np.float32)
 
+    def _contributions(self, sentences: Sequence[str]):
+        """Per (sentence, term) pair: its row, its term and what it adds to each label's
+        score, shape ``(pairs, n_classes)``."""
+        rows, terms, weights = self._vectorize(sentences)
+        return rows, terms, self.coef[terms] * weights[:, None]
+
+    def _scores(self, rows: np.ndarray, contributions: np.ndarray, n_sentences: int) -> np.ndarray:
+        scores = np.empty((n_sentences, len(self.classes)), dtype=np.float64)
+        for k in range(len(self.classes)):
+            scores[:, k] = np.bincount(rows, weights=contributions[:, k], minlength=n_sentences)
+        return scores + self.intercept
+
     def decision_function(self, sentences: Sequence[str]) -> np.ndarray:
         """Linear scores, shape ``(n_sentences, n_classes)``."""
         sentences = list(sentences)
-        rows, terms, weights = self._vectorize(sentences)
-        scores = np.empty((len(sentences), len(self.classes)), dtype=np.float64)
-        for k in range(len(self.classes)):
-            scores[:, k] = np.bincount(rows, weights=weights * self.coef[terms, k],
-                                       minlength=len(sentences)) + self.intercept[k]
-        return scores
+        rows, _, contributions = self._contributions(sentences)
+        return self._scores(rows, contributions, len(sentences))
 
     def predict_proba(self, sentences: Sequence[str]) -> np.ndarray:
         """Per-label probabilities, shape ``(n_sentences, n_classes)``, columns in
@@ -115,17 +123,16 @@ class Model:
     def explain(self, sentence: str, top: int = 5) -> dict:
         """Labels, probabilities and, for each label given, the terms that pushed the
         sentence towards it (term weight times TF-IDF value, largest first)."""
-        _, indices, weights = self._vectorize([sentence])
-        probabilities = self.predict_proba([sentence])[0]
+        rows, indices, contributions = self._contributions([sentence])
+        probabilities = 1.0 / (1.0 + np.exp(-self._scores(rows, contributions, 1)[0]))
         labels = decide(probabilities[None, :], self.thresholds, self.classes, self.max_labels)[0]
         terms = self.terms
         reasons = {}
         for label in labels:
-            k = self.classes.index(label)
-            contributions = self.coef[indices, k] * weights
-            order = np.argsort(-contributions)[:top]
-            reasons[label] = [(terms[int(indices[i])], round(float(contributions[i]), 4))
-                              for i in order if contributions[i] > 0]
+            column = contributions[:, self.classes.index(label)]
+            order = np.argsort(-column)[:top]
+            reasons[label] = [(terms[int(indices[i])], round(float(column[i]), 4))
+                              for i in order if column[i] > 0]
         return {"text": sentence, "labels": list(labels),
                 "scores": {c: round(float(p), 4) for c, p in zip(self.classes, probabilities)},
                 "terms": reasons}

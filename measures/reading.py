@@ -22,7 +22,6 @@ class DocumentError(ValueError):
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _plausible(text: str) -> bool:

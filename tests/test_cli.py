@@ -3,9 +3,8 @@ import io
 import json
 import re
 
-import pytest
 
-from conftest import EXAMPLES, SHARED, needs_shared, run_cli, seed_files
+from conftest import EXAMPLES, needs_shared, run_cli, seed_files
 
 SPEECH = EXAMPLES / "speech_deployment_meeting.txt"
 

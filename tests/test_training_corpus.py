@@ -1,5 +1,4 @@
 """The bundled corpus meets the bar the training-corpus issue set, and copies nothing."""
-import collections
 
 import pytest
 
