@@ -1,4 +1,4 @@
-"""The ``measures`` command: tag, train, evaluate, check-data, explain."""
+"""The ``measures`` command: tag, report, train, evaluate, check-data, explain."""
 from __future__ import annotations
 
 import argparse
@@ -26,6 +26,11 @@ EXAMPLES = {
     "check-data": """examples:
   measures check-data                          the bundled corpus
   measures check-data mine.tsv --format json""",
+    "report": """examples:
+  measures report speech.txt -o report.html    one document, highlighted sentence by sentence
+  measures report examples/*.txt -o report.html --title "本周防控文件"
+                                               several documents, with a document x category table
+  measures report archive/ -o report.html --model my-model""",
     "explain": """examples:
   measures explain "全市开展新一轮全员核酸检测，对阳性人员即查即转。\"""",
 }
@@ -75,6 +80,35 @@ def cmd_tag(args) -> int:
         _progress(writer.count, chars, started, final=True)
     if failed:
         print(f"measures: {failed} input(s) could not be tagged; {writer.count} tagged", file=sys.stderr)
+        return 1
+    return 0
+
+
+def tagged_documents(args, model, failed: list):
+    """The documents of ``args.inputs`` tagged, in input order. An input that cannot be
+    read is reported by name on stderr, added to ``failed``, and the others go on."""
+    from .corpus import iter_sources, tag_sources
+
+    for source, document in tag_sources(model, iter_sources(args.inputs), model_path=args.model,
+                                        trusted=args.trust):
+        if source.error:
+            failed.append(source.name)
+            print(f"measures: {source.error}", file=sys.stderr)
+        else:
+            yield document
+
+
+def cmd_report(args) -> int:
+    from .report import write_report
+
+    failed: list = []
+    documents = list(tagged_documents(args, _load(args), failed))
+    if not documents:
+        raise CommandError("no input could be tagged; no report written")
+    write_report(documents, args.output, title=args.title)
+    if failed:
+        print(f"measures: {len(failed)} input(s) could not be tagged; report of {len(documents)} "
+              f"written to {args.output}", file=sys.stderr)
         return 1
     return 0
 
@@ -177,6 +211,12 @@ def _parser() -> argparse.ArgumentParser:
     tag.add_argument("--bom", action="store_true", help="start the output with a UTF-8 BOM (for Excel)")
     tag.add_argument("-q", "--quiet", action="store_true", help="no progress line on a terminal")
     model_options(tag)
+
+    report = command("report", cmd_report, "write an HTML report: sentences highlighted by category, charts")
+    report.add_argument("inputs", nargs="+", metavar="FILE", help="document files, folders, .jsonl corpora, or - for stdin")
+    report.add_argument("-o", "--output", required=True, metavar="PATH", help="the HTML file to write (atomically)")
+    report.add_argument("--title", help="the report's title (default: 防控措施报告 · Policy measures report)")
+    model_options(report)
 
     train = command("train", cmd_train, "train a model from labelled sentences (TSV: text<TAB>labels)")
     train.add_argument("data", nargs="*", metavar="DATA.tsv", help="labelled files; 'bundled' or nothing means the bundled corpus")

@@ -1,0 +1,330 @@
+"""A self-contained HTML report of tagged documents.
+
+One HTML file, with no network access needed to view it: inline CSS, inline SVG charts and
+a few lines of inline JavaScript that only add tap-to-see tooltips (the page reads fully
+without it; the same information is in each sentence's ``title``). Every piece of document
+text is HTML-escaped, so a document containing markup shows it as text.
+
+    >>> from measures.report import render_report, write_report
+    >>> html = render_report([model.tag(text, source="speech.txt")], title="本周文件")
+    >>> write_report(documents, "report.html")          # written atomically
+"""
+from __future__ import annotations
+
+import datetime
+import os
+from html import escape
+from typing import Iterable, Sequence
+
+from .labels import LABEL_IDS, OTHER, label_info
+
+__all__ = ["COLORS", "render_report", "write_report"]
+
+#: One colour a label, in label-set order; sentences are tinted with a light mix of it.
+COLORS: dict[str, str] = {
+    "testing": "#2f6fd6",
+    "isolation_transfer": "#d64545",
+    "disinfection": "#16a3a3",
+    "supply": "#e08a1e",
+    "medical_treatment": "#d957a6",
+    "community_control": "#7e57c2",
+    "tracing": "#8d6e4a",
+    "vaccination": "#3a9d48",
+    "border_import": "#a3a31a",
+    "case_report": "#2d4a8a",
+    "organization": "#5f7f3a",
+    "publicity": "#c9a227",
+    "economy": "#9c3d3d",
+    OTHER: "#9aa3ad",
+}
+_FALLBACK = "#6b7280"
+# How much of the label colour goes into a sentence's background (the rest is white).
+_TINT = 0.22
+# Other scores shown in a tooltip besides the sentence's own labels.
+_RUNNERS_UP = 2
+
+_FONTS = ('-apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
+          '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", '
+          '"Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif')
+
+
+def _color(label: str) -> str:
+    return COLORS.get(label, _FALLBACK)
+
+
+def _tint(hex_color: str, amount: float = _TINT) -> str:
+    rgb = [int(hex_color[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(255 - (255 - c) * amount):02x}" for c in rgb)
+
+
+def _zh(label: str) -> str:
+    try:
+        return label_info(label).zh
+    except ValueError:
+        return label
+
+
+def _labels_of(documents: Sequence) -> list[str]:
+    """The labels to show: the label set's, then any others the documents' model has."""
+    seen = list(LABEL_IDS)
+    for document in documents:
+        for label in document.labels or ():
+            if label not in seen:
+                seen.append(label)
+    return seen
+
+
+def _pct(share: float) -> str:
+    return f"{share * 100:.0f}%" if share >= 0.095 or share == 0 else f"{share * 100:.1f}%"
+
+
+# --- pieces -------------------------------------------------------------------------------
+
+def _css(labels: Sequence[str]) -> str:
+    rules = []
+    for label in labels:
+        color = _color(label)
+        if label == OTHER:
+            rules.append(f".c-{label}{{--c:{color}}}")
+            continue
+        rules.append(f".c-{label}{{--c:{color};background:{_tint(color)};"
+                     f"border-bottom-color:{color}}}")
+    return _BASE_CSS.replace("FONTS", _FONTS) + "\n".join(rules)
+
+
+def _legend(labels: Sequence[str]) -> str:
+    items = "".join(
+        f'<li><span class="sw" style="background:{_tint(_color(label), 0.45)};'
+        f'border-color:{_color(label)}"></span>{escape(_zh(label))} '
+        f'<code>{escape(label)}</code></li>' for label in labels)
+    return (f'<section class="card legend" aria-label="图例 legend"><h2>图例 <small>Legend</small></h2>'
+            f'<ul>{items}</ul><p class="hint">句子按主要类别着色；次要类别以句末圆点标出。'
+            f'悬停或轻触句子可查看全部标签与得分。 Sentences are coloured by their primary '
+            f'category; dots mark further labels. Hover or tap a sentence for its labels '
+            f'and scores.</p></section>')
+
+
+def _text_width(text: str, size: int = 14) -> int:
+    """Roughly how wide ``text`` is in pixels: CJK characters are square, others about half."""
+    return sum(size if ord(ch) >= 0x2E80 else size * 0.6 for ch in text)
+
+
+def _bar_chart(summary, labels: Sequence[str]) -> str:
+    rows = [(label, summary.categories[label]) for label in labels
+            if label in summary.categories and summary.categories[label].count]
+    rows.sort(key=lambda item: (item[0] == OTHER, -item[1].count))
+    if not rows:
+        return '<p class="empty">没有句子 (no sentences)</p>'
+    # Drawn at the size it is shown (the chart column is at most 340 px wide), so its text
+    # is as large as the page's; the name column fits the longest name.
+    bar_h, gap, right, width = 20, 7, 78, 340
+    left = min(max(_text_width(_zh(label)) for label, _ in rows), 150) + 12
+    height = len(rows) * (bar_h + gap) + gap
+    span = width - left - right
+    top_share = max(c.share for _, c in rows) or 1.0
+    parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" '
+             f'preserveAspectRatio="xMinYMin meet" aria-label="类别占比 category shares">']
+    for k, (label, c) in enumerate(rows):
+        y = gap + k * (bar_h + gap)
+        w = max(span * c.share / top_share, 2)
+        mid = y + bar_h / 2
+        parts.append(
+            f'<g class="bar" data-label="{escape(label)}"><title>{escape(_zh(label))} {escape(label)}: '
+            f'{c.count} 句, {_pct(c.share)}</title>'
+            f'<text x="{left - 8}" y="{mid:.1f}" class="name" text-anchor="end" '
+            f'dominant-baseline="central">{escape(_zh(label))}</text>'
+            f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_h}" rx="3" '
+            f'fill="{_color(label)}"/>'
+            f'<text x="{left + w + 8:.1f}" y="{mid:.1f}" class="value" '
+            f'dominant-baseline="central">{_pct(c.share)} · {c.count}</text></g>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _tooltip(index: int, sentence, classes: Sequence[str]) -> str:
+    scores = sentence.scores
+    lines = [f"第 {index} 句 · sentence {index}"]
+    lines += [f"{_zh(label)} {label}: {scores.get(label, 0.0):.2f}" for label in sentence.labels]
+    others = sorted((label for label in classes if label not in sentence.labels),
+                    key=lambda label: -scores.get(label, 0.0))[:_RUNNERS_UP]
+    if others:
+        lines.append("未达阈值 below threshold: " + ", ".join(
+            f"{_zh(label)} {scores.get(label, 0.0):.2f}" for label in others))
+    return "\n".join(lines)
+
+
+def _sentences(document) -> str:
+    if not document.sentences:
+        return '<p class="empty">没有句子 (no sentences)</p>'
+    classes = list(document.labels) or list(LABEL_IDS)
+    paragraphs, current, previous_end = [], [], None
+    for index, sentence in enumerate(document.sentences, start=1):
+        # Sentences of one paragraph follow each other directly in the original text;
+        # a gap (a line break, removed page chrome) starts a new paragraph.
+        if previous_end is not None and sentence.start > previous_end and current:
+            paragraphs.append(current)
+            current = []
+        previous_end = sentence.end
+        dots = "".join(f'<i class="dot" style="background:{_color(label)}"></i>'
+                       for label in sentence.labels[1:])
+        current.append(
+            f'<span class="s c-{escape(sentence.primary)}" data-primary="{escape(sentence.primary)}" '
+            f'data-labels="{escape("|".join(sentence.labels))}" '
+            f'title="{escape(_tooltip(index, sentence, classes))}">{escape(sentence.text)}{dots}</span>')
+    paragraphs.append(current)
+    return "".join(f"<p>{''.join(p)}</p>" for p in paragraphs)
+
+
+def _document(number: int, document, summary, labels: Sequence[str]) -> str:
+    name = document.source or f"文档 {number}"
+    top = [f'<span class="tag" style="border-color:{_color(label)}">{escape(_zh(label))} '
+           f'{_pct(c.share)}</span>' for label, c in summary.top(3)]
+    return (f'<section class="card doc" id="doc-{number}"><h2><span class="num">{number}</span>'
+            f'{escape(name)}</h2><p class="meta">{summary.sentences} 句 sentences'
+            f'{" · 主要措施 " if top else ""}{"".join(top)}</p>'
+            f'<div class="grid"><figure><figcaption>类别占比 <small>Share of sentences by '
+            f'category</small></figcaption>{_bar_chart(summary, labels)}</figure>'
+            f'<div class="text" lang="zh-Hans">{_sentences(document)}</div></div></section>')
+
+
+def _table(documents: Sequence, summaries: Sequence, labels: Sequence[str]) -> str:
+    head = "".join(f'<th scope="col" title="{escape(label)}"><span class="sw" style="background:'
+                   f'{_color(label)}"></span>{escape(_zh(label))}</th>' for label in labels)
+    rows = []
+    for number, (document, summary) in enumerate(zip(documents, summaries), start=1):
+        name = document.source or f"文档 {number}"
+        cells = []
+        for label in labels:
+            c = summary.categories.get(label)
+            share = c.share if c else 0.0
+            alpha = min(share / 0.4, 1.0) * 0.85
+            style = (f' style="background:rgba(38,84,160,{alpha:.2f});'
+                     f'{"color:#fff" if alpha > 0.45 else ""}"' if share else "")
+            cells.append(f'<td data-label="{escape(label)}"{style}>{_pct(share) if share else "–"}</td>')
+        rows.append(f'<tr><th scope="row" title="{escape(name)}"><a href="#doc-{number}">{escape(name)}</a></th>'
+                    f'<td class="n">{summary.sentences}</td>{"".join(cells)}</tr>')
+    return (f'<section class="card overview"><h2>文档 × 类别 <small>Documents × categories '
+            f'(share of sentences)</small></h2><div class="scroll"><table class="heat">'
+            f'<thead><tr><th scope="col">文档 document</th><th scope="col">句数</th>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div></section>')
+
+
+def render_report(documents: Iterable, title: str | None = None) -> str:
+    """The report of tagged :class:`~measures.document.Document` objects as one HTML page:
+    a colour legend, then per document a bar chart of category shares and its text with
+    every sentence highlighted by its primary category; with several documents, a
+    document × category table comes first."""
+    from . import __version__
+
+    documents = list(documents)
+    summaries = [document.summary(examples=0) for document in documents]
+    labels = _labels_of(documents)
+    title = title or "防控措施报告 · Policy measures report"
+    total = sum(s.sentences for s in summaries)
+    stamp = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
+    body = [f'<header><h1>{escape(title)}</h1><p class="meta">{len(documents)} 份文档 documents · '
+            f'{total} 句 sentences · measures {escape(__version__)} · {stamp}</p></header>',
+            _legend([label for label in labels if any(label in s.categories for s in summaries)]
+                    or labels)]
+    if len(documents) > 1:
+        body.append(_table(documents, summaries, [label for label in labels if label != OTHER]))
+    if not documents:
+        body.append('<p class="empty">没有文档 (no documents)</p>')
+    body += [_document(number, document, summary, labels)
+             for number, (document, summary) in enumerate(zip(documents, summaries), start=1)]
+    return (f'<!DOCTYPE html>\n<html lang="zh-Hans"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<meta name="generator" content="measures {escape(__version__)}">'
+            f'<title>{escape(title)}</title><style>{_css(labels)}</style></head>'
+            f'<body><main>{"".join(body)}</main><div id="tip" role="tooltip" hidden></div>'
+            f'<script>{_SCRIPT}</script></body></html>\n')
+
+
+def write_report(documents: Iterable, path, title: str | None = None) -> None:
+    """Write :func:`render_report` to ``path`` (UTF-8), atomically."""
+    from .export import open_output
+
+    html = render_report(documents, title=title)
+    with open_output(str(path)) as stream:
+        stream.write(html)
+    # The temporary file behind the atomic write is private (0600); a report is meant to be
+    # opened and shared like any file the user writes, so give it the usual permissions.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
+
+
+_BASE_CSS = """
+*{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%}
+body{margin:0;background:#f4f5f7;color:#1f2933;font-family:FONTS;font-size:16px;line-height:1.6}
+main{max-width:1120px;margin:0 auto;padding:24px 20px 48px}
+header h1{font-size:26px;line-height:1.3;margin:8px 0 4px;font-weight:700;letter-spacing:.01em}
+h2{font-size:18px;margin:0 0 12px;font-weight:700;line-height:1.4;overflow-wrap:anywhere}
+small{font-weight:400;color:#6b7785;font-size:.8em}
+.meta{color:#5b6673;margin:0 0 16px;font-size:14px}
+.card{background:#fff;border:1px solid #e3e6ea;border-radius:10px;padding:18px 20px;margin:0 0 18px;
+box-shadow:0 1px 2px rgba(16,24,40,.04)}
+.legend ul{list-style:none;margin:0;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(215px,1fr));
+gap:6px 16px}
+.legend li{font-size:14px;display:flex;align-items:center;gap:6px;white-space:nowrap;min-width:0}
+.legend code{color:#6b7785;font-size:11.5px;overflow:hidden;text-overflow:ellipsis}
+.hint{color:#6b7785;font-size:13px;margin:12px 0 0}
+.sw{display:inline-block;width:14px;height:14px;border-radius:3px;border:2px solid transparent;flex:none;
+vertical-align:-2px;margin-right:4px}
+.scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}
+table.heat{border-collapse:collapse;font-size:13px;min-width:100%}
+.heat th,.heat td{padding:6px 5px;border-bottom:1px solid #edf0f3;text-align:center;white-space:nowrap}
+.heat thead th{font-weight:600;color:#3e4a57;vertical-align:bottom}
+.heat thead .sw{width:10px;height:10px;border:0;display:block;margin:0 auto 4px}
+.heat tbody th{text-align:left;font-weight:500;max-width:190px;overflow:hidden;text-overflow:ellipsis;padding-left:0}
+.heat tbody th,.heat thead th:first-child{position:sticky;left:0;background:#fff;z-index:1}
+.heat td.n{color:#5b6673}
+.heat a{color:#1f4fa3;text-decoration:none}
+.heat a:hover{text-decoration:underline}
+.doc h2 .num{display:inline-block;min-width:26px;height:26px;line-height:26px;border-radius:13px;background:#1f2933;
+color:#fff;text-align:center;font-size:14px;margin-right:10px;vertical-align:1px;padding:0 6px}
+.tag{display:inline-block;border-left:4px solid;padding:0 6px;margin:0 4px;background:#f4f5f7;border-radius:3px;
+font-size:13px;color:#3e4a57}
+.grid{display:grid;grid-template-columns:minmax(260px,340px) 1fr;gap:24px;align-items:start}
+figure{margin:0;position:sticky;top:12px}
+figcaption{font-size:14px;font-weight:600;color:#3e4a57;margin-bottom:6px}
+svg.chart{width:100%;height:auto;display:block;font-family:FONTS}
+svg.chart .name{font-size:14px;fill:#1f2933}
+svg.chart .value{font-size:12.5px;fill:#5b6673}
+.text{font-size:16.5px;line-height:2;text-align:justify;overflow-wrap:anywhere}
+.text p{margin:0 0 .9em}
+.s{border-bottom:2px solid transparent;border-radius:2px;padding:1px 0;cursor:help;
+-webkit-box-decoration-break:clone;box-decoration-break:clone}
+.s:hover,.s.on{outline:2px solid var(--c,#9aa3ad);outline-offset:1px}
+.dot{display:inline-block;width:8px;height:8px;border-radius:50%;margin:0 1px 0 3px;vertical-align:2px}
+.empty{color:#6b7785;font-style:italic}
+#tip{position:absolute;z-index:10;max-width:min(360px,92vw);background:#1f2933;color:#fff;font-size:13px;
+line-height:1.5;padding:8px 10px;border-radius:6px;white-space:pre-line;box-shadow:0 4px 14px rgba(0,0,0,.2);
+pointer-events:none}
+@media (max-width:760px){
+main{padding:14px 10px 32px}
+header h1{font-size:21px}
+.card{padding:14px 12px;border-radius:8px}
+.grid{grid-template-columns:1fr;gap:14px}
+figure{position:static}
+.text{font-size:16px;line-height:1.9;text-align:left}
+.legend ul{grid-template-columns:repeat(auto-fill,minmax(140px,1fr))}
+.legend code{display:none}
+.heat tbody th{max-width:120px}
+}
+@media print{body{background:#fff}.card{box-shadow:none;break-inside:avoid-page}figure{position:static}}
+"""
+
+# Tooltips on hover and tap. The text stays readable and each sentence keeps its
+# information without this: it only moves the ``title`` into a styled, tappable box.
+_SCRIPT = """(function(){var tip=document.getElementById('tip'),cur=null;
+function show(el){if(cur)cur.classList.remove('on');cur=el;el.classList.add('on');tip.textContent=el.dataset.tip;
+tip.hidden=false;var r=el.getBoundingClientRect(),x=window.scrollX+r.left,y=window.scrollY+r.bottom+6;
+tip.style.left=Math.max(6,Math.min(x,window.scrollX+document.documentElement.clientWidth-tip.offsetWidth-6))+'px';
+tip.style.top=y+'px';}
+function hide(){if(cur)cur.classList.remove('on');cur=null;tip.hidden=true;}
+document.querySelectorAll('.s[title]').forEach(function(el){el.dataset.tip=el.title;el.removeAttribute('title');
+el.addEventListener('mouseenter',function(){show(el);});el.addEventListener('mouseleave',hide);
+el.addEventListener('click',function(e){e.stopPropagation();show(el);});});
+document.addEventListener('click',hide);})();"""

@@ -1,0 +1,232 @@
+"""The HTML report: its markup, the ``measures report`` command, and the page as a real
+browser (headless Chromium) renders it."""
+import os
+import shutil
+import struct
+import subprocess
+import zlib
+from html import escape
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, run_cli
+from measures.document import Document, Sentence
+from measures.labels import LABEL_IDS, label_info
+from measures.report import render_report, write_report
+
+DOCUMENTS = sorted(EXAMPLES.glob("*.txt"))
+# The few HTML names the report is built from, and nothing a document could smuggle in.
+OWN_TAGS = {"html", "head", "meta", "title", "style", "body", "main", "header", "h1", "h2", "p",
+            "small", "section", "ul", "li", "span", "code", "div", "table", "thead", "tbody", "tr",
+            "th", "td", "a", "figure", "figcaption", "svg", "g", "text", "rect", "i", "script"}
+
+
+class Page(HTMLParser):
+    """What the tests look at in a report: its sentences (attributes and text), charts,
+    the rows of the overview table, the legend's text and every tag used."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.sentences, self.charts, self.table_rows, self.tags, self.attributes = [], 0, 0, set(), set()
+        self.legend, self._stack, self._sentence, self._depth = "", [], None, 0
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        classes = (attrs.get("class") or "").split()
+        self.tags.add(tag)
+        self.attributes.update(attrs)
+        if tag not in ("meta", "rect"):  # the void elements the report uses
+            self._stack.append(classes)
+        if tag == "span" and "s" in classes:
+            self._sentence = dict(attrs, text="")
+            self.sentences.append(self._sentence)
+            self._depth = len(self._stack)
+        if tag == "svg" and "chart" in classes:
+            self.charts += 1
+        if tag == "tr" and any("overview" in c for c in self._stack):
+            self.table_rows += 1
+
+    def handle_endtag(self, tag):
+        if self._sentence is not None and tag == "span" and len(self._stack) == self._depth:
+            self._sentence = None
+        if self._stack and tag not in ("meta", "rect"):
+            self._stack.pop()
+
+    def handle_data(self, data):
+        if self._sentence is not None:
+            self._sentence["text"] += data
+        if any("legend" in c for c in self._stack):
+            self.legend += data
+
+
+def _document(*sentences, source="doc.txt"):
+    """A Document made by hand: ``(text, labels)`` pairs, scores 0.9 for the labels."""
+    made, at = [], 0
+    for text, labels in sentences:
+        scores = {label: (0.9 if label in labels else 0.05) for label in LABEL_IDS}
+        made.append(Sentence(text, at, at + len(text), tuple(labels), scores))
+        at += len(text) + 1
+    return Document(made, source, LABEL_IDS)
+
+
+def test_every_sentence_is_one_element_with_its_category(model):
+    document = model.tag(DOCUMENTS[0].read_text("utf-8"), source=DOCUMENTS[0].name)
+    page = Page(render_report([document]))
+    assert [s["text"] for s in page.sentences] == [s.text for s in document.sentences]
+    for shown, sentence in zip(page.sentences, document.sentences):
+        assert shown["data-primary"] == sentence.primary
+        assert shown["data-labels"] == "|".join(sentence.labels)
+        assert f"c-{sentence.primary}" in shown["class"].split()
+        for label in sentence.labels:  # the tooltip names every label with its score
+            assert f"{label_info(label).zh} {label}: {sentence.scores[label]:.2f}" in shown["title"]
+
+
+def test_document_text_is_escaped_everywhere():
+    evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    document = _document((f"全市开展核酸检测{evil}。", ["testing"]), ("</span></p><b>粗体", ["other"]),
+                         source=f'"><svg onload=alert(2)>{evil}')
+    html = render_report([document, document], title=f"标题{evil}")
+    page = Page(html)
+    assert page.tags <= OWN_TAGS
+    assert not [name for name in page.attributes if name.startswith("on")]  # no event handlers
+    assert html.count("<script") == 1 and "<img" not in html and "<b>" not in html
+    assert [s["text"] for s in page.sentences] == [s.text for s in document.sentences] * 2
+    assert f"<title>标题{escape(evil)}</title>" in html and f"{escape(document.source)}</a>" in html
+
+
+def test_legend_chart_and_chinese_names():
+    document = _document(("全市开展核酸检测。", ["testing"]), ("对密接人员集中隔离。", ["isolation_transfer", "tracing"]),
+                         ("大家下午好。", ["other"]))
+    html = render_report([document])
+    page = Page(html)
+    for label in LABEL_IDS:
+        assert label_info(label).zh in page.legend and label in page.legend
+    assert page.charts == 1
+    assert html.count('<g class="bar"') == 4  # testing, isolation_transfer, tracing, other
+    assert "核酸检测" in html and '"Noto Sans CJK SC"' in html and "PingFang SC" in html
+    assert 'name="viewport"' in html and "@media (max-width" in html
+    assert page.table_rows == 0  # one document: no overview table
+    assert "http://" not in html and "https://" not in html  # nothing fetched from the network
+
+
+def test_several_documents_get_the_overview_table(model):
+    documents = [model.tag(path.read_text("utf-8"), source=path.name) for path in DOCUMENTS]
+    page = Page(render_report(documents, title="三份文件"))
+    assert page.table_rows == 1 + len(documents)  # header and one row a document
+    assert page.charts == len(documents)
+    assert len(page.sentences) == sum(len(d) for d in documents)
+
+
+def test_empty_input_still_renders():
+    html = render_report([_document(source="empty.txt")])
+    assert Page(html).sentences == [] and Page(html).charts == 0 and "no sentences" in html
+    assert "no documents" in render_report([])
+
+
+def test_write_report_is_atomic_and_readable(tmp_path):
+    target = tmp_path / "out" / "report.html"
+    write_report([_document(("全市开展核酸检测。", ["testing"]))], target)
+    assert target.read_text("utf-8").startswith("<!DOCTYPE html>")
+    assert [p.name for p in target.parent.iterdir()] == ["report.html"]  # no temporary file left
+    assert target.stat().st_mode & 0o044  # readable like any file the user writes, not 0600
+
+
+# --- the command --------------------------------------------------------------------------
+
+def test_report_command(tmp_path):
+    out = tmp_path / "report.html"
+    result = run_cli("report", *DOCUMENTS, "-o", out, "--title", "本周<文件>")
+    assert result.returncode == 0, result.stderr.decode()
+    html = out.read_text("utf-8")
+    assert "<title>本周&lt;文件&gt;</title>" in html
+    page = Page(html)
+    assert page.table_rows == 1 + len(DOCUMENTS) and page.charts == len(DOCUMENTS)
+
+
+def test_report_names_bad_files_and_reports_the_others(tmp_path):
+    bad = tmp_path / "scan.txt"
+    bad.write_bytes(bytes(range(256)) * 10)
+    out = tmp_path / "report.html"
+    result = run_cli("report", DOCUMENTS[0], bad, tmp_path / "missing.txt", "-o", out)
+    assert result.returncode == 1
+    err = result.stderr.decode()
+    assert "scan.txt: binary" in err and "missing.txt: no such file" in err
+    assert str(DOCUMENTS[0]) in out.read_text("utf-8")
+    nothing = run_cli("report", tmp_path / "missing.txt", "-o", tmp_path / "none.html")
+    assert nothing.returncode == 1 and not (tmp_path / "none.html").exists()
+
+
+def test_report_usage():
+    assert run_cli("report", DOCUMENTS[0]).returncode == 2  # -o is required
+    text = run_cli("report", "--help").stdout.decode()
+    assert "measures report" in text and "--title" in text and "--model" in text
+
+
+# --- in a real browser --------------------------------------------------------------------
+
+def _chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found:
+        return found
+    reason = "headless Chromium is not installed (Debian: apt-get install chromium)"
+    if os.environ.get("MEASURES_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{reason}, and MEASURES_REQUIRE_BROWSER=1 requires it")
+    pytest.skip(reason)
+
+
+def _browser(report: Path, profile: Path, *args) -> subprocess.CompletedProcess:
+    command = [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+               "--no-first-run", "--disable-background-networking", "--disable-component-update",
+               "--disable-sync", f"--user-data-dir={profile}", *args, report.as_uri()]
+    result = subprocess.run(command, capture_output=True, timeout=180)
+    assert result.returncode == 0, result.stderr.decode(errors="replace")[-2000:]
+    return result
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report") / "report.html"
+    result = run_cli("report", *DOCUMENTS, "-o", out)
+    assert result.returncode == 0, result.stderr.decode()
+    return out
+
+
+def test_browser_renders_every_sentence(report, model, tmp_path):
+    dom = _browser(report, tmp_path / "profile", "--dump-dom").stdout.decode("utf-8")
+    page = Page(dom)
+    documents = [model.tag(path.read_text("utf-8")) for path in DOCUMENTS]
+    expected = [s for d in documents for s in d.sentences]
+    assert len(page.sentences) == len(expected) > 50
+    assert [s["data-primary"] for s in page.sentences] == [s.primary for s in expected]
+    assert page.charts == len(DOCUMENTS) and page.table_rows == 1 + len(DOCUMENTS)
+    # the script ran: tooltips moved from title= to data-tip= for the tap-friendly box
+    assert all("data-tip" in s and "title" not in s for s in page.sentences)
+
+
+def _png_size_and_colours(path: Path):
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    chunks, at = [], 8
+    while at < len(data):
+        length, kind = struct.unpack(">I4s", data[at:at + 8])
+        if kind == b"IDAT":
+            chunks.append(data[at + 8:at + 8 + length])
+        at += 12 + length
+    pixels = zlib.decompress(b"".join(chunks))
+    # Filtered scanlines of a one-colour image are nearly all zero bytes; text and
+    # coloured highlights give hundreds of different byte values.
+    return width, height, len(set(pixels))
+
+
+def test_browser_screenshot(report, tmp_path):
+    shot = tmp_path / "report.png"
+    _browser(report, tmp_path / "profile", f"--screenshot={shot}", "--window-size=1200,1600",
+             "--hide-scrollbars")
+    assert shot.exists() and shot.stat().st_size > 20_000
+    width, height, colours = _png_size_and_colours(shot)
+    assert (width, height) == (1200, 1600)
+    assert colours > 100
