@@ -187,9 +187,16 @@ def _document(number: int, document, summary, labels: Sequence[str]) -> str:
             f'<div class="text" lang="zh-Hans">{_sentences(document)}</div></div></section>')
 
 
+def _two_lines(name: str) -> str:
+    """A four-character name that may break in the middle (核酸<wbr>检测) when the table is tight."""
+    if len(name) == 4:
+        return f"{escape(name[:2])}<wbr>{escape(name[2:])}"
+    return escape(name)
+
+
 def _table(documents: Sequence, summaries: Sequence, labels: Sequence[str]) -> str:
     head = "".join(f'<th scope="col" title="{escape(label)}"><span class="sw" style="background:'
-                   f'{_color(label)}"></span>{escape(_zh(label))}</th>' for label in labels)
+                   f'{_color(label)}"></span>{_two_lines(_zh(label))}</th>' for label in labels)
     rows = []
     for number, (document, summary) in enumerate(zip(documents, summaries), start=1):
         name = document.source or f"文档 {number}"
@@ -275,7 +282,8 @@ vertical-align:-2px;margin-right:4px}
 .scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}
 table.heat{border-collapse:collapse;font-size:13px;min-width:100%}
 .heat th,.heat td{padding:6px 5px;border-bottom:1px solid #edf0f3;text-align:center;white-space:nowrap}
-.heat thead th{font-weight:600;color:#3e4a57;vertical-align:bottom}
+.heat thead th{font-weight:600;color:#3e4a57;vertical-align:bottom;white-space:normal;word-break:keep-all;
+line-height:1.35}
 .heat thead .sw{width:10px;height:10px;border:0;display:block;margin:0 auto 4px}
 .heat tbody th{text-align:left;font-weight:500;max-width:190px;overflow:hidden;text-overflow:ellipsis;padding-left:0}
 .heat tbody th,.heat thead th:first-child{position:sticky;left:0;background:#fff;z-index:1}
@@ -289,12 +297,12 @@ font-size:13px;color:#3e4a57}
 .grid{display:grid;grid-template-columns:minmax(260px,340px) 1fr;gap:24px;align-items:start}
 figure{margin:0;position:sticky;top:12px}
 figcaption{font-size:14px;font-weight:600;color:#3e4a57;margin-bottom:6px}
-svg.chart{width:100%;height:auto;display:block;font-family:FONTS}
+svg.chart{width:100%;max-width:400px;height:auto;display:block;font-family:FONTS}
 svg.chart .name{font-size:14px;fill:#1f2933}
 svg.chart .value{font-size:12.5px;fill:#5b6673}
 .text{font-size:16.5px;line-height:2;text-align:justify;overflow-wrap:anywhere}
 .text p{margin:0 0 .9em}
-.s{border-bottom:2px solid transparent;border-radius:2px;padding:1px 0;cursor:help;
+.s{border-bottom:2px solid transparent;border-radius:2px;padding:1px 0;margin-right:2px;cursor:help;
 -webkit-box-decoration-break:clone;box-decoration-break:clone}
 .s:hover,.s.on{outline:2px solid var(--c,#9aa3ad);outline-offset:1px}
 .dot{display:inline-block;width:8px;height:8px;border-radius:50%;margin:0 1px 0 3px;vertical-align:2px}

@@ -20,7 +20,7 @@ DOCUMENTS = sorted(EXAMPLES.glob("*.txt"))
 # The few HTML names the report is built from, and nothing a document could smuggle in.
 OWN_TAGS = {"html", "head", "meta", "title", "style", "body", "main", "header", "h1", "h2", "p",
             "small", "section", "ul", "li", "span", "code", "div", "table", "thead", "tbody", "tr",
-            "th", "td", "a", "figure", "figcaption", "svg", "g", "text", "rect", "i", "script"}
+            "th", "td", "a", "figure", "figcaption", "svg", "g", "text", "rect", "i", "wbr", "script"}
 
 
 class Page(HTMLParser):
