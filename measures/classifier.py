@@ -41,6 +41,10 @@ def binarize(y, classes: Sequence[str] | None = None):
     return list(classes), matrix
 
 
+def _first(labels) -> str:
+    return labels.split("|")[0] if isinstance(labels, str) else labels[0]
+
+
 def _given(terms):
     # The analyzer runs once per sentence before vectorizing; the vectorizer gets its terms.
     return terms
@@ -80,6 +84,13 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         Folds for the thresholds.
     max_labels : int
         At most this many labels per sentence.
+    prefix : int
+        Opening characters whose character pairs become extra ``^`` terms (0: none), so
+        the model sees which measure a sentence names first.
+    primary_C : float or None
+        Inverse regularisation strength of a multi-class linear SVM that picks the
+        primary label (``other`` included) over the same terms. None: the most probable
+        label is primary.
     segmenter : "auto", "rjieba" or "jieba"
         Segmentation backend (same words either way).
     random_state : int
@@ -87,8 +98,8 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, word_ngrams=(1, 2), char_ngrams=(1, 3), min_df=2, C=1.0,
-                 class_weight="balanced", thresholds="cv", cv=4, max_labels=3,
-                 segmenter="auto", random_state=0):
+                 class_weight="balanced", thresholds="cv", cv=4, max_labels=3, prefix=12,
+                 primary_C=0.5, segmenter="auto", random_state=0):
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
         self.min_df = min_df
@@ -97,15 +108,17 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         self.thresholds = thresholds
         self.cv = cv
         self.max_labels = max_labels
+        self.prefix = prefix
+        self.primary_C = primary_C
         self.segmenter = segmenter
         self.random_state = random_state
 
     # --- fitting ----------------------------------------------------------------------
 
     def _analyzer(self) -> Analyzer:
-        return Analyzer(self.word_ngrams, self.char_ngrams, self.segmenter)
+        return Analyzer(self.word_ngrams, self.char_ngrams, self.segmenter, self.prefix)
 
-    def _fit_weights(self, terms, Y):
+    def _fit_weights(self, terms, Y, primary):
         vectorizer = TfidfVectorizer(analyzer=_given, min_df=self.min_df, sublinear_tf=True,
                                      dtype=np.float32)
         X = vectorizer.fit_transform(terms)
@@ -120,11 +133,32 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
             svm.fit(X, column)
             coef[:, k] = svm.coef_[0]
             intercept[k] = svm.intercept_[0]
-        return vectorizer, coef, intercept
+        return vectorizer, coef, intercept, self._fit_primary(X, primary, Y.shape[1])
+
+    def _fit_primary(self, X, primary, n_classes):
+        """(coef, intercept) of the primary-label SVM, a column per class, or None."""
+        if self.primary_C is None:
+            return None
+        coef = np.zeros((X.shape[1], n_classes), dtype=np.float32)
+        intercept = np.full(n_classes, -10.0, dtype=np.float32)  # never primary in training
+        present = np.unique(primary)
+        if len(present) == 1:
+            intercept[present[0]] = 10.0
+            return coef, intercept
+        svm = LinearSVC(C=self.primary_C, class_weight=self.class_weight, max_iter=5000).fit(X, primary)
+        if len(present) == 2:  # scikit-learn fits one column for two classes
+            coef[:, present[1]], intercept[present[1]] = svm.coef_[0], svm.intercept_[0]
+            intercept[present[0]] = 0.0
+        else:
+            coef[:, present] = svm.coef_.T
+            intercept[present] = svm.intercept_
+        return coef, intercept
 
     @staticmethod
-    def _margins(vectorizer, coef, intercept, terms):
-        return np.asarray(vectorizer.transform(terms) @ coef + intercept)
+    def _margins(vectorizer, coef, intercept, terms, primary_layer=None):
+        X = vectorizer.transform(terms)
+        primary = None if primary_layer is None else np.asarray(X @ primary_layer[0] + primary_layer[1])
+        return np.asarray(X @ coef + intercept), primary
 
     def fit(self, X, y):
         """Fit on sentences ``X`` and their labels ``y`` (``"a|b"`` strings or lists)."""
@@ -132,11 +166,12 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         if len(sentences) != len(y):
             raise ValueError(f"X has {len(sentences)} sentences but y has {len(y)} label rows")
         self.classes_, Y = binarize(y)
+        primary = np.array([self.classes_.index(_first(v)) for v in y])
         analyzer = self._analyzer()
         terms = [analyzer(s) for s in sentences]
-        self.vectorizer_, self.coef_, self.intercept_ = self._fit_weights(terms, Y)
+        self.vectorizer_, self.coef_, self.intercept_, self.primary_layer_ = self._fit_weights(terms, Y, primary)
         if self.thresholds == "cv":
-            margins = self._out_of_fold_margins(terms, Y)
+            margins, primary_margins = self._out_of_fold_margins(terms, Y, primary)
             scale, shift = self._calibrate(margins, Y)
             # Platt scaling is linear in the margin, so it folds into the weights and the
             # model stays sigmoid(x @ coef + intercept).
@@ -144,20 +179,25 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
             self.intercept_ = self.intercept_ * scale + shift
             out_of_fold = 1.0 / (1.0 + np.exp(-(margins * scale + shift)))
             self.thresholds_ = self._thresholds(out_of_fold, Y)
-            self.cv_scores_ = self._summarize_cv(out_of_fold, y)
+            self.cv_scores_ = self._summarize_cv(out_of_fold, primary_margins, y)
         else:
             self.thresholds_ = np.full(len(self.classes_), float(self.thresholds), dtype=np.float32)
         self.analyzer_ = analyzer
         self.n_features_in_ = 1  # one text column; scikit-learn convention for text estimators
         return self
 
-    def _out_of_fold_margins(self, terms, Y) -> np.ndarray:
+    def _out_of_fold_margins(self, terms, Y, primary):
         folds = KFold(self.cv, shuffle=True, random_state=self.random_state)
         margins = np.zeros(Y.shape, dtype=np.float32)
+        primary_margins = None if self.primary_C is None else np.zeros(Y.shape, dtype=np.float32)
         for train, test in folds.split(terms):
-            vectorizer, coef, intercept = self._fit_weights([terms[i] for i in train], Y[train])
-            margins[test] = self._margins(vectorizer, coef, intercept, [terms[i] for i in test])
-        return margins
+            vectorizer, coef, intercept, layer = self._fit_weights([terms[i] for i in train], Y[train],
+                                                                   primary[train])
+            margins[test], fold_primary = self._margins(vectorizer, coef, intercept,
+                                                        [terms[i] for i in test], layer)
+            if fold_primary is not None:
+                primary_margins[test] = fold_primary
+        return margins, primary_margins
 
     @staticmethod
     def _calibrate(margins, Y):
@@ -176,10 +216,10 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         return np.array([_f1_threshold(probabilities[:, k], Y[:, k], grid)
                          for k in range(Y.shape[1])], dtype=np.float32)
 
-    def _summarize_cv(self, out_of_fold, y) -> dict:
+    def _summarize_cv(self, out_of_fold, primary_margins, y) -> dict:
         from .evaluation import scores
 
-        predicted = decide(out_of_fold, self.thresholds_, self.classes_, self.max_labels)
+        predicted = decide(out_of_fold, self.thresholds_, self.classes_, self.max_labels, primary_margins)
         result = scores(list(y), predicted, self.classes_)
         return {key: round(result[key], 4) if isinstance(result[key], float) else result[key]
                 for key in ("sentences", "micro_f1", "macro_f1", "primary_accuracy", "exact_match")}
@@ -191,15 +231,19 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
 
         check_is_fitted(self, "coef_")
 
-    def predict_proba(self, X) -> np.ndarray:
-        """Per-label probabilities, columns in ``classes_`` order."""
+    def _predict_margins(self, X):
         self._check_fitted()
         terms = [self.analyzer_(s) for s in X]
-        return 1.0 / (1.0 + np.exp(-self._margins(self.vectorizer_, self.coef_, self.intercept_, terms)))
+        return self._margins(self.vectorizer_, self.coef_, self.intercept_, terms, self.primary_layer_)
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Per-label probabilities, columns in ``classes_`` order."""
+        return 1.0 / (1.0 + np.exp(-self._predict_margins(X)[0]))
 
     def predict(self, X) -> np.ndarray:
         """One ``"primary|second"`` string per sentence."""
-        labels = decide(self.predict_proba(X), self.thresholds_, self.classes_, self.max_labels)
+        margins, primary = self._predict_margins(X)
+        labels = decide(1.0 / (1.0 + np.exp(-margins)), self.thresholds_, self.classes_, self.max_labels, primary)
         return np.array(["|".join(row) for row in labels], dtype=object)
 
     def score(self, X, y) -> float:
@@ -215,4 +259,4 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         vocabulary = self.vectorizer_.get_feature_names_out()
         return Model(vocabulary, self.vectorizer_.idf_, self.coef_, self.intercept_,
                      self.thresholds_, self.classes_, self.analyzer_.config(),
-                     self.max_labels, metadata, self.segmenter)
+                     self.max_labels, metadata, self.segmenter, self.primary_layer_)

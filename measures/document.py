@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .cleaning import clean_document
-from .model import decide
 from .splitting import sentence_spans
 
 __all__ = ["Sentence", "Document", "tag_text"]
@@ -70,8 +69,7 @@ def tag_text(model, text: str, source: str | None = None) -> Document:
     for first in range(0, len(spans), BATCH):
         batch = spans[first:first + BATCH]
         texts = [cleaned.text[a:b] for a, b in batch]
-        probabilities = model.predict_proba(texts)
-        decided = decide(probabilities, model.thresholds, model.classes, model.max_labels)
+        probabilities, decided = model.classify(texts)
         for (a, b), sentence, labels, row in zip(batch, texts, decided, probabilities):
             start, end = cleaned.to_original(a, b)
             scores = {label: float(p) for label, p in zip(model.classes, row)}

@@ -22,26 +22,31 @@ _RUNS = re.compile(r"[\w]+")
 
 class Analyzer:
     """Turn a sentence into terms: words (``核酸检测``), adjacent word pairs
-    (``全员 核酸检测``) and character n-grams marked with ``#`` (``#核酸``).
+    (``全员 核酸检测``), character n-grams marked with ``#`` (``#核酸``) and the
+    character pairs of the sentence's opening marked with ``^`` (``^严格``).
 
     ``word_ngrams`` and ``char_ngrams`` are inclusive ``(min, max)`` ranges; ``None``
-    turns a kind off.
+    turns a kind off. ``prefix`` is how many opening characters give ``^`` terms
+    (0: none); they let a linear model see which measure a sentence names first, which
+    the guide makes the primary one.
     """
 
-    def __init__(self, word_ngrams=(1, 2), char_ngrams=(1, 3), segmenter="auto"):
+    def __init__(self, word_ngrams=(1, 2), char_ngrams=(1, 3), segmenter="auto", prefix=0):
         self.word_ngrams = tuple(word_ngrams) if word_ngrams else None
         self.char_ngrams = tuple(char_ngrams) if char_ngrams else None
+        self.prefix = int(prefix)
         self.segmenter = segmenter if isinstance(segmenter, Segmenter) else Segmenter(segmenter)
 
     def config(self) -> dict:
         """What a model file records to rebuild this analyzer (the backend is not part
         of it: every backend gives the same terms)."""
         return {"word_ngrams": list(self.word_ngrams) if self.word_ngrams else None,
-                "char_ngrams": list(self.char_ngrams) if self.char_ngrams else None}
+                "char_ngrams": list(self.char_ngrams) if self.char_ngrams else None,
+                "prefix": self.prefix}
 
     @classmethod
     def from_config(cls, config: dict, segmenter="auto") -> "Analyzer":
-        return cls(config.get("word_ngrams"), config.get("char_ngrams"), segmenter)
+        return cls(config.get("word_ngrams"), config.get("char_ngrams"), segmenter, config.get("prefix", 0))
 
     @staticmethod
     def _prepare(sentence: str) -> str:
@@ -73,8 +78,11 @@ class Analyzer:
             for run in _RUNS.findall(text):
                 for n in range(low, high + 1):
                     terms.extend("#" + run[i:i + n] for i in range(len(run) - n + 1))
+        if self.prefix:
+            opening = text[:self.prefix]
+            terms.extend("^" + opening[i:i + 2] for i in range(len(opening) - 1))
         return terms
 
     def __repr__(self) -> str:
         return (f"Analyzer(word_ngrams={self.word_ngrams}, char_ngrams={self.char_ngrams}, "
-                f"segmenter={self.segmenter.backend!r})")
+                f"segmenter={self.segmenter.backend!r}, prefix={self.prefix})")

@@ -16,27 +16,27 @@ __all__ = ["Model", "decide"]
 
 
 def decide(probabilities: np.ndarray, thresholds: np.ndarray, classes: Sequence[str],
-           max_labels: int = 3) -> list[tuple[str, ...]]:
+           max_labels: int = 3, primary_scores: np.ndarray | None = None) -> list[tuple[str, ...]]:
     """Labels from per-label probabilities, as the guide wants them.
 
-    A label is given when its probability reaches its threshold; the most probable one
-    is primary; a sentence with none over threshold gets its most probable label; and
-    ``other`` is never combined: it stands alone when it is the most probable, and is
-    dropped otherwise.
+    The primary label is the best of ``primary_scores`` (a multi-class score per label)
+    when given, else the most probable label. Further labels are those whose probability
+    reaches their threshold, most probable first, up to ``max_labels`` in all. ``other``
+    is never combined: it stands alone when primary and is dropped otherwise.
     """
     classes = list(classes)
     other = classes.index(OTHER) if OTHER in classes else -1
+    probabilities = np.asarray(probabilities)
+    firsts = (np.argmax(probabilities, axis=1) if primary_scores is None
+              else np.argmax(np.asarray(primary_scores), axis=1))
     decided = []
-    for row in np.asarray(probabilities):
-        order = np.argsort(-row, kind="stable")
-        best = order[0]
+    for row, best in zip(probabilities, firsts):
         if best == other:
             decided.append((OTHER,))
             continue
-        chosen = [k for k in order[:max_labels] if row[k] >= thresholds[k] and k != other]
-        if not chosen:
-            chosen = [best]
-        decided.append(tuple(classes[k] for k in chosen))
+        order = np.argsort(-row, kind="stable")
+        rest = [k for k in order if row[k] >= thresholds[k] and k != other and k != best]
+        decided.append(tuple(classes[k] for k in [best] + rest[:max_labels - 1]))
     return decided
 
 
@@ -49,18 +49,25 @@ class Model:
     def __init__(self, vocabulary: Sequence[str], idf: np.ndarray, coef: np.ndarray,
                  intercept: np.ndarray, thresholds: np.ndarray, classes: Sequence[str],
                  analyzer: dict, max_labels: int = 3, metadata: dict | None = None,
-                 segmenter: str = "auto"):
+                 segmenter: str = "auto", primary_layer: tuple | None = None):
         self.classes = tuple(classes)
         self.vocabulary = {term: i for i, term in enumerate(vocabulary)}
         self.idf = np.asarray(idf, dtype=np.float32)
         self.coef = np.asarray(coef, dtype=np.float32)          # (n_terms, n_classes)
         self.intercept = np.asarray(intercept, dtype=np.float32)
+        # The primary-label layer's columns sit beside the label columns, so one sparse
+        # product scores both.
+        self.primary_layer = None if primary_layer is None else (
+            np.asarray(primary_layer[0], dtype=np.float32), np.asarray(primary_layer[1], dtype=np.float32))
+        self._weights = self.coef if primary_layer is None else np.hstack([self.coef, self.primary_layer[0]])
+        self._bias = self.intercept if primary_layer is None else np.concatenate([self.intercept, self.primary_layer[1]])
         self.thresholds = np.asarray(thresholds, dtype=np.float32)
         self.max_labels = int(max_labels)
         self.analyzer = Analyzer.from_config(analyzer, segmenter)
         self.metadata = dict(metadata or {})
         n_terms = len(self.vocabulary)
-        if self.idf.shape != (n_terms,) or self.coef.shape != (n_terms, len(self.classes)):
+        if self.idf.shape != (n_terms,) or self._weights.shape[0] != n_terms or \
+                self._weights.shape[1] not in (len(self.classes), 2 * len(self.classes)):
             raise ValueError("model weights do not match the vocabulary and label set")
 
     # --- sentences --------------------------------------------------------------------
@@ -88,19 +95,23 @@ class Model:
         return rows, terms, weights.astype(np.float32)
 
     def _contributions(self, sentences: Sequence[str]):
-        """Per (sentence, term) pair: its row, its term and what it adds to each label's
-        score, shape ``(pairs, n_classes)``."""
+        """Per (sentence, term) pair: its row, its term and what it adds to each score
+        column (labels, then the primary layer's), shape ``(pairs, columns)``."""
         rows, terms, weights = self._vectorize(sentences)
-        return rows, terms, self.coef[terms] * weights[:, None]
+        return rows, terms, self._weights[terms] * weights[:, None]
 
-    def _scores(self, rows: np.ndarray, contributions: np.ndarray, n_sentences: int) -> np.ndarray:
-        scores = np.empty((n_sentences, len(self.classes)), dtype=np.float64)
-        for k in range(len(self.classes)):
+    def _scores(self, rows: np.ndarray, contributions: np.ndarray, n_sentences: int):
+        """(probabilities, primary scores or None), one row per sentence."""
+        columns = contributions.shape[1]
+        scores = np.empty((n_sentences, columns), dtype=np.float64)
+        for k in range(columns):
             scores[:, k] = np.bincount(rows, weights=contributions[:, k], minlength=n_sentences)
-        return scores + self.intercept
+        scores += self._bias
+        n = len(self.classes)
+        probabilities = 1.0 / (1.0 + np.exp(-scores[:, :n]))
+        return probabilities, (scores[:, n:] if columns > n else None)
 
-    def decision_function(self, sentences: Sequence[str]) -> np.ndarray:
-        """Linear scores, shape ``(n_sentences, n_classes)``."""
+    def _score(self, sentences: Sequence[str]):
         sentences = list(sentences)
         rows, _, contributions = self._contributions(sentences)
         return self._scores(rows, contributions, len(sentences))
@@ -108,11 +119,17 @@ class Model:
     def predict_proba(self, sentences: Sequence[str]) -> np.ndarray:
         """Per-label probabilities, shape ``(n_sentences, n_classes)``, columns in
         :attr:`classes` order. Labels are scored independently (multi-label)."""
-        return 1.0 / (1.0 + np.exp(-self.decision_function(sentences)))
+        return self._score(sentences)[0]
+
+    def classify(self, sentences: Sequence[str]):
+        """``(probabilities, labels)``: :meth:`predict_proba` and :meth:`predict_labels`
+        from one pass over the sentences."""
+        probabilities, primary = self._score(sentences)
+        return probabilities, decide(probabilities, self.thresholds, self.classes, self.max_labels, primary)
 
     def predict_labels(self, sentences: Sequence[str]) -> list[tuple[str, ...]]:
         """Labels per sentence as tuples, primary first."""
-        return decide(self.predict_proba(sentences), self.thresholds, self.classes, self.max_labels)
+        return self.classify(sentences)[1]
 
     def predict(self, sentences: Sequence[str]) -> list[str]:
         """One ``"primary|second|…"`` string per sentence, like the training data."""
@@ -124,8 +141,9 @@ class Model:
         """Labels, probabilities and, for each label given, the terms that pushed the
         sentence towards it (term weight times TF-IDF value, largest first)."""
         rows, indices, contributions = self._contributions([sentence])
-        probabilities = 1.0 / (1.0 + np.exp(-self._scores(rows, contributions, 1)[0]))
-        labels = decide(probabilities[None, :], self.thresholds, self.classes, self.max_labels)[0]
+        probabilities, primary = self._scores(rows, contributions, 1)
+        labels = decide(probabilities, self.thresholds, self.classes, self.max_labels, primary)[0]
+        probabilities = probabilities[0]
         terms = self.terms
         reasons = {}
         for label in labels:

@@ -91,11 +91,11 @@ def save_model(model: Model, path) -> None:
 
     def write(folder: Path):
         weights = folder / "weights.npz"
-        np.savez_compressed(
-            weights,
-            vocabulary=np.array(model.terms, dtype=str),
-            idf=model.idf, coef=model.coef, intercept=model.intercept,
-        )
+        arrays = {"vocabulary": np.array(model.terms, dtype=str), "idf": model.idf,
+                  "coef": model.coef, "intercept": model.intercept}
+        if model.primary_layer is not None:
+            arrays["primary_coef"], arrays["primary_intercept"] = model.primary_layer
+        np.savez_compressed(weights, **arrays)
         config = dict(model.metadata)
         config.update({
             "format": FORMAT, "format_version": FORMAT_VERSION,
@@ -104,6 +104,7 @@ def save_model(model: Model, path) -> None:
             "thresholds": [round(float(t), 4) for t in model.thresholds],
             "max_labels": model.max_labels,
             "analyzer": model.analyzer.config(),
+            "primary_layer": model.primary_layer is not None,
             "weights_sha256": _sha256(weights),
         })
         (folder / "config.json").write_text(json.dumps(config, ensure_ascii=False, indent=2) + "\n", "utf-8")
@@ -146,9 +147,11 @@ def _load_folder(folder: Path, segmenter: str) -> Model:
                       f"predictions may differ slightly", stacklevel=3)
     try:
         with np.load(weights, allow_pickle=False) as arrays:
+            primary = ((arrays["primary_coef"], arrays["primary_intercept"])
+                       if "primary_coef" in arrays.files else None)
             return Model(arrays["vocabulary"].tolist(), arrays["idf"], arrays["coef"],
                          arrays["intercept"], config["thresholds"], config["classes"],
-                         config["analyzer"], config.get("max_labels", 3), config, segmenter)
+                         config["analyzer"], config.get("max_labels", 3), config, segmenter, primary)
     except (KeyError, ValueError, OSError) as error:
         raise ModelFileError(f"{weights}: unreadable model weights ({error})") from None
 
@@ -234,8 +237,11 @@ def model_card(config: dict) -> str:
         "with the policy measures of the annotation guide (multi-label, primary first).",
         "",
         "## Model",
-        f"- TF-IDF over {config['analyzer']} terms, one logistic regression per label, "
-        f"per-label thresholds chosen by cross-validation on the training data.",
+        f"- TF-IDF over {config['analyzer']} terms; one linear SVM per label, its margin "
+        f"calibrated to a probability (Platt scaling) and its threshold chosen, both on "
+        f"cross-validated predictions over the training data"
+        + ("; a multi-class linear SVM over the same terms picks the primary label." if config.get("primary_layer")
+           else "; the most probable label is primary."),
         f"- {len(config['classes'])} labels; estimator parameters: `{json.dumps(config.get('estimator_params', {}), ensure_ascii=False)}`.",
         f"- made with measures {config.get('measures_version')}, scikit-learn {config.get('sklearn_version')}, "
         f"numpy {config.get('numpy_version')}; weights sha256 `{config.get('weights_sha256', '')[:16]}…`.",

@@ -82,6 +82,33 @@ def test_decide(row, thresholds, expected):
     assert decide(np.array([row]), np.array(thresholds), ["a", "b", "other"])[0] == expected
 
 
+@pytest.mark.parametrize("row, primary, expected", [
+    ([0.9, 0.8, 0.1], [0.1, 0.7, -1.0], ("b", "a")),     # the primary layer reorders
+    ([0.9, 0.2, 0.1], [-0.2, 0.4, -1.0], ("b", "a")),    # and may name a label under threshold
+    ([0.9, 0.8, 0.1], [0.1, 0.2, 0.9], ("other",)),      # other as primary stands alone
+    ([0.2, 0.1, 0.9], [0.5, 0.1, 0.2], ("a",)),          # other is never a further label
+])
+def test_decide_with_a_primary_layer(row, primary, expected):
+    decided = decide(np.array([row]), np.array([0.5, 0.5, 0.5]), ["a", "b", "other"],
+                     primary_scores=np.array([primary]))
+    assert decided[0] == expected
+
+
+def test_max_labels_caps_the_labels():
+    decided = decide(np.array([[0.9, 0.8, 0.7, 0.0]]), np.full(4, 0.5), ["a", "b", "c", "other"], max_labels=2)
+    assert decided[0] == ("a", "b")
+
+
+def test_primary_layer_can_be_turned_off(sample):
+    X, y = sample
+    plain = MeasureClassifier(primary_C=None, prefix=0, thresholds=0.5).fit(X[:300], y[:300])
+    assert plain.primary_layer_ is None
+    model = plain.to_model()
+    assert model.primary_layer is None
+    assert model.predict(X[:50]) == list(plain.predict(X[:50]))
+    assert not any(term.startswith("^") for term in model.terms)
+
+
 def test_explain_names_the_terms(fitted):
     model = fitted.to_model()
     result = model.explain("全市开展全员核酸检测，完成采样46万人。")
