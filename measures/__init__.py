@@ -23,6 +23,7 @@ _EXPORTS = {
     "MeasureClassifier": "classifier",
     "Document": "document", "Sentence": "document",
     "Summary": "summary", "compare": "summary",
+    "suggest": "suggesting",
     "LABELS": "labels", "LABEL_IDS": "labels", "label_info": "labels",
     "clean": "cleaning", "split_sentences": "splitting", "cut": "segmenting",
     "Segmenter": "segmenting",

@@ -20,6 +20,13 @@ EXAMPLES = {
   measures train -o my-model                   retrain from the bundled corpus
   measures train bundled mine.tsv -o my-model  bundled corpus plus your own sentences
   measures train mine.tsv -o my-model --skip-bad-rows""",
+    "suggest": """examples:
+  measures suggest archive/ -n 200 -o to_label.tsv
+                                               the 200 sentences the model is least sure of
+  measures suggest corpus.jsonl -n 100 --per-document 2 --exclude mine.tsv -o round2.tsv
+                                               at most 2 a document, none already labelled
+  then correct the 'labels' column and retrain:
+  measures train bundled to_label.tsv -o my-model""",
     "evaluate": """examples:
   measures evaluate labelled.tsv               figures of the shipped model
   measures evaluate labelled.tsv --model my-model --format json""",
@@ -185,6 +192,25 @@ def cmd_explain(args) -> int:
     return 0
 
 
+def cmd_suggest(args) -> int:
+    from .labelled_data import read_labelled
+    from .suggesting import suggest, write_suggestions
+
+    model = _load(args)
+    exclude = read_labelled(args.exclude, skip_bad_rows=True).texts if args.exclude else ()
+    failed: list = []
+    picks = suggest(model, tagged_documents(args, model, failed), n=args.n,
+                    per_document=args.per_document or None, similarity=args.similarity,
+                    min_chars=args.min_chars, exclude=exclude)
+    write_suggestions(picks, args.output)
+    if args.output not in (None, "-"):
+        print(f"wrote {len(picks)} sentences to label to {args.output}", file=sys.stderr)
+    if failed:
+        print(f"measures: {len(failed)} input(s) could not be read", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="measures", description="Which epidemic-control policy measures a Chinese document contains.",
@@ -241,6 +267,19 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("--top", type=int, default=5, metavar="N", help="terms per label")
     explain.add_argument("--format", choices=["text", "json"], default="text")
     model_options(explain)
+
+    suggest = command("suggest", cmd_suggest, "pick the sentences the model is least sure of, "
+                      "as TSV to correct and train on")
+    suggest.add_argument("inputs", nargs="+", metavar="FILE", help="document files, folders, .jsonl corpora, or - for stdin")
+    suggest.add_argument("-n", type=int, default=200, metavar="N", help="how many sentences (default 200)")
+    suggest.add_argument("-o", "--output", metavar="PATH", help="TSV to write (atomically) instead of stdout")
+    suggest.add_argument("--per-document", type=int, default=5, metavar="N",
+                         help="at most N sentences from one document (default 5; 0: no limit)")
+    suggest.add_argument("--similarity", type=float, default=0.5, metavar="J",
+                         help="skip a sentence whose character-4-gram Jaccard similarity with a picked one is >= J (default 0.5)")
+    suggest.add_argument("--min-chars", type=int, default=6, metavar="N", help="skip sentences shorter than N characters")
+    suggest.add_argument("--exclude", nargs="+", metavar="DATA.tsv", help="labelled files whose sentences are not suggested again")
+    model_options(suggest)
     return parser
 
 

@@ -1,0 +1,226 @@
+"""Which sentences to label next: the ones the model is least sure of, without near-duplicates.
+
+    >>> picks = measures.suggest(model, documents, n=200)
+    >>> measures.suggesting.write_suggestions(picks, "to_label.tsv")
+
+The TSV is in the guide's format (``text<TAB>labels``, the model's guess as the labels,
+primary first) with extra columns that readers ignore; correct the labels and train on
+it with ``measures train bundled to_label.tsv -o my-model``.
+
+Uncertainty is the *margin* of a sentence (:func:`margins`): how far a single label's
+probability would have to move to change what :func:`measures.model.decide` makes of
+the probabilities. The model's probabilities are calibrated per label and each label
+has its own threshold, so the margin is a distance to the actual decision boundary,
+not to 0.5.
+"""
+from __future__ import annotations
+
+import heapq
+import itertools
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from .labelled_data import _grams
+from .model import decide
+
+__all__ = ["Suggestion", "margins", "suggest", "write_suggestions", "COLUMNS"]
+
+#: Columns of the suggestions TSV; ``measures.read_labelled`` reads ``text`` and
+#: ``labels`` and ignores the others.
+COLUMNS = ("text", "labels", "margin", "scores", "source", "sentence")
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A sentence to label: the model's guess (primary first), its margin (smaller is
+    less certain), its most probable labels with their probabilities, and where it is
+    (document name and sentence number, counted from 0)."""
+
+    text: str
+    labels: tuple[str, ...]
+    margin: float
+    scores: tuple[tuple[str, float], ...]
+    source: str | None = None
+    sentence: int = 0
+
+    def row(self) -> list[str]:
+        return [_cell(self.text), "|".join(self.labels), f"{self.margin:.4f}",
+                ", ".join(f"{label} {p:.2f}" for label, p in self.scores),
+                _cell(self.source or ""), str(self.sentence)]
+
+
+def _cell(value: str) -> str:
+    return " ".join(value.replace("\t", " ").splitlines())
+
+
+def margins(probabilities: np.ndarray, thresholds: np.ndarray, classes: Sequence[str],
+            max_labels: int = 3, cutoff: float = np.inf) -> np.ndarray:
+    """The decision margin of each row of ``probabilities`` (shape ``(n, n_classes)``):
+    how far one label's probability must move to change the set of labels that
+    :func:`measures.model.decide` gives.
+
+    The labels depend on the probabilities only through comparisons: of a label with its
+    threshold, and of labels with one another (which is most probable, whether ``other``
+    comes first, which labels fill the ``max_labels`` places). So the labels can change
+    only where one probability crosses such a breakpoint: its threshold, the most
+    probable label's probability, the second's (for the most probable label), that of
+    a label over its threshold, or those on either side of the ``max_labels`` cut. The breakpoints are tried nearest first and the margin
+    is the distance to the first one whose crossing changes the labels. Asking
+    ``decide`` itself keeps the margin true to whatever rules it has.
+
+    The probabilities are calibrated and every label has its own threshold, so the
+    margin is a distance to the real decision boundary, not to 0.5; near 0 is a coin
+    toss. The order of the labels (which one is primary) does not count: a probability
+    near 1 says a label is present, not that it comes first. Rows whose margin is at
+    least ``cutoff`` get a lower bound ``>= cutoff`` (the search stops there).
+    """
+    p = np.asarray(probabilities, dtype=np.float64)
+    n = len(p)
+    if p.size == 0:
+        return np.zeros(n)
+    t = np.asarray(thresholds, dtype=np.float64)
+    k_count = p.shape[1]
+    rows = np.arange(n)
+    order = np.argsort(-p, axis=1, kind="stable")
+    best, second = order[:, 0], order[:, min(1, k_count - 1)]
+    over = p >= t
+    # breakpoint[i, k, j]: a value of p[i, k] where the labels may change; j == k is k's
+    # threshold, j != k is label j's probability.
+    breakpoint = np.broadcast_to(p[:, None, :], (n, k_count, k_count)).copy()
+    diagonal = np.arange(k_count)
+    breakpoint[:, diagonal, diagonal] = t
+    useful = np.zeros((n, k_count, k_count), dtype=bool)
+    useful[:, diagonal, diagonal] = True
+    useful |= over[:, None, :]
+    useful[rows, :, best] = True
+    useful[rows, best, second] = True
+    for place in (max_labels - 1, max_labels):  # the last place under the cap, the first over it
+        if 0 < place < k_count:
+            useful[rows, :, order[:, place]] = True
+    distance = np.where(useful, np.abs(p[:, :, None] - breakpoint), np.inf).reshape(n, -1)
+    tries = np.argsort(distance, axis=1, kind="stable")
+    before = [set(labels) for labels in decide(p, t, classes, max_labels)]
+    margin = np.full(n, np.inf)
+    active = rows
+    for step in range(tries.shape[1]):
+        flat = tries[active, step]
+        gap = distance[active, flat]
+        give_up = gap >= cutoff
+        margin[active[give_up]] = gap[give_up]
+        active, flat, gap = active[~give_up], flat[~give_up], gap[~give_up]
+        if not len(active):
+            break
+        k, j = flat // k_count, flat % k_count
+        target = breakpoint[active, k, j]
+        moved = p[active].copy()
+        # just past the breakpoint, away from where the probability is now
+        step_past = np.where(target > p[active, k], 1e-9, -1e-9)
+        moved[np.arange(len(active)), k] = target + step_past
+        after = decide(moved, t, classes, max_labels)
+        changed = np.array([set(labels) != before[i] for labels, i in zip(after, active)])
+        margin[active[changed]] = gap[changed]
+        active = active[~changed]
+    return margin
+
+
+def _documents(model, items) -> Iterable:
+    for i, item in enumerate(items):
+        if isinstance(item, str):
+            yield model.tag(item, source=f"doc{i + 1}")
+        elif isinstance(item, tuple) and len(item) == 2:
+            name, text = item
+            yield model.tag(text, source=name)
+        else:
+            yield item
+
+
+def _diverse(candidates: Iterable[Suggestion], n: int, similarity: float,
+             per_document: int | None) -> list[Suggestion]:
+    """Greedily take candidates in the given order, skipping one whose character-4-gram
+    Jaccard similarity with an already taken one is >= ``similarity``, and one from a
+    document that already has ``per_document`` picks."""
+    picked: list[Suggestion] = []
+    picked_grams: list[frozenset] = []
+    per_source: dict = {}
+    for candidate in candidates:
+        if len(picked) >= n:
+            break
+        if per_document is not None and per_source.get(candidate.source, 0) >= per_document:
+            continue
+        grams = _grams(candidate.text)
+        if any(len(grams & other) >= similarity * len(grams | other) for other in picked_grams):
+            continue
+        picked.append(candidate)
+        picked_grams.append(grams)
+        per_source[candidate.source] = per_source.get(candidate.source, 0) + 1
+    return picked
+
+
+def suggest(model, texts_or_documents: Iterable, n: int = 200, per_document: int | None = 5,
+            similarity: float = 0.5, min_chars: int = 6, exclude: Iterable[str] = (),
+            pool: int | None = None) -> list[Suggestion]:
+    """The ``n`` sentences the model is least sure of, most uncertain first.
+
+    ``texts_or_documents`` is an iterable (it is read once, one document at a time) of
+    tagged :class:`~measures.document.Document` objects, document texts or
+    ``(name, text)`` pairs; texts are tagged with ``model``. Uncertainty is the decision
+    margin (:func:`margins`). The picks are diverse: a sentence whose character-4-gram
+    Jaccard similarity with a picked one is >= ``similarity`` is skipped, a document
+    gives at most ``per_document`` sentences (None: no limit), sentences shorter than
+    ``min_chars`` and sentences in ``exclude`` (e.g. those already labelled) are left out.
+
+    Memory is bounded: each document contributes at most ``per_document`` candidates to
+    a heap of the ``pool`` most uncertain ones (default ``5 * n``), from which the final
+    diverse picks are made.
+    """
+    if n <= 0:
+        return []
+    pool = pool or 5 * n
+    excluded = {text.strip() for text in exclude}
+    heap: list = []  # (-margin, tie, suggestion): the pool's most certain sentence on top
+    in_heap: set[str] = set()
+    tie = itertools.count()
+    thresholds, classes = np.asarray(model.thresholds), list(model.classes)
+    for document in _documents(model, texts_or_documents):
+        sentences = [(k, s) for k, s in enumerate(document.sentences)
+                     if len(s.text) >= min_chars and s.text not in excluded and s.text not in in_heap]
+        if not sentences:
+            continue
+        probabilities = np.array([[s.scores.get(c, 0.0) for c in classes] for _, s in sentences])
+        # once the pool is full, a sentence less uncertain than its most certain one is out
+        cutoff = -heap[0][0] if len(heap) >= pool else np.inf
+        margin = margins(probabilities, thresholds, classes, model.max_labels, cutoff)
+        ranked = []
+        for m, (k, s), row in sorted(zip(margin, sentences, probabilities), key=lambda item: item[0]):
+            top = np.argsort(-row, kind="stable")[:3]
+            ranked.append(Suggestion(s.text, tuple(s.labels), float(m),
+                                     tuple((classes[j], float(row[j])) for j in top), document.source, k))
+        for suggestion in _diverse(ranked, per_document or len(ranked), similarity, None):
+            if suggestion.text in in_heap:
+                continue
+            entry = (-suggestion.margin, next(tie), suggestion)
+            if len(heap) < pool:
+                heapq.heappush(heap, entry)
+            elif entry > heap[0]:
+                in_heap.discard(heapq.heapreplace(heap, entry)[2].text)
+            else:
+                continue
+            in_heap.add(suggestion.text)
+    candidates = sorted((entry[2] for entry in heap), key=lambda s: s.margin)
+    return _diverse(candidates, n, similarity, per_document)
+
+
+def write_suggestions(suggestions: Iterable[Suggestion], path: str | None) -> int:
+    """Write suggestions as TSV (header :data:`COLUMNS`) to ``path`` (``None`` or ``-``:
+    standard output), atomically. Returns the number of rows."""
+    from .export import open_output
+
+    count = 0
+    with open_output(path) as stream:
+        stream.write("\t".join(COLUMNS) + "\n")
+        for suggestion in suggestions:
+            stream.write("\t".join(suggestion.row()) + "\n")
+            count += 1
+    return count

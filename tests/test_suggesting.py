@@ -1,0 +1,167 @@
+"""Picking the sentences to label next: uncertainty, diversity, the TSV, and retraining on it."""
+import collections
+import os
+from itertools import combinations
+
+import numpy as np
+import pytest
+
+from conftest import EXAMPLES, run_cli
+
+import measures
+from measures.labelled_data import _grams, read_labelled
+from measures.model import decide
+from measures.suggesting import COLUMNS, margins, suggest, write_suggestions
+
+slow = pytest.mark.skipif(os.environ.get("MEASURES_SKIP_SLOW") == "1",
+                          reason="trains a model (~20 s); MEASURES_SKIP_SLOW=1 is set")
+
+
+def _jaccard(a, b):
+    a, b = _grams(a), _grams(b)
+    return len(a & b) / len(a | b)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """Real documents in a folder: every paragraph of the bundled examples as its own
+    file, so there are many documents of a few sentences each."""
+    folder = tmp_path_factory.mktemp("corpus")
+    for path in sorted(EXAMPLES.glob("*.txt")):
+        paragraphs = [line for line in path.read_text("utf-8").splitlines() if line.strip()]
+        for k, paragraph in enumerate(paragraphs):
+            (folder / f"{path.stem}_{k:02d}.txt").write_text(paragraph + "\n", "utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def eligible(model, corpus):
+    """Every sentence of the corpus that suggest may pick, with its margin."""
+    texts = {}
+    for path in sorted(corpus.glob("*.txt")):
+        document = model.tag(path.read_text("utf-8"), source=str(path))
+        rows = [s for s in document.sentences if len(s.text) >= 6]
+        probabilities = np.array([[s.scores[c] for c in model.classes] for s in rows])
+        for s, m in zip(rows, margins(probabilities, model.thresholds, model.classes, model.max_labels)):
+            texts.setdefault(s.text, float(m))
+    return texts
+
+
+def test_margin_is_how_far_one_probability_must_move_to_change_the_labels(model):
+    rng = np.random.default_rng(7)
+    probabilities = rng.random((400, len(model.classes))) ** rng.choice([1, 3, 8], size=(400, 1))
+    found = margins(probabilities, model.thresholds, model.classes, model.max_labels)
+    assert found.shape == (400,) and (found >= 0).all() and np.isfinite(found).all()
+
+    def labels(row):
+        return set(decide(row[None, :], model.thresholds, model.classes, model.max_labels)[0])
+
+    reached = 0
+    for row, margin in zip(probabilities, found):
+        before, changed = labels(row), False
+        for k in range(len(row)):
+            for sign in (-1, 1):
+                moved = row.copy()
+                moved[k] += sign * margin * 0.999
+                assert labels(moved) == before
+                moved[k] = row[k] + sign * (margin * 1.001 + 1e-9)
+                changed |= labels(moved) != before
+        reached += changed
+    assert reached == len(probabilities)
+
+
+def test_suggest_writes_the_guides_tsv_with_diverse_uncertain_sentences(model, corpus, eligible, tmp_path):
+    out = tmp_path / "to_label.tsv"
+    result = run_cli("suggest", corpus, "-n", 20, "--per-document", 2, "-o", out)
+    assert result.returncode == 0, result.stderr.decode()
+    assert "wrote 20 sentences" in result.stderr.decode()
+
+    lines = out.read_text("utf-8").splitlines()
+    assert lines[0].split("\t") == list(COLUMNS)
+    data = read_labelled(str(out))
+    assert len(data) == 20
+    rows = [dict(zip(COLUMNS, line.split("\t"))) for line in lines[1:]]
+    # the model's guess, primary first, as the labels to correct
+    assert data.y == model.predict(data.texts)
+    # most uncertain first, at most two a document, no near-duplicates
+    picked = [float(row["margin"]) for row in rows]
+    assert picked == sorted(picked)
+    assert max(collections.Counter(row["source"] for row in rows).values()) <= 2
+    assert all(_jaccard(a, b) < 0.5 for a, b in combinations(data.texts, 2))
+    # less certain than the sentences left out
+    left_out = [m for text, m in eligible.items() if text not in set(data.texts)]
+    assert picked == pytest.approx([eligible[text] for text in data.texts], abs=1e-4)
+    assert picked[0] == pytest.approx(min(eligible.values()), abs=1e-4)
+    assert max(picked) <= np.median(left_out)
+    assert np.mean(picked) < np.mean(left_out) / 2
+
+
+def test_near_duplicates_and_document_limits(model):
+    base = "下一步，将根据风险研判情况，对重点区域和重点人群继续开展滚动筛查。"
+    variants = [base.replace("下一步", f"第{k}步") for k in range(1, 6)]
+    assert all(_jaccard(base, v) >= 0.5 for v in variants)
+    clear = ["全市开展新一轮全员核酸检测。", "对密接人员一律集中隔离。", "各地要加强疫苗接种工作。"]
+    documents = [(f"copy{k}", text) for k, text in enumerate([base] + variants)]
+    documents.append(("mixed", "".join(clear + variants[:1])))
+    picks = suggest(model, iter(documents), n=10, per_document=None)
+    near = [p for p in picks if _jaccard(p.text, base) >= 0.5]
+    assert len(near) == 1 and picks[0] is near[0]
+    assert {p.source for p in picks} >= {"mixed"}
+
+    one_document = "".join(clear + [base])
+    assert len(suggest(model, [one_document], n=10, per_document=2)) == 2
+    assert len(suggest(model, [one_document], n=10, per_document=None)) == 4
+    assert suggest(model, [one_document], n=0) == []
+
+
+def test_exclude_and_short_sentences(model):
+    text = "谢谢大家。下一步，将根据风险研判情况，对重点区域和重点人群继续开展滚动筛查。全市开展新一轮全员核酸检测。"
+    texts = [p.text for p in suggest(model, [text], n=5)]
+    assert "谢谢大家。" not in texts and len(texts) == 2
+    kept = suggest(model, [text], n=5, exclude=[texts[0]])
+    assert [p.text for p in kept] == texts[1:]
+
+
+def test_takes_tagged_documents_and_keeps_a_bounded_pool(model):
+    documents = [model.tag(p.read_text("utf-8"), source=p.name) for p in sorted(EXAMPLES.glob("*.txt"))]
+    everything = suggest(model, documents, n=12, per_document=None)
+    small_pool = suggest(model, iter(documents), n=12, per_document=None, pool=12)
+    assert [p.margin for p in everything] == sorted(p.margin for p in everything)
+    assert small_pool[0] == everything[0] and len(small_pool) <= 12
+
+
+def test_write_suggestions_to_a_file_is_atomic_and_tab_safe(model, tmp_path):
+    picks = suggest(model, [("名字\t带制表符", "下一步，对重点区域和重点人群继续开展滚动筛查。")], n=1)
+    out = tmp_path / "out.tsv"
+    assert write_suggestions(picks, str(out)) == 1
+    line = out.read_text("utf-8").splitlines()[1].split("\t")
+    assert len(line) == len(COLUMNS) and line[COLUMNS.index("source")] == "名字 带制表符"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.tsv"]  # no temporary file left
+
+
+def test_suggest_reports_unreadable_inputs(corpus, tmp_path):
+    result = run_cli("suggest", corpus, tmp_path / "missing.txt", "-n", 3)
+    assert result.returncode == 1
+    assert "missing.txt: no such file" in result.stderr.decode()
+    assert len(result.stdout.decode().splitlines()) == 4  # header and three sentences
+
+
+@slow
+def test_round_trip_suggest_correct_train(corpus, tmp_path):
+    suggested = tmp_path / "to_label.tsv"
+    assert run_cli("suggest", corpus, "-n", 15, "-o", suggested).returncode == 0
+    lines = suggested.read_text("utf-8").splitlines()
+    # an annotator corrects the first sentence's labels and saves the file
+    cells = lines[1].split("\t")
+    cells[1] = "publicity|organization"
+    lines[1] = "\t".join(cells)
+    mine = tmp_path / "mine.tsv"
+    mine.write_text("\n".join(lines) + "\n", "utf-8")
+    assert read_labelled(str(mine)).labels[0] == ("publicity", "organization")
+
+    result = run_cli("train", mine, "bundled", "-o", tmp_path / "my-model")
+    assert result.returncode == 0, result.stderr.decode()
+    retrained = measures.load_model(tmp_path / "my-model")
+    bundled = len(measures.load_training_data())
+    assert retrained.metadata["training_data"]["rows"] == bundled + 15
+    assert "mine.tsv" in retrained.metadata["training_data"]["files"]
