@@ -6,7 +6,7 @@ from typing import Sequence
 
 from .labels import LABEL_IDS, OTHER, label_info
 
-__all__ = ["CategorySummary", "Summary", "summarize", "compare"]
+__all__ = ["CategorySummary", "Summary", "summarize", "compare", "summaries_frame"]
 
 
 @dataclass(frozen=True)
@@ -111,3 +111,41 @@ def compare(summaries: Sequence[Summary], include_other: bool = False) -> str:
         lines.append(f"{_name(label)} {label:<21}"[:26].ljust(26) + cells)
     lines.append(f"{'sentences':<26}" + "".join(f"{s.sentences:>16}" for s in summaries))
     return "\n".join(lines)
+
+
+def as_summary(item) -> Summary:
+    """``item`` if it is a :class:`Summary`, else the summary of a tagged document."""
+    if isinstance(item, Summary):
+        return item
+    if callable(getattr(item, "summary", None)):
+        return item.summary()
+    raise TypeError(f"expected a Summary or a tagged Document, got {type(item).__name__}")
+
+
+def share_table(items, include_other: bool = False, values: str = "share"):
+    """``(labels, names, rows)`` of several documents: the label ids in label-set order,
+    one name per document (its source, else ``docN``) and per document one row of
+    category shares (or counts, with ``values="count"``) in label order."""
+    if values not in ("share", "count"):
+        raise ValueError(f"values must be 'share' or 'count', not {values!r}")
+    summaries = [as_summary(item) for item in items]
+    labels = [label for label in (summaries[0].categories if summaries else LABEL_IDS)
+              if include_other or label != OTHER]
+    names = [s.source or f"doc{i + 1}" for i, s in enumerate(summaries)]
+    rows = [[getattr(s.categories[label], values) if label in s.categories else 0 for label in labels]
+            for s in summaries]
+    return labels, names, rows
+
+
+def summaries_frame(documents_or_summaries, include_other: bool = True, values: str = "share"):
+    """A pandas DataFrame with one row per document (indexed by its source) and one
+    column per category id, holding the category's share of the document's sentences
+    (or its sentence count, with ``values="count"``). Needs pandas."""
+    try:
+        import pandas as pd
+    except ImportError:
+        raise ImportError("summaries_frame() needs pandas: pip install 'measures[pandas]'") from None
+    labels, names, rows = share_table(documents_or_summaries, include_other, values)
+    frame = pd.DataFrame(rows, index=pd.Index(names, name="source"),
+                         columns=pd.Index(labels, name="category"))
+    return frame.astype(float if values == "share" else int)

@@ -1,0 +1,155 @@
+"""Charts of category summaries with matplotlib (an optional extra: ``measures[plot]``).
+
+    >>> doc.summary().plot()                                   # one document
+    >>> measures.plot_comparison([doc_a, doc_b, doc_c])        # documents × categories
+
+matplotlib is imported only when a chart is drawn, so ``import measures`` never loads it.
+Category names are drawn in Chinese with their ids (``核酸检测 testing``) when a font that
+has the characters is installed (the configured one, else a known CJK family); without
+one the charts show the ids alone instead of empty boxes.
+"""
+from __future__ import annotations
+
+import functools
+
+from .labels import LABELS, label_info
+from .summary import as_summary, share_table
+
+__all__ = ["plot_summary", "plot_comparison"]
+
+#: CJK font families tried, in order, when the configured font lacks Chinese characters.
+CJK_FAMILIES = (
+    "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
+    "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Droid Sans Fallback", "SimHei",
+    "Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", "Heiti SC", "STHeiti",
+    "Noto Serif CJK SC", "Source Han Serif SC", "SimSun", "Songti SC", "AR PL UMing CN",
+    "AR PL UKai CN", "Arial Unicode MS",
+)
+_SAMPLE = "".join(label.zh for label in LABELS)
+
+
+def _pyplot():
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise ImportError("measures' charts need matplotlib: pip install 'measures[plot]'") from None
+    return plt
+
+
+def _covers(path: str, text: str) -> bool:
+    try:
+        from matplotlib.ft2font import FT2Font
+
+        font = FT2Font(path)
+        return all(font.get_char_index(ord(c)) for c in set(text))
+    except Exception:  # unreadable or unsupported font file: not usable
+        return False
+
+
+@functools.lru_cache(maxsize=1)
+def _cjk_font():
+    """FontProperties that draw the Chinese label names, or None when no installed font
+    has them. The configured font is kept when it has them."""
+    from matplotlib import font_manager
+
+    configured = font_manager.FontProperties()
+    try:
+        if _covers(font_manager.findfont(configured, fallback_to_default=True), _SAMPLE):
+            return configured
+    except Exception:
+        pass
+    by_name = {}
+    for entry in font_manager.fontManager.ttflist:
+        by_name.setdefault(entry.name, entry.fname)
+    candidates = [by_name[f] for f in CJK_FAMILIES if f in by_name]
+    candidates += [path for name, path in sorted(by_name.items()) if "CJK" in name and path not in candidates]
+    for path in candidates:
+        if _covers(path, _SAMPLE):
+            return font_manager.FontProperties(fname=path)
+    return None
+
+
+def _tick_labels(labels, font):
+    if font is None:
+        return list(labels)
+    return [f"{label_info(label).zh} {label}" for label in labels]
+
+
+def _set_ticks(axis, positions, labels, font, **kwargs):
+    axis.set_ticks(positions)
+    axis.set_ticklabels(_tick_labels(labels, font), fontproperties=font, **kwargs)
+
+
+def plot_summary(summary, ax=None, include_other: bool = False, sort: bool = False):
+    """A horizontal bar chart of one document's category shares.
+
+    ``summary`` is a :class:`~measures.summary.Summary` or a tagged Document. One bar per
+    category in label-set order (``sort=True``: largest share first), each annotated with
+    its sentence count; ``other`` only with ``include_other``. Draws on ``ax`` (a new
+    figure if None) and returns the matplotlib Axes.
+    """
+    plt = _pyplot()
+    from matplotlib.ticker import PercentFormatter
+
+    summary = as_summary(summary)
+    labels, _, rows = share_table([summary], include_other)
+    own_figure = ax is None
+    if own_figure:
+        _, ax = plt.subplots(figsize=(7, 1.2 + 0.32 * len(labels)))
+    shares = rows[0]
+    if sort:
+        order = sorted(range(len(labels)), key=lambda k: -shares[k])
+        labels, shares = [labels[k] for k in order], [shares[k] for k in order]
+    positions = list(range(len(labels)))
+    bars = ax.barh(positions, shares, color="#4C72B0")
+    for bar, label in zip(bars, labels):
+        count = summary.categories[label].count
+        if count:
+            ax.annotate(str(count), (bar.get_width(), bar.get_y() + bar.get_height() / 2),
+                        xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
+    _set_ticks(ax.yaxis, positions, labels, _cjk_font())
+    ax.invert_yaxis()  # first category on top
+    ax.set_xlim(0, max(max(shares, default=0) * 1.15, 0.05))
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.set_xlabel("share of sentences")
+    ax.set_title(f"{summary.source or 'document'} ({summary.sentences} sentences)")
+    if own_figure:
+        ax.figure.tight_layout()
+    return ax
+
+
+def plot_comparison(summaries, ax=None, include_other: bool = False, annotate: bool = True):
+    """A heat map of category shares: one row per category, one column per document.
+
+    ``summaries`` are Summaries or tagged Documents. Cells are annotated with their share
+    in percent (``annotate=False`` leaves them blank). Draws on ``ax`` (a new figure if
+    None) and returns the matplotlib Axes; its image is ``ax.images[0]``.
+    """
+    plt = _pyplot()
+    from matplotlib.ticker import PercentFormatter
+
+    labels, names, rows = share_table(list(summaries), include_other)
+    if not rows:
+        raise ValueError("plot_comparison needs at least one summary")
+    own_figure = ax is None
+    if own_figure:
+        _, ax = plt.subplots(figsize=(2.5 + 1.3 * len(names), 1.2 + 0.32 * len(labels)))
+    # rows: categories; columns: documents
+    matrix = [[row[k] for row in rows] for k in range(len(labels))]
+    top = max(max(r) for r in matrix) or 1.0
+    image = ax.imshow(matrix, cmap="Blues", vmin=0, vmax=top, aspect="auto")
+    if annotate:
+        for k, line in enumerate(matrix):
+            for j, share in enumerate(line):
+                ax.text(j, k, f"{share:.0%}", ha="center", va="center", fontsize=8,
+                        color="white" if share > 0.6 * top else "black")
+    font = _cjk_font()
+    _set_ticks(ax.yaxis, range(len(labels)), labels, font)
+    ax.set_xticks(range(len(names)))
+    ax.set_xticklabels([n if len(n) <= 24 else "…" + n[-23:] for n in names], rotation=30, ha="right",
+                       fontproperties=font)
+    ax.figure.colorbar(image, ax=ax, format=PercentFormatter(1.0, decimals=0), label="share of sentences")
+    ax.set_title("category shares by document")
+    if own_figure:
+        ax.figure.tight_layout()
+    return ax

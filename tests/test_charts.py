@@ -1,0 +1,145 @@
+"""Summaries as a pandas DataFrame and as matplotlib charts (the optional extras)."""
+import subprocess
+import sys
+
+import pytest
+
+from conftest import EXAMPLES
+
+import measures
+from measures.labels import LABEL_IDS, OTHER
+from measures.summary import CategorySummary, Summary
+
+MEASURE_IDS = [label for label in LABEL_IDS if label != OTHER]
+
+
+def _summary(source, counts, sentences=10):
+    return Summary(source, sentences, {label: CategorySummary(counts.get(label, 0), counts.get(label, 0) / sentences)
+                                       for label in LABEL_IDS})
+
+
+A = _summary("a.txt", {"testing": 5, "isolation_transfer": 2, OTHER: 3})
+B = _summary("b.txt", {"supply": 4, "economy": 1}, sentences=5)
+
+
+@pytest.fixture(scope="module")
+def documents(model):
+    return [model.tag(p.read_text("utf-8"), source=p.name) for p in sorted(EXAMPLES.glob("*.txt"))]
+
+
+@pytest.fixture
+def plt():
+    matplotlib = pytest.importorskip("matplotlib", reason="charts need matplotlib: pip install 'measures[plot]'")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    yield plt
+    plt.close("all")
+
+
+@pytest.fixture
+def pd():
+    return pytest.importorskip("pandas", reason="summaries_frame needs pandas: pip install 'measures[pandas]'")
+
+
+def test_importing_measures_loads_neither_pandas_nor_matplotlib():
+    code = ("import sys, measures, measures.charts, measures.summary, measures.suggesting; "
+            "measures.plot_summary, measures.summaries_frame, measures.suggest; "
+            "print(sorted(m for m in ('pandas', 'matplotlib') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_missing_extras_raise_import_error_with_the_pip_command(monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    with pytest.raises(ImportError, match=r"pip install 'measures\[plot\]'"):
+        measures.plot_summary(A)
+    with pytest.raises(ImportError, match=r"pip install 'measures\[plot\]'"):
+        A.plot()
+    with pytest.raises(ImportError, match=r"pip install 'measures\[plot\]'"):
+        measures.plot_comparison([A, B])
+    with pytest.raises(ImportError, match=r"pip install 'measures\[pandas\]'"):
+        measures.summaries_frame([A, B])
+
+
+def test_summaries_frame_has_a_row_per_document_and_a_column_per_category(pd):
+    frame = measures.summaries_frame([A, B])
+    assert frame.shape == (2, len(LABEL_IDS))
+    assert list(frame.index) == ["a.txt", "b.txt"] and list(frame.columns) == list(LABEL_IDS)
+    assert frame.loc["a.txt", "testing"] == pytest.approx(0.5)
+    assert frame.loc["b.txt", "supply"] == pytest.approx(0.8)
+    assert frame.loc["b.txt", "testing"] == 0.0
+    counts = measures.summaries_frame([A, B], include_other=False, values="count")
+    assert counts.shape == (2, len(MEASURE_IDS)) and counts.loc["a.txt", "testing"] == 5
+    with pytest.raises(ValueError, match="values"):
+        measures.summaries_frame([A], values="ratio")
+
+
+def test_summaries_frame_takes_tagged_documents(pd, documents):
+    frame = measures.summaries_frame(documents)
+    assert frame.shape == (3, len(LABEL_IDS))
+    for document, (_, row) in zip(documents, frame.iterrows()):
+        summary = document.summary()
+        assert row.name == document.source
+        assert row.to_dict() == pytest.approx({label: c.share for label, c in summary.categories.items()})
+        assert row.sum() >= 1.0 - 1e-9  # every sentence has at least one label
+
+
+def test_plot_summary_draws_one_bar_per_category_with_its_share(plt, monkeypatch):
+    from measures import charts
+
+    monkeypatch.setattr(charts, "_cjk_font", lambda: None)  # as on a machine without CJK fonts
+    ax = measures.plot_summary(A)
+    assert len(ax.patches) == len(MEASURE_IDS)
+    assert [bar.get_width() for bar in ax.patches] == pytest.approx([A.categories[k].share for k in MEASURE_IDS])
+    assert [t.get_text() for t in ax.get_yticklabels()] == MEASURE_IDS
+    assert "a.txt" in ax.get_title() and "10 sentences" in ax.get_title()
+    assert sorted(t.get_text() for t in ax.texts) == ["2", "5"]  # counts beside the non-empty bars
+
+    with_other = A.plot(include_other=True)
+    assert len(with_other.patches) == len(LABEL_IDS)
+    assert with_other.patches[-1].get_width() == pytest.approx(0.3)
+
+
+@pytest.mark.filterwarnings("ignore:Glyph .* missing from font")  # DejaVu stands in for a CJK font
+def test_plot_summary_names_categories_in_chinese_when_a_font_has_them(plt, monkeypatch):
+    from matplotlib.font_manager import FontProperties
+
+    from measures import charts
+
+    monkeypatch.setattr(charts, "_cjk_font", lambda: FontProperties())
+    _, ax = plt.subplots()
+    assert measures.plot_summary(A, ax=ax, sort=True) is ax
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[:2] == ["核酸检测 testing", "隔离转运 isolation_transfer"]  # sorted by share
+    widths = [bar.get_width() for bar in ax.patches]
+    assert widths == sorted(widths, reverse=True)
+
+
+def test_cjk_font_lookup_never_fails(plt):
+    from measures import charts
+
+    charts._cjk_font.cache_clear()
+    font = charts._cjk_font()
+    assert font is None or charts._covers(__import__("matplotlib").font_manager.findfont(font), "核酸检测")
+
+
+def test_plot_comparison_is_a_heat_map_of_documents_by_categories(plt, documents, tmp_path):
+    ax = measures.plot_comparison(documents)
+    image = ax.images[0].get_array()
+    assert image.shape == (len(MEASURE_IDS), 3)
+    for j, document in enumerate(documents):
+        summary = document.summary()
+        assert list(image[:, j]) == pytest.approx([summary.categories[k].share for k in MEASURE_IDS])
+    assert [t.get_text() for t in ax.get_xticklabels()][:2] == [documents[0].source, documents[1].source]
+    assert len(ax.texts) == len(MEASURE_IDS) * 3
+    out = tmp_path / "comparison.png"
+    ax.figure.savefig(out)
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+    summaries = [d.summary() for d in documents]
+    assert measures.plot_comparison(summaries, include_other=True, annotate=False).images[0].get_array().shape \
+        == (len(LABEL_IDS), 3)
