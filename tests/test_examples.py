@@ -1,0 +1,38 @@
+"""The example scripts run end to end and leave their outputs where they are told."""
+import csv
+import subprocess
+import sys
+
+import pytest
+
+from conftest import EXAMPLES
+
+import measures
+from measures.labels import LABEL_IDS
+
+
+def run_example(name, *args):
+    result = subprocess.run([sys.executable, str(EXAMPLES / name), *map(str, args)],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_notebook_flow_writes_the_frame_and_the_charts(tmp_path):
+    pytest.importorskip("pandas", reason="the example needs pandas: pip install 'measures[pandas]'")
+    pytest.importorskip("matplotlib", reason="the example needs matplotlib: pip install 'measures[plot]'")
+    out = run_example("notebook_flow.py", tmp_path / "out")
+    with open(tmp_path / "out" / "shares.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["source"] for row in rows] == sorted(p.stem for p in EXAMPLES.glob("*.txt"))
+    assert set(rows[0]) == {"source", *LABEL_IDS}
+    for name in ("summary.png", "comparison.png"):
+        assert (tmp_path / "out" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "most frequent measure per document" in out
+
+
+def test_labelling_loop_writes_a_file_to_correct_and_train_on(tmp_path):
+    out = run_example("labelling_loop.py", tmp_path)
+    data = measures.read_labelled(str(tmp_path / "to_label.tsv"))
+    assert 0 < len(data) <= 20 and f"wrote {len(data)} sentences" in out
+    assert f"measures train bundled {tmp_path / 'to_label.tsv'}" in out
