@@ -69,7 +69,7 @@ def tag_text(model, text: str, source: str | None = None) -> Document:
     for first in range(0, len(spans), BATCH):
         batch = spans[first:first + BATCH]
         texts = [cleaned.text[a:b] for a, b in batch]
-        probabilities, decided = model.classify(texts)
+        probabilities, decided = model.classify(texts, cleaned=True)
         for (a, b), sentence, labels, row in zip(batch, texts, decided, probabilities):
             start, end = cleaned.to_original(a, b)
             scores = {label: float(p) for label, p in zip(model.classes, row)}

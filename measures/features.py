@@ -49,8 +49,10 @@ class Analyzer:
         return cls(config.get("word_ngrams"), config.get("char_ngrams"), segmenter, config.get("prefix", 0))
 
     @staticmethod
-    def _prepare(sentence: str) -> str:
-        return _NUMBER.sub("0", normalize(sentence).lower())
+    def _prepare(sentence: str, cleaned: bool = False) -> str:
+        # Sentences cut from cleaned text are already normalised (a property test holds
+        # this), so tagging skips that step.
+        return _NUMBER.sub("0", (sentence if cleaned else normalize(sentence)).lower())
 
     def words(self, sentence: str) -> list[str]:
         """The words of a sentence as the model sees them (normalised, numbers as 0)."""

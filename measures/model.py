@@ -11,6 +11,7 @@ import numpy as np
 
 from .features import Analyzer
 from .labels import OTHER
+from .vectorizing import TermIndex
 
 __all__ = ["Model", "decide"]
 
@@ -65,6 +66,7 @@ class Model:
         self.max_labels = int(max_labels)
         self.analyzer = Analyzer.from_config(analyzer, segmenter)
         self.metadata = dict(metadata or {})
+        self._index = TermIndex(self.vocabulary, self.analyzer) if TermIndex.supports(self.analyzer) else None
         n_terms = len(self.vocabulary)
         if self.idf.shape != (n_terms,) or self._weights.shape[0] != n_terms or \
                 self._weights.shape[1] not in (len(self.classes), 2 * len(self.classes)):
@@ -72,48 +74,56 @@ class Model:
 
     # --- sentences --------------------------------------------------------------------
 
-    def _vectorize(self, sentences: Sequence[str]):
-        """Sparse TF-IDF rows as (row, term, weight) arrays, as scikit-learn's
-        TfidfVectorizer(sublinear_tf=True, norm="l2") computes them. Only the vocabulary
-        look-up is per term in Python; counting and weighting happen in numpy."""
-        lookup = self.vocabulary.get
-        rows, terms = [], []
-        for i, sentence in enumerate(sentences):
-            found = [j for j in map(lookup, self.analyzer(sentence)) if j is not None]
-            terms.extend(found)
-            rows.extend([i] * len(found))
-        if not terms:
+    def _vectorize(self, sentences: Sequence[str], cleaned: bool = False):
+        """Sparse TF-IDF rows as (row, term, weight) arrays sorted by row, as
+        scikit-learn's TfidfVectorizer(sublinear_tf=True, norm="l2") computes them."""
+        if self._index is not None:
+            rows, terms = self._index(sentences, cleaned)
+        else:
+            rows, terms = self._lookup(sentences)
+        if not len(terms):
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, np.zeros(0, dtype=np.float32)
         n_terms = len(self.vocabulary)
-        keys, counts = np.unique(np.asarray(rows, dtype=np.int64) * n_terms + np.asarray(terms, dtype=np.int64),
-                                 return_counts=True)
+        keys, counts = np.unique(rows * n_terms + terms, return_counts=True)
         rows, terms = keys // n_terms, keys % n_terms
         weights = (1.0 + np.log(counts)) * self.idf[terms]
         norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=len(sentences)))
         weights = weights / norms[rows]
         return rows, terms, weights.astype(np.float32)
 
-    def _contributions(self, sentences: Sequence[str]):
+    def _lookup(self, sentences: Sequence[str]):
+        # The analyzer's term strings looked up one by one: for analyzer settings that
+        # TermIndex does not cover.
+        lookup = self.vocabulary.get
+        rows, terms = [], []
+        for i, sentence in enumerate(sentences):
+            found = [j for j in map(lookup, self.analyzer(sentence)) if j is not None]
+            terms.extend(found)
+            rows.extend([i] * len(found))
+        return np.asarray(rows, dtype=np.int64), np.asarray(terms, dtype=np.int64)
+
+    def _contributions(self, sentences: Sequence[str], cleaned: bool = False):
         """Per (sentence, term) pair: its row, its term and what it adds to each score
         column (labels, then the primary layer's), shape ``(pairs, columns)``."""
-        rows, terms, weights = self._vectorize(sentences)
+        rows, terms, weights = self._vectorize(sentences, cleaned)
         return rows, terms, self._weights[terms] * weights[:, None]
 
     def _scores(self, rows: np.ndarray, contributions: np.ndarray, n_sentences: int):
         """(probabilities, primary scores or None), one row per sentence."""
-        columns = contributions.shape[1]
-        scores = np.empty((n_sentences, columns), dtype=np.float64)
-        for k in range(columns):
-            scores[:, k] = np.bincount(rows, weights=contributions[:, k], minlength=n_sentences)
+        scores = np.zeros((n_sentences, contributions.shape[1]), dtype=np.float64)
+        if len(rows):
+            # rows are sorted: sum each sentence's slice of pairs in one call
+            present, first = np.unique(rows, return_index=True)
+            scores[present] = np.add.reduceat(contributions, first, axis=0, dtype=np.float64)
         scores += self._bias
         n = len(self.classes)
         probabilities = 1.0 / (1.0 + np.exp(-scores[:, :n]))
-        return probabilities, (scores[:, n:] if columns > n else None)
+        return probabilities, (scores[:, n:] if scores.shape[1] > n else None)
 
-    def _score(self, sentences: Sequence[str]):
+    def _score(self, sentences: Sequence[str], cleaned: bool = False):
         sentences = list(sentences)
-        rows, _, contributions = self._contributions(sentences)
+        rows, _, contributions = self._contributions(sentences, cleaned)
         return self._scores(rows, contributions, len(sentences))
 
     def predict_proba(self, sentences: Sequence[str]) -> np.ndarray:
@@ -121,10 +131,11 @@ class Model:
         :attr:`classes` order. Labels are scored independently (multi-label)."""
         return self._score(sentences)[0]
 
-    def classify(self, sentences: Sequence[str]):
+    def classify(self, sentences: Sequence[str], cleaned: bool = False):
         """``(probabilities, labels)``: :meth:`predict_proba` and :meth:`predict_labels`
-        from one pass over the sentences."""
-        probabilities, primary = self._score(sentences)
+        from one pass over the sentences. ``cleaned=True`` says the sentences were cut
+        from :func:`measures.cleaning.clean` output, which saves normalising them again."""
+        probabilities, primary = self._score(sentences, cleaned)
         return probabilities, decide(probabilities, self.thresholds, self.classes, self.max_labels, primary)
 
     def predict_labels(self, sentences: Sequence[str]) -> list[tuple[str, ...]]:

@@ -4,7 +4,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from measures.cleaning import clean, clean_document
+from measures.cleaning import clean, clean_document, normalize
 from measures.splitting import sentence_spans, split_sentences
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -44,3 +44,11 @@ def test_spans_point_at_the_right_text(text):
         start, end = cleaned.to_original(a, b)
         assert 0 <= start <= end <= len(text)
         assert HAN.findall(text[start:end]) == HAN.findall(cleaned.text[a:b])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=300), scraped))
+def test_sentences_of_cleaned_text_need_no_more_normalizing(text):
+    # Tagging skips normalize() on sentences cut from cleaned text; this is why it may.
+    for sentence in split_sentences(clean(text)):
+        assert normalize(sentence) == sentence

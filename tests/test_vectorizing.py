@@ -1,0 +1,69 @@
+"""The bulk term look-up finds exactly the terms the analyzer's strings would."""
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from measures.classifier import MeasureClassifier
+from measures.cleaning import clean
+from measures.datasets import load_training_data
+from measures.splitting import split_sentences
+from measures.vectorizing import TermIndex
+
+from conftest import needs_shared, seed_files
+
+TRICKY = [
+    "",
+    "。",
+    "全市开展全员核酸检测，完成采样46.5万人。",
+    "COVID-19疫情期间，3.5万人次入境 ABC-12 abc",
+    "😷戴口罩😷，勤洗手",
+    "İstanbul航班入境旅客一律落地检",
+    "核酸,检测;;隔离 转运",
+    "a b c 1 2 3",
+    "长春市发布通告：即日起实行封控管理",
+    "“应检尽检”“应隔尽隔”",
+]
+
+
+@pytest.fixture(scope="module")
+def model():
+    data = load_training_data()
+    rows = np.random.default_rng(1).choice(len(data), size=800, replace=False)
+    fitted = MeasureClassifier(thresholds=0.5).fit([data.texts[i] for i in rows], [data.y[i] for i in rows])
+    return fitted.to_model()
+
+
+def pairs(rows, terms):
+    return Counter(zip(rows.tolist(), terms.tolist()))
+
+
+def test_the_shipped_kind_of_analyzer_is_covered(model):
+    assert TermIndex.supports(model.analyzer) and model._index is not None
+    assert model.analyzer.prefix > 0
+
+
+@pytest.mark.parametrize("sentence", TRICKY)
+def test_same_terms_as_the_analyzer(model, sentence):
+    assert pairs(*model._index([sentence])) == pairs(*model._lookup([sentence]))
+
+
+def test_same_terms_in_a_batch_of_training_sentences(model):
+    sentences = load_training_data().texts[:3000]
+    found = pairs(*model._index(sentences))
+    assert found == pairs(*model._lookup(sentences))
+    assert len(found) > 30 * len(sentences)  # and it does find terms
+
+
+@needs_shared
+def test_same_terms_on_the_real_seeds(model):
+    sentences = [s for path in seed_files() for s in split_sentences(clean(path.read_text("utf-8")))]
+    assert pairs(*model._index(sentences, cleaned=True)) == pairs(*model._lookup(sentences))
+
+
+def test_other_analyzer_settings_fall_back_to_strings():
+    data = load_training_data()
+    fitted = MeasureClassifier(char_ngrams=(2, 4), thresholds=0.5).fit(data.texts[:300], data.y[:300])
+    model = fitted.to_model()
+    assert model._index is None
+    np.testing.assert_allclose(model.predict_proba(data.texts[:50]), fitted.predict_proba(data.texts[:50]), atol=1e-4)
