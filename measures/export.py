@@ -16,7 +16,7 @@ from pathlib import Path
 from .labels import label_info
 from .summary import compare
 
-__all__ = ["FORMATS", "open_output", "Writer"]
+__all__ = ["FORMATS", "open_output", "document_record", "Writer"]
 
 FORMATS = ("text", "json", "jsonl", "csv")
 #: The text format ends with a side-by-side table when a run tags this many documents or fewer.
@@ -53,6 +53,16 @@ def _label_codes(labels) -> dict:
             "who_phsm": sorted({code for i in infos for code in i.who_phsm})}
 
 
+def document_record(document, examples: int = 3) -> dict:
+    """The JSON record of one tagged document, as ``--format json``/``jsonl`` write it:
+    :meth:`Document.to_dict` plus each sentence's Chinese label names and its OxCGRT and
+    WHO PHSM codes."""
+    record = document.to_dict(examples)
+    for sentence, item in zip(document.sentences, record["sentences"]):
+        item.update(_label_codes(sentence.labels))
+    return record
+
+
 class Writer:
     """Writes documents one by one in the chosen format (JSON arrays are closed at
     :meth:`close`; every other format is complete after each document)."""
@@ -79,10 +89,7 @@ class Writer:
             if len(self.summaries) <= COMPARE_AT_MOST:
                 self.summaries.append(summary)
         elif fmt in ("json", "jsonl"):
-            record = document.to_dict(self.examples)
-            for sentence, item in zip(document.sentences, record["sentences"]):
-                item.update(_label_codes(sentence.labels))
-            line = json.dumps(record, ensure_ascii=False)
+            line = json.dumps(document_record(document, self.examples), ensure_ascii=False)
             if fmt == "json":
                 self.stream.write(("[\n" if self.count == 0 else ",\n") + line)
             else:

@@ -1,0 +1,51 @@
+"""Tagging on a real local Dask cluster (two worker processes) gives what one process gives."""
+import json
+
+import pytest
+
+dask_bag = pytest.importorskip("dask.bag", reason="the Dask test needs dask[distributed] (pip install 'measures[dask]')")
+distributed = pytest.importorskip("dask.distributed", reason="needs dask[distributed]")
+
+from measures.distributed import tag_bag, tag_records  # noqa: E402
+
+from conftest import EXAMPLES, run_cli  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def records():
+    texts = [path.read_text("utf-8") for path in sorted(EXAMPLES.glob("*.txt"))]
+    # several partitions' worth, with the texts cut at different places
+    return [{"id": f"doc{i}", "text": texts[i % len(texts)][(i * 37) % 200:]} for i in range(24)]
+
+
+@pytest.fixture(scope="module")
+def client():
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, silence_logs=40)
+    with distributed.Client(cluster) as client:
+        yield client
+    cluster.close()
+
+
+def test_two_worker_cluster_gives_the_one_process_result(client, records, tmp_path):
+    assert len(client.scheduler_info()["workers"]) == 2
+    bag = dask_bag.from_sequence(records, npartitions=6)
+    on_cluster = tag_bag(bag).compute()
+    assert on_cluster == tag_records(records)
+    # and the same records `measures tag --format jsonl` writes
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    out = tmp_path / "out.jsonl"
+    assert run_cli("tag", corpus, "--format", "jsonl", "-o", out).returncode == 0
+    from_cli = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert on_cluster == from_cli
+    assert [r["source"] for r in on_cluster] == [r["id"] for r in records]
+    assert all(r["sentences"] for r in on_cluster)
+
+
+def test_plain_texts_and_bad_records(records):
+    texts = [r["text"] for r in records[:2]]
+    results = tag_records(texts)
+    assert [r["source"] for r in results] == [None, None]
+    with pytest.raises(ValueError, match="expected a text or a dict"):
+        tag_records([{"body": "no text field"}])
