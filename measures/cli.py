@@ -62,42 +62,36 @@ def _progress(count: int, chars: int, started: float, final: bool = False) -> No
 
 
 def cmd_tag(args) -> int:
-    from .corpus import iter_sources, tag_sources
     from .export import Writer, open_output
 
     model = _load(args)
-    failed = 0
+    failed: list = []
     show_progress = sys.stderr.isatty() and not args.quiet
     started, chars = time.perf_counter(), 0
     with open_output(args.output, bom=args.bom) as stream:
         writer = Writer(stream, args.format, examples=args.examples, classes=model.classes)
-        sources = iter_sources(args.inputs)
-        for source, document in tag_sources(model, sources, jobs=args.jobs, model_path=args.model,
-                                            trusted=args.trust):
-            if source.error:
-                failed += 1
-                print(f"measures: {source.error}", file=sys.stderr)
-                continue
-            writer.write(document)
-            chars += len(source.text)
+        for document in tagged_documents(args, model, failed, stream_large=True):
+            chars += writer.write(document)
             if show_progress and writer.count % 20 == 0:
                 _progress(writer.count, chars, started)
         writer.close()
     if show_progress and writer.count >= 20:
         _progress(writer.count, chars, started, final=True)
     if failed:
-        print(f"measures: {failed} input(s) could not be tagged; {writer.count} tagged", file=sys.stderr)
+        print(f"measures: {len(failed)} input(s) could not be tagged; {writer.count} tagged", file=sys.stderr)
         return 1
     return 0
 
 
-def tagged_documents(args, model, failed: list):
-    """The documents of ``args.inputs`` tagged, in input order. An input that cannot be
-    read is reported by name on stderr, added to ``failed``, and the others go on."""
+def tagged_documents(args, model, failed: list, stream_large: bool = False):
+    """The documents of ``args.inputs`` tagged, in input order (with ``--jobs`` where the
+    command has it). An input that cannot be read is reported by name on stderr, added
+    to ``failed``, and the others go on."""
     from .corpus import iter_sources, tag_sources
 
-    for source, document in tag_sources(model, iter_sources(args.inputs), model_path=args.model,
-                                        trusted=args.trust):
+    for source, document in tag_sources(model, iter_sources(args.inputs), jobs=getattr(args, "jobs", 1),
+                                        model_path=args.model, trusted=args.trust,
+                                        stream_large=stream_large):
         if source.error:
             failed.append(source.name)
             print(f"measures: {source.error}", file=sys.stderr)

@@ -8,9 +8,10 @@ import sys
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
-from .reading import DocumentError, decode, read_document
+from .document import Document, SentenceStream
+from .reading import DocumentError, decode, is_large, iter_pieces, read_document
 
 __all__ = ["Source", "iter_sources", "tag_sources", "DOCUMENT_SUFFIXES"]
 
@@ -19,11 +20,14 @@ DOCUMENT_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".xhtml")
 
 @dataclass
 class Source:
-    """One document to tag: its name, and its text or the error that stopped reading it."""
+    """One document to tag: its name, and its text or the error that stopped reading it.
+    A file too large to hold has ``pieces`` instead of ``text``: a function that opens
+    it as consecutive pieces of whole lines."""
 
     name: str
     text: str | None = None
     error: str | None = None
+    pieces: Callable[[], Iterator[str]] | None = None
 
 
 def _jsonl(path: str, handle) -> Iterator[Source]:
@@ -54,7 +58,14 @@ def _file(path: Path) -> Iterator[Source]:
             yield Source(str(path), error=f"{path}: cannot read ({error.strerror})")
         return
     try:
-        yield Source(str(path), read_document(path))
+        if is_large(path):
+            # One decoding pass first, so a bad byte deep inside is reported before any
+            # of the document is written.
+            for _ in iter_pieces(path):
+                pass
+            yield Source(str(path), pieces=lambda: iter_pieces(path))
+        else:
+            yield Source(str(path), read_document(path))
     except DocumentError as error:
         yield Source(str(path), error=str(error))
 
@@ -107,16 +118,28 @@ def _tag_one(name: str, text: str):
     return _WORKER_MODEL.tag(text, source=name)
 
 
+def _in_process(model, source: Source, stream_large: bool):
+    if source.error is not None:
+        return None
+    if source.pieces is None:
+        return model.tag(source.text, source=source.name)
+    stream = SentenceStream(model, source.pieces(), source.name)
+    return stream if stream_large else Document(list(stream), source.name, stream.labels)
+
+
 def tag_sources(model, sources: Iterable[Source], jobs: int = 1, model_path=None,
-                trusted: bool = False) -> Iterator[tuple[Source, object]]:
+                trusted: bool = False, stream_large: bool = False) -> Iterator[tuple[Source, object]]:
     """Yield ``(source, document or None)`` in input order.
 
     With ``jobs > 1`` documents are tagged in worker processes; at most ``4 * jobs``
-    are in flight at once, so memory stays bounded however long the input is.
+    are in flight at once, so memory stays bounded however long the input is. A large
+    file (``source.pieces``) is tagged in this process, piece by piece; with
+    ``stream_large`` it comes as a :class:`~measures.document.SentenceStream` to be
+    iterated once, so not even its sentences are held.
     """
     if jobs <= 1:
         for source in sources:
-            yield source, (model.tag(source.text, source=source.name) if source.error is None else None)
+            yield source, _in_process(model, source, stream_large)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -126,6 +149,12 @@ def tag_sources(model, sources: Iterable[Source], jobs: int = 1, model_path=None
                              initargs=(model_path, trusted)) as pool:
         pending: deque = deque()
         for source in sources:
+            if source.pieces is not None:
+                while pending:  # keep input order
+                    done, future = pending.popleft()
+                    yield done, (future.result() if future else None)
+                yield source, _in_process(model, source, stream_large)
+                continue
             future = pool.submit(_tag_one, source.name, source.text) if source.error is None else None
             pending.append((source, future))
             while len(pending) >= 4 * jobs:

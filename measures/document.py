@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Iterable, Iterator
 
 from .cleaning import clean_document
 from .splitting import sentence_spans
 
-__all__ = ["Sentence", "Document", "tag_text"]
+__all__ = ["Sentence", "Document", "SentenceStream", "iter_sentences", "tag_text"]
 
 # Documents are classified in slices of this many sentences: large enough for numpy to
 # pay off, small enough that a huge document never holds all its scores at once.
@@ -62,16 +63,37 @@ class Document:
         return iter(self.sentences)
 
 
+def iter_sentences(model, pieces: Iterable[str]) -> Iterator[Sentence]:
+    """Tag a document given as consecutive pieces of whole lines (one piece: the whole
+    text), yielding its sentences with spans into the joined pieces. Each piece is
+    cleaned on its own, so page-level rules (the cut after a trailing "related articles"
+    heading) apply within a piece."""
+    offset = 0
+    for piece in pieces:
+        cleaned = clean_document(piece)
+        spans = sentence_spans(cleaned.text)
+        for first in range(0, len(spans), BATCH):
+            batch = spans[first:first + BATCH]
+            texts = [cleaned.text[a:b] for a, b in batch]
+            probabilities, decided = model.classify(texts, cleaned=True)
+            for (a, b), sentence, labels, row in zip(batch, texts, decided, probabilities):
+                start, end = cleaned.to_original(a, b)
+                scores = {label: float(p) for label, p in zip(model.classes, row)}
+                yield Sentence(sentence, start + offset, end + offset, labels, scores)
+        offset += len(piece)
+
+
 def tag_text(model, text: str, source: str | None = None) -> Document:
-    cleaned = clean_document(text)
-    spans = sentence_spans(cleaned.text)
-    sentences: list[Sentence] = []
-    for first in range(0, len(spans), BATCH):
-        batch = spans[first:first + BATCH]
-        texts = [cleaned.text[a:b] for a, b in batch]
-        probabilities, decided = model.classify(texts, cleaned=True)
-        for (a, b), sentence, labels, row in zip(batch, texts, decided, probabilities):
-            start, end = cleaned.to_original(a, b)
-            scores = {label: float(p) for label, p in zip(model.classes, row)}
-            sentences.append(Sentence(sentence, start, end, labels, scores))
-    return Document(sentences, source, tuple(model.classes))
+    return Document(list(iter_sentences(model, [text])), source, tuple(model.classes))
+
+
+class SentenceStream:
+    """A document too large to hold, tagged as its sentences are iterated (once).
+    ``measures tag`` writes such documents sentence by sentence."""
+
+    def __init__(self, model, pieces: Iterable[str], source: str | None = None):
+        self.source, self.labels = source, tuple(model.classes)
+        self._sentences = iter_sentences(model, pieces)
+
+    def __iter__(self) -> Iterator[Sentence]:
+        return self._sentences

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from .labels import label_info
-from .summary import compare
+from .summary import SummaryBuilder, compare
 
 __all__ = ["FORMATS", "open_output", "document_record", "Writer"]
 
@@ -53,19 +53,28 @@ def _label_codes(labels) -> dict:
             "who_phsm": sorted({code for i in infos for code in i.who_phsm})}
 
 
+def _sentence_item(sentence) -> dict:
+    item = sentence.to_dict()
+    item.update(_label_codes(sentence.labels))
+    return item
+
+
 def document_record(document, examples: int = 3) -> dict:
     """The JSON record of one tagged document, as ``--format json``/``jsonl`` write it:
     :meth:`Document.to_dict` plus each sentence's Chinese label names and its OxCGRT and
     WHO PHSM codes."""
     record = document.to_dict(examples)
-    for sentence, item in zip(document.sentences, record["sentences"]):
-        item.update(_label_codes(sentence.labels))
+    record["sentences"] = [_sentence_item(s) for s in document.sentences]
     return record
 
 
 class Writer:
     """Writes documents one by one in the chosen format (JSON arrays are closed at
-    :meth:`close`; every other format is complete after each document)."""
+    :meth:`close`; every other format is complete after each document).
+
+    A document's sentences are written as they come, and its summary is built as they
+    pass, so a :class:`~measures.document.SentenceStream` of any length is written in
+    bounded memory, in the same bytes as the whole document would be."""
 
     def __init__(self, stream, fmt: str, examples: int = 3, classes=()):
         if fmt not in FORMATS:
@@ -79,31 +88,37 @@ class Writer:
             self.csv.writerow(["source", "sentence", "start", "end", "primary", "labels", "labels_zh",
                                "oxcgrt", "who_phsm", *[f"score_{c}" for c in self.classes], "text"])
 
-    def write(self, document) -> None:
-        fmt = self.fmt
-        if fmt == "text":
-            summary = document.summary(self.examples)
-            if self.count:
-                self.stream.write("\n")
-            self.stream.write(str(summary) + "\n")
-            if len(self.summaries) <= COMPARE_AT_MOST:
-                self.summaries.append(summary)
-        elif fmt in ("json", "jsonl"):
-            line = json.dumps(document_record(document, self.examples), ensure_ascii=False)
-            if fmt == "json":
-                self.stream.write(("[\n" if self.count == 0 else ",\n") + line)
-            else:
-                self.stream.write(line + "\n")
-        else:
-            for k, s in enumerate(document.sentences):
+    def write(self, document) -> int:
+        """Write one Document or SentenceStream; returns its characters of sentences."""
+        fmt, stream = self.fmt, self.stream
+        builder = SummaryBuilder(document.labels, self.examples, document.source)
+        chars = 0
+        if fmt in ("json", "jsonl"):
+            stream.write(("[\n" if self.count == 0 else ",\n") if fmt == "json" else "")
+            stream.write('{"source": ' + json.dumps(document.source, ensure_ascii=False) + ', "sentences": [')
+        for k, s in enumerate(document):
+            builder.add(s)
+            chars += len(s.text)
+            if fmt in ("json", "jsonl"):
+                stream.write((", " if k else "") + json.dumps(_sentence_item(s), ensure_ascii=False))
+            elif fmt == "csv":
                 codes = _label_codes(s.labels)
                 self.csv.writerow([document.source, k, s.start, s.end, s.primary, "|".join(s.labels),
                                    "|".join(codes["labels_zh"]), "|".join(codes["oxcgrt"]),
                                    "|".join(codes["who_phsm"]),
                                    *[f"{s.scores.get(c, 0.0):.4f}" for c in self.classes], s.text])
+        summary = builder.build()
+        if fmt in ("json", "jsonl"):
+            stream.write('], "summary": ' + json.dumps(summary.to_dict(), ensure_ascii=False) + "}")
+            stream.write("\n" if fmt == "jsonl" else "")
+        elif fmt == "text":
+            stream.write(("\n" if self.count else "") + str(summary) + "\n")
+            if len(self.summaries) <= COMPARE_AT_MOST:
+                self.summaries.append(summary)
         self.count += 1
         if fmt != "json":
-            self.stream.flush()
+            stream.flush()
+        return chars
 
     def close(self) -> None:
         if self.fmt == "json":

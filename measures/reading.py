@@ -11,8 +11,9 @@ import html
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Iterator
 
-__all__ = ["DocumentError", "decode", "read_document", "html_to_text", "looks_like_html"]
+__all__ = ["DocumentError", "decode", "read_document", "iter_pieces", "is_large", "html_to_text", "looks_like_html"]
 
 
 class DocumentError(ValueError):
@@ -33,25 +34,35 @@ def _plausible(text: str) -> bool:
 
 def decode(data: bytes, name: str = "<input>") -> str:
     """Bytes of a document to text, detecting its encoding; raises DocumentError."""
+    return _detect(data, name, final=True)[1]
+
+
+def _detect(data: bytes, name: str, final: bool) -> tuple[str, str]:
+    """(encoding, text) of ``data``. ``final=False``: ``data`` is the start of a longer
+    file, so a character cut at its end is not an error."""
     if not data:
-        return ""
+        return "utf-8", ""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(encoding)
+                return encoding, _decoder(encoding).decode(data, final)
             except UnicodeDecodeError as error:
                 raise DocumentError(f"{name}: starts with a {encoding} byte-order mark but does not decode ({error.reason})") from None
     try:
-        text = data.decode("utf-8")
+        encoding, text = "utf-8", _decoder("utf-8").decode(data, final)
     except UnicodeDecodeError:
-        text = _detect_legacy(data)
+        encoding, text = _detect_legacy(data, final)
     else:
         if "\x00" in text:  # UTF-16 without a BOM decodes as UTF-8 full of NULs
-            text = _detect_legacy(data)
+            encoding, text = _detect_legacy(data, final)
     if text is None or not _plausible(text):
         raise DocumentError(f"{name}: binary or undecodable data, not a text document "
                             f"(tried UTF-8, UTF-16, GB18030 and Big5)")
-    return text
+    return encoding, text
+
+
+def _decoder(encoding: str):
+    return codecs.getincrementaldecoder(encoding)()
 
 
 _READABLE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\x20-\x7e\s\u2010-\u2027]")
@@ -62,26 +73,26 @@ def _readable(text: str) -> float:
     return len(_READABLE.findall(sample)) / len(sample) if sample else 0.0
 
 
-def _detect_legacy(data: bytes) -> str | None:
+def _detect_legacy(data: bytes, final: bool = True) -> tuple[str | None, str | None]:
     # A wrong decoding mostly still "succeeds", so candidates are ranked by how much of
     # the result is ordinary Chinese, ASCII and punctuation.
     candidates = []
     encodings = ("utf-16-le", "utf-16-be", "gb18030", "big5") if len(data) % 2 == 0 else ("gb18030", "big5")
     for encoding in encodings:
         try:
-            text = data.decode(encoding)
+            text = _decoder(encoding).decode(data, final)
         except UnicodeDecodeError:
             continue
         candidates.append((_readable(text), encoding, text))
     if not candidates:
-        return None
+        return None, None
     candidates.sort(key=lambda c: -c[0])
     best = candidates[0]
     if best[0] < 0.9:
-        return None
+        return None, None
     close = [c for c in candidates if best[0] - c[0] < 0.02 and c[1] in ("gb18030", "big5")]
     if len(close) < 2:
-        return best[2]
+        return best[1], best[2]
     # GB18030 and Big5 both read Chinese bytes as Chinese characters; charset-normalizer
     # tells which reading is language rather than noise.
     candidates = [(c[1], c[2]) for c in close]
@@ -91,8 +102,8 @@ def _detect_legacy(data: bytes) -> str | None:
     chosen = best.encoding.replace("_", "").lower() if best else "gb18030"
     for encoding, text in candidates:
         if encoding.replace("_", "") == chosen:
-            return text
-    return candidates[0][1]
+            return encoding, text
+    return candidates[0]
 
 
 _HTML_HINT = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|div|p|br|meta|title|article|span|table)\b", re.I)
@@ -146,6 +157,14 @@ def html_to_text(markup: str) -> str:
     return text
 
 
+def _is_html(path: Path, text: str) -> bool:
+    return path.suffix.lower() in (".html", ".htm", ".xhtml") or looks_like_html(text)
+
+
+def _lines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def read_document(path) -> str:
     """Read a document file as text (any supported encoding; HTML reduced to its text)."""
     path = Path(path)
@@ -155,8 +174,60 @@ def read_document(path) -> str:
         raise DocumentError(f"{path}: is a directory") from None
     except OSError as error:
         raise DocumentError(f"{path}: cannot read ({error.strerror})") from None
-    text = decode(data, str(path))
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if path.suffix.lower() in (".html", ".htm", ".xhtml") or looks_like_html(text):
-        text = html_to_text(text)
-    return text
+    text = _lines(decode(data, str(path)))
+    return html_to_text(text) if _is_html(path, text) else text
+
+
+# Text files larger than this are read in pieces (HTML is always read whole: its text
+# needs the whole tree).
+LARGE_FILE = 16 << 20
+PIECE = 1 << 20
+
+
+def is_large(path) -> bool:
+    """Whether :func:`iter_pieces` streams this file rather than reading it whole."""
+    try:
+        return Path(path).stat().st_size > LARGE_FILE
+    except OSError:
+        return False
+
+
+def iter_pieces(path, piece: int = PIECE) -> Iterator[str]:
+    """A document file as consecutive pieces of whole lines, about ``piece`` bytes
+    each, that join to :func:`read_document`'s text: memory stays bounded however
+    large the file. The encoding is detected on the first piece; a later byte that
+    does not decode raises DocumentError naming the file and the byte offset."""
+    path = Path(path)
+    try:
+        handle = open(path, "rb")
+    except IsADirectoryError:
+        raise DocumentError(f"{path}: is a directory") from None
+    except OSError as error:
+        raise DocumentError(f"{path}: cannot read ({error.strerror})") from None
+    with handle:
+        first = handle.read(piece)
+        encoding, text = _detect(first, str(path), final=len(first) < piece)
+        if _is_html(path, text):
+            yield read_document(path)
+            return
+        decoder = _decoder(encoding)
+        decoder.decode(first, False)
+        offset, pending = len(first), text
+        while True:
+            block = handle.read(piece)
+            carried = len(decoder.getstate()[0])  # bytes of a character cut at the last block's end
+            try:
+                pending += decoder.decode(block, not block)
+            except UnicodeDecodeError as error:
+                raise DocumentError(f"{path}: bytes near offset {offset - carried + error.start} do not decode as "
+                                    f"{encoding}, the encoding of the file's start") from None
+            offset += len(block)
+            if not block:
+                break
+            # keep a trailing "\r" back: its "\n" may open the next block
+            cut = pending.rfind("\n", 0, len(pending) - 1)
+            if cut >= 0:
+                yield _lines(pending[:cut + 1])
+                pending = pending[cut + 1:]
+        if pending:
+            yield _lines(pending)

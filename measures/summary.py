@@ -1,6 +1,7 @@
 """Per-document category summaries, and several documents side by side."""
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -82,19 +83,47 @@ def _shorten(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
+class SummaryBuilder:
+    """Builds a :class:`Summary` sentence by sentence, keeping only counts and the
+    ``examples`` most confident sentences per category, so a document of any length
+    is summarised in bounded memory."""
+
+    def __init__(self, labels: Sequence[str] = (), examples: int = 3, source: str | None = None):
+        self.labels = tuple(labels) or LABEL_IDS
+        self.examples, self.source = examples, source
+        self.sentences = 0
+        self.counts = dict.fromkeys(self.labels, 0)
+        self._best: dict[str, list] = {label: [] for label in self.labels}
+
+    def add(self, sentence) -> None:
+        for label in sentence.labels:
+            if label not in self.counts:
+                continue
+            self.counts[label] += 1
+            if self.examples:
+                # the most probable first; among equals, the earliest
+                item = (sentence.scores.get(label, 0.0), -self.sentences, sentence.text)
+                best = self._best[label]
+                if len(best) < self.examples:
+                    heapq.heappush(best, item)
+                elif item > best[0]:
+                    heapq.heapreplace(best, item)
+        self.sentences += 1
+
+    def build(self) -> Summary:
+        total = self.sentences
+        return Summary(self.source, total, {
+            label: CategorySummary(count=self.counts[label],
+                                   share=self.counts[label] / total if total else 0.0,
+                                   examples=tuple(text for *_, text in sorted(self._best[label], reverse=True)))
+            for label in self.labels})
+
+
 def summarize(document, examples: int = 3) -> Summary:
-    labels = document.labels or LABEL_IDS
-    total = len(document.sentences)
-    categories = {}
-    for label in labels:
-        members = [s for s in document.sentences if label in s.labels]
-        members.sort(key=lambda s: -s.scores.get(label, 0.0))
-        categories[label] = CategorySummary(
-            count=len(members),
-            share=len(members) / total if total else 0.0,
-            examples=tuple(s.text for s in members[:examples]),
-        )
-    return Summary(document.source, total, categories)
+    builder = SummaryBuilder(document.labels, examples, document.source)
+    for sentence in document.sentences:
+        builder.add(sentence)
+    return builder.build()
 
 
 def compare(summaries: Sequence[Summary], include_other: bool = False) -> str:

@@ -1,0 +1,102 @@
+"""A document too large to hold is read in pieces and written sentence by sentence,
+with the same result as reading it whole."""
+import io
+import json
+
+import pytest
+
+from measures.cleaning import HAN
+
+from measures import corpus, reading
+from measures.corpus import iter_sources, tag_sources
+from measures.export import Writer
+from measures.reading import DocumentError, iter_pieces, read_document
+
+from conftest import EXAMPLES
+
+SPEECH = (EXAMPLES / "speech_deployment_meeting.txt").read_text("utf-8")
+
+
+@pytest.fixture
+def small_limits(monkeypatch):
+    # "Large" from 4 KB, pieces of 1 KB: the streaming path on files a test can write.
+    monkeypatch.setattr(reading, "LARGE_FILE", 4096)
+    monkeypatch.setattr(reading, "PIECE", 1024)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "big5", "utf-16"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_pieces_join_to_the_whole_text(tmp_path, encoding, newline):
+    text = SPEECH if encoding != "big5" else SPEECH.encode("big5", "ignore").decode("big5")
+    path = tmp_path / "doc.txt"
+    path.write_bytes((text * 3).replace("\n", newline).encode(encoding))
+    pieces = list(iter_pieces(path, piece=1000))  # cuts fall inside multi-byte characters and \r\n
+    assert len(pieces) > 5
+    assert "".join(pieces) == read_document(path)
+    assert all(p.endswith("\n") for p in pieces[:-1])
+
+
+def test_a_bad_byte_deep_inside_is_reported_with_its_offset(tmp_path):
+    path = tmp_path / "doc.txt"
+    good = (SPEECH * 4).encode("utf-8")
+    path.write_bytes(good + b"\xff\xfe\xfa" + good)
+    with pytest.raises(DocumentError, match=rf"doc.txt: bytes near offset {len(good)} do not decode as utf-8"):
+        list(iter_pieces(path, piece=1000))
+
+
+def test_a_bad_large_file_is_refused_before_anything_is_written(tmp_path, small_limits):
+    path = tmp_path / "big.txt"
+    path.write_bytes((SPEECH * 4).encode("utf-8") + b"\xff\xfe" + (SPEECH * 4).encode("utf-8"))
+    (source,) = iter_sources([str(path)])
+    assert source.error and "big.txt" in source.error and source.pieces is None
+
+
+def written(model, inputs, fmt):
+    out = io.StringIO()
+    writer = Writer(out, fmt, classes=model.classes)
+    for _source, document in tag_sources(model, iter_sources(inputs), stream_large=True):
+        writer.write(document)
+    writer.close()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "csv", "text"])
+def test_streamed_output_equals_whole_document_output(tmp_path, monkeypatch, model, fmt):
+    # No trailing "related articles" heading: then cleaning in pieces changes nothing.
+    path = tmp_path / "big.txt"
+    path.write_text(SPEECH * 5, "utf-8")
+    whole = written(model, [str(path)], fmt)
+    monkeypatch.setattr(reading, "LARGE_FILE", 4096)
+    monkeypatch.setattr(reading, "PIECE", 1024)
+    (source,) = iter_sources([str(path)])
+    assert source.pieces is not None and source.text is None
+    streamed = written(model, [str(path)], fmt)
+    assert streamed == whole
+    if fmt == "jsonl":
+        record = json.loads(streamed)
+        sentences = record["sentences"]
+        text = path.read_text("utf-8")
+        assert record["summary"]["sentences"] == len(sentences) > 50
+        for s in sentences[::7]:  # spans index the whole file
+            assert HAN.findall(s["text"]) == HAN.findall(text[s["start"]:s["end"]])
+
+
+def test_large_files_keep_input_order_with_workers(tmp_path, small_limits, model):
+    small = tmp_path / "a.txt"
+    small.write_text(SPEECH[:300], "utf-8")
+    big = tmp_path / "b.txt"
+    big.write_text(SPEECH * 3, "utf-8")
+    names = [src.name for src, doc in tag_sources(model, iter_sources([str(small), str(big), str(small)]),
+                                                  jobs=2, stream_large=False)]
+    assert names == [str(small), str(big), str(small)]
+
+
+def test_sources_mark_only_large_files(tmp_path, small_limits):
+    small = tmp_path / "a.txt"
+    small.write_text("全市开展核酸检测。", "utf-8")
+    big = tmp_path / "b.txt"
+    big.write_text(SPEECH * 3, "utf-8")
+    a, b = iter_sources([str(small), str(big)])
+    assert a.text and a.pieces is None
+    assert b.text is None and "".join(b.pieces()) == read_document(big)
+    assert corpus.is_large(big) and not corpus.is_large(small)
