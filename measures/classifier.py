@@ -12,11 +12,13 @@ from __future__ import annotations
 from typing import Sequence
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.feature_extraction.text import TfidfVectorizer
+from joblib import Parallel, delayed
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
-from sklearn.model_selection import KFold
+from sklearn.model_selection import GroupKFold, KFold
+from sklearn.preprocessing import normalize
 
 from .features import Analyzer
 from .labels import LABEL_IDS
@@ -43,6 +45,13 @@ def binarize(y, classes: Sequence[str] | None = None):
 
 def _first(labels) -> str:
     return labels.split("|")[0] if isinstance(labels, str) else labels[0]
+
+
+def _weigh(counts, idf):
+    """Counts to L2-normalised sublinear TF-IDF rows (a new matrix)."""
+    weighted = counts.copy()
+    weighted.data = (1.0 + np.log(weighted.data)) * idf[weighted.indices]
+    return normalize(weighted, copy=False)
 
 
 def _given(terms):
@@ -93,13 +102,16 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         label is primary.
     segmenter : "auto", "rjieba" or "jieba"
         Segmentation backend (same words either way).
+    n_jobs : int or None
+        Processes fitting the final model and the cross-validation folds (joblib's
+        convention: None is 1, -1 all cores). The result does not depend on it.
     random_state : int
         Seeds the fold split.
     """
 
     def __init__(self, word_ngrams=(1, 2), char_ngrams=(1, 3), min_df=2, C=1.0,
                  class_weight="balanced", thresholds="cv", cv=4, max_labels=3, prefix=12,
-                 primary_C=0.5, segmenter="auto", random_state=0):
+                 primary_C=0.5, segmenter="auto", n_jobs=None, random_state=0):
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
         self.min_df = min_df
@@ -111,6 +123,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         self.prefix = prefix
         self.primary_C = primary_C
         self.segmenter = segmenter
+        self.n_jobs = n_jobs
         self.random_state = random_state
 
     # --- fitting ----------------------------------------------------------------------
@@ -118,22 +131,30 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
     def _analyzer(self) -> Analyzer:
         return Analyzer(self.word_ngrams, self.char_ngrams, self.segmenter, self.prefix)
 
-    def _fit_weights(self, terms, Y, primary):
-        vectorizer = TfidfVectorizer(analyzer=_given, min_df=self.min_df, sublinear_tf=True,
-                                     dtype=np.float32)
-        X = vectorizer.fit_transform(terms)
+    def _fit_layers(self, X, Y, primary):
+        """(coef, intercept, primary layer or None) of the linear SVMs on TF-IDF rows X."""
         coef = np.zeros((X.shape[1], Y.shape[1]), dtype=np.float32)
         intercept = np.zeros(Y.shape[1], dtype=np.float32)
         for k in range(Y.shape[1]):
-            column = Y[:, k]
-            if column.min() == column.max():  # a label always or never present
-                intercept[k] = 10.0 if column[0] else -10.0
-                continue
-            svm = LinearSVC(C=self.C, class_weight=self.class_weight, max_iter=5000)
-            svm.fit(X, column)
-            coef[:, k] = svm.coef_[0]
-            intercept[k] = svm.intercept_[0]
-        return vectorizer, coef, intercept, self._fit_primary(X, primary, Y.shape[1])
+            coef[:, k], intercept[k] = self._fit_label(X, Y[:, k])
+        return coef, intercept, self._fit_primary(X, primary, Y.shape[1])
+
+    def _fit_rows(self, counts, Y, primary, train, test):
+        """Fit on the ``train`` rows of the term counts; with ``test`` rows, also their
+        margins (labels, primary layer) from that fit."""
+        tfidf, keep, idf = self._tfidf(counts[train])
+        coef, intercept, layer = self._fit_layers(tfidf, Y[train], primary[train])
+        if test is None:
+            return keep, idf, coef, intercept, layer
+        held_out = _weigh(counts[test][:, keep], idf)
+        return held_out @ coef + intercept, None if layer is None else held_out @ layer[0] + layer[1]
+
+    def _fit_label(self, X, column):
+        if column.min() == column.max():  # a label always or never present
+            return 0.0, (10.0 if column[0] else -10.0)
+        svm = LinearSVC(C=self.C, class_weight=self.class_weight, max_iter=5000,
+                        random_state=self.random_state).fit(X, column)
+        return svm.coef_[0], svm.intercept_[0]
 
     def _fit_primary(self, X, primary, n_classes):
         """(coef, intercept) of the primary-label SVM, a column per class, or None."""
@@ -145,7 +166,8 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         if len(present) == 1:
             intercept[present[0]] = 10.0
             return coef, intercept
-        svm = LinearSVC(C=self.primary_C, class_weight=self.class_weight, max_iter=5000).fit(X, primary)
+        svm = LinearSVC(C=self.primary_C, class_weight=self.class_weight, max_iter=5000,
+                        random_state=self.random_state).fit(X, primary)
         if len(present) == 2:  # scikit-learn fits one column for two classes
             coef[:, present[1]], intercept[present[1]] = svm.coef_[0], svm.intercept_[0]
             intercept[present[0]] = 0.0
@@ -154,24 +176,47 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
             intercept[present] = svm.intercept_
         return coef, intercept
 
-    @staticmethod
-    def _margins(vectorizer, coef, intercept, terms, primary_layer=None):
-        X = vectorizer.transform(terms)
-        primary = None if primary_layer is None else np.asarray(X @ primary_layer[0] + primary_layer[1])
-        return np.asarray(X @ coef + intercept), primary
+    def _tfidf(self, counts):
+        """(TF-IDF rows, kept columns, idf) as TfidfVectorizer(min_df, sublinear_tf=True)
+        fitted on these rows would give: terms in fewer than ``min_df`` rows dropped,
+        smooth idf, 1 + log(tf), rows scaled to unit length."""
+        df = np.bincount(counts.indices, minlength=counts.shape[1])
+        keep = np.flatnonzero(df >= self.min_df)
+        idf = (np.log((1.0 + counts.shape[0]) / (1.0 + df[keep])) + 1.0).astype(np.float32)
+        return _weigh(counts[:, keep], idf), keep, idf
 
-    def fit(self, X, y):
-        """Fit on sentences ``X`` and their labels ``y`` (``"a|b"`` strings or lists)."""
+    def fit(self, X, y, groups=None):
+        """Fit on sentences ``X`` and their labels ``y`` (``"a|b"`` strings or lists).
+
+        ``groups`` (e.g. the file each sentence comes from) makes the folds behind the
+        calibration and thresholds hold out whole groups, so they are chosen on text
+        unlike the rest, as real documents are."""
         sentences = list(X)
         if len(sentences) != len(y):
             raise ValueError(f"X has {len(sentences)} sentences but y has {len(y)} label rows")
         self.classes_, Y = binarize(y)
         primary = np.array([self.classes_.index(_first(v)) for v in y])
         analyzer = self._analyzer()
-        terms = [analyzer(s) for s in sentences]
-        self.vectorizer_, self.coef_, self.intercept_, self.primary_layer_ = self._fit_weights(terms, Y, primary)
+        # Terms are counted once; every fold and the final fit slice these counts.
+        counter = CountVectorizer(analyzer=_given, dtype=np.float32)
+        counts = counter.fit_transform([analyzer(s) for s in sentences]).tocsr()
+        counts.sort_indices()
+        # The final fit and the folds' fits are independent: n_jobs processes run them.
+        everything = np.arange(len(sentences))
+        folds = self._folds(Y, groups) if self.thresholds == "cv" else []
+        worker = clone(self)
+        fitted = Parallel(n_jobs=self.n_jobs)(
+            [delayed(worker._fit_rows)(counts, Y, primary, everything, None)]
+            + [delayed(worker._fit_rows)(counts, Y, primary, train, test) for train, test in folds])
+        keep, self.idf_, self.coef_, self.intercept_, self.primary_layer_ = fitted[0]
+        self.vocabulary_ = counter.get_feature_names_out()[keep]
         if self.thresholds == "cv":
-            margins, primary_margins = self._out_of_fold_margins(terms, Y, primary)
+            margins = np.zeros(Y.shape, dtype=np.float32)
+            primary_margins = None if self.primary_C is None else np.zeros(Y.shape, dtype=np.float32)
+            for (_, test), (fold_margins, fold_primary) in zip(folds, fitted[1:]):
+                margins[test] = fold_margins
+                if fold_primary is not None:
+                    primary_margins[test] = fold_primary
             scale, shift = self._calibrate(margins, Y)
             # Platt scaling is linear in the margin, so it folds into the weights and the
             # model stays sigmoid(x @ coef + intercept).
@@ -183,21 +228,16 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         else:
             self.thresholds_ = np.full(len(self.classes_), float(self.thresholds), dtype=np.float32)
         self.analyzer_ = analyzer
+        self.model_ = Model(self.vocabulary_, self.idf_, self.coef_, self.intercept_, self.thresholds_,
+                            self.classes_, analyzer.config(), self.max_labels, None, analyzer.segmenter,
+                            self.primary_layer_)
         self.n_features_in_ = 1  # one text column; scikit-learn convention for text estimators
         return self
 
-    def _out_of_fold_margins(self, terms, Y, primary):
-        folds = KFold(self.cv, shuffle=True, random_state=self.random_state)
-        margins = np.zeros(Y.shape, dtype=np.float32)
-        primary_margins = None if self.primary_C is None else np.zeros(Y.shape, dtype=np.float32)
-        for train, test in folds.split(terms):
-            vectorizer, coef, intercept, layer = self._fit_weights([terms[i] for i in train], Y[train],
-                                                                   primary[train])
-            margins[test], fold_primary = self._margins(vectorizer, coef, intercept,
-                                                        [terms[i] for i in test], layer)
-            if fold_primary is not None:
-                primary_margins[test] = fold_primary
-        return margins, primary_margins
+    def _folds(self, Y, groups):
+        if groups is None:
+            return list(KFold(self.cv, shuffle=True, random_state=self.random_state).split(Y))
+        return list(GroupKFold(self.cv).split(Y, groups=groups))
 
     @staticmethod
     def _calibrate(margins, Y):
@@ -229,22 +269,17 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
     def _check_fitted(self):
         from sklearn.utils.validation import check_is_fitted
 
-        check_is_fitted(self, "coef_")
-
-    def _predict_margins(self, X):
-        self._check_fitted()
-        terms = [self.analyzer_(s) for s in X]
-        return self._margins(self.vectorizer_, self.coef_, self.intercept_, terms, self.primary_layer_)
+        check_is_fitted(self, "model_")
 
     def predict_proba(self, X) -> np.ndarray:
         """Per-label probabilities, columns in ``classes_`` order."""
-        return 1.0 / (1.0 + np.exp(-self._predict_margins(X)[0]))
+        self._check_fitted()
+        return self.model_.predict_proba(list(X))
 
     def predict(self, X) -> np.ndarray:
         """One ``"primary|second"`` string per sentence."""
-        margins, primary = self._predict_margins(X)
-        labels = decide(1.0 / (1.0 + np.exp(-margins)), self.thresholds_, self.classes_, self.max_labels, primary)
-        return np.array(["|".join(row) for row in labels], dtype=object)
+        self._check_fitted()
+        return np.array(self.model_.predict(list(X)), dtype=object)
 
     def score(self, X, y) -> float:
         """Macro-averaged F1 over labels (the figure the benchmarks report), so that
@@ -256,7 +291,6 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
     def to_model(self, metadata: dict | None = None) -> Model:
         """The numpy-only :class:`~measures.model.Model` with these weights."""
         self._check_fitted()
-        vocabulary = self.vectorizer_.get_feature_names_out()
-        return Model(vocabulary, self.vectorizer_.idf_, self.coef_, self.intercept_,
+        return Model(self.vocabulary_, self.idf_, self.coef_, self.intercept_,
                      self.thresholds_, self.classes_, self.analyzer_.config(),
                      self.max_labels, metadata, self.segmenter, self.primary_layer_)

@@ -138,6 +138,7 @@ def cmd_train(args) -> int:
         params["C"] = args.C
     if args.segmenter:
         params["segmenter"] = args.segmenter
+    params["n_jobs"] = args.jobs
     started = time.perf_counter()
     model = train(data, name=args.name, **params)
     model.save(args.output)
@@ -245,6 +246,9 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--C", type=float, help="inverse regularisation strength (default: the estimator's)")
     train.add_argument("--segmenter", choices=["auto", "rjieba", "jieba"])
     train.add_argument("--skip-bad-rows", action="store_true", help="train on the good rows and list the bad ones")
+    train.add_argument("--jobs", type=int, default=-1, metavar="N",
+                       help="processes fitting the model and its cross-validation folds (default -1: all cores); "
+                            "the model does not depend on it")
 
     evaluate = command("evaluate", cmd_evaluate, "score a model on labelled sentences")
     evaluate.add_argument("data", nargs="+", metavar="DATA.tsv")

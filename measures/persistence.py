@@ -30,9 +30,8 @@ SHIPPED_NAME = "policy-measures-zh"
 #: Types a skops file of a MeasureClassifier may contain; anything else is refused.
 SKOPS_TRUSTED = [
     "measures.classifier.MeasureClassifier", "measures.features.Analyzer",
-    "measures.segmenting.Segmenter", "measures.classifier._given",
-    "sklearn.feature_extraction.text.TfidfVectorizer",
-    "sklearn.feature_extraction.text.TfidfTransformer",
+    "measures.segmenting.Segmenter", "measures.model.Model", "measures.vectorizing.TermIndex",
+    "measures.vectorizing._Table",
     "numpy.float32", "numpy.int64", "numpy.dtype", "builtins.frozenset",
 ]
 

@@ -13,6 +13,7 @@ segmenter and a dictionary look-up per word stay in Python. The result equals lo
 from __future__ import annotations
 
 import re
+from itertools import chain
 from typing import Sequence
 
 import numpy as np
@@ -23,6 +24,7 @@ from .features import _LATIN, Analyzer
 __all__ = ["TermIndex"]
 
 _BITS = 21                      # every Unicode code point fits in 21 bits
+_BREAK = -2                     # the word id of the line break between two sentences
 _NON_WORD = re.compile(r"\W")   # the complement of the runs char n-grams are taken from
 
 
@@ -92,6 +94,11 @@ class TermIndex:
                                for a, b, j in ((*term.split(" "), j) for term, j in bigrams)])
         self.chars = _Table(chars)
         self.openings = _Table(openings)
+        # token -> its word ids, for every token seen; "\n" separates sentences
+        self._known = {word: (i,) for word, i in self.word_ids.items()}
+        self._known["\n"] = (_BREAK,)
+        self._memo = dict(self._known)
+        self._memo_limit = len(self._known) + 200_000
 
     @staticmethod
     def supports(analyzer: Analyzer) -> bool:
@@ -113,23 +120,35 @@ class TermIndex:
             return empty, empty
         return np.concatenate(rows), np.concatenate(terms)
 
+    def _word_ids(self, texts) -> tuple[np.ndarray, np.ndarray]:
+        """(sentence row, word id) of every word, -1 for words outside the vocabulary.
+
+        The batch is segmented in one call, sentences joined by line breaks: the
+        segmenters cut Chinese runs independently of what lies outside them, so the
+        words are those of each sentence, and the line breaks mark the rows."""
+        joined = "\n".join(texts)
+        if joined.count("\n") != len(texts) - 1:  # a line break inside a sentence is only a space to words
+            joined = "\n".join(t.replace("\n", " ") for t in texts)
+        tokens = self.analyzer.segmenter.cut(joined)
+        memo = self._memo
+        resolved = list(map(memo.get, tokens))
+        for i in [i for i, r in enumerate(resolved) if r is None]:
+            resolved[i] = memo[tokens[i]] = self._resolve(tokens[i])
+        if len(memo) > self._memo_limit:  # unseen words of a long run: start afresh
+            self._memo = dict(self._known)
+        lengths = np.fromiter(map(len, resolved), dtype=np.int64, count=len(resolved))
+        ids = np.fromiter(chain.from_iterable(resolved), dtype=np.int64, count=int(lengths.sum()))
+        boundary = ids == _BREAK
+        return np.cumsum(boundary)[~boundary], ids[~boundary]
+
+    def _resolve(self, token: str) -> tuple[int, ...]:
+        if HAN.search(token):
+            return (-1,)
+        # outside Chinese the analyzer re-splits tokens into letters and 0s
+        return tuple(self.word_ids.get(piece, -1) for piece in _LATIN.findall(token))
+
     def _words(self, texts, rows, terms):
-        get, latin, han = self.word_ids.get, _LATIN.findall, HAN.search
-        ids: list[int] = []
-        lengths = []
-        for text in texts:
-            before = len(ids)
-            for token in self.analyzer.segmenter.cut(text):
-                wid = get(token)
-                if wid is not None:
-                    ids.append(wid)
-                elif han(token):
-                    ids.append(-1)
-                else:  # outside Chinese the analyzer re-splits tokens into letters and 0s
-                    ids.extend(get(piece, -1) for piece in latin(token))
-            lengths.append(len(ids) - before)
-        word = np.array(ids, dtype=np.int64)
-        row = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+        row, word = self._word_ids(texts)
         low, high = self.analyzer.word_ngrams
         if low <= 1:
             found = self.unigram_term[word]  # -1 indexes the trailing -1

@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 from sklearn.base import clone
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
@@ -32,7 +33,7 @@ def test_follows_scikit_learn_conventions(sample):
     assert twin.get_params() == estimator.get_params() and twin is not estimator
     X, y = sample
     assert estimator.fit(X[:200], y[:200]) is estimator
-    assert {"classes_", "coef_", "thresholds_", "vectorizer_"} <= set(vars(estimator))
+    assert {"classes_", "coef_", "thresholds_", "vocabulary_", "idf_", "model_"} <= set(vars(estimator))
     assert not hasattr(twin, "coef_")
 
 
@@ -64,10 +65,16 @@ def test_learns_something_beyond_the_majority(fitted, sample):
     assert fitted.cv_scores_["macro_f1"] > 0.5  # out of fold
 
 
-def test_the_numpy_model_reproduces_the_estimator(fitted, sample):
+def test_features_and_scores_are_scikit_learns(fitted, sample):
+    # The fit counts terms once and weighs them itself; scikit-learn's TfidfVectorizer
+    # on the same terms must give the same vocabulary, idf and so the same scores.
     X, _ = sample
+    reference = TfidfVectorizer(analyzer=fitted.analyzer_, min_df=fitted.min_df, sublinear_tf=True).fit(X)
+    assert list(reference.get_feature_names_out()) == list(fitted.vocabulary_)
+    np.testing.assert_allclose(reference.idf_, fitted.idf_, rtol=1e-6)
+    margins = reference.transform(X[:200]) @ fitted.coef_ + fitted.intercept_
+    np.testing.assert_allclose(fitted.predict_proba(X[:200]), 1 / (1 + np.exp(-margins)), atol=1e-5)
     model = fitted.to_model()
-    np.testing.assert_allclose(model.predict_proba(X[:200]), fitted.predict_proba(X[:200]), atol=1e-4)
     assert model.predict(X[:200]) == list(fitted.predict(X[:200]))
 
 
@@ -115,3 +122,22 @@ def test_explain_names_the_terms(fitted):
     assert result["labels"][0] == "testing"
     terms = [term for term, _ in result["terms"]["testing"]]
     assert any("核酸" in term or "采样" in term for term in terms)
+
+
+def test_fitting_in_parallel_gives_the_same_model(fitted, sample):
+    X, y = sample
+    parallel = MeasureClassifier(cv=3, n_jobs=2).fit(X, y)
+    np.testing.assert_array_equal(parallel.coef_, fitted.coef_)
+    np.testing.assert_array_equal(parallel.primary_layer_[0], fitted.primary_layer_[0])
+    np.testing.assert_array_equal(parallel.thresholds_, fitted.thresholds_)
+    assert parallel.cv_scores_ == fitted.cv_scores_
+
+
+def test_grouped_folds_hold_out_whole_groups(sample):
+    X, y = sample
+    groups = np.arange(len(X)) % 5
+    estimator = MeasureClassifier(cv=3)
+    for train, test in estimator._folds(np.zeros((len(X), 1)), groups):
+        assert not set(groups[train]) & set(groups[test])
+    fitted = estimator.fit(X, y, groups=groups)
+    assert fitted.cv_scores_["sentences"] == len(X)

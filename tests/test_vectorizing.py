@@ -3,6 +3,7 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from measures.classifier import MeasureClassifier
 from measures.cleaning import clean
@@ -23,6 +24,7 @@ TRICKY = [
     "a b c 1 2 3",
     "长春市发布通告：即日起实行封控管理",
     "“应检尽检”“应隔尽隔”",
+    "第一行开展核酸检测\n第二行实行隔离\r\n第三行",
 ]
 
 
@@ -48,6 +50,10 @@ def test_same_terms_as_the_analyzer(model, sentence):
     assert pairs(*model._index([sentence])) == pairs(*model._lookup([sentence]))
 
 
+def test_same_terms_for_the_tricky_sentences_in_one_batch(model):
+    assert pairs(*model._index(TRICKY)) == pairs(*model._lookup(TRICKY))
+
+
 def test_same_terms_in_a_batch_of_training_sentences(model):
     sentences = load_training_data().texts[:3000]
     found = pairs(*model._index(sentences))
@@ -66,4 +72,8 @@ def test_other_analyzer_settings_fall_back_to_strings():
     fitted = MeasureClassifier(char_ngrams=(2, 4), thresholds=0.5).fit(data.texts[:300], data.y[:300])
     model = fitted.to_model()
     assert model._index is None
-    np.testing.assert_allclose(model.predict_proba(data.texts[:50]), fitted.predict_proba(data.texts[:50]), atol=1e-4)
+    reference = TfidfVectorizer(analyzer=fitted.analyzer_, vocabulary=fitted.vocabulary_, sublinear_tf=True)
+    reference.fit(data.texts[:300])
+    reference.idf_ = fitted.idf_
+    margins = reference.transform(data.texts[:50]) @ fitted.coef_ + fitted.intercept_
+    np.testing.assert_allclose(model.predict_proba(data.texts[:50]), 1 / (1 + np.exp(-margins)), atol=1e-5)

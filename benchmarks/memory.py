@@ -1,0 +1,124 @@
+"""Peak memory of `measures tag` on inputs too large to hold: a JSONL corpus of about
+1 GB and one document of about 200 MB, both built by repeating the texts under shared/.
+
+    python benchmarks/memory.py [--shared ../shared] [--jsonl-mb 1000] [--doc-mb 200] [--jobs 2]
+
+Each run is a new `measures tag` process writing JSONL to /dev/null. Peak memory is the
+largest sum of resident memory over the process and its workers, sampled every 0.2 s
+from /proc (Linux), alongside the time and Chinese characters per second. The inputs
+are written to a temporary folder and deleted afterwards.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def shared_texts(shared: Path) -> list[str]:
+    texts = []
+    for path in sorted(shared.rglob("*")):
+        if path.is_file() and path.suffix in (".txt", ".md", ".html", ".htm"):
+            texts.append(path.read_text("utf-8", errors="replace"))
+    return texts
+
+
+def build_jsonl(texts: list[str], target: Path, mb: int) -> tuple[int, int]:
+    size = chars = n = 0
+    with open(target, "w", encoding="utf-8") as out:
+        while size < mb << 20:
+            for text in texts:
+                line = json.dumps({"id": f"doc{n}", "text": text}, ensure_ascii=False) + "\n"
+                out.write(line)
+                size += len(line.encode("utf-8"))
+                chars += len(HAN.findall(text))
+                n += 1
+    return n, chars
+
+
+def build_document(texts: list[str], target: Path, mb: int) -> int:
+    size = chars = 0
+    with open(target, "w", encoding="utf-8") as out:
+        while size < mb << 20:
+            for text in texts:
+                out.write(text + "\n")
+                size += len((text + "\n").encode("utf-8"))
+                chars += len(HAN.findall(text))
+    return chars
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident kB of a process and all its descendants."""
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+            total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
+            for task in Path(f"/proc/{p}/task").iterdir():
+                stack.extend(int(c) for c in (task / "children").read_text().split())
+        except (OSError, AttributeError):
+            continue
+    return total
+
+
+def run(command: list[str]) -> tuple[float, float]:
+    """(seconds, peak MB of the process tree)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, _tree_rss(process.pid))
+        time.sleep(0.2)
+    seconds = time.perf_counter() - started
+    if process.returncode:
+        sys.exit(f"{' '.join(command)} failed: {process.stderr.read().decode()[-2000:]}")
+    return seconds, peak / 1024
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--jsonl-mb", type=int, default=1000)
+    parser.add_argument("--doc-mb", type=int, default=200)
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args(argv)
+    texts = shared_texts(args.shared)
+    if not texts:
+        sys.exit(f"no texts under {args.shared}")
+    measures = [sys.executable, "-m", "measures", "tag", "--format", "jsonl", "-q"]
+    folder = Path(tempfile.mkdtemp(prefix="measures-memory-"))
+    rows = []
+    try:
+        if args.jsonl_mb:
+            corpus = folder / "corpus.jsonl"
+            documents, chars = build_jsonl(texts, corpus, args.jsonl_mb)
+            label = f"JSONL corpus, {corpus.stat().st_size / 2**20:,.0f} MB ({documents:,} documents), --jobs {args.jobs}"
+            seconds, peak = run(measures + ["--jobs", str(args.jobs), str(corpus)])
+            rows.append((label, seconds, chars, peak))
+            corpus.unlink()
+        if args.doc_mb:
+            document = folder / "one_document.txt"
+            chars = build_document(texts, document, args.doc_mb)
+            label = f"one document, {document.stat().st_size / 2**20:,.0f} MB"
+            seconds, peak = run(measures + [str(document)])
+            rows.append((label, seconds, chars, peak))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    print(f"{'input':<58}{'seconds':>9}{'chars/s':>11}{'peak MB':>9}")
+    for label, seconds, chars, peak in rows:
+        print(f"{label:<58}{seconds:>9.0f}{chars / seconds:>11,.0f}{peak:>9.0f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
