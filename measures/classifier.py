@@ -9,10 +9,11 @@ estimator into the numpy-only :class:`measures.model.Model` that is shipped and 
 """
 from __future__ import annotations
 
+import threading
 from typing import Sequence
 
 import numpy as np
-from joblib import Parallel, delayed
+from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -23,8 +24,25 @@ from sklearn.preprocessing import normalize
 from .features import Analyzer
 from .labels import LABEL_IDS
 from .model import Model, decide
+from .vectorizing import count_terms, supports
 
 __all__ = ["MeasureClassifier", "binarize"]
+
+
+def _ready() -> bool:
+    return True
+
+
+def _warm_workers(n_jobs):
+    """Start the worker processes in the background (each spends seconds importing
+    scikit-learn), so that they are ready when the fits are; None with one job."""
+    if effective_n_jobs(n_jobs) == 1:
+        return None
+    warming = threading.Thread(target=Parallel(n_jobs=n_jobs),
+                               args=([delayed(_ready)() for _ in range(effective_n_jobs(n_jobs))],),
+                               daemon=True)
+    warming.start()
+    return warming
 
 
 def binarize(y, classes: Sequence[str] | None = None):
@@ -52,11 +70,6 @@ def _weigh(counts, idf):
     weighted = counts.copy()
     weighted.data = (1.0 + np.log(weighted.data)) * idf[weighted.indices]
     return normalize(weighted, copy=False)
-
-
-def _given(terms):
-    # The analyzer runs once per sentence before vectorizing; the vectorizer gets its terms.
-    return terms
 
 
 def _f1_threshold(probabilities: np.ndarray, truth: np.ndarray, grid: np.ndarray) -> float:
@@ -131,19 +144,16 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
     def _analyzer(self) -> Analyzer:
         return Analyzer(self.word_ngrams, self.char_ngrams, self.segmenter, self.prefix)
 
-    def _fit_layers(self, X, Y, primary):
-        """(coef, intercept, primary layer or None) of the linear SVMs on TF-IDF rows X."""
-        coef = np.zeros((X.shape[1], Y.shape[1]), dtype=np.float32)
-        intercept = np.zeros(Y.shape[1], dtype=np.float32)
-        for k in range(Y.shape[1]):
-            coef[:, k], intercept[k] = self._fit_label(X, Y[:, k])
-        return coef, intercept, self._fit_primary(X, primary, Y.shape[1])
-
-    def _fit_rows(self, counts, Y, primary, train, test):
-        """Fit on the ``train`` rows of the term counts; with ``test`` rows, also their
-        margins (labels, primary layer) from that fit."""
+    def _fit_part(self, counts, Y, primary, train, test, labels, with_primary):
+        """Fit the SVMs of ``labels`` (and the primary layer) on the ``train`` rows of the
+        term counts. Returns (kept columns, idf, coef, intercept, primary layer or None)
+        without ``test`` rows, else those rows' margins (labels, primary layer)."""
         tfidf, keep, idf = self._tfidf(counts[train])
-        coef, intercept, layer = self._fit_layers(tfidf, Y[train], primary[train])
+        coef = np.zeros((tfidf.shape[1], len(labels)), dtype=np.float32)
+        intercept = np.zeros(len(labels), dtype=np.float32)
+        for i, k in enumerate(labels):
+            coef[:, i], intercept[i] = self._fit_label(tfidf, Y[train, k])
+        layer = self._fit_primary(tfidf, primary[train], Y.shape[1]) if with_primary else None
         if test is None:
             return keep, idf, coef, intercept, layer
         held_out = _weigh(counts[test][:, keep], idf)
@@ -197,26 +207,42 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         self.classes_, Y = binarize(y)
         primary = np.array([self.classes_.index(_first(v)) for v in y])
         analyzer = self._analyzer()
+        warming = _warm_workers(self.n_jobs)
         # Terms are counted once; every fold and the final fit slice these counts.
-        counter = CountVectorizer(analyzer=_given, dtype=np.float32)
-        counts = counter.fit_transform([analyzer(s) for s in sentences]).tocsr()
+        if supports(analyzer):
+            counts, names = count_terms(analyzer, sentences)
+        else:
+            counter = CountVectorizer(analyzer=analyzer, dtype=np.float32)
+            counts, names = counter.fit_transform(sentences).tocsr(), counter.get_feature_names_out()
         counts.sort_indices()
-        # The final fit and the folds' fits are independent: n_jobs processes run them.
-        everything = np.arange(len(sentences))
-        folds = self._folds(Y, groups) if self.thresholds == "cv" else []
+        # The final fit and the folds' fits are independent: n_jobs processes run them,
+        # each fit split in two parts of about equal work when there is more than one.
+        labels = np.arange(Y.shape[1])
+        parts = ([(labels, True)] if effective_n_jobs(self.n_jobs) == 1
+                 else [(labels[:9], False), (labels[9:], True)])
+        fits = [(np.arange(len(sentences)), None)]
+        if self.thresholds == "cv":
+            fits += self._folds(Y, groups)
         worker = clone(self)
-        fitted = Parallel(n_jobs=self.n_jobs)(
-            [delayed(worker._fit_rows)(counts, Y, primary, everything, None)]
-            + [delayed(worker._fit_rows)(counts, Y, primary, train, test) for train, test in folds])
-        keep, self.idf_, self.coef_, self.intercept_, self.primary_layer_ = fitted[0]
-        self.vocabulary_ = counter.get_feature_names_out()[keep]
+        if warming is not None:
+            warming.join()
+        done = Parallel(n_jobs=self.n_jobs)(
+            delayed(worker._fit_part)(counts, Y, primary, train, test, part,
+                                      with_primary and self.primary_C is not None)
+            for train, test in fits for part, with_primary in parts)
+        done = [done[i:i + len(parts)] for i in range(0, len(done), len(parts))]
+        keep, self.idf_ = done[0][0][:2]
+        self.coef_ = np.hstack([part[2] for part in done[0]])
+        self.intercept_ = np.concatenate([part[3] for part in done[0]])
+        self.primary_layer_ = done[0][-1][4]
+        self.vocabulary_ = np.asarray(names, dtype=object)[keep]
         if self.thresholds == "cv":
             margins = np.zeros(Y.shape, dtype=np.float32)
             primary_margins = None if self.primary_C is None else np.zeros(Y.shape, dtype=np.float32)
-            for (_, test), (fold_margins, fold_primary) in zip(folds, fitted[1:]):
-                margins[test] = fold_margins
-                if fold_primary is not None:
-                    primary_margins[test] = fold_primary
+            for (_, test), fold in zip(fits[1:], done[1:]):
+                margins[test] = np.hstack([part[0] for part in fold])
+                if primary_margins is not None:
+                    primary_margins[test] = fold[-1][1]
             scale, shift = self._calibrate(margins, Y)
             # Platt scaling is linear in the margin, so it folds into the weights and the
             # model stays sigmoid(x @ coef + intercept).

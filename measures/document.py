@@ -7,7 +7,7 @@ from typing import Iterable, Iterator
 from .cleaning import clean_document
 from .splitting import sentence_spans
 
-__all__ = ["Sentence", "Document", "SentenceStream", "iter_sentences", "tag_text"]
+__all__ = ["Sentence", "Document", "SentenceStream", "iter_sentences", "tag_text", "tag_documents"]
 
 # Documents are classified in slices of this many sentences: large enough for numpy to
 # pay off, small enough that a huge document never holds all its scores at once.
@@ -63,6 +63,32 @@ class Document:
         return iter(self.sentences)
 
 
+def _prepare(text: str):
+    cleaned = clean_document(text)
+    return cleaned, sentence_spans(cleaned.text)
+
+
+def _tag_prepared(model, prepared, offsets=None) -> list[list[Sentence]]:
+    """The sentences of several cleaned and split texts, classified together in
+    slices of BATCH (many small documents cost about what one large one does)."""
+    texts = [cleaned.text[a:b] for cleaned, spans in prepared for a, b in spans]
+    classes = model.classes
+    results = []
+    for first in range(0, len(texts), BATCH):
+        probabilities, decided = model.classify(texts[first:first + BATCH], cleaned=True)
+        results.extend(zip(probabilities.tolist(), decided))
+    out, k = [], 0
+    for (cleaned, spans), offset in zip(prepared, offsets or [0] * len(prepared)):
+        sentences = []
+        for a, b in spans:
+            row, labels = results[k]
+            start, end = cleaned.to_original(a, b)
+            sentences.append(Sentence(texts[k], start + offset, end + offset, labels, dict(zip(classes, row))))
+            k += 1
+        out.append(sentences)
+    return out
+
+
 def iter_sentences(model, pieces: Iterable[str]) -> Iterator[Sentence]:
     """Tag a document given as consecutive pieces of whole lines (one piece: the whole
     text), yielding its sentences with spans into the joined pieces. Each piece is
@@ -70,21 +96,30 @@ def iter_sentences(model, pieces: Iterable[str]) -> Iterator[Sentence]:
     heading) apply within a piece."""
     offset = 0
     for piece in pieces:
-        cleaned = clean_document(piece)
-        spans = sentence_spans(cleaned.text)
-        for first in range(0, len(spans), BATCH):
-            batch = spans[first:first + BATCH]
-            texts = [cleaned.text[a:b] for a, b in batch]
-            probabilities, decided = model.classify(texts, cleaned=True)
-            for (a, b), sentence, labels, row in zip(batch, texts, decided, probabilities):
-                start, end = cleaned.to_original(a, b)
-                scores = {label: float(p) for label, p in zip(model.classes, row)}
-                yield Sentence(sentence, start + offset, end + offset, labels, scores)
+        yield from _tag_prepared(model, [_prepare(piece)], [offset])[0]
         offset += len(piece)
 
 
 def tag_text(model, text: str, source: str | None = None) -> Document:
-    return Document(list(iter_sentences(model, [text])), source, tuple(model.classes))
+    return Document(_tag_prepared(model, [_prepare(text)])[0], source, tuple(model.classes))
+
+
+def tag_documents(model, items: Iterable[tuple[str, str | None]]) -> Iterator[Document]:
+    """Tag ``(text, source)`` pairs in order, lazily, classifying the sentences of
+    consecutive documents together: what :meth:`Model.tag_many` and ``measures tag``
+    use for corpora of small documents."""
+    labels = tuple(model.classes)
+    waiting, sources, count = [], [], 0
+    for text, source in items:
+        waiting.append(_prepare(text))
+        sources.append(source)
+        count += len(waiting[-1][1])
+        if count >= BATCH:
+            for sentences, name in zip(_tag_prepared(model, waiting), sources):
+                yield Document(sentences, name, labels)
+            waiting, sources, count = [], [], 0
+    for sentences, name in zip(_tag_prepared(model, waiting), sources):
+        yield Document(sentences, name, labels)
 
 
 class SentenceStream:

@@ -11,7 +11,7 @@ import numpy as np
 
 from .features import Analyzer
 from .labels import OTHER
-from .vectorizing import TermIndex
+from .vectorizing import TermIndex, supports
 
 __all__ = ["Model", "decide"]
 
@@ -66,7 +66,7 @@ class Model:
         self.max_labels = int(max_labels)
         self.analyzer = Analyzer.from_config(analyzer, segmenter)
         self.metadata = dict(metadata or {})
-        self._index = TermIndex(self.vocabulary, self.analyzer) if TermIndex.supports(self.analyzer) else None
+        self._index = TermIndex(self.vocabulary, self.analyzer) if supports(self.analyzer) else None
         n_terms = len(self.vocabulary)
         if self.idf.shape != (n_terms,) or self._weights.shape[0] != n_terms or \
                 self._weights.shape[1] not in (len(self.classes), 2 * len(self.classes)):
@@ -179,12 +179,14 @@ class Model:
         return tag_text(self, text, source)
 
     def tag_many(self, texts: Iterable[str], sources: Iterable[str] | None = None):
-        """Tag several documents (an iterator, so a corpus need not fit in memory)."""
-        from .document import tag_text
+        """Tag several documents, lazily and in order (a corpus need not fit in memory);
+        the sentences of consecutive small documents are classified together, which is
+        faster than tagging them one by one."""
+        from itertools import repeat
 
-        sources = iter(sources) if sources is not None else None
-        for text in texts:
-            yield tag_text(self, text, next(sources) if sources is not None else None)
+        from .document import tag_documents
+
+        return tag_documents(self, zip(texts, repeat(None) if sources is None else sources))
 
     # --- persistence ------------------------------------------------------------------
 

@@ -31,7 +31,7 @@ SHIPPED_NAME = "policy-measures-zh"
 SKOPS_TRUSTED = [
     "measures.classifier.MeasureClassifier", "measures.features.Analyzer",
     "measures.segmenting.Segmenter", "measures.model.Model", "measures.vectorizing.TermIndex",
-    "measures.vectorizing._Table",
+    "measures.vectorizing._Table", "measures.vectorizing._Words",
     "numpy.float32", "numpy.int64", "numpy.dtype", "builtins.frozenset",
 ]
 

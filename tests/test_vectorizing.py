@@ -9,7 +9,7 @@ from measures.classifier import MeasureClassifier
 from measures.cleaning import clean
 from measures.datasets import load_training_data
 from measures.splitting import split_sentences
-from measures.vectorizing import TermIndex
+from measures.vectorizing import count_terms, supports
 
 from conftest import needs_shared, seed_files
 
@@ -41,7 +41,7 @@ def pairs(rows, terms):
 
 
 def test_the_shipped_kind_of_analyzer_is_covered(model):
-    assert TermIndex.supports(model.analyzer) and model._index is not None
+    assert supports(model.analyzer) and model._index is not None
     assert model.analyzer.prefix > 0
 
 
@@ -77,3 +77,14 @@ def test_other_analyzer_settings_fall_back_to_strings():
     reference.idf_ = fitted.idf_
     margins = reference.transform(data.texts[:50]) @ fitted.coef_ + fitted.intercept_
     np.testing.assert_allclose(model.predict_proba(data.texts[:50]), 1 / (1 + np.exp(-margins)), atol=1e-5)
+
+
+def test_counts_are_the_analyzers_terms_counted():
+    sentences = load_training_data().texts[:1500] + TRICKY
+    analyzer = MeasureClassifier()._analyzer()
+    counts, terms = count_terms(analyzer, sentences)
+    assert terms == sorted(set(terms))
+    for i in (0, 7, 500, 1499, *range(1500, len(sentences))):
+        row = counts.getrow(i)
+        found = {terms[j]: int(c) for j, c in zip(row.indices, row.data)}
+        assert found == Counter(analyzer(sentences[i])), sentences[i]
