@@ -9,11 +9,12 @@ estimator into the numpy-only :class:`measures.model.Model` that is shipped and 
 """
 from __future__ import annotations
 
-import threading
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from typing import Sequence
 
 import numpy as np
-from joblib import Parallel, delayed, effective_n_jobs
+from joblib import effective_n_jobs
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -29,20 +30,29 @@ from .vectorizing import count_terms, supports
 __all__ = ["MeasureClassifier", "binarize"]
 
 
-def _ready() -> bool:
-    return True
+# What forked worker processes fit on: set just before they start, so they inherit it
+# instead of receiving copies.
+_SHARED: tuple = ()
 
 
-def _warm_workers(n_jobs):
-    """Start the worker processes in the background (each spends seconds importing
-    scikit-learn), so that they are ready when the fits are; None with one job."""
-    if effective_n_jobs(n_jobs) == 1:
-        return None
-    warming = threading.Thread(target=Parallel(n_jobs=n_jobs),
-                               args=([delayed(_ready)() for _ in range(effective_n_jobs(n_jobs))],),
-                               daemon=True)
-    warming.start()
-    return warming
+def _run_part(task):
+    estimator, *rest = task
+    return estimator._fit_part(*_SHARED, *rest)
+
+
+def _run_parts(tasks, shared, n_jobs) -> list:
+    """``estimator._fit_part(*shared, *rest)`` for each task ``(estimator, *rest)``, in
+    forked processes when there are several jobs and the platform forks."""
+    global _SHARED
+    jobs = min(effective_n_jobs(n_jobs), len(tasks))
+    if jobs == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [estimator._fit_part(*shared, *rest) for estimator, *rest in tasks]
+    _SHARED = shared
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_run_part, tasks))
+    finally:
+        _SHARED = ()
 
 
 def binarize(y, classes: Sequence[str] | None = None):
@@ -63,6 +73,10 @@ def binarize(y, classes: Sequence[str] | None = None):
 
 def _first(labels) -> str:
     return labels.split("|")[0] if isinstance(labels, str) else labels[0]
+
+
+def _half(weights: np.ndarray) -> np.ndarray:
+    return weights.astype(np.float16).astype(np.float32)
 
 
 def _weigh(counts, idf):
@@ -207,7 +221,6 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         self.classes_, Y = binarize(y)
         primary = np.array([self.classes_.index(_first(v)) for v in y])
         analyzer = self._analyzer()
-        warming = _warm_workers(self.n_jobs)
         # Terms are counted once; every fold and the final fit slice these counts.
         if supports(analyzer):
             counts, names = count_terms(analyzer, sentences)
@@ -224,12 +237,9 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         if self.thresholds == "cv":
             fits += self._folds(Y, groups)
         worker = clone(self)
-        if warming is not None:
-            warming.join()
-        done = Parallel(n_jobs=self.n_jobs)(
-            delayed(worker._fit_part)(counts, Y, primary, train, test, part,
-                                      with_primary and self.primary_C is not None)
-            for train, test in fits for part, with_primary in parts)
+        done = _run_parts([(worker, train, test, part, with_primary and self.primary_C is not None)
+                           for train, test in fits for part, with_primary in parts],
+                          (counts, Y, primary), self.n_jobs)
         done = [done[i:i + len(parts)] for i in range(0, len(done), len(parts))]
         keep, self.idf_ = done[0][0][:2]
         self.coef_ = np.hstack([part[2] for part in done[0]])
@@ -253,6 +263,11 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
             self.cv_scores_ = self._summarize_cv(out_of_fold, primary_margins, y)
         else:
             self.thresholds_ = np.full(len(self.classes_), float(self.thresholds), dtype=np.float32)
+        # Weights are kept at half precision, as the model file stores them (it stays a few
+        # MB); the fitted estimator and the saved model then predict the same.
+        self.coef_ = _half(self.coef_)
+        if self.primary_layer_ is not None:
+            self.primary_layer_ = (_half(self.primary_layer_[0]), self.primary_layer_[1])
         self.analyzer_ = analyzer
         self.model_ = Model(self.vocabulary_, self.idf_, self.coef_, self.intercept_, self.thresholds_,
                             self.classes_, analyzer.config(), self.max_labels, None, analyzer.segmenter,

@@ -66,13 +66,20 @@ class Model:
         self.max_labels = int(max_labels)
         self.analyzer = Analyzer.from_config(analyzer, segmenter)
         self.metadata = dict(metadata or {})
-        self._index = TermIndex(self.vocabulary, self.analyzer) if supports(self.analyzer) else None
+        self._term_index = None
         n_terms = len(self.vocabulary)
         if self.idf.shape != (n_terms,) or self._weights.shape[0] != n_terms or \
                 self._weights.shape[1] not in (len(self.classes), 2 * len(self.classes)):
             raise ValueError("model weights do not match the vocabulary and label set")
 
     # --- sentences --------------------------------------------------------------------
+
+    @property
+    def _index(self) -> TermIndex | None:
+        # Built on first use: a model that is trained and saved never needs it.
+        if self._term_index is None and supports(self.analyzer):
+            self._term_index = TermIndex(self.vocabulary, self.analyzer)
+        return self._term_index
 
     def _vectorize(self, sentences: Sequence[str], cleaned: bool = False):
         """Sparse TF-IDF rows as (row, term, weight) arrays sorted by row, as

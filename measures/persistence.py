@@ -71,6 +71,9 @@ def _atomic_folder(path: Path, write) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        tmp.chmod(0o777 & ~umask)  # mkdtemp's folder is private; a model folder is not
         write(tmp)
         if path.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old.", dir=path.parent))
@@ -90,10 +93,13 @@ def save_model(model: Model, path) -> None:
 
     def write(folder: Path):
         weights = folder / "weights.npz"
+        # Weights at half precision: the file stays a few MB (MeasureClassifier rounds its
+        # weights the same way, so a trained model is saved as it was fitted).
         arrays = {"vocabulary": np.array(model.terms, dtype=str), "idf": model.idf,
-                  "coef": model.coef, "intercept": model.intercept}
+                  "coef": model.coef.astype(np.float16), "intercept": model.intercept}
         if model.primary_layer is not None:
-            arrays["primary_coef"], arrays["primary_intercept"] = model.primary_layer
+            arrays["primary_coef"] = model.primary_layer[0].astype(np.float16)
+            arrays["primary_intercept"] = model.primary_layer[1]
         np.savez_compressed(weights, **arrays)
         config = dict(model.metadata)
         config.update({

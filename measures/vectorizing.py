@@ -97,7 +97,9 @@ class _Words:
         memo = self._memo
         resolved = list(map(memo.get, tokens))
         for i in [i for i, r in enumerate(resolved) if r is None]:
-            resolved[i] = memo[tokens[i]] = self._resolve(tokens[i])
+            token = tokens[i]
+            found = memo.get(token)  # seen earlier in this batch
+            resolved[i] = found if found is not None else memo.setdefault(token, self._resolve(token))
         if not self.grow and len(memo) > self._limit:  # unseen words of a long run: start afresh
             self._memo = dict(self._known)
         lengths = np.fromiter(map(len, resolved), dtype=np.int64, count=len(resolved))

@@ -35,6 +35,9 @@ def test_save_and_load_round_trip(tmp_path, estimator):
     # saving again replaces atomically and leaves no temporary folders behind
     model.save(tmp_path / "tiny")
     assert [p.name for p in tmp_path.iterdir()] == ["tiny"]
+    # the folder is as readable as any folder the user makes (not mkdtemp's private mode)
+    (tmp_path / "plain").mkdir()
+    assert (tmp_path / "tiny").stat().st_mode & 0o777 == (tmp_path / "plain").stat().st_mode & 0o777
 
 
 def test_damaged_weights_are_detected(tmp_path, estimator):
