@@ -1,8 +1,12 @@
 import csv
 import io
 import json
+import os
+import pty
 import re
-
+import shutil
+import subprocess
+import sys
 
 from conftest import EXAMPLES, needs_shared, run_cli, seed_files
 
@@ -105,3 +109,37 @@ def test_seeds_as_json_have_no_chrome_pinyin_or_traditional():
     for s in seed_002["sentences"]:
         assert not re.search(r"[āáǎàēéěèīíǐìōóǒòūúǔù]", s["text"]), s["text"]
         assert to_simplified(s["text"]) == s["text"], s["text"]
+
+
+def _stderr_on_a_terminal(*args):
+    """Run the CLI with its stderr on a pseudo-terminal; return (status, what it showed)."""
+    exe = shutil.which("measures")
+    command = [exe] if exe else [sys.executable, "-m", "measures"]
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(command + [str(a) for a in args], stdout=subprocess.DEVNULL, stderr=follower)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closes when the process ends
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    return process.wait(timeout=600), shown.decode("utf-8", "replace")
+
+
+def test_progress_shows_on_a_terminal_only(tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f"d{i}", "text": f"第{i}次会议要求，全市开展核酸检测。"},
+                                         ensure_ascii=False) + "\n" for i in range(45)), "utf-8")
+    status, shown = _stderr_on_a_terminal("tag", corpus, "--format", "jsonl")
+    assert status == 0
+    assert "tagged 20 documents" in shown and "tagged 45 documents" in shown
+    assert "characters/s" in shown
+    status, shown = _stderr_on_a_terminal("tag", corpus, "--format", "jsonl", "--quiet")
+    assert status == 0 and "tagged" not in shown
+    piped = run_cli("tag", corpus, "--format", "jsonl")  # stderr is a pipe, not a terminal
+    assert piped.returncode == 0 and b"tagged" not in piped.stderr
