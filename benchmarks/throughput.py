@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -113,6 +114,13 @@ def main(argv=None) -> int:
         print(f"throughput: no texts under {args.shared}", file=sys.stderr)
         return 2
     work = Path(tempfile.mkdtemp(prefix="measures-bench-"))
+    try:
+        return measure(args, texts, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def measure(args, texts, work: Path) -> int:
     corpus = work / "corpus.jsonl"
     size, k = 0, 0
     with open(corpus, "w", encoding="utf-8") as out:

@@ -117,7 +117,8 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         training data. A float: that threshold for every label, and no calibration (the
         probabilities are then a squashed margin, not calibrated).
     cv : int
-        Folds for the thresholds.
+        Folds for the calibration and thresholds (3 was as good as 4 on held-out files
+        of the training corpus, and a quarter faster).
     max_labels : int
         At most this many labels per sentence.
     prefix : int
@@ -137,7 +138,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, word_ngrams=(1, 2), char_ngrams=(1, 3), min_df=2, C=1.0,
-                 class_weight="balanced", thresholds="cv", cv=4, max_labels=3, prefix=12,
+                 class_weight="balanced", thresholds="cv", cv=3, max_labels=3, prefix=12,
                  primary_C=0.5, segmenter="auto", n_jobs=None, random_state=0):
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
