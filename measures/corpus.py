@@ -2,11 +2,13 @@
 in one process or several, in input order, with bounded memory."""
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import sys
 from collections import deque
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -30,8 +32,8 @@ class Source:
     pieces: Callable[[], Iterator[str]] | None = None
 
 
-def _jsonl(path: str, handle) -> Iterator[Source]:
-    for number, line in enumerate(handle, start=1):
+def _jsonl(path: str, handle, first_number: int = 1) -> Iterator[Source]:
+    for number, line in enumerate(handle, start=first_number):
         if not line.strip():
             continue
         where = f"{path}:{number}"
@@ -70,19 +72,41 @@ def _file(path: Path) -> Iterator[Source]:
         yield Source(str(path), error=str(error))
 
 
+def _stdin(stream) -> Iterator[Source]:
+    """Standard input: a JSONL stream when its first non-blank line opens a JSON object
+    (read line by line, so it may be endless), else one document."""
+    first = stream.readline()
+    blank = b""
+    while first and not first.strip():
+        blank += first
+        first = stream.readline()
+    if first.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"{"):
+        lines = chain([first.removeprefix(codecs.BOM_UTF8)], stream)
+        start = 1 + blank.count(b"\n")
+        yield from _jsonl("<stdin>", _decoded_lines(lines, "<stdin>", start), start)
+        return
+    try:
+        yield Source("<stdin>", decode(blank + first + stream.read(), "<stdin>"))
+    except DocumentError as error:
+        yield Source("<stdin>", error=str(error))
+
+
+def _decoded_lines(lines, name: str, first_number: int) -> Iterator[str]:
+    # A line that is not UTF-8 becomes one that _jsonl reports as not JSON, by number.
+    for number, line in enumerate(lines, start=first_number):
+        try:
+            yield line.decode("utf-8")
+        except UnicodeDecodeError:
+            yield f"<line {number} of {name} is not UTF-8>"
+
+
 def iter_sources(inputs: Iterable[str]) -> Iterator[Source]:
     """Documents named on a command line: files, folders (their document files, sorted,
     recursively), ``.jsonl`` files (one ``{"id", "text"}`` object a line) and ``-``
     (standard input: one document, or JSONL when every line is a JSON object)."""
     for item in inputs:
         if item == "-":
-            data = sys.stdin.buffer.read()
-            text = decode(data, "<stdin>")
-            lines = [line for line in text.splitlines() if line.strip()]
-            if lines and all(line.lstrip().startswith("{") for line in lines):
-                yield from _jsonl("<stdin>", lines)
-            else:
-                yield Source("<stdin>", text)
+            yield from _stdin(sys.stdin.buffer)
             continue
         path = Path(item)
         if path.is_dir():

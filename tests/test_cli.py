@@ -143,3 +143,24 @@ def test_progress_shows_on_a_terminal_only(tmp_path):
     assert status == 0 and "tagged" not in shown
     piped = run_cli("tag", corpus, "--format", "jsonl")  # stderr is a pipe, not a terminal
     assert piped.returncode == 0 and b"tagged" not in piped.stderr
+
+
+def test_jsonl_on_stdin_is_read_line_by_line_and_bad_lines_are_named():
+    lines = [json.dumps({"id": "a", "text": "全市开展全员核酸检测。"}, ensure_ascii=False).encode(),
+             b'{"id": "b", "text": "\xff\xfe"}',
+             b"not json",
+             json.dumps({"id": "c", "text": "对密接人员集中隔离。"}, ensure_ascii=False).encode()]
+    stdin = b"\n" + b"\n".join(lines) + b"\n"
+    result = run_cli("tag", "-", "--format", "jsonl", stdin=stdin)
+    assert result.returncode == 1
+    assert [json.loads(line)["source"] for line in result.stdout.decode().splitlines()] == ["a", "c"]
+    errors = result.stderr.decode()
+    assert "<stdin>:3:" in errors and "<stdin>:4:" in errors and "2 input(s) could not be tagged" in errors
+
+
+def test_stdin_of_one_document_with_a_brace_later_is_one_document():
+    text = "全市开展全员核酸检测。\n{附件} 见下文\n对密接人员集中隔离。"
+    result = run_cli("tag", "-", "--format", "jsonl", stdin=text.encode())
+    assert result.returncode == 0
+    (record,) = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert record["source"] == "<stdin>" and len(record["sentences"]) == 3

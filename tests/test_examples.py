@@ -36,3 +36,10 @@ def test_labelling_loop_writes_a_file_to_correct_and_train_on(tmp_path):
     data = measures.read_labelled(str(tmp_path / "to_label.tsv"))
     assert 0 < len(data) <= 20 and f"wrote {len(data)} sentences" in out
     assert f"measures train bundled {tmp_path / 'to_label.tsv'}" in out
+
+
+def test_quickstart_runs_end_to_end():
+    out = run_example("quickstart.py")
+    assert "speech_deployment_meeting.txt:" in out             # the summary
+    assert "with-my-sentences" in out                          # the retrained model
+    assert out.count("sentences") >= 1 and "category" in out  # the side-by-side table
