@@ -4,8 +4,10 @@
     python benchmarks/memory.py [--shared ../shared] [--jsonl-mb 1000] [--doc-mb 200] [--jobs 2]
 
 Each run is a new `measures tag` process writing JSONL to /dev/null. Peak memory is the
-largest sum of resident memory over the process and its workers, sampled every 0.2 s
-from /proc (Linux), alongside the time and Chinese characters per second. The inputs
+largest sum over the process and its workers, sampled every 0.2 s from /proc (Linux), of
+their proportional set size (shared pages divided among the processes sharing them) and,
+for comparison, of their resident set size; alongside the time and Chinese characters
+per second. The inputs
 are written to a temporary folder and deleted afterwards.
 """
 from __future__ import annotations
@@ -56,33 +58,38 @@ def build_document(texts: list[str], target: Path, mb: int) -> int:
     return chars
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident kB of a process and all its descendants."""
-    total, stack = 0, [pid]
+def _tree_memory(pid: int) -> tuple[int, int]:
+    """(PSS, RSS) in kB summed over a process and all its descendants. PSS divides each
+    shared page among the processes sharing it (forked workers share the model), so its
+    sum is the tree's real footprint; the RSS sum counts shared pages once per process."""
+    pss = rss = 0
+    stack = [pid]
     while stack:
         p = stack.pop()
         try:
-            status = Path(f"/proc/{p}/status").read_text()
-            total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
+            rollup = Path(f"/proc/{p}/smaps_rollup").read_text()
+            pss += int(re.search(r"^Pss:\s+(\d+)", rollup, re.M).group(1))
+            rss += int(re.search(r"^Rss:\s+(\d+)", rollup, re.M).group(1))
             for task in Path(f"/proc/{p}/task").iterdir():
                 stack.extend(int(c) for c in (task / "children").read_text().split())
         except (OSError, AttributeError):
             continue
-    return total
+    return pss, rss
 
 
-def run(command: list[str]) -> tuple[float, float]:
-    """(seconds, peak MB of the process tree)."""
+def run(command: list[str]) -> tuple[float, float, float]:
+    """(seconds, peak MB of the process tree as PSS, and as RSS)."""
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
+    peak_pss = peak_rss = 0
     while process.poll() is None:
-        peak = max(peak, _tree_rss(process.pid))
+        pss, rss = _tree_memory(process.pid)
+        peak_pss, peak_rss = max(peak_pss, pss), max(peak_rss, rss)
         time.sleep(0.2)
     seconds = time.perf_counter() - started
     if process.returncode:
         sys.exit(f"{' '.join(command)} failed: {process.stderr.read().decode()[-2000:]}")
-    return seconds, peak / 1024
+    return seconds, peak_pss / 1024, peak_rss / 1024
 
 
 def main(argv=None) -> int:
@@ -103,20 +110,18 @@ def main(argv=None) -> int:
             corpus = folder / "corpus.jsonl"
             documents, chars = build_jsonl(texts, corpus, args.jsonl_mb)
             label = f"JSONL corpus, {corpus.stat().st_size / 2**20:,.0f} MB ({documents:,} documents), --jobs {args.jobs}"
-            seconds, peak = run(measures + ["--jobs", str(args.jobs), str(corpus)])
-            rows.append((label, seconds, chars, peak))
+            rows.append((label, chars, *run(measures + ["--jobs", str(args.jobs), str(corpus)])))
             corpus.unlink()
         if args.doc_mb:
             document = folder / "one_document.txt"
             chars = build_document(texts, document, args.doc_mb)
             label = f"one document, {document.stat().st_size / 2**20:,.0f} MB"
-            seconds, peak = run(measures + [str(document)])
-            rows.append((label, seconds, chars, peak))
+            rows.append((label, chars, *run(measures + [str(document)])))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    print(f"{'input':<58}{'seconds':>9}{'chars/s':>11}{'peak MB':>9}")
-    for label, seconds, chars, peak in rows:
-        print(f"{label:<58}{seconds:>9.0f}{chars / seconds:>11,.0f}{peak:>9.0f}")
+    print(f"{'input':<58}{'seconds':>9}{'chars/s':>11}{'peak MB (PSS)':>15}{'(RSS sum)':>11}")
+    for label, chars, seconds, pss, rss in rows:
+        print(f"{label:<58}{seconds:>9.0f}{chars / seconds:>11,.0f}{pss:>15.0f}{rss:>11.0f}")
     return 0
 
 
