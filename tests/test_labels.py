@@ -1,0 +1,30 @@
+"""The label set: the guide's 14 ids, with Chinese names and the codes of other datasets."""
+import json
+
+import pytest
+
+from measures.labels import LABEL_IDS, LABELS, label_info
+
+
+def test_the_guides_label_set_in_its_order():
+    assert len(LABEL_IDS) == 14 and LABEL_IDS[0] == "testing" and LABEL_IDS[-1] == "other"
+
+
+@pytest.mark.parametrize("label, zh, oxcgrt", [
+    ("testing", "核酸检测", "H2 Testing policy"),
+    ("tracing", "流调溯源", "H3 Contact tracing"),
+    ("vaccination", "疫苗接种", "H7 Vaccination policy"),
+    ("border_import", "外防输入", "C8 International travel controls"),
+])
+def test_names_and_codes(label, zh, oxcgrt):
+    info = label_info(label)
+    assert info.zh == zh
+    assert any(code.startswith(oxcgrt.split()[0]) for code in info.oxcgrt)
+    record = info.as_dict()
+    assert record["id"] == label and record["zh"] == zh and record["oxcgrt"] == list(info.oxcgrt)
+    json.dumps(record)  # plain JSON, ready to join with those datasets
+
+
+def test_every_label_has_a_chinese_name_and_other_has_no_codes():
+    assert all(info.zh and info.en for info in LABELS)
+    assert label_info("other").oxcgrt == () and label_info("other").who_phsm == ()
