@@ -10,6 +10,7 @@ estimator into the numpy-only :class:`measures.model.Model` that is shipped and 
 from __future__ import annotations
 
 import multiprocessing
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from typing import Sequence
 
@@ -42,10 +43,11 @@ def _run_part(task):
 
 def _run_parts(tasks, shared, n_jobs) -> list:
     """``estimator._fit_part(*shared, *rest)`` for each task ``(estimator, *rest)``, in
-    forked processes when there are several jobs and the platform forks."""
+    forked processes when there are several jobs and the platform forks safely (not
+    macOS, where forking after numpy's libraries have started is unsafe)."""
     global _SHARED
     jobs = min(effective_n_jobs(n_jobs), len(tasks))
-    if jobs == 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs == 1 or sys.platform == "darwin" or "fork" not in multiprocessing.get_all_start_methods():
         return [estimator._fit_part(*shared, *rest) for estimator, *rest in tasks]
     _SHARED = shared
     try:
