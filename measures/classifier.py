@@ -240,7 +240,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         if self.thresholds == "cv":
             fits += self._folds(Y, groups)
         worker = clone(self)
-        done = _run_parts([(worker, train, test, part, with_primary and self.primary_C is not None)
+        done = _run_parts([(worker, train, test, part, with_primary)
                            for train, test in fits for part, with_primary in parts],
                           (counts, Y, primary), self.n_jobs)
         done = [done[i:i + len(parts)] for i in range(0, len(done), len(parts))]

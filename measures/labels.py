@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-__all__ = ["Label", "LABELS", "LABEL_IDS", "OTHER", "LabelError", "parse_labels", "label_info"]
+__all__ = ["Label", "LABELS", "LABEL_IDS", "OTHER", "LabelError", "parse_labels", "label_info", "zh_name"]
 
 OTHER = "other"
 
@@ -87,6 +87,12 @@ def label_info(label_id: str) -> Label:
         return _BY_ID[label_id]
     except KeyError:
         raise LabelError(_unknown(label_id)) from None
+
+
+def zh_name(label_id: str) -> str:
+    """The Chinese name of a label; an id outside the guide's set stands for itself."""
+    found = _BY_ID.get(label_id)
+    return found.zh if found else label_id
 
 
 def _unknown(label_id: str) -> str:

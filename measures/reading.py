@@ -165,15 +165,24 @@ def _lines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_document(path) -> str:
-    """Read a document file as text (any supported encoding; HTML reduced to its text)."""
-    path = Path(path)
+def _open(path: Path):
+    """``path`` opened for reading bytes, or a DocumentError that names it."""
     try:
-        data = path.read_bytes()
+        return open(path, "rb")
     except IsADirectoryError:
         raise DocumentError(f"{path}: is a directory") from None
     except OSError as error:
         raise DocumentError(f"{path}: cannot read ({error.strerror})") from None
+
+
+def read_document(path) -> str:
+    """Read a document file as text (any supported encoding; HTML reduced to its text)."""
+    path = Path(path)
+    with _open(path) as handle:
+        try:
+            data = handle.read()
+        except OSError as error:
+            raise DocumentError(f"{path}: cannot read ({error.strerror})") from None
     text = _lines(decode(data, str(path)))
     return html_to_text(text) if _is_html(path, text) else text
 
@@ -198,13 +207,7 @@ def iter_pieces(path, piece: int = PIECE) -> Iterator[str]:
     large the file. The encoding is detected on the first piece; a later byte that
     does not decode raises DocumentError naming the file and the byte offset."""
     path = Path(path)
-    try:
-        handle = open(path, "rb")
-    except IsADirectoryError:
-        raise DocumentError(f"{path}: is a directory") from None
-    except OSError as error:
-        raise DocumentError(f"{path}: cannot read ({error.strerror})") from None
-    with handle:
+    with _open(path) as handle:
         first = handle.read(piece)
         encoding, text = _detect(first, str(path), final=len(first) < piece)
         if _is_html(path, text):

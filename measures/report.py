@@ -16,7 +16,7 @@ import os
 from html import escape
 from typing import Iterable, Sequence
 
-from .labels import LABEL_IDS, OTHER, label_info
+from .labels import LABEL_IDS, OTHER, zh_name
 
 __all__ = ["COLORS", "render_report", "write_report"]
 
@@ -57,13 +57,6 @@ def _tint(hex_color: str, amount: float = _TINT) -> str:
     return "#" + "".join(f"{round(255 - (255 - c) * amount):02x}" for c in rgb)
 
 
-def _zh(label: str) -> str:
-    try:
-        return label_info(label).zh
-    except ValueError:
-        return label
-
-
 def _labels_of(documents: Sequence) -> list[str]:
     """The labels to show: the label set's, then any others the documents' model has."""
     seen = list(LABEL_IDS)
@@ -95,7 +88,7 @@ def _css(labels: Sequence[str]) -> str:
 def _legend(labels: Sequence[str]) -> str:
     items = "".join(
         f'<li><span class="sw" style="background:{_tint(_color(label), 0.45)};'
-        f'border-color:{_color(label)}"></span>{escape(_zh(label))} '
+        f'border-color:{_color(label)}"></span>{escape(zh_name(label))} '
         f'<code>{escape(label)}</code></li>' for label in labels)
     return (f'<section class="card legend" aria-label="图例 legend"><h2>图例 <small>Legend</small></h2>'
             f'<ul>{items}</ul><p class="hint">句子按主要类别着色；次要类别以句末圆点标出。'
@@ -118,7 +111,7 @@ def _bar_chart(summary, labels: Sequence[str]) -> str:
     # Drawn at the size it is shown (the chart column is at most 340 px wide), so its text
     # is as large as the page's; the name column fits the longest name.
     bar_h, gap, right, width = 20, 7, 78, 340
-    left = min(max(_text_width(_zh(label)) for label, _ in rows), 150) + 12
+    left = min(max(_text_width(zh_name(label)) for label, _ in rows), 150) + 12
     height = len(rows) * (bar_h + gap) + gap
     span = width - left - right
     top_share = max(c.share for _, c in rows) or 1.0
@@ -129,10 +122,10 @@ def _bar_chart(summary, labels: Sequence[str]) -> str:
         w = max(span * c.share / top_share, 2)
         mid = y + bar_h / 2
         parts.append(
-            f'<g class="bar" data-label="{escape(label)}"><title>{escape(_zh(label))} {escape(label)}: '
+            f'<g class="bar" data-label="{escape(label)}"><title>{escape(zh_name(label))} {escape(label)}: '
             f'{c.count} 句, {_pct(c.share)}</title>'
             f'<text x="{left - 8}" y="{mid:.1f}" class="name" text-anchor="end" '
-            f'dominant-baseline="central">{escape(_zh(label))}</text>'
+            f'dominant-baseline="central">{escape(zh_name(label))}</text>'
             f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_h}" rx="3" '
             f'fill="{_color(label)}"/>'
             f'<text x="{left + w + 8:.1f}" y="{mid:.1f}" class="value" '
@@ -144,12 +137,12 @@ def _bar_chart(summary, labels: Sequence[str]) -> str:
 def _tooltip(index: int, sentence, classes: Sequence[str]) -> str:
     scores = sentence.scores
     lines = [f"第 {index} 句 · sentence {index}"]
-    lines += [f"{_zh(label)} {label}: {scores.get(label, 0.0):.2f}" for label in sentence.labels]
+    lines += [f"{zh_name(label)} {label}: {scores.get(label, 0.0):.2f}" for label in sentence.labels]
     others = sorted((label for label in classes if label not in sentence.labels),
                     key=lambda label: -scores.get(label, 0.0))[:_RUNNERS_UP]
     if others:
         lines.append("未达阈值 below threshold: " + ", ".join(
-            f"{_zh(label)} {scores.get(label, 0.0):.2f}" for label in others))
+            f"{zh_name(label)} {scores.get(label, 0.0):.2f}" for label in others))
     return "\n".join(lines)
 
 
@@ -177,7 +170,7 @@ def _sentences(document) -> str:
 
 def _document(number: int, document, summary, labels: Sequence[str]) -> str:
     name = document.source or f"文档 {number}"
-    top = [f'<span class="tag" style="border-color:{_color(label)}">{escape(_zh(label))} '
+    top = [f'<span class="tag" style="border-color:{_color(label)}">{escape(zh_name(label))} '
            f'{_pct(c.share)}</span>' for label, c in summary.top(3)]
     return (f'<section class="card doc" id="doc-{number}"><h2><span class="num">{number}</span>'
             f'{escape(name)}</h2><p class="meta">{summary.sentences} 句 sentences'
@@ -196,7 +189,7 @@ def _two_lines(name: str) -> str:
 
 def _table(documents: Sequence, summaries: Sequence, labels: Sequence[str]) -> str:
     head = "".join(f'<th scope="col" title="{escape(label)}"><span class="sw" style="background:'
-                   f'{_color(label)}"></span>{_two_lines(_zh(label))}</th>' for label in labels)
+                   f'{_color(label)}"></span>{_two_lines(zh_name(label))}</th>' for label in labels)
     rows = []
     for number, (document, summary) in enumerate(zip(documents, summaries), start=1):
         name = document.source or f"文档 {number}"

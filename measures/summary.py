@@ -5,7 +5,7 @@ import heapq
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from .labels import LABEL_IDS, OTHER, label_info
+from .labels import LABEL_IDS, OTHER, zh_name
 
 __all__ = ["CategorySummary", "Summary", "summarize", "compare", "summaries_frame"]
 
@@ -49,7 +49,7 @@ class Summary:
             import pandas as pd
         except ImportError:  # pragma: no cover - depends on the user's environment
             raise ImportError("Summary.to_frame() needs pandas: pip install 'measures[pandas]'") from None
-        rows = [{"category": label, "name": _name(label), "count": c.count, "share": c.share,
+        rows = [{"category": label, "name": zh_name(label), "count": c.count, "share": c.share,
                  "examples": list(c.examples)} for label, c in self.categories.items()]
         return pd.DataFrame(rows).set_index("category")
 
@@ -66,17 +66,10 @@ class Summary:
         if not rows:
             lines.append("  (no sentences)")
         for label, c in rows:
-            lines.append(f"  {_name(label)} {label:<19} {c.count:>4}  {c.share:6.1%}")
+            lines.append(f"  {zh_name(label)} {label:<19} {c.count:>4}  {c.share:6.1%}")
             for example in c.examples[:1]:
                 lines.append(f"      e.g. {_shorten(example)}")
         return "\n".join(lines)
-
-
-def _name(label: str) -> str:
-    try:
-        return label_info(label).zh
-    except ValueError:
-        return label
 
 
 def _shorten(text: str, width: int = 60) -> str:
@@ -130,14 +123,13 @@ def compare(summaries: Sequence[Summary], include_other: bool = False) -> str:
     """A text table of category shares, one column per document."""
     if not summaries:
         return ""
-    labels = [label for label in summaries[0].categories if include_other or label != OTHER]
-    names = [(s.source or f"doc{i + 1}") for i, s in enumerate(summaries)]
+    labels, names, rows = share_table(summaries, include_other)
     short = [n if len(n) <= 14 else "…" + n[-13:] for n in names]
     header = f"{'category':<26}" + "".join(f"{n:>16}" for n in short)
     lines = [header, "-" * len(header)]
-    for label in labels:
-        cells = "".join(f"{s.categories[label].share:>16.1%}" for s in summaries)
-        lines.append(f"{_name(label)} {label:<21}"[:26].ljust(26) + cells)
+    for k, label in enumerate(labels):
+        cells = "".join(f"{row[k]:>16.1%}" for row in rows)
+        lines.append(f"{zh_name(label)} {label:<21}"[:26].ljust(26) + cells)
     lines.append(f"{'sentences':<26}" + "".join(f"{s.sentences:>16}" for s in summaries))
     return "\n".join(lines)
 
