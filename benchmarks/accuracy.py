@@ -145,7 +145,8 @@ def main(argv=None) -> int:
     else:
         texts, gold = corpus_validation(needed)
         data = (f"benchmarks/data/corpus_validation.tsv, {len(gold)} sentences of 74 shared/corpus "
-                "documents labelled by us")
+                "documents labelled by us; used to choose the configuration and to find error patterns "
+                "for new training sentences, so these figures are optimistic")
         key = "validation set (real documents)"
     model = measures.load_model(args.model)
     corpus = measures.load_training_data()

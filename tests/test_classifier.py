@@ -27,8 +27,8 @@ def fitted(sample):
 
 
 def test_follows_scikit_learn_conventions(sample):
-    estimator = MeasureClassifier(C=0.5, char_ngrams=None)
-    assert estimator.get_params()["C"] == 0.5
+    estimator = MeasureClassifier(C=0.25, char_ngrams=None)
+    assert estimator.get_params()["C"] == 0.25
     twin = clone(estimator)
     assert twin.get_params() == estimator.get_params() and twin is not estimator
     X, y = sample
@@ -121,7 +121,8 @@ def test_explain_names_the_terms(fitted):
     result = model.explain("全市开展全员核酸检测，完成采样46万人。")
     assert result["labels"][0] == "testing"
     terms = [term for term, _ in result["terms"]["testing"]]
-    assert any("核酸" in term or "采样" in term for term in terms)
+    # the sentence's testing words (or their characters) explain the label, not 全市 or 开展
+    assert terms and all(set(term.lstrip("#^")) & set("核酸检测采样") for term in terms[:3])
 
 
 def test_fitting_in_parallel_gives_the_same_model(fitted, sample):
