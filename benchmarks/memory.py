@@ -13,7 +13,6 @@ are written to a temporary folder and deleted afterwards.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import shutil
 import subprocess
@@ -22,40 +21,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from corpora import build_document, build_jsonl, shared_texts
+
 ROOT = Path(__file__).resolve().parents[1]
-HAN = re.compile(r"[\u4e00-\u9fff]")
-
-
-def shared_texts(shared: Path) -> list[str]:
-    texts = []
-    for path in sorted(shared.rglob("*")):
-        if path.is_file() and path.suffix in (".txt", ".md", ".html", ".htm"):
-            texts.append(path.read_text("utf-8", errors="replace"))
-    return texts
-
-
-def build_jsonl(texts: list[str], target: Path, mb: int) -> tuple[int, int]:
-    size = chars = n = 0
-    with open(target, "w", encoding="utf-8") as out:
-        while size < mb << 20:
-            for text in texts:
-                line = json.dumps({"id": f"doc{n}", "text": text}, ensure_ascii=False) + "\n"
-                out.write(line)
-                size += len(line.encode("utf-8"))
-                chars += len(HAN.findall(text))
-                n += 1
-    return n, chars
-
-
-def build_document(texts: list[str], target: Path, mb: int) -> int:
-    size = chars = 0
-    with open(target, "w", encoding="utf-8") as out:
-        while size < mb << 20:
-            for text in texts:
-                out.write(text + "\n")
-                size += len((text + "\n").encode("utf-8"))
-                chars += len(HAN.findall(text))
-    return chars
 
 
 def _tree_memory(pid: int) -> tuple[int, int]:
@@ -99,7 +67,7 @@ def main(argv=None) -> int:
     parser.add_argument("--doc-mb", type=int, default=200)
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args(argv)
-    texts = shared_texts(args.shared)
+    texts = shared_texts(args.shared, (".txt", ".md", ".html", ".htm"))
     if not texts:
         sys.exit(f"no texts under {args.shared}")
     measures = [sys.executable, "-m", "measures", "tag", "--format", "jsonl", "-q"]
@@ -108,13 +76,13 @@ def main(argv=None) -> int:
     try:
         if args.jsonl_mb:
             corpus = folder / "corpus.jsonl"
-            documents, chars = build_jsonl(texts, corpus, args.jsonl_mb)
+            documents, chars, _ = build_jsonl(texts, corpus, args.jsonl_mb << 20)
             label = f"JSONL corpus, {corpus.stat().st_size / 2**20:,.0f} MB ({documents:,} documents), --jobs {args.jobs}"
             rows.append((label, chars, *run(measures + ["--jobs", str(args.jobs), str(corpus)])))
             corpus.unlink()
         if args.doc_mb:
             document = folder / "one_document.txt"
-            chars = build_document(texts, document, args.doc_mb)
+            chars = build_document(texts, document, args.doc_mb << 20)
             label = f"one document, {document.stat().st_size / 2**20:,.0f} MB"
             rows.append((label, chars, *run(measures + [str(document)])))
     finally:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -21,9 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from corpora import build_jsonl, shared_texts
+
 ROOT = Path(__file__).resolve().parents[1]
 SPEECH = ROOT / "examples" / "speech_deployment_meeting.txt"
-HAN = re.compile(r"[\u4e00-\u9fff]")
 
 # The pipeline everyone writes first: split, jieba.lcut, TfidfVectorizer, a linear model.
 PLAIN_TRAIN = r"""
@@ -109,7 +109,7 @@ def main(argv=None) -> int:
     parser.add_argument("--shared", default=str(ROOT.parent / "shared"))
     parser.add_argument("--mb", type=float, default=10.0)
     args = parser.parse_args(argv)
-    texts = sorted(p for p in Path(args.shared).rglob("*.txt"))
+    texts = shared_texts(Path(args.shared))
     if not texts:
         print(f"throughput: no texts under {args.shared}", file=sys.stderr)
         return 2
@@ -122,15 +122,8 @@ def main(argv=None) -> int:
 
 def measure(args, texts, work: Path) -> int:
     corpus = work / "corpus.jsonl"
-    size, k = 0, 0
-    with open(corpus, "w", encoding="utf-8") as out:
-        while size < args.mb * 1e6:
-            for path in texts:
-                line = json.dumps({"id": f"{k}:{path.name}", "text": path.read_text("utf-8")}, ensure_ascii=False) + "\n"
-                out.write(line)
-                size += len(line.encode())
-            k += 1
-    print(f"corpus: {size / 1e6:.1f} MB of JSONL ({len(texts)} shared texts x {k})")
+    _, _, rounds = build_jsonl(texts, corpus, args.mb * 1e6)
+    print(f"corpus: {corpus.stat().st_size / 1e6:.1f} MB of JSONL ({len(texts)} shared texts x {rounds})")
 
     plain_model = work / "plain.joblib"
     run(PLAIN_TRAIN, plain_model)

@@ -1,0 +1,43 @@
+"""Inputs for the speed and memory benchmarks, built by repeating real texts from shared/."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def shared_texts(shared: Path, suffixes=(".txt",)) -> list[str]:
+    """The texts of the files under ``shared`` with these suffixes, in path order."""
+    return [path.read_text("utf-8", errors="replace") for path in sorted(Path(shared).rglob("*"))
+            if path.is_file() and path.suffix in suffixes]
+
+
+def build_jsonl(texts: list[str], target: Path, size_bytes: float) -> tuple[int, int, int]:
+    """Write ``texts`` round after round as JSONL documents until the file reaches
+    ``size_bytes``. Returns (documents, Chinese characters, rounds)."""
+    size = chars = documents = rounds = 0
+    with open(target, "w", encoding="utf-8") as out:
+        while size < size_bytes:
+            for text in texts:
+                line = json.dumps({"id": f"doc{documents}", "text": text}, ensure_ascii=False) + "\n"
+                out.write(line)
+                size += len(line.encode("utf-8"))
+                chars += len(HAN.findall(text))
+                documents += 1
+            rounds += 1
+    return documents, chars, rounds
+
+
+def build_document(texts: list[str], target: Path, size_bytes: float) -> int:
+    """Write ``texts`` one after another, round after round, as one document until it
+    reaches ``size_bytes``. Returns its Chinese characters."""
+    size = chars = 0
+    with open(target, "w", encoding="utf-8") as out:
+        while size < size_bytes:
+            for text in texts:
+                out.write(text + "\n")
+                size += len((text + "\n").encode("utf-8"))
+                chars += len(HAN.findall(text))
+    return chars
