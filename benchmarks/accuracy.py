@@ -19,8 +19,8 @@ never has to be.
 from __future__ import annotations
 
 import argparse
-import csv
 import hashlib
+import os
 import json
 import re
 import sys
@@ -33,28 +33,89 @@ import measures
 from measures.cleaning import clean, normalize
 from measures.evaluation import scores
 from measures.labelled_data import read_labelled
-from measures.labels import LABEL_IDS, OTHER
-from measures.reading import read_document
+from measures.labels import LABEL_IDS, OTHER, LabelError, parse_labels
+from measures.reading import DocumentError, read_document
 from measures.splitting import split_sentences
 
-VALIDATION = Path(__file__).resolve().parent / "data" / "corpus_validation.tsv"
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data"
+VALIDATION = DATA / "corpus_validation.tsv"
+# A second annotator's labels for part of the same sentences, labelled blind: how
+# consistently we read the guide.
+SECOND = DATA / "corpus_validation_second.tsv"
+COLUMNS = ["doc", "index", "hash", "labels"]
+
+
+class ValidationSetError(ValueError):
+    """A row of a validation file that cannot be used; the message names file and line."""
+
+
+def _digest(sentence: str) -> str:
+    return hashlib.sha1(sentence.encode("utf-8")).hexdigest()[:10]
+
+
+def validation_rows(path: Path = VALIDATION) -> list[tuple[str, int, str, str, int]]:
+    """(document, sentence number, hash, labels, line) for each row, checked."""
+    rows = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        lines = handle.read().splitlines()
+    if not lines or lines[0].split("\t") != COLUMNS:
+        raise ValidationSetError(f"{path}:1: the header must be {chr(9).join(COLUMNS)!r}")
+    for line, row in enumerate(lines[1:], start=2):
+        cells = row.split("\t")
+        if len(cells) != 4 or not cells[1].isdigit() or len(cells[2]) != 10:
+            raise ValidationSetError(f"{path}:{line}: expected a document, a sentence number, "
+                                     f"a 10-character hash and labels, got {row!r}")
+        try:
+            parse_labels(cells[3])
+        except LabelError as error:
+            raise ValidationSetError(f"{path}:{line}: {error}") from None
+        rows.append((cells[0], int(cells[1]), cells[2], cells[3], line))
+    return rows
+
+
+def resolve(rows, corpus: Path, path: Path = VALIDATION) -> list[str]:
+    """The sentence of each row, found again by cleaning and splitting its document as
+    ``measures tag`` does: the one with the row's hash, nearest the row's sentence number
+    (so a change that shifts sentence numbers does not lose the labels)."""
+    split, texts = {}, []
+    for doc, index, digest, _, line in rows:
+        if doc not in split:
+            try:
+                split[doc] = split_sentences(clean(read_document(corpus / doc)))
+            except DocumentError as error:
+                raise ValidationSetError(f"{path}:{line}: {error}") from None
+        found = [k for k, sentence in enumerate(split[doc]) if _digest(sentence) == digest]
+        if not found:
+            raise ValidationSetError(f"{path}:{line}: sentence {index} of {doc} (hash {digest}) is no "
+                                     "longer in the document as measures splits it; did cleaning or "
+                                     "splitting change?")
+        texts.append(split[doc][min(found, key=lambda k: abs(k - index))])
+    return texts
 
 
 def corpus_validation(corpus: Path) -> tuple[list[str], list[str]]:
-    """Texts and labels of the validation set, each sentence found again by cleaning and
-    splitting its document as ``measures tag`` does and checked against its hash."""
-    texts, labels, split = [], [], {}
-    with VALIDATION.open(encoding="utf-8", newline="") as handle:
-        for line, row in enumerate(csv.DictReader(handle, delimiter="\t"), start=2):
-            if row["doc"] not in split:
-                split[row["doc"]] = split_sentences(clean(read_document(corpus / row["doc"])))
-            sentences, index = split[row["doc"]], int(row["index"])
-            if index >= len(sentences) or hashlib.sha1(sentences[index].encode()).hexdigest()[:10] != row["hash"]:
-                raise SystemExit(f"{VALIDATION}:{line}: sentence {index} of {row['doc']} is not the one "
-                                 "that was labelled (did cleaning or splitting change?)")
-            texts.append(sentences[index])
-            labels.append(row["labels"])
-    return texts, labels
+    """Texts and labels of the validation set."""
+    rows = validation_rows()
+    return resolve(rows, corpus), [labels for *_, labels, _ in rows]
+
+
+def agreement() -> dict:
+    """Scores of the second annotator's labels against the first's, on their shared rows."""
+    first = {(doc, index): labels for doc, index, _, labels, _ in validation_rows()}
+    second = validation_rows(SECOND)
+    missing = [line for doc, index, *_, line in second if (doc, index) not in first]
+    if missing:
+        raise ValidationSetError(f"{SECOND}:{missing[0]}: not a row of {VALIDATION.name}")
+    return scores([first[doc, index] for doc, index, *_ in second],
+                  [labels for *_, labels, _ in second], LABEL_IDS)
+
+
+def _column(path: Path, name: str) -> list[str]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        lines = handle.read().splitlines()
+    at = lines[0].split("\t").index(name)
+    return [line.split("\t")[at] for line in lines[1:] if line]
 
 
 def guide_cues(guide: Path) -> dict[str, list[str]]:
@@ -128,26 +189,39 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--on", choices=("dev", "validation"), default="dev",
                         help="the dev set (default) or our validation set of corpus documents")
-    parser.add_argument("--shared", default=str(Path(__file__).resolve().parents[2] / "shared"))
+    parser.add_argument("--shared", default=os.environ.get("MEASURES_SHARED", str(ROOT.parent / "shared")),
+                        help="the shared material (default: $MEASURES_SHARED or ../shared)")
     parser.add_argument("--model", help="model folder (default: the shipped model)")
     parser.add_argument("--record", action="store_true", help="write the figures into the model's card")
     args = parser.parse_args(argv)
     shared = Path(args.shared)
-    needed = shared / "dev" / "sentences.tsv" if args.on == "dev" else shared / "corpus"
-    if not needed.exists():
-        print(f"accuracy: {needed} is missing; pass --shared", file=sys.stderr)
-        return 2
+    needed = [shared / "annotation-guide.md",
+              shared / "dev" / "sentences.tsv" if args.on == "dev" else shared / "corpus"]
+    for path in needed:
+        if not path.exists():
+            print(f"accuracy: {path} is missing; pass --shared", file=sys.stderr)
+            return 2
     if args.on == "dev":
-        dev = read_labelled(needed)
+        dev = read_labelled(needed[1])
         texts, gold = list(dev.texts), list(dev.y)
-        data = f"shared/dev/sentences.tsv, {len(gold)} real sentences from 45 documents"
+        documents = len({doc for doc in _column(needed[1], "doc")})
+        data = f"shared/dev/sentences.tsv, {len(gold)} real sentences from {documents} documents"
         key = "dev set (real documents)"
     else:
-        texts, gold = corpus_validation(needed)
-        data = (f"benchmarks/data/corpus_validation.tsv, {len(gold)} sentences of 74 shared/corpus "
+        try:
+            texts, gold = corpus_validation(needed[1])
+            agreed = agreement()
+        except ValidationSetError as error:
+            print(f"accuracy: {error}", file=sys.stderr)
+            return 2
+        documents = len({doc for doc, *_ in validation_rows()})
+        data = (f"benchmarks/data/corpus_validation.tsv, {len(gold)} sentences of {documents} shared/corpus "
                 "documents labelled by us; used to choose the configuration and to find error patterns "
                 "for new training sentences, so these figures are optimistic")
         key = "validation set (real documents)"
+        print(f"two of our annotators, {agreed['sentences']} sentences labelled by both: primary accuracy "
+              f"{agreed['primary_accuracy']:.3f}, micro-F1 {agreed['micro_f1']:.3f}, "
+              f"macro-F1 {agreed['macro_f1']:.3f}")
     model = measures.load_model(args.model)
     corpus = measures.load_training_data()
     started = time.perf_counter()

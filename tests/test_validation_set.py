@@ -1,42 +1,82 @@
 """The validation set (labels of whole shared/corpus documents, without their text) still
-points at the sentences that were labelled, and its labels follow the guide."""
+points at the sentences that were labelled, and bad rows are reported with file and line."""
 
 import sys
+from collections import defaultdict
 
 import pytest
 
-from measures.labels import LABEL_IDS, OTHER
+from measures.cleaning import clean
+from measures.reading import read_document
+from measures.splitting import split_sentences
 
 from conftest import ROOT, SHARED, needs_shared
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-accuracy = pytest.importorskip("accuracy")
+import accuracy  # noqa: E402  (a script folder, not a package)
+
+CORPUS = SHARED / "corpus"
+needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason=f"no shared corpus at {CORPUS}")
+
+
+def test_rows_follow_the_guide_and_the_second_annotation_is_a_subset():
+    rows = accuracy.validation_rows()
+    assert len(rows) == len({(doc, index) for doc, index, *_ in rows}) == 1073
+    agreed = accuracy.agreement()
+    assert 0 < agreed["sentences"] < len(rows)
 
 
 @needs_shared
-def test_every_labelled_sentence_is_found_again_by_cleaning_and_splitting():
-    texts, labels = accuracy.corpus_validation(SHARED / "corpus")
-    assert len(texts) == len(labels) > 1000
-    assert all(texts)
+@needs_corpus
+def test_every_sentence_of_every_document_is_labelled_and_found_again():
+    texts, labels = accuracy.corpus_validation(CORPUS)
+    assert len(texts) == len(labels) == 1073
+    by_document = defaultdict(list)
+    for (doc, *_), text in zip(accuracy.validation_rows(), texts):
+        by_document[doc].append(text)
+    for doc, found in by_document.items():
+        assert found == split_sentences(clean(read_document(CORPUS / doc))), doc
 
 
-def test_labels_follow_the_guide():
-    rows = accuracy.VALIDATION.read_text("utf-8").splitlines()
-    assert rows[0] == "doc\tindex\thash\tlabels"
-    for line, row in enumerate(rows[1:], start=2):
-        doc, index, digest, labels = row.split("\t")
-        ids = labels.split("|")
-        assert set(ids) <= set(LABEL_IDS) and len(set(ids)) == len(ids), line
-        assert OTHER not in ids or ids == [OTHER], line
-        assert doc.endswith(".txt") and index.isdigit() and len(digest) == 10, line
+def _write(tmp_path, *rows):
+    path = tmp_path / "validation.tsv"
+    path.write_text("\n".join(rows) + "\n", "utf-8")
+    return path
+
+
+@pytest.mark.parametrize("row, message", [
+    ("a.txt\tx\t0123456789\ttesting", "validation.tsv:2: expected a document, a sentence number"),
+    ("a.txt\t0\t0123456789\ttestin", "validation.tsv:2: unknown label id 'testin'"),
+    ("a.txt\t0\t0123456789\tother|testing", "validation.tsv:2: 'other' is never combined"),
+    ("a.txt\t0\t0123456789", "validation.tsv:2: expected a document"),
+])
+def test_bad_rows_name_file_and_line(tmp_path, row, message):
+    path = _write(tmp_path, "doc\tindex\thash\tlabels", row)
+    with pytest.raises(accuracy.ValidationSetError, match=message):
+        accuracy.validation_rows(path)
+
+
+def test_a_wrong_header_is_reported(tmp_path):
+    with pytest.raises(accuracy.ValidationSetError, match="validation.tsv:1: the header must be"):
+        accuracy.validation_rows(_write(tmp_path, "text\tlabels", "x\ttesting"))
 
 
 @needs_shared
-def test_a_changed_sentence_is_reported_with_file_and_line(tmp_path, monkeypatch):
-    rows = accuracy.VALIDATION.read_text("utf-8").splitlines()
-    doc, index, digest, labels = rows[1].split("\t")
-    changed = tmp_path / "validation.tsv"
-    changed.write_text(f"{rows[0]}\n{doc}\t{index}\t0000000000\t{labels}\n", "utf-8")
-    monkeypatch.setattr(accuracy, "VALIDATION", changed)
-    with pytest.raises(SystemExit, match=rf"validation.tsv:2: sentence {index} of {doc}"):
-        accuracy.corpus_validation(SHARED / "corpus")
+@needs_corpus
+def test_a_changed_or_missing_sentence_is_reported(tmp_path):
+    doc, index, digest, labels, _ = accuracy.validation_rows()[0]
+    stale = _write(tmp_path, "doc\tindex\thash\tlabels", f"{doc}\t{index}\t0000000000\t{labels}")
+    with pytest.raises(accuracy.ValidationSetError, match=rf"validation.tsv:2: sentence {index} of {doc}"):
+        accuracy.resolve(accuracy.validation_rows(stale), CORPUS, stale)
+    gone = _write(tmp_path, "doc\tindex\thash\tlabels", f"no/such.txt\t0\t{digest}\t{labels}")
+    with pytest.raises(accuracy.ValidationSetError, match="validation.tsv:2: .*such.txt"):
+        accuracy.resolve(accuracy.validation_rows(gone), CORPUS, gone)
+
+
+@needs_shared
+@needs_corpus
+def test_a_shifted_sentence_number_still_finds_its_sentence(tmp_path):
+    doc, index, digest, labels, _ = accuracy.validation_rows()[5]
+    shifted = _write(tmp_path, "doc\tindex\thash\tlabels", f"{doc}\t{index + 2}\t{digest}\t{labels}")
+    found = accuracy.resolve(accuracy.validation_rows(shifted), CORPUS, shifted)
+    assert found == [split_sentences(clean(read_document(CORPUS / doc)))[index]]
