@@ -229,8 +229,24 @@ def iter_pieces(path, piece: int = PIECE) -> Iterator[str]:
                 break
             # keep a trailing "\r" back: its "\n" may open the next block
             cut = pending.rfind("\n", 0, len(pending) - 1)
+            if cut < 0 and len(pending) > LONG_LINE * piece:
+                cut = _sentence_end(pending)
             if cut >= 0:
                 yield _lines(pending[:cut + 1])
                 pending = pending[cut + 1:]
         if pending:
             yield _lines(pending)
+
+
+# A line longer than this many pieces (text with no line breaks at all, such as a
+# whole book exported on one line) is cut at its last sentence end instead, so that
+# memory stays bounded; its cuts are the splitter's own, except inside quotation marks.
+LONG_LINE = 4
+_SENTENCE_ENDS = "。！？；!?;"
+
+
+def _sentence_end(text: str) -> int:
+    """Index of the last sentence-ending mark of ``text`` before its last character, or
+    of that character when there is none (a sentence megabytes long is not one)."""
+    end = max(text.rfind(mark, 0, len(text) - 1) for mark in _SENTENCE_ENDS)
+    return end if end >= 0 else len(text) - 2

@@ -36,6 +36,24 @@ def test_pieces_join_to_the_whole_text(tmp_path, encoding, newline):
     assert all(p.endswith("\n") for p in pieces[:-1])
 
 
+def test_a_file_without_line_breaks_is_cut_at_sentence_ends(tmp_path, model, monkeypatch):
+    # One line of about 130 KB: without a bound it would be one piece, however long.
+    text = "".join(line.strip() for line in SPEECH.splitlines() if line.strip()) * 30
+    assert "\n" not in text and len(text) > 10 * reading.LONG_LINE * 1000
+    path = tmp_path / "one_line.txt"
+    path.write_text(text, "utf-8")
+    pieces = list(iter_pieces(path, piece=1000))
+    assert "".join(pieces) == read_document(path)
+    assert len(pieces) > 5 and all(len(p) <= (reading.LONG_LINE + 1) * 1000 for p in pieces)
+    assert all(p[-1] in "。！？；!?;" for p in pieces[:-1])
+    # cut where the splitter cuts (outside quotation marks): the same sentences either way
+    unquoted = text.replace("“", "").replace("”", "")
+    path.write_text(unquoted, "utf-8")
+    monkeypatch.setattr(reading, "LARGE_FILE", 4096)
+    monkeypatch.setattr(reading, "PIECE", 1000)
+    assert written(model, [str(path)], "jsonl") == written_whole(model, path)
+
+
 def test_a_bad_byte_deep_inside_is_reported_with_its_offset(tmp_path):
     path = tmp_path / "doc.txt"
     good = (SPEECH * 4).encode("utf-8")
@@ -56,6 +74,14 @@ def written(model, inputs, fmt):
     writer = Writer(out, fmt, classes=model.classes)
     for _source, document in tag_sources(model, iter_sources(inputs), stream_large=True):
         writer.write(document)
+    writer.close()
+    return out.getvalue()
+
+
+def written_whole(model, path):
+    out = io.StringIO()
+    writer = Writer(out, "jsonl", classes=model.classes)
+    writer.write(model.tag(read_document(path), source=str(path)))
     writer.close()
     return out.getvalue()
 
