@@ -9,8 +9,6 @@ estimator into the numpy-only :class:`measures.model.Model` that is shipped and 
 """
 from __future__ import annotations
 
-import multiprocessing
-import sys
 from concurrent.futures import ProcessPoolExecutor
 from typing import Sequence
 
@@ -24,6 +22,7 @@ from sklearn.model_selection import GroupKFold, KFold
 from sklearn.preprocessing import normalize
 
 from .features import Analyzer
+from .forking import fork_context
 from .labels import LABEL_IDS
 from .model import Model, decide
 from .vectorizing import count_terms, supports
@@ -48,15 +47,16 @@ def _run_part(task):
 
 def _run_parts(tasks, shared, n_jobs) -> list:
     """``estimator._fit_part(*shared, *rest)`` for each task ``(estimator, *rest)``, in
-    forked processes when there are several jobs and the platform forks safely (not
-    macOS, where forking after numpy's libraries have started is unsafe)."""
+    forked processes when there are several jobs and the platform forks safely
+    (:func:`measures.forking.fork_context`)."""
     global _SHARED
     jobs = min(effective_n_jobs(n_jobs), len(tasks))
-    if jobs == 1 or sys.platform == "darwin" or "fork" not in multiprocessing.get_all_start_methods():
+    context = fork_context()
+    if jobs == 1 or context is None:
         return [estimator._fit_part(*shared, *rest) for estimator, *rest in tasks]
     _SHARED = shared
     try:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
             return list(pool.map(_run_part, tasks))
     finally:
         _SHARED = ()

@@ -198,13 +198,15 @@ def tag_sources(model, sources: Iterable[Source], jobs: int = 1, model_path=None
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    from .forking import fork_context
+
     global _WORKER_MODEL
-    if sys.platform != "darwin" and "fork" in multiprocessing.get_all_start_methods():
+    context, initializer, initargs = fork_context(), None, ()
+    if context is not None:
         # Forked workers share this process's model and segmenter dictionary (loaded
         # here first) page for page, instead of each loading its own copy.
         model.predict(["预热"])
         _WORKER_MODEL = model
-        context, initializer, initargs = multiprocessing.get_context("fork"), None, ()
     else:
         context, initializer, initargs = multiprocessing.get_context("spawn"), _init_worker, (model_path, trusted)
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=initializer, initargs=initargs) as pool:
