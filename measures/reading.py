@@ -13,6 +13,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterator
 
+from .splitting import TERMINATORS
+
 __all__ = ["DocumentError", "decode", "read_document", "iter_pieces", "is_large", "html_to_text", "looks_like_html"]
 
 
@@ -242,11 +244,10 @@ def iter_pieces(path, piece: int = PIECE) -> Iterator[str]:
 # whole book exported on one line) is cut at its last sentence end instead, so that
 # memory stays bounded; its cuts are the splitter's own, except inside quotation marks.
 LONG_LINE = 4
-_SENTENCE_ENDS = "。！？；!?;"
 
 
 def _sentence_end(text: str) -> int:
     """Index of the last sentence-ending mark of ``text`` before its last character, or
     of that character when there is none (a sentence megabytes long is not one)."""
-    end = max(text.rfind(mark, 0, len(text) - 1) for mark in _SENTENCE_ENDS)
+    end = max(text.rfind(mark, 0, len(text) - 1) for mark in TERMINATORS)
     return end if end >= 0 else len(text) - 2

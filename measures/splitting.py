@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["sentence_spans", "split_sentences", "MAX_SENTENCE"]
+__all__ = ["sentence_spans", "split_sentences", "MAX_SENTENCE", "TERMINATORS"]
 
-_TERMINATORS = frozenset("。！？；!?;")
+TERMINATORS = frozenset("。！？；!?;")
 _OPEN, _CLOSE = "“「『", "”」』"
 # A terminator takes closing quotes and brackets that follow it: 他说：“要落实。”
 _TRAILERS = frozenset(_CLOSE + ")）】》’\"'")
@@ -38,8 +38,8 @@ def _raw_spans(text: str):
                 depth += 1
             elif use_quotes and ch in _CLOSE and depth:
                 depth -= 1
-            elif ch in _TERMINATORS and depth == 0:
-                while i + 1 < end_of_line and (text[i + 1] in _TERMINATORS or text[i + 1] in _TRAILERS):
+            elif ch in TERMINATORS and depth == 0:
+                while i + 1 < end_of_line and (text[i + 1] in TERMINATORS or text[i + 1] in _TRAILERS):
                     i += 1
                 yield start, i + 1
                 start = i + 1
