@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import os
 import json
+import os
 import re
 import sys
 import time
@@ -82,27 +82,24 @@ def resolve(rows, corpus: Path, path: Path = VALIDATION) -> list[str]:
     for doc, index, digest, _, line in rows:
         if doc not in split:
             try:
-                split[doc] = split_sentences(clean(read_document(corpus / doc)))
+                sentences = split_sentences(clean(read_document(corpus / doc)))
             except DocumentError as error:
                 raise ValidationSetError(f"{path}:{line}: {error}") from None
-        found = [k for k, sentence in enumerate(split[doc]) if _digest(sentence) == digest]
+            split[doc] = sentences, [_digest(sentence) for sentence in sentences]
+        sentences, digests = split[doc]
+        found = [k for k, other in enumerate(digests) if other == digest]
         if not found:
             raise ValidationSetError(f"{path}:{line}: sentence {index} of {doc} (hash {digest}) is no "
                                      "longer in the document as measures splits it; did cleaning or "
                                      "splitting change?")
-        texts.append(split[doc][min(found, key=lambda k: abs(k - index))])
+        texts.append(sentences[min(found, key=lambda k: abs(k - index))])
     return texts
 
 
-def corpus_validation(corpus: Path) -> tuple[list[str], list[str]]:
-    """Texts and labels of the validation set."""
-    rows = validation_rows()
-    return resolve(rows, corpus), [labels for *_, labels, _ in rows]
-
-
-def agreement() -> dict:
-    """Scores of the second annotator's labels against the first's, on their shared rows."""
-    first = {(doc, index): labels for doc, index, _, labels, _ in validation_rows()}
+def agreement(rows) -> dict:
+    """Scores of the second annotator's labels against the first's (``rows``, the
+    validation set's), on the rows both labelled."""
+    first = {(doc, index): labels for doc, index, _, labels, _ in rows}
     second = validation_rows(SECOND)
     missing = [line for doc, index, *_, line in second if (doc, index) not in first]
     if missing:
@@ -209,12 +206,13 @@ def main(argv=None) -> int:
         key = "dev set (real documents)"
     else:
         try:
-            texts, gold = corpus_validation(needed[1])
-            agreed = agreement()
+            rows = validation_rows()
+            texts, agreed = resolve(rows, needed[1]), agreement(rows)
         except ValidationSetError as error:
             print(f"accuracy: {error}", file=sys.stderr)
             return 2
-        documents = len({doc for doc, *_ in validation_rows()})
+        gold = [labels for *_, labels, _ in rows]
+        documents = len({doc for doc, *_ in rows})
         data = (f"benchmarks/data/corpus_validation.tsv, {len(gold)} sentences of {documents} shared/corpus "
                 "documents labelled by us; used to choose the configuration and to find error patterns "
                 "for new training sentences, so these figures are optimistic")

@@ -22,17 +22,18 @@ needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason=f"no shared corpus
 def test_rows_follow_the_guide_and_the_second_annotation_is_a_subset():
     rows = accuracy.validation_rows()
     assert len(rows) == len({(doc, index) for doc, index, *_ in rows}) == 1073
-    agreed = accuracy.agreement()
+    agreed = accuracy.agreement(rows)
     assert 0 < agreed["sentences"] < len(rows)
 
 
 @needs_shared
 @needs_corpus
 def test_every_sentence_of_every_document_is_labelled_and_found_again():
-    texts, labels = accuracy.corpus_validation(CORPUS)
+    rows = accuracy.validation_rows()
+    texts, labels = accuracy.resolve(rows, CORPUS), [labels for *_, labels, _ in rows]
     assert len(texts) == len(labels) == 1073
     by_document = defaultdict(list)
-    for (doc, *_), text in zip(accuracy.validation_rows(), texts):
+    for (doc, *_), text in zip(rows, texts):
         by_document[doc].append(text)
     for doc, found in by_document.items():
         assert found == split_sentences(clean(read_document(CORPUS / doc))), doc
