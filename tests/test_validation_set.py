@@ -81,3 +81,17 @@ def test_a_shifted_sentence_number_still_finds_its_sentence(tmp_path):
     shifted = _write(tmp_path, "doc\tindex\thash\tlabels", f"{doc}\t{index + 2}\t{digest}\t{labels}")
     found = accuracy.resolve(accuracy.validation_rows(shifted), CORPUS, shifted)
     assert found == [split_sentences(clean(read_document(CORPUS / doc)))[index]]
+
+
+def test_margins_resample_whole_documents():
+    gold = ["testing", "other", "supply|economy", "testing", "other", "economy"]
+    documents = ["a", "a", "b", "b", "c", "c"]
+    right = list(gold)
+    wrong = ["other", "testing", "economy", "other", "testing", "supply"]
+    report = accuracy.margins(gold, documents, {"good": right, "same": right, "bad": wrong}, resamples=50)
+    lines = report.splitlines()
+    assert "3 documents" in lines[0]
+    # identical predictions: no lead and no spread on any resampling
+    assert "macro-F1 +0.000 [+0.000, +0.000]" in lines[1]
+    # every label right against every primary label wrong: a full lead on every resampling
+    assert "primary accuracy +1.000 [+1.000, +1.000]" in lines[2]
