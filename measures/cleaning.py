@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Sequence
 
+from .splitting import TERMINATORS
+
 __all__ = [
     "normalize_width", "strip_pinyin", "to_simplified", "normalize_whitespace",
     "drop_boilerplate_lines", "is_boilerplate", "normalize", "clean", "clean_document", "CleanText",
@@ -116,19 +118,35 @@ _TAIL = re.compile(r"^(?:本帖子中包含更多资源|相关文章|相关阅�
 _SPAM_WORDS = re.compile(r"视频|精品|在线播放|免费|午夜|福利|字幕|久久|彩票|博彩|娱乐城|下载|高清|成人|国产|日韩|欧美")
 
 
-def is_boilerplate(line: str) -> bool:
-    """True when a cleaned line is page chrome, a footer, a byline or spam, not text."""
-    stripped = line.strip()
-    if not stripped:
-        return False
-    if not HAN.search(stripped):
+# Ends of sentences inside a line: the chrome patterns are judged sentence by sentence.
+_SENTENCE_ENDS = re.compile("(?<=[" + "".join(sorted(TERMINATORS)) + "])")
+
+
+def _is_chrome(text: str) -> bool:
+    if not HAN.search(text):
         return True  # the model reads Chinese only: "- +1", "x", "IP SHANGHAI"
-    if _CHROME.search(stripped):
+    if _CHROME.search(text):
         return True
-    fragments = re.split(r"[,，、|]", stripped)
-    if len(fragments) >= 4 and len(_SPAM_WORDS.findall(stripped)) >= 3:
-        return True
-    return False
+    # Keyword-stuffed spam is mostly its vocabulary; a policy sentence that happens to
+    # offer free testing, a download and a video meeting is not.
+    words = _SPAM_WORDS.findall(text)
+    return (len(words) >= 3 and len(re.split(r"[,，、|]", text)) >= 4
+            and sum(map(len, words)) >= 0.3 * len(HAN.findall(text)))
+
+
+def is_boilerplate(line: str) -> bool:
+    """True when a cleaned line is page chrome, a footer, a byline or spam, not text.
+
+    A line that is mostly prose is kept even when one of its sentences is chrome: a
+    "联系电话：" closing a notice, or a byline inside a whole document written on one
+    line, must not take the text with it.
+    """
+    stripped = line.strip()
+    if not stripped or not _is_chrome(stripped):
+        return False
+    sentences = [s for s in _SENTENCE_ENDS.split(stripped) if s.strip()]
+    prose = [s for s in sentences if not _is_chrome(s.strip())]
+    return len(prose) < 2 or sum(map(len, prose)) < 2 / 3 * len(stripped)
 
 
 def _keep_mask(lines: Sequence[str]) -> list[bool]:

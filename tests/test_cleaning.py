@@ -5,6 +5,7 @@ import pytest
 from measures.cleaning import (clean, clean_document, drop_boilerplate_lines, is_boilerplate,
                                normalize, normalize_whitespace, normalize_width, strip_pinyin,
                                to_simplified)
+from measures.splitting import split_sentences
 
 from conftest import needs_shared, seed_files
 
@@ -69,6 +70,12 @@ def test_normalize_whitespace(text, expected):
     ("全市开展新一轮全员核酸检测，确保不漏一户、不落一人。", False),
     ("对违反疫情防控规定的行为进行举报。", False),            # 举报 inside a sentence is content
     ("来源地为高风险地区的人员须持48小时核酸阴性证明。", False),
+    # a notice on one line whose last sentence is a contact line: the notice stays
+    ("关于开展全员核酸检测的通告。全市自4月1日起开展全员核酸检测，请居民就近采样。各区咨询联系电话：12345。", False),
+    # most of the line is the copyright notice: it goes
+    ("版权所有：某某网。未经授权禁止转载。如需使用请联系。", True),
+    # a policy sentence that offers free testing, a download and video meetings is not spam
+    ("对复工复产企业免费提供检测服务，本地企业下载健康码，组织视频会议，分批返岗。", False),
 ])
 def test_is_boilerplate(line, expected):
     assert is_boilerplate(line) is expected
@@ -113,3 +120,11 @@ def test_seed_cleaning_drops_chrome_and_keeps_the_body(path):
     for line in body.splitlines():
         if len(line) >= 60 and CUES.search(line) and line.count(",") + line.count("，") >= 3:
             assert normalize(line).strip() in cleaned, f"body line lost from {path.name}: {line[:40]!r}"
+
+
+def test_a_document_on_one_line_keeps_its_sentences_past_a_byline():
+    # A press conference scraped onto one line once lost all but its title to the
+    # 责任编辑 and 联系电话 inside it.
+    body = "".join(f"第{i}条，全市开展第{i}轮核酸检测，各社区做好组织工作。" for i in range(1, 30))
+    line = "时间：2020-03-26。" + body + "联系电话：12345。责任编辑：张三。"
+    assert len(split_sentences(clean(line))) >= 29
