@@ -9,6 +9,8 @@ estimator into the numpy-only :class:`measures.model.Model` that is shipped and 
 """
 from __future__ import annotations
 
+import numbers
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from typing import Sequence
 
@@ -23,8 +25,9 @@ from sklearn.preprocessing import normalize
 
 from .features import Analyzer
 from .forking import fork_context
-from .labels import LABEL_IDS
-from .model import Model, decide
+from .labelled_data import DataError, Problem
+from .labels import LABEL_IDS, LabelError, parse_labels
+from .model import Model, decide, sentence_list
 from .vectorizing import count_terms, supports
 
 __all__ = ["MeasureClassifier", "binarize"]
@@ -78,8 +81,22 @@ def binarize(y, classes: Sequence[str] | None = None):
     return list(classes), matrix
 
 
-def _first(labels) -> str:
-    return labels.split("|")[0] if isinstance(labels, str) else labels[0]
+def _label_rows(y) -> list[tuple[str, ...]]:
+    """Each row of ``y`` checked against the guide as a labelled file's rows are: a
+    :class:`DataError` names every bad row as ``y[i]``."""
+    rows, problems = [], []
+    for i, value in enumerate(y):
+        try:
+            rows.append(parse_labels(value if isinstance(value, str) else "|".join(value)))
+        except LabelError as error:
+            problems.append(Problem(f"y[{i}]", None, str(error)))
+    if problems:
+        raise DataError(problems)
+    return rows
+
+
+def _positive(value) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and value > 0
 
 
 def _half(weights: np.ndarray) -> np.ndarray:
@@ -227,11 +244,16 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         ``groups`` (e.g. the file each sentence comes from) makes the folds behind the
         calibration and thresholds hold out whole groups, so they are chosen on text
         unlike the rest, as real documents are."""
-        sentences = list(X)
-        if len(sentences) != len(y):
-            raise ValueError(f"X has {len(sentences)} sentences but y has {len(y)} label rows")
-        self.classes_, Y = binarize(y)
-        primary = np.array([self.classes_.index(_first(v)) for v in y])
+        self._check_params()
+        sentences = sentence_list(X)
+        rows = _label_rows(y)
+        if len(sentences) != len(rows):
+            raise ValueError(f"X has {len(sentences)} sentences but y has {len(rows)} label rows")
+        self._check_data(rows, groups)
+        for name in [name for name in vars(self) if name.endswith("_")]:  # nothing of a previous fit stays
+            delattr(self, name)
+        self.classes_, Y = binarize(rows)
+        primary = np.array([self.classes_.index(row[0]) for row in rows])
         analyzer = self._analyzer()
         # Terms are counted once; every fold and the final fit slice these counts.
         if supports(analyzer):
@@ -248,6 +270,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         fits = [(np.arange(len(sentences)), None)]
         if self.thresholds == "cv":
             fits += self._folds(Y, groups)
+        self._check_terms(counts, fits)
         worker = clone(self)
         done = _run_parts([(worker, train, test, part, with_primary)
                            for train, test in fits for part, with_primary in parts],
@@ -272,7 +295,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
             self.intercept_ = self.intercept_ * scale + shift
             out_of_fold = 1.0 / (1.0 + np.exp(-(margins * scale + shift)))
             self.thresholds_ = self._thresholds(out_of_fold, Y)
-            self.cv_scores_ = self._summarize_cv(out_of_fold, primary_margins, y)
+            self.cv_scores_ = self._summarize_cv(out_of_fold, primary_margins, rows)
         else:
             self.thresholds_ = np.full(len(self.classes_), float(self.thresholds), dtype=np.float32)
         # Weights are kept at half precision, as the model file stores them (it stays a few
@@ -286,6 +309,44 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
                             self.primary_layer_)
         self.n_features_in_ = 1  # one text column; scikit-learn convention for text estimators
         return self
+
+    def _check_params(self):
+        """Refuse settings the SVMs or the folds cannot work with, before any work."""
+        if not _positive(self.C):
+            raise ValueError(f"C must be a positive number, got {self.C!r}")
+        if self.primary_C is not None and not _positive(self.primary_C):
+            raise ValueError(f"primary_C must be a positive number or None, got {self.primary_C!r}")
+        if self.thresholds == "cv":
+            if not (isinstance(self.cv, numbers.Integral) and self.cv >= 2):
+                raise ValueError(f"cv must be a whole number of at least 2, got {self.cv!r}")
+        elif not (isinstance(self.thresholds, numbers.Real) and 0 <= self.thresholds <= 1):
+            raise ValueError(f"thresholds must be 'cv' or a number from 0 to 1, got {self.thresholds!r}")
+
+    def _check_data(self, rows, groups):
+        """Refuse data too small to train on, saying what training needs."""
+        if not rows:
+            raise DataError(message="no labelled sentences to train on")
+        if self.thresholds != "cv":
+            return
+        counts = Counter(label for row in rows for label in row)
+        short = [f"{label!r} has {counts[label]}" for label in LABEL_IDS if 0 < counts[label] < self.cv]
+        if short:
+            raise DataError(message=(
+                f"too few sentences to train on: {', '.join(short)}; the thresholds are chosen by "
+                f"{self.cv}-fold cross-validation, which needs at least {self.cv} sentences of every label given"))
+        if groups is not None and len(np.unique(np.asarray(groups))) < self.cv:
+            raise DataError(message=f"{self.cv}-fold cross-validation over groups needs at least {self.cv} "
+                                    f"groups, got {len(np.unique(np.asarray(groups)))}")
+
+    def _check_terms(self, counts, fits):
+        """Refuse a fit, or a fold's fit, left with no term once ``min_df`` drops the rare ones."""
+        for train, test in fits:
+            df = np.bincount(counts[train].indices, minlength=counts.shape[1])
+            if not np.any(df >= self.min_df):
+                part = "the sentences" if test is None else "a cross-validation fold's training sentences"
+                raise DataError(message=(
+                    f"no term occurs in {self.min_df} or more of {part}, so there is nothing to learn "
+                    f"from; training needs more sentences, with words in common"))
 
     def _folds(self, Y, groups):
         if groups is None:
@@ -327,19 +388,27 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
     def predict_proba(self, X) -> np.ndarray:
         """Per-label probabilities, columns in ``classes_`` order."""
         self._check_fitted()
-        return self.model_.predict_proba(list(X))
+        return self.model_.predict_proba(sentence_list(X))
 
     def predict(self, X) -> np.ndarray:
         """One ``"primary|second"`` string per sentence."""
         self._check_fitted()
-        return np.array(self.model_.predict(list(X)), dtype=object)
+        return np.array(self.model_.predict(sentence_list(X)), dtype=object)
 
     def score(self, X, y) -> float:
         """Macro-averaged F1 over labels (the figure the benchmarks report), so that
-        ``GridSearchCV`` optimises it by default."""
+        ``GridSearchCV`` optimises it by default. It covers the guide's labels and any
+        other gold label: a label the model cannot give counts as missed, not as absent."""
         from .evaluation import scores
 
-        return scores(list(y), list(self.predict(X)), self.classes_)["macro_f1"]
+        gold = binarize(y)[0]
+        return scores(list(y), list(self.predict(X)), list(LABEL_IDS) + [g for g in gold if g not in LABEL_IDS])["macro_f1"]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True  # X is a list of sentences, not a matrix of numbers
+        tags.input_tags.two_d_array = False
+        return tags
 
     def to_model(self, metadata: dict | None = None) -> Model:
         """The numpy-only :class:`~measures.model.Model` with these weights."""

@@ -13,27 +13,42 @@ from typing import Iterable, Sequence
 
 from .labels import LABEL_IDS, LabelError, parse_labels
 
-__all__ = ["Problem", "DataError", "LabelledData", "read_labelled", "check_data", "format_check"]
+__all__ = ["Problem", "DataError", "LabelledData", "read_labelled", "labelled_pairs", "check_data",
+           "format_check"]
 
 
 @dataclass(frozen=True)
 class Problem:
+    """A bad row: ``line`` of file ``path``, or, with ``line`` None, the row ``path``
+    names by itself (``data[3]`` of data given in memory)."""
+
     path: str
-    line: int
+    line: int | None
     message: str
 
+    @property
+    def where(self) -> str:
+        return self.path if self.line is None else f"{self.path}:{self.line}"
+
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        return f"{self.where}: {self.message}"
 
 
 class DataError(ValueError):
-    """Labelled data that breaks the guide; ``problems`` lists every bad row."""
+    """Labelled data that cannot be used: ``problems`` lists every bad row, or is empty
+    when ``message`` says what is wrong with the data as a whole (too little to train on)."""
 
-    def __init__(self, problems: Sequence[Problem]):
+    def __init__(self, problems: Sequence[Problem] = (), message: str | None = None):
         self.problems = list(problems)
-        shown = "\n".join(str(p) for p in self.problems[:20])
-        more = f"\n… and {len(self.problems) - 20} more" if len(self.problems) > 20 else ""
-        super().__init__(f"{len(self.problems)} bad row(s) in labelled data:\n{shown}{more}")
+        if message is None:
+            shown = "\n".join(str(p) for p in self.problems[:20])
+            more = f"\n… and {len(self.problems) - 20} more" if len(self.problems) > 20 else ""
+            message = f"{len(self.problems)} bad row(s) in labelled data:\n{shown}{more}"
+        super().__init__(message)
+
+    def __reduce__(self):
+        # as it was made, so it crosses to and from worker processes intact
+        return type(self), (self.problems, str(self))
 
 
 @dataclass
@@ -63,7 +78,36 @@ def _rows(path: str):
     except UnicodeDecodeError as error:
         line = raw[:error.start].count(b"\n") + 1
         raise DataError([Problem(path, line, "not UTF-8 text (the guide's TSV format is UTF-8)")]) from None
-    return raw, text.splitlines()
+    # Rows end at "\n" only, as the guide defines them (a "\r" before it is a Windows
+    # line end): str.splitlines would also cut a sentence at U+2028, U+0085 and the like.
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return raw, [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
+def _add_row(data: LabelledData, first_seen: dict, text: str, value: str, path: str,
+             line: int | None) -> bool:
+    """Check a row against the guide and add it to ``data``, or add its problem to
+    ``data.problems``; whether the row was added."""
+    def refuse(message: str) -> bool:
+        data.problems.append(Problem(path, line, message))
+        return False
+
+    text, value = text.strip(), value.strip()
+    if not text:
+        return refuse("empty text")
+    try:
+        labels = parse_labels(value)
+    except LabelError as error:
+        return refuse(str(error))
+    earlier = first_seen.get(text)
+    if earlier and set(earlier[0]) != set(labels):
+        return refuse(f"same sentence labelled {'|'.join(earlier[0])!r} at {earlier[1]} and {value!r} here")
+    first_seen.setdefault(text, (labels, Problem(path, line, "").where))
+    data.texts.append(text)
+    data.labels.append(labels)
+    return True
 
 
 def read_labelled(paths: Iterable[str] | str, skip_bad_rows: bool = False) -> LabelledData:
@@ -78,7 +122,7 @@ def read_labelled(paths: Iterable[str] | str, skip_bad_rows: bool = False) -> La
         paths = [paths]
     data = LabelledData()
     digest = hashlib.sha256()
-    first_seen: dict[str, tuple[tuple[str, ...], str, int]] = {}
+    first_seen: dict[str, tuple[tuple[str, ...], str]] = {}
     for path in map(str, paths):
         raw, lines = _rows(path)
         digest.update(raw)
@@ -97,24 +141,22 @@ def read_labelled(paths: Iterable[str] | str, skip_bad_rows: bool = False) -> La
             if len(cells) <= max(text_col, labels_col):
                 data.problems.append(Problem(path, number, f"expected at least {max(text_col, labels_col) + 1} tab-separated columns, got {len(cells)}"))
                 continue
-            text, value = cells[text_col].strip(), cells[labels_col].strip()
-            if not text:
-                data.problems.append(Problem(path, number, "empty text"))
-                continue
-            try:
-                labels = parse_labels(value)
-            except LabelError as error:
-                data.problems.append(Problem(path, number, str(error)))
-                continue
-            earlier = first_seen.get(text)
-            if earlier and set(earlier[0]) != set(labels):
-                data.problems.append(Problem(path, number, f"same sentence labelled {'|'.join(earlier[0])!r} at {earlier[1]}:{earlier[2]} and {value!r} here"))
-                continue
-            first_seen.setdefault(text, (labels, path, number))
-            data.texts.append(text)
-            data.labels.append(labels)
-            data.locations.append((path, number))
+            if _add_row(data, first_seen, cells[text_col], cells[labels_col], path, number):
+                data.locations.append((path, number))
     data.sha256 = digest.hexdigest()
+    if data.problems and not skip_bad_rows:
+        raise DataError(data.problems)
+    return data
+
+
+def labelled_pairs(pairs: Iterable[tuple[str, object]], skip_bad_rows: bool = False) -> LabelledData:
+    """``(text, labels)`` pairs, labels ``"primary|second"`` or a sequence of ids, checked
+    as :func:`read_labelled` checks a file's rows; a bad pair is named by its index
+    (``data[3]``)."""
+    data = LabelledData()
+    first_seen: dict[str, tuple[tuple[str, ...], str]] = {}
+    for i, (text, labels) in enumerate(pairs):
+        _add_row(data, first_seen, text, labels if isinstance(labels, str) else "|".join(labels), f"data[{i}]", None)
     if data.problems and not skip_bad_rows:
         raise DataError(data.problems)
     return data

@@ -16,6 +16,14 @@ from .vectorizing import TermIndex, supports
 __all__ = ["Model", "decide"]
 
 
+def sentence_list(sentences) -> list[str]:
+    """``sentences`` as a list, refusing a lone string (iterating over one would give
+    its characters as sentences)."""
+    if isinstance(sentences, str):
+        raise TypeError("expected a list of sentences, not a string (to label a document, use tag())")
+    return list(sentences)
+
+
 def decide(probabilities: np.ndarray, thresholds: np.ndarray, classes: Sequence[str],
            max_labels: int = 3, primary_scores: np.ndarray | None = None) -> list[tuple[str, ...]]:
     """Labels from per-label probabilities, as the guide wants them.
@@ -129,7 +137,7 @@ class Model:
         return probabilities, (scores[:, n:] if scores.shape[1] > n else None)
 
     def _score(self, sentences: Sequence[str], cleaned: bool = False):
-        sentences = list(sentences)
+        sentences = sentence_list(sentences)
         rows, _, contributions = self._contributions(sentences, cleaned)
         return self._scores(rows, contributions, len(sentences))
 
@@ -151,8 +159,6 @@ class Model:
 
     def predict(self, sentences: Sequence[str]) -> list[str]:
         """One ``"primary|second|…"`` string per sentence, like the training data."""
-        if isinstance(sentences, str):
-            raise TypeError("predict takes a list of sentences; use tag() for a document")
         return ["|".join(labels) for labels in self.predict_labels(sentences)]
 
     def explain(self, sentence: str, top: int = 5) -> dict:

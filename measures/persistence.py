@@ -13,12 +13,13 @@ import os
 import shutil
 import tempfile
 import warnings
+import zipfile
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
-from .labels import label_info
+from .labels import LABEL_IDS, label_info
 from .model import Model
 
 __all__ = ["ModelFileError", "save_model", "load_model", "shipped_model_path", "FORMAT",
@@ -65,26 +66,75 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _is_model_folder(path: Path) -> bool:
+    try:
+        config = json.loads((path / "config.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(config, dict) and config.get("format") == FORMAT
+
+
+def _check_replaceable(target: Path, path) -> None:
+    # Saving replaces what is at the path, so only what a model save may own is replaced:
+    # a user's file or folder of other files is never deleted by a mistyped path.
+    if not os.path.lexists(target):
+        return
+    if target.is_dir():
+        if _is_model_folder(target) or not any(target.iterdir()):
+            return
+        raise ModelFileError(f"{path}: not saving the model here: the folder holds files and is not a "
+                             f"measures model folder; choose a new path or an empty folder")
+    raise ModelFileError(f"{path}: not saving the model here: it is a file; choose a new path or an empty folder")
+
+
+def _reason(error: OSError, target: Path) -> str:
+    """An OSError in words, naming the file it concerns when that is not ``target``."""
+    reason = error.strerror or str(error)
+    if error.filename and Path(os.path.abspath(error.filename)) != target:
+        reason += f" ({error.filename})"
+    return reason
+
+
 def _atomic_folder(path: Path, write) -> None:
     # Write everything into a sibling temporary folder, then swap it in: a crash at any
     # moment leaves either the old complete model or the new complete one.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    target = Path(os.path.abspath(path))  # "." and ".." have no name to swap under; this has
+    tmp = None
     try:
+        _check_replaceable(target, path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
         umask = os.umask(0)
         os.umask(umask)
         tmp.chmod(0o777 & ~umask)  # mkdtemp's folder is private; a model folder is not
         write(tmp)
-        if path.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old.", dir=path.parent))
-            os.replace(path, old / path.name)
-            os.replace(tmp, path)
-            shutil.rmtree(old, ignore_errors=True)
+        if os.path.lexists(target):
+            _swap(tmp, target)
         else:
-            os.replace(tmp, path)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+            os.replace(tmp, target)
+    except OSError as error:
+        raise ModelFileError(f"{path}: cannot write the model: {_reason(error, target)}") from None
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _swap(new: Path, path: Path) -> None:
+    """Put folder ``new`` at ``path`` in place of what is there; if that fails, what was
+    there is put back."""
+    old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old.", dir=path.parent))
+    try:
+        os.replace(path, old / path.name)
+    except OSError:
+        old.rmdir()
         raise
+    try:
+        os.replace(new, path)
+    except OSError:
+        os.replace(old / path.name, path)
+        old.rmdir()
+        raise
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def save_model(model: Model, path) -> None:
@@ -126,6 +176,10 @@ def _read_config(folder: Path) -> dict:
         raise ModelFileError(f"{folder}: not a model folder (no config.json)") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ModelFileError(f"{config_path}: not valid JSON ({error})") from None
+    except OSError as error:
+        raise ModelFileError(f"{config_path}: cannot be read ({error.strerror or error})") from None
+    if not isinstance(config, dict):
+        raise ModelFileError(f"{config_path}: not a measures model (a JSON {type(config).__name__}, not an object)")
     if config.get("format") != FORMAT:
         raise ModelFileError(f"{config_path}: not a measures model (format {config.get('format')!r})")
     if config.get("format_version") != FORMAT_VERSION:
@@ -133,7 +187,43 @@ def _read_config(folder: Path) -> dict:
             f"{config_path}: model format version {config.get('format_version')} but this measures "
             f"({_version()}) reads version {FORMAT_VERSION}; retrain with `measures train` or "
             f"install the measures version the model was made with ({config.get('measures_version')})")
+    problem = _label_fields_problem(config)
+    if problem:
+        raise ModelFileError(f"{config_path}: {problem}; the file is damaged or was edited by hand")
     return config
+
+
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _label_fields_problem(config: dict) -> str | None:
+    """What is wrong with the fields that turn the weights into labels, or None.
+
+    The weights' checksum does not cover them, so they are checked here: training
+    writes the classes as distinct guide ids in the guide's order, which catches a
+    renamed or reordered class list, and a threshold for every class."""
+    classes = config.get("classes")
+    if not (isinstance(classes, list) and classes and all(c in LABEL_IDS for c in classes)
+            and classes == sorted(set(classes), key=LABEL_IDS.index)):
+        return f"'classes' must list distinct label ids of the guide in its order ({', '.join(LABEL_IDS)})"
+    thresholds = config.get("thresholds")
+    if not (isinstance(thresholds, list) and len(thresholds) == len(classes)
+            and all(isinstance(t, (int, float)) and not isinstance(t, bool) and 0 <= t <= 1 for t in thresholds)):
+        return f"'thresholds' must be {len(classes)} numbers from 0 to 1, one per class"
+    if not (_whole(config.get("max_labels", 3)) and config.get("max_labels", 3) >= 1):
+        return "'max_labels' must be a whole number of at least 1"
+    analyzer = config.get("analyzer")
+    if not isinstance(analyzer, dict):
+        return "'analyzer' must be an object with word_ngrams, char_ngrams and prefix"
+    for kind in ("word_ngrams", "char_ngrams"):
+        span = analyzer.get(kind)
+        if span is not None and not (isinstance(span, list) and len(span) == 2 and all(map(_whole, span))
+                                     and 1 <= span[0] <= span[1]):
+            return f"'analyzer' {kind} must be null or [min, max] with 1 <= min <= max"
+    if not (_whole(analyzer.get("prefix", 0)) and analyzer.get("prefix", 0) >= 0):
+        return "'analyzer' prefix must be a whole number of at least 0"
+    return None
 
 
 def _load_folder(folder: Path, segmenter: str) -> Model:
@@ -141,7 +231,10 @@ def _load_folder(folder: Path, segmenter: str) -> Model:
     weights = folder / "weights.npz"
     if not weights.exists():
         raise ModelFileError(f"{folder}: weights.npz is missing")
-    actual = _sha256(weights)
+    try:
+        actual = _sha256(weights)
+    except OSError as error:
+        raise ModelFileError(f"{weights}: cannot be read ({error.strerror or error})") from None
     if actual != config.get("weights_sha256"):
         raise ModelFileError(
             f"{weights}: checksum {actual[:12]}… does not match config.json "
@@ -157,7 +250,7 @@ def _load_folder(folder: Path, segmenter: str) -> Model:
             return Model(arrays["vocabulary"].tolist(), arrays["idf"], arrays["coef"],
                          arrays["intercept"], config["thresholds"], config["classes"],
                          config["analyzer"], config.get("max_labels", 3), config, segmenter, primary)
-    except (KeyError, ValueError, OSError) as error:
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile) as error:
         raise ModelFileError(f"{weights}: unreadable model weights ({error})") from None
 
 
@@ -188,17 +281,29 @@ def load_model(path=None, trusted: bool = False, segmenter: str = "auto") -> Mod
                 f"`--trust` on the command line (model folders need no trust)")
         import joblib
 
-        return _from_estimator(joblib.load(path), path)
+        try:
+            obj = joblib.load(path)
+        except Exception as error:  # unpickling fails in any way a damaged file leads it to
+            raise _unreadable(path, error) from None
+        return _from_estimator(obj, path)
     raise ModelFileError(f"{path}: not a model folder, .skops, or (trusted) .joblib file")
 
 
 def _load_skops(path: Path):
     import skops.io as sio
 
-    untrusted = [t for t in sio.get_untrusted_types(file=path) if t not in SKOPS_TRUSTED]
-    if untrusted:
-        raise ModelFileError(f"{path}: refusing to load types outside the trusted list: {', '.join(untrusted)}")
-    return sio.load(path, trusted=SKOPS_TRUSTED)
+    try:
+        untrusted = [t for t in sio.get_untrusted_types(file=path) if t not in SKOPS_TRUSTED]
+        if not untrusted:
+            return sio.load(path, trusted=SKOPS_TRUSTED)
+    except Exception as error:  # a damaged archive fails in whatever step meets the damage
+        raise _unreadable(path, error) from None
+    raise ModelFileError(f"{path}: refusing to load types outside the trusted list: {', '.join(untrusted)}")
+
+
+def _unreadable(path: Path, error: Exception) -> ModelFileError:
+    detail = str(error) or "the file is empty or cut short"
+    return ModelFileError(f"{path}: not a readable {path.suffix} model file ({type(error).__name__}: {detail})")
 
 
 def _from_estimator(obj, path: Path) -> Model:

@@ -5,7 +5,7 @@ import datetime
 import os
 from pathlib import Path
 
-from .labelled_data import LabelledData, read_labelled
+from .labelled_data import LabelledData, labelled_pairs, read_labelled
 
 __all__ = ["train"]
 
@@ -22,11 +22,7 @@ def _as_data(data, skip_bad_rows: bool) -> LabelledData:
     items = list(data)
     if items and all(isinstance(item, (str, os.PathLike)) for item in items):
         return read_labelled([str(item) for item in items], skip_bad_rows)
-    out = LabelledData()
-    for text, labels in items:
-        out.texts.append(text)
-        out.labels.append(tuple(labels.split("|")) if isinstance(labels, str) else tuple(labels))
-    return out
+    return labelled_pairs(items, skip_bad_rows)
 
 
 def train(data=None, *, name: str = "custom", skip_bad_rows: bool = False, **params):
@@ -36,6 +32,9 @@ def train(data=None, *, name: str = "custom", skip_bad_rows: bool = False, **par
     :class:`~measures.labelled_data.LabelledData`, or ``(text, labels)`` pairs where
     labels is ``"primary|second"`` or a list. ``params`` go to
     :class:`~measures.classifier.MeasureClassifier`.
+
+    Raises :class:`~measures.labelled_data.DataError` for rows that break the guide
+    (unless ``skip_bad_rows``) and for data too small to train on.
     """
     import numpy
     import sklearn
@@ -44,8 +43,6 @@ def train(data=None, *, name: str = "custom", skip_bad_rows: bool = False, **par
     from .classifier import MeasureClassifier
 
     labelled = _as_data(data, skip_bad_rows)
-    if len(labelled) == 0:
-        raise ValueError("no labelled sentences to train on")
     estimator = MeasureClassifier(**params).fit(labelled.texts, labelled.y)
     files = sorted({Path(path).name for path, _ in labelled.locations})
     metadata = {

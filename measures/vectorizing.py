@@ -111,6 +111,8 @@ class _Words:
 def _term_keys(analyzer: Analyzer, texts: Sequence[str], words: _Words):
     """Yield ``(kind, rows, keys)``: every term occurrence of the prepared ``texts``
     (unknown words, id -1, and pairs with one are left out)."""
+    if not texts:  # the joins below assume a text at least
+        return
     if analyzer.word_ngrams:
         row, word = words(analyzer.segmenter, texts)
         low, high = analyzer.word_ngrams

@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 from sklearn.base import clone
@@ -6,8 +8,12 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
+from conftest import run_cli
+
+import measures
 from measures.classifier import MeasureClassifier
 from measures.datasets import load_training_data
+from measures.labelled_data import DataError
 from measures.labels import OTHER
 from measures.model import decide
 
@@ -142,3 +148,89 @@ def test_grouped_folds_hold_out_whole_groups(sample):
         assert not set(groups[train]) & set(groups[test])
     fitted = estimator.fit(X, y, groups=groups)
     assert fitted.cv_scores_["sentences"] == len(X)
+
+
+SMALL_X = ["全市开展全员核酸检测。", "对密接人员实行集中隔离。", "分享到微信", "加强生活物资保供。"] * 6
+SMALL_Y = ["testing", "isolation_transfer", "other", "supply"] * 6
+
+
+@pytest.mark.parametrize("y, message", [
+    (SMALL_Y[:-1] + ["testng"], "y[23]: unknown label id 'testng'; did you mean 'testing'?"),
+    (SMALL_Y[:-1] + [["other", "testing"]], "y[23]: 'other' is never combined"),
+])
+def test_labels_are_checked_against_the_guide(y, message):
+    with pytest.raises(DataError, match=re.escape(message)):
+        MeasureClassifier(thresholds=0.5).fit(SMALL_X, y)
+    with pytest.raises(DataError, match=re.escape(message.replace("y[", "data["))):
+        measures.train(list(zip(SMALL_X, y)), thresholds=0.5)
+
+
+@pytest.mark.parametrize("X, y, params, message", [
+    ([], [], {}, "no labelled sentences"),
+    (SMALL_X[:2], SMALL_Y[:2], {}, "'testing' has 1, 'isolation_transfer' has 1; .* at least 3 sentences of every label"),
+    (SMALL_X[:8] + ["新增一句。"], SMALL_Y[:8] + ["tracing"], {"cv": 2}, "'tracing' has 1; .* at least 2"),
+    (["甲乙", "丙丁", "戊己", "庚辛"], ["testing"] * 4, {}, "no term occurs in 2 or more of the sentences"),
+    (["甲乙", "丙丁"], ["testing"] * 2, {"thresholds": 0.5}, "no term occurs"),
+])
+def test_too_little_data_is_a_clear_error(X, y, params, message):
+    with pytest.raises(DataError, match=message):
+        MeasureClassifier(**params).fit(X, y)
+
+
+def test_training_with_too_few_groups_is_a_clear_error():
+    with pytest.raises(DataError, match="needs at least 3 groups, got 2"):
+        MeasureClassifier().fit(SMALL_X, SMALL_Y, groups=[0, 1] * 12)
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"C": 0}, "C must be a positive number"), ({"C": -1.0}, "C must be a positive number"),
+    ({"primary_C": 0.0}, "primary_C must be"), ({"cv": 1}, "cv must be"), ({"thresholds": 2}, "thresholds must be"),
+])
+def test_bad_settings_are_refused_before_fitting(params, message):
+    with pytest.raises(ValueError, match=message):
+        MeasureClassifier(**params).fit(SMALL_X, SMALL_Y)
+
+
+def test_a_header_only_file_is_a_one_line_error_on_the_command_line(tmp_path):
+    data = tmp_path / "empty.tsv"
+    data.write_text("text\tlabels\n", "utf-8")
+    result = run_cli("train", data, "-o", tmp_path / "model")
+    assert result.returncode == 1
+    assert result.stderr.decode().splitlines() == ["measures: no labelled sentences to train on"]
+
+
+def test_no_sentences_give_no_predictions(model):
+    assert model.predict([]) == [] and model.predict_labels([]) == []
+    assert model.predict_proba([]).shape == (0, len(model.classes))
+
+
+def test_a_lone_string_is_refused(model):
+    estimator = MeasureClassifier(thresholds=0.5).fit(SMALL_X, SMALL_Y)
+    for method in (estimator.predict, estimator.predict_proba, model.predict_proba, model.predict_labels):
+        with pytest.raises(TypeError, match="list of sentences"):
+            method("全市开展全员核酸检测。")
+    with pytest.raises(TypeError, match="list of sentences"):
+        MeasureClassifier().fit("全市开展全员核酸检测。", ["testing"] * 11)
+    assert estimator.predict_proba([]).shape == (0, 4)
+
+
+def test_input_tags_say_sentences():
+    tags = MeasureClassifier().__sklearn_tags__()
+    assert tags.input_tags.string and not tags.input_tags.two_d_array
+    assert tags.estimator_type == "classifier"
+
+
+def test_a_refit_keeps_nothing_of_the_previous_fit():
+    estimator = MeasureClassifier().fit(SMALL_X, SMALL_Y)
+    assert estimator.cv_scores_["sentences"] == len(SMALL_X)
+    estimator.set_params(thresholds=0.5).fit(SMALL_X, SMALL_Y)
+    assert not hasattr(estimator, "cv_scores_")
+    assert np.all(estimator.thresholds_ == 0.5)
+
+
+def test_score_counts_gold_labels_the_model_does_not_know():
+    estimator = MeasureClassifier(thresholds=0.5).fit(SMALL_X, SMALL_Y)
+    X = SMALL_X[:4]
+    assert estimator.score(X, SMALL_Y[:4]) == 1.0
+    # 'publicity' is never predicted and 'supply' wrongly: two F1s of 0 beside three of 1.0
+    assert estimator.score(X, SMALL_Y[:3] + ["publicity"]) == pytest.approx(3 / 5)

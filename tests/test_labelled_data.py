@@ -1,6 +1,9 @@
+import pickle
+import re
+
 import pytest
 
-from measures.labelled_data import DataError, check_data, near_duplicates, read_labelled
+from measures.labelled_data import DataError, check_data, labelled_pairs, near_duplicates, read_labelled
 from measures.labels import LabelError, parse_labels
 
 
@@ -78,3 +81,36 @@ def test_near_duplicates_and_check(tmp_path):
     report = check_data([path])
     assert report["rows"] == 3 and report["near_duplicate_rows"] == 2
     assert report["labels"]["testing"] == 3 and len(report["problems"]) == 1
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\x1c", "\r"])
+def test_rows_end_at_line_feeds_only(tmp_path, separator):
+    # str.splitlines would cut the first sentence in two, the second half a row without labels
+    path = write(tmp_path, f"text\tlabels\r\n全市开展{separator}核酸检测。\ttesting\r\n坏行。\ttestng\r\n")
+    with pytest.raises(DataError) as caught:
+        read_labelled(path)
+    assert [str(p) for p in caught.value.problems] == [f"{path}:3: unknown label id 'testng'; did you mean 'testing'?"]
+    data = read_labelled(path, skip_bad_rows=True)
+    assert data.texts == [f"全市开展{separator}核酸检测。"] and data.y == ["testing"]
+    assert data.locations == [(str(path), 2)]
+
+
+@pytest.mark.parametrize("pairs, message", [
+    ([("全市开展核酸检测。", "testing"), ("加强隔离。", "testng")], "data[1]: unknown label id 'testng'; did you mean 'testing'?"),
+    ([("全市开展核酸检测。", ["other", "testing"])], "data[0]: 'other' is never combined"),
+    ([("  ", "testing")], "data[0]: empty text"),
+    ([("全市开展核酸检测。", "testing"), ("全市开展核酸检测。", "tracing")],
+     "data[1]: same sentence labelled 'testing' at data[0] and 'tracing' here"),
+])
+def test_pairs_are_checked_like_rows(pairs, message):
+    with pytest.raises(DataError, match=re.escape(message)):
+        labelled_pairs(pairs)
+    assert len(labelled_pairs(pairs, skip_bad_rows=True).problems) == 1
+
+
+def test_data_errors_survive_pickling_to_and_from_worker_processes(tmp_path):
+    with pytest.raises(DataError) as caught:
+        read_labelled(write(tmp_path, "text\tlabels\n坏行。\ttestng\n"))
+    for error in (caught.value, DataError(message="no labelled sentences to train on")):
+        again = pickle.loads(pickle.dumps(error))
+        assert str(again) == str(error) and again.problems == error.problems

@@ -94,3 +94,74 @@ def test_missing_paths_are_named(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(ModelFileError, match="no config.json"):
         load_model(tmp_path / "empty")
+
+
+def _left_in(folder):
+    return sorted(p.name for p in folder.iterdir())
+
+
+@pytest.mark.parametrize("occupant", ["file", "folder of other files", "current folder"])
+def test_save_refuses_to_replace_what_is_not_a_model(tmp_path, monkeypatch, estimator, occupant):
+    model = estimator.to_model()
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "keep.txt").write_text("mine", "utf-8")
+    (tmp_path / "important.txt").write_text("mine", "utf-8")
+    monkeypatch.chdir(tmp_path / "notes")
+    target = {"file": tmp_path / "important.txt", "folder of other files": tmp_path / "notes",
+              "current folder": "."}[occupant]
+    with pytest.raises(ModelFileError, match="not saving the model here"):
+        model.save(target)
+    assert _left_in(tmp_path) == ["important.txt", "notes"]
+    assert _left_in(tmp_path / "notes") == ["keep.txt"]
+    assert (tmp_path / "important.txt").read_text("utf-8") == "mine"
+
+
+def test_save_fills_an_empty_folder(tmp_path, estimator):
+    (tmp_path / "m").mkdir()
+    estimator.to_model().save(tmp_path / "m")
+    assert _left_in(tmp_path / "m") == ["README.md", "config.json", "weights.npz"]
+    assert _left_in(tmp_path) == ["m"]
+
+
+def test_save_under_a_file_is_a_clear_error_and_writes_nothing(tmp_path, estimator):
+    (tmp_path / "data.tsv").write_text("text\tlabels\n", "utf-8")
+    with pytest.raises(ModelFileError, match=r"model: cannot write the model: .*data.tsv"):
+        estimator.to_model().save(tmp_path / "data.tsv" / "model")
+    assert _left_in(tmp_path) == ["data.tsv"]
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda config: [config], "a JSON list"),
+    (lambda config: {**config, "analyzer": "words"}, "'analyzer' must be an object"),
+    (lambda config: {**config, "analyzer": {**config["analyzer"], "char_ngrams": [3, 1]}}, "char_ngrams"),
+    (lambda config: {**config, "thresholds": config["thresholds"][:-1]}, "'thresholds' must be 4 numbers"),
+    (lambda config: {**config, "classes": config["classes"][::-1]}, "'classes' must list"),
+    (lambda config: {**config, "classes": ["testng"] + config["classes"][1:]}, "'classes' must list"),
+    (lambda config: {**config, "max_labels": "3"}, "'max_labels'"),
+])
+def test_a_damaged_or_hand_edited_config_is_refused(tmp_path, estimator, edit, message):
+    estimator.to_model().save(tmp_path / "m")
+    config_path = tmp_path / "m" / "config.json"
+    config_path.write_text(json.dumps(edit(json.loads(config_path.read_text("utf-8")))), "utf-8")
+    with pytest.raises(ModelFileError, match=message) as caught:
+        load_model(tmp_path / "m")
+    assert str(config_path) in str(caught.value)
+
+
+@pytest.mark.parametrize("name", ["config.json", "weights.npz"])
+def test_a_folder_in_place_of_a_model_file_is_refused(tmp_path, estimator, name):
+    estimator.to_model().save(tmp_path / "m")
+    (tmp_path / "m" / name).unlink()
+    (tmp_path / "m" / name).mkdir()
+    with pytest.raises(ModelFileError, match=f"{name}: cannot be read"):
+        load_model(tmp_path / "m")
+
+
+@pytest.mark.parametrize("name, content", [("empty.joblib", b""), ("junk.skops", b"not a zip archive")])
+def test_damaged_estimator_files_are_refused_clearly(tmp_path, name, content):
+    if name.endswith(".skops"):
+        pytest.importorskip("skops")
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ModelFileError, match=f"{name}: not a readable"):
+        load_model(path, trusted=True)
