@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
 import time
+from pathlib import Path
 
 from . import __version__
 
@@ -47,6 +50,45 @@ class CommandError(Exception):
     """An error to print as one line and exit with status 1."""
 
 
+class _Terminated(BaseException):
+    """SIGTERM, raised (like KeyboardInterrupt for Ctrl-C) so that cleanup runs."""
+
+
+def _terminated(signum, frame):
+    raise _Terminated
+
+
+def _check_output(output, inputs, folder: bool = False) -> None:
+    """Refuse, before any work, an output that cannot be written (``folder``: a folder to
+    be written whole, like a model) or that would replace one of the command's
+    ``inputs``. An output inside an input folder is fine unless the folder's documents
+    include it."""
+    from .export import check_output
+
+    if output in (None, "-"):
+        return
+    target = Path(output).resolve()
+    for item in inputs:
+        if item not in (None, "-"):
+            clash = _clash(target, Path(item).resolve())
+            if clash:
+                raise CommandError(f"{output}: {clash} {item}; write the output elsewhere")
+    check_output(output, folder)
+
+
+def _clash(target: Path, source: Path) -> str | None:
+    """How writing ``target`` would destroy the input ``source``, if it would."""
+    from .corpus import read_from_folder
+
+    if target == source or (target.exists() and source.exists() and os.path.samefile(target, source)):
+        return "is the input"
+    if target in source.parents:
+        return "is a folder holding the input"
+    if source.is_dir() and source in target.parents and target.is_file() and read_from_folder(target):
+        return "is one of the documents of the input folder"
+    return None
+
+
 def _load(args):
     from .persistence import load_model
 
@@ -64,6 +106,7 @@ def _progress(count: int, chars: int, started: float, final: bool = False) -> No
 def cmd_tag(args) -> int:
     from .export import Writer, open_output
 
+    _check_output(args.output, [*args.inputs, args.model])
     model = _load(args)
     failed: list = []
     show_progress = sys.stderr.isatty() and not args.quiet
@@ -102,6 +145,7 @@ def tagged_documents(args, model, failed: list, stream_large: bool = False):
 def cmd_report(args) -> int:
     from .report import write_report
 
+    _check_output(args.output, [*args.inputs, args.model])
     failed: list = []
     documents = list(tagged_documents(args, _load(args), failed))
     if not documents:
@@ -130,7 +174,9 @@ def cmd_train(args) -> int:
     from .labelled_data import read_labelled
     from .training import train
 
-    data = read_labelled(_training_paths(args.data), skip_bad_rows=args.skip_bad_rows)
+    paths = _training_paths(args.data)
+    _check_output(args.output, paths, folder=True)
+    data = read_labelled(paths, skip_bad_rows=args.skip_bad_rows)
     for problem in data.problems:
         print(f"measures: skipped {problem}", file=sys.stderr)
     params = {}
@@ -153,10 +199,15 @@ def cmd_train(args) -> int:
 def cmd_evaluate(args) -> int:
     from .evaluation import format_scores, scores
     from .labelled_data import read_labelled
+    from .labels import LABEL_IDS
 
     data = read_labelled(args.data, skip_bad_rows=args.skip_bad_rows)
     model = _load(args)
-    result = scores(data.y, model.predict(data.texts), model.classes)
+    # A gold label the model was not trained on still counts (every sentence of it
+    # missed), or the figures would flatter a model that lacks a category.
+    gold = {label for labels in data.labels for label in labels}
+    unknown = sorted(gold - set(model.classes), key=LABEL_IDS.index)
+    result = scores(data.y, model.predict(data.texts), [*model.classes, *unknown])
     if args.format == "json":
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
@@ -191,6 +242,7 @@ def cmd_suggest(args) -> int:
     from .labelled_data import read_labelled
     from .suggesting import suggest, write_suggestions
 
+    _check_output(args.output, [*args.inputs, *(args.exclude or ()), args.model])
     model = _load(args)
     exclude = read_labelled(args.exclude, skip_bad_rows=True).texts if args.exclude else ()
     failed: list = []
@@ -204,6 +256,32 @@ def cmd_suggest(args) -> int:
         print(f"measures: {len(failed)} input(s) could not be read", file=sys.stderr)
         return 1
     return 0
+
+
+def _count(minimum: int):
+    """An argparse type: a whole number of at least ``minimum``."""
+    def count(text: str) -> int:
+        value = int(text)
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, not {value}")
+        return value
+    return count
+
+
+def _fraction(text: str) -> float:
+    """An argparse type: a number from 0 to 1."""
+    value = float(text)
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"must be from 0 to 1, not {text}")
+    return value
+
+
+def _positive(text: str) -> float:
+    """An argparse type: a number above 0."""
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be above 0, not {text}")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -227,8 +305,8 @@ def _parser() -> argparse.ArgumentParser:
     tag.add_argument("inputs", nargs="+", metavar="FILE", help="document files, folders, .jsonl corpora, or - for stdin")
     tag.add_argument("--format", choices=["text", "json", "jsonl", "csv"], default="text")
     tag.add_argument("-o", "--output", metavar="PATH", help="write here (atomically) instead of stdout")
-    tag.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (default 1)")
-    tag.add_argument("--examples", type=int, default=3, metavar="N", help="example sentences per category in summaries")
+    tag.add_argument("--jobs", type=_count(1), default=1, metavar="N", help="worker processes (default 1)")
+    tag.add_argument("--examples", type=_count(0), default=3, metavar="N", help="example sentences per category in summaries")
     tag.add_argument("--bom", action="store_true", help="start the output with a UTF-8 BOM (for Excel)")
     tag.add_argument("-q", "--quiet", action="store_true", help="no progress line on a terminal")
     model_options(tag)
@@ -243,7 +321,7 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("data", nargs="*", metavar="DATA.tsv", help="labelled files; 'bundled' or nothing means the bundled corpus")
     train.add_argument("-o", "--output", required=True, metavar="PATH", help="model folder to write")
     train.add_argument("--name", default="custom", help="model name recorded in its metadata")
-    train.add_argument("--C", type=float, help="inverse regularisation strength (default: the estimator's)")
+    train.add_argument("--C", type=_positive, help="inverse regularisation strength (default: the estimator's)")
     train.add_argument("--segmenter", choices=["auto", "rjieba", "jieba"])
     train.add_argument("--skip-bad-rows", action="store_true", help="train on the good rows and list the bad ones")
     train.add_argument("--jobs", type=int, default=-1, metavar="N",
@@ -262,20 +340,20 @@ def _parser() -> argparse.ArgumentParser:
 
     explain = command("explain", cmd_explain, "show the labels, scores and terms behind a sentence's prediction")
     explain.add_argument("sentences", nargs="+", metavar="SENTENCE")
-    explain.add_argument("--top", type=int, default=5, metavar="N", help="terms per label")
+    explain.add_argument("--top", type=_count(1), default=5, metavar="N", help="terms per label")
     explain.add_argument("--format", choices=["text", "json"], default="text")
     model_options(explain)
 
     suggest = command("suggest", cmd_suggest, "pick the sentences the model is least sure of, "
                       "as TSV to correct and train on")
     suggest.add_argument("inputs", nargs="+", metavar="FILE", help="document files, folders, .jsonl corpora, or - for stdin")
-    suggest.add_argument("-n", type=int, default=200, metavar="N", help="how many sentences (default 200)")
+    suggest.add_argument("-n", type=_count(1), default=200, metavar="N", help="how many sentences (default 200)")
     suggest.add_argument("-o", "--output", metavar="PATH", help="TSV to write (atomically) instead of stdout")
-    suggest.add_argument("--per-document", type=int, default=5, metavar="N",
+    suggest.add_argument("--per-document", type=_count(0), default=5, metavar="N",
                          help="at most N sentences from one document (default 5; 0: no limit)")
-    suggest.add_argument("--similarity", type=float, default=0.5, metavar="J",
+    suggest.add_argument("--similarity", type=_fraction, default=0.5, metavar="J",
                          help="skip a sentence whose character-4-gram Jaccard similarity with a picked one is >= J (default 0.5)")
-    suggest.add_argument("--min-chars", type=int, default=6, metavar="N", help="skip sentences shorter than N characters")
+    suggest.add_argument("--min-chars", type=_count(0), default=6, metavar="N", help="skip sentences shorter than N characters")
     suggest.add_argument("--exclude", nargs="+", metavar="DATA.tsv", help="labelled files whose sentences are not suggested again")
     model_options(suggest)
     return parser
@@ -287,6 +365,7 @@ def main(argv=None) -> int:
     from .persistence import ModelFileError
     from .reading import DocumentError
 
+    previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         return args.func(args)
     except (DataError, ModelFileError, DocumentError, CommandError) as error:
@@ -294,9 +373,18 @@ def main(argv=None) -> int:
         return 1
     except BrokenPipeError:
         return 0
+    except OSError as error:  # a file the checks above did not foresee
+        print(f"measures: {error.filename}: {error.strerror}" if error.filename else f"measures: {error}",
+              file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("measures: interrupted", file=sys.stderr)
         return 130
+    except _Terminated:
+        print("measures: terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

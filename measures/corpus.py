@@ -3,8 +3,10 @@ in one process or several, in input order, with bounded memory."""
 from __future__ import annotations
 
 import codecs
+import ctypes
 import json
 import os
+import signal
 import sys
 from collections import deque
 from dataclasses import dataclass
@@ -32,11 +34,18 @@ class Source:
     pieces: Callable[[], Iterator[str]] | None = None
 
 
-def _jsonl(path: str, handle, first_number: int = 1) -> Iterator[Source]:
-    for number, line in enumerate(handle, start=first_number):
+def _jsonl(name: str, lines: Iterable[bytes], first_number: int = 1) -> Iterator[Source]:
+    """The records of JSONL ``lines`` (bytes): a line that is not UTF-8 or not a JSON
+    object with a text is reported by number and the others go on."""
+    for number, raw in enumerate(lines, start=first_number):
+        where = f"{name}:{number}"
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            yield Source(where, error=f"{where}: not UTF-8 (JSONL input must be UTF-8)")
+            continue
         if not line.strip():
             continue
-        where = f"{path}:{number}"
         try:
             record = json.loads(line)
         except json.JSONDecodeError as error:
@@ -45,17 +54,22 @@ def _jsonl(path: str, handle, first_number: int = 1) -> Iterator[Source]:
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             yield Source(where, error=f"{where}: expected an object with a string field 'text'")
             continue
-        name = record.get("id", record.get("source", where))
-        yield Source(str(name), record["text"])
+        yield Source(record_name(record, where), record["text"])
+
+
+def record_name(record: dict, where: str) -> str:
+    """A JSONL record's source name: its ``id``, else its ``source``, else ``where`` it
+    was read (a null counts as absent)."""
+    name = next((record[key] for key in ("id", "source") if record.get(key) is not None), where)
+    return str(name)
 
 
 def _file(path: Path) -> Iterator[Source]:
     if path.suffix.lower() == ".jsonl":
         try:
-            with open(path, encoding="utf-8-sig") as handle:
-                yield from _jsonl(str(path), handle)
-        except UnicodeDecodeError:
-            yield Source(str(path), error=f"{path}: JSONL input must be UTF-8")
+            with open(path, "rb") as handle:
+                lines = chain([handle.readline().removeprefix(codecs.BOM_UTF8)], handle)
+                yield from _jsonl(str(path), lines)
         except OSError as error:
             yield Source(str(path), error=f"{path}: cannot read ({error.strerror})")
         return
@@ -82,8 +96,7 @@ def _stdin(stream) -> Iterator[Source]:
         first = stream.readline()
     if first.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"{"):
         lines = chain([first.removeprefix(codecs.BOM_UTF8)], stream)
-        start = 1 + blank.count(b"\n")
-        yield from _jsonl("<stdin>", _decoded_lines(lines, "<stdin>", start), start)
+        yield from _jsonl("<stdin>", lines, 1 + blank.count(b"\n"))
         return
     try:
         yield Source("<stdin>", decode(blank + first + stream.read(), "<stdin>"))
@@ -91,13 +104,9 @@ def _stdin(stream) -> Iterator[Source]:
         yield Source("<stdin>", error=str(error))
 
 
-def _decoded_lines(lines, name: str, first_number: int) -> Iterator[str]:
-    # A line that is not UTF-8 becomes one that _jsonl reports as not JSON, by number.
-    for number, line in enumerate(lines, start=first_number):
-        try:
-            yield line.decode("utf-8")
-        except UnicodeDecodeError:
-            yield f"<line {number} of {name} is not UTF-8>"
+def read_from_folder(path: Path) -> bool:
+    """Whether a file found in a folder input is read as a document."""
+    return path.suffix.lower() in DOCUMENT_SUFFIXES + (".jsonl",)
 
 
 def iter_sources(inputs: Iterable[str]) -> Iterator[Source]:
@@ -115,7 +124,7 @@ def iter_sources(inputs: Iterable[str]) -> Iterator[Source]:
                 dirs.sort()
                 for name in sorted(files):
                     child = Path(root) / name
-                    if child.suffix.lower() in DOCUMENT_SUFFIXES + (".jsonl",):
+                    if read_from_folder(child):
                         found = True
                         yield from _file(child)
             if not found:
@@ -129,13 +138,26 @@ def iter_sources(inputs: Iterable[str]) -> Iterator[Source]:
 # --- tagging ------------------------------------------------------------------------------
 
 _WORKER_MODEL = None
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
-def _init_worker(model_path, trusted):
+def _init_worker(parent: int, load: bool, model_path, trusted):
+    """Set up a worker: it ends with its parent, and loads the model unless it was
+    forked with it (``load`` false)."""
     global _WORKER_MODEL
-    from .persistence import load_model
+    # A forked worker inherits the CLI's SIGTERM handler, which would turn the signal
+    # into an exception the pool reports and survives: a worker just ends.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        # Killed with the parent, however it ends (kill -9 included), instead of waiting
+        # forever for work from a process that is gone.
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # the parent ended before the line above
+        os._exit(1)
+    if load:
+        from .persistence import load_model
 
-    _WORKER_MODEL = load_model(model_path, trusted=trusted)
+        _WORKER_MODEL = load_model(model_path, trusted=trusted)
 
 
 def _tag_texts(items):
@@ -201,29 +223,49 @@ def tag_sources(model, sources: Iterable[Source], jobs: int = 1, model_path=None
     from .forking import fork_context
 
     global _WORKER_MODEL
-    context, initializer, initargs = fork_context(), None, ()
+    context, load = fork_context(), False
     if context is not None:
         # Forked workers share this process's model and segmenter dictionary (loaded
         # here first) page for page, instead of each loading its own copy.
         model.predict(["预热"])
         _WORKER_MODEL = model
     else:
-        context, initializer, initargs = multiprocessing.get_context("spawn"), _init_worker, (model_path, trusted)
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=initializer, initargs=initargs) as pool:
-        pending: deque = deque()
+        context, load = multiprocessing.get_context("spawn"), True
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
+                               initargs=(os.getpid(), load, model_path, trusted))
+    try:
+        yield from _in_order(pool, model, sources, jobs, stream_large)
+    except BaseException:  # an error, Ctrl-C, SIGTERM, or the consumer stopping early
+        _stop(pool)
+        raise
+    pool.shutdown()
 
-        def oldest():
-            group, future = pending.popleft()
-            return zip(group, future.result())
 
-        for group in _groups(sources):
-            if not _plain(group):
-                while pending:  # keep input order
-                    yield from oldest()
-                yield group[0], _in_process(model, group[0], stream_large)
-                continue
-            pending.append((group, pool.submit(_tag_texts, [(s.name, s.text) for s in group])))
-            while len(pending) >= 4 * jobs:
+def _in_order(pool, model, sources, jobs: int, stream_large: bool):
+    """tag_sources' results with ``pool``'s workers, in input order."""
+    pending: deque = deque()
+
+    def oldest():
+        group, future = pending.popleft()
+        return zip(group, future.result())
+
+    for group in _groups(sources):
+        if not _plain(group):
+            while pending:  # keep input order
                 yield from oldest()
-        while pending:
+            yield group[0], _in_process(model, group[0], stream_large)
+            continue
+        pending.append((group, pool.submit(_tag_texts, [(s.name, s.text) for s in group])))
+        while len(pending) >= 4 * jobs:
             yield from oldest()
+    while pending:
+        yield from oldest()
+
+
+def _stop(pool) -> None:
+    """Drop the queued work and end the workers now: waiting for the groups in flight
+    would keep a stopped run alive. (Python 3.14 has pool.terminate_workers() for this.)"""
+    workers = list((pool._processes or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        worker.terminate()

@@ -16,9 +16,12 @@ cluster run and a one-process run give the same records.
 """
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 
 __all__ = ["tag_bag", "tag_records"]
+
+log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=4)
@@ -28,27 +31,42 @@ def _model(path, trusted):
     return load_model(path, trusted=trusted)
 
 
-def tag_records(records, model_path=None, trusted: bool = False, examples: int = 3) -> list[dict]:
+def tag_records(records, model_path=None, trusted: bool = False, examples: int = 3,
+                name: str = "<records>") -> list[dict]:
     """Tag an iterable of records, each a text or a dict with ``"text"`` (and optionally
     ``"id"`` or ``"source"``), into ``measures tag --format jsonl`` records. This is what
-    runs on a worker; it is also a plain function for any other engine."""
+    runs on a worker; it is also a plain function for any other engine.
+
+    A record without an id or source is named ``name:N``, N its position from 1, as the
+    CLI names a JSONL line without one by file and line. A record that is neither a text
+    nor such a dict is left out and logged as a warning naming it, as the CLI reports
+    and skips a bad line, so one bad record does not fail the rest."""
+    from .corpus import record_name
     from .export import document_record
 
     model = _model(None if model_path is None else str(model_path), trusted)
     out = []
-    for record in records:
+    for number, record in enumerate(records, start=1):
+        where = f"{name}:{number}"
         if isinstance(record, str):
-            text, source = record, None
+            text, source = record, where
         elif isinstance(record, dict) and isinstance(record.get("text"), str):
-            text, source = record["text"], record.get("id", record.get("source"))
+            text, source = record["text"], record_name(record, where)
         else:
-            raise ValueError(f"expected a text or a dict with a string 'text', got {type(record).__name__}")
-        document = model.tag(text, source=None if source is None else str(source))
-        out.append(document_record(document, examples))
+            log.warning("%s: expected a text or an object with a string field 'text', got %s",
+                        where, type(record).__name__)
+            continue
+        out.append(document_record(model.tag(text, source=source), examples))
     return out
 
 
 def tag_bag(bag, model_path=None, trusted: bool = False, examples: int = 3):
     """A ``dask.bag.Bag`` of texts or ``{"id", "text"}`` dicts -> a bag of result dicts,
-    in the same order, one partition at a time on the cluster's workers."""
-    return bag.map_partitions(tag_records, model_path=model_path, trusted=trusted, examples=examples)
+    in the same order, one partition at a time on the cluster's workers. A record
+    without an id is named ``<partition P>:N``, its partition and position in it."""
+    import dask
+    import dask.bag as db
+
+    tag = dask.delayed(tag_records, pure=True)
+    return db.from_delayed([tag(part, model_path, trusted, examples, f"<partition {p}>")
+                            for p, part in enumerate(bag.to_delayed())])

@@ -16,16 +16,61 @@ from pathlib import Path
 from .labels import label_info
 from .summary import SummaryBuilder, compare
 
-__all__ = ["FORMATS", "open_output", "document_record", "Writer"]
+__all__ = ["FORMATS", "open_output", "check_output", "document_record", "Writer"]
 
 FORMATS = ("text", "json", "jsonl", "csv")
 #: The text format ends with a side-by-side table when a run tags this many documents or fewer.
 COMPARE_AT_MOST = 12
 
 
+def _default_mode() -> int:
+    """The mode ``open()`` gives a new file: 0o666 less the process's umask (which can
+    only be read by setting it)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _cannot_write(target: Path, error: OSError) -> str:
+    blocker = next((p for p in target.parents if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        return f"{target}: cannot write there: {blocker} is a file, not a folder"
+    return f"{target}: cannot write ({error.strerror or error})"
+
+
+def _temporary(target: Path, folder: bool = False) -> tuple[int, str]:
+    """A new temporary file beside ``target`` (creating its folder), with a new file's
+    usual mode; CommandError naming ``target`` if there is none to be had, or if
+    ``target`` is a folder and ``folder`` (a folder is what will be written) is false."""
+    from .cli import CommandError
+
+    if target.is_dir() and not folder:
+        raise CommandError(f"{target}: is a folder; give the name of a file to write")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    except OSError as error:
+        raise CommandError(_cannot_write(target, error)) from None
+    # mkstemp's file is private (0600); the result is an ordinary file the user writes.
+    os.fchmod(fd, _default_mode())
+    return fd, tmp
+
+
+def check_output(path: str | None, folder: bool = False) -> None:
+    """Raise CommandError now if :func:`open_output` could not write ``path`` (with
+    ``folder``: if no folder could be written there), so that a command finds out
+    before its work rather than after."""
+    if path in (None, "-"):
+        return
+    fd, tmp = _temporary(Path(path), folder)
+    os.close(fd)
+    os.unlink(tmp)
+
+
 @contextlib.contextmanager
 def open_output(path: str | None, bom: bool = False):
-    """A text stream for ``path`` (``None`` or ``-``: standard output), committed atomically."""
+    """A text stream for ``path`` (``None`` or ``-``: standard output), committed atomically.
+    A path that cannot be written raises :class:`~measures.cli.CommandError` naming it."""
     encoding = "utf-8-sig" if bom else "utf-8"
     if path in (None, "-"):
         if bom:
@@ -34,8 +79,7 @@ def open_output(path: str | None, bom: bool = False):
         sys.stdout.flush()
         return
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    fd, tmp = _temporary(target)
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
             yield handle
@@ -66,6 +110,12 @@ def document_record(document, examples: int = 3) -> dict:
     record = document.to_dict(examples)
     record["sentences"] = [_sentence_item(s) for s in document.sentences]
     return record
+
+
+def _inert(cell: str) -> str:
+    """A CSV text cell that a spreadsheet will not run as a formula: one that starts
+    like a formula gets a leading apostrophe (as OWASP advises against CSV injection)."""
+    return "'" + cell if cell and cell.startswith(("=", "+", "-", "@", "\t", "\r")) else cell
 
 
 class Writer:
@@ -103,10 +153,10 @@ class Writer:
                 stream.write((", " if k else "") + json.dumps(_sentence_item(s), ensure_ascii=False))
             elif fmt == "csv":
                 codes = _label_codes(s.labels)
-                self.csv.writerow([document.source, k, s.start, s.end, s.primary, "|".join(s.labels),
+                self.csv.writerow([_inert(document.source), k, s.start, s.end, s.primary, "|".join(s.labels),
                                    "|".join(codes["labels_zh"]), "|".join(codes["oxcgrt"]),
                                    "|".join(codes["who_phsm"]),
-                                   *[f"{s.scores.get(c, 0.0):.4f}" for c in self.classes], s.text])
+                                   *[f"{s.scores.get(c, 0.0):.4f}" for c in self.classes], _inert(s.text)])
         summary = builder.build()
         if fmt in ("json", "jsonl"):
             stream.write('], "summary": ' + json.dumps(summary.to_dict(), ensure_ascii=False) + "}")

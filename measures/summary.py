@@ -82,6 +82,8 @@ class SummaryBuilder:
     is summarised in bounded memory."""
 
     def __init__(self, labels: Sequence[str] = (), examples: int = 3, source: str | None = None):
+        if examples < 0:
+            raise ValueError(f"examples must be 0 or more, not {examples}")
         self.labels = tuple(labels) or LABEL_IDS
         self.examples, self.source = examples, source
         self.sentences = 0

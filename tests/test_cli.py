@@ -8,6 +8,8 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+
 from conftest import EXAMPLES, needs_shared, run_cli, seed_files
 
 SPEECH = EXAMPLES / "speech_deployment_meeting.txt"
@@ -164,3 +166,20 @@ def test_stdin_of_one_document_with_a_brace_later_is_one_document():
     assert result.returncode == 0
     (record,) = [json.loads(line) for line in result.stdout.decode().splitlines()]
     assert record["source"] == "<stdin>" and len(record["sentences"]) == 3
+
+
+def test_evaluate_counts_gold_labels_the_model_does_not_know(tmp_path):
+    data = tmp_path / "mine.tsv"
+    rows = ["全市开展核酸检测。\ttesting", "对密接人员集中隔离。\tisolation_transfer", "分享到微信\tother",
+            "组织核酸采样。\ttesting", "转运至隔离点。\tisolation_transfer", "版权所有\tother"] * 4
+    data.write_text("text\tlabels\n" + "\n".join(rows) + "\n", "utf-8")
+    assert run_cli("train", data, "-o", tmp_path / "model").returncode == 0
+    gold = tmp_path / "gold.tsv"
+    gold.write_text("text\tlabels\n" + "\n".join(rows[:6] + ["有序推动企业复工复产。\teconomy"]) + "\n", "utf-8")
+    result = json.loads(run_cli("evaluate", gold, "--model", tmp_path / "model", "--format", "json").stdout)
+    assert result["per_label"]["economy"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 1,
+                                              "predicted": 0}
+    known = [v["f1"] for label, v in result["per_label"].items() if label != "economy"]
+    assert result["macro_f1"] == pytest.approx(sum(known) / (len(known) + 1))
+    text = run_cli("evaluate", gold, "--model", tmp_path / "model").stdout.decode()
+    assert "\neconomy " in text

@@ -43,9 +43,15 @@ def test_two_worker_cluster_gives_the_one_process_result(client, records, tmp_pa
     assert all(r["sentences"] for r in on_cluster)
 
 
-def test_plain_texts_and_bad_records(records):
-    texts = [r["text"] for r in records[:2]]
-    results = tag_records(texts)
-    assert [r["source"] for r in results] == [None, None]
-    with pytest.raises(ValueError, match="expected a text or a dict"):
-        tag_records([{"body": "no text field"}])
+def test_records_without_an_id_are_named_by_position_and_bad_ones_skipped(records, caplog):
+    results = tag_records([records[0]["text"], {"id": None, "text": records[1]["text"]},
+                           {"body": "no text field"}, records[2]])
+    assert [r["source"] for r in results] == ["<records>:1", "<records>:2", "doc2"]
+    assert "<records>:3: expected a text or an object with a string field 'text'" in caplog.text
+
+
+def test_on_the_cluster_records_are_named_by_partition_and_position(client, records):
+    texts = [r["text"] for r in records[:4]]
+    results = tag_bag(dask_bag.from_sequence(texts + [42], npartitions=2)).compute()
+    assert [r["source"] for r in results] == ["<partition 0>:1", "<partition 0>:2", "<partition 0>:3",
+                                              "<partition 1>:1"]

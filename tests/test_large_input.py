@@ -1,5 +1,6 @@
 """A document too large to hold is read in pieces and written sentence by sentence,
 with the same result as reading it whole."""
+import codecs
 import io
 import json
 
@@ -126,3 +127,21 @@ def test_sources_mark_only_large_files(tmp_path, small_limits):
     assert a.text and a.pieces is None
     assert b.text is None and "".join(b.pieces()) == read_document(big)
     assert corpus.is_large(big) and not corpus.is_large(small)
+
+
+def test_a_jsonl_line_that_is_not_utf8_is_named_and_the_rest_are_read(tmp_path):
+    corpus_file = tmp_path / "mixed.jsonl"
+    lines = [json.dumps({"id": f"d{i}", "text": f"第{i}次会议要求，全市开展核酸检测。"}, ensure_ascii=False)
+             for i in range(1, 2001)]
+    corpus_file.write_bytes(codecs.BOM_UTF8 + b"\n".join(line.encode("gbk" if i == 1001 else "utf-8")
+                                                         for i, line in enumerate(lines, start=1)) + b"\n")
+    sources = list(iter_sources([str(corpus_file)]))
+    assert len(sources) == 2000
+    assert [s.error for s in sources if s.error] == [f"{corpus_file}:1001: not UTF-8 (JSONL input must be UTF-8)"]
+    assert [s.name for s in sources if not s.error] == [f"d{i}" for i in range(1, 2001) if i != 1001]
+
+
+def test_a_jsonl_record_with_a_null_id_is_named_by_file_and_line(tmp_path):
+    corpus_file = tmp_path / "c.jsonl"
+    corpus_file.write_text('{"id": null, "text": "核酸检测。"}\n{"id": null, "source": "s", "text": "隔离。"}\n', "utf-8")
+    assert [s.name for s in iter_sources([str(corpus_file)])] == [f"{corpus_file}:1", "s"]

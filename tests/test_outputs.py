@@ -1,0 +1,217 @@
+"""What the commands write: never over one of their inputs, checked before any work,
+with ordinary file modes, cleaned up when the run is stopped, safe to open in Excel."""
+import csv
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from measures.summary import SummaryBuilder
+
+from conftest import EXAMPLES, run_cli
+
+SPEECH = EXAMPLES / "speech_deployment_meeting.txt"
+LABELLED = "text\tlabels\n全市开展核酸检测。\ttesting\n对密接人员集中隔离。\tisolation_transfer\n"
+
+
+def _at(work, command):
+    """``command`` with its file arguments (all but the subcommand and options) in ``work``."""
+    return [command[0], *(arg if arg.startswith("-") else f"{work}/{arg}" for arg in command[1:])]
+
+
+@pytest.fixture
+def work(tmp_path):
+    shutil.copy(SPEECH, tmp_path / "pb.txt")
+    (tmp_path / "corrected.tsv").write_text(LABELLED, "utf-8")
+    (tmp_path / "docs").mkdir()
+    shutil.copy(SPEECH, tmp_path / "docs" / "a.txt")
+    return tmp_path
+
+
+@pytest.mark.parametrize("command, output", [
+    (["tag", "pb.txt", "-o", "pb.txt"], "pb.txt"),
+    (["tag", "pb.txt", "-o", "./docs/../pb.txt"], "pb.txt"),
+    (["report", "pb.txt", "-o", "pb.txt"], "pb.txt"),
+    (["suggest", "docs", "--exclude", "corrected.tsv", "-o", "corrected.tsv"], "corrected.tsv"),
+    (["train", "corrected.tsv", "-o", "corrected.tsv"], "corrected.tsv"),
+    (["train", "docs/a.txt", "-o", "docs"], "docs/a.txt"),
+    (["tag", "docs", "-o", "docs/a.txt"], "docs/a.txt"),
+    (["tag", "link.txt", "-o", "pb.txt"], "pb.txt"),
+])
+def test_an_output_that_would_replace_an_input_is_refused(work, command, output):
+    os.link(work / "pb.txt", work / "link.txt")
+    before = (work / output).read_bytes()
+    result = run_cli(*_at(work, command))
+    assert result.returncode == 1
+    err = result.stderr.decode()
+    assert err.startswith(f"measures: {work}/{command[-1]}: ") and "input" in err and err.count("\n") == 1, err
+    assert (work / output).read_bytes() == before
+
+
+def test_an_output_inside_an_input_folder_is_fine_until_it_is_one_of_its_documents(work):
+    docs = work / "docs"
+    assert run_cli("tag", docs, "--format", "csv", "-o", docs / "out.csv").returncode == 0
+    assert run_cli("tag", docs, "--format", "csv", "-o", docs / "out.csv").returncode == 0  # not a document
+    assert run_cli("tag", docs, "--format", "jsonl", "-o", docs / "out.jsonl").returncode == 0
+    again = run_cli("tag", docs, "--format", "jsonl", "-o", docs / "out.jsonl")
+    assert again.returncode == 1
+    assert f"{docs}/out.jsonl: is one of the documents of the input folder {docs}" in again.stderr.decode()
+
+
+@pytest.mark.parametrize("command", [["tag", "pb.txt", "missing.txt"], ["report", "pb.txt", "missing.txt"],
+                                     ["suggest", "pb.txt", "missing.txt"]])
+@pytest.mark.parametrize("output, message", [("docs", "docs: is a folder"),
+                                             ("pb.txt/x.txt", "pb.txt/x.txt: cannot write there: pb.txt is a file")])
+def test_an_output_that_cannot_be_written_is_refused_before_any_work(work, command, output, message):
+    result = run_cli(*_at(work, [*command, "-o", output]))
+    err = result.stderr.decode()
+    assert result.returncode == 1 and err.startswith(f"measures: {work}/{message}".replace(" pb.txt", f" {work}/pb.txt"))
+    # one line, and nothing about the missing input: no input was read
+    assert err.count("\n") == 1 and "missing.txt" not in err
+
+
+def test_a_model_that_cannot_be_written_is_refused_before_training(work):
+    result = run_cli("train", work / "corrected.tsv", "-o", work / "pb.txt" / "model")
+    assert result.returncode == 1
+    assert result.stderr.decode() == f"measures: {work}/pb.txt/model: cannot write there: {work}/pb.txt is a file, not a folder\n"
+
+
+@pytest.mark.parametrize("command, path", [
+    (["train", "nope.tsv", "-o", "model"], "nope.tsv"),
+    (["train", "docs", "-o", "model"], "docs"),
+    (["check-data", "nope.tsv"], "nope.tsv"),
+    (["evaluate", "nope.tsv"], "nope.tsv"),
+    (["suggest", "pb.txt", "--exclude", "nope.tsv"], "nope.tsv"),
+])
+def test_a_missing_or_unreadable_tsv_is_one_line_naming_it(work, command, path):
+    result = run_cli(*_at(work, command))
+    err = result.stderr.decode()
+    assert result.returncode == 1 and "Traceback" not in err
+    assert err.startswith("measures: ") and path in err and err.count("\n") == 1, err
+    assert not (work / "model").exists()
+
+
+@pytest.mark.parametrize("command", [["tag"], ["suggest", "-n", "3"]])
+def test_written_files_get_the_usual_mode(work, command):
+    target = work / "out"
+    target.write_text("old", "utf-8")
+    target.chmod(0o640)
+    umask = os.umask(0o022)
+    try:
+        assert run_cli(*command, work / "pb.txt", "-o", target).returncode == 0
+    finally:
+        os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o644
+    assert target.read_text("utf-8") != "old"
+
+
+def test_csv_cells_that_start_like_a_formula_are_made_inert():
+    record = {"id": "@SUM(1)", "text": '=HYPERLINK("http://x.cn","点击")全市开展核酸检测。\n+1 对密接人员集中隔离。\n'
+                                       '@张三 对密接人员集中隔离。\n做好核酸检测。'}
+    result = run_cli("tag", "-", "--format", "csv", stdin=json.dumps(record, ensure_ascii=False).encode())
+    assert result.returncode == 0, result.stderr.decode()
+    rows = list(csv.DictReader(io.StringIO(result.stdout.decode())))
+    assert [row["text"][:2] for row in rows] == ["'=", "'+", "'@", "做好"]
+    assert {row["source"] for row in rows} == {"'@SUM(1)"}
+    # JSON keeps the text as it is
+    result = run_cli("tag", "-", "--format", "jsonl", stdin=json.dumps(record, ensure_ascii=False).encode())
+    assert json.loads(result.stdout)["sentences"][0]["text"].startswith("=HYPERLINK")
+
+
+@pytest.mark.parametrize("command", [["tag", SPEECH, "--examples", "-1"], ["tag", SPEECH, "--jobs", "0"],
+                                     ["suggest", SPEECH, "-n", "-5"], ["suggest", SPEECH, "--similarity", "2"],
+                                     ["suggest", SPEECH, "--per-document", "-1"], ["explain", "核酸检测。", "--top", "-1"],
+                                     ["train", SPEECH, "--C", "0"]])
+def test_out_of_range_numbers_are_refused_as_usage_errors(command):
+    result = run_cli(*command)
+    err = result.stderr.decode()
+    assert result.returncode == 2 and "Traceback" not in err
+    assert f"argument {command[2]}" in err and "must be" in err
+
+
+def test_a_summary_with_negative_examples_is_refused():
+    with pytest.raises(ValueError, match="examples must be 0 or more"):
+        SummaryBuilder(examples=-1)
+
+
+# --- stopping a run ---------------------------------------------------------------------
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads processes from /proc")
+
+
+def _wait_for(condition, seconds: float = 120) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+def _stat(pid: int) -> list[str] | None:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        fields = _stat(int(entry.name)) if entry.name.isdigit() else None
+        if fields and int(fields[1]) == pid:
+            found.append(int(entry.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    fields = _stat(pid)
+    return fields is not None and fields[0] not in ("Z", "X")
+
+
+def _start_tagging(tmp_path, jobs: int):
+    """`measures tag - --format jsonl -o out.jsonl` on a JSONL stream that stays open, so
+    the run is still going whenever the test stops it; returns (process, its .part file)."""
+    command = [sys.executable, "-m", "measures", "tag", "-", "--format", "jsonl", "-o", tmp_path / "out.jsonl",
+               "--jobs", str(jobs)]
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    line = json.dumps({"id": "speech", "text": SPEECH.read_text("utf-8")}, ensure_ascii=False) + "\n"
+    process.stdin.write(line.encode() * 400)  # more than the groups in flight with --jobs 2
+    process.stdin.flush()
+    parts = lambda: [p for p in tmp_path.glob(".out.jsonl.*.part") if p.stat().st_size]  # noqa: E731
+    assert _wait_for(lambda: parts() or process.poll() is not None)
+    assert process.poll() is None, process.stderr.read().decode()
+    return process, parts()[0]
+
+
+@linux_only
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_sigterm_removes_the_partial_output_and_ends_the_workers(tmp_path, jobs):
+    process, part = _start_tagging(tmp_path, jobs)
+    workers = _children(process.pid)
+    assert len(workers) == (jobs if jobs > 1 else 0)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=120) == 143
+    assert process.stderr.read().decode().endswith("measures: terminated\n")
+    process.stdin.close()
+    assert not part.exists() and not (tmp_path / "out.jsonl").exists()
+    assert _wait_for(lambda: not any(map(_running, workers))), "workers outlived the run"
+
+
+@linux_only
+def test_workers_end_when_the_parent_is_killed(tmp_path):
+    process, _ = _start_tagging(tmp_path, jobs=2)
+    workers = _children(process.pid)
+    assert len(workers) == 2
+    process.kill()
+    process.wait(timeout=120)
+    process.stdin.close()
+    process.stderr.close()
+    assert _wait_for(lambda: not any(map(_running, workers))), "workers outlived a killed parent"
