@@ -23,12 +23,13 @@ FORMATS = ("text", "json", "jsonl", "csv")
 COMPARE_AT_MOST = 12
 
 
-def _default_mode() -> int:
-    """The mode ``open()`` gives a new file: 0o666 less the process's umask (which can
-    only be read by setting it)."""
+def default_mode(folder: bool = False) -> int:
+    """The mode ``open()`` gives a new file (``mkdir`` a new folder): 0o666 (0o777) less
+    the process's umask, which can only be read by setting it. Temporary files and
+    folders are private; what replaces the user's output should not be."""
     umask = os.umask(0)
     os.umask(umask)
-    return 0o666 & ~umask
+    return (0o777 if folder else 0o666) & ~umask
 
 
 def _cannot_write(target: Path, error: OSError) -> str:
@@ -52,7 +53,7 @@ def _temporary(target: Path, folder: bool = False) -> tuple[int, str]:
     except OSError as error:
         raise CommandError(_cannot_write(target, error)) from None
     # mkstemp's file is private (0600); the result is an ordinary file the user writes.
-    os.fchmod(fd, _default_mode())
+    os.fchmod(fd, default_mode())
     return fd, tmp
 
 

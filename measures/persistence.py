@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .export import default_mode
 from .labels import LABEL_IDS, label_info
 from .model import Model
 
@@ -104,9 +105,7 @@ def _atomic_folder(path: Path, write) -> None:
         _check_replaceable(target, path)
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-        umask = os.umask(0)
-        os.umask(umask)
-        tmp.chmod(0o777 & ~umask)  # mkdtemp's folder is private; a model folder is not
+        tmp.chmod(default_mode(folder=True))  # mkdtemp's folder is private; a model folder is not
         write(tmp)
         if os.path.lexists(target):
             _swap(tmp, target)

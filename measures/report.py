@@ -12,7 +12,6 @@ text is HTML-escaped, so a document containing markup shows it as text.
 from __future__ import annotations
 
 import datetime
-import os
 from html import escape
 from typing import Iterable, Sequence
 
@@ -247,11 +246,6 @@ def write_report(documents: Iterable, path, title: str | None = None) -> None:
     html = render_report(documents, title=title)
     with open_output(str(path)) as stream:
         stream.write(html)
-    # The temporary file behind the atomic write is private (0600); a report is meant to be
-    # opened and shared like any file the user writes, so give it the usual permissions.
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(path, 0o666 & ~umask)
 
 
 _BASE_CSS = """
