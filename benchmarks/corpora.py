@@ -8,10 +8,14 @@ from pathlib import Path
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
+def shared_files(shared: Path, suffixes=(".txt",)) -> list[Path]:
+    """The files under ``shared`` with these suffixes, in path order."""
+    return [path for path in sorted(Path(shared).rglob("*")) if path.is_file() and path.suffix in suffixes]
+
+
 def shared_texts(shared: Path, suffixes=(".txt",)) -> list[str]:
-    """The texts of the files under ``shared`` with these suffixes, in path order."""
-    return [path.read_text("utf-8", errors="replace") for path in sorted(Path(shared).rglob("*"))
-            if path.is_file() and path.suffix in suffixes]
+    """The texts of :func:`shared_files`."""
+    return [path.read_text("utf-8", errors="replace") for path in shared_files(shared, suffixes)]
 
 
 def build_jsonl(texts: list[str], target: Path, size_bytes: float) -> tuple[int, int, int]:

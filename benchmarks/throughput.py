@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from corpora import build_jsonl, shared_texts
+from corpora import build_jsonl, shared_files, shared_texts
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEECH = ROOT / "examples" / "speech_deployment_meeting.txt"
@@ -149,7 +149,7 @@ def measure(args, texts, work: Path) -> int:
     print(f"  measures reference (jieba)  {reference_cold:6.2f} s   ratio {reference_cold / plain_cold:.2f}")
     print(f"  measures tag (fast)         {fast_cold:6.2f} s   ratio {fast_cold / plain_cold:.2f}")
 
-    agreement, _, _ = run(AGREEMENT, *texts)
+    agreement, _, _ = run(AGREEMENT, *shared_files(Path(args.shared)))
     share = agreement["same"] / agreement["sentences"]
     print(f"\nsame labels from jieba and rjieba paths: {agreement['same']} of {agreement['sentences']} "
           f"sentences under shared/ ({share:.2%})")
