@@ -304,9 +304,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         if self.primary_layer_ is not None:
             self.primary_layer_ = (_half(self.primary_layer_[0]), self.primary_layer_[1])
         self.analyzer_ = analyzer
-        self.model_ = Model(self.vocabulary_, self.idf_, self.coef_, self.intercept_, self.thresholds_,
-                            self.classes_, analyzer.config(), self.max_labels, None, analyzer.segmenter,
-                            self.primary_layer_)
+        self.model_ = self._model(None)
         self.n_features_in_ = 1  # one text column; scikit-learn convention for text estimators
         return self
 
@@ -334,9 +332,10 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
             raise DataError(message=(
                 f"too few sentences to train on: {', '.join(short)}; the thresholds are chosen by "
                 f"{self.cv}-fold cross-validation, which needs at least {self.cv} sentences of every label given"))
-        if groups is not None and len(np.unique(np.asarray(groups))) < self.cv:
+        n_groups = None if groups is None else len(np.unique(np.asarray(groups)))
+        if n_groups is not None and n_groups < self.cv:
             raise DataError(message=f"{self.cv}-fold cross-validation over groups needs at least {self.cv} "
-                                    f"groups, got {len(np.unique(np.asarray(groups)))}")
+                                    f"groups, got {n_groups}")
 
     def _check_terms(self, counts, fits):
         """Refuse a fit, or a fold's fit, left with no term once ``min_df`` drops the rare ones."""
@@ -413,6 +412,9 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
     def to_model(self, metadata: dict | None = None) -> Model:
         """The numpy-only :class:`~measures.model.Model` with these weights."""
         self._check_fitted()
-        return Model(self.vocabulary_, self.idf_, self.coef_, self.intercept_,
-                     self.thresholds_, self.classes_, self.analyzer_.config(),
-                     self.max_labels, metadata, self.segmenter, self.primary_layer_)
+        return self._model(metadata)
+
+    def _model(self, metadata: dict | None) -> Model:
+        return Model(self.vocabulary_, self.idf_, self.coef_, self.intercept_, self.thresholds_,
+                     self.classes_, self.analyzer_.config(), self.max_labels, metadata,
+                     self.analyzer_.segmenter, self.primary_layer_)
