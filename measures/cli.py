@@ -361,6 +361,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
+    from .export import OutputError
     from .labelled_data import DataError
     from .persistence import ModelFileError
     from .reading import DocumentError
@@ -368,7 +369,7 @@ def main(argv=None) -> int:
     previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         return args.func(args)
-    except (DataError, ModelFileError, DocumentError, CommandError) as error:
+    except (DataError, ModelFileError, DocumentError, OutputError, CommandError) as error:
         print(f"measures: {error}", file=sys.stderr)
         return 1
     except BrokenPipeError:

@@ -16,11 +16,15 @@ from pathlib import Path
 from .labels import label_info
 from .summary import SummaryBuilder, compare
 
-__all__ = ["FORMATS", "open_output", "check_output", "document_record", "Writer"]
+__all__ = ["FORMATS", "OutputError", "open_output", "check_output", "document_record", "Writer"]
 
 FORMATS = ("text", "json", "jsonl", "csv")
 #: The text format ends with a side-by-side table when a run tags this many documents or fewer.
 COMPARE_AT_MOST = 12
+
+
+class OutputError(Exception):
+    """An output path that cannot be written; the message names it."""
 
 
 def default_mode(folder: bool = False) -> int:
@@ -41,24 +45,22 @@ def _cannot_write(target: Path, error: OSError) -> str:
 
 def _temporary(target: Path, folder: bool = False) -> tuple[int, str]:
     """A new temporary file beside ``target`` (creating its folder), with a new file's
-    usual mode; CommandError naming ``target`` if there is none to be had, or if
+    usual mode; OutputError naming ``target`` if there is none to be had, or if
     ``target`` is a folder and ``folder`` (a folder is what will be written) is false."""
-    from .cli import CommandError
-
     if target.is_dir() and not folder:
-        raise CommandError(f"{target}: is a folder; give the name of a file to write")
+        raise OutputError(f"{target}: is a folder; give the name of a file to write")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     except OSError as error:
-        raise CommandError(_cannot_write(target, error)) from None
+        raise OutputError(_cannot_write(target, error)) from None
     # mkstemp's file is private (0600); the result is an ordinary file the user writes.
     os.fchmod(fd, default_mode())
     return fd, tmp
 
 
 def check_output(path: str | None, folder: bool = False) -> None:
-    """Raise CommandError now if :func:`open_output` could not write ``path`` (with
+    """Raise OutputError now if :func:`open_output` could not write ``path`` (with
     ``folder``: if no folder could be written there), so that a command finds out
     before its work rather than after."""
     if path in (None, "-"):
@@ -71,7 +73,7 @@ def check_output(path: str | None, folder: bool = False) -> None:
 @contextlib.contextmanager
 def open_output(path: str | None, bom: bool = False):
     """A text stream for ``path`` (``None`` or ``-``: standard output), committed atomically.
-    A path that cannot be written raises :class:`~measures.cli.CommandError` naming it."""
+    A path that cannot be written raises :class:`OutputError` naming it."""
     encoding = "utf-8-sig" if bom else "utf-8"
     if path in (None, "-"):
         if bom:
