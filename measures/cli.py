@@ -172,10 +172,12 @@ def _training_paths(items):
 
 def cmd_train(args) -> int:
     from .labelled_data import read_labelled
+    from .persistence import check_save_path
     from .training import train
 
     paths = _training_paths(args.data)
     _check_output(args.output, paths, folder=True)
+    check_save_path(args.output)
     data = read_labelled(paths, skip_bad_rows=args.skip_bad_rows)
     for problem in data.problems:
         print(f"measures: skipped {problem}", file=sys.stderr)

@@ -23,7 +23,7 @@ from .export import default_mode
 from .labels import LABEL_IDS, label_info
 from .model import Model
 
-__all__ = ["ModelFileError", "save_model", "load_model", "shipped_model_path", "FORMAT",
+__all__ = ["ModelFileError", "save_model", "check_save_path", "load_model", "shipped_model_path", "FORMAT",
            "FORMAT_VERSION", "SKOPS_TRUSTED", "save_estimator"]
 
 FORMAT = "measures-model"
@@ -75,9 +75,12 @@ def _is_model_folder(path: Path) -> bool:
     return isinstance(config, dict) and config.get("format") == FORMAT
 
 
-def _check_replaceable(target: Path, path) -> None:
-    # Saving replaces what is at the path, so only what a model save may own is replaced:
-    # a user's file or folder of other files is never deleted by a mistyped path.
+def check_save_path(path) -> None:
+    """Raise ModelFileError if :func:`save_model` would refuse ``path``: saving replaces
+    what is there, so only nothing, an empty folder or a model folder may be there, and a
+    user's file or folder of other files is never deleted by a mistyped path. Commands
+    call it before their work; saving calls it again."""
+    target = Path(os.path.abspath(path))
     if not os.path.lexists(target):
         return
     if target.is_dir():
@@ -102,7 +105,7 @@ def _atomic_folder(path: Path, write) -> None:
     target = Path(os.path.abspath(path))  # "." and ".." have no name to swap under; this has
     tmp = None
     try:
-        _check_replaceable(target, path)
+        check_save_path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
         tmp.chmod(default_mode(folder=True))  # mkdtemp's folder is private; a model folder is not

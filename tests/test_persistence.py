@@ -8,6 +8,8 @@ import measures
 from measures.classifier import MeasureClassifier
 from measures.persistence import ModelFileError, load_model, save_estimator, shipped_model_path
 
+from conftest import run_cli
+
 SENTENCES = ["全市开展全员核酸检测。", "对密接人员实行集中隔离。", "分享到微信", "加强生活物资保供。"] * 6
 LABELS = ["testing", "isolation_transfer", "other", "supply"] * 6
 
@@ -165,3 +167,15 @@ def test_damaged_estimator_files_are_refused_clearly(tmp_path, name, content):
     path.write_bytes(content)
     with pytest.raises(ModelFileError, match=f"{name}: not a readable"):
         load_model(path, trusted=True)
+
+
+def test_train_refuses_a_folder_of_other_files_before_reading_its_data(tmp_path):
+    # The data file is bad, so the refusal can only come from the check before training.
+    data = tmp_path / "empty.tsv"
+    data.write_text("text\tlabels\n", "utf-8")
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "keep.txt").write_text("mine", "utf-8")
+    result = run_cli("train", data, "-o", tmp_path / "notes")
+    assert result.returncode == 1
+    assert "not saving the model here" in result.stderr.decode()
+    assert _left_in(tmp_path / "notes") == ["keep.txt"]
