@@ -185,12 +185,14 @@ def margins(gold: list[str], documents: list[str], predicted: dict[str, list[str
         result = scores([gold[i] for i in rows], [labels[i] for i in rows], LABEL_IDS)
         return np.array([result[key] for key, _ in metrics])
 
+    everything = range(len(gold))
     first = predicted[names[0]]
+    first_whole, first_draws = both(first, everything), [both(first, rows) for rows in draws]
     lines = [f"{names[0]} minus each baseline, 90% interval over {resamples} resamplings of the "
              f"{len(groups)} documents:"]
     for name in names[1:]:
-        whole = both(first, range(len(gold))) - both(predicted[name], range(len(gold)))
-        spread = np.array([both(first, rows) - both(predicted[name], rows) for rows in draws])
+        whole = first_whole - both(predicted[name], everything)
+        spread = np.array([mine - both(predicted[name], rows) for mine, rows in zip(first_draws, draws)])
         low, high = np.percentile(spread, [5, 95], axis=0)
         lines.append(f"  {name:<20}" + "   ".join(
             f"{title} {whole[k]:+.3f} [{low[k]:+.3f}, {high[k]:+.3f}]" for k, (_, title) in enumerate(metrics)))
