@@ -1,6 +1,7 @@
 """Accuracy on real text: the shipped model against two baselines.
 
-    python benchmarks/accuracy.py [--on dev|validation] [--shared ../shared] [--model PATH] [--record]
+    python benchmarks/accuracy.py [--on dev|validation] [--shared ../shared] [--model PATH]
+                                  [--against PATH] [--labels FILE] [--record]
 
 Scores, on real sentences labelled by the guide:
   1. the shipped model (or --model);
@@ -14,6 +15,10 @@ ever measured. ``--on validation`` scores every sentence of 74 whole documents o
 document, sentence number, a hash of the sentence and its labels, never the text): the
 real-text set on which configurations and training data are compared, so that the dev set
 never has to be.
+``--against PATH`` scores another model folder beside them (say, the previous shipped model,
+from ``git show REV:models/policy-measures-zh/...``), with the lead over it. ``--labels FILE``
+scores the validation sentences against another labelling of them (same columns, e.g. an
+earlier version of the file).
 ``--record`` writes the shipped model's figures into its config.json and model card.
 """
 from __future__ import annotations
@@ -96,12 +101,24 @@ def resolve(rows, corpus: Path, path: Path = VALIDATION) -> list[str]:
     return texts
 
 
-def agreement(rows) -> dict:
+def _shown(path: Path) -> str:
+    """A path as the figures name it: relative to the checkout when inside it."""
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def agreement(rows, strict: bool = True) -> dict | None:
     """Scores of the second annotator's labels against the first's (``rows``, the
-    validation set's), on the rows both labelled."""
+    validation set's), on the rows both labelled. A second-annotation row missing from
+    ``rows`` is an error when ``strict``, else (another labelling, e.g. a subset) there is
+    no agreement to report: None."""
     first = {(doc, index): labels for doc, index, _, labels, _ in rows}
     second = validation_rows(SECOND)
     missing = [line for doc, index, *_, line in second if (doc, index) not in first]
+    if missing and not strict:
+        return None
     if missing:
         raise ValidationSetError(f"{SECOND}:{missing[0]}: not a row of {VALIDATION.name}")
     return scores([first[doc, index] for doc, index, *_ in second],
@@ -222,8 +239,15 @@ def main(argv=None) -> int:
     parser.add_argument("--shared", default=os.environ.get("MEASURES_SHARED", str(ROOT.parent / "shared")),
                         help="the shared material (default: $MEASURES_SHARED or ../shared)")
     parser.add_argument("--model", help="model folder (default: the shipped model)")
+    parser.add_argument("--against", metavar="PATH", help="another model folder to score and compare with")
+    parser.add_argument("--labels", metavar="FILE", default=str(VALIDATION),
+                        help="with --on validation: the labels to score against (default: %(default)s)")
     parser.add_argument("--record", action="store_true", help="write the figures into the model's card")
     args = parser.parse_args(argv)
+    if args.record and Path(args.labels).resolve() != VALIDATION:
+        # the model card's validation figures are those on the committed labels
+        print("accuracy: --record scores against the committed labels only; drop --labels", file=sys.stderr)
+        return 2
     shared = Path(args.shared)
     needed = [shared / "annotation-guide.md",
               shared / "dev" / "sentences.tsv" if args.on == "dev" else shared / "corpus"]
@@ -240,21 +264,24 @@ def main(argv=None) -> int:
         key = "dev set (real documents)"
     else:
         try:
-            rows = validation_rows()
-            texts, agreed = resolve(rows, needed[1]), agreement(rows)
+            labels_path = Path(args.labels)
+            rows = validation_rows(labels_path)
+            texts = resolve(rows, needed[1], labels_path)
+            agreed = agreement(rows, strict=labels_path.resolve() == VALIDATION)
         except ValidationSetError as error:
             print(f"accuracy: {error}", file=sys.stderr)
             return 2
         gold = [labels for *_, labels, _ in rows]
         documents_of = [doc for doc, *_ in rows]
         documents = len(set(documents_of))
-        data = (f"benchmarks/data/corpus_validation.tsv, {len(gold)} sentences of {documents} shared/corpus "
+        data = (f"{_shown(labels_path)}, {len(gold)} sentences of {documents} shared/corpus "
                 "documents labelled by us; used to choose the configuration and to find error patterns "
                 "for new training sentences, so these figures are optimistic")
         key = "validation set (real documents)"
-        print(f"two of our annotators, {agreed['sentences']} sentences labelled by both: primary accuracy "
-              f"{agreed['primary_accuracy']:.3f}, micro-F1 {agreed['micro_f1']:.3f}, "
-              f"macro-F1 {agreed['macro_f1']:.3f}")
+        if agreed is not None:
+            print(f"two of our annotators, {agreed['sentences']} sentences labelled by both: primary accuracy "
+                  f"{agreed['primary_accuracy']:.3f}, micro-F1 {agreed['micro_f1']:.3f}, "
+                  f"macro-F1 {agreed['macro_f1']:.3f}")
     model = measures.load_model(args.model)
     corpus = measures.load_training_data()
     started = time.perf_counter()
@@ -263,6 +290,8 @@ def main(argv=None) -> int:
         "keyword matcher": keyword_matcher(guide_cues(shared / "annotation-guide.md"))(texts),
         "char n-gram TF-IDF": char_ngram_baseline(corpus.texts, corpus.y)(texts),
     }
+    if args.against:
+        predicted["--against model"] = measures.load_model(args.against).predict(texts)
     results = {name: scores(gold, labels, LABEL_IDS) for name, labels in predicted.items()}
     print(f"{args.on}: {data}; training corpus: {len(corpus)} bundled sentences; "
           f"{time.perf_counter() - started:.1f} s\n")

@@ -95,3 +95,27 @@ def test_margins_resample_whole_documents():
     assert "macro-F1 +0.000 [+0.000, +0.000]" in lines[1]
     # every label right against every primary label wrong: a full lead on every resampling
     assert "primary accuracy +1.000 [+1.000, +1.000]" in lines[2]
+
+
+def test_record_refuses_other_labels_before_any_work(tmp_path, capsys):
+    other = _write(tmp_path, "doc\tindex\thash\tlabels", "a.txt\t0\t0123456789\tother")
+    assert accuracy.main(["--on", "validation", "--labels", str(other), "--record",
+                          "--shared", str(tmp_path / "absent")]) == 2
+    assert "--record scores against the committed labels only" in capsys.readouterr().err
+
+
+@needs_shared
+@needs_corpus
+def test_other_labels_and_another_model_are_scored_beside_the_shipped_model(tmp_path, capsys):
+    rows = accuracy.validation_rows()
+    doc = rows[0][0]
+    kept = [r for r in rows if r[0] == doc]
+    # the sentences of one document, every label turned to other
+    relabelled = _write(tmp_path, "doc\tindex\thash\tlabels",
+                        *[f"{d}\t{i}\t{h}\tother" for d, i, h, _, _ in kept])
+    assert accuracy.main(["--on", "validation", "--labels", str(relabelled),
+                          "--against", str(ROOT / "models" / "policy-measures-zh")]) == 0
+    out = capsys.readouterr().out
+    assert str(relabelled) in out and f"{len(kept)} sentences of 1 shared/corpus documents" in out
+    # the same model as --against: its column equals the shipped model's, and its lead is nil
+    assert "--against model     macro-F1 +0.000 [+0.000, +0.000]" in out
