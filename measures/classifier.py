@@ -156,6 +156,13 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         Inverse regularisation strength of a multi-class linear SVM that picks the
         primary label (``other`` included) over the same terms. None: the most probable
         label is primary.
+    primary_class_weight : "balanced" or None
+        Class weights of that SVM. "balanced" favours rare primary labels; None (the
+        default) fits the labels' own frequencies, which is what primary-label accuracy
+        rewards. On our validation set, with the bundled corpus, it gave primary accuracy
+        0.856 against 0.847 for "balanced" (macro-F1 0.821 against 0.817), and 0.844
+        against 0.836 with the corpus before its last round; cross-validation on the
+        training corpus could not tell them apart.
     segmenter : "auto", "rjieba" or "jieba"
         Segmentation backend (same words either way).
     n_jobs : int or None
@@ -167,7 +174,8 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(self, word_ngrams=(1, 2), char_ngrams=(1, 3), min_df=2, C=0.5,
                  class_weight="balanced", thresholds="cv", cv=3, max_labels=4, prefix=12,
-                 primary_C=0.5, segmenter="auto", n_jobs=None, random_state=0):
+                 primary_C=0.5, primary_class_weight=None, segmenter="auto", n_jobs=None,
+                 random_state=0):
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
         self.min_df = min_df
@@ -178,6 +186,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         self.max_labels = max_labels
         self.prefix = prefix
         self.primary_C = primary_C
+        self.primary_class_weight = primary_class_weight
         self.segmenter = segmenter
         self.n_jobs = n_jobs
         self.random_state = random_state
@@ -219,7 +228,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         if len(present) == 1:
             intercept[present[0]] = 10.0
             return coef, intercept
-        svm = LinearSVC(C=self.primary_C, class_weight=self.class_weight, max_iter=5000, tol=_TOL,
+        svm = LinearSVC(C=self.primary_C, class_weight=self.primary_class_weight, max_iter=5000, tol=_TOL,
                         random_state=self.random_state).fit(X, primary)
         if len(present) == 2:  # scikit-learn fits one column for two classes
             coef[:, present[1]], intercept[present[1]] = svm.coef_[0], svm.intercept_[0]
