@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import joblib
 import numpy as np
@@ -25,6 +26,18 @@ def test_shipped_model_loads_with_its_metadata(model):
     meta = model.metadata
     assert meta["training_data"]["rows"] >= 6000
     assert {"measures_version", "sklearn_version", "weights_sha256"} <= set(meta)
+
+
+def test_shipped_model_is_built_from_the_bundled_corpus_with_the_default_settings(model):
+    """What `measures train` builds today: a corpus edit or a changed default without a
+    retrained model fails here."""
+    data = measures.load_training_data()
+    recorded = model.metadata["training_data"]
+    assert recorded["sha256"] == data.sha256
+    assert recorded["rows"] == len(data)
+    assert recorded["files"] == sorted({Path(p).name for p, _ in data.locations})
+    defaults = MeasureClassifier(n_jobs=-1).get_params()
+    assert model.metadata["estimator_params"] == json.loads(json.dumps(defaults))
 
 
 def test_save_and_load_round_trip(tmp_path, estimator):
