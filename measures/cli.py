@@ -390,5 +390,21 @@ def main(argv=None) -> int:
         signal.signal(signal.SIGTERM, previous)
 
 
+def run() -> None:
+    """The ``measures`` command: :func:`main`, then exit. An interrupted run (130, 143)
+    has cleaned up and stopped its workers by now; it leaves without the interpreter's
+    exit-time joins of worker-pool threads, which can wait for ever on a worker that the
+    signal caught in the middle of a queue operation."""
+    code = main()
+    if code in (130, 128 + signal.SIGTERM):
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except OSError:  # a closed pipe: nothing more to tell it
+                pass
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .document import Document, SentenceStream
+from .forking import fork_context, quiet_worker, stop_pool
 from .reading import DocumentError, decode, is_large, iter_pieces, read_document
 
 __all__ = ["Source", "iter_sources", "tag_sources", "DOCUMENT_SUFFIXES"]
@@ -145,9 +146,7 @@ def _init_worker(parent: int, load: bool, model_path, trusted):
     """Set up a worker: it ends with its parent, and loads the model unless it was
     forked with it (``load`` false)."""
     global _WORKER_MODEL
-    # A forked worker inherits the CLI's SIGTERM handler, which would turn the signal
-    # into an exception the pool reports and survives: a worker just ends.
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    quiet_worker()
     if sys.platform.startswith("linux"):
         # Killed with the parent, however it ends (kill -9 included), instead of waiting
         # forever for work from a process that is gone.
@@ -220,7 +219,6 @@ def tag_sources(model, sources: Iterable[Source], jobs: int = 1, model_path=None
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from .forking import fork_context
 
     global _WORKER_MODEL
     context, load = fork_context(), False
@@ -236,7 +234,7 @@ def tag_sources(model, sources: Iterable[Source], jobs: int = 1, model_path=None
     try:
         yield from _in_order(pool, model, sources, jobs, stream_large)
     except BaseException:  # an error, Ctrl-C, SIGTERM, or the consumer stopping early
-        _stop(pool)
+        stop_pool(pool)
         raise
     pool.shutdown()
 
@@ -261,11 +259,3 @@ def _in_order(pool, model, sources, jobs: int, stream_large: bool):
     while pending:
         yield from oldest()
 
-
-def _stop(pool) -> None:
-    """Drop the queued work and end the workers now: waiting for the groups in flight
-    would keep a stopped run alive. (Python 3.14 has pool.terminate_workers() for this.)"""
-    workers = list((pool._processes or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for worker in workers:
-        worker.terminate()

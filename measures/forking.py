@@ -1,10 +1,12 @@
-"""Where worker processes may be forked from this one, inheriting its memory."""
+"""Worker processes: where they may be forked from this one, inheriting its memory, and
+how they are set up and stopped so that Ctrl-C or SIGTERM ends a run at once."""
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import sys
 
-__all__ = ["fork_context"]
+__all__ = ["fork_context", "quiet_worker", "stop_pool"]
 
 
 def fork_context():
@@ -14,3 +16,24 @@ def fork_context():
     if sys.platform == "darwin" or "fork" not in multiprocessing.get_all_start_methods():
         return None
     return multiprocessing.get_context("fork")
+
+
+def quiet_worker() -> None:
+    """For a pool worker's initializer. Ctrl-C reaches every process of the terminal's
+    group: a worker leaves it to the parent, which stops the pool, instead of dying in
+    the middle of a queue operation (which can leave the parent waiting on it for ever).
+    A forked worker also inherits the CLI's SIGTERM handler, which would turn the signal
+    into an exception the pool reports and survives: a worker just ends."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def stop_pool(pool) -> None:
+    """Drop a ProcessPoolExecutor's queued work and end its workers now: waiting for the
+    work in flight would keep a stopped run alive. (Python 3.14 has
+    pool.terminate_workers() for this; before it, the workers are only reachable through
+    the private ``_processes``.)"""
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        worker.terminate()

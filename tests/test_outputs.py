@@ -178,10 +178,11 @@ def _running(pid: int) -> bool:
 
 def _start_tagging(tmp_path, jobs: int):
     """`measures tag - --format jsonl -o out.jsonl` on a JSONL stream that stays open, so
-    the run is still going whenever the test stops it; returns (process, its .part file)."""
+    the run is still going whenever the test stops it; returns (process, its .part file).
+    The run has a process group of its own, as a terminal's foreground job does."""
     command = [sys.executable, "-m", "measures", "tag", "-", "--format", "jsonl", "-o", tmp_path / "out.jsonl",
                "--jobs", str(jobs)]
-    process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     line = json.dumps({"id": "speech", "text": SPEECH.read_text("utf-8")}, ensure_ascii=False) + "\n"
     process.stdin.write(line.encode() * 400)  # more than the groups in flight with --jobs 2
     process.stdin.flush()
@@ -202,6 +203,36 @@ def test_sigterm_removes_the_partial_output_and_ends_the_workers(tmp_path, jobs)
     assert process.stderr.read().decode().endswith("measures: terminated\n")
     process.stdin.close()
     assert not part.exists() and not (tmp_path / "out.jsonl").exists()
+    assert _wait_for(lambda: not any(map(_running, workers))), "workers outlived the run"
+
+
+@linux_only
+@pytest.mark.parametrize("attempt", range(4))
+def test_ctrl_c_to_the_whole_group_ends_the_run_at_once(tmp_path, attempt):
+    """Ctrl-C signals every process of the terminal's group, workers included; the run
+    must still end with 130, its workers gone and no partial output (it used to hang now
+    and then, waiting on a worker the signal had caught mid-queue)."""
+    process, part = _start_tagging(tmp_path, jobs=2)
+    workers = _children(process.pid)
+    os.killpg(process.pid, signal.SIGINT)
+    assert process.wait(timeout=60) == 130
+    assert process.stderr.read().decode().endswith("measures: interrupted\n")
+    process.stdin.close()
+    assert not part.exists() and not (tmp_path / "out.jsonl").exists()
+    assert _wait_for(lambda: not any(map(_running, workers))), "workers outlived the run"
+
+
+@linux_only
+def test_ctrl_c_during_training_ends_it_at_once(tmp_path):
+    command = [sys.executable, "-m", "measures", "train", "-o", tmp_path / "m", "--jobs", "2"]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, start_new_session=True)
+    assert _wait_for(lambda: len(_children(process.pid)) == 2 or process.poll() is not None)
+    assert process.poll() is None, process.stderr.read().decode()
+    workers = _children(process.pid)
+    os.killpg(process.pid, signal.SIGINT)
+    assert process.wait(timeout=60) == 130
+    assert process.stderr.read().decode().endswith("measures: interrupted\n")
+    assert list(tmp_path.iterdir()) == []
     assert _wait_for(lambda: not any(map(_running, workers))), "workers outlived the run"
 
 
