@@ -1,14 +1,17 @@
 """Writing tagged documents as text, JSON, JSONL or CSV, to a file or a stream.
 
 Output to a file goes to a temporary file that replaces the target only when complete,
-so an interrupted run never leaves a half-written result behind.
+so an interrupted run never leaves a half-written result behind (devices and named pipes,
+which a file must not replace, are written in place).
 """
 from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import json
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -21,6 +24,10 @@ __all__ = ["FORMATS", "OutputError", "open_output", "check_output", "document_re
 FORMATS = ("text", "json", "jsonl", "csv")
 #: The text format ends with a side-by-side table when a run tags this many documents or fewer.
 COMPARE_AT_MOST = 12
+
+
+# Write errors that can only be the output's: the disk or the quota is full, the file too big.
+_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 
 
 class OutputError(Exception):
@@ -59,21 +66,57 @@ def _temporary(target: Path, folder: bool = False) -> tuple[int, str]:
     return fd, tmp
 
 
+def _target(path: str) -> Path:
+    """Where output for ``path`` goes: the file a symbolic link points to (the link
+    stays a link)."""
+    return Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
+
+
+def _special(target: Path) -> bool:
+    """A device, a named pipe or a socket (``/dev/null``, ``/dev/stdout``, a FIFO): it is
+    written in place, since replacing it with a file would destroy it."""
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
 def check_output(path: str | None, folder: bool = False) -> None:
     """Raise OutputError now if :func:`open_output` could not write ``path`` (with
     ``folder``: if no folder could be written there), so that a command finds out
     before its work rather than after."""
     if path in (None, "-"):
         return
-    fd, tmp = _temporary(Path(path), folder)
+    target = _target(path)
+    if _special(target) and not folder:
+        if not os.access(target, os.W_OK):
+            raise OutputError(f"{target}: cannot write (permission denied)")
+        return
+    fd, tmp = _temporary(target, folder)
     os.close(fd)
     os.unlink(tmp)
 
 
 @contextlib.contextmanager
+def _writes_to(target: Path):
+    """Turn a failed write to ``target`` (a full disk or quota, a file too big) into an
+    OutputError naming it; other errors are the work's and pass through."""
+    try:
+        yield
+    except OSError as error:
+        if error.errno in _FULL:
+            raise OutputError(_cannot_write(target, error)) from None
+        raise
+
+
+@contextlib.contextmanager
 def open_output(path: str | None, bom: bool = False):
-    """A text stream for ``path`` (``None`` or ``-``: standard output), committed atomically.
-    A path that cannot be written raises :class:`OutputError` naming it."""
+    """A text stream for ``path`` (``None`` or ``-``: standard output), committed atomically:
+    written to a temporary file that replaces ``path`` when complete. A symbolic link
+    stays a link (the file it points to is replaced); a device or a named pipe
+    (``/dev/null``, a FIFO) is written in place. A path that cannot be written, or a
+    write that fails (disk full), raises :class:`OutputError` naming it."""
     encoding = "utf-8-sig" if bom else "utf-8"
     if path in (None, "-"):
         if bom:
@@ -81,13 +124,28 @@ def open_output(path: str | None, bom: bool = False):
         yield sys.stdout
         sys.stdout.flush()
         return
-    target = Path(path)
-    fd, tmp = _temporary(target)
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
+    target = _target(path)
+    if _special(target):
+        try:
+            handle = open(target, "w", encoding=encoding, newline="")
+        except OSError as error:
+            raise OutputError(_cannot_write(target, error)) from None
+        with _writes_to(target), handle:
             yield handle
-        os.replace(tmp, target)
+        return
+    fd, tmp = _temporary(target)
+    handle = os.fdopen(fd, "w", encoding=encoding, newline="")
+    try:
+        with _writes_to(target):
+            yield handle
+            handle.close()
+        try:
+            os.replace(tmp, target)
+        except OSError as error:
+            raise OutputError(_cannot_write(target, error)) from None
     except BaseException:
+        with contextlib.suppress(OSError):
+            handle.close()
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise

@@ -6,8 +6,10 @@ import json
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -110,6 +112,49 @@ def test_written_files_get_the_usual_mode(work, command):
         os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o644
     assert target.read_text("utf-8") != "old"
+
+
+def test_a_symbolic_link_stays_a_link_and_its_file_gets_the_output(work):
+    (work / "real.json").write_text("old", "utf-8")
+    (work / "link.json").symlink_to(work / "real.json")
+    assert run_cli("tag", work / "pb.txt", "--format", "json", "-o", work / "link.json").returncode == 0
+    assert (work / "link.json").is_symlink()
+    assert json.loads((work / "real.json").read_text("utf-8"))[0]["source"].endswith("pb.txt")
+    assert sorted(p.name for p in work.iterdir()) == ["corrected.tsv", "docs", "link.json", "pb.txt", "real.json"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
+def test_a_named_pipe_is_written_in_place_not_replaced(work):
+    """A device or a pipe (/dev/null, a FIFO) must not be replaced by a file."""
+    fifo = work / "pipe"
+    os.mkfifo(fifo)
+    received = []
+    # The reader's open waits for the command to open the other end: a thread, so that a
+    # command that replaces the pipe instead fails the test rather than hanging it.
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text("utf-8")), daemon=True)
+    reader.start()
+    done = run_cli("tag", work / "pb.txt", "--format", "jsonl", "-o", fifo)
+    reader.join(timeout=10)
+    assert done.returncode == 0, done.stderr.decode()
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert json.loads(received[0].splitlines()[0])["source"].endswith("pb.txt")
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGXFSZ"), reason="no file-size limit signal")
+def test_a_failed_write_names_the_output_and_leaves_nothing(work):
+    """A full disk, shown by a file-size limit: writes fail with EFBIG once the limit is
+    passed (the limit's signal is ignored, as a full disk sends none)."""
+    import resource
+
+    def limited():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2000, 2000))
+
+    command = [sys.executable, "-m", "measures", "tag", work / "pb.txt", "--format", "json", "-o", work / "out.json"]
+    done = subprocess.run(command, capture_output=True, preexec_fn=limited, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr.decode() == f"measures: {work / 'out.json'}: cannot write (File too large)\n"
+    assert sorted(p.name for p in work.iterdir()) == ["corrected.tsv", "docs", "pb.txt"]
 
 
 def test_csv_cells_that_start_like_a_formula_are_made_inert():
