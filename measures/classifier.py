@@ -338,6 +338,10 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         """Refuse data too small to train on, saying what training needs."""
         if not rows:
             raise DataError(message="no labelled sentences to train on")
+        given = {label for row in rows for label in row}
+        if len(given) < 2:
+            raise DataError(message=f"every sentence is labelled {given.pop()!r}: training needs sentences "
+                                    "of at least two labels (for instance some 'other')")
         if self.thresholds != "cv":
             return
         counts = Counter(label for row in rows for label in row)

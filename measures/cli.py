@@ -171,14 +171,19 @@ def _training_paths(items):
 
 
 def cmd_train(args) -> int:
-    from .labelled_data import read_labelled
+    from .labelled_data import DataError, read_labelled
     from .persistence import check_save_path
     from .training import train
 
     paths = _training_paths(args.data)
     _check_output(args.output, paths, folder=True)
     check_save_path(args.output)
-    data = read_labelled(paths, skip_bad_rows=args.skip_bad_rows)
+    try:
+        data = read_labelled(paths, skip_bad_rows=args.skip_bad_rows)
+    except DataError as error:
+        if error.problems:  # bad rows, not unreadable data: say how to go on without them
+            raise DataError(error.problems, f"{error}\n(--skip-bad-rows trains on the other rows)") from None
+        raise
     for problem in data.problems:
         print(f"measures: skipped {problem}", file=sys.stderr)
     params = {}

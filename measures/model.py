@@ -17,11 +17,38 @@ __all__ = ["Model", "decide"]
 
 
 def sentence_list(sentences) -> list[str]:
-    """``sentences`` as a list, refusing a lone string (iterating over one would give
-    its characters as sentences)."""
+    """``sentences`` as a list of strings, refusing a lone string (iterating over one
+    would give its characters as sentences) and any item that is not a string (an empty
+    pandas cell is a float NaN, not an empty sentence)."""
     if isinstance(sentences, str):
         raise TypeError("expected a list of sentences, not a string (to label a document, use tag())")
-    return list(sentences)
+    items = list(sentences)
+    bad = next((i for i, item in enumerate(items) if not isinstance(item, str)), None)
+    if bad is not None:
+        raise TypeError(f"sentence {bad} is {type(items[bad]).__name__} {items[bad]!r}, not a string")
+    return items
+
+
+_END = object()
+
+
+def _documents(texts, sources):
+    """``(text, source)`` pairs of ``tag_many``'s arguments, checked as they come: every
+    text a string, and as many sources as texts when sources are given."""
+    texts = iter(texts)
+    sources = iter(sources) if sources is not None else None
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(f"document {i} is {type(text).__name__}, not a string")
+        if sources is None:
+            yield text, None
+            continue
+        source = next(sources, _END)
+        if source is _END:
+            raise ValueError(f"sources ended at document {i}: give one source per text")
+        yield text, source
+    if sources is not None and next(sources, _END) is not _END:
+        raise ValueError("more sources than texts: give one source per text")
 
 
 def decide(probabilities: np.ndarray, thresholds: np.ndarray, classes: Sequence[str],
@@ -189,17 +216,19 @@ class Model:
         """
         from .document import tag_text
 
+        if not isinstance(text, str):
+            raise TypeError(f"expected the document's text as a string, got {type(text).__name__}")
         return tag_text(self, text, source)
 
     def tag_many(self, texts: Iterable[str], sources: Iterable[str] | None = None):
         """Tag several documents, lazily and in order (a corpus need not fit in memory);
         the sentences of consecutive small documents are classified together, which is
         faster than tagging them one by one."""
-        from itertools import repeat
-
         from .document import tag_documents
 
-        return tag_documents(self, zip(texts, repeat(None) if sources is None else sources))
+        if isinstance(texts, str):  # now, not when the first document is asked for
+            raise TypeError("expected an iterable of documents, not a string (to tag one document, use tag())")
+        return tag_documents(self, _documents(texts, sources))
 
     # --- persistence ------------------------------------------------------------------
 

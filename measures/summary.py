@@ -122,7 +122,9 @@ def summarize(document, examples: int = 3) -> Summary:
 
 
 def compare(summaries: Sequence[Summary], include_other: bool = False) -> str:
-    """A text table of category shares, one column per document."""
+    """A text table of category shares, one column per document (summaries or tagged
+    documents)."""
+    summaries = [as_summary(item) for item in summaries]
     if not summaries:
         return ""
     labels, names, rows = share_table(summaries, include_other)

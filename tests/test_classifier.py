@@ -169,8 +169,10 @@ def test_labels_are_checked_against_the_guide(y, message):
     ([], [], {}, "no labelled sentences"),
     (SMALL_X[:2], SMALL_Y[:2], {}, "'testing' has 1, 'isolation_transfer' has 1; .* at least 3 sentences of every label"),
     (SMALL_X[:8] + ["新增一句。"], SMALL_Y[:8] + ["tracing"], {"cv": 2}, "'tracing' has 1; .* at least 2"),
-    (["甲乙", "丙丁", "戊己", "庚辛"], ["testing"] * 4, {}, "no term occurs in 2 or more of the sentences"),
-    (["甲乙", "丙丁"], ["testing"] * 2, {"thresholds": 0.5}, "no term occurs"),
+    (["甲乙", "丙丁", "戊己", "庚辛", "壬癸", "子丑"], ["testing", "other"] * 3, {},
+     "no term occurs in 2 or more of the sentences"),
+    (["甲乙", "丙丁"], ["testing", "other"], {"thresholds": 0.5}, "no term occurs"),
+    (SMALL_X[:6], ["testing"] * 6, {}, "every sentence is labelled 'testing': training needs sentences of at least two"),
 ])
 def test_too_little_data_is_a_clear_error(X, y, params, message):
     with pytest.raises(DataError, match=message):
@@ -212,6 +214,30 @@ def test_a_lone_string_is_refused(model):
     with pytest.raises(TypeError, match="list of sentences"):
         MeasureClassifier().fit("全市开展全员核酸检测。", ["testing"] * 11)
     assert estimator.predict_proba([]).shape == (0, 4)
+    with pytest.raises(TypeError, match="not a string .to tag one document, use tag"):
+        model.tag_many("全市开展全员核酸检测。")
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda m: m.predict(["核酸检测。", None]), TypeError, "sentence 1 is NoneType None, not a string"),
+    (lambda m: m.predict([float("nan")]), TypeError, "sentence 0 is float nan, not a string"),
+    (lambda m: m.tag(None), TypeError, "expected the document's text as a string, got NoneType"),
+    (lambda m: list(m.tag_many(["核酸检测。", 3])), TypeError, "document 1 is int, not a string"),
+    (lambda m: list(m.tag_many(["甲。", "乙。", "丙。"], sources=["a", "b"])), ValueError, "sources ended at document 2"),
+    (lambda m: list(m.tag_many(["甲。"], sources=["a", "b"])), ValueError, "more sources than texts"),
+])
+def test_what_is_not_text_is_refused_by_name(model, call, error, message):
+    """An empty pandas cell (NaN), None, or sources that do not pair with the texts: a
+    clear error, not an internal one, and never a document silently dropped."""
+    with pytest.raises(error, match=re.escape(message)):
+        call(model)
+
+
+def test_compare_takes_documents_as_well_as_summaries(model):
+    documents = [model.tag("全市开展全员核酸检测。", source="a"), model.tag("加强生活物资保供。", source="b")]
+    table = measures.compare(documents)
+    assert table == measures.compare([d.summary() for d in documents])
+    assert table.splitlines()[-1].split() == ["sentences", "1", "1"]
 
 
 def test_input_tags_say_sentences():

@@ -65,6 +65,7 @@ def test_train_refuses_bad_data_and_names_the_line(tmp_path):
     result = run_cli("train", data, "-o", tmp_path / "model")
     assert result.returncode == 1
     assert f"{data}:3: unknown label id 'isolaton'; did you mean 'isolation_transfer'?" in result.stderr.decode()
+    assert result.stderr.decode().endswith("(--skip-bad-rows trains on the other rows)\n")
     assert not (tmp_path / "model").exists()
 
 
