@@ -34,14 +34,16 @@ def build_jsonl(texts: list[str], target: Path, size_bytes: float) -> tuple[int,
     return documents, chars, rounds
 
 
-def build_document(texts: list[str], target: Path, size_bytes: float) -> int:
+def build_document(texts: list[str], target: Path, size_bytes: float, line_breaks: bool = True) -> int:
     """Write ``texts`` one after another, round after round, as one document until it
-    reaches ``size_bytes``. Returns its Chinese characters."""
+    reaches ``size_bytes``; without ``line_breaks``, as one line (their own line breaks
+    removed too). Returns its Chinese characters."""
     size = chars = 0
     with open(target, "w", encoding="utf-8") as out:
         while size < size_bytes:
             for text in texts:
-                out.write(text + "\n")
-                size += len((text + "\n").encode("utf-8"))
+                piece = text + "\n" if line_breaks else text.replace("\r", "").replace("\n", "")
+                out.write(piece)
+                size += len(piece.encode("utf-8"))
                 chars += len(HAN.findall(text))
     return chars

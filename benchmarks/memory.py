@@ -1,7 +1,9 @@
 """Peak memory of `measures tag` on inputs too large to hold: a JSONL corpus of about
-1 GB and one document of about 200 MB, both built by repeating the texts under shared/.
+1 GB, one document of about 200 MB, and one of about 50 MB without a single line break,
+all built by repeating the texts under shared/. (0 MB skips an input.)
 
-    python benchmarks/memory.py [--shared ../shared] [--jsonl-mb 1000] [--doc-mb 200] [--jobs 2]
+    python benchmarks/memory.py [--shared ../shared] [--jsonl-mb 1000] [--doc-mb 200]
+                                [--one-line-mb 50] [--jobs 2]
 
 Each run is a new `measures tag` process writing JSONL to /dev/null. Peak memory is the
 largest sum over the process and its workers, sampled every 0.2 s from /proc (Linux), of
@@ -65,6 +67,7 @@ def main(argv=None) -> int:
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--jsonl-mb", type=int, default=1000)
     parser.add_argument("--doc-mb", type=int, default=200)
+    parser.add_argument("--one-line-mb", type=int, default=50)
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args(argv)
     texts = shared_texts(args.shared, (".txt", ".md", ".html", ".htm"))
@@ -80,11 +83,13 @@ def main(argv=None) -> int:
             label = f"JSONL corpus, {corpus.stat().st_size / 2**20:,.0f} MB ({documents:,} documents), --jobs {args.jobs}"
             rows.append((label, chars, *run(measures + ["--jobs", str(args.jobs), str(corpus)])))
             corpus.unlink()
-        if args.doc_mb:
-            document = folder / "one_document.txt"
-            chars = build_document(texts, document, args.doc_mb << 20)
-            label = f"one document, {document.stat().st_size / 2**20:,.0f} MB"
-            rows.append((label, chars, *run(measures + [str(document)])))
+        for size, line_breaks, kind in ((args.doc_mb, True, ""), (args.one_line_mb, False, ", no line breaks")):
+            if size:
+                document = folder / "one_document.txt"
+                chars = build_document(texts, document, size << 20, line_breaks)
+                label = f"one document, {document.stat().st_size / 2**20:,.0f} MB{kind}"
+                rows.append((label, chars, *run(measures + [str(document)])))
+                document.unlink()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     print(f"{'input':<58}{'seconds':>9}{'chars/s':>11}{'peak MB (PSS)':>15}{'(RSS sum)':>11}")

@@ -243,7 +243,7 @@ def iter_pieces(path, piece: int = PIECE) -> Iterator[str]:
 # A line longer than this many pieces (text with no line breaks at all, such as a
 # whole book exported on one line) is cut at its last sentence end instead, so that
 # memory stays bounded; its cuts are the splitter's own, except inside quotation marks.
-LONG_LINE = 4
+LONG_LINE = 1
 
 
 def _sentence_end(text: str) -> int:
