@@ -244,7 +244,8 @@ def main(argv=None) -> int:
                         help="with --on validation: the labels to score against (default: %(default)s)")
     parser.add_argument("--record", action="store_true", help="write the figures into the model's card")
     args = parser.parse_args(argv)
-    if args.record and Path(args.labels).resolve() != VALIDATION:
+    committed = Path(args.labels).resolve() == VALIDATION
+    if args.record and not committed:
         # the model card's validation figures are those on the committed labels
         print("accuracy: --record scores against the committed labels only; drop --labels", file=sys.stderr)
         return 2
@@ -267,7 +268,7 @@ def main(argv=None) -> int:
             labels_path = Path(args.labels)
             rows = validation_rows(labels_path)
             texts = resolve(rows, needed[1], labels_path)
-            agreed = agreement(rows, strict=labels_path.resolve() == VALIDATION)
+            agreed = agreement(rows, strict=committed)
         except ValidationSetError as error:
             print(f"accuracy: {error}", file=sys.stderr)
             return 2

@@ -24,7 +24,7 @@ from sklearn.model_selection import GroupKFold, KFold
 from sklearn.preprocessing import normalize
 
 from .features import Analyzer
-from .forking import fork_context, quiet_worker, stop_pool
+from .forking import fork_context, quiet_worker, running
 from .labelled_data import DataError, Problem
 from .labels import LABEL_IDS, LabelError, parse_labels
 from .model import Model, decide, sentence_list
@@ -58,16 +58,11 @@ def _run_parts(tasks, shared, n_jobs) -> list:
     if jobs == 1 or context is None:
         return [estimator._fit_part(*shared, *rest) for estimator, *rest in tasks]
     _SHARED = shared
-    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=quiet_worker)
     try:
-        done = list(pool.map(_run_part, tasks))
-    except BaseException:  # Ctrl-C, SIGTERM or a failed fit: end the workers now
-        stop_pool(pool)
-        raise
+        with running(ProcessPoolExecutor(jobs, mp_context=context, initializer=quiet_worker)) as pool:
+            return list(pool.map(_run_part, tasks))
     finally:
         _SHARED = ()
-    pool.shutdown()
-    return done
 
 
 def binarize(y, classes: Sequence[str] | None = None):

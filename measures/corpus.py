@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .document import Document, SentenceStream
-from .forking import fork_context, quiet_worker, stop_pool
+from .forking import fork_context, quiet_worker, running
 from .reading import DocumentError, decode, is_large, iter_pieces, read_document
 
 __all__ = ["Source", "iter_sources", "tag_sources", "DOCUMENT_SUFFIXES"]
@@ -219,7 +219,6 @@ def tag_sources(model, sources: Iterable[Source], jobs: int = 1, model_path=None
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-
     global _WORKER_MODEL
     context, load = fork_context(), False
     if context is not None:
@@ -231,12 +230,8 @@ def tag_sources(model, sources: Iterable[Source], jobs: int = 1, model_path=None
         context, load = multiprocessing.get_context("spawn"), True
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
                                initargs=(os.getpid(), load, model_path, trusted))
-    try:
+    with running(pool):
         yield from _in_order(pool, model, sources, jobs, stream_large)
-    except BaseException:  # an error, Ctrl-C, SIGTERM, or the consumer stopping early
-        stop_pool(pool)
-        raise
-    pool.shutdown()
 
 
 def _in_order(pool, model, sources, jobs: int, stream_large: bool):
@@ -258,4 +253,3 @@ def _in_order(pool, model, sources, jobs: int, stream_large: bool):
             yield from oldest()
     while pending:
         yield from oldest()
-

@@ -2,11 +2,12 @@
 how they are set up and stopped so that Ctrl-C or SIGTERM ends a run at once."""
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import signal
 import sys
 
-__all__ = ["fork_context", "quiet_worker", "stop_pool"]
+__all__ = ["fork_context", "quiet_worker", "running"]
 
 
 def fork_context():
@@ -28,12 +29,19 @@ def quiet_worker() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def stop_pool(pool) -> None:
-    """Drop a ProcessPoolExecutor's queued work and end its workers now: waiting for the
-    work in flight would keep a stopped run alive. (Python 3.14 has
-    pool.terminate_workers() for this; before it, the workers are only reachable through
-    the private ``_processes``.)"""
-    workers = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for worker in workers:
-        worker.terminate()
+@contextlib.contextmanager
+def running(pool):
+    """Use a ProcessPoolExecutor: shut down as usual when the block ends, stopped at once
+    when anything escapes it (an error, Ctrl-C, SIGTERM, a generator closed early):
+    its queued work dropped and its workers ended, since waiting for the work in flight
+    would keep a stopped run alive. (Python 3.14 has pool.terminate_workers() for this;
+    before it, the workers are only reachable through the private ``_processes``.)"""
+    try:
+        yield pool
+    except BaseException:
+        workers = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for worker in workers:
+            worker.terminate()
+        raise
+    pool.shutdown()
