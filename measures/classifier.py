@@ -60,7 +60,10 @@ def _run_parts(tasks, shared, n_jobs) -> list:
     _SHARED = shared
     try:
         with running(ProcessPoolExecutor(jobs, mp_context=context, initializer=quiet_worker)) as pool:
-            return list(pool.map(_run_part, tasks))
+            # submit, not map: map cancels its futures when interrupted, which the pool's
+            # own clean-up then trips over (see forking.running)
+            futures = [pool.submit(_run_part, task) for task in tasks]
+            return [future.result() for future in futures]
     finally:
         _SHARED = ()
 

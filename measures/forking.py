@@ -39,9 +39,12 @@ def running(pool):
     try:
         yield pool
     except BaseException:
-        workers = list((getattr(pool, "_processes", None) or {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for worker in workers:
+        # Workers first: the pool's thread then fails the pending work as broken. Work
+        # cancelled before that (shutdown's cancel_futures, or Executor.map when its
+        # iteration is interrupted) makes that thread raise InvalidStateError on stderr
+        # (Python 3.11), so the work is left to fail rather than cancelled.
+        for worker in list((getattr(pool, "_processes", None) or {}).values()):
             worker.terminate()
+        pool.shutdown(wait=False)
         raise
     pool.shutdown()
