@@ -61,8 +61,8 @@ def _terminated(signum, frame):
 def _check_output(output, inputs, folder: bool = False) -> None:
     """Refuse, before any work, an output that cannot be written (``folder``: a folder to
     be written whole, like a model) or that would replace one of the command's
-    ``inputs``. An output inside an input folder is fine unless the folder's documents
-    include it."""
+    ``inputs``. An output inside an input folder is fine unless it is a kind of file the
+    folder's documents are read from: the next run would read it back as a document."""
     from .export import check_output
 
     if output in (None, "-"):
@@ -84,8 +84,8 @@ def _clash(target: Path, source: Path) -> str | None:
         return "is the input"
     if target in source.parents:
         return "is a folder holding the input"
-    if source.is_dir() and source in target.parents and target.is_file() and read_from_folder(target):
-        return "is one of the documents of the input folder"
+    if source.is_dir() and source in target.parents and not target.is_dir() and read_from_folder(target):
+        return "would be read as a document of the input folder"
     return None
 
 

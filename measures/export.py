@@ -47,17 +47,19 @@ def _cannot_write(target: Path, error: OSError) -> str:
     blocker = next((p for p in target.parents if p.exists()), None)
     if blocker is not None and not blocker.is_dir():
         return f"{target}: cannot write there: {blocker} is a file, not a folder"
+    if error.errno == errno.ENOENT:
+        return f"{target}: cannot write there: folder {target.parent} does not exist"
     return f"{target}: cannot write ({error.strerror or error})"
 
 
 def _temporary(target: Path, folder: bool = False) -> tuple[int, str]:
-    """A new temporary file beside ``target`` (creating its folder), with a new file's
-    usual mode; OutputError naming ``target`` if there is none to be had, or if
-    ``target`` is a folder and ``folder`` (a folder is what will be written) is false."""
+    """A new temporary file beside ``target``, with a new file's usual mode. Raises
+    OutputError naming ``target`` if there is none to be had (its folder must exist:
+    creating it would turn a mistyped path into a stray folder), or if ``target`` is a
+    folder and ``folder`` (a folder is what will be written) is false."""
     if target.is_dir() and not folder:
         raise OutputError(f"{target}: is a folder; give the name of a file to write")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     except OSError as error:
         raise OutputError(_cannot_write(target, error)) from None

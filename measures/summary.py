@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import heapq
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -128,14 +129,30 @@ def compare(summaries: Sequence[Summary], include_other: bool = False) -> str:
     if not summaries:
         return ""
     labels, names, rows = share_table(summaries, include_other)
-    short = [n if len(n) <= 14 else "…" + n[-13:] for n in names]
-    header = f"{'category':<26}" + "".join(f"{n:>16}" for n in short)
-    lines = [header, "-" * len(header)]
+    header = _fit("category", 30, right=False) + "".join("  " + _fit(name, 14) for name in names)
+    lines = [header, "-" * _columns(header)]
     for k, label in enumerate(labels):
         cells = "".join(f"{row[k]:>16.1%}" for row in rows)
-        lines.append(f"{zh_name(label)} {label:<21}"[:26].ljust(26) + cells)
-    lines.append(f"{'sentences':<26}" + "".join(f"{s.sentences:>16}" for s in summaries))
+        lines.append(_fit(f"{zh_name(label)} {label}", 30, right=False) + cells)
+    lines.append(_fit("sentences", 30, right=False) + "".join(f"{s.sentences:>16}" for s in summaries))
     return "\n".join(lines)
+
+
+def _columns(text: str) -> int:
+    """Terminal columns ``text`` takes: Chinese characters are two wide."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _fit(text: str, width: int, right: bool = True) -> str:
+    """``text`` padded to ``width`` terminal columns. Too wide, it is cut: right-aligned
+    text loses its start to "…" (the end of a file name tells documents apart), left-
+    aligned text its end."""
+    if _columns(text) > width:
+        while _columns(text) > width - 1:
+            text = text[1:] if right else text[:-1]
+        text = "…" + text if right else text + "…"
+    pad = " " * (width - _columns(text))
+    return pad + text if right else text + pad
 
 
 def as_summary(item) -> Summary:

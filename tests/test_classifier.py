@@ -1,4 +1,5 @@
 import re
+import unicodedata
 
 import numpy as np
 import pytest
@@ -260,3 +261,19 @@ def test_score_counts_gold_labels_the_model_does_not_know():
     assert estimator.score(X, SMALL_Y[:4]) == 1.0
     # 'publicity' is never predicted and 'supply' wrongly: two F1s of 0 beside three of 1.0
     assert estimator.score(X, SMALL_Y[:3] + ["publicity"]) == pytest.approx(3 / 5)
+
+
+def _columns(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+
+
+def test_compare_lines_up_columns_for_chinese_document_names(model):
+    sources = ["关于进一步加强疫情防控工作的通告.txt", "发布会.txt", "speech.txt"]
+    documents = model.tag_many(["全员核酸检测。", "小区实行封闭管理。", "加强宣传引导。"], sources=sources)
+    lines = measures.compare(documents).splitlines()
+    assert len({_columns(line) for line in lines}) == 1, lines
+    header = lines[0]
+    assert "…作的通告.txt" in header and "发布会.txt" in header
+    # every name ends where the figures under it end
+    ends = [_columns(header[:header.index(name) + len(name)]) for name in ("通告.txt", "发布会.txt", "speech.txt")]
+    assert ends == [30 + 16 * k for k in (1, 2, 3)]

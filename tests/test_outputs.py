@@ -57,14 +57,29 @@ def test_an_output_that_would_replace_an_input_is_refused(work, command, output)
     assert (work / output).read_bytes() == before
 
 
-def test_an_output_inside_an_input_folder_is_fine_until_it_is_one_of_its_documents(work):
+def test_an_output_inside_an_input_folder_is_refused_only_if_the_folder_would_read_it_back(work):
     docs = work / "docs"
     assert run_cli("tag", docs, "--format", "csv", "-o", docs / "out.csv").returncode == 0
     assert run_cli("tag", docs, "--format", "csv", "-o", docs / "out.csv").returncode == 0  # not a document
-    assert run_cli("tag", docs, "--format", "jsonl", "-o", docs / "out.jsonl").returncode == 0
-    again = run_cli("tag", docs, "--format", "jsonl", "-o", docs / "out.jsonl")
-    assert again.returncode == 1
-    assert f"{docs}/out.jsonl: is one of the documents of the input folder {docs}" in again.stderr.decode()
+    for name in ("out.jsonl", "out.txt", "sub/out.jsonl"):
+        (docs / "sub").mkdir(exist_ok=True)
+        result = run_cli("tag", docs, "--format", "jsonl", "-o", docs / name)
+        assert result.returncode == 1
+        assert f"{docs}/{name}: would be read as a document of the input folder {docs}" in result.stderr.decode()
+        assert not (docs / name).exists()
+
+
+@pytest.mark.parametrize("command", [
+    ["tag", "pb.txt", "-o", "typo/out.jsonl"],
+    ["report", "pb.txt", "-o", "typo/report.html"],
+    ["train", "corrected.tsv", "-o", "typo/model"],
+])
+def test_an_output_in_a_missing_folder_is_refused_before_any_work(work, command):
+    result = run_cli(*_at(work, command))
+    assert result.returncode == 1
+    assert result.stderr.decode() == (f"measures: {work}/{command[-1]}: cannot write there: "
+                                      f"folder {work}/typo does not exist\n")
+    assert not (work / "typo").exists()
 
 
 @pytest.mark.parametrize("command", [["tag", "pb.txt", "missing.txt"], ["report", "pb.txt", "missing.txt"],
