@@ -128,6 +128,7 @@ def test_empty_input_still_renders():
 
 def test_write_report_is_atomic_and_readable(tmp_path):
     target = tmp_path / "out" / "report.html"
+    target.parent.mkdir()
     write_report([_document(("全市开展核酸检测。", ["testing"]))], target)
     assert target.read_text("utf-8").startswith("<!DOCTYPE html>")
     assert [p.name for p in target.parent.iterdir()] == ["report.html"]  # no temporary file left
