@@ -10,7 +10,7 @@ Scores, on real sentences labelled by the guide:
 Prints micro-F1, macro-F1, primary-label accuracy and per-label P/R/F1 for each.
 
 ``--on dev`` (the default) scores ``shared/dev/sentences.tsv``: the held-out benchmark, only
-ever measured. ``--on validation`` scores every sentence of 122 whole documents of
+ever measured. ``--on validation`` scores every sentence of 162 whole documents of
 ``shared/corpus`` that we labelled ourselves (``benchmarks/data/corpus_validation.tsv`` holds
 document, sentence number, a hash of the sentence and its labels, never the text): the
 real-text set on which configurations and training data are compared, so that the dev set
@@ -39,6 +39,7 @@ from measures.cleaning import clean, normalize
 from measures.evaluation import scores
 from measures.labelled_data import read_labelled
 from measures.labels import LABEL_IDS, OTHER, LabelError, parse_labels
+from measures.model import CONTEXT_WINDOW, add_context
 from measures.reading import DocumentError, read_document
 from measures.splitting import split_sentences
 
@@ -99,6 +100,44 @@ def resolve(rows, corpus: Path, path: Path = VALIDATION) -> list[str]:
                                      "splitting change?")
         texts.append(sentences[min(found, key=lambda k: abs(k - index))])
     return texts
+
+
+def in_documents(model, texts: list[str], documents_of: list[str], folders: list[Path]) -> tuple[list[str], int]:
+    """A model's labels for sentences read in their documents, as ``measures tag`` reads
+    them: each sentence's primary scores take its neighbours' (the model's ``context``)
+    from the sentences around it in its document as measures splits it. Returns the
+    labels and how many sentences were found in their document; the others (a labelled
+    sentence cut differently from ours, a missing document) are read alone."""
+    alone_p, alone_s = model._score(texts)
+    if alone_s is None or not model.context:
+        return ["|".join(labels) for labels in model._decide(alone_p, alone_s)], 0
+    primary, found, split = alone_s.copy(), 0, {}
+    for k, (text, doc) in enumerate(zip(texts, documents_of)):
+        if doc not in split:
+            path = next((folder / doc for folder in folders if (folder / doc).is_file()), None)
+            if path is None:
+                split[doc] = None
+            else:
+                cleaned = clean(read_document(path))
+                sentences = split_sentences(cleaned)
+                ends, at = [], 0
+                for sentence in sentences:  # the split keeps the text's order
+                    at = cleaned.find(sentence, at)
+                    ends.append((at, at + len(sentence)))
+                    at += len(sentence)
+                split[doc] = cleaned, ends, model._score(sentences)[1]
+        if split[doc] is None:
+            continue
+        cleaned, spans, scores = split[doc]
+        start = cleaned.find(clean(text).strip())
+        if start < 0:
+            continue
+        end = start + len(clean(text).strip())
+        before = [j for j, (a, b) in enumerate(spans) if b <= start][-CONTEXT_WINDOW:]
+        after = [j for j, (a, b) in enumerate(spans) if a >= end][:CONTEXT_WINDOW]
+        primary[k] = add_context(alone_s[k:k + 1], model.context, scores[before], scores[after])[0]
+        found += 1
+    return ["|".join(labels) for labels in model._decide(alone_p, primary)], found
 
 
 def _shown(path: Path) -> str:
@@ -286,16 +325,24 @@ def main(argv=None) -> int:
     model = measures.load_model(args.model)
     corpus = measures.load_training_data()
     started = time.perf_counter()
+    folders = [shared / "dev" / "docs", shared] if args.on == "dev" else [needed[1]]
+    shipped, found = in_documents(model, texts, documents_of, folders)
     predicted = {
-        "shipped model": model.predict(texts),
+        "shipped model": shipped,
         "keyword matcher": keyword_matcher(guide_cues(shared / "annotation-guide.md"))(texts),
         "char n-gram TF-IDF": char_ngram_baseline(corpus.texts, corpus.y)(texts),
     }
     if args.against:
-        predicted["--against model"] = measures.load_model(args.against).predict(texts)
+        predicted["--against model"] = in_documents(measures.load_model(args.against), texts, documents_of,
+                                                    folders)[0]
     results = {name: scores(gold, labels, LABEL_IDS) for name, labels in predicted.items()}
     print(f"{args.on}: {data}; training corpus: {len(corpus)} bundled sentences; "
-          f"{time.perf_counter() - started:.1f} s\n")
+          f"{time.perf_counter() - started:.1f} s")
+    if model.context:
+        print(f"the shipped model reads {found} of the {len(texts)} sentences in their documents, as "
+              f"`measures tag` does (context {model.context}); the rest, cut differently from how "
+              "measures splits, alone")
+    print()
     print(table(results))
     print()
     print(margins(gold, documents_of, predicted))

@@ -4,13 +4,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
+import numpy as np
+
 from .cleaning import clean_document
+from .model import add_context
 from .splitting import sentence_spans
 
 __all__ = ["Sentence", "Document", "SentenceStream", "iter_sentences", "tag_text", "tag_documents"]
 
-# Documents are classified in slices of this many sentences: large enough for numpy to
-# pay off, small enough that a huge document never holds all its scores at once.
+# Documents are scored in slices of this many sentences: large enough for numpy to
+# pay off, small enough that a huge document never holds all its per-term arrays at once.
 BATCH = 512
 
 
@@ -68,24 +71,40 @@ def _prepare(text: str):
     return cleaned, sentence_spans(cleaned.text)
 
 
-def _tag_prepared(model, prepared, offsets=None) -> list[list[Sentence]]:
-    """The sentences of several cleaned and split texts, classified together in
-    slices of BATCH (many small documents cost about what one large one does)."""
-    texts = [cleaned.text[a:b] for cleaned, spans in prepared for a, b in spans]
+def _score_texts(model, texts: list[str]):
+    """(probabilities, primary scores or None) of cleaned sentences, scored in slices of
+    BATCH (many small documents cost about what one large one does)."""
+    parts = [model._score(texts[first:first + BATCH], cleaned=True) for first in range(0, len(texts), BATCH)]
+    if not parts:
+        return np.zeros((0, len(model.classes))), None
+    probabilities = np.vstack([p for p, _ in parts])
+    primary = None if parts[0][1] is None else np.vstack([q for _, q in parts])
+    return probabilities, primary
+
+
+def _sentences(model, texts, spans, probabilities, decided) -> list[Sentence]:
     classes = model.classes
-    results = []
-    for first in range(0, len(texts), BATCH):
-        probabilities, decided = model.classify(texts[first:first + BATCH], cleaned=True)
-        results.extend(zip(probabilities.tolist(), decided))
+    return [Sentence(text, start, end, labels, dict(zip(classes, row)))
+            for text, (start, end), row, labels in zip(texts, spans, probabilities.tolist(), decided)]
+
+
+def _tag_prepared(model, prepared) -> list[list[Sentence]]:
+    """The sentences of several cleaned and split texts, classified together; each
+    text's primary labels read its own sentences' context (add_context)."""
+    texts = [cleaned.text[a:b] for cleaned, spans in prepared for a, b in spans]
+    probabilities, primary = _score_texts(model, texts)
+    if primary is not None and model.context:
+        k = 0
+        for _, spans in prepared:
+            primary[k:k + len(spans)] = add_context(primary[k:k + len(spans)], model.context)
+            k += len(spans)
+    decided = model._decide(probabilities, primary)
     out, k = [], 0
-    for (cleaned, spans), offset in zip(prepared, offsets or [0] * len(prepared)):
-        sentences = []
-        for a, b in spans:
-            row, labels = results[k]
-            start, end = cleaned.to_original(a, b)
-            sentences.append(Sentence(texts[k], start + offset, end + offset, labels, dict(zip(classes, row))))
-            k += 1
-        out.append(sentences)
+    for cleaned, spans in prepared:
+        n = len(spans)
+        out.append(_sentences(model, texts[k:k + n], [cleaned.to_original(a, b) for a, b in spans],
+                              probabilities[k:k + n], decided[k:k + n]))
+        k += n
     return out
 
 
@@ -93,11 +112,30 @@ def iter_sentences(model, pieces: Iterable[str]) -> Iterator[Sentence]:
     """Tag a document given as consecutive pieces of whole lines (one piece: the whole
     text), yielding its sentences with spans into the joined pieces. Each piece is
     cleaned on its own, so page-level rules (the cut after a trailing "related articles"
-    heading) apply within a piece."""
-    offset = 0
+    heading) apply within a piece. A piece's labels are decided once the next piece is
+    scored, so that sentences at the seam read their neighbours as in the whole text."""
+    offset, held, before = 0, None, None
     for piece in pieces:
-        yield from _tag_prepared(model, [_prepare(piece)], [offset])[0]
+        cleaned, spans = _prepare(piece)
+        texts = [cleaned.text[a:b] for a, b in spans]
+        places = [tuple(offset + x for x in cleaned.to_original(a, b)) for a, b in spans]
+        scored = (texts, places, *_score_texts(model, texts))
         offset += len(piece)
+        if not texts:
+            continue
+        if held is not None:
+            yield from _decided(model, held, before, scored[3])
+            before = held[3]
+        held = scored
+    if held is not None:
+        yield from _decided(model, held, before, None)
+
+
+def _decided(model, scored, before, after) -> list[Sentence]:
+    texts, places, probabilities, primary = scored
+    if primary is not None and model.context:
+        primary = add_context(primary, model.context, before, after)
+    return _sentences(model, texts, places, probabilities, model._decide(probabilities, primary))
 
 
 def tag_text(model, text: str, source: str | None = None) -> Document:

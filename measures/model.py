@@ -13,7 +13,10 @@ from .features import Analyzer
 from .labels import OTHER
 from .vectorizing import TermIndex, supports
 
-__all__ = ["Model", "decide"]
+__all__ = ["Model", "decide", "add_context"]
+
+#: Sentences on each side whose primary-label scores a sentence borrows (see add_context).
+CONTEXT_WINDOW = 2
 
 
 def sentence_list(sentences) -> list[str]:
@@ -76,6 +79,28 @@ def decide(probabilities: np.ndarray, thresholds: np.ndarray, classes: Sequence[
     return decided
 
 
+def add_context(scores: np.ndarray, weight: float, before: np.ndarray | None = None,
+                after: np.ndarray | None = None, window: int = CONTEXT_WINDOW) -> np.ndarray:
+    """Primary-label scores of consecutive sentences of one document, each plus ``weight``
+    times the mean of its neighbours' (up to ``window`` on each side). A fragment such as
+    a bulletin's "其中男性7例" or a transcript's "二是稳岗位" is about what the sentences
+    around it are about; alone it reads as ``other``. ``before`` and ``after`` are the
+    rows just outside ``scores`` in the same document (a streamed document's pieces)."""
+    scores = np.asarray(scores, dtype=np.float64)
+    if not weight or not len(scores):
+        return scores
+    width = scores.shape[1]
+    left = np.empty((0, width)) if before is None else np.asarray(before, dtype=np.float64)[-window:]
+    right = np.empty((0, width)) if after is None else np.asarray(after, dtype=np.float64)[:window]
+    rows = np.vstack([left, scores, right])
+    sums = np.vstack([np.zeros((1, width)), np.cumsum(rows, axis=0)])
+    at = np.arange(len(scores)) + len(left)
+    low, high = np.maximum(at - window, 0), np.minimum(at + window + 1, len(rows))
+    count = (high - low - 1)[:, None]
+    neighbours = (sums[high] - sums[low] - rows[at]) / np.maximum(count, 1)
+    return scores + weight * neighbours
+
+
 class Model:
     """A trained sentence classifier plus the document path around it.
 
@@ -85,7 +110,7 @@ class Model:
     def __init__(self, vocabulary: Sequence[str], idf: np.ndarray, coef: np.ndarray,
                  intercept: np.ndarray, thresholds: np.ndarray, classes: Sequence[str],
                  analyzer: dict, max_labels: int = 3, metadata: dict | None = None,
-                 segmenter: str = "auto", primary_layer: tuple | None = None):
+                 segmenter: str = "auto", primary_layer: tuple | None = None, context: float = 0.0):
         self.classes = tuple(classes)
         self.vocabulary = {term: i for i, term in enumerate(vocabulary)}
         self.idf = np.asarray(idf, dtype=np.float32)
@@ -99,6 +124,9 @@ class Model:
         self._bias = self.intercept if primary_layer is None else np.concatenate([self.intercept, self.primary_layer[1]])
         self.thresholds = np.asarray(thresholds, dtype=np.float32)
         self.max_labels = int(max_labels)
+        # How much a sentence's primary label leans on its neighbours' when a whole
+        # document is tagged (add_context); predict() reads sentences alone.
+        self.context = float(context) if primary_layer is not None else 0.0
         self.analyzer = Analyzer.from_config(analyzer, segmenter)
         self.metadata = dict(metadata or {})
         self._term_index = None
@@ -178,7 +206,10 @@ class Model:
         from one pass over the sentences. ``cleaned=True`` says the sentences were cut
         from :func:`measures.cleaning.clean` output, which saves normalising them again."""
         probabilities, primary = self._score(sentences, cleaned)
-        return probabilities, decide(probabilities, self.thresholds, self.classes, self.max_labels, primary)
+        return probabilities, self._decide(probabilities, primary)
+
+    def _decide(self, probabilities, primary_scores):
+        return decide(probabilities, self.thresholds, self.classes, self.max_labels, primary_scores)
 
     def predict_labels(self, sentences: Sequence[str]) -> list[tuple[str, ...]]:
         """Labels per sentence as tuples, primary first."""

@@ -162,6 +162,7 @@ def save_model(model: Model, path) -> None:
             "max_labels": model.max_labels,
             "analyzer": model.analyzer.config(),
             "primary_layer": model.primary_layer is not None,
+            "context": model.context,
             "weights_sha256": _sha256(weights),
         })
         (folder / "config.json").write_text(json.dumps(config, ensure_ascii=False, indent=2) + "\n", "utf-8")
@@ -215,6 +216,9 @@ def _label_fields_problem(config: dict) -> str | None:
         return f"'thresholds' must be {len(classes)} numbers from 0 to 1, one per class"
     if not (_whole(config.get("max_labels", 3)) and config.get("max_labels", 3) >= 1):
         return "'max_labels' must be a whole number of at least 1"
+    context = config.get("context", 0.0)
+    if not (isinstance(context, (int, float)) and not isinstance(context, bool) and context >= 0):
+        return "'context' must be a number of at least 0"
     analyzer = config.get("analyzer")
     if not isinstance(analyzer, dict):
         return "'analyzer' must be an object with word_ngrams, char_ngrams and prefix"
@@ -251,7 +255,8 @@ def _load_folder(folder: Path, segmenter: str) -> Model:
                        if "primary_coef" in arrays.files else None)
             return Model(arrays["vocabulary"].tolist(), arrays["idf"], arrays["coef"],
                          arrays["intercept"], config["thresholds"], config["classes"],
-                         config["analyzer"], config.get("max_labels", 3), config, segmenter, primary)
+                         config["analyzer"], config.get("max_labels", 3), config, segmenter, primary,
+                         config.get("context", 0.0))
     except (KeyError, ValueError, OSError, zipfile.BadZipFile) as error:
         raise ModelFileError(f"{weights}: unreadable model weights ({error})") from None
 

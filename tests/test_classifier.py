@@ -277,3 +277,31 @@ def test_compare_lines_up_columns_for_chinese_document_names(model):
     # every name ends where the figures under it end
     ends = [_columns(header[:header.index(name) + len(name)]) for name in ("通告.txt", "发布会.txt", "speech.txt")]
     assert ends == [30 + 16 * k for k in (1, 2, 3)]
+
+
+@pytest.mark.parametrize("scores, before, after, expected", [
+    ([[1.0], [3.0], [5.0]], None, None, [[1.0 + 0.5 * 4.0], [3.0 + 0.5 * 3.0], [5.0 + 0.5 * 2.0]]),
+    ([[2.0]], None, None, [[2.0]]),                          # no neighbours: unchanged
+    ([[2.0]], [[9.0], [0.0], [4.0]], [[6.0]], [[2.0 + 0.5 * (0.0 + 4.0 + 6.0) / 3]]),  # two before at most
+    ([[1.0, -1.0], [0.0, 2.0]], None, [[4.0, 0.0]], [[1.0 + 0.5 * 4.0 / 2, -1.0 + 0.5 * 2.0 / 2],
+                                                    [0.0 + 0.5 * 5.0 / 2, 2.0 + 0.5 * -1.0 / 2]]),
+])
+def test_add_context_adds_the_mean_of_up_to_two_neighbours_each_side(scores, before, after, expected):
+    from measures.model import add_context
+
+    np.testing.assert_allclose(add_context(np.array(scores), 0.5, before, after), expected)
+    assert add_context(np.array(scores), 0.0, before, after).tolist() == scores
+
+
+def test_tag_reads_primary_labels_in_the_document_and_predict_reads_sentences_alone(model):
+    from measures.model import add_context
+
+    text = "4月3日全市疫情情况。新增本土确诊病例12例。其中男性7例，女性5例。均为集中隔离点发现。小区继续封控管理。"
+    sentences = model.tag(text).sentences
+    texts = [s.text for s in sentences]
+    probabilities, primary = model._score(texts)
+    assert model.context > 0
+    assert [s.labels for s in sentences] == model._decide(probabilities, add_context(primary, model.context))
+    plain = measures.load_model()
+    plain.context = 0.0
+    assert [s.labels for s in plain.tag(text).sentences] == plain.predict_labels(texts)

@@ -81,8 +81,11 @@ def test_suggest_writes_the_guides_tsv_with_diverse_uncertain_sentences(model, c
     data = read_labelled(str(out))
     assert len(data) == 20
     rows = [dict(zip(COLUMNS, line.split("\t"))) for line in lines[1:]]
-    # the model's guess, primary first, as the labels to correct
-    assert data.y == model.predict(data.texts)
+    # the model's guess, primary first and read in its document as `measures tag` reads it,
+    # as the labels to correct
+    tagged = {s.text: "|".join(s.labels) for path in sorted(corpus.glob("*.txt"))
+              for s in model.tag(path.read_text("utf-8")).sentences}
+    assert data.y == [tagged[text] for text in data.texts]
     # most uncertain first, at most two a document, no near-duplicates
     picked = [float(row["margin"]) for row in rows]
     assert picked == sorted(picked)
