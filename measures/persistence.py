@@ -358,7 +358,10 @@ def model_card(config: dict) -> str:
         f"calibrated to a probability (Platt scaling) and its threshold chosen, both on "
         f"cross-validated predictions over the training data"
         + ("; a multi-class linear SVM over the same terms picks the primary label." if config.get("primary_layer")
-           else "; the most probable label is primary."),
+           else "; the most probable label is primary.")
+        + (f" When a document is tagged, each sentence's primary-label scores add {config['context']} times "
+           "the mean of those of up to two sentences on each side; `predict` reads sentences alone."
+           if config.get("context") else ""),
         f"- {len(config['classes'])} labels; estimator parameters: `{json.dumps(config.get('estimator_params', {}), ensure_ascii=False)}`.",
         f"- made with measures {config.get('measures_version')}, scikit-learn {config.get('sklearn_version')}, "
         f"numpy {config.get('numpy_version')}; weights sha256 `{config.get('weights_sha256', '')[:16]}…`.",

@@ -9,7 +9,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from conftest import run_cli
+from conftest import EXAMPLES, run_cli
 
 import measures
 from measures.classifier import MeasureClassifier
@@ -305,3 +305,22 @@ def test_tag_reads_primary_labels_in_the_document_and_predict_reads_sentences_al
     plain = measures.load_model()
     plain.context = 0.0
     assert [s.labels for s in plain.tag(text).sentences] == plain.predict_labels(texts)
+
+
+def test_documents_tagged_together_read_as_each_tagged_alone(monkeypatch):
+    # Context never crosses from one document into the next, however they are batched: with
+    # a context weight so large that neighbours decide, one-sentence documents of different
+    # measures would take each other's labels if it did.
+    from measures import document
+
+    model = measures.load_model()
+    model.context = 100.0
+    texts = ["全市开展全员核酸检测。", "小区实行封闭管理。", "今日新增确诊病例5例。", "加强宣传引导。",
+             "对密接人员一律集中隔离。", ""] + [path.read_text("utf-8") for path in sorted(EXAMPLES.glob("*.txt"))]
+    alone = [[(s.text, s.start, s.labels) for s in model.tag(text).sentences] for text in texts]
+    assert [doc[0][2][0] for doc in alone[:5]] == [
+        "testing", "community_control", "case_report", "publicity", "isolation_transfer"]
+    for batch in (7, 512):
+        monkeypatch.setattr(document, "BATCH", batch)
+        together = [[(s.text, s.start, s.labels) for s in doc.sentences] for doc in model.tag_many(texts)]
+        assert together == alone
