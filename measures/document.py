@@ -82,10 +82,11 @@ def _score_texts(model, texts: list[str]):
     return probabilities, primary
 
 
-def _sentences(model, texts, spans, probabilities, decided) -> list[Sentence]:
+def _sentences(model, texts, spans, probabilities, decided) -> Iterator[Sentence]:
+    # One at a time: a streamed piece's sentences are written as they are made.
     classes = model.classes
-    return [Sentence(text, start, end, labels, dict(zip(classes, row)))
-            for text, (start, end), row, labels in zip(texts, spans, probabilities.tolist(), decided)]
+    for text, (start, end), row, labels in zip(texts, spans, probabilities, decided):
+        yield Sentence(text, start, end, labels, dict(zip(classes, row.tolist())))
 
 
 def _tag_prepared(model, prepared) -> list[list[Sentence]]:
@@ -102,8 +103,8 @@ def _tag_prepared(model, prepared) -> list[list[Sentence]]:
     out, k = [], 0
     for cleaned, spans in prepared:
         n = len(spans)
-        out.append(_sentences(model, texts[k:k + n], [cleaned.to_original(a, b) for a, b in spans],
-                              probabilities[k:k + n], decided[k:k + n]))
+        out.append(list(_sentences(model, texts[k:k + n], [cleaned.to_original(a, b) for a, b in spans],
+                                   probabilities[k:k + n], decided[k:k + n])))
         k += n
     return out
 
@@ -116,9 +117,7 @@ def iter_sentences(model, pieces: Iterable[str]) -> Iterator[Sentence]:
     scored, so that sentences at the seam read their neighbours as in the whole text."""
     offset, held, before = 0, None, None
     for piece in pieces:
-        cleaned, spans = _prepare(piece)
-        texts = [cleaned.text[a:b] for a, b in spans]
-        places = [tuple(offset + x for x in cleaned.to_original(a, b)) for a, b in spans]
+        texts, places = _cut(piece, offset)
         scored = (texts, places, *_score_texts(model, texts))
         offset += len(piece)
         if not texts:
@@ -131,7 +130,16 @@ def iter_sentences(model, pieces: Iterable[str]) -> Iterator[Sentence]:
         yield from _decided(model, held, before, None)
 
 
-def _decided(model, scored, before, after) -> list[Sentence]:
+def _cut(piece: str, offset: int) -> tuple[list[str], list[tuple[int, int]]]:
+    """A piece's cleaned sentences and their spans in the joined pieces. The cleaned text
+    and its offset map, the bulk of a piece's memory, are freed on return, not kept
+    while the next piece is cleaned."""
+    cleaned, spans = _prepare(piece)
+    return ([cleaned.text[a:b] for a, b in spans],
+            [tuple(offset + x for x in cleaned.to_original(a, b)) for a, b in spans])
+
+
+def _decided(model, scored, before, after) -> Iterator[Sentence]:
     texts, places, probabilities, primary = scored
     if primary is not None and model.context:
         primary = add_context(primary, model.context, before, after)
