@@ -335,7 +335,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="processes fitting the model and its cross-validation folds (default -1: all cores); "
                             "the model does not depend on it")
 
-    evaluate = command("evaluate", cmd_evaluate, "score a model on labelled sentences")
+    evaluate = command("evaluate", cmd_evaluate, "score a model on labelled sentences (each read alone, "
+                                                 "without the document context tag gives)")
     evaluate.add_argument("data", nargs="+", metavar="DATA.tsv")
     evaluate.add_argument("--format", choices=["text", "json"], default="text")
     evaluate.add_argument("--skip-bad-rows", action="store_true")
