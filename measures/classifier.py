@@ -445,4 +445,6 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
     def _model(self, metadata: dict | None) -> Model:
         return Model(self.vocabulary_, self.idf_, self.coef_, self.intercept_, self.thresholds_,
                      self.classes_, self.analyzer_.config(), self.max_labels, metadata,
-                     self.analyzer_.segmenter, self.primary_layer_, self.context)
+                     self.analyzer_.segmenter, self.primary_layer_,
+                     # estimators saved before context existed load without the attribute
+                     getattr(self, "context", 0.0))

@@ -4,6 +4,7 @@ from pathlib import Path
 import joblib
 import numpy as np
 import pytest
+from sklearn.base import clone
 
 import measures
 from measures.classifier import MeasureClassifier
@@ -101,6 +102,17 @@ def test_skops_files_load_with_the_trusted_type_list(tmp_path, estimator):
     save_estimator(estimator, path)
     model = load_model(path)
     assert model.predict(["对密接人员实行集中隔离。"]) == ["isolation_transfer"]
+
+
+def test_an_estimator_saved_before_context_existed_loads_reading_sentences_alone(tmp_path, estimator):
+    old = clone(estimator)
+    old.__dict__.update({k: v for k, v in estimator.__dict__.items() if k.endswith("_")})
+    del old.context  # what unpickling an estimator of the earlier version gives
+    path = tmp_path / "old.joblib"
+    save_estimator(old, path)
+    model = load_model(path, trusted=True)
+    assert model.context == 0.0
+    assert model.predict(["全市开展全员核酸检测。"]) == ["testing"]
 
 
 def test_missing_paths_are_named(tmp_path):
