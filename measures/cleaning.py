@@ -15,11 +15,21 @@ from typing import Callable, Sequence
 from .splitting import TERMINATORS
 
 __all__ = [
-    "normalize_width", "strip_pinyin", "to_simplified", "normalize_whitespace",
+    "replace_surrogates", "normalize_width", "strip_pinyin", "to_simplified", "normalize_whitespace",
     "drop_boilerplate_lines", "is_boilerplate", "normalize", "clean", "clean_document", "CleanText",
 ]
 
 # --- character-level steps -------------------------------------------------------------
+
+# A lone surrogate (valid in JSON as "\ud800", and in Python strings) cannot be encoded, so
+# the converter and every writer would fail on it; it is mojibake, shown as U+FFFD.
+_SURROGATES = dict.fromkeys(range(0xD800, 0xE000), 0xFFFD)
+
+
+def replace_surrogates(text: str) -> str:
+    """Lone surrogate code points to U+FFFD, the replacement character."""
+    return text.translate(_SURROGATES)
+
 
 # Full-width ASCII variants and the ideographic space fold to ASCII, as NFKC would; CJK
 # punctuation such as 。、“” has no ASCII twin and stays.
@@ -176,7 +186,7 @@ def drop_boilerplate_lines(text: str) -> str:
 # --- the chain ----------------------------------------------------------------------------
 
 _LINE_STEPS: tuple[Callable[[str], str], ...] = (
-    normalize_width, strip_pinyin, to_simplified, normalize_whitespace,
+    replace_surrogates, normalize_width, strip_pinyin, to_simplified, normalize_whitespace,
 )
 
 

@@ -31,13 +31,19 @@ def quiet_worker() -> None:
 
 @contextlib.contextmanager
 def running(pool):
-    """Use a ProcessPoolExecutor: shut down as usual when the block ends, stopped at once
-    when anything escapes it (an error, Ctrl-C, SIGTERM, a generator closed early):
-    its queued work dropped and its workers ended, since waiting for the work in flight
-    would keep a stopped run alive. (Python 3.14 has pool.terminate_workers() for this;
-    before it, the workers are only reachable through the private ``_processes``.)"""
+    """Use a ProcessPoolExecutor: shut down as usual when the block ends. When an error
+    escapes the block, the queued work is cancelled and the work in flight finishes
+    first: a worker killed while it writes its result would leave the pool's thread
+    waiting for the rest of that message for ever, and the interpreter's exit waiting
+    on that thread. When Ctrl-C, SIGTERM or a generator closed early ends the block, the
+    run must stop at once, so the workers are ended (Python 3.14 has
+    pool.terminate_workers() for this; before it, they are only reachable through the
+    private ``_processes``) and the ``measures`` command leaves without those joins."""
     try:
         yield pool
+    except Exception:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
     except BaseException:
         # Workers first: the pool's thread then fails the pending work as broken. Work
         # cancelled before that (shutdown's cancel_futures, or Executor.map when its

@@ -3,11 +3,22 @@ import re
 import pytest
 
 from measures.cleaning import (clean, clean_document, drop_boilerplate_lines, is_boilerplate,
-                               normalize, normalize_whitespace, normalize_width, strip_pinyin,
-                               to_simplified)
+                               normalize, normalize_whitespace, normalize_width, replace_surrogates,
+                               strip_pinyin, to_simplified)
 from measures.splitting import split_sentences
 
 from conftest import needs_shared, seed_files
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("\ud800全市开展核酸检测", "\ufffd全市开展核酸检测"),
+    ("核酸\udfff\ud83d", "核酸\ufffd\ufffd"),
+    ("😷口罩", "😷口罩"),                          # a real astral character is not a surrogate here
+    ("", ""),
+])
+def test_replace_surrogates(text, expected):
+    assert replace_surrogates(text) == expected
+    clean(text).encode("utf-8")  # the whole chain then never meets an unencodable character
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -9,6 +9,7 @@ import signal
 import stat
 import subprocess
 import sys
+import textwrap
 import threading
 import time
 from pathlib import Path
@@ -301,3 +302,33 @@ def test_workers_end_when_the_parent_is_killed(tmp_path):
     process.stdin.close()
     process.stderr.close()
     assert _wait_for(lambda: not any(map(_running, workers))), "workers outlived a killed parent"
+
+
+def test_a_run_whose_worker_fails_exits_instead_of_hanging(tmp_path):
+    # A worker fails (a fault injected into the tagging the workers inherit) while much
+    # work is still queued: the workers are ended, and the queue's feeder thread, blocked
+    # on the pipe to them, must not keep the command waiting at exit. It waited for ever.
+    corpus = tmp_path / "corpus.jsonl"
+    with corpus.open("w", encoding="utf-8") as out:
+        for k in range(20000):
+            text = "故障" if k == 3000 else "全市开展新一轮全员核酸检测。" * 5
+            out.write(json.dumps({"id": k, "text": text}, ensure_ascii=False) + "\n")
+    script = textwrap.dedent("""
+        import sys
+        from measures import cli, document
+
+        score = document._score_texts
+        def failing(model, texts):
+            if "故障" in texts:
+                raise RuntimeError("injected fault")
+            return score(model, texts)
+        document._score_texts = failing
+        sys.argv = ["measures", *sys.argv[1:]]
+        cli.run()
+    """)
+    for _ in range(5):  # the old code hung in about one run of eight
+        result = subprocess.run([sys.executable, "-c", script, "tag", str(corpus), "--format", "jsonl", "--jobs",
+                                 "2", "-o", str(tmp_path / "out.jsonl")], capture_output=True, timeout=30)
+        assert result.returncode == 1
+        assert "injected fault" in result.stderr.decode()
+        assert not (tmp_path / "out.jsonl").exists()
