@@ -7,7 +7,7 @@ from typing import Iterable, Iterator
 import numpy as np
 
 from .cleaning import clean_document
-from .model import add_context
+from .model import CONTEXT_WINDOW, add_context
 from .splitting import sentence_spans
 
 __all__ = ["Sentence", "Document", "SentenceStream", "iter_sentences", "tag_text", "tag_documents"]
@@ -113,21 +113,43 @@ def iter_sentences(model, pieces: Iterable[str]) -> Iterator[Sentence]:
     """Tag a document given as consecutive pieces of whole lines (one piece: the whole
     text), yielding its sentences with spans into the joined pieces. Each piece is
     cleaned on its own, so page-level rules (the cut after a trailing "related articles"
-    heading) apply within a piece. A piece's labels are decided once the next piece is
-    scored, so that sentences at the seam read their neighbours as in the whole text."""
-    offset, held, before = 0, None, None
+    heading) apply within a piece. A sentence is labelled once the sentences after it
+    that its context reads are scored, so sentences at a seam read their neighbours as in
+    the whole text, however few sentences a piece holds."""
+    window = CONTEXT_WINDOW if model.context else 0
+    offset, waiting, before = 0, None, None
     for piece in pieces:
         texts, places = _cut(piece, offset)
-        scored = (texts, places, *_score_texts(model, texts))
         offset += len(piece)
-        if not texts:
-            continue
-        if held is not None:
-            yield from _decided(model, held, before, scored[3])
-            before = held[3]
-        held = scored
-    if held is not None:
-        yield from _decided(model, held, before, None)
+        if texts:
+            scored = (texts, places, *_score_texts(model, texts))
+            waiting = scored if waiting is None else _joined(waiting, scored)
+            ready = len(waiting[0]) - window
+            if ready > 0:
+                done, waiting = _parted(waiting, ready)
+                yield from _decided(model, done, before, waiting[3])
+                before = _last(before, done[3], window)
+    if waiting is not None:
+        yield from _decided(model, waiting, before, None)
+
+
+def _joined(first, second):
+    texts, places, probabilities, primary = first
+    return (texts + second[0], places + second[1], np.vstack([probabilities, second[2]]),
+            None if primary is None else np.vstack([primary, second[3]]))
+
+
+def _parted(scored, k):
+    """(the first k sentences, the rest) of scored sentences."""
+    return tuple(tuple(None if part is None else part[a:b] for part in scored)
+                 for a, b in ((0, k), (k, None)))
+
+
+def _last(before, primary, window):
+    """The last ``window`` rows of primary scores so far: the context a later sentence reads."""
+    if primary is None or not window:
+        return None
+    return (primary if before is None else np.vstack([before, primary]))[-window:]
 
 
 def _cut(piece: str, offset: int) -> tuple[list[str], list[tuple[int, int]]]:

@@ -203,12 +203,14 @@ def is_large(path) -> bool:
         return False
 
 
-def iter_pieces(path, piece: int = PIECE) -> Iterator[str]:
+def iter_pieces(path, piece: int | None = None) -> Iterator[str]:
     """A document file as consecutive pieces of whole lines, about ``piece`` bytes
-    each, that join to :func:`read_document`'s text: memory stays bounded however
-    large the file. The encoding is detected on the first piece; a later byte that
-    does not decode raises DocumentError naming the file and the byte offset."""
+    each (default :data:`PIECE`, read at the call), that join to :func:`read_document`'s
+    text: memory stays bounded however large the file. The encoding is detected on the
+    first piece; a later byte that does not decode raises DocumentError naming the file
+    and the byte offset."""
     path = Path(path)
+    piece = piece or PIECE
     with _open(path) as handle:
         first = handle.read(piece)
         encoding, text = _detect(first, str(path), final=len(first) < piece)

@@ -3,13 +3,17 @@ with the same result as reading it whole."""
 import codecs
 import io
 import json
+import random
+import re
 
 import pytest
 
 from measures.cleaning import HAN
 
+import measures
 from measures import corpus, reading
 from measures.corpus import iter_sources, tag_sources
+from measures.document import iter_sentences
 from measures.export import Writer
 from measures.reading import DocumentError, iter_pieces, read_document
 
@@ -145,3 +149,30 @@ def test_a_jsonl_record_with_a_null_id_is_named_by_file_and_line(tmp_path):
     corpus_file = tmp_path / "c.jsonl"
     corpus_file.write_text('{"id": null, "text": "核酸检测。"}\n{"id": null, "source": "s", "text": "隔离。"}\n', "utf-8")
     assert [s.name for s in iter_sources([str(corpus_file)])] == [f"{corpus_file}:1", "s"]
+
+
+def test_streamed_labels_equal_whole_labels_when_pieces_hold_few_sentences(tmp_path, monkeypatch):
+    # Pieces of one sentence, or none: a sentence's context (two sentences each side) then
+    # spans several pieces, and must be read as in the whole text. A heavy context weight
+    # makes any neighbour missed change labels.
+    model = measures.load_model()
+    model.context = 5.0
+    rng = random.Random(3)
+    sentences = [s for s in re.split(r"(?<=。)", SPEECH) if len(s) > 8]
+    monkeypatch.setattr(reading, "LARGE_FILE", 4096)
+    monkeypatch.setattr(reading, "PIECE", 1024)
+    for k in range(12):
+        lines = []
+        for _ in range(14):
+            line = rng.choice(sentences)
+            if rng.random() < 0.3:  # one long sentence, a piece on its own
+                line = (line.rstrip("。") * (1 + 900 // len(line)))[:900] + "。"
+            lines.append(line)
+            lines.extend([""] * rng.choice([0, 0, 1, 700]))  # and stretches of nothing but line breaks
+        path = tmp_path / f"doc{k}.txt"
+        path.write_text("\n".join(lines), "utf-8")
+        (source,) = iter_sources([str(path)])
+        assert source.pieces is not None
+        streamed = [(s.text, s.start, s.labels) for s in iter_sentences(model, source.pieces())]
+        whole = [(s.text, s.start, s.labels) for s in model.tag(path.read_text("utf-8")).sentences]
+        assert streamed == whole, k
