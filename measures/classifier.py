@@ -9,6 +9,7 @@ estimator into the numpy-only :class:`measures.model.Model` that is shipped and 
 """
 from __future__ import annotations
 
+import math
 import numbers
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
@@ -99,7 +100,7 @@ def _label_rows(y) -> list[tuple[str, ...]]:
 
 
 def _positive(value) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool) and value > 0
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and 0 < value < math.inf
 
 
 def _half(weights: np.ndarray) -> np.ndarray:
@@ -333,11 +334,12 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
     def _check_params(self):
         """Refuse settings the SVMs or the folds cannot work with, before any work."""
         if not _positive(self.C):
-            raise ValueError(f"C must be a positive number, got {self.C!r}")
+            raise ValueError(f"C must be a finite positive number, got {self.C!r}")
         if self.primary_C is not None and not _positive(self.primary_C):
-            raise ValueError(f"primary_C must be a positive number or None, got {self.primary_C!r}")
-        if not (isinstance(self.context, numbers.Real) and not isinstance(self.context, bool) and self.context >= 0):
-            raise ValueError(f"context must be a number of at least 0, got {self.context!r}")
+            raise ValueError(f"primary_C must be a finite positive number or None, got {self.primary_C!r}")
+        if not (isinstance(self.context, numbers.Real) and not isinstance(self.context, bool)
+                and 0 <= self.context < math.inf):
+            raise ValueError(f"context must be a finite number of at least 0, got {self.context!r}")
         if self.thresholds == "cv":
             if not (isinstance(self.cv, numbers.Integral) and self.cv >= 2):
                 raise ValueError(f"cv must be a whole number of at least 2, got {self.cv!r}")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import signal
 import sys
@@ -284,10 +285,18 @@ def _fraction(text: str) -> float:
 
 
 def _positive(text: str) -> float:
-    """An argparse type: a number above 0."""
+    """An argparse type: a finite number above 0."""
     value = float(text)
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be above 0, not {text}")
+    if not 0 < value < math.inf:
+        raise argparse.ArgumentTypeError(f"must be a finite number above 0, not {text}")
+    return value
+
+
+def _cores(text: str) -> int:
+    """An argparse type: processes in joblib's convention (-1 all cores), never 0."""
+    value = int(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("must not be 0 (-1 uses all cores)")
     return value
 
 
@@ -331,7 +340,7 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--C", type=_positive, help="inverse regularisation strength (default: the estimator's)")
     train.add_argument("--segmenter", choices=["auto", "rjieba", "jieba"])
     train.add_argument("--skip-bad-rows", action="store_true", help="train on the good rows and list the bad ones")
-    train.add_argument("--jobs", type=int, default=-1, metavar="N",
+    train.add_argument("--jobs", type=_cores, default=-1, metavar="N",
                        help="processes fitting the model and its cross-validation folds (default -1: all cores); "
                             "the model does not depend on it")
 

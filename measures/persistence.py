@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import shutil
 import tempfile
@@ -217,8 +218,8 @@ def _label_fields_problem(config: dict) -> str | None:
     if not (_whole(config.get("max_labels", 3)) and config.get("max_labels", 3) >= 1):
         return "'max_labels' must be a whole number of at least 1"
     context = config.get("context", 0.0)
-    if not (isinstance(context, (int, float)) and not isinstance(context, bool) and context >= 0):
-        return "'context' must be a number of at least 0"
+    if not (isinstance(context, (int, float)) and not isinstance(context, bool) and 0 <= context < math.inf):
+        return "'context' must be a finite number of at least 0"
     analyzer = config.get("analyzer")
     if not isinstance(analyzer, dict):
         return "'analyzer' must be an object with word_ngrams, char_ngrams and prefix"

@@ -186,8 +186,11 @@ def test_training_with_too_few_groups_is_a_clear_error():
 
 
 @pytest.mark.parametrize("params, message", [
-    ({"C": 0}, "C must be a positive number"), ({"C": -1.0}, "C must be a positive number"),
+    ({"C": 0}, "C must be a finite positive number"), ({"C": -1.0}, "C must be a finite positive number"),
+    ({"C": float("inf")}, "C must be a finite positive number"), ({"primary_C": float("inf")}, "primary_C must be"),
     ({"primary_C": 0.0}, "primary_C must be"), ({"cv": 1}, "cv must be"), ({"thresholds": 2}, "thresholds must be"),
+    ({"context": -1}, "context must be"), ({"context": float("inf")}, "context must be"),
+    ({"context": float("nan")}, "context must be"), ({"context": "x"}, "context must be"),
 ])
 def test_bad_settings_are_refused_before_fitting(params, message):
     with pytest.raises(ValueError, match=message):
@@ -324,3 +327,14 @@ def test_documents_tagged_together_read_as_each_tagged_alone(monkeypatch):
         monkeypatch.setattr(document, "BATCH", batch)
         together = [[(s.text, s.start, s.labels) for s in doc.sentences] for doc in model.tag_many(texts)]
         assert together == alone
+
+
+@pytest.mark.parametrize("option, value, message", [
+    ("--jobs", "0", "must not be 0"), ("--C", "inf", "must be a finite number above 0"),
+])
+def test_train_refuses_a_setting_it_cannot_use_as_a_usage_error(tmp_path, option, value, message):
+    result = run_cli("train", "-o", tmp_path / "model", option, value)
+    assert result.returncode == 2
+    assert message in result.stderr.decode() and "Traceback" not in result.stderr.decode()
+    assert not (tmp_path / "model").exists()
+

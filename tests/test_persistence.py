@@ -166,6 +166,7 @@ def test_save_under_a_file_is_a_clear_error_and_writes_nothing(tmp_path, estimat
     (lambda config: {**config, "classes": ["testng"] + config["classes"][1:]}, "'classes' must list"),
     (lambda config: {**config, "max_labels": "3"}, "'max_labels'"),
     (lambda config: {**config, "context": -0.2}, "'context'"),
+    (lambda config: {**config, "context": float("inf")}, "'context'"),
 ])
 def test_a_damaged_or_hand_edited_config_is_refused(tmp_path, estimator, edit, message):
     estimator.to_model().save(tmp_path / "m")
