@@ -221,10 +221,13 @@ class Model:
 
     def explain(self, sentence: str, top: int = 5) -> dict:
         """Labels, probabilities and, for each label given, the terms that pushed the
-        sentence towards it (term weight times TF-IDF value, largest first)."""
+        sentence towards it (term weight times TF-IDF value, largest first). The sentence
+        is read alone, as :meth:`predict` reads it."""
+        if not isinstance(sentence, str):
+            raise TypeError(f"expected one sentence as a string, got {type(sentence).__name__}")
         rows, indices, contributions = self._contributions([sentence])
         probabilities, primary = self._scores(rows, contributions, 1)
-        labels = decide(probabilities, self.thresholds, self.classes, self.max_labels, primary)[0]
+        labels = self._decide(probabilities, primary)[0]
         probabilities = probabilities[0]
         terms = self.terms
         reasons = {}

@@ -67,7 +67,7 @@ class Summary:
         if not rows:
             lines.append("  (no sentences)")
         for label, c in rows:
-            lines.append(f"  {zh_name(label)} {label:<19} {c.count:>4}  {c.share:6.1%}")
+            lines.append(f"  {_fit(f'{zh_name(label)} {label}', 28, right=False)} {c.count:>4}  {c.share:6.1%}")
             for example in c.examples[:1]:
                 lines.append(f"      e.g. {_shorten(example)}")
         return "\n".join(lines)

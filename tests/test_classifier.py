@@ -227,6 +227,8 @@ def test_a_lone_string_is_refused(model):
     (lambda m: m.predict([float("nan")]), TypeError, "sentence 0 is float nan, not a string"),
     (lambda m: m.tag(None), TypeError, "expected the document's text as a string, got NoneType"),
     (lambda m: list(m.tag_many(["核酸检测。", 3])), TypeError, "document 1 is int, not a string"),
+    (lambda m: m.explain(None), TypeError, "expected one sentence as a string, got NoneType"),
+    (lambda m: m.explain(["甲。", "乙。"]), TypeError, "expected one sentence as a string, got list"),
     (lambda m: list(m.tag_many(["甲。", "乙。", "丙。"], sources=["a", "b"])), ValueError, "sources ended at document 2"),
     (lambda m: list(m.tag_many(["甲。"], sources=["a", "b"])), ValueError, "more sources than texts"),
 ])
@@ -337,4 +339,11 @@ def test_train_refuses_a_setting_it_cannot_use_as_a_usage_error(tmp_path, option
     assert result.returncode == 2
     assert message in result.stderr.decode() and "Traceback" not in result.stderr.decode()
     assert not (tmp_path / "model").exists()
+
+
+def test_a_summary_lines_up_its_figures_whatever_the_chinese_name(model):
+    text = "全市开展全员核酸检测。小区实行封闭管理。会议由市长主持。今天天气晴朗。加强宣传引导。"
+    rows = [line for line in str(model.tag(text).summary()).splitlines() if "%" in line]
+    assert any("其他" in line for line in rows) and len(rows) >= 3
+    assert len({_columns(line) for line in rows}) == 1, rows
 
