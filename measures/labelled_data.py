@@ -131,7 +131,8 @@ def read_labelled(paths: Iterable[str] | str, skip_bad_rows: bool = False) -> La
             continue
         header = [h.strip().lower() for h in lines[0].split("\t")]
         if "text" not in header or "labels" not in header:
-            data.problems.append(Problem(path, 1, f"header must name the columns 'text' and 'labels', got {lines[0]!r}"))
+            first = lines[0] if len(lines[0]) <= 80 else lines[0][:80] + "…"  # a whole file on one line
+            data.problems.append(Problem(path, 1, f"header must name the columns 'text' and 'labels', got {first!r}"))
             continue
         text_col, labels_col = header.index("text"), header.index("labels")
         for number, line in enumerate(lines[1:], start=2):

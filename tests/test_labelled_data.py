@@ -59,6 +59,12 @@ def test_bad_files(tmp_path, content, message):
         read_labelled(write(tmp_path, content))
 
 
+def test_a_header_error_shows_the_start_of_a_huge_first_line(tmp_path):
+    with pytest.raises(DataError) as error:
+        read_labelled(write(tmp_path, "全市开展全员核酸检测，" * 200_000))
+    assert "got '全市开展全员核酸检测，" in str(error.value) and len(str(error.value)) < 300
+
+
 def test_non_utf8_file_is_refused_with_its_line(tmp_path):
     path = tmp_path / "gbk.tsv"
     path.write_bytes("text\tlabels\n核酸检测。\ttesting\n".encode("gbk"))
