@@ -85,8 +85,11 @@ def _clash(target: Path, source: Path) -> str | None:
         return "is the input"
     if target in source.parents:
         return "is a folder holding the input"
-    if source.is_dir() and source in target.parents and not target.is_dir() and read_from_folder(target):
-        return "would be read as a document of the input folder"
+    if source.is_dir() and source in target.parents:
+        if (source / "config.json").is_file():
+            return "is inside the model folder"
+        if not target.is_dir() and read_from_folder(target):
+            return "would be read as a document of the input folder"
     return None
 
 

@@ -59,19 +59,28 @@ def _temporary(target: Path, folder: bool = False) -> tuple[int, str]:
     folder and ``folder`` (a folder is what will be written) is false."""
     if target.is_dir() and not folder:
         raise OutputError(f"{target}: is a folder; give the name of a file to write")
+    existing = target.stat().st_mode if target.is_file() else None
+    # Renaming over a file needs no permission on the file itself: a read-only file
+    # would be replaced, where writing to it is refused.
+    if existing is not None and not (existing & 0o222 and os.access(target, os.W_OK)):
+        raise OutputError(f"{target}: cannot write (the file is read-only)")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     except OSError as error:
         raise OutputError(_cannot_write(target, error)) from None
-    # mkstemp's file is private (0600); the result is an ordinary file the user writes.
-    os.fchmod(fd, default_mode())
+    # mkstemp's file is private (0600); the result keeps the mode of the file it
+    # replaces, or gets an ordinary new file's.
+    os.fchmod(fd, default_mode() if existing is None else stat.S_IMODE(existing))
     return fd, tmp
 
 
 def _target(path: str) -> Path:
     """Where output for ``path`` goes: the file a symbolic link points to (the link
-    stays a link)."""
-    return Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
+    stays a link), unless the link leads to a device or pipe (``/dev/stdout`` into a
+    pipe resolves to a name that cannot be opened), which is written through the link."""
+    if os.path.islink(path) and not _special(Path(path)):
+        return Path(os.path.realpath(path))
+    return Path(path)
 
 
 def _special(target: Path) -> bool:

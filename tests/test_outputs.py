@@ -18,7 +18,7 @@ import pytest
 
 from measures.summary import SummaryBuilder
 
-from conftest import EXAMPLES, run_cli
+from conftest import EXAMPLES, ROOT, run_cli
 
 SPEECH = EXAMPLES / "speech_deployment_meeting.txt"
 LABELLED = "text\tlabels\n全市开展核酸检测。\ttesting\n对密接人员集中隔离。\tisolation_transfer\n"
@@ -56,6 +56,19 @@ def test_an_output_that_would_replace_an_input_is_refused(work, command, output)
     err = result.stderr.decode()
     assert err.startswith(f"measures: {work}/{command[-1]}: ") and "input" in err and err.count("\n") == 1, err
     assert (work / output).read_bytes() == before
+
+
+@pytest.mark.parametrize("command", [["tag", "pb.txt"], ["report", "pb.txt"]])
+@pytest.mark.parametrize("name", ["config.json", "weights.npz", "notes.txt"])
+def test_an_output_inside_the_model_folder_in_use_is_refused(work, command, name):
+    model = work / "model"
+    shutil.copytree(ROOT / "models" / "policy-measures-zh", model)
+    before = {p.name: p.read_bytes() for p in model.iterdir()}
+    result = run_cli(*_at(work, command), "--model", model, "-o", model / name)
+    assert result.returncode == 1
+    assert result.stderr.decode() == (f"measures: {model}/{name}: is inside the model folder {model}; "
+                                      "write the output elsewhere\n")
+    assert {p.name: p.read_bytes() for p in model.iterdir()} == before
 
 
 def test_an_output_inside_an_input_folder_is_refused_only_if_the_folder_would_read_it_back(work):
@@ -117,17 +130,35 @@ def test_a_missing_or_unreadable_tsv_is_one_line_naming_it(work, command, path):
 
 
 @pytest.mark.parametrize("command", [["tag"], ["suggest", "-n", "3"]])
-def test_written_files_get_the_usual_mode(work, command):
-    target = work / "out"
-    target.write_text("old", "utf-8")
-    target.chmod(0o640)
+def test_new_files_get_the_usual_mode_and_replaced_ones_keep_theirs(work, command):
+    kept, new = work / "out", work / "new"
+    kept.write_text("old", "utf-8")
+    kept.chmod(0o640)
     umask = os.umask(0o022)
     try:
-        assert run_cli(*command, work / "pb.txt", "-o", target).returncode == 0
+        for target in (kept, new):
+            assert run_cli(*command, work / "pb.txt", "-o", target).returncode == 0
     finally:
         os.umask(umask)
-    assert target.stat().st_mode & 0o777 == 0o644
-    assert target.read_text("utf-8") != "old"
+    assert kept.stat().st_mode & 0o777 == 0o640 and kept.read_text("utf-8") != "old"
+    assert new.stat().st_mode & 0o777 == 0o644
+
+
+@pytest.mark.parametrize("command", [["tag"], ["report"], ["suggest", "-n", "3"]])
+def test_a_read_only_file_is_not_replaced(work, command):
+    target = work / "keep.out"
+    target.write_text("precious", "utf-8")
+    target.chmod(0o444)
+    result = run_cli(*command, work / "pb.txt", "-o", target)
+    assert result.returncode == 1
+    assert result.stderr.decode() == f"measures: {target}: cannot write (the file is read-only)\n"
+    assert target.read_text("utf-8") == "precious" and target.stat().st_mode & 0o777 == 0o444
+
+
+def test_dev_stdout_into_a_pipe_is_written_through(work):
+    result = run_cli("tag", work / "pb.txt", "--format", "jsonl", "-o", "/dev/stdout")
+    assert result.returncode == 0, result.stderr.decode()
+    assert json.loads(result.stdout.decode())["summary"]["sentences"] > 10
 
 
 def test_a_symbolic_link_stays_a_link_and_its_file_gets_the_output(work):
