@@ -174,22 +174,30 @@ def _training_paths(items):
     return paths
 
 
-def cmd_train(args) -> int:
+def _labelled(paths, skip_bad_rows: bool, verb: str):
+    """Labelled sentences for a command; bad rows are skipped (and listed) only when asked,
+    and the error says how to go on without them."""
     from .labelled_data import DataError, read_labelled
+
+    try:
+        data = read_labelled(paths, skip_bad_rows=skip_bad_rows)
+    except DataError as error:
+        if error.problems:  # bad rows, not unreadable data
+            raise DataError(error.problems, f"{error}\n(--skip-bad-rows {verb} the other rows)") from None
+        raise
+    for problem in data.problems:
+        print(f"measures: skipped {problem}", file=sys.stderr)
+    return data
+
+
+def cmd_train(args) -> int:
     from .persistence import check_save_path
     from .training import train
 
     paths = _training_paths(args.data)
     _check_output(args.output, paths, folder=True)
     check_save_path(args.output)
-    try:
-        data = read_labelled(paths, skip_bad_rows=args.skip_bad_rows)
-    except DataError as error:
-        if error.problems:  # bad rows, not unreadable data: say how to go on without them
-            raise DataError(error.problems, f"{error}\n(--skip-bad-rows trains on the other rows)") from None
-        raise
-    for problem in data.problems:
-        print(f"measures: skipped {problem}", file=sys.stderr)
+    data = _labelled(paths, args.skip_bad_rows, "trains on")
     params = {}
     if args.C is not None:
         params["C"] = args.C
@@ -209,10 +217,9 @@ def cmd_train(args) -> int:
 
 def cmd_evaluate(args) -> int:
     from .evaluation import format_scores, scores
-    from .labelled_data import read_labelled
     from .labels import LABEL_IDS
 
-    data = read_labelled(args.data, skip_bad_rows=args.skip_bad_rows)
+    data = _labelled(args.data, args.skip_bad_rows, "scores")
     model = _load(args)
     # A gold label the model was not trained on still counts (every sentence of it
     # missed), or the figures would flatter a model that lacks a category.

@@ -82,10 +82,11 @@ def decide(probabilities: np.ndarray, thresholds: np.ndarray, classes: Sequence[
 def add_context(scores: np.ndarray, weight: float, before: np.ndarray | None = None,
                 after: np.ndarray | None = None, window: int = CONTEXT_WINDOW) -> np.ndarray:
     """Primary-label scores of consecutive sentences of one document, each plus ``weight``
-    times the mean of its neighbours' (up to ``window`` on each side). A fragment such as
-    a bulletin's "其中男性7例" or a transcript's "二是稳岗位" is about what the sentences
-    around it are about; alone it reads as ``other``. ``before`` and ``after`` are the
-    rows just outside ``scores`` in the same document (a streamed document's pieces)."""
+    times the mean of its neighbours' (up to ``window`` on each side). A heading, a
+    fragment or a story's sentence in a real document is often about what the sentences
+    around it are about, and read alone is often taken for ``other``. ``before`` and
+    ``after`` are the rows just outside ``scores`` in the same document (a streamed
+    document's pieces)."""
     scores = np.asarray(scores, dtype=np.float64)
     if not weight or not len(scores):
         return scores

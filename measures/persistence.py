@@ -328,6 +328,7 @@ def save_estimator(estimator, path) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.fchmod(fd, default_mode())  # mkstemp's file is private; a model file is to be shared
     os.close(fd)
     try:
         if path.suffix.lower() == ".skops":

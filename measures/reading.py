@@ -242,8 +242,9 @@ def iter_pieces(path, piece: int | None = None) -> Iterator[str]:
             yield _lines(pending)
 
 
-# A line longer than this many pieces (text with no line breaks at all, such as a
-# whole book exported on one line) is cut at its last sentence end instead, so that
+# A line longer than this many pieces, counted in characters where pieces are read in
+# bytes (text with no line breaks at all, such as a whole book exported on one line), is
+# cut at its last sentence end instead, so that
 # memory stays bounded; its cuts are the splitter's own, except inside quotation marks.
 LONG_LINE = 1
 

@@ -59,13 +59,14 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path):
     assert len(lines) == 1 and json.loads(lines[0])["source"] == str(SPEECH)
 
 
-def test_train_refuses_bad_data_and_names_the_line(tmp_path):
+@pytest.mark.parametrize("command, verb", [(["train", "-o", "model"], "trains on"), (["evaluate"], "scores")])
+def test_bad_labelled_data_is_refused_by_line_with_the_way_on(tmp_path, command, verb):
     data = tmp_path / "mine.tsv"
     data.write_text("text\tlabels\n全市开展核酸检测。\ttesting\n加强隔离。\tisolaton\n", "utf-8")
-    result = run_cli("train", data, "-o", tmp_path / "model")
+    result = run_cli(command[0], data, *[tmp_path / arg if arg == "model" else arg for arg in command[1:]])
     assert result.returncode == 1
     assert f"{data}:3: unknown label id 'isolaton'; did you mean 'isolation_transfer'?" in result.stderr.decode()
-    assert result.stderr.decode().endswith("(--skip-bad-rows trains on the other rows)\n")
+    assert result.stderr.decode().endswith(f"(--skip-bad-rows {verb} the other rows)\n")
     assert not (tmp_path / "model").exists()
 
 

@@ -1,4 +1,5 @@
 import json
+import os
 from pathlib import Path
 
 import joblib
@@ -80,6 +81,17 @@ def test_pickles_need_explicit_trust(tmp_path, estimator):
         load_model(path)
     model = load_model(path, trusted=True)
     assert model.predict(["全市开展全员核酸检测。"]) == ["testing"]
+
+
+@pytest.mark.parametrize("name", ["shared.joblib", "shared.skops"])
+def test_estimator_files_get_the_usual_mode(tmp_path, estimator, name):
+    pytest.importorskip("skops")
+    umask = os.umask(0o022)
+    try:
+        save_estimator(estimator, tmp_path / name)
+    finally:
+        os.umask(umask)
+    assert (tmp_path / name).stat().st_mode & 0o777 == 0o644
 
 
 def test_a_malicious_pickle_is_not_run_without_trust(tmp_path):
