@@ -107,7 +107,8 @@ def _atomic_folder(path: Path, write) -> None:
     tmp = None
     try:
         check_save_path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.parent.exists():  # as for any output: a mistyped path is not created
+            raise ModelFileError(f"{path}: cannot write the model there: folder {target.parent} does not exist")
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
         tmp.chmod(default_mode(folder=True))  # mkdtemp's folder is private; a model folder is not
         write(tmp)
@@ -326,7 +327,8 @@ def save_estimator(estimator, path) -> None:
     """Save a fitted :class:`MeasureClassifier` as ``.skops`` (safe to share) or
     ``.joblib``, atomically."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.exists():  # as for any output: a mistyped path is not created
+        raise ModelFileError(f"{path}: cannot write the model there: folder {path.parent} does not exist")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.fchmod(fd, default_mode())  # mkstemp's file is private; a model file is to be shared
     os.close(fd)

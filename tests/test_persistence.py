@@ -94,6 +94,14 @@ def test_estimator_files_get_the_usual_mode(tmp_path, estimator, name):
     assert (tmp_path / name).stat().st_mode & 0o777 == 0o644
 
 
+def test_saving_into_a_missing_folder_is_refused_and_creates_nothing(tmp_path, estimator):
+    model = estimator.to_model()
+    for save in (model.save, lambda path: save_estimator(estimator, path)):
+        with pytest.raises(ModelFileError, match="folder .*typo does not exist"):
+            save(tmp_path / "typo" / "my-model")
+    assert not (tmp_path / "typo").exists()
+
+
 def test_a_malicious_pickle_is_not_run_without_trust(tmp_path):
     marker = tmp_path / "ran"
 
