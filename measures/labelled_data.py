@@ -158,6 +158,9 @@ def labelled_pairs(pairs: Iterable[tuple[str, object]], skip_bad_rows: bool = Fa
     first_seen: dict[str, tuple[tuple[str, ...], str]] = {}
     for i, (text, labels) in enumerate(pairs):
         _add_row(data, first_seen, text, labels if isinstance(labels, str) else "|".join(labels), f"data[{i}]", None)
+    # no file to hash: the rows themselves, as a TSV of them would read
+    rows = "".join(f"{text}\t{label}\n" for text, label in zip(data.texts, data.y))
+    data.sha256 = hashlib.sha256(rows.encode("utf-8")).hexdigest()
     if data.problems and not skip_bad_rows:
         raise DataError(data.problems)
     return data

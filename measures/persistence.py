@@ -371,7 +371,8 @@ def model_card(config: dict) -> str:
         f"numpy {config.get('numpy_version')}; weights sha256 `{config.get('weights_sha256', '')[:16]}…`.",
         "",
         "## Training data",
-        f"- {training.get('rows', '?')} labelled sentences from {', '.join(training.get('files', [])) or '?'} "
+        f"- {training.get('rows', '?')} labelled sentences from "
+        f"{', '.join(training.get('files', [])) or 'pairs given in Python'} "
         f"(sha256 `{str(training.get('sha256', ''))[:16]}…`).",
         "",
         "## Labels and thresholds",

@@ -120,3 +120,10 @@ def test_data_errors_survive_pickling_to_and_from_worker_processes(tmp_path):
     for error in (caught.value, DataError(message="no labelled sentences to train on")):
         again = pickle.loads(pickle.dumps(error))
         assert str(again) == str(error) and again.problems == error.problems
+
+
+def test_pairs_get_a_checksum_of_their_rows():
+    pairs = [("全市开展核酸检测。", "testing"), ("加强隔离。", ["isolation_transfer"])]
+    data = labelled_pairs(pairs)
+    assert len(data.sha256) == 64 and data.sha256 == labelled_pairs(list(pairs)).sha256
+    assert labelled_pairs([pairs[0], ("加强隔离。", "other")]).sha256 != data.sha256
