@@ -130,10 +130,11 @@ def open_output(path: str | None, bom: bool = False):
     write that fails (disk full), raises :class:`OutputError` naming it."""
     encoding = "utf-8-sig" if bom else "utf-8"
     if path in (None, "-"):
-        if bom:
-            sys.stdout.write("\ufeff")
-        yield sys.stdout
-        sys.stdout.flush()
+        with _writes_to(Path("<standard output>")):
+            if bom:
+                sys.stdout.write("\ufeff")
+            yield sys.stdout
+            sys.stdout.flush()
         return
     target = _target(path)
     if _special(target):

@@ -363,3 +363,13 @@ def test_a_run_whose_worker_fails_exits_instead_of_hanging(tmp_path):
         assert result.returncode == 1
         assert "injected fault" in result.stderr.decode()
         assert not (tmp_path / "out.jsonl").exists()
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full on this system")
+def test_a_full_disk_behind_standard_output_is_named():
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "measures", "tag", str(EXAMPLES / "press_briefing.txt"),
+                                 "--format", "jsonl"], stdout=full, stderr=subprocess.PIPE, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.decode() == "measures: <standard output>: cannot write (No space left on device)\n"
+
