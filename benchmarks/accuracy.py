@@ -41,7 +41,7 @@ from measures.labelled_data import read_labelled
 from measures.labels import LABEL_IDS, OTHER, LabelError, parse_labels
 from measures.model import CONTEXT_WINDOW, add_context
 from measures.reading import DocumentError, read_document
-from measures.splitting import split_sentences
+from measures.splitting import sentence_spans, split_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
@@ -119,20 +119,16 @@ def in_documents(model, texts: list[str], documents_of: list[str], folders: list
                 split[doc] = None
             else:
                 cleaned = clean(read_document(path))
-                sentences = split_sentences(cleaned)
-                ends, at = [], 0
-                for sentence in sentences:  # the split keeps the text's order
-                    at = cleaned.find(sentence, at)
-                    ends.append((at, at + len(sentence)))
-                    at += len(sentence)
-                split[doc] = cleaned, ends, model._score(sentences)[1]
+                spans = sentence_spans(cleaned)
+                split[doc] = cleaned, spans, model._score([cleaned[a:b] for a, b in spans])[1]
         if split[doc] is None:
             continue
         cleaned, spans, scores = split[doc]
-        start = cleaned.find(clean(text).strip())
+        sentence = clean(text).strip()
+        start = cleaned.find(sentence)
         if start < 0:
             continue
-        end = start + len(clean(text).strip())
+        end = start + len(sentence)
         before = [j for j, (a, b) in enumerate(spans) if b <= start][-CONTEXT_WINDOW:]
         after = [j for j, (a, b) in enumerate(spans) if a >= end][:CONTEXT_WINDOW]
         primary[k] = add_context(alone_s[k:k + 1], model.context, scores[before], scores[after])[0]

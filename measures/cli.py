@@ -80,13 +80,14 @@ def _check_output(output, inputs, folder: bool = False) -> None:
 def _clash(target: Path, source: Path) -> str | None:
     """How writing ``target`` would destroy the input ``source``, if it would."""
     from .corpus import read_from_folder
+    from .persistence import is_model_folder
 
     if target == source or (target.exists() and source.exists() and os.path.samefile(target, source)):
         return "is the input"
     if target in source.parents:
         return "is a folder holding the input"
     if source.is_dir() and source in target.parents:
-        if (source / "config.json").is_file():
+        if is_model_folder(source):
             return "is inside the model folder"
         if not target.is_dir() and read_from_folder(target):
             return "would be read as a document of the input folder"

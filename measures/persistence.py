@@ -24,8 +24,8 @@ from .export import default_mode
 from .labels import LABEL_IDS, label_info
 from .model import Model
 
-__all__ = ["ModelFileError", "save_model", "check_save_path", "load_model", "shipped_model_path", "FORMAT",
-           "FORMAT_VERSION", "SKOPS_TRUSTED", "save_estimator"]
+__all__ = ["ModelFileError", "save_model", "check_save_path", "is_model_folder", "load_model", "shipped_model_path",
+           "FORMAT", "FORMAT_VERSION", "SKOPS_TRUSTED", "save_estimator"]
 
 FORMAT = "measures-model"
 FORMAT_VERSION = 1
@@ -68,7 +68,8 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _is_model_folder(path: Path) -> bool:
+def is_model_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder holding a measures model's config.json."""
     try:
         config = json.loads((path / "config.json").read_text("utf-8"))
     except (OSError, ValueError):
@@ -85,7 +86,7 @@ def check_save_path(path) -> None:
     if not os.path.lexists(target):
         return
     if target.is_dir():
-        if _is_model_folder(target) or not any(target.iterdir()):
+        if is_model_folder(target) or not any(target.iterdir()):
             return
         raise ModelFileError(f"{path}: not saving the model here: the folder holds files and is not a "
                              f"measures model folder; choose a new path or an empty folder")
@@ -100,6 +101,12 @@ def _reason(error: OSError, target: Path) -> str:
     return reason
 
 
+def _check_folder(path, folder: Path) -> None:
+    # As for any output: a mistyped path is not created.
+    if not folder.exists():
+        raise ModelFileError(f"{path}: cannot write the model there: folder {folder} does not exist")
+
+
 def _atomic_folder(path: Path, write) -> None:
     # Write everything into a sibling temporary folder, then swap it in: a crash at any
     # moment leaves either the old complete model or the new complete one.
@@ -107,8 +114,7 @@ def _atomic_folder(path: Path, write) -> None:
     tmp = None
     try:
         check_save_path(path)
-        if not target.parent.exists():  # as for any output: a mistyped path is not created
-            raise ModelFileError(f"{path}: cannot write the model there: folder {target.parent} does not exist")
+        _check_folder(path, target.parent)
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
         tmp.chmod(default_mode(folder=True))  # mkdtemp's folder is private; a model folder is not
         write(tmp)
@@ -327,8 +333,7 @@ def save_estimator(estimator, path) -> None:
     """Save a fitted :class:`MeasureClassifier` as ``.skops`` (safe to share) or
     ``.joblib``, atomically."""
     path = Path(path)
-    if not path.parent.exists():  # as for any output: a mistyped path is not created
-        raise ModelFileError(f"{path}: cannot write the model there: folder {path.parent} does not exist")
+    _check_folder(path, path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.fchmod(fd, default_mode())  # mkstemp's file is private; a model file is to be shared
     os.close(fd)
