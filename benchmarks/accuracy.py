@@ -10,7 +10,7 @@ Scores, on real sentences labelled by the guide:
 Prints micro-F1, macro-F1, primary-label accuracy and per-label P/R/F1 for each.
 
 ``--on dev`` (the default) scores ``shared/dev/sentences.tsv``: the held-out benchmark, only
-ever measured. ``--on validation`` scores every sentence of 202 whole documents of
+ever measured. ``--on validation`` scores every sentence of 280 whole documents of
 ``shared/corpus`` that we labelled ourselves (``benchmarks/data/corpus_validation.tsv`` holds
 document, sentence number, a hash of the sentence and its labels, never the text): the
 real-text set on which configurations and training data are compared, so that the dev set
