@@ -1,7 +1,8 @@
 """Accuracy on real text: the shipped model against two baselines.
 
     python benchmarks/accuracy.py [--on dev|validation] [--shared ../shared] [--model PATH]
-                                  [--against PATH] [--labels FILE] [--record]
+                                  [--against PATH] [--labels FILE] [--save-labels FILE]
+                                  [--against-labels FILE] [--record]
 
 Scores, on real sentences labelled by the guide:
   1. the shipped model (or --model);
@@ -19,6 +20,11 @@ never has to be.
 from ``git show REV:models/policy-measures-zh/...``), with the lead over it. ``--labels FILE``
 scores the validation sentences against another labelling of them (same columns, e.g. an
 earlier version of the file).
+``--save-labels FILE`` writes the model's label for every sentence (JSON) and
+``--against-labels FILE`` scores such a file, for the same sentences, beside the model, with
+the lead over it:
+for a model this version cannot load, saved in a checkout of its own commit with this script
+copied in and ``PYTHONPATH=.``.
 ``--record`` writes the shipped model's figures into its config.json and model card.
 """
 from __future__ import annotations
@@ -40,6 +46,7 @@ from measures.evaluation import scores
 from measures.labelled_data import read_labelled
 from measures.labels import LABEL_IDS, OTHER, LabelError, parse_labels
 from measures.model import CONTEXT_WINDOW, add_context
+from measures.persistence import ModelFileError
 from measures.reading import DocumentError, read_document
 from measures.splitting import sentence_spans, split_sentences
 
@@ -104,14 +111,14 @@ def resolve(rows, corpus: Path, path: Path = VALIDATION) -> list[str]:
 
 def in_documents(model, texts: list[str], documents_of: list[str], folders: list[Path]) -> tuple[list[str], int]:
     """A model's labels for sentences read in their documents, as ``measures tag`` reads
-    them: each sentence's primary scores take its neighbours' (the model's ``context``)
+    them: each sentence's log-odds take its neighbours' (the model's ``context``)
     from the sentences around it in its document as measures splits it. Returns the
     labels and how many sentences were found in their document; the others (a labelled
     sentence cut differently from ours, a missing document) are read alone."""
     alone_p, alone_s = model._score(texts)
-    if alone_s is None or not model.context:
+    if not model.context:
         return ["|".join(labels) for labels in model._decide(alone_p, alone_s)], 0
-    primary, found, split = alone_s.copy(), 0, {}
+    in_context, found, split = alone_s.copy(), 0, {}
     for k, (text, doc) in enumerate(zip(texts, documents_of)):
         if doc not in split:
             path = next((folder / doc for folder in folders if (folder / doc).is_file()), None)
@@ -131,9 +138,44 @@ def in_documents(model, texts: list[str], documents_of: list[str], folders: list
         end = start + len(sentence)
         before = [j for j, (a, b) in enumerate(spans) if b <= start][-CONTEXT_WINDOW:]
         after = [j for j, (a, b) in enumerate(spans) if a >= end][:CONTEXT_WINDOW]
-        primary[k] = add_context(alone_s[k:k + 1], model.context, scores[before], scores[after])[0]
+        in_context[k] = add_context(alone_s[k:k + 1], model.context, scores[before], scores[after])[0]
         found += 1
-    return ["|".join(labels) for labels in model._decide(alone_p, primary)], found
+    return ["|".join(labels) for labels in model._decide(alone_p, in_context)], found
+
+
+def _sentences_digest(texts: list[str]) -> str:
+    return hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()
+
+
+def saved_labels(path: Path, on: str, texts: list[str]) -> list[str]:
+    """The labels a ``--save-labels`` run wrote, checked to be for these very sentences
+    and to follow the guide."""
+    try:
+        saved = json.loads(path.read_text("utf-8"))
+    except OSError as error:
+        raise ValidationSetError(f"{path}: cannot be read ({error.strerror or error})") from None
+    except (UnicodeDecodeError, ValueError) as error:
+        raise ValidationSetError(f"{path}: not labels written by --save-labels ({error})") from None
+    labels = saved.get("labels") if isinstance(saved, dict) else None
+    if not (isinstance(labels, list) and all(isinstance(row, str) for row in labels)):
+        raise ValidationSetError(f"{path}: not labels written by --save-labels (no list of label strings)")
+    if saved.get("on") != on or saved.get("sentences") != _sentences_digest(texts):
+        raise ValidationSetError(f"{path}: labels of different sentences (--on {saved.get('on')}, "
+                                 f"{len(labels)} sentences), not of these {len(texts)}")
+    for i, row in enumerate(labels):
+        try:
+            parse_labels(row)
+        except LabelError as error:
+            raise ValidationSetError(f"{path}: label {i}: {error}") from None
+    return labels
+
+
+def save_labels(path: Path, on: str, texts: list[str], labels: list[str]) -> None:
+    """Write labels for ``--against-labels``: to a temporary file renamed when complete."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(json.dumps({"on": on, "sentences": _sentences_digest(texts), "labels": labels},
+                                    ensure_ascii=False), "utf-8")
+    os.replace(temporary, path)
 
 
 def _shown(path: Path) -> str:
@@ -277,12 +319,19 @@ def main(argv=None) -> int:
     parser.add_argument("--against", metavar="PATH", help="another model folder to score and compare with")
     parser.add_argument("--labels", metavar="FILE", default=str(VALIDATION),
                         help="with --on validation: the labels to score against (default: %(default)s)")
+    parser.add_argument("--save-labels", metavar="FILE",
+                        help="write the model's labels for these sentences to FILE (JSON, for --against-labels)")
+    parser.add_argument("--against-labels", metavar="FILE",
+                        help="labels written by --save-labels for the same sentences, to score and compare with")
     parser.add_argument("--record", action="store_true", help="write the figures into the model's card")
     args = parser.parse_args(argv)
     committed = Path(args.labels).resolve() == VALIDATION
     if args.record and not committed:
         # the model card's validation figures are those on the committed labels
         print("accuracy: --record scores against the committed labels only; drop --labels", file=sys.stderr)
+        return 2
+    if args.save_labels and not Path(args.save_labels).resolve().parent.is_dir():
+        print(f"accuracy: {args.save_labels}: its folder does not exist", file=sys.stderr)
         return 2
     shared = Path(args.shared)
     needed = [shared / "annotation-guide.md",
@@ -318,7 +367,13 @@ def main(argv=None) -> int:
             print(f"two of our annotators, {agreed['sentences']} sentences labelled by both: primary accuracy "
                   f"{agreed['primary_accuracy']:.3f}, micro-F1 {agreed['micro_f1']:.3f}, "
                   f"macro-F1 {agreed['macro_f1']:.3f}")
-    model = measures.load_model(args.model)
+    try:
+        model = measures.load_model(args.model)
+        against = measures.load_model(args.against) if args.against else None
+        earlier = saved_labels(Path(args.against_labels), args.on, texts) if args.against_labels else None
+    except (ModelFileError, ValidationSetError) as error:
+        print(f"accuracy: {error}", file=sys.stderr)
+        return 2
     corpus = measures.load_training_data()
     started = time.perf_counter()
     folders = [shared / "dev" / "docs", shared] if args.on == "dev" else [needed[1]]
@@ -328,9 +383,16 @@ def main(argv=None) -> int:
         "keyword matcher": keyword_matcher(guide_cues(shared / "annotation-guide.md"))(texts),
         "char n-gram TF-IDF": char_ngram_baseline(corpus.texts, corpus.y)(texts),
     }
-    if args.against:
-        predicted["--against model"] = in_documents(measures.load_model(args.against), texts, documents_of,
-                                                    folders)[0]
+    if against is not None:
+        predicted["--against model"] = in_documents(against, texts, documents_of, folders)[0]
+    if earlier is not None:
+        predicted["--against-labels"] = earlier
+    if args.save_labels:
+        try:
+            save_labels(Path(args.save_labels), args.on, texts, shipped)
+        except OSError as error:
+            print(f"accuracy: {args.save_labels}: cannot be written ({error.strerror or error})", file=sys.stderr)
+            return 2
     results = {name: scores(gold, labels, LABEL_IDS) for name, labels in predicted.items()}
     print(f"{args.on}: {data}; training corpus: {len(corpus)} bundled sentences; "
           f"{time.perf_counter() - started:.1f} s")

@@ -119,3 +119,30 @@ def test_other_labels_and_another_model_are_scored_beside_the_shipped_model(tmp_
     assert str(relabelled) in out and f"{len(kept)} sentences of 1 shared/corpus documents" in out
     # the same model as --against: its column equals the shipped model's, and its lead is nil
     assert "--against model     macro-F1 +0.000 [+0.000, +0.000]" in out
+
+
+@needs_shared
+@needs_corpus
+def test_labels_saved_by_one_run_are_compared_in_another_and_only_for_the_same_sentences(tmp_path, capsys):
+    rows = accuracy.validation_rows()
+    first, second = rows[0][0], next(r[0] for r in rows if r[0] != rows[0][0])
+
+    def one_document(doc):
+        return _write(tmp_path, "doc\tindex\thash\tlabels",
+                      *[f"{d}\t{i}\t{h}\t{labels}" for d, i, h, labels, _ in rows if d == doc])
+
+    saved = tmp_path / "saved.json"
+    assert accuracy.main(["--on", "validation", "--labels", str(one_document(first)),
+                          "--save-labels", str(saved)]) == 0
+    capsys.readouterr()
+    assert accuracy.main(["--on", "validation", "--labels", str(one_document(first)),
+                          "--against-labels", str(saved)]) == 0
+    # the same model's labels: the lead over them is nil on every resampling
+    assert "--against-labels    macro-F1 +0.000 [+0.000, +0.000]" in capsys.readouterr().out
+    assert accuracy.main(["--on", "validation", "--labels", str(one_document(second)),
+                          "--against-labels", str(saved)]) == 2
+    assert f"{saved}: labels of different sentences" in capsys.readouterr().err
+    saved.write_text("text\tlabels\n", "utf-8")  # a labelled file given by mistake
+    assert accuracy.main(["--on", "validation", "--labels", str(one_document(first)),
+                          "--against-labels", str(saved)]) == 2
+    assert f"{saved}: not labels written by --save-labels" in capsys.readouterr().err
