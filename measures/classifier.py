@@ -1,6 +1,6 @@
 """The trainable estimator: TF-IDF over words, word pairs and characters, one linear SVM
 per label, calibrated to probabilities (Platt scaling) and given per-label thresholds,
-both from out-of-fold predictions.
+both from out-of-fold predictions; the most probable label is primary.
 
 It follows scikit-learn's conventions (parameters only in ``__init__``, ``fit`` returns
 self, fitted attributes end in ``_``), so it can be cloned, put in a ``Pipeline`` and
@@ -139,8 +139,9 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         Inverse regularisation strength of each label's linear SVM. The defaults of ``C``
         and ``max_labels`` were chosen on our validation set of real corpus documents
         (``benchmarks/accuracy.py --on validation``): of C in {0.5, 1} and max_labels in
-        {3, 4}, C 0.5 with 4 labels gave the best macro-F1 (0.805, the others 0.796-0.801);
-        cross-validation on the training corpus could not tell them apart.
+        {3, 4}, C 0.5 with 4 labels gave the best macro-F1 (0.805, the others 0.796-0.801;
+        measured in measures 0.1, with its primary-label SVM); cross-validation on the
+        training corpus could not tell them apart.
     class_weight : "balanced" or None
         Reweights each label's positives against its negatives.
     thresholds : "cv" or float
@@ -156,26 +157,17 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
     prefix : int
         Opening characters whose character pairs become extra ``^`` terms (0: none), so
         the model sees which measure a sentence names first.
-    primary_C : float or None
-        Inverse regularisation strength of a multi-class linear SVM that picks the
-        primary label (``other`` included) over the same terms. None: the most probable
-        label is primary.
-    primary_class_weight : "balanced" or None
-        Class weights of that SVM. "balanced" favours rare primary labels; None (the
-        default) fits the labels' own frequencies, which is what primary-label accuracy
-        rewards. On our validation set (then 1,073 sentences), with the bundled corpus,
-        it gave primary accuracy 0.856 against 0.847 for "balanced" (macro-F1 0.821
-        against 0.817), and 0.844 against 0.836 with the corpus before its last round;
-        cross-validation on the training corpus could not tell them apart.
     context : float
-        When whole documents are tagged, each sentence's primary-label scores get this
-        weight times the mean of those of up to two sentences on each side
-        (:func:`measures.model.add_context`); 0 reads every sentence alone, as
-        :meth:`predict` always does. The training sentences have no documents, so it is
-        not fitted: on our validation set (then 1,645 sentences of 122 documents), 0.2
-        gave primary accuracy 0.850 against 0.843 for 0 (0.1: 0.848, 0.3: 0.850; with the
-        corpus before its last round, 0.846 against 0.836), macro-F1 within 0.001. A
-        window of one sentence, or the whole document's mean, did no better.
+        When whole documents are tagged, the primary label is chosen from each
+        sentence's label log-odds plus this weight times the mean of those of up to two
+        sentences on each side (:func:`measures.model.add_context`); 0 reads every
+        sentence alone, as :meth:`predict` always does. The training sentences have no
+        documents, so it is not fitted. 0.2 was chosen on our validation set (then 1,645
+        sentences), for the multi-class primary-label SVM of measures 0.1; on the
+        validation set's first 2,350 rows, read for errors, it also does best for the
+        log-odds (primary accuracy 0.832 against 0.812 for 0; 0.1: 0.822, 0.3: 0.831,
+        0.5: 0.830; ``benchmarks/accuracy.py --on validation --labels`` with those rows and
+        ``--model`` the shipped model saved with each ``context``).
     segmenter : "auto", "rjieba" or "jieba"
         Segmentation backend (same words either way).
     n_jobs : int or None
@@ -187,8 +179,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(self, word_ngrams=(1, 2), char_ngrams=(1, 3), min_df=2, C=0.5,
                  class_weight="balanced", thresholds="cv", cv=3, max_labels=4, prefix=12,
-                 primary_C=0.5, primary_class_weight=None, context=0.2, segmenter="auto",
-                 n_jobs=None, random_state=0):
+                 context=0.2, segmenter="auto", n_jobs=None, random_state=0):
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
         self.min_df = min_df
@@ -198,8 +189,6 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         self.cv = cv
         self.max_labels = max_labels
         self.prefix = prefix
-        self.primary_C = primary_C
-        self.primary_class_weight = primary_class_weight
         self.context = context
         self.segmenter = segmenter
         self.n_jobs = n_jobs
@@ -210,20 +199,18 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
     def _analyzer(self) -> Analyzer:
         return Analyzer(self.word_ngrams, self.char_ngrams, self.segmenter, self.prefix)
 
-    def _fit_part(self, counts, Y, primary, train, test, labels, with_primary):
-        """Fit the SVMs of ``labels`` (and the primary layer) on the ``train`` rows of the
-        term counts. Returns (kept columns, idf, coef, intercept, primary layer or None)
-        without ``test`` rows, else those rows' margins (labels, primary layer)."""
+    def _fit_part(self, counts, Y, train, test, labels):
+        """Fit the SVMs of ``labels`` on the ``train`` rows of the term counts. Returns
+        (kept columns, idf, coef, intercept) without ``test`` rows, else those rows'
+        margins."""
         tfidf, keep, idf = self._tfidf(counts[train])
         coef = np.zeros((tfidf.shape[1], len(labels)), dtype=np.float32)
         intercept = np.zeros(len(labels), dtype=np.float32)
         for i, k in enumerate(labels):
             coef[:, i], intercept[i] = self._fit_label(tfidf, Y[train, k])
-        layer = self._fit_primary(tfidf, primary[train], Y.shape[1]) if with_primary else None
         if test is None:
-            return keep, idf, coef, intercept, layer
-        held_out = _weigh(counts[test][:, keep], idf)
-        return held_out @ coef + intercept, None if layer is None else held_out @ layer[0] + layer[1]
+            return keep, idf, coef, intercept
+        return _weigh(counts[test][:, keep], idf) @ coef + intercept
 
     def _fit_label(self, X, column):
         if column.min() == column.max():  # a label always or never present
@@ -231,26 +218,6 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         svm = LinearSVC(C=self.C, class_weight=self.class_weight, max_iter=5000, tol=_TOL,
                         random_state=self.random_state).fit(X, column)
         return svm.coef_[0], svm.intercept_[0]
-
-    def _fit_primary(self, X, primary, n_classes):
-        """(coef, intercept) of the primary-label SVM, a column per class, or None."""
-        if self.primary_C is None:
-            return None
-        coef = np.zeros((X.shape[1], n_classes), dtype=np.float32)
-        intercept = np.full(n_classes, -10.0, dtype=np.float32)  # never primary in training
-        present = np.unique(primary)
-        if len(present) == 1:
-            intercept[present[0]] = 10.0
-            return coef, intercept
-        svm = LinearSVC(C=self.primary_C, class_weight=self.primary_class_weight, max_iter=5000, tol=_TOL,
-                        random_state=self.random_state).fit(X, primary)
-        if len(present) == 2:  # scikit-learn fits one column for two classes
-            coef[:, present[1]], intercept[present[1]] = svm.coef_[0], svm.intercept_[0]
-            intercept[present[0]] = 0.0
-        else:
-            coef[:, present] = svm.coef_.T
-            intercept[present] = svm.intercept_
-        return coef, intercept
 
     def _tfidf(self, counts):
         """(TF-IDF rows, kept columns, idf) as TfidfVectorizer(min_df, sublinear_tf=True)
@@ -276,7 +243,6 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         for name in [name for name in vars(self) if name.endswith("_")]:  # nothing of a previous fit stays
             delattr(self, name)
         self.classes_, Y = binarize(rows)
-        primary = np.array([self.classes_.index(row[0]) for row in rows])
         analyzer = self._analyzer()
         # Terms are counted once; every fold and the final fit slice these counts.
         if supports(analyzer):
@@ -286,31 +252,25 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
             counts, names = counter.fit_transform(sentences).tocsr(), counter.get_feature_names_out()
         counts.sort_indices()
         # The final fit and the folds' fits are independent: n_jobs processes run them,
-        # each fit split in two parts of about equal work when there is more than one.
+        # each fit split in two halves of its labels when there is more than one.
         labels = np.arange(Y.shape[1])
-        parts = ([(labels, True)] if effective_n_jobs(self.n_jobs) == 1
-                 else [(labels[:9], False), (labels[9:], True)])
+        parts = [labels] if effective_n_jobs(self.n_jobs) == 1 else np.array_split(labels, 2)
         fits = [(np.arange(len(sentences)), None)]
         if self.thresholds == "cv":
             fits += self._folds(Y, groups)
         self._check_terms(counts, fits)
         worker = clone(self)
-        done = _run_parts([(worker, train, test, part, with_primary)
-                           for train, test in fits for part, with_primary in parts],
-                          (counts, Y, primary), self.n_jobs)
+        done = _run_parts([(worker, train, test, part) for train, test in fits for part in parts],
+                          (counts, Y), self.n_jobs)
         done = [done[i:i + len(parts)] for i in range(0, len(done), len(parts))]
         keep, self.idf_ = done[0][0][:2]
         self.coef_ = np.hstack([part[2] for part in done[0]])
         self.intercept_ = np.concatenate([part[3] for part in done[0]])
-        self.primary_layer_ = done[0][-1][4]
         self.vocabulary_ = np.asarray(names, dtype=object)[keep]
         if self.thresholds == "cv":
             margins = np.zeros(Y.shape, dtype=np.float32)
-            primary_margins = None if self.primary_C is None else np.zeros(Y.shape, dtype=np.float32)
             for (_, test), fold in zip(fits[1:], done[1:]):
-                margins[test] = np.hstack([part[0] for part in fold])
-                if primary_margins is not None:
-                    primary_margins[test] = fold[-1][1]
+                margins[test] = np.hstack(fold)
             scale, shift = self._calibrate(margins, Y)
             # Platt scaling is linear in the margin, so it folds into the weights and the
             # model stays sigmoid(x @ coef + intercept).
@@ -318,14 +278,12 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
             self.intercept_ = self.intercept_ * scale + shift
             out_of_fold = 1.0 / (1.0 + np.exp(-(margins * scale + shift)))
             self.thresholds_ = self._thresholds(out_of_fold, Y)
-            self.cv_scores_ = self._summarize_cv(out_of_fold, primary_margins, rows)
+            self.cv_scores_ = self._summarize_cv(out_of_fold, rows)
         else:
             self.thresholds_ = np.full(len(self.classes_), float(self.thresholds), dtype=np.float32)
         # Weights are kept at half precision, as the model file stores them (it stays a few
         # MB); the fitted estimator and the saved model then predict the same.
         self.coef_ = _half(self.coef_)
-        if self.primary_layer_ is not None:
-            self.primary_layer_ = (_half(self.primary_layer_[0]), self.primary_layer_[1])
         self.analyzer_ = analyzer
         self.model_ = self._model(None)
         self.n_features_in_ = 1  # one text column; scikit-learn convention for text estimators
@@ -335,8 +293,6 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         """Refuse settings the SVMs or the folds cannot work with, before any work."""
         if not _positive(self.C):
             raise ValueError(f"C must be a finite positive number, got {self.C!r}")
-        if self.primary_C is not None and not _positive(self.primary_C):
-            raise ValueError(f"primary_C must be a finite positive number or None, got {self.primary_C!r}")
         if not (isinstance(self.context, numbers.Real) and not isinstance(self.context, bool)
                 and 0 <= self.context < math.inf):
             raise ValueError(f"context must be a finite number of at least 0, got {self.context!r}")
@@ -399,10 +355,10 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         return np.array([_f1_threshold(probabilities[:, k], Y[:, k], grid)
                          for k in range(Y.shape[1])], dtype=np.float32)
 
-    def _summarize_cv(self, out_of_fold, primary_margins, y) -> dict:
+    def _summarize_cv(self, out_of_fold, y) -> dict:
         from .evaluation import scores
 
-        predicted = decide(out_of_fold, self.thresholds_, self.classes_, self.max_labels, primary_margins)
+        predicted = decide(out_of_fold, self.thresholds_, self.classes_, self.max_labels)
         result = scores(list(y), predicted, self.classes_)
         return {key: round(result[key], 4) if isinstance(result[key], float) else result[key]
                 for key in ("sentences", "micro_f1", "macro_f1", "primary_accuracy", "exact_match")}
@@ -447,6 +403,4 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
     def _model(self, metadata: dict | None) -> Model:
         return Model(self.vocabulary_, self.idf_, self.coef_, self.intercept_, self.thresholds_,
                      self.classes_, self.analyzer_.config(), self.max_labels, metadata,
-                     self.analyzer_.segmenter, self.primary_layer_,
-                     # estimators saved before context existed load without the attribute
-                     getattr(self, "context", 0.0))
+                     self.analyzer_.segmenter, self.context)

@@ -72,14 +72,12 @@ def _prepare(text: str):
 
 
 def _score_texts(model, texts: list[str]):
-    """(probabilities, primary scores or None) of cleaned sentences, scored in slices of
-    BATCH (many small documents cost about what one large one does)."""
+    """(probabilities, log-odds) of cleaned sentences, scored in slices of BATCH (many
+    small documents cost about what one large one does)."""
     parts = [model._score(texts[first:first + BATCH], cleaned=True) for first in range(0, len(texts), BATCH)]
     if not parts:
-        return np.zeros((0, len(model.classes))), None
-    probabilities = np.vstack([p for p, _ in parts])
-    primary = None if parts[0][1] is None else np.vstack([q for _, q in parts])
-    return probabilities, primary
+        return np.zeros((0, len(model.classes))), np.zeros((0, len(model.classes)))
+    return np.vstack([p for p, _ in parts]), np.vstack([q for _, q in parts])
 
 
 def _sentences(model, texts, spans, probabilities, decided) -> Iterator[Sentence]:
@@ -93,13 +91,13 @@ def _tag_prepared(model, prepared) -> list[list[Sentence]]:
     """The sentences of several cleaned and split texts, classified together; each
     text's primary labels read its own sentences' context (add_context)."""
     texts = [cleaned.text[a:b] for cleaned, spans in prepared for a, b in spans]
-    probabilities, primary = _score_texts(model, texts)
-    if primary is not None and model.context:
+    probabilities, log_odds = _score_texts(model, texts)
+    if model.context:
         k = 0
         for _, spans in prepared:
-            primary[k:k + len(spans)] = add_context(primary[k:k + len(spans)], model.context)
+            log_odds[k:k + len(spans)] = add_context(log_odds[k:k + len(spans)], model.context)
             k += len(spans)
-    decided = model._decide(probabilities, primary)
+    decided = model._decide(probabilities, log_odds)
     out, k = [], 0
     for cleaned, spans in prepared:
         n = len(spans)
@@ -134,22 +132,22 @@ def iter_sentences(model, pieces: Iterable[str]) -> Iterator[Sentence]:
 
 
 def _joined(first, second):
-    texts, places, probabilities, primary = first
+    texts, places, probabilities, log_odds = first
     return (texts + second[0], places + second[1], np.vstack([probabilities, second[2]]),
-            None if primary is None else np.vstack([primary, second[3]]))
+            np.vstack([log_odds, second[3]]))
 
 
 def _parted(scored, k):
     """(the first k sentences, the rest) of scored sentences."""
-    return tuple(tuple(None if part is None else part[a:b] for part in scored)
+    return tuple(tuple(part[a:b] for part in scored)
                  for a, b in ((0, k), (k, None)))
 
 
-def _last(before, primary, window):
-    """The last ``window`` rows of primary scores so far: the context a later sentence reads."""
-    if primary is None or not window:
+def _last(before, log_odds, window):
+    """The last ``window`` rows of log-odds so far: the context a later sentence reads."""
+    if not window:
         return None
-    return (primary if before is None else np.vstack([before, primary]))[-window:]
+    return (log_odds if before is None else np.vstack([before, log_odds]))[-window:]
 
 
 def _cut(piece: str, offset: int) -> tuple[list[str], list[tuple[int, int]]]:
@@ -162,10 +160,10 @@ def _cut(piece: str, offset: int) -> tuple[list[str], list[tuple[int, int]]]:
 
 
 def _decided(model, scored, before, after) -> Iterator[Sentence]:
-    texts, places, probabilities, primary = scored
-    if primary is not None and model.context:
-        primary = add_context(primary, model.context, before, after)
-    return _sentences(model, texts, places, probabilities, model._decide(probabilities, primary))
+    texts, places, probabilities, log_odds = scored
+    if model.context:
+        log_odds = add_context(log_odds, model.context, before, after)
+    return _sentences(model, texts, places, probabilities, model._decide(probabilities, log_odds))
 
 
 def tag_text(model, text: str, source: str | None = None) -> Document:

@@ -15,7 +15,8 @@ from .vectorizing import TermIndex, supports
 
 __all__ = ["Model", "decide", "add_context"]
 
-#: Sentences on each side whose primary-label scores a sentence borrows (see add_context).
+#: Sentences on each side whose label scores a sentence borrows to choose its primary label
+#: (see add_context).
 CONTEXT_WINDOW = 2
 
 
@@ -58,10 +59,11 @@ def decide(probabilities: np.ndarray, thresholds: np.ndarray, classes: Sequence[
            max_labels: int = 3, primary_scores: np.ndarray | None = None) -> list[tuple[str, ...]]:
     """Labels from per-label probabilities, as the guide wants them.
 
-    The primary label is the best of ``primary_scores`` (a multi-class score per label)
-    when given, else the most probable label. Further labels are those whose probability
-    reaches their threshold, most probable first, up to ``max_labels`` in all. ``other``
-    is never combined: it stands alone when primary and is dropped otherwise.
+    The primary label is the best of ``primary_scores`` (a score per label, such as the
+    log-odds with a document's context added) when given, else the most probable label.
+    Further labels are those whose probability reaches their threshold, most probable
+    first, up to ``max_labels`` in all. ``other`` is never combined: it stands alone when
+    primary and is dropped otherwise.
     """
     classes = list(classes)
     other = classes.index(OTHER) if OTHER in classes else -1
@@ -81,12 +83,12 @@ def decide(probabilities: np.ndarray, thresholds: np.ndarray, classes: Sequence[
 
 def add_context(scores: np.ndarray, weight: float, before: np.ndarray | None = None,
                 after: np.ndarray | None = None, window: int = CONTEXT_WINDOW) -> np.ndarray:
-    """Primary-label scores of consecutive sentences of one document, each plus ``weight``
-    times the mean of its neighbours' (up to ``window`` on each side). A heading, a
-    fragment or a story's sentence in a real document is often about what the sentences
-    around it are about, and read alone is often taken for ``other``. ``before`` and
-    ``after`` are the rows just outside ``scores`` in the same document (a streamed
-    document's pieces)."""
+    """Label scores (log-odds) of consecutive sentences of one document, each plus
+    ``weight`` times the mean of its neighbours' (up to ``window`` on each side), from
+    which a sentence's primary label is chosen. A heading, a fragment or a story's
+    sentence in a real document is often about what the sentences around it are about,
+    and read alone is often taken for ``other``. ``before`` and ``after`` are the rows
+    just outside ``scores`` in the same document (a streamed document's pieces)."""
     scores = np.asarray(scores, dtype=np.float64)
     if not weight or not len(scores):
         return scores
@@ -111,29 +113,23 @@ class Model:
     def __init__(self, vocabulary: Sequence[str], idf: np.ndarray, coef: np.ndarray,
                  intercept: np.ndarray, thresholds: np.ndarray, classes: Sequence[str],
                  analyzer: dict, max_labels: int = 3, metadata: dict | None = None,
-                 segmenter: str = "auto", primary_layer: tuple | None = None, context: float = 0.0):
+                 segmenter: str = "auto", context: float = 0.0):
         self.classes = tuple(classes)
         self.vocabulary = {term: i for i, term in enumerate(vocabulary)}
         self.idf = np.asarray(idf, dtype=np.float32)
         self.coef = np.asarray(coef, dtype=np.float32)          # (n_terms, n_classes)
         self.intercept = np.asarray(intercept, dtype=np.float32)
-        # The primary-label layer's columns sit beside the label columns, so one sparse
-        # product scores both.
-        self.primary_layer = None if primary_layer is None else (
-            np.asarray(primary_layer[0], dtype=np.float32), np.asarray(primary_layer[1], dtype=np.float32))
-        self._weights = self.coef if primary_layer is None else np.hstack([self.coef, self.primary_layer[0]])
-        self._bias = self.intercept if primary_layer is None else np.concatenate([self.intercept, self.primary_layer[1]])
         self.thresholds = np.asarray(thresholds, dtype=np.float32)
         self.max_labels = int(max_labels)
         # How much a sentence's primary label leans on its neighbours' when a whole
         # document is tagged (add_context); predict() reads sentences alone.
-        self.context = float(context) if primary_layer is not None else 0.0
+        self.context = float(context)
         self.analyzer = Analyzer.from_config(analyzer, segmenter)
         self.metadata = dict(metadata or {})
         self._term_index = None
         n_terms = len(self.vocabulary)
-        if self.idf.shape != (n_terms,) or self._weights.shape[0] != n_terms or \
-                self._weights.shape[1] not in (len(self.classes), 2 * len(self.classes)):
+        if self.idf.shape != (n_terms,) or self.coef.shape != (n_terms, len(self.classes)) or \
+                self.intercept.shape != (len(self.classes),):
             raise ValueError("model weights do not match the vocabulary and label set")
 
     # --- sentences --------------------------------------------------------------------
@@ -175,22 +171,21 @@ class Model:
         return np.asarray(rows, dtype=np.int64), np.asarray(terms, dtype=np.int64)
 
     def _contributions(self, sentences: Sequence[str], cleaned: bool = False):
-        """Per (sentence, term) pair: its row, its term and what it adds to each score
-        column (labels, then the primary layer's), shape ``(pairs, columns)``."""
+        """Per (sentence, term) pair: its row, its term and what it adds to each label's
+        score, shape ``(pairs, labels)``."""
         rows, terms, weights = self._vectorize(sentences, cleaned)
-        return rows, terms, self._weights[terms] * weights[:, None]
+        return rows, terms, self.coef[terms] * weights[:, None]
 
     def _scores(self, rows: np.ndarray, contributions: np.ndarray, n_sentences: int):
-        """(probabilities, primary scores or None), one row per sentence."""
+        """(probabilities, log-odds), one row per sentence; the log-odds are what the
+        primary label is chosen from (with a document's context, see add_context)."""
         scores = np.zeros((n_sentences, contributions.shape[1]), dtype=np.float64)
         if len(rows):
             # rows are sorted: sum each sentence's slice of pairs in one call
             present, first = np.unique(rows, return_index=True)
             scores[present] = np.add.reduceat(contributions, first, axis=0, dtype=np.float64)
-        scores += self._bias
-        n = len(self.classes)
-        probabilities = 1.0 / (1.0 + np.exp(-scores[:, :n]))
-        return probabilities, (scores[:, n:] if scores.shape[1] > n else None)
+        scores += self.intercept
+        return 1.0 / (1.0 + np.exp(-scores)), scores
 
     def _score(self, sentences: Sequence[str], cleaned: bool = False):
         sentences = sentence_list(sentences)
@@ -206,8 +201,8 @@ class Model:
         """``(probabilities, labels)``: :meth:`predict_proba` and :meth:`predict_labels`
         from one pass over the sentences. ``cleaned=True`` says the sentences were cut
         from :func:`measures.cleaning.clean` output, which saves normalising them again."""
-        probabilities, primary = self._score(sentences, cleaned)
-        return probabilities, self._decide(probabilities, primary)
+        probabilities, log_odds = self._score(sentences, cleaned)
+        return probabilities, self._decide(probabilities, log_odds)
 
     def _decide(self, probabilities, primary_scores):
         return decide(probabilities, self.thresholds, self.classes, self.max_labels, primary_scores)
@@ -227,8 +222,8 @@ class Model:
         if not isinstance(sentence, str):
             raise TypeError(f"expected one sentence as a string, got {type(sentence).__name__}")
         rows, indices, contributions = self._contributions([sentence])
-        probabilities, primary = self._scores(rows, contributions, 1)
-        labels = self._decide(probabilities, primary)[0]
+        probabilities, log_odds = self._scores(rows, contributions, 1)
+        labels = self._decide(probabilities, log_odds)[0]
         probabilities = probabilities[0]
         terms = self.terms
         reasons = {}

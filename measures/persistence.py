@@ -28,7 +28,9 @@ __all__ = ["ModelFileError", "save_model", "check_save_path", "is_model_folder",
            "FORMAT", "FORMAT_VERSION", "SKOPS_TRUSTED", "save_estimator"]
 
 FORMAT = "measures-model"
-FORMAT_VERSION = 1
+# 2: measures 0.2, which has no primary-label layer; version 1 (measures 0.1) files are
+# refused, since 0.1 read some of them differently
+FORMAT_VERSION = 2
 SHIPPED_NAME = "policy-measures-zh"
 #: Types a skops file of a MeasureClassifier may contain; anything else is refused.
 SKOPS_TRUSTED = [
@@ -155,12 +157,8 @@ def save_model(model: Model, path) -> None:
         weights = folder / "weights.npz"
         # Weights at half precision: the file stays a few MB (MeasureClassifier rounds its
         # weights the same way, so a trained model is saved as it was fitted).
-        arrays = {"vocabulary": np.array(model.terms, dtype=str), "idf": model.idf,
-                  "coef": model.coef.astype(np.float16), "intercept": model.intercept}
-        if model.primary_layer is not None:
-            arrays["primary_coef"] = model.primary_layer[0].astype(np.float16)
-            arrays["primary_intercept"] = model.primary_layer[1]
-        np.savez_compressed(weights, **arrays)
+        np.savez_compressed(weights, vocabulary=np.array(model.terms, dtype=str), idf=model.idf,
+                            coef=model.coef.astype(np.float16), intercept=model.intercept)
         config = dict(model.metadata)
         config.update({
             "format": FORMAT, "format_version": FORMAT_VERSION,
@@ -169,7 +167,6 @@ def save_model(model: Model, path) -> None:
             "thresholds": [round(float(t), 4) for t in model.thresholds],
             "max_labels": model.max_labels,
             "analyzer": model.analyzer.config(),
-            "primary_layer": model.primary_layer is not None,
             "context": model.context,
             "weights_sha256": _sha256(weights),
         })
@@ -259,11 +256,9 @@ def _load_folder(folder: Path, segmenter: str) -> Model:
                       f"predictions may differ slightly", stacklevel=3)
     try:
         with np.load(weights, allow_pickle=False) as arrays:
-            primary = ((arrays["primary_coef"], arrays["primary_intercept"])
-                       if "primary_coef" in arrays.files else None)
             return Model(arrays["vocabulary"].tolist(), arrays["idf"], arrays["coef"],
                          arrays["intercept"], config["thresholds"], config["classes"],
-                         config["analyzer"], config.get("max_labels", 3), config, segmenter, primary,
+                         config["analyzer"], config.get("max_labels", 3), config, segmenter,
                          config.get("context", 0.0))
     except (KeyError, ValueError, OSError, zipfile.BadZipFile) as error:
         raise ModelFileError(f"{weights}: unreadable model weights ({error})") from None
@@ -322,6 +317,12 @@ def _unreadable(path: Path, error: Exception) -> ModelFileError:
 
 
 def _from_estimator(obj, path: Path) -> Model:
+    # Pickles keep whatever attributes they were made with: one from measures 0.1 may carry
+    # a primary-label layer this version would silently ignore, and one without a layer
+    # read sentences alone where this version reads their context, so each is refused.
+    if any(name in getattr(obj, "__dict__", {}) for name in ("primary_C", "primary_layer", "primary_layer_")):
+        raise ModelFileError(f"{path}: made by measures 0.1, whose primary-label layer this version "
+                             f"({_version()}) no longer has; retrain with `measures train`")
     if isinstance(obj, Model):
         return obj
     if hasattr(obj, "to_model"):
@@ -365,11 +366,10 @@ def model_card(config: dict) -> str:
         "## Model",
         f"- TF-IDF over {config['analyzer']} terms; one linear SVM per label, its margin "
         f"calibrated to a probability (Platt scaling) and its threshold chosen, both on "
-        f"cross-validated predictions over the training data"
-        + ("; a multi-class linear SVM over the same terms picks the primary label." if config.get("primary_layer")
-           else "; the most probable label is primary.")
-        + (f" When a document is tagged, each sentence's primary-label scores add {config['context']} times "
-           "the mean of those of up to two sentences on each side; `predict` reads sentences alone."
+        f"cross-validated predictions over the training data; the most probable label is primary."
+        + (f" When a document is tagged, the primary label is chosen from each sentence's label log-odds "
+           f"plus {config['context']} times the mean of those of up to two sentences on each side; "
+           "`predict` reads sentences alone."
            if config.get("context") else ""),
         f"- {len(config['classes'])} labels; estimator parameters: `{json.dumps(config.get('estimator_params', {}), ensure_ascii=False)}`.",
         f"- made with measures {config.get('measures_version')}, scikit-learn {config.get('sklearn_version')}, "

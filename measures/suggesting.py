@@ -73,9 +73,9 @@ def margins(probabilities: np.ndarray, thresholds: np.ndarray, classes: Sequence
     The probabilities are calibrated and every label has its own threshold, so the
     margin is a distance to the real decision boundary, not to 0.5; near 0 is a coin
     toss. The order of the labels (which one is primary) does not count: a probability
-    near 1 says a label is present, not that it comes first. For the same reason a
-    model's primary-label layer is left out: the margin is that of the label set the
-    per-label probabilities decide. Rows whose margin is at
+    near 1 says a label is present, not that it comes first. A document's context, which
+    can change the primary label and with it the label set, is left out too: the margin
+    is that of the sentence read alone. Rows whose margin is at
     least ``cutoff`` get a lower bound ``>= cutoff`` (the search stops there).
     """
     p = np.asarray(probabilities, dtype=np.float64)

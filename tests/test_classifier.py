@@ -97,12 +97,12 @@ def test_decide(row, thresholds, expected):
 
 
 @pytest.mark.parametrize("row, primary, expected", [
-    ([0.9, 0.8, 0.1], [0.1, 0.7, -1.0], ("b", "a")),     # the primary layer reorders
+    ([0.9, 0.8, 0.1], [0.1, 0.7, -1.0], ("b", "a")),     # the primary scores (context) reorder
     ([0.9, 0.2, 0.1], [-0.2, 0.4, -1.0], ("b", "a")),    # and may name a label under threshold
     ([0.9, 0.8, 0.1], [0.1, 0.2, 0.9], ("other",)),      # other as primary stands alone
     ([0.2, 0.1, 0.9], [0.5, 0.1, 0.2], ("a",)),          # other is never a further label
 ])
-def test_decide_with_a_primary_layer(row, primary, expected):
+def test_decide_with_primary_scores(row, primary, expected):
     decided = decide(np.array([row]), np.array([0.5, 0.5, 0.5]), ["a", "b", "other"],
                      primary_scores=np.array([primary]))
     assert decided[0] == expected
@@ -113,14 +113,19 @@ def test_max_labels_caps_the_labels():
     assert decided[0] == ("a", "b")
 
 
-def test_primary_layer_can_be_turned_off(sample):
+def test_opening_terms_can_be_turned_off(sample):
     X, y = sample
-    plain = MeasureClassifier(primary_C=None, prefix=0, thresholds=0.5).fit(X[:300], y[:300])
-    assert plain.primary_layer_ is None
+    plain = MeasureClassifier(prefix=0, thresholds=0.5).fit(X[:300], y[:300])
     model = plain.to_model()
-    assert model.primary_layer is None
     assert model.predict(X[:50]) == list(plain.predict(X[:50]))
     assert not any(term.startswith("^") for term in model.terms)
+
+
+def test_a_sentence_read_alone_is_primary_in_its_most_probable_label(fitted, sample):
+    X, _ = sample
+    probabilities = fitted.predict_proba(X[:200])
+    primary = [labels.split("|")[0] for labels in fitted.predict(X[:200])]
+    assert primary == [fitted.classes_[k] for k in np.argmax(probabilities, axis=1)]
 
 
 def test_explain_names_the_terms(fitted):
@@ -136,7 +141,6 @@ def test_fitting_in_parallel_gives_the_same_model(fitted, sample):
     X, y = sample
     parallel = MeasureClassifier(cv=3, n_jobs=2).fit(X, y)
     np.testing.assert_array_equal(parallel.coef_, fitted.coef_)
-    np.testing.assert_array_equal(parallel.primary_layer_[0], fitted.primary_layer_[0])
     np.testing.assert_array_equal(parallel.thresholds_, fitted.thresholds_)
     assert parallel.cv_scores_ == fitted.cv_scores_
 
@@ -187,8 +191,8 @@ def test_training_with_too_few_groups_is_a_clear_error():
 
 @pytest.mark.parametrize("params, message", [
     ({"C": 0}, "C must be a finite positive number"), ({"C": -1.0}, "C must be a finite positive number"),
-    ({"C": float("inf")}, "C must be a finite positive number"), ({"primary_C": float("inf")}, "primary_C must be"),
-    ({"primary_C": 0.0}, "primary_C must be"), ({"cv": 1}, "cv must be"), ({"thresholds": 2}, "thresholds must be"),
+    ({"C": float("inf")}, "C must be a finite positive number"), ({"cv": 1}, "cv must be"),
+    ({"thresholds": 2}, "thresholds must be"),
     ({"context": -1}, "context must be"), ({"context": float("inf")}, "context must be"),
     ({"context": float("nan")}, "context must be"), ({"context": "x"}, "context must be"),
 ])

@@ -65,12 +65,14 @@ def test_damaged_weights_are_detected(tmp_path, estimator):
         load_model(tmp_path / "m")
 
 
-def test_unknown_format_version_is_explained(tmp_path, estimator):
+@pytest.mark.parametrize("version", [1, 99])  # 1: measures 0.1, with a primary-label layer
+def test_another_format_version_is_explained(tmp_path, estimator, version):
     estimator.to_model().save(tmp_path / "m")
     config = json.loads((tmp_path / "m" / "config.json").read_text("utf-8"))
-    config["format_version"] = 99
+    config["format_version"] = version
     (tmp_path / "m" / "config.json").write_text(json.dumps(config), "utf-8")
-    with pytest.raises(ModelFileError, match="format version 99"):
+    with pytest.raises(ModelFileError, match=f"format version {version} but this measures .* reads version 2; "
+                                             "retrain with `measures train`"):
         load_model(tmp_path / "m")
 
 
@@ -124,15 +126,22 @@ def test_skops_files_load_with_the_trusted_type_list(tmp_path, estimator):
     assert model.predict(["对密接人员实行集中隔离。"]) == ["isolation_transfer"]
 
 
-def test_an_estimator_saved_before_context_existed_loads_reading_sentences_alone(tmp_path, estimator):
+def test_a_pickle_from_measures_0_1_with_a_primary_label_layer_is_refused(tmp_path, estimator):
     old = clone(estimator)
     old.__dict__.update({k: v for k, v in estimator.__dict__.items() if k.endswith("_")})
-    del old.context  # what unpickling an estimator of the earlier version gives
+    # what unpickling an estimator fitted by measures 0.1 gives: a multi-class SVM's weights
+    # that chose the primary label, which this version would silently ignore
+    old.primary_layer_ = (np.zeros_like(estimator.coef_), np.zeros_like(estimator.intercept_))
     path = tmp_path / "old.joblib"
     save_estimator(old, path)
-    model = load_model(path, trusted=True)
-    assert model.context == 0.0
-    assert model.predict(["全市开展全员核酸检测。"]) == ["testing"]
+    with pytest.raises(ModelFileError, match=r"old\.joblib: made by measures 0\.1.*retrain"):
+        load_model(path, trusted=True)
+    # a 0.1 Model without a layer read sentences alone, where this version reads their context
+    model = estimator.to_model()
+    model.primary_layer = None
+    joblib.dump(model, tmp_path / "old-model.joblib")
+    with pytest.raises(ModelFileError, match=r"old-model\.joblib: made by measures 0\.1"):
+        load_model(tmp_path / "old-model.joblib", trusted=True)
 
 
 def test_missing_paths_are_named(tmp_path):
