@@ -89,7 +89,7 @@ def _clash(target: Path, source: Path) -> str | None:
     if source.is_dir() and source in target.parents:
         if is_model_folder(source):
             return "is inside the model folder"
-        if not target.is_dir() and read_from_folder(target):
+        if not target.is_dir() and read_from_folder(target, source):
             return "would be read as a document of the input folder"
     return None
 
@@ -122,6 +122,10 @@ def cmd_tag(args) -> int:
             chars += writer.write(document)
             if show_progress and writer.count % 20 == 0:
                 _progress(writer.count, chars, started)
+        if failed and not writer.count:
+            # raised inside the output's block, so a file that -o names is left as it was:
+            # a mistyped input must not wipe out an earlier run's output
+            raise CommandError(_nothing_written("tagged", args.output))
         writer.close()
     if show_progress and writer.count >= 20:
         _progress(writer.count, chars, started, final=True)
@@ -129,6 +133,11 @@ def cmd_tag(args) -> int:
         print(f"measures: {len(failed)} input(s) could not be tagged; {writer.count} tagged", file=sys.stderr)
         return 1
     return 0
+
+
+def _nothing_written(done: str, output: str | None) -> str:
+    kept = "" if output in (None, "-") else f"; {output} not written"
+    return f"no input could be {done}{kept}"
 
 
 def tagged_documents(args, model, failed: list, stream_large: bool = False):
@@ -154,7 +163,7 @@ def cmd_report(args) -> int:
     failed: list = []
     documents = list(tagged_documents(args, _load(args), failed))
     if not documents:
-        raise CommandError("no input could be tagged; no report written")
+        raise CommandError(_nothing_written("tagged", args.output))
     write_report(documents, args.output, title=args.title)
     if failed:
         print(f"measures: {len(failed)} input(s) could not be tagged; report of {len(documents)} "
@@ -221,6 +230,8 @@ def cmd_evaluate(args) -> int:
     from .labels import LABEL_IDS
 
     data = _labelled(args.data, args.skip_bad_rows, "scores")
+    if not len(data):  # scores of nothing would print as a model that gets everything wrong
+        raise CommandError(f"{', '.join(args.data)}: no labelled sentences to score")
     model = _load(args)
     # A gold label the model was not trained on still counts (every sentence of it
     # missed), or the figures would flatter a model that lacks a category.
@@ -265,9 +276,17 @@ def cmd_suggest(args) -> int:
     model = _load(args)
     exclude = read_labelled(args.exclude, skip_bad_rows=True).texts if args.exclude else ()
     failed: list = []
-    picks = suggest(model, tagged_documents(args, model, failed), n=args.n,
-                    per_document=args.per_document or None, similarity=args.similarity,
-                    min_chars=args.min_chars, exclude=exclude)
+    read = []
+
+    def documents():
+        for document in tagged_documents(args, model, failed):
+            read.append(document.source)
+            yield document
+
+    picks = suggest(model, documents(), n=args.n, per_document=args.per_document or None,
+                    similarity=args.similarity, min_chars=args.min_chars, exclude=exclude)
+    if failed and not read:
+        raise CommandError(_nothing_written("read", args.output))
     write_suggestions(picks, args.output)
     if args.output not in (None, "-"):
         print(f"wrote {len(picks)} sentences to label to {args.output}", file=sys.stderr)

@@ -105,14 +105,17 @@ def _stdin(stream) -> Iterator[Source]:
         yield Source("<stdin>", error=str(error))
 
 
-def read_from_folder(path: Path) -> bool:
-    """Whether a file found in a folder input is read as a document."""
-    return path.suffix.lower() in DOCUMENT_SUFFIXES + (".jsonl",)
+def read_from_folder(path: Path, folder: Path) -> bool:
+    """Whether a file found in the input ``folder`` (at any depth) is read as a document:
+    a document or ``.jsonl`` file with no hidden part below the folder (``.git``, or
+    ``.ipynb_checkpoints``, whose files are copies of a notebook user's documents)."""
+    hidden = any(part.startswith(".") for part in path.relative_to(folder).parts)
+    return not hidden and path.suffix.lower() in DOCUMENT_SUFFIXES + (".jsonl",)
 
 
 def iter_sources(inputs: Iterable[str]) -> Iterator[Source]:
     """Documents named on a command line: files, folders (their document files, sorted,
-    recursively), ``.jsonl`` files (one ``{"id", "text"}`` object a line) and ``-``
+    recursively, hidden ones left out), ``.jsonl`` files (one ``{"id", "text"}`` object a line) and ``-``
     (standard input: one document, or JSONL when every line is a JSON object)."""
     for item in inputs:
         if item == "-":
@@ -122,10 +125,10 @@ def iter_sources(inputs: Iterable[str]) -> Iterator[Source]:
         if path.is_dir():
             found = False
             for root, dirs, files in os.walk(path):
-                dirs.sort()
+                dirs[:] = sorted(name for name in dirs if not name.startswith("."))
                 for name in sorted(files):
                     child = Path(root) / name
-                    if read_from_folder(child):
+                    if read_from_folder(child, path):
                         found = True
                         yield from _file(child)
             if not found:

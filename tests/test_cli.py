@@ -185,3 +185,41 @@ def test_evaluate_counts_gold_labels_the_model_does_not_know(tmp_path):
     assert result["macro_f1"] == pytest.approx(sum(known) / (len(known) + 1))
     text = run_cli("evaluate", gold, "--model", tmp_path / "model").stdout.decode()
     assert "\neconomy " in text
+
+
+def test_evaluating_a_file_of_no_sentences_is_an_error_not_a_score_of_zero(tmp_path):
+    header_only = tmp_path / "mine.tsv"
+    header_only.write_text("text\tlabels\n", "utf-8")
+    result = run_cli("evaluate", header_only)
+    assert result.returncode == 1 and not result.stdout
+    assert f"{header_only}: no labelled sentences to score" in result.stderr.decode()
+
+
+@pytest.mark.parametrize("command", [
+    ["tag", "--format", "jsonl"], ["tag", "--format", "csv"], ["suggest", "-n", "5"], ["report"],
+])
+def test_an_output_is_left_as_it_was_when_no_input_can_be_read(tmp_path, command):
+    # a mistyped input in the labelling loop must not wipe out the hand-corrected file
+    kept = tmp_path / "to_label.tsv"
+    kept.write_text("text\tlabels\n全市开展全员核酸检测。\ttesting\n", "utf-8")
+    binary = tmp_path / "scan.pdf"
+    binary.write_bytes(bytes(range(256)) * 4)
+    result = run_cli(*command, tmp_path / "archivee", binary, "-o", kept)
+    err = result.stderr.decode()
+    assert result.returncode == 1
+    assert f"no input could be {'read' if command[0] == 'suggest' else 'tagged'}; {kept} not written" in err
+    assert "archivee" in err and "Traceback" not in err
+    assert kept.read_text("utf-8") == "text\tlabels\n全市开展全员核酸检测。\ttesting\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["scan.pdf", "to_label.tsv"]
+
+
+def test_a_folder_input_leaves_hidden_files_and_folders_out(tmp_path):
+    archive = tmp_path / "archive"
+    for name in ("a.txt", "sub/c.txt", ".notes.txt", ".git/x.txt", ".ipynb_checkpoints/a-checkpoint.txt"):
+        (archive / name).parent.mkdir(parents=True, exist_ok=True)
+        (archive / name).write_text("全市开展全员核酸检测。", "utf-8")
+    out = archive / ".tagged.jsonl"  # hidden, so not read back as a document next time
+    assert run_cli("tag", archive, "--format", "jsonl", "-o", out).returncode == 0
+    assert run_cli("tag", archive, "--format", "jsonl", "-o", out).returncode == 0
+    sources = [json.loads(line)["source"] for line in out.read_text("utf-8").splitlines()]
+    assert sources == [str(archive / "a.txt"), str(archive / "sub" / "c.txt")]
