@@ -190,11 +190,16 @@ def _read_config(folder: Path) -> dict:
         raise ModelFileError(f"{config_path}: not a measures model (a JSON {type(config).__name__}, not an object)")
     if config.get("format") != FORMAT:
         raise ModelFileError(f"{config_path}: not a measures model (format {config.get('format')!r})")
-    if config.get("format_version") != FORMAT_VERSION:
-        raise ModelFileError(
-            f"{config_path}: model format version {config.get('format_version')} but this measures "
-            f"({_version()}) reads version {FORMAT_VERSION}; retrain with `measures train` or "
-            f"install the measures version the model was made with ({config.get('measures_version')})")
+    version = config.get("format_version")
+    if version != FORMAT_VERSION:
+        if not _whole(version):
+            raise ModelFileError(f"{config_path}: 'format_version' must be a whole number, got {version!r}; "
+                                 "the file is damaged or was edited by hand")
+        made_with = config.get("measures_version")
+        other = (f" or install the measures version the model was made with ({made_with})"
+                 if made_with and made_with != _version() else "")
+        raise ModelFileError(f"{config_path}: model format version {version} but this measures ({_version()}) "
+                             f"reads version {FORMAT_VERSION}; retrain with `measures train`{other}")
     problem = _label_fields_problem(config)
     if problem:
         raise ModelFileError(f"{config_path}: {problem}; the file is damaged or was edited by hand")
@@ -397,8 +402,17 @@ def model_card(config: dict) -> str:
             lines.append(f"- **{name}** ({result.get('data', '')}; `{result.get('command', '')}`): "
                          f"macro-F1 {result['macro_f1']:.3f}, micro-F1 {result['micro_f1']:.3f}, "
                          f"primary-label accuracy {result['primary_accuracy']:.3f} on {result['sentences']} sentences.")
-    lines += ["", "## Limits",
-              "- Trained only on sentences written for this purpose by the measures authors; "
-              "real documents differ, see the figures measured on real documents above.",
-              "- Chinese text only; Traditional input is converted to Simplified before tagging.", ""]
+    rows, bundled = training.get("rows"), training.get("bundled_rows")
+    lines += ["", "## Limits"]
+    if bundled is not None:
+        lines.append("- Trained only on sentences written for this purpose by the measures authors, not on real "
+                     "documents." if bundled == rows else
+                     f"- Trained on {bundled} sentences written by the measures authors and {rows - bundled} "
+                     "given by whoever trained it." if bundled else
+                     "- Trained on the sentences of the files above only, not on the corpus bundled with measures.")
+    lines.append("- Real documents differ from training sentences: see the figures measured on real documents above."
+                 if set(evaluation) - {"cross_validation"} else
+                 "- Not measured on real documents; `measures evaluate labelled.tsv --model FOLDER` scores it on "
+                 "labelled sentences of your own. Cross-validation measures sentences like the training ones.")
+    lines += ["- Chinese text only; Traditional input is converted to Simplified before tagging.", ""]
     return "\n".join(lines)

@@ -42,9 +42,15 @@ def train(data=None, *, name: str = "custom", skip_bad_rows: bool = False, **par
     from . import __version__
     from .classifier import MeasureClassifier
 
+    from .datasets import training_files
+
     labelled = _as_data(data, skip_bad_rows)
     estimator = MeasureClassifier(**params).fit(labelled.texts, labelled.y)
     files = sorted({Path(path).name for path, _ in labelled.locations})
+    # The model card says whose sentences a model learnt from: ours, the user's, or both.
+    bundle = {path.resolve() for path in training_files()}
+    in_bundle = {path: Path(path).resolve() in bundle for path in {path for path, _ in labelled.locations}}
+    bundled_rows = sum(in_bundle[path] for path, _ in labelled.locations)
     metadata = {
         "name": name,
         "created": datetime.date.today().isoformat(),
@@ -52,7 +58,8 @@ def train(data=None, *, name: str = "custom", skip_bad_rows: bool = False, **par
         "sklearn_version": sklearn.__version__,
         "numpy_version": numpy.__version__,
         "estimator_params": {k: v for k, v in estimator.get_params().items()},
-        "training_data": {"files": files, "rows": len(labelled), "sha256": labelled.sha256},
+        "training_data": {"files": files, "rows": len(labelled), "bundled_rows": bundled_rows,
+                          "sha256": labelled.sha256},
         "evaluation": {},
     }
     if getattr(estimator, "cv_scores_", None):

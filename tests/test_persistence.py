@@ -69,10 +69,10 @@ def test_damaged_weights_are_detected(tmp_path, estimator):
 def test_another_format_version_is_explained(tmp_path, estimator, version):
     estimator.to_model().save(tmp_path / "m")
     config = json.loads((tmp_path / "m" / "config.json").read_text("utf-8"))
-    config["format_version"] = version
+    config.update(format_version=version, measures_version="0.1.0")
     (tmp_path / "m" / "config.json").write_text(json.dumps(config), "utf-8")
     with pytest.raises(ModelFileError, match=f"format version {version} but this measures .* reads version 2; "
-                                             "retrain with `measures train`"):
+                                             r"retrain with `measures train` or install .* \(0\.1\.0\)"):
         load_model(tmp_path / "m")
 
 
@@ -196,6 +196,8 @@ def test_save_under_a_file_is_a_clear_error_and_writes_nothing(tmp_path, estimat
     (lambda config: {**config, "max_labels": "3"}, "'max_labels'"),
     (lambda config: {**config, "context": -0.2}, "'context'"),
     (lambda config: {**config, "context": float("inf")}, "'context'"),
+    (lambda config: {**config, "format_version": "2"}, "'format_version' must be a whole number, got '2'"),
+    (lambda config: {k: v for k, v in config.items() if k != "format_version"}, "got None"),
 ])
 def test_a_damaged_or_hand_edited_config_is_refused(tmp_path, estimator, edit, message):
     estimator.to_model().save(tmp_path / "m")
@@ -235,3 +237,18 @@ def test_train_refuses_a_folder_of_other_files_before_reading_its_data(tmp_path)
     assert result.returncode == 1
     assert "not saving the model here" in result.stderr.decode()
     assert _left_in(tmp_path / "notes") == ["keep.txt"]
+
+
+def test_the_model_card_says_whose_sentences_a_model_learnt_from_and_where_it_was_measured(tmp_path, model):
+    shipped = (shipped_model_path() / "README.md").read_text("utf-8")
+    assert "Trained only on sentences written for this purpose by the measures authors" in shipped
+    assert "see the figures measured on real documents above" in shipped
+    mine = tmp_path / "mine.tsv"
+    rows = ["全市开展核酸检测。\ttesting", "对密接人员集中隔离。\tisolation_transfer", "分享到微信\tother",
+            "组织核酸采样。\ttesting", "转运至隔离点。\tisolation_transfer", "版权所有\tother"] * 4
+    mine.write_text("text\tlabels\n" + "\n".join(rows) + "\n", "utf-8")
+    measures.train(mine, min_df=1).save(tmp_path / "custom")
+    card = (tmp_path / "custom" / "README.md").read_text("utf-8")
+    assert "Trained on the sentences of the files above only" in card
+    assert "Not measured on real documents" in card
+    assert "measures authors" not in card and "real documents above" not in card
