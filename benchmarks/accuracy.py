@@ -397,9 +397,10 @@ def main(argv=None) -> int:
     print(f"{args.on}: {data}; training corpus: {len(corpus)} bundled sentences; "
           f"{time.perf_counter() - started:.1f} s")
     if model.context:
+        rest = ("" if found == len(texts) else
+                "; the rest, cut differently from how measures splits or without their document, alone")
         print(f"the shipped model reads {found} of the {len(texts)} sentences in their documents, as "
-              f"`measures tag` does (context {model.context}); the rest, cut differently from how "
-              "measures splits, alone")
+              f"`measures tag` does (context {model.context}){rest}")
     print()
     print(table(results))
     print()
