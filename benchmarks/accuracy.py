@@ -43,6 +43,7 @@ import numpy as np
 import measures
 from measures.cleaning import clean, normalize
 from measures.evaluation import scores
+from measures.export import OutputError, open_output
 from measures.labelled_data import read_labelled
 from measures.labels import LABEL_IDS, OTHER, LabelError, parse_labels
 from measures.model import CONTEXT_WINDOW, add_context
@@ -171,11 +172,9 @@ def saved_labels(path: Path, on: str, texts: list[str]) -> list[str]:
 
 
 def save_labels(path: Path, on: str, texts: list[str], labels: list[str]) -> None:
-    """Write labels for ``--against-labels``: to a temporary file renamed when complete."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(json.dumps({"on": on, "sentences": _sentences_digest(texts), "labels": labels},
-                                    ensure_ascii=False), "utf-8")
-    os.replace(temporary, path)
+    """Write labels for ``--against-labels``, atomically."""
+    with open_output(str(path)) as stream:
+        json.dump({"on": on, "sentences": _sentences_digest(texts), "labels": labels}, stream, ensure_ascii=False)
 
 
 def _shown(path: Path) -> str:
@@ -390,8 +389,8 @@ def main(argv=None) -> int:
     if args.save_labels:
         try:
             save_labels(Path(args.save_labels), args.on, texts, shipped)
-        except OSError as error:
-            print(f"accuracy: {args.save_labels}: cannot be written ({error.strerror or error})", file=sys.stderr)
+        except OutputError as error:
+            print(f"accuracy: {error}", file=sys.stderr)
             return 2
     results = {name: scores(gold, labels, LABEL_IDS) for name, labels in predicted.items()}
     print(f"{args.on}: {data}; training corpus: {len(corpus)} bundled sentences; "

@@ -27,8 +27,9 @@ from sklearn.preprocessing import normalize
 from .features import Analyzer
 from .forking import fork_context, quiet_worker, running
 from .labelled_data import DataError, Problem
-from .labels import LABEL_IDS, LabelError, parse_labels
-from .model import Model, decide, sentence_list
+from .labels import LABEL_IDS, LabelError, joined_labels, parse_labels
+from .inputs import is_whole, sentence_list
+from .model import Model, decide, settings_problem
 from .vectorizing import count_terms, supports
 
 __all__ = ["MeasureClassifier", "binarize"]
@@ -88,10 +89,12 @@ def binarize(y, classes: Sequence[str] | None = None):
 def _label_rows(y) -> list[tuple[str, ...]]:
     """Each row of ``y`` checked against the guide as a labelled file's rows are: a
     :class:`DataError` names every bad row as ``y[i]``."""
+    if isinstance(y, str):  # iterating over it would give its characters as label rows
+        raise TypeError("expected one label row per sentence, not a string")
     rows, problems = [], []
     for i, value in enumerate(y):
         try:
-            rows.append(parse_labels(value if isinstance(value, str) else "|".join(value)))
+            rows.append(parse_labels(joined_labels(value)))
         except LabelError as error:
             problems.append(Problem(f"y[{i}]", None, str(error)))
     if problems:
@@ -285,7 +288,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         # MB); the fitted estimator and the saved model then predict the same.
         self.coef_ = _half(self.coef_)
         self.analyzer_ = analyzer
-        self.model_ = self._model(None)
+        self.model_ = self._model(None, self.max_labels, self.context)
         self.n_features_in_ = 1  # one text column; scikit-learn convention for text estimators
         return self
 
@@ -293,11 +296,15 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         """Refuse settings the SVMs or the folds cannot work with, before any work."""
         if not _positive(self.C):
             raise ValueError(f"C must be a finite positive number, got {self.C!r}")
-        if not (isinstance(self.context, numbers.Real) and not isinstance(self.context, bool)
-                and 0 <= self.context < math.inf):
-            raise ValueError(f"context must be a finite number of at least 0, got {self.context!r}")
+        if not is_whole(self.min_df, 1):
+            raise ValueError(f"min_df must be a whole number of at least 1, got {self.min_df!r}")
+        if self.class_weight not in ("balanced", None):
+            raise ValueError(f"class_weight must be 'balanced' or None, got {self.class_weight!r}")
+        problem = settings_problem(self.max_labels, self.context, self.word_ngrams, self.char_ngrams, self.prefix)
+        if problem:
+            raise ValueError(problem)
         if self.thresholds == "cv":
-            if not (isinstance(self.cv, numbers.Integral) and self.cv >= 2):
+            if not is_whole(self.cv, 2):
                 raise ValueError(f"cv must be a whole number of at least 2, got {self.cv!r}")
         elif not (isinstance(self.thresholds, numbers.Real) and 0 <= self.thresholds <= 1):
             raise ValueError(f"thresholds must be 'cv' or a number from 0 to 1, got {self.thresholds!r}")
@@ -396,11 +403,12 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         return tags
 
     def to_model(self, metadata: dict | None = None) -> Model:
-        """The numpy-only :class:`~measures.model.Model` with these weights."""
+        """The numpy-only :class:`~measures.model.Model` with these weights, deciding as
+        :meth:`predict` does (with the settings of the fit, not any set since)."""
         self._check_fitted()
-        return self._model(metadata)
+        return self._model(metadata, self.model_.max_labels, self.model_.context)
 
-    def _model(self, metadata: dict | None) -> Model:
+    def _model(self, metadata: dict | None, max_labels: int, context: float) -> Model:
         return Model(self.vocabulary_, self.idf_, self.coef_, self.intercept_, self.thresholds_,
-                     self.classes_, self.analyzer_.config(), self.max_labels, metadata,
-                     self.analyzer_.segmenter, self.context)
+                     self.classes_, self.analyzer_.config(), max_labels, metadata,
+                     self.analyzer_.segmenter, context)

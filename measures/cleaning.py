@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Sequence
 
+from .inputs import text_argument
 from .splitting import TERMINATORS
 
 __all__ = [
@@ -277,7 +278,7 @@ def _line_mapping(line: str) -> tuple[str, list[int] | None]:
 
 def clean_document(text: str) -> CleanText:
     """Clean ``text`` and remember where each cleaned character came from."""
-    raw_lines = text.split("\n")
+    raw_lines = text_argument(text).split("\n")
     cleaned, starts, maps = [], [], []
     pos = 0
     for raw in raw_lines:

@@ -116,7 +116,8 @@ def read_from_folder(path: Path, folder: Path) -> bool:
 def iter_sources(inputs: Iterable[str]) -> Iterator[Source]:
     """Documents named on a command line: files, folders (their document files, sorted,
     recursively, hidden ones left out), ``.jsonl`` files (one ``{"id", "text"}`` object a line) and ``-``
-    (standard input: one document, or JSONL when every line is a JSON object)."""
+    (standard input: JSONL when its first non-blank line opens a JSON object, else one
+    document)."""
     for item in inputs:
         if item == "-":
             yield from _stdin(sys.stdin.buffer)

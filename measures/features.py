@@ -1,7 +1,8 @@
 """From a sentence to the terms the linear model weighs: words, word pairs, characters.
 
-The same :class:`Analyzer` feeds scikit-learn's ``TfidfVectorizer`` at training time and
-the numpy-only :class:`measures.model.Model` at tagging time, so both see the same terms.
+:class:`Analyzer` defines the terms as strings; training and tagging find the same terms
+in bulk (:mod:`measures.vectorizing`, checked against these strings by tests), so the
+estimator and the numpy-only :class:`measures.model.Model` see the same terms.
 """
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-from .labels import LABEL_IDS, LabelError, parse_labels
+from .labels import LABEL_IDS, LabelError, joined_labels, parse_labels
 
 __all__ = ["Problem", "DataError", "LabelledData", "read_labelled", "labelled_pairs", "check_data",
            "format_check"]
@@ -71,8 +71,11 @@ class LabelledData:
 
 
 def _rows(path: str):
-    with open(path, "rb") as handle:
-        raw = handle.read()
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as error:
+        raise DataError(message=f"{path}: cannot be read ({error.strerror or error})") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -156,8 +159,17 @@ def labelled_pairs(pairs: Iterable[tuple[str, object]], skip_bad_rows: bool = Fa
     (``data[3]``)."""
     data = LabelledData()
     first_seen: dict[str, tuple[tuple[str, ...], str]] = {}
-    for i, (text, labels) in enumerate(pairs):
-        _add_row(data, first_seen, text, labels if isinstance(labels, str) else "|".join(labels), f"data[{i}]", None)
+    for i, pair in enumerate(pairs):
+        if not (isinstance(pair, (tuple, list)) and len(pair) == 2 and isinstance(pair[0], str)):
+            data.problems.append(Problem(f"data[{i}]", None,
+                                         f"expected a (text, labels) pair with the text a string, got {pair!r:.80}"))
+            continue
+        try:
+            labels = joined_labels(pair[1])
+        except LabelError as error:
+            data.problems.append(Problem(f"data[{i}]", None, str(error)))
+            continue
+        _add_row(data, first_seen, pair[0], labels, f"data[{i}]", None)
     # no file to hash: the rows themselves, as a TSV of them would read
     rows = "".join(f"{text}\t{label}\n" for text, label in zip(data.texts, data.y))
     data.sha256 = hashlib.sha256(rows.encode("utf-8")).hexdigest()

@@ -8,7 +8,8 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-__all__ = ["Label", "LABELS", "LABEL_IDS", "OTHER", "LabelError", "parse_labels", "label_info", "zh_name"]
+__all__ = ["Label", "LABELS", "LABEL_IDS", "OTHER", "LabelError", "parse_labels", "joined_labels", "label_info",
+           "zh_name"]
 
 OTHER = "other"
 
@@ -83,6 +84,8 @@ class LabelError(ValueError):
 
 def label_info(label_id: str) -> Label:
     """The :class:`Label` for an id, with its Chinese name and external codes."""
+    if not isinstance(label_id, str):
+        raise LabelError(f"expected a label id as a string, got {type(label_id).__name__}")
     try:
         return _BY_ID[label_id]
     except KeyError:
@@ -99,6 +102,22 @@ def _unknown(label_id: str) -> str:
     close = difflib.get_close_matches(label_id, LABEL_IDS, n=1, cutoff=0.5)
     hint = f"; did you mean {close[0]!r}?" if close else f"; known ids: {', '.join(LABEL_IDS)}"
     return f"unknown label id {label_id!r}{hint}"
+
+
+def joined_labels(value) -> str:
+    """Labels given as ``"primary|second"`` or as a sequence of ids, as one such string;
+    anything else (None, a number, a float NaN from an empty pandas cell) is a
+    :class:`LabelError`."""
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, (bytes, dict)):
+        try:
+            ids = list(value)
+        except TypeError:
+            ids = None
+        if ids is not None and all(isinstance(i, str) for i in ids):
+            return "|".join(ids)
+    raise LabelError(f"expected labels as 'primary|second' or a list of ids, got {type(value).__name__} {value!r:.60}")
 
 
 def parse_labels(value: str) -> tuple[str, ...]:

@@ -5,32 +5,22 @@ model file cannot run code. :class:`measures.classifier.MeasureClassifier` train
 """
 from __future__ import annotations
 
+import math
+import numbers
 from typing import Iterable, Sequence
 
 import numpy as np
 
 from .features import Analyzer
+from .inputs import is_whole, sentence_list, text_argument
 from .labels import OTHER
 from .vectorizing import TermIndex, supports
 
-__all__ = ["Model", "decide", "add_context"]
+__all__ = ["Model", "decide", "add_context", "settings_problem"]
 
 #: Sentences on each side whose label scores a sentence borrows to choose its primary label
 #: (see add_context).
 CONTEXT_WINDOW = 2
-
-
-def sentence_list(sentences) -> list[str]:
-    """``sentences`` as a list of strings, refusing a lone string (iterating over one
-    would give its characters as sentences) and any item that is not a string (an empty
-    pandas cell is a float NaN, not an empty sentence)."""
-    if isinstance(sentences, str):
-        raise TypeError("expected a list of sentences, not a string (to label a document, use tag())")
-    items = list(sentences)
-    bad = next((i for i, item in enumerate(items) if not isinstance(item, str)), None)
-    if bad is not None:
-        raise TypeError(f"sentence {bad} is {type(items[bad]).__name__} {items[bad]!r}, not a string")
-    return items
 
 
 _END = object()
@@ -53,6 +43,26 @@ def _documents(texts, sources):
         yield text, source
     if sources is not None and next(sources, _END) is not _END:
         raise ValueError("more sources than texts: give one source per text")
+
+
+def settings_problem(max_labels, context, word_ngrams, char_ngrams, prefix) -> str | None:
+    """What is wrong with the settings that turn terms and weights into labels, or None.
+
+    One check for both places they come from, so that whatever the estimator accepts a
+    saved model file may hold: the estimator's parameters and a model file's config."""
+    if not is_whole(max_labels, 1):
+        return f"max_labels must be a whole number of at least 1, got {max_labels!r}"
+    if not (isinstance(context, numbers.Real) and not isinstance(context, bool) and 0 <= context < math.inf):
+        return f"context must be a finite number of at least 0, got {context!r}"
+    for name, span in (("word_ngrams", word_ngrams), ("char_ngrams", char_ngrams)):
+        if span is not None and not (isinstance(span, (list, tuple)) and len(span) == 2
+                                     and all(is_whole(n, 1) for n in span) and span[0] <= span[1]):
+            return f"{name} must be None or (min, max) with 1 <= min <= max, got {span!r}"
+    if word_ngrams is None and char_ngrams is None:
+        return "word_ngrams and char_ngrams cannot both be None: the model would see no words or characters"
+    if not is_whole(prefix, 0):
+        return f"prefix must be a whole number of at least 0, got {prefix!r}"
+    return None
 
 
 def decide(probabilities: np.ndarray, thresholds: np.ndarray, classes: Sequence[str],
@@ -219,8 +229,9 @@ class Model:
         """Labels, probabilities and, for each label given, the terms that pushed the
         sentence towards it (term weight times TF-IDF value, largest first). The sentence
         is read alone, as :meth:`predict` reads it."""
-        if not isinstance(sentence, str):
-            raise TypeError(f"expected one sentence as a string, got {type(sentence).__name__}")
+        text_argument(sentence, "sentence")
+        if not is_whole(top, 1):
+            raise ValueError(f"top must be a whole number, 1 or more, not {top!r}")
         rows, indices, contributions = self._contributions([sentence])
         probabilities, log_odds = self._scores(rows, contributions, 1)
         labels = self._decide(probabilities, log_odds)[0]
@@ -246,9 +257,7 @@ class Model:
         """
         from .document import tag_text
 
-        if not isinstance(text, str):
-            raise TypeError(f"expected the document's text as a string, got {type(text).__name__}")
-        return tag_text(self, text, source)
+        return tag_text(self, text_argument(text, "document's text"), source)
 
     def tag_many(self, texts: Iterable[str], sources: Iterable[str] | None = None):
         """Tag several documents, lazily and in order (a corpus need not fit in memory);
@@ -258,6 +267,8 @@ class Model:
 
         if isinstance(texts, str):  # now, not when the first document is asked for
             raise TypeError("expected an iterable of documents, not a string (to tag one document, use tag())")
+        if isinstance(sources, str):
+            raise TypeError("expected one source per document, not a string")
         return tag_documents(self, _documents(texts, sources))
 
     # --- persistence ------------------------------------------------------------------

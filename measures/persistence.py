@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import shutil
 import tempfile
@@ -22,7 +21,8 @@ import numpy as np
 
 from .export import default_mode
 from .labels import LABEL_IDS, label_info
-from .model import Model
+from .inputs import is_whole
+from .model import CONTEXT_WINDOW, Model, settings_problem
 
 __all__ = ["ModelFileError", "save_model", "check_save_path", "is_model_folder", "load_model", "shipped_model_path",
            "FORMAT", "FORMAT_VERSION", "SKOPS_TRUSTED", "save_estimator"]
@@ -192,7 +192,7 @@ def _read_config(folder: Path) -> dict:
         raise ModelFileError(f"{config_path}: not a measures model (format {config.get('format')!r})")
     version = config.get("format_version")
     if version != FORMAT_VERSION:
-        if not _whole(version):
+        if not is_whole(version, 0):
             raise ModelFileError(f"{config_path}: 'format_version' must be a whole number, got {version!r}; "
                                  "the file is damaged or was edited by hand")
         made_with = config.get("measures_version")
@@ -204,10 +204,6 @@ def _read_config(folder: Path) -> dict:
     if problem:
         raise ModelFileError(f"{config_path}: {problem}; the file is damaged or was edited by hand")
     return config
-
-
-def _whole(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _label_fields_problem(config: dict) -> str | None:
@@ -224,22 +220,13 @@ def _label_fields_problem(config: dict) -> str | None:
     if not (isinstance(thresholds, list) and len(thresholds) == len(classes)
             and all(isinstance(t, (int, float)) and not isinstance(t, bool) and 0 <= t <= 1 for t in thresholds)):
         return f"'thresholds' must be {len(classes)} numbers from 0 to 1, one per class"
-    if not (_whole(config.get("max_labels", 3)) and config.get("max_labels", 3) >= 1):
-        return "'max_labels' must be a whole number of at least 1"
-    context = config.get("context", 0.0)
-    if not (isinstance(context, (int, float)) and not isinstance(context, bool) and 0 <= context < math.inf):
-        return "'context' must be a finite number of at least 0"
     analyzer = config.get("analyzer")
-    if not isinstance(analyzer, dict):
+    if not (isinstance(analyzer, dict) and {"word_ngrams", "char_ngrams", "prefix"} <= set(analyzer)):
         return "'analyzer' must be an object with word_ngrams, char_ngrams and prefix"
-    for kind in ("word_ngrams", "char_ngrams"):
-        span = analyzer.get(kind)
-        if span is not None and not (isinstance(span, list) and len(span) == 2 and all(map(_whole, span))
-                                     and 1 <= span[0] <= span[1]):
-            return f"'analyzer' {kind} must be null or [min, max] with 1 <= min <= max"
-    if not (_whole(analyzer.get("prefix", 0)) and analyzer.get("prefix", 0) >= 0):
-        return "'analyzer' prefix must be a whole number of at least 0"
-    return None
+    if not {"max_labels", "context"} <= set(config):
+        return "'max_labels' and 'context' must be given"
+    return settings_problem(config["max_labels"], config["context"], analyzer["word_ngrams"],
+                            analyzer["char_ngrams"], analyzer["prefix"])
 
 
 def _load_folder(folder: Path, segmenter: str) -> Model:
@@ -263,8 +250,7 @@ def _load_folder(folder: Path, segmenter: str) -> Model:
         with np.load(weights, allow_pickle=False) as arrays:
             return Model(arrays["vocabulary"].tolist(), arrays["idf"], arrays["coef"],
                          arrays["intercept"], config["thresholds"], config["classes"],
-                         config["analyzer"], config.get("max_labels", 3), config, segmenter,
-                         config.get("context", 0.0))
+                         config["analyzer"], config["max_labels"], config, segmenter, config["context"])
     except (KeyError, ValueError, OSError, zipfile.BadZipFile) as error:
         raise ModelFileError(f"{weights}: unreadable model weights ({error})") from None
 
@@ -323,8 +309,9 @@ def _unreadable(path: Path, error: Exception) -> ModelFileError:
 
 def _from_estimator(obj, path: Path) -> Model:
     # Pickles keep whatever attributes they were made with: one from measures 0.1 may carry
-    # a primary-label layer this version would silently ignore, and one without a layer
-    # read sentences alone where this version reads their context, so each is refused.
+    # a primary-label layer this version would silently ignore, and a 0.1 estimator
+    # without one read sentences alone where this version reads their context. Rather than
+    # sort out which 0.1 pickles would still label as they did, each is refused.
     if any(name in getattr(obj, "__dict__", {}) for name in ("primary_C", "primary_layer", "primary_layer_")):
         raise ModelFileError(f"{path}: made by measures 0.1, whose primary-label layer this version "
                              f"({_version()}) no longer has; retrain with `measures train`")
@@ -373,7 +360,7 @@ def model_card(config: dict) -> str:
         f"calibrated to a probability (Platt scaling) and its threshold chosen, both on "
         f"cross-validated predictions over the training data; the most probable label is primary."
         + (f" When a document is tagged, the primary label is chosen from each sentence's label log-odds "
-           f"plus {config['context']} times the mean of those of up to two sentences on each side; "
+           f"plus {config['context']} times the mean of those of up to {CONTEXT_WINDOW} sentences on each side; "
            "`predict` reads sentences alone."
            if config.get("context") else ""),
         f"- {len(config['classes'])} labels; estimator parameters: `{json.dumps(config.get('estimator_params', {}), ensure_ascii=False)}`.",
@@ -409,7 +396,7 @@ def model_card(config: dict) -> str:
                      "documents." if bundled == rows else
                      f"- Trained on {bundled} sentences written by the measures authors and {rows - bundled} "
                      "given by whoever trained it." if bundled else
-                     "- Trained on the sentences of the files above only, not on the corpus bundled with measures.")
+                     "- Trained only on sentences given by whoever trained it, not on the corpus bundled with measures.")
     lines.append("- Real documents differ from training sentences: see the figures measured on real documents above."
                  if set(evaluation) - {"cross_validation"} else
                  "- Not measured on real documents; `measures evaluate labelled.tsv --model FOLDER` scores it on "

@@ -12,6 +12,9 @@ import logging
 from functools import lru_cache
 from importlib import resources
 
+from .cleaning import replace_surrogates
+from .inputs import text_argument
+
 __all__ = ["Segmenter", "cut", "domain_words", "BACKENDS"]
 
 BACKENDS = ("rjieba", "jieba")
@@ -108,4 +111,5 @@ def _default(backend: str) -> Segmenter:
 
 def cut(text: str, backend: str = "auto") -> list[str]:
     """Segment ``text`` with a shared default :class:`Segmenter`, like ``jieba.lcut``."""
-    return _default(backend).cut(text)
+    # a lone surrogate (possible in a Python string) cannot be passed to the segmenter
+    return _default(backend).cut(replace_surrogates(text_argument(text)))

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from .inputs import text_argument
+
 __all__ = ["sentence_spans", "split_sentences", "MAX_SENTENCE", "TERMINATORS"]
 
 TERMINATORS = frozenset("。！？；!?;")
@@ -79,4 +81,4 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 def split_sentences(text: str) -> list[str]:
     """The sentences of ``text`` as strings."""
-    return [text[start:end] for start, end in sentence_spans(text)]
+    return [text[start:end] for start, end in sentence_spans(text_argument(text))]

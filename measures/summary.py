@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from .inputs import is_whole
 from .labels import LABEL_IDS, OTHER, zh_name
 
 __all__ = ["CategorySummary", "Summary", "summarize", "compare", "summaries_frame"]
@@ -38,11 +39,14 @@ class Summary:
                 "categories": {label: c.to_dict() for label, c in self.categories.items()}}
 
     def top(self, n: int | None = None, include_other: bool = False) -> list[tuple[str, CategorySummary]]:
-        """Categories present in the document, most frequent first."""
+        """Categories present in the document, most frequent first (the first ``n`` of
+        them when ``n`` is given)."""
+        if n is not None and not is_whole(n, 1):
+            raise ValueError(f"n must be a whole number, 1 or more, or None, not {n!r}")
         items = [(label, c) for label, c in self.categories.items()
                  if c.count and (include_other or label != OTHER)]
         items.sort(key=lambda item: -item[1].count)
-        return items[:n] if n else items
+        return items[:n]
 
     def to_frame(self):
         """A pandas DataFrame, one row per category (needs pandas)."""
@@ -83,8 +87,8 @@ class SummaryBuilder:
     is summarised in bounded memory."""
 
     def __init__(self, labels: Sequence[str] = (), examples: int = 3, source: str | None = None):
-        if examples < 0:
-            raise ValueError(f"examples must be 0 or more, not {examples}")
+        if not is_whole(examples, 0):
+            raise ValueError(f"examples must be a whole number, 0 or more, not {examples!r}")
         self.labels = tuple(labels) or LABEL_IDS
         self.examples, self.source = examples, source
         self.sentences = 0
@@ -125,6 +129,8 @@ def summarize(document, examples: int = 3) -> Summary:
 def compare(summaries: Sequence[Summary], include_other: bool = False) -> str:
     """A text table of category shares, one column per document (summaries or tagged
     documents)."""
+    if isinstance(summaries, Summary) or callable(getattr(summaries, "summary", None)):
+        raise TypeError("expected a list of summaries or tagged documents, not one (compare([a, b]))")
     summaries = [as_summary(item) for item in summaries]
     if not summaries:
         return ""

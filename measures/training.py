@@ -19,8 +19,13 @@ def _as_data(data, skip_bad_rows: bool) -> LabelledData:
         return data
     if isinstance(data, (str, os.PathLike)):
         return read_labelled([str(data)], skip_bad_rows)
+    if isinstance(data, dict):
+        raise TypeError("expected TSV paths or (text, labels) pairs, not a dict (pass list(data.items()))")
     items = list(data)
     if items and all(isinstance(item, (str, os.PathLike)) for item in items):
+        if not any(os.path.exists(item) for item in items):  # sentences without their labels, most likely
+            raise TypeError(f"expected TSV paths or (text, labels) pairs; none of these strings is a file: "
+                            f"{str(items[0])!r:.60}")
         return read_labelled([str(item) for item in items], skip_bad_rows)
     return labelled_pairs(items, skip_bad_rows)
 
@@ -42,15 +47,15 @@ def train(data=None, *, name: str = "custom", skip_bad_rows: bool = False, **par
     from . import __version__
     from .classifier import MeasureClassifier
 
-    from .datasets import training_files
+    from .datasets import load_training_data
 
     labelled = _as_data(data, skip_bad_rows)
     estimator = MeasureClassifier(**params).fit(labelled.texts, labelled.y)
     files = sorted({Path(path).name for path, _ in labelled.locations})
     # The model card says whose sentences a model learnt from: ours, the user's, or both.
-    bundle = {path.resolve() for path in training_files()}
-    in_bundle = {path: Path(path).resolve() in bundle for path in {path for path, _ in labelled.locations}}
-    bundled_rows = sum(in_bundle[path] for path, _ in labelled.locations)
+    # Counted by text, as pairs given in Python carry no file to tell them apart by.
+    bundled = set(load_training_data().texts)
+    bundled_rows = sum(text in bundled for text in labelled.texts)
     metadata = {
         "name": name,
         "created": datetime.date.today().isoformat(),

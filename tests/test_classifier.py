@@ -15,7 +15,7 @@ import measures
 from measures.classifier import MeasureClassifier
 from measures.datasets import load_training_data
 from measures.labelled_data import DataError
-from measures.labels import OTHER
+from measures.labels import OTHER, LabelError
 from measures.model import decide
 
 
@@ -52,7 +52,7 @@ def test_works_in_a_pipeline_and_grid_search(sample):
     search = GridSearchCV(pipeline, {"measureclassifier__C": [0.1, 1.0]}, cv=KFold(2, shuffle=True, random_state=0))
     search.fit(X[:400], y[:400])
     assert search.best_params_["measureclassifier__C"] in (0.1, 1.0)
-    assert 0.0 <= search.best_score_ <= 1.0
+    assert search.best_score_ > 0.3  # macro-F1 of a model that learnt, through the pipeline
     assert len(search.predict(X[:5])) == 5
 
 
@@ -196,6 +196,11 @@ def test_training_with_too_few_groups_is_a_clear_error():
     ({"thresholds": 2}, "thresholds must be"),
     ({"context": -1}, "context must be"), ({"context": float("inf")}, "context must be"),
     ({"context": float("nan")}, "context must be"), ({"context": "x"}, "context must be"),
+    # what the estimator accepts a model file may hold: these are refused at fit, not at load
+    ({"max_labels": 0}, "max_labels must be"), ({"prefix": -2}, "prefix must be"),
+    ({"word_ngrams": (2, 1)}, "word_ngrams must be"), ({"char_ngrams": (0, 3)}, "char_ngrams must be"),
+    ({"word_ngrams": None, "char_ngrams": None}, "cannot both be None"), ({"word_ngrams": 2}, "word_ngrams must be"),
+    ({"min_df": 0}, "min_df must be"), ({"min_df": 0.5}, "min_df must be"), ({"class_weight": "x"}, "class_weight must be"),
 ])
 def test_bad_settings_are_refused_before_fitting(params, message):
     with pytest.raises(ValueError, match=message):
@@ -232,10 +237,19 @@ def test_a_lone_string_is_refused(model):
     (lambda m: m.predict([float("nan")]), TypeError, "sentence 0 is float nan, not a string"),
     (lambda m: m.tag(None), TypeError, "expected the document's text as a string, got NoneType"),
     (lambda m: list(m.tag_many(["核酸检测。", 3])), TypeError, "document 1 is int, not a string"),
-    (lambda m: m.explain(None), TypeError, "expected one sentence as a string, got NoneType"),
-    (lambda m: m.explain(["甲。", "乙。"]), TypeError, "expected one sentence as a string, got list"),
+    (lambda m: m.explain(None), TypeError, "expected the sentence as a string, got NoneType"),
+    (lambda m: m.explain(["甲。", "乙。"]), TypeError, "expected the sentence as a string, got list"),
     (lambda m: list(m.tag_many(["甲。", "乙。", "丙。"], sources=["a", "b"])), ValueError, "sources ended at document 2"),
     (lambda m: list(m.tag_many(["甲。"], sources=["a", "b"])), ValueError, "more sources than texts"),
+    (lambda m: m.tag_many(["甲。", "乙。"], sources="ab"), TypeError, "one source per document, not a string"),
+    (lambda m: m.explain("核酸检测。", top=0), ValueError, "top must be a whole number, 1 or more"),
+    (lambda m: m.tag("甲。").summary(examples=1.5), ValueError, "examples must be a whole number"),
+    (lambda m: m.tag("全市开展核酸检测。").summary().top(0), ValueError, "n must be a whole number"),
+    (lambda m: measures.compare(m.tag("甲。")), TypeError, "expected a list of summaries or tagged documents"),
+    (lambda m: measures.clean(None), TypeError, "expected the text as a string, got NoneType"),
+    (lambda m: measures.split_sentences(5), TypeError, "expected the text as a string, got int"),
+    (lambda m: measures.cut(b"x"), TypeError, "expected the text as a string, got bytes"),
+    (lambda m: measures.label_info(None), LabelError, "expected a label id as a string, got NoneType"),
 ])
 def test_what_is_not_text_is_refused_by_name(model, call, error, message):
     """An empty pandas cell (NaN), None, or sources that do not pair with the texts: a
@@ -309,9 +323,9 @@ def test_tag_reads_primary_labels_in_the_document_and_predict_reads_sentences_al
     text = "4月3日全市疫情情况。新增本土确诊病例12例。其中男性7例，女性5例。均为集中隔离点发现。小区继续封控管理。"
     sentences = model.tag(text).sentences
     texts = [s.text for s in sentences]
-    probabilities, primary = model._score(texts)
+    probabilities, log_odds = model._score(texts)
     assert model.context > 0
-    assert [s.labels for s in sentences] == model._decide(probabilities, add_context(primary, model.context))
+    assert [s.labels for s in sentences] == model._decide(probabilities, add_context(log_odds, model.context))
     plain = measures.load_model()
     plain.context = 0.0
     assert [s.labels for s in plain.tag(text).sentences] == plain.predict_labels(texts)
@@ -352,3 +366,53 @@ def test_a_summary_lines_up_its_figures_whatever_the_chinese_name(model):
     assert any("其他" in line for line in rows) and len(rows) >= 3
     assert len({_columns(line) for line in rows}) == 1, rows
 
+
+
+def test_a_lone_surrogate_is_segmented_as_a_replacement_character():
+    assert measures.cut("核酸\ud800检测。") == ["核酸", "\ufffd", "检测", "。"]
+
+
+@pytest.mark.parametrize("y, message", [
+    (["testing", None], "y[1]: expected labels as 'primary|second' or a list of ids, got NoneType"),
+    (["testing", float("nan")], "y[1]: expected labels as 'primary|second' or a list of ids, got float nan"),
+    (["testing", 3], "y[1]: expected labels as 'primary|second' or a list of ids, got int"),
+])
+def test_label_rows_that_are_not_labels_are_named_by_row(y, message):
+    with pytest.raises(DataError, match=re.escape(message)):
+        MeasureClassifier().fit(["全市开展核酸检测。", "加强宣传。"], y)
+
+
+def test_a_lone_string_of_labels_is_refused():
+    with pytest.raises(TypeError, match="one label row per sentence, not a string"):
+        MeasureClassifier().fit(["全市开展核酸检测。"], "testing")
+
+
+@pytest.mark.parametrize("data, error, message", [
+    ([("全市开展核酸检测。", "testing"), ("加强宣传。", None)], DataError, "data[1]: expected labels as"),
+    ([("全市开展核酸检测。", "testing"), (None, "other")], DataError, "data[1]: expected a (text, labels) pair"),
+    ([("全市开展核酸检测。", "testing", "x")], DataError, "data[0]: expected a (text, labels) pair"),
+    (["全市开展核酸检测。", "加强宣传。"], TypeError, "none of these strings is a file: '全市开展核酸检测。'"),
+    ({"全市开展核酸检测。": "testing"}, TypeError, "not a dict (pass list(data.items()))"),
+])
+def test_train_names_what_it_cannot_train_on(data, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        measures.train(data)
+
+
+def test_settings_changed_after_fitting_do_not_split_predict_from_to_model(fitted, sample):
+    X, _ = sample
+    before = list(fitted.predict(X[:200]))
+    changed = clone(fitted).set_params(max_labels=1)
+    changed.__dict__.update({k: v for k, v in fitted.__dict__.items() if k.endswith("_")})
+    # the fitted model decides as it was fitted until the estimator is fitted again
+    assert list(changed.predict(X[:200])) == changed.to_model().predict(X[:200]) == before
+    assert any("|" in labels for labels in before)
+
+
+def test_a_fragment_takes_the_measure_of_the_sentences_around_it(model):
+    text = "全市开展新一轮全员核酸检测。目前已完成两轮。各采样点有序运转。"
+    assert model.predict(["目前已完成两轮。"]) == ["other"]  # read alone: no measure named
+    assert model.tag(text).sentences[1].labels == ("testing",)
+    alone = measures.load_model()
+    alone.context = 0.0
+    assert alone.tag(text).sentences[1].labels == ("other",)

@@ -229,7 +229,7 @@ def test_out_of_range_numbers_are_refused_as_usage_errors(command):
 
 
 def test_a_summary_with_negative_examples_is_refused():
-    with pytest.raises(ValueError, match="examples must be 0 or more"):
+    with pytest.raises(ValueError, match="examples must be a whole number, 0 or more, not -1"):
         SummaryBuilder(examples=-1)
 
 

@@ -193,9 +193,12 @@ def test_save_under_a_file_is_a_clear_error_and_writes_nothing(tmp_path, estimat
     (lambda config: {**config, "thresholds": config["thresholds"][:-1]}, "'thresholds' must be 4 numbers"),
     (lambda config: {**config, "classes": config["classes"][::-1]}, "'classes' must list"),
     (lambda config: {**config, "classes": ["testng"] + config["classes"][1:]}, "'classes' must list"),
-    (lambda config: {**config, "max_labels": "3"}, "'max_labels'"),
-    (lambda config: {**config, "context": -0.2}, "'context'"),
-    (lambda config: {**config, "context": float("inf")}, "'context'"),
+    (lambda config: {**config, "max_labels": "3"}, "max_labels must be a whole number"),
+    (lambda config: {**config, "context": -0.2}, "context must be a finite number"),
+    (lambda config: {**config, "context": float("inf")}, "context must be a finite number"),
+    # format 2 always writes them: a model without them was edited, and must not fall back
+    # on defaults that read it differently
+    (lambda config: {k: v for k, v in config.items() if k != "context"}, "'max_labels' and 'context' must be given"),
     (lambda config: {**config, "format_version": "2"}, "'format_version' must be a whole number, got '2'"),
     (lambda config: {k: v for k, v in config.items() if k != "format_version"}, "got None"),
 ])
@@ -239,16 +242,24 @@ def test_train_refuses_a_folder_of_other_files_before_reading_its_data(tmp_path)
     assert _left_in(tmp_path / "notes") == ["keep.txt"]
 
 
-def test_the_model_card_says_whose_sentences_a_model_learnt_from_and_where_it_was_measured(tmp_path, model):
-    shipped = (shipped_model_path() / "README.md").read_text("utf-8")
+def test_the_model_card_says_whose_sentences_a_model_learnt_from_and_where_it_was_measured(tmp_path):
+    from measures.persistence import model_card
+
+    shipped = model_card(json.loads((shipped_model_path() / "config.json").read_text("utf-8")))
     assert "Trained only on sentences written for this purpose by the measures authors" in shipped
     assert "see the figures measured on real documents above" in shipped
     mine = tmp_path / "mine.tsv"
-    rows = ["全市开展核酸检测。\ttesting", "对密接人员集中隔离。\tisolation_transfer", "分享到微信\tother",
+    rows = ["全市开展核酸检测。\ttesting", "对密接人员集中隔离。\tisolation_transfer", "点击分享本页\tother",
             "组织核酸采样。\ttesting", "转运至隔离点。\tisolation_transfer", "版权所有\tother"] * 4
     mine.write_text("text\tlabels\n" + "\n".join(rows) + "\n", "utf-8")
     measures.train(mine, min_df=1).save(tmp_path / "custom")
     card = (tmp_path / "custom" / "README.md").read_text("utf-8")
-    assert "Trained on the sentences of the files above only" in card
+    assert "Trained only on sentences given by whoever trained it" in card
     assert "Not measured on real documents" in card
     assert "measures authors" not in card and "real documents above" not in card
+    # the README's way of adding one's own sentences: pairs, no files
+    corpus, own = measures.load_training_data(), measures.read_labelled(mine)
+    pairs = list(zip(corpus.texts[:600], corpus.y[:600])) + list(zip(own.texts, own.y))
+    measures.train(pairs, thresholds=0.5).save(tmp_path / "mixed")
+    card = (tmp_path / "mixed" / "README.md").read_text("utf-8")
+    assert f"Trained on 600 sentences written by the measures authors and {len(own)} given by whoever" in card

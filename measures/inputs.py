@@ -1,0 +1,33 @@
+"""Checks of what users pass in: a text, a list of sentences. Iterating over the wrong
+kind fails far from the mistake (a lone string as a list gives its characters; an empty
+pandas cell is a float NaN), so the public functions check first and say what they got."""
+from __future__ import annotations
+
+import numbers
+
+__all__ = ["text_argument", "sentence_list", "is_whole"]
+
+
+def is_whole(value, least: int) -> bool:
+    """Whether ``value`` is a whole number (numpy's too, not a bool) of at least ``least``."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= least
+
+
+def text_argument(text, what: str = "text"):
+    """``text`` itself when it is a string, else a TypeError naming what was given."""
+    if not isinstance(text, str):
+        raise TypeError(f"expected the {what} as a string, got {type(text).__name__}")
+    return text
+
+
+def sentence_list(sentences) -> list[str]:
+    """``sentences`` as a list of strings, refusing a lone string (iterating over one
+    would give its characters as sentences) and any item that is not a string (an empty
+    pandas cell is a float NaN, not an empty sentence)."""
+    if isinstance(sentences, str):
+        raise TypeError("expected a list of sentences, not a string (to label a document, use tag())")
+    items = list(sentences)
+    bad = next((i for i, item in enumerate(items) if not isinstance(item, str)), None)
+    if bad is not None:
+        raise TypeError(f"sentence {bad} is {type(items[bad]).__name__} {items[bad]!r}, not a string")
+    return items
