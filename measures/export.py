@@ -19,7 +19,7 @@ from pathlib import Path
 from .labels import label_info
 from .summary import SummaryBuilder, compare
 
-__all__ = ["FORMATS", "OutputError", "open_output", "check_output", "document_record", "Writer"]
+__all__ = ["FORMATS", "OutputError", "open_output", "check_output", "temporary_file", "document_record", "Writer"]
 
 FORMATS = ("text", "json", "jsonl", "csv")
 #: The text format ends with a side-by-side table when a run tags this many documents or fewer.
@@ -52,7 +52,7 @@ def _cannot_write(target: Path, error: OSError) -> str:
     return f"{target}: cannot write ({error.strerror or error})"
 
 
-def _temporary(target: Path, folder: bool = False) -> tuple[int, str]:
+def temporary_file(target: Path, folder: bool = False) -> tuple[int, str]:
     """A new temporary file beside ``target``, with a new file's usual mode. Raises
     OutputError naming ``target`` if there is none to be had (its folder must exist:
     creating it would turn a mistyped path into a stray folder), or if ``target`` is a
@@ -104,7 +104,7 @@ def check_output(path: str | None, folder: bool = False) -> None:
         if not os.access(target, os.W_OK):
             raise OutputError(f"{target}: cannot write (permission denied)")
         return
-    fd, tmp = _temporary(target, folder)
+    fd, tmp = temporary_file(target, folder)
     os.close(fd)
     os.unlink(tmp)
 
@@ -145,7 +145,7 @@ def open_output(path: str | None, bom: bool = False):
         with _writes_to(target), handle:
             yield handle
         return
-    fd, tmp = _temporary(target)
+    fd, tmp = temporary_file(target)
     handle = os.fdopen(fd, "w", encoding=encoding, newline="")
     try:
         with _writes_to(target):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .export import default_mode
+from .export import OutputError, default_mode, temporary_file
 from .labels import LABEL_IDS, label_info
 from .inputs import is_whole
 from .model import CONTEXT_WINDOW, Model, settings_problem
@@ -326,9 +326,10 @@ def save_estimator(estimator, path) -> None:
     """Save a fitted :class:`MeasureClassifier` as ``.skops`` (safe to share) or
     ``.joblib``, atomically."""
     path = Path(path)
-    _check_folder(path, path.parent)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.fchmod(fd, default_mode())  # mkstemp's file is private; a model file is to be shared
+    try:
+        fd, tmp = temporary_file(path)
+    except OutputError as error:
+        raise ModelFileError(str(error)) from None
     os.close(fd)
     try:
         if path.suffix.lower() == ".skops":

@@ -263,3 +263,10 @@ def test_the_model_card_says_whose_sentences_a_model_learnt_from_and_where_it_wa
     measures.train(pairs, thresholds=0.5).save(tmp_path / "mixed")
     card = (tmp_path / "mixed" / "README.md").read_text("utf-8")
     assert f"Trained on 600 sentences written by the measures authors and {len(own)} given by whoever" in card
+
+
+def test_an_estimator_file_is_not_written_over_a_folder(tmp_path, estimator):
+    (tmp_path / "model.joblib").mkdir()
+    with pytest.raises(ModelFileError, match=r"model\.joblib: is a folder; give the name of a file"):
+        save_estimator(estimator, tmp_path / "model.joblib")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.joblib"]
