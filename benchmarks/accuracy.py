@@ -417,8 +417,11 @@ def main(argv=None) -> int:
             **{k: round(result[k], 3) for k in ("sentences", "micro_f1", "macro_f1", "primary_accuracy", "exact_match")},
             "per_label_f1": {label: round(v["f1"], 3) for label, v in result["per_label"].items()},
         }
-        (folder / "config.json").write_text(json.dumps(config, ensure_ascii=False, indent=2) + "\n", "utf-8")
-        (folder / "README.md").write_text(model_card(config), "utf-8")
+        # each file replaced whole, so an interrupted run leaves the model loadable
+        for name, content in (("config.json", json.dumps(config, ensure_ascii=False, indent=2) + "\n"),
+                              ("README.md", model_card(config))):
+            with open_output(str(folder / name)) as stream:
+                stream.write(content)
         print(f"\nrecorded in {folder}/config.json and README.md")
     return 0
 
