@@ -64,7 +64,8 @@ MEASURES_TAG = r"""
 import json, re, sys, time
 started = time.perf_counter()
 import measures
-from measures.corpus import iter_sources, tag_sources
+from measures.corpus import tag_sources
+from measures.sources import iter_sources
 segmenter, jobs = sys.argv[1], int(sys.argv[2])
 model = measures.load_model(segmenter=segmenter)
 n_sent = n_chars = 0

@@ -79,7 +79,7 @@ def _check_output(output, inputs, folder: bool = False) -> None:
 
 def _clash(target: Path, source: Path) -> str | None:
     """How writing ``target`` would destroy the input ``source``, if it would."""
-    from .corpus import read_from_folder
+    from .sources import read_from_folder
     from .persistence import is_model_folder
 
     if target == source or (target.exists() and source.exists() and os.path.samefile(target, source)):
@@ -144,7 +144,8 @@ def tagged_documents(args, model, failed: list, stream_large: bool = False):
     """The documents of ``args.inputs`` tagged, in input order (with ``--jobs`` where the
     command has it). An input that cannot be read is reported by name on stderr, added
     to ``failed``, and the others go on."""
-    from .corpus import iter_sources, tag_sources
+    from .corpus import tag_sources
+    from .sources import iter_sources
 
     for source, document in tag_sources(model, iter_sources(args.inputs), jobs=getattr(args, "jobs", 1),
                                         model_path=args.model, trusted=args.trust,

@@ -1,146 +1,19 @@
-"""Many documents: where they come from (files, folders, JSONL, stdin) and tagging them
-in one process or several, in input order, with bounded memory."""
+"""Tagging many documents (the :class:`~measures.sources.Source` objects of
+:mod:`measures.sources`) in one process or several, in input order, with bounded memory."""
 from __future__ import annotations
 
-import codecs
 import ctypes
-import json
 import os
 import signal
 import sys
 from collections import deque
-from dataclasses import dataclass
-from itertools import chain
-from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Iterable, Iterator
 
 from .document import Document, SentenceStream
 from .forking import fork_context, quiet_worker, running
-from .reading import DocumentError, decode, is_large, iter_pieces, read_document
+from .sources import Source
 
-__all__ = ["Source", "iter_sources", "tag_sources", "DOCUMENT_SUFFIXES"]
-
-DOCUMENT_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".xhtml")
-
-
-@dataclass
-class Source:
-    """One document to tag: its name, and its text or the error that stopped reading it.
-    A file too large to hold has ``pieces`` instead of ``text``: a function that opens
-    it as consecutive pieces of whole lines."""
-
-    name: str
-    text: str | None = None
-    error: str | None = None
-    pieces: Callable[[], Iterator[str]] | None = None
-
-
-def _jsonl(name: str, lines: Iterable[bytes], first_number: int = 1) -> Iterator[Source]:
-    """The records of JSONL ``lines`` (bytes): a line that is not UTF-8 or not a JSON
-    object with a text is reported by number and the others go on."""
-    for number, raw in enumerate(lines, start=first_number):
-        where = f"{name}:{number}"
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            yield Source(where, error=f"{where}: not UTF-8 (JSONL input must be UTF-8)")
-            continue
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            yield Source(where, error=f"{where}: not a JSON object ({error.msg})")
-            continue
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            yield Source(where, error=f"{where}: expected an object with a string field 'text'")
-            continue
-        yield Source(record_name(record, where), record["text"])
-
-
-def record_name(record: dict, where: str) -> str:
-    """A JSONL record's source name: its ``id``, else its ``source``, else ``where`` it
-    was read (a null counts as absent)."""
-    name = next((record[key] for key in ("id", "source") if record.get(key) is not None), where)
-    return str(name)
-
-
-def _file(path: Path) -> Iterator[Source]:
-    if path.suffix.lower() == ".jsonl":
-        try:
-            with open(path, "rb") as handle:
-                lines = chain([handle.readline().removeprefix(codecs.BOM_UTF8)], handle)
-                yield from _jsonl(str(path), lines)
-        except OSError as error:
-            yield Source(str(path), error=f"{path}: cannot read ({error.strerror})")
-        return
-    try:
-        if is_large(path):
-            # One decoding pass first, so a bad byte deep inside is reported before any
-            # of the document is written.
-            for _ in iter_pieces(path):
-                pass
-            yield Source(str(path), pieces=lambda: iter_pieces(path))
-        else:
-            yield Source(str(path), read_document(path))
-    except DocumentError as error:
-        yield Source(str(path), error=str(error))
-
-
-def _stdin(stream) -> Iterator[Source]:
-    """Standard input: a JSONL stream when its first non-blank line opens a JSON object
-    (read line by line, so it may be endless), else one document."""
-    first = stream.readline()
-    blank = b""
-    while first and not first.strip():
-        blank += first
-        first = stream.readline()
-    if first.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"{"):
-        lines = chain([first.removeprefix(codecs.BOM_UTF8)], stream)
-        yield from _jsonl("<stdin>", lines, 1 + blank.count(b"\n"))
-        return
-    try:
-        yield Source("<stdin>", decode(blank + first + stream.read(), "<stdin>"))
-    except DocumentError as error:
-        yield Source("<stdin>", error=str(error))
-
-
-def read_from_folder(path: Path, folder: Path) -> bool:
-    """Whether a file found in the input ``folder`` (at any depth) is read as a document:
-    a document or ``.jsonl`` file with no hidden part below the folder (``.git``, or
-    ``.ipynb_checkpoints``, whose files are copies of a notebook user's documents)."""
-    hidden = any(part.startswith(".") for part in path.relative_to(folder).parts)
-    return not hidden and path.suffix.lower() in DOCUMENT_SUFFIXES + (".jsonl",)
-
-
-def iter_sources(inputs: Iterable[str]) -> Iterator[Source]:
-    """Documents named on a command line: files, folders (their document files, sorted,
-    recursively, hidden ones left out), ``.jsonl`` files (one ``{"id", "text"}`` object a line) and ``-``
-    (standard input: JSONL when its first non-blank line opens a JSON object, else one
-    document)."""
-    for item in inputs:
-        if item == "-":
-            yield from _stdin(sys.stdin.buffer)
-            continue
-        path = Path(item)
-        if path.is_dir():
-            found = False
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(name for name in dirs if not name.startswith("."))
-                for name in sorted(files):
-                    child = Path(root) / name
-                    if read_from_folder(child, path):
-                        found = True
-                        yield from _file(child)
-            if not found:
-                yield Source(str(path), error=f"{path}: no document files ({', '.join(DOCUMENT_SUFFIXES)}, .jsonl) in this folder")
-        elif path.exists():
-            yield from _file(path)
-        else:
-            yield Source(str(path), error=f"{path}: no such file or folder")
-
-
-# --- tagging ------------------------------------------------------------------------------
+__all__ = ["tag_sources"]
 
 _WORKER_MODEL = None
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>

@@ -41,7 +41,7 @@ def tag_records(records, model_path=None, trusted: bool = False, examples: int =
     CLI names a JSONL line without one by file and line. A record that is neither a text
     nor such a dict is left out and logged as a warning naming it, as the CLI reports
     and skips a bad line, so one bad record does not fail the rest."""
-    from .corpus import record_name
+    from .sources import record_name
     from .export import document_record
 
     model = _model(None if model_path is None else str(model_path), trusted)

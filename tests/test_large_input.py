@@ -11,8 +11,9 @@ import pytest
 from measures.cleaning import HAN
 
 import measures
-from measures import corpus, reading
-from measures.corpus import iter_sources, tag_sources
+from measures import reading
+from measures.corpus import tag_sources
+from measures.sources import iter_sources
 from measures.document import iter_sentences
 from measures.export import Writer
 from measures.reading import DocumentError, iter_pieces, read_document
@@ -130,7 +131,7 @@ def test_sources_mark_only_large_files(tmp_path, small_limits):
     a, b = iter_sources([str(small), str(big)])
     assert a.text and a.pieces is None
     assert b.text is None and "".join(b.pieces()) == read_document(big)
-    assert corpus.is_large(big) and not corpus.is_large(small)
+    assert reading.is_large(big) and not reading.is_large(small)
 
 
 def test_a_jsonl_line_that_is_not_utf8_is_named_and_the_rest_are_read(tmp_path):
