@@ -43,7 +43,7 @@ import numpy as np
 import measures
 from measures.cleaning import clean, normalize
 from measures.evaluation import scores
-from measures.export import OutputError, open_output
+from measures.export import OutputError, check_output, open_output
 from measures.labelled_data import read_labelled
 from measures.labels import LABEL_IDS, OTHER, LabelError, parse_labels
 from measures.model import CONTEXT_WINDOW, add_context
@@ -329,8 +329,10 @@ def main(argv=None) -> int:
         # the model card's validation figures are those on the committed labels
         print("accuracy: --record scores against the committed labels only; drop --labels", file=sys.stderr)
         return 2
-    if args.save_labels and not Path(args.save_labels).resolve().parent.is_dir():
-        print(f"accuracy: {args.save_labels}: its folder does not exist", file=sys.stderr)
+    try:
+        check_output(args.save_labels)  # before the work, not after it
+    except OutputError as error:
+        print(f"accuracy: {error}", file=sys.stderr)
         return 2
     shared = Path(args.shared)
     needed = [shared / "annotation-guide.md",

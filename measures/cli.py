@@ -277,11 +277,12 @@ def cmd_suggest(args) -> int:
     model = _load(args)
     exclude = read_labelled(args.exclude, skip_bad_rows=True).texts if args.exclude else ()
     failed: list = []
-    read = []
+    read = False
 
     def documents():
+        nonlocal read
         for document in tagged_documents(args, model, failed):
-            read.append(document.source)
+            read = True
             yield document
 
     picks = suggest(model, documents(), n=args.n, per_document=args.per_document or None,

@@ -46,7 +46,6 @@ def train(data=None, *, name: str = "custom", skip_bad_rows: bool = False, **par
 
     from . import __version__
     from .classifier import MeasureClassifier
-
     from .datasets import load_training_data
 
     labelled = _as_data(data, skip_bad_rows)
@@ -54,7 +53,7 @@ def train(data=None, *, name: str = "custom", skip_bad_rows: bool = False, **par
     files = sorted({Path(path).name for path, _ in labelled.locations})
     # The model card says whose sentences a model learnt from: ours, the user's, or both.
     # Counted by text, as pairs given in Python carry no file to tell them apart by.
-    bundled = set(load_training_data().texts)
+    bundled = set((labelled if data is None else load_training_data()).texts)
     bundled_rows = sum(text in bundled for text in labelled.texts)
     metadata = {
         "name": name,
