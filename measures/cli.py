@@ -316,7 +316,7 @@ def _fraction(text: str) -> float:
     return value
 
 
-def _positive(text: str) -> float:
+def _above_zero(text: str) -> float:
     """An argparse type: a finite number above 0."""
     value = float(text)
     if not 0 < value < math.inf:
@@ -369,7 +369,7 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("data", nargs="*", metavar="DATA.tsv", help="labelled files; 'bundled' or nothing means the bundled corpus")
     train.add_argument("-o", "--output", required=True, metavar="PATH", help="model folder to write")
     train.add_argument("--name", default="custom", help="model name recorded in its metadata")
-    train.add_argument("--C", type=_positive, help="inverse regularisation strength (default: the estimator's)")
+    train.add_argument("--C", type=_above_zero, help="inverse regularisation strength (default: the estimator's)")
     train.add_argument("--segmenter", choices=["auto", "rjieba", "jieba"])
     train.add_argument("--skip-bad-rows", action="store_true", help="train on the good rows and list the bad ones")
     train.add_argument("--jobs", type=_cores, default=-1, metavar="N",

@@ -93,11 +93,10 @@ def _tag_prepared(model, prepared) -> list[list[Sentence]]:
     text's primary labels read its own sentences' context (add_context)."""
     texts = [cleaned.text[a:b] for cleaned, spans in prepared for a, b in spans]
     probabilities, log_odds = _score_texts(model, texts)
-    if model.context:
-        k = 0
-        for _, spans in prepared:
-            log_odds[k:k + len(spans)] = add_context(log_odds[k:k + len(spans)], model.context)
-            k += len(spans)
+    k = 0
+    for _, spans in prepared:
+        log_odds[k:k + len(spans)] = add_context(log_odds[k:k + len(spans)], model.context)
+        k += len(spans)
     decided = model._decide(probabilities, log_odds)
     out, k = [], 0
     for cleaned, spans in prepared:
@@ -162,8 +161,7 @@ def _cut(piece: str, offset: int) -> tuple[list[str], list[tuple[int, int]]]:
 
 def _decided(model, scored, before, after) -> Iterator[Sentence]:
     texts, places, probabilities, log_odds = scored
-    if model.context:
-        log_odds = add_context(log_odds, model.context, before, after)
+    log_odds = add_context(log_odds, model.context, before, after)
     return _sentences(model, texts, places, probabilities, model._decide(probabilities, log_odds))
 
 
