@@ -13,6 +13,7 @@ loaded when a model is trained.
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
 __version__ = "0.2.0"
 
@@ -35,6 +36,26 @@ _EXPORTS = {
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]
+
+# The lazy names as type checkers and editors see them (a test keeps this equal to
+# _EXPORTS); "x as x" marks each as exported, for mypy --strict too.
+if TYPE_CHECKING:
+    from .charts import plot_comparison as plot_comparison, plot_summary as plot_summary
+    from .classifier import MeasureClassifier as MeasureClassifier
+    from .cleaning import clean as clean
+    from .document import Document as Document, Sentence as Sentence
+    from .evaluation import scores as scores
+    from .datasets import load_training_data as load_training_data
+    from .labelled_data import DataError as DataError, read_labelled as read_labelled
+    from .labels import LABEL_IDS as LABEL_IDS, LABELS as LABELS, label_info as label_info
+    from .model import Model as Model
+    from .persistence import ModelFileError as ModelFileError, load_model as load_model, save_model as save_model
+    from .reading import DocumentError as DocumentError, read_document as read_document
+    from .segmenting import Segmenter as Segmenter, cut as cut
+    from .splitting import split_sentences as split_sentences
+    from .suggesting import suggest as suggest
+    from .summary import Summary as Summary, compare as compare, summaries_frame as summaries_frame
+    from .training import train as train
 
 
 def __getattr__(name):

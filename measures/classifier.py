@@ -103,7 +103,7 @@ def _label_rows(y) -> list[tuple[str, ...]]:
 
 
 def _positive(value) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool) and 0 < value < math.inf
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and 0 < float(value) < math.inf
 
 
 def _half(weights: np.ndarray) -> np.ndarray:
@@ -231,7 +231,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         idf = (np.log((1.0 + counts.shape[0]) / (1.0 + df[keep])) + 1.0).astype(np.float32)
         return _weigh(counts[:, keep], idf), keep, idf
 
-    def fit(self, X, y, groups=None):
+    def fit(self, X, y, groups=None) -> MeasureClassifier:
         """Fit on sentences ``X`` and their labels ``y`` (``"a|b"`` strings or lists).
 
         ``groups`` (e.g. the file each sentence comes from) makes the folds behind the

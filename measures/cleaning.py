@@ -162,7 +162,8 @@ def is_boilerplate(line: str) -> bool:
 
 def _keep_mask(lines: Sequence[str]) -> list[bool]:
     total = sum(len(line) for line in lines) or 1
-    keep, seen = [], 0
+    keep: list[bool] = []
+    seen = 0
     for i, line in enumerate(lines):
         stripped = line.strip()
         if _TAIL.match(stripped):
@@ -288,7 +289,8 @@ def clean_document(text: str) -> CleanText:
         maps.append(mapping)
         pos += len(raw) + 1
     keep = _keep_mask(cleaned)
-    out, pieces, clean_pos, blank = [], [], 0, True
+    out: list[str] = []
+    pieces, clean_pos, blank = [], 0, True
     for line, start, mapping, kept in zip(cleaned, starts, maps, keep):
         if not kept:
             continue

@@ -49,7 +49,7 @@ def _groups(sources: Iterable[Source]) -> Iterator[list[Source]]:
     """Consecutive readable, in-memory sources in groups; any other source alone."""
     group, size = [], 0
     for source in sources:
-        if source.error is None and source.pieces is None:
+        if source.text is not None:
             group.append(source)
             size += len(source.text)
             if size >= GROUP_CHARS:
@@ -65,11 +65,11 @@ def _groups(sources: Iterable[Source]) -> Iterator[list[Source]]:
 
 
 def _plain(group: list[Source]) -> bool:
-    return group[0].error is None and group[0].pieces is None
+    return group[0].text is not None
 
 
 def _in_process(model, source: Source, stream_large: bool):
-    if source.error is not None:
+    if source.pieces is None:  # it could not be read: source.error says why
         return None
     stream = SentenceStream(model, source.pieces(), source.name)
     return stream if stream_large else Document(list(stream), source.name, stream.labels)

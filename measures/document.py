@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 import numpy as np
 
 from .cleaning import clean_document
 from .model import CONTEXT_WINDOW, add_context
 from .splitting import sentence_spans
+
+if TYPE_CHECKING:
+    from .summary import Summary
 
 __all__ = ["Sentence", "Document", "SentenceStream", "iter_sentences", "tag_text", "tag_documents"]
 
@@ -46,7 +49,7 @@ class Document:
     source: str | None = None
     labels: tuple[str, ...] = ()
 
-    def summary(self, examples: int = 3):
+    def summary(self, examples: int = 3) -> Summary:
         """Per category: sentence count, share of the document's sentences and the
         ``examples`` most confident sentences. See :class:`measures.summary.Summary`."""
         from .summary import summarize

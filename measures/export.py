@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 from .labels import label_info
-from .summary import SummaryBuilder, compare
+from .summary import Summary, SummaryBuilder, compare
 
 __all__ = ["FORMATS", "OutputError", "open_output", "check_output", "temporary_file", "document_record", "Writer"]
 
@@ -204,7 +204,7 @@ class Writer:
             raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
         self.stream, self.fmt, self.examples = stream, fmt, examples
         self.count = 0
-        self.summaries = []
+        self.summaries: list[Summary] = []
         self.classes = list(classes)
         if fmt == "csv":
             self.csv = csv.writer(stream)

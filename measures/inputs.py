@@ -10,7 +10,7 @@ __all__ = ["text_argument", "sentence_list", "is_whole"]
 
 def is_whole(value, least: int) -> bool:
     """Whether ``value`` is a whole number (numpy's too, not a bool) of at least ``least``."""
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= least
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and int(value) >= least
 
 
 def text_argument(text, what: str = "text"):

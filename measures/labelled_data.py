@@ -198,7 +198,7 @@ def near_duplicates(texts: Sequence[str], threshold: float = 0.7) -> list[tuple[
             index[gram].append(i)
     pairs = []
     for i, g in enumerate(grams):
-        shared = collections.Counter()
+        shared: collections.Counter[int] = collections.Counter()
         for gram in g:
             holders = index[gram]
             if len(holders) <= 200:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -15,6 +15,9 @@ from .features import Analyzer
 from .inputs import is_whole, sentence_list, text_argument
 from .labels import OTHER
 from .vectorizing import TermIndex, supports
+
+if TYPE_CHECKING:
+    from .document import Document
 
 __all__ = ["Model", "decide", "add_context", "settings_problem"]
 
@@ -52,7 +55,7 @@ def settings_problem(max_labels, context, word_ngrams, char_ngrams, prefix) -> s
     saved model file may hold: the estimator's parameters and a model file's config."""
     if not is_whole(max_labels, 1):
         return f"max_labels must be a whole number of at least 1, got {max_labels!r}"
-    if not (isinstance(context, numbers.Real) and not isinstance(context, bool) and 0 <= context < math.inf):
+    if not (isinstance(context, numbers.Real) and not isinstance(context, bool) and 0 <= float(context) < math.inf):
         return f"context must be a finite number of at least 0, got {context!r}"
     for name, span in (("word_ngrams", word_ngrams), ("char_ngrams", char_ngrams)):
         if span is not None and not (isinstance(span, (list, tuple)) and len(span) == 2
@@ -80,7 +83,7 @@ def decide(probabilities: np.ndarray, thresholds: np.ndarray, classes: Sequence[
     probabilities = np.asarray(probabilities)
     firsts = (np.argmax(probabilities, axis=1) if primary_scores is None
               else np.argmax(np.asarray(primary_scores), axis=1))
-    decided = []
+    decided: list[tuple[str, ...]] = []
     for row, best in zip(probabilities, firsts):
         if best == other:
             decided.append((OTHER,))
@@ -136,7 +139,7 @@ class Model:
         self.context = float(context)
         self.analyzer = Analyzer.from_config(analyzer, segmenter)
         self.metadata = dict(metadata or {})
-        self._term_index = None
+        self._term_index: TermIndex | None = None
         n_terms = len(self.vocabulary)
         if self.idf.shape != (n_terms,) or self.coef.shape != (n_terms, len(self.classes)) or \
                 self.intercept.shape != (len(self.classes),):
@@ -207,7 +210,7 @@ class Model:
         :attr:`classes` order. Labels are scored independently (multi-label)."""
         return self._score(sentences)[0]
 
-    def classify(self, sentences: Sequence[str], cleaned: bool = False):
+    def classify(self, sentences: Sequence[str], cleaned: bool = False) -> tuple[np.ndarray, list[tuple[str, ...]]]:
         """``(probabilities, labels)``: :meth:`predict_proba` and :meth:`predict_labels`
         from one pass over the sentences. ``cleaned=True`` says the sentences were cut
         from :func:`measures.cleaning.clean` output, which saves normalising them again."""
@@ -249,7 +252,7 @@ class Model:
 
     # --- documents --------------------------------------------------------------------
 
-    def tag(self, text: str, source: str | None = None):
+    def tag(self, text: str, source: str | None = None) -> Document:
         """Clean ``text``, split it into sentences and label each one.
 
         Returns a :class:`measures.document.Document`; its ``summary()`` gives the
@@ -259,7 +262,7 @@ class Model:
 
         return tag_text(self, text_argument(text, "document's text"), source)
 
-    def tag_many(self, texts: Iterable[str], sources: Iterable[str] | None = None):
+    def tag_many(self, texts: Iterable[str], sources: Iterable[str] | None = None) -> Iterator[Document]:
         """Tag several documents, lazily and in order (a corpus need not fit in memory);
         the sentences of consecutive small documents are classified together, which is
         faster than tagging them one by one."""

@@ -50,17 +50,18 @@ def _detect(data: bytes, name: str, final: bool) -> tuple[str, str]:
                 return encoding, _decoder(encoding).decode(data, final)
             except UnicodeDecodeError as error:
                 raise DocumentError(f"{name}: starts with a {encoding} byte-order mark but does not decode ({error.reason})") from None
+    detected: tuple[str, str] | None
     try:
-        encoding, text = "utf-8", _decoder("utf-8").decode(data, final)
+        detected = "utf-8", _decoder("utf-8").decode(data, final)
     except UnicodeDecodeError:
-        encoding, text = _detect_legacy(data, final)
+        detected = _detect_legacy(data, final)
     else:
-        if "\x00" in text:  # UTF-16 without a BOM decodes as UTF-8 full of NULs
-            encoding, text = _detect_legacy(data, final)
-    if text is None or not _plausible(text):
+        if "\x00" in detected[1]:  # UTF-16 without a BOM decodes as UTF-8 full of NULs
+            detected = _detect_legacy(data, final)
+    if detected is None or not _plausible(detected[1]):
         raise DocumentError(f"{name}: binary or undecodable data, not a text document "
                             f"(tried UTF-8, UTF-16, GB18030 and Big5)")
-    return encoding, text
+    return detected
 
 
 def _decoder(encoding: str):
@@ -75,7 +76,7 @@ def _readable(text: str) -> float:
     return len(_READABLE.findall(sample)) / len(sample) if sample else 0.0
 
 
-def _detect_legacy(data: bytes, final: bool = True) -> tuple[str | None, str | None]:
+def _detect_legacy(data: bytes, final: bool = True) -> tuple[str, str] | None:
     # A wrong decoding mostly still "succeeds", so candidates are ranked by how much of
     # the result is ordinary Chinese, ASCII and punctuation.
     candidates = []
@@ -87,25 +88,25 @@ def _detect_legacy(data: bytes, final: bool = True) -> tuple[str | None, str | N
             continue
         candidates.append((_readable(text), encoding, text))
     if not candidates:
-        return None, None
+        return None
     candidates.sort(key=lambda c: -c[0])
     best = candidates[0]
     if best[0] < 0.9:
-        return None, None
+        return None
     close = [c for c in candidates if best[0] - c[0] < 0.02 and c[1] in ("gb18030", "big5")]
     if len(close) < 2:
         return best[1], best[2]
     # GB18030 and Big5 both read Chinese bytes as Chinese characters; charset-normalizer
     # tells which reading is language rather than noise.
-    candidates = [(c[1], c[2]) for c in close]
+    readings = [(c[1], c[2]) for c in close]
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data, cp_isolation=["gb18030", "big5"]).best()
-    chosen = best.encoding.replace("_", "").lower() if best else "gb18030"
-    for encoding, text in candidates:
+    match = from_bytes(data, cp_isolation=["gb18030", "big5"]).best()
+    chosen = match.encoding.replace("_", "").lower() if match else "gb18030"
+    for encoding, text in readings:
         if encoding.replace("_", "") == chosen:
             return encoding, text
-    return candidates[0]
+    return readings[0]
 
 
 _HTML_HINT = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|div|p|br|meta|title|article|span|table)\b", re.I)

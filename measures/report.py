@@ -96,7 +96,7 @@ def _legend(labels: Sequence[str]) -> str:
             f'and scores.</p></section>')
 
 
-def _text_width(text: str, size: int = 14) -> int:
+def _text_width(text: str, size: int = 14) -> float:
     """Roughly how wide ``text`` is in pixels: CJK characters are square, others about half."""
     return sum(size if ord(ch) >= 0x2E80 else size * 0.6 for ch in text)
 

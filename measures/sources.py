@@ -23,7 +23,7 @@ DOCUMENT_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".xhtml")
 class Source:
     """One document to tag: its name, and its text or the error that stopped reading it.
     A file too large to hold has ``pieces`` instead of ``text``: a function that opens
-    it as consecutive pieces of whole lines."""
+    it as consecutive pieces of whole lines. Exactly one of the three is set."""
 
     name: str
     text: str | None = None

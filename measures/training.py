@@ -4,8 +4,12 @@ from __future__ import annotations
 import datetime
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .labelled_data import LabelledData, labelled_pairs, read_labelled
+
+if TYPE_CHECKING:
+    from .model import Model
 
 __all__ = ["train"]
 
@@ -30,7 +34,7 @@ def _as_data(data, skip_bad_rows: bool) -> LabelledData:
     return labelled_pairs(items, skip_bad_rows)
 
 
-def train(data=None, *, name: str = "custom", skip_bad_rows: bool = False, **params):
+def train(data=None, *, name: str = "custom", skip_bad_rows: bool = False, **params) -> Model:
     """Train a model.
 
     ``data`` is None (the bundled corpus), one or more TSV paths, a

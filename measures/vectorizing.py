@@ -71,7 +71,7 @@ class _Words:
 
     def __init__(self, ids: dict[str, int], grow: bool):
         self.ids, self.grow = ids, grow
-        self._known = {word: (i,) for word, i in ids.items()}
+        self._known: dict[str, tuple[int, ...]] = {word: (i,) for word, i in ids.items()}
         self._known["\n"] = (_BREAK,)
         self._memo = dict(self._known)
         self._limit = len(self._known) + 200_000
@@ -95,7 +95,7 @@ class _Words:
             joined = "\n".join(t.replace("\n", " ") for t in texts)
         tokens = segmenter.cut(joined)
         memo = self._memo
-        resolved = list(map(memo.get, tokens))
+        resolved: list = list(map(memo.get, tokens))  # every None is filled below
         for i in [i for i, r in enumerate(resolved) if r is None]:
             token = tokens[i]
             found = memo.get(token)  # seen earlier in this batch
@@ -173,7 +173,7 @@ class TermIndex:
     def __init__(self, vocabulary: dict[str, int], analyzer: Analyzer):
         self.analyzer = analyzer
         ids: dict[str, int] = {}
-        entries = {WORD: [], PAIR: [], CHAR: [], OPENING: []}
+        entries: dict[str, list[tuple[int, int]]] = {WORD: [], PAIR: [], CHAR: [], OPENING: []}
         strings = []
         for term, j in vocabulary.items():
             if term[0] == "#":
@@ -215,7 +215,8 @@ def count_terms(analyzer: Analyzer, sentences: Sequence[str]):
     words = _Words({}, grow=True)
     parts = list(_term_keys(analyzer, texts, words))
     by_id = list(words.ids)
-    names, rows, columns = [], [], []
+    names: list[str] = []
+    rows, columns = [], []
     for kind, row, keys in parts:
         unique, inverse = np.unique(keys, return_inverse=True)
         if kind == WORD:
