@@ -36,7 +36,8 @@ EXAMPLES = {
   measures evaluate labelled.tsv --model my-model --format json""",
     "check-data": """examples:
   measures check-data                          the bundled corpus
-  measures check-data mine.tsv --format json""",
+  measures check-data mine.tsv --format json
+  measures check-data mine.tsv --second-reading colleague.tsv   how two annotators agree""",
     "report": """examples:
   measures report speech.txt -o report.html    one document, highlighted sentence by sentence
   measures report examples/*.txt -o report.html --title "本周防控文件"
@@ -249,7 +250,7 @@ def cmd_evaluate(args) -> int:
 def cmd_check_data(args) -> int:
     from .labelled_data import check_data, format_check
 
-    report = check_data(_training_paths(args.data))
+    report = check_data(_training_paths(args.data), args.second_reading)
     print(json.dumps(report, ensure_ascii=False, indent=2) if args.format == "json" else format_check(report))
     return 1 if report["problems"] else 0
 
@@ -385,6 +386,9 @@ def _parser() -> argparse.ArgumentParser:
 
     check = command("check-data", cmd_check_data, "report label counts, duplicates and rows that break the guide")
     check.add_argument("data", nargs="*", metavar="DATA.tsv", help="labelled files (default: the bundled corpus)")
+    check.add_argument("--second-reading", nargs="+", metavar="OTHER.tsv",
+                       help="another annotator's labels for some of the same sentences, made without "
+                            "seeing these: how the two readings agree, and where they differ")
     check.add_argument("--format", choices=["text", "json"], default="text")
 
     explain = command("explain", cmd_explain, "show the labels, scores and terms behind a sentence's prediction")

@@ -14,7 +14,7 @@ from typing import Iterable, Sequence
 from .labels import LABEL_IDS, LabelError, joined_labels, parse_labels
 
 __all__ = ["Problem", "DataError", "LabelledData", "read_labelled", "labelled_pairs", "check_data",
-           "format_check"]
+           "agreement", "format_check"]
 
 
 @dataclass(frozen=True)
@@ -180,6 +180,9 @@ def labelled_pairs(pairs: Iterable[tuple[str, object]], skip_bad_rows: bool = Fa
 
 # --- the data check ---------------------------------------------------------------------
 
+# Rows where two readings differ that the text report lists; JSON lists them all.
+SHOWN_DIFFERENCES = 30
+
 def _grams(text: str, n: int = 4) -> frozenset:
     return frozenset(text[i:i + n] for i in range(max(1, len(text) - n + 1)))
 
@@ -213,10 +216,35 @@ def near_duplicates(texts: Sequence[str], threshold: float = 0.7) -> list[tuple[
     return pairs
 
 
-def check_data(paths: Iterable[str] | str) -> dict:
+def agreement(data: LabelledData, second: LabelledData) -> dict:
+    """How a second labelling of some of the same sentences (matched by text), made
+    without seeing the first, agrees with ``data``'s labels: the scores of the first
+    reading taken as truth, and every row where the two differ."""
+    from .evaluation import scores
+
+    first = {text: (labels, where) for text, labels, where in zip(data.texts, data.labels, data.locations)}
+    pairs = [(first[text], (labels, where), text)
+             for text, labels, where in zip(second.texts, second.labels, second.locations) if text in first]
+    result = scores([a[0] for a, _, _ in pairs], [b[0] for _, b, _ in pairs], LABEL_IDS)
+    return {
+        "rows": len(pairs),
+        "not_in_data": len(second) - len(pairs),
+        "primary_agreement": result["primary_accuracy"],
+        "exact_match": result["exact_match"],
+        "micro_f1": result["micro_f1"],
+        "macro_f1": result["macro_f1"],
+        "differences": [{"where": f"{a[1][0]}:{a[1][1]}", "labels": "|".join(a[0]),
+                         "second": "|".join(b[0]), "second_where": f"{b[1][0]}:{b[1][1]}", "text": text}
+                        for a, b, text in pairs if a[0] != b[0]],
+    }
+
+
+def check_data(paths: Iterable[str] | str, second_reading: Iterable[str] | str | None = None) -> dict:
     """Per-label counts, multi-label rate, exact and near-duplicate rates, and the rows
-    that break the guide, for the data check command."""
+    that break the guide, for the data check command; with ``second_reading`` (files of
+    another annotator's labels for some of the same sentences) also how the two agree."""
     data = read_labelled(paths, skip_bad_rows=True)
+    second = None if second_reading is None else read_labelled(second_reading, skip_bad_rows=True)
     any_position = collections.Counter(label for labels in data.labels for label in labels)
     primary = collections.Counter(labels[0] for labels in data.labels)
     counts = collections.Counter(data.texts)
@@ -236,8 +264,9 @@ def check_data(paths: Iterable[str] | str) -> dict:
             {"a": f"{data.locations[i][0]}:{data.locations[i][1]}",
              "b": f"{data.locations[j][0]}:{data.locations[j][1]}", "jaccard": round(s, 3)}
             for i, j, s in pairs[:20]],
-        "problems": [str(p) for p in data.problems],
+        "problems": [str(p) for p in data.problems + (second.problems if second else [])],
         "sha256": data.sha256,
+        **({"second_reading": agreement(data, second)} if second is not None else {}),
     }
 
 
@@ -252,4 +281,13 @@ def format_check(report: dict) -> str:
         lines.append(f"near-duplicate: {pair['a']} ~ {pair['b']} ({pair['jaccard']})")
     for problem in report["problems"]:
         lines.append(f"problem: {problem}")
+    second = report.get("second_reading")
+    if second is not None:
+        lines.append(f"second reading: {second['rows']} rows matched by text ({second['not_in_data']} not in the data)  "
+                     f"primary agreement {second['primary_agreement']:.3f}  exact match {second['exact_match']:.3f}  "
+                     f"micro-F1 {second['micro_f1']:.3f}  macro-F1 {second['macro_f1']:.3f}")
+        for row in second["differences"][:SHOWN_DIFFERENCES]:
+            lines.append(f"differs: {row['where']}  {row['labels']}  second: {row['second']}  {row['text']}")
+        if len(second["differences"]) > SHOWN_DIFFERENCES:
+            lines.append(f"… and {len(second['differences']) - SHOWN_DIFFERENCES} more differences (all of them with --format json)")
     return "\n".join(lines)

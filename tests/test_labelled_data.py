@@ -3,6 +3,7 @@ import re
 
 import pytest
 
+from conftest import run_cli
 from measures.labelled_data import DataError, check_data, labelled_pairs, near_duplicates, read_labelled
 from measures.labels import LabelError, parse_labels
 
@@ -127,3 +128,28 @@ def test_pairs_get_a_checksum_of_their_rows():
     data = labelled_pairs(pairs)
     assert len(data.sha256) == 64 and data.sha256 == labelled_pairs(list(pairs)).sha256
     assert labelled_pairs([pairs[0], ("加强隔离。", "other")]).sha256 != data.sha256
+
+
+def test_a_second_reading_is_matched_by_text_and_compared(tmp_path):
+    ours = write(tmp_path, "text\tlabels\n全市开展全员核酸检测。\ttesting\n对入境人员实行集中隔离。\tborder_import|isolation_transfer\n"
+                           "加强生活物资保供。\tsupply\n", "ours.tsv")
+    theirs = write(tmp_path, "text\tlabels\n对入境人员实行集中隔离。\tisolation_transfer|border_import\n"
+                             "全市开展全员核酸检测。\ttesting\n一句不在数据里的话。\tother\n", "theirs.tsv")
+    second = check_data([ours], [theirs])["second_reading"]
+    assert (second["rows"], second["not_in_data"]) == (2, 1)
+    assert second["primary_agreement"] == 0.5 and second["exact_match"] == 1.0 and second["micro_f1"] == 1.0
+    assert second["differences"] == [{"where": f"{ours}:3", "labels": "border_import|isolation_transfer",
+                                      "second": "isolation_transfer|border_import", "second_where": f"{theirs}:2",
+                                      "text": "对入境人员实行集中隔离。"}]
+    assert "second_reading" not in check_data([ours])
+
+
+def test_check_data_reports_a_second_reading(tmp_path):
+    ours = write(tmp_path, "text\tlabels\n全市开展全员核酸检测。\ttesting\n加强生活物资保供。\tsupply\n", "ours.tsv")
+    theirs = write(tmp_path, "text\tlabels\n加强生活物资保供。\tsupply|economy\n全市开展全员核酸检测。\ttestng\n", "theirs.tsv")
+    result = run_cli("check-data", ours, "--second-reading", theirs)
+    out = result.stdout.decode()
+    # the bad row of the second reading is a problem of the check, and is left out of the comparison
+    assert result.returncode == 1 and f"problem: {theirs}:3: unknown label id 'testng'" in out
+    assert "second reading: 1 rows matched by text (0 not in the data)  primary agreement 1.000  exact match 0.000" in out
+    assert f"differs: {ours}:3  supply  second: supply|economy  加强生活物资保供。" in out
