@@ -58,13 +58,14 @@ if TYPE_CHECKING:
     from .training import train as train
 
 
-def __getattr__(name):
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'measures' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
+if not TYPE_CHECKING:  # seen by type checkers, it would make a misspelt name Any instead of an error
+    def __getattr__(name):
+        module = _EXPORTS.get(name)
+        if module is None:
+            raise AttributeError(f"module 'measures' has no attribute {name!r}")
+        value = getattr(importlib.import_module(f".{module}", __name__), name)
+        globals()[name] = value
+        return value
 
 
 def __dir__():

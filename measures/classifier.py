@@ -10,7 +10,6 @@ estimator into the numpy-only :class:`measures.model.Model` that is shipped and 
 from __future__ import annotations
 
 import math
-import numbers
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from typing import Sequence
@@ -28,7 +27,7 @@ from .features import Analyzer
 from .forking import fork_context, quiet_worker, running
 from .labelled_data import DataError, Problem
 from .labels import LABEL_IDS, LabelError, joined_labels, parse_labels
-from .inputs import is_whole, sentence_list
+from .inputs import as_real, is_whole, sentence_list
 from .model import Model, decide, settings_problem
 from .vectorizing import count_terms, supports
 
@@ -103,7 +102,8 @@ def _label_rows(y) -> list[tuple[str, ...]]:
 
 
 def _positive(value) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool) and 0 < float(value) < math.inf
+    number = as_real(value)
+    return number is not None and 0 < number < math.inf
 
 
 def _half(weights: np.ndarray) -> np.ndarray:
@@ -306,7 +306,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         if self.thresholds == "cv":
             if not is_whole(self.cv, 2):
                 raise ValueError(f"cv must be a whole number of at least 2, got {self.cv!r}")
-        elif not (isinstance(self.thresholds, numbers.Real) and 0 <= self.thresholds <= 1):
+        elif (threshold := as_real(self.thresholds)) is None or not 0 <= threshold <= 1:
             raise ValueError(f"thresholds must be 'cv' or a number from 0 to 1, got {self.thresholds!r}")
 
     def _check_data(self, rows, groups):

@@ -386,9 +386,10 @@ def _parser() -> argparse.ArgumentParser:
 
     check = command("check-data", cmd_check_data, "report label counts, duplicates and rows that break the guide")
     check.add_argument("data", nargs="*", metavar="DATA.tsv", help="labelled files (default: the bundled corpus)")
-    check.add_argument("--second-reading", nargs="+", metavar="OTHER.tsv",
-                       help="another annotator's labels for some of the same sentences, made without "
-                            "seeing these: how the two readings agree, and where they differ")
+    check.add_argument("--second-reading", action="append", metavar="OTHER.tsv",
+                       help="another annotator's labels for some of the same sentences (matched by their "
+                            "exact text), made without seeing these: how the two readings agree, and where "
+                            "they differ (repeat for several files)")
     check.add_argument("--format", choices=["text", "json"], default="text")
 
     explain = command("explain", cmd_explain, "show the labels, scores and terms behind a sentence's prediction")

@@ -5,7 +5,19 @@ from __future__ import annotations
 
 import numbers
 
-__all__ = ["text_argument", "sentence_list", "is_whole"]
+__all__ = ["text_argument", "sentence_list", "is_whole", "as_real"]
+
+
+def as_real(value) -> float | None:
+    """``value`` as a float when it is a real number (numpy's too, not a bool) that a float
+    can hold, else None: a whole number too large for a float is refused, not an
+    OverflowError from deep inside."""
+    if not isinstance(value, numbers.Real) or isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (OverflowError, ValueError):
+        return None
 
 
 def is_whole(value, least: int) -> bool:

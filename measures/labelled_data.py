@@ -217,22 +217,26 @@ def near_duplicates(texts: Sequence[str], threshold: float = 0.7) -> list[tuple[
 
 
 def agreement(data: LabelledData, second: LabelledData) -> dict:
-    """How a second labelling of some of the same sentences (matched by text), made
-    without seeing the first, agrees with ``data``'s labels: the scores of the first
-    reading taken as truth, and every row where the two differ."""
+    """How a second labelling of some of the same sentences (matched by their exact
+    text), made without seeing the first, agrees with ``data``'s labels: the scores of
+    the first reading taken as truth (None when no sentence matched), and every row where
+    the two differ, in labels or in their order."""
     from .evaluation import scores
 
     first = {text: (labels, where) for text, labels, where in zip(data.texts, data.labels, data.locations)}
-    pairs = [(first[text], (labels, where), text)
-             for text, labels, where in zip(second.texts, second.labels, second.locations) if text in first]
-    result = scores([a[0] for a, _, _ in pairs], [b[0] for _, b, _ in pairs], LABEL_IDS)
+    seen: dict[str, tuple] = {}  # a sentence given twice the same way is compared once
+    for text, labels, where in zip(second.texts, second.labels, second.locations):
+        seen.setdefault(text, (labels, where))
+    pairs = [(first[text], reading, text) for text, reading in seen.items() if text in first]
+    result = scores([a[0] for a, _, _ in pairs], [b[0] for _, b, _ in pairs], LABEL_IDS) if pairs else {}
     return {
         "rows": len(pairs),
-        "not_in_data": len(second) - len(pairs),
-        "primary_agreement": result["primary_accuracy"],
-        "exact_match": result["exact_match"],
-        "micro_f1": result["micro_f1"],
-        "macro_f1": result["macro_f1"],
+        "not_in_data": len(seen) - len(pairs),
+        # no figures without a sentence to compare, rather than agreement 0
+        "primary_agreement": result.get("primary_accuracy"),
+        "exact_match": result.get("exact_match"),
+        "micro_f1": result.get("micro_f1"),
+        "macro_f1": result.get("macro_f1"),
         "differences": [{"where": f"{a[1][0]}:{a[1][1]}", "labels": "|".join(a[0]),
                          "second": "|".join(b[0]), "second_where": f"{b[1][0]}:{b[1][1]}", "text": text}
                         for a, b, text in pairs if a[0] != b[0]],
@@ -245,6 +249,12 @@ def check_data(paths: Iterable[str] | str, second_reading: Iterable[str] | str |
     another annotator's labels for some of the same sentences) also how the two agree."""
     data = read_labelled(paths, skip_bad_rows=True)
     second = None if second_reading is None else read_labelled(second_reading, skip_bad_rows=True)
+    compared = None if second is None else agreement(data, second)
+    problems = [str(p) for p in data.problems + (second.problems if second is not None else [])]
+    if compared is not None and not compared["rows"]:
+        files = [second_reading] if isinstance(second_reading, str) else list(second_reading or [])
+        problems.append(f"{', '.join(map(str, files))}: none of its sentences is in the data "
+                        "(sentences are matched by their exact text)")
     any_position = collections.Counter(label for labels in data.labels for label in labels)
     primary = collections.Counter(labels[0] for labels in data.labels)
     counts = collections.Counter(data.texts)
@@ -264,9 +274,9 @@ def check_data(paths: Iterable[str] | str, second_reading: Iterable[str] | str |
             {"a": f"{data.locations[i][0]}:{data.locations[i][1]}",
              "b": f"{data.locations[j][0]}:{data.locations[j][1]}", "jaccard": round(s, 3)}
             for i, j, s in pairs[:20]],
-        "problems": [str(p) for p in data.problems + (second.problems if second else [])],
+        "problems": problems,
         "sha256": data.sha256,
-        **({"second_reading": agreement(data, second)} if second is not None else {}),
+        **({"second_reading": compared} if compared is not None else {}),
     }
 
 
@@ -283,9 +293,11 @@ def format_check(report: dict) -> str:
         lines.append(f"problem: {problem}")
     second = report.get("second_reading")
     if second is not None:
-        lines.append(f"second reading: {second['rows']} rows matched by text ({second['not_in_data']} not in the data)  "
-                     f"primary agreement {second['primary_agreement']:.3f}  exact match {second['exact_match']:.3f}  "
-                     f"micro-F1 {second['micro_f1']:.3f}  macro-F1 {second['macro_f1']:.3f}")
+        matched = f"second reading: {second['rows']} rows matched by text ({second['not_in_data']} not in the data)"
+        if second["rows"]:
+            matched += (f"  primary agreement {second['primary_agreement']:.3f}  exact match {second['exact_match']:.3f}"
+                        f"  micro-F1 {second['micro_f1']:.3f}  macro-F1 {second['macro_f1']:.3f}")
+        lines.append(matched)
         for row in second["differences"][:SHOWN_DIFFERENCES]:
             lines.append(f"differs: {row['where']}  {row['labels']}  second: {row['second']}  {row['text']}")
         if len(second["differences"]) > SHOWN_DIFFERENCES:

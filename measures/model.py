@@ -6,13 +6,12 @@ model file cannot run code. :class:`measures.classifier.MeasureClassifier` train
 from __future__ import annotations
 
 import math
-import numbers
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 import numpy as np
 
 from .features import Analyzer
-from .inputs import is_whole, sentence_list, text_argument
+from .inputs import as_real, is_whole, sentence_list, text_argument
 from .labels import OTHER
 from .vectorizing import TermIndex, supports
 
@@ -55,7 +54,8 @@ def settings_problem(max_labels, context, word_ngrams, char_ngrams, prefix) -> s
     saved model file may hold: the estimator's parameters and a model file's config."""
     if not is_whole(max_labels, 1):
         return f"max_labels must be a whole number of at least 1, got {max_labels!r}"
-    if not (isinstance(context, numbers.Real) and not isinstance(context, bool) and 0 <= float(context) < math.inf):
+    number = as_real(context)
+    if number is None or not 0 <= number < math.inf:
         return f"context must be a finite number of at least 0, got {context!r}"
     for name, span in (("word_ngrams", word_ngrams), ("char_ngrams", char_ngrams)):
         if span is not None and not (isinstance(span, (list, tuple)) and len(span) == 2

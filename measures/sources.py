@@ -30,6 +30,10 @@ class Source:
     error: str | None = None
     pieces: Callable[[], Iterator[str]] | None = None
 
+    def __post_init__(self):
+        if sum(part is not None for part in (self.text, self.error, self.pieces)) != 1:
+            raise ValueError("a Source has exactly one of text, error and pieces")
+
 
 def _jsonl(name: str, lines: Iterable[bytes], first_number: int = 1) -> Iterator[Source]:
     """The records of JSONL ``lines`` (bytes): a line that is not UTF-8 or not a JSON

@@ -192,7 +192,10 @@ def test_training_with_too_few_groups_is_a_clear_error():
 @pytest.mark.parametrize("params, message", [
     ({"C": 0}, "C must be a finite positive number"), ({"C": -1.0}, "C must be a finite positive number"),
     ({"C": float("inf")}, "C must be a finite positive number"), ({"cv": 1}, "cv must be"),
-    ({"thresholds": 2}, "thresholds must be"),
+    ({"thresholds": 2}, "thresholds must be"), ({"thresholds": True}, "thresholds must be"),
+    # whole numbers beyond a float are refused, not an OverflowError
+    ({"C": 10**400}, "C must be a finite positive number"), ({"C": -10**400}, "C must be a finite positive number"),
+    ({"context": 10**400}, "context must be"), ({"context": -10**400}, "context must be"),
     ({"context": -1}, "context must be"), ({"context": float("inf")}, "context must be"),
     ({"context": float("nan")}, "context must be"), ({"context": "x"}, "context must be"),
     # what the estimator accepts a model file may hold: these are refused at fit, not at load

@@ -1,3 +1,4 @@
+import json
 import pickle
 import re
 
@@ -153,3 +154,31 @@ def test_check_data_reports_a_second_reading(tmp_path):
     assert result.returncode == 1 and f"problem: {theirs}:3: unknown label id 'testng'" in out
     assert "second reading: 1 rows matched by text (0 not in the data)  primary agreement 1.000  exact match 0.000" in out
     assert f"differs: {ours}:3  supply  second: supply|economy  加强生活物资保供。" in out
+
+
+def test_a_second_reading_with_no_usable_row_is_a_problem_not_agreement_zero(tmp_path):
+    ours = write(tmp_path, "text\tlabels\n全市开展全员核酸检测。\ttesting\n", "ours.tsv")
+    misnamed = write(tmp_path, "text\tlabel\n全市开展全员核酸检测。\ttesting\n", "misnamed.tsv")  # 'label', not 'labels'
+    elsewhere = write(tmp_path, "text\tlabels\n全市开展全员核酸检测 。\ttesting\n", "elsewhere.tsv")  # a space more
+    for second, problem in ((misnamed, "labels"), (elsewhere, "none of its sentences is in the data")):
+        report = check_data([ours], [second])
+        assert report["second_reading"]["rows"] == 0 and report["second_reading"]["primary_agreement"] is None
+        assert any(problem in p for p in report["problems"]), report["problems"]
+    result = run_cli("check-data", ours, "--second-reading", elsewhere)
+    assert result.returncode == 1 and "agreement" not in result.stdout.decode()
+
+
+def test_a_sentence_given_twice_in_the_second_reading_is_compared_once(tmp_path):
+    ours = write(tmp_path, "text\tlabels\n全市开展全员核酸检测。\ttesting\n", "ours.tsv")
+    twice = write(tmp_path, "text\tlabels\n全市开展全员核酸检测。\ttesting|tracing\n全市开展全员核酸检测。\ttesting|tracing\n",
+                  "twice.tsv")
+    second = check_data([ours], [twice])["second_reading"]
+    assert second["rows"] == 1 and len(second["differences"]) == 1
+
+
+def test_the_second_reading_option_takes_one_file_and_leaves_the_data_files_alone(tmp_path):
+    ours = write(tmp_path, "text\tlabels\n全市开展全员核酸检测。\ttesting\n", "ours.tsv")
+    theirs = write(tmp_path, "text\tlabels\n全市开展全员核酸检测。\ttesting\n", "theirs.tsv")
+    out = run_cli("check-data", "--second-reading", theirs, ours, "--format", "json").stdout
+    report = json.loads(out)
+    assert report["rows"] == 1 and report["second_reading"]["rows"] == 1  # ours.tsv is the data, not the bundled corpus

@@ -13,7 +13,7 @@ from measures.cleaning import HAN
 import measures
 from measures import reading
 from measures.corpus import tag_sources
-from measures.sources import iter_sources
+from measures.sources import Source, iter_sources
 from measures.document import iter_sentences
 from measures.export import Writer
 from measures.reading import DocumentError, iter_pieces, read_document
@@ -177,3 +177,11 @@ def test_streamed_labels_equal_whole_labels_when_pieces_hold_few_sentences(tmp_p
         streamed = [(s.text, s.start, s.labels) for s in iter_sentences(model, source.pieces())]
         whole = [(s.text, s.start, s.labels) for s in model.tag(path.read_text("utf-8")).sentences]
         assert streamed == whole, k
+
+
+@pytest.mark.parametrize("parts", [{}, {"text": "全市开展核酸检测。", "error": "x: cannot read"},
+                                   {"text": "全市开展核酸检测。", "pieces": lambda: iter(())}])
+def test_a_source_is_a_text_an_error_or_pieces_never_none_or_two(parts):
+    # tagging tells the three kinds apart by which one is set
+    with pytest.raises(ValueError, match="exactly one of text, error and pieces"):
+        Source("x", **parts)

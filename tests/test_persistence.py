@@ -197,6 +197,7 @@ def test_save_under_a_file_is_a_clear_error_and_writes_nothing(tmp_path, estimat
     (lambda config: {**config, "max_labels": "3"}, "max_labels must be a whole number"),
     (lambda config: {**config, "context": -0.2}, "context must be a finite number"),
     (lambda config: {**config, "context": float("inf")}, "context must be a finite number"),
+    (lambda config: {**config, "context": -10**400}, "context must be a finite number"),
     # format 2 always writes them: a model without them was edited, and must not fall back
     # on defaults that read it differently
     (lambda config: {k: v for k, v in config.items() if k != "context"}, "'max_labels' and 'context' must be given"),

@@ -1,6 +1,8 @@
 """What type checkers and editors see of measures: the installed package says it is typed
-(``py.typed``), and the names ``measures`` imports lazily have their real types."""
+(``py.typed``), the names ``measures`` imports lazily have their real types, and mypy finds
+nothing wrong in the package with the project's settings (setup.cfg)."""
 import ast
+import os
 import re
 import subprocess
 import sys
@@ -11,6 +13,7 @@ import pytest
 import measures
 
 PACKAGE = Path(measures.__file__).parent
+ROOT = Path(__file__).resolve().parents[1]
 
 USER_SCRIPT = """\
 import measures
@@ -27,7 +30,19 @@ reveal_type(measures.train)
 reveal_type(MeasureClassifier().fit)
 reveal_type(measures.read_labelled("mine.tsv").texts)
 labels: str = model.predict(["全市开展新一轮全员核酸检测。"])
+measures.lod_model()
 """
+
+
+def _mypy(tmp_path, *args, env=None) -> str:
+    pytest.importorskip("mypy")
+    # an empty configuration, so that a user's own mypy settings cannot change the result
+    config = tmp_path / "mypy.ini"
+    config.write_text("[mypy]\n", "utf-8")
+    result = subprocess.run([sys.executable, "-m", "mypy", "--config-file", str(config),
+                             "--cache-dir", str(tmp_path / "cache"), *args],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=600, env=env)
+    return result.stdout + result.stderr
 
 
 def test_every_lazy_name_is_declared_for_type_checkers():
@@ -40,29 +55,41 @@ def test_every_lazy_name_is_declared_for_type_checkers():
     assert declared == measures._EXPORTS
 
 
-def test_a_user_script_is_checked_against_the_installed_package(tmp_path):
-    pytest.importorskip("mypy")
-    if PACKAGE.parent.name != "site-packages":
-        pytest.skip("measures is not installed in site-packages (an editable install); type "
-                    "checkers read an installed copy: pip install .")
+def test_the_installed_package_says_it_is_typed():
+    if ROOT in PACKAGE.parents:
+        pytest.skip("measures is imported from the checkout (an editable install or PYTHONPATH), "
+                    "not from an installed copy: pip install .")
     assert (PACKAGE / "py.typed").is_file()
-    script = tmp_path / "user.py"
-    script.write_text(USER_SCRIPT, encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "mypy", "--no-implicit-reexport", "--cache-dir", str(tmp_path / "cache"), "user.py"],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=600)
+
+
+def test_a_user_script_is_checked_against_the_types_of_measures(tmp_path):
+    (tmp_path / "user.py").write_text(USER_SCRIPT, encoding="utf-8")
+    env = dict(os.environ)
+    if ROOT in PACKAGE.parents:  # type checkers do not read an editable install: point mypy at the source
+        env["MYPYPATH"] = str(ROOT)
+    out = _mypy(tmp_path, "--no-implicit-reexport", "user.py", env=env)
     # mypy versions differ in how they spell builtins and typing's names
     revealed = [re.sub(r"\b(builtins|typing|collections\.abc)\.", "", found)
-                for found in re.findall(r'note: Revealed type is "(.*)"', result.stdout)]
+                for found in re.findall(r'note: Revealed type is "(.*)"', out)]
     assert revealed[:5] == [
         "measures.model.Model",
         "measures.document.Document",
         "measures.summary.Summary",
         "tuple[str, ...]",
         "Iterator[measures.document.Document]",
-    ], result.stdout
-    assert revealed[5].endswith("-> measures.model.Model"), result.stdout
-    assert revealed[6].endswith("-> measures.classifier.MeasureClassifier"), result.stdout
-    assert revealed[7] == "list[str]", result.stdout
-    errors = [line for line in result.stdout.splitlines() if ": error:" in line]
-    assert len(errors) == 1 and errors[0].startswith("user.py:14:"), result.stdout
-    assert 'has type "list[str]", variable has type "str"' in errors[0]
+    ], out
+    assert revealed[5].endswith("-> measures.model.Model"), out
+    assert revealed[6].endswith("-> measures.classifier.MeasureClassifier"), out
+    assert revealed[7] == "list[str]", out
+    errors = [line for line in out.splitlines() if ": error:" in line]
+    assert len(errors) == 2, out
+    assert errors[0].startswith("user.py:14:") and 'has type "list[str]", variable has type "str"' in errors[0]
+    assert errors[1].startswith("user.py:15:") and 'has no attribute "lod_model"' in errors[1]
+
+
+def test_mypy_finds_nothing_wrong_in_the_package(tmp_path):
+    pytest.importorskip("mypy")
+    result = subprocess.run([sys.executable, "-m", "mypy", "--config-file", str(ROOT / "setup.cfg"),
+                             "--cache-dir", str(tmp_path / "cache"), str(ROOT / "measures")],
+                            cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
