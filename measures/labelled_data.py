@@ -237,6 +237,10 @@ def agreement(data: LabelledData, second: LabelledData) -> dict:
         "exact_match": result.get("exact_match"),
         "micro_f1": result.get("micro_f1"),
         "macro_f1": result.get("macro_f1"),
+        # where two annotators part most: each label's F1 between the readings, for the
+        # labels either of them gave
+        "label_f1": {label: v["f1"] for label, v in result.get("per_label", {}).items()
+                     if v["support"] or v["predicted"]},
         "differences": [{"where": f"{a[1][0]}:{a[1][1]}", "labels": "|".join(a[0]),
                          "second": "|".join(b[0]), "second_where": f"{b[1][0]}:{b[1][1]}", "text": text}
                         for a, b, text in pairs if a[0] != b[0]],
@@ -298,6 +302,10 @@ def format_check(report: dict) -> str:
             matched += (f"  primary agreement {second['primary_agreement']:.3f}  exact match {second['exact_match']:.3f}"
                         f"  micro-F1 {second['micro_f1']:.3f}  macro-F1 {second['macro_f1']:.3f}")
         lines.append(matched)
+        if second["label_f1"]:
+            weakest = sorted(second["label_f1"].items(), key=lambda item: item[1])
+            lines.append("label F1 between the readings, lowest first: "
+                         + ", ".join(f"{label} {f1:.2f}" for label, f1 in weakest))
         for row in second["differences"][:SHOWN_DIFFERENCES]:
             lines.append(f"differs: {row['where']}  {row['labels']}  second: {row['second']}  {row['text']}")
         if len(second["differences"]) > SHOWN_DIFFERENCES:

@@ -182,3 +182,12 @@ def test_the_second_reading_option_takes_one_file_and_leaves_the_data_files_alon
     out = run_cli("check-data", "--second-reading", theirs, ours, "--format", "json").stdout
     report = json.loads(out)
     assert report["rows"] == 1 and report["second_reading"]["rows"] == 1  # ours.tsv is the data, not the bundled corpus
+
+
+def test_a_second_reading_gives_each_labels_f1_between_the_readings(tmp_path):
+    ours = write(tmp_path, "text\tlabels\n全市开展全员核酸检测。\ttesting\n加强生活物资保供。\tsupply|organization\n", "ours.tsv")
+    theirs = write(tmp_path, "text\tlabels\n全市开展全员核酸检测。\ttesting\n加强生活物资保供。\tsupply\n", "theirs.tsv")
+    second = check_data([ours], [theirs])["second_reading"]
+    assert second["label_f1"] == {"testing": 1.0, "supply": 1.0, "organization": 0.0}
+    out = run_cli("check-data", ours, "--second-reading", theirs).stdout.decode()
+    assert "label F1 between the readings, lowest first: organization 0.00, testing 1.00, supply 1.00" in out
