@@ -113,6 +113,11 @@ def _add_row(data: LabelledData, first_seen: dict, text: str, value: str, path: 
     return True
 
 
+def _path_list(paths) -> list[str]:
+    """One path or several, as a list of strings."""
+    return [str(paths)] if isinstance(paths, (str, os.PathLike)) else [str(path) for path in paths]
+
+
 def read_labelled(paths: Iterable[str] | str, skip_bad_rows: bool = False) -> LabelledData:
     """Read one or more TSV files with a ``text`` and a ``labels`` column.
 
@@ -121,12 +126,10 @@ def read_labelled(paths: Iterable[str] | str, skip_bad_rows: bool = False) -> La
     raise :class:`DataError` naming file and line, unless ``skip_bad_rows`` is true; then
     they are left out and listed in ``problems``.
     """
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
     data = LabelledData()
     digest = hashlib.sha256()
     first_seen: dict[str, tuple[tuple[str, ...], str]] = {}
-    for path in map(str, paths):
+    for path in _path_list(paths):
         raw, lines = _rows(path)
         digest.update(raw)
         if not lines:
@@ -182,6 +185,7 @@ def labelled_pairs(pairs: Iterable[tuple[str, object]], skip_bad_rows: bool = Fa
 
 # Rows where two readings differ that the text report lists; JSON lists them all.
 SHOWN_DIFFERENCES = 30
+
 
 def _grams(text: str, n: int = 4) -> frozenset:
     return frozenset(text[i:i + n] for i in range(max(1, len(text) - n + 1)))
@@ -256,8 +260,7 @@ def check_data(paths: Iterable[str] | str, second_reading: Iterable[str] | str |
     compared = None if second is None else agreement(data, second)
     problems = [str(p) for p in data.problems + (second.problems if second is not None else [])]
     if compared is not None and not compared["rows"]:
-        files = [second_reading] if isinstance(second_reading, str) else list(second_reading or [])
-        problems.append(f"{', '.join(map(str, files))}: none of its sentences is in the data "
+        problems.append(f"{', '.join(_path_list(second_reading))}: none of its sentences is in the data "
                         "(sentences are matched by their exact text)")
     any_position = collections.Counter(label for labels in data.labels for label in labels)
     primary = collections.Counter(labels[0] for labels in data.labels)

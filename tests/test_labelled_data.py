@@ -164,6 +164,8 @@ def test_a_second_reading_with_no_usable_row_is_a_problem_not_agreement_zero(tmp
         report = check_data([ours], [second])
         assert report["second_reading"]["rows"] == 0 and report["second_reading"]["primary_agreement"] is None
         assert any(problem in p for p in report["problems"]), report["problems"]
+    # one path, not in a list, is named as such
+    assert f"{elsewhere}: none of its sentences is in the data" in " ".join(check_data([ours], elsewhere)["problems"])
     result = run_cli("check-data", ours, "--second-reading", elsewhere)
     assert result.returncode == 1 and "agreement" not in result.stdout.decode()
 
