@@ -35,15 +35,17 @@ measures.lod_model()
 """
 
 
-def _mypy(tmp_path, *args, env=None) -> str:
+def _mypy(tmp_path, *args, config=None, env=None) -> tuple[int, str]:
+    """mypy's exit status and output, run in ``tmp_path`` with ``config`` (default: an
+    empty configuration, so that a user's own mypy settings cannot change the result)."""
     pytest.importorskip("mypy")
-    # an empty configuration, so that a user's own mypy settings cannot change the result
-    config = tmp_path / "mypy.ini"
-    config.write_text("[mypy]\n", "utf-8")
+    if config is None:
+        config = tmp_path / "mypy.ini"
+        config.write_text("[mypy]\n", "utf-8")
     result = subprocess.run([sys.executable, "-m", "mypy", "--config-file", str(config),
                              "--cache-dir", str(tmp_path / "cache"), *args],
                             cwd=tmp_path, capture_output=True, text=True, timeout=600, env=env)
-    return result.stdout + result.stderr
+    return result.returncode, result.stdout + result.stderr
 
 
 def test_every_lazy_name_is_declared_for_type_checkers():
@@ -70,7 +72,7 @@ def test_a_user_script_is_checked_against_the_types_of_measures(tmp_path):
     if ROOT in PACKAGE.parents:  # the tests import the checkout: point mypy at the same source
         env["MYPYPATH"] = str(ROOT)
     # silent: the package's own errors are the next test's business, not the user's
-    out = _mypy(tmp_path, "--no-implicit-reexport", "--follow-imports=silent", "user.py", env=env)
+    _, out = _mypy(tmp_path, "--no-implicit-reexport", "--follow-imports=silent", "user.py", env=env)
     # mypy versions differ in how they spell builtins and typing's names
     revealed = [re.sub(r"\b(builtins|typing|collections\.abc)\.", "", found)
                 for found in re.findall(r'note: Revealed type is "(.*)"', out)]
@@ -91,8 +93,5 @@ def test_a_user_script_is_checked_against_the_types_of_measures(tmp_path):
 
 
 def test_mypy_finds_nothing_wrong_in_the_package(tmp_path):
-    pytest.importorskip("mypy")
-    result = subprocess.run([sys.executable, "-m", "mypy", "--config-file", str(ROOT / "setup.cfg"),
-                             "--cache-dir", str(tmp_path / "cache"), str(ROOT / "measures")],
-                            cwd=ROOT, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stdout + result.stderr
+    status, out = _mypy(tmp_path, str(ROOT / "measures"), config=ROOT / "setup.cfg")
+    assert status == 0, out
