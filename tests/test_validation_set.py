@@ -1,6 +1,8 @@
 """The validation set (labels of whole shared/corpus documents, without their text) still
-points at the sentences that were labelled, and bad rows are reported with file and line."""
+points at the sentences that were labelled, bad rows are reported with file and line, and the
+benchmarks that score on it (accuracy.py, settings.py) say what they measured."""
 
+import re
 import sys
 from collections import defaultdict
 
@@ -14,6 +16,7 @@ from conftest import ROOT, SHARED, needs_shared
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import accuracy  # noqa: E402  (a script folder, not a package)
+import settings  # noqa: E402
 
 CORPUS = SHARED / "corpus"
 needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason=f"no shared corpus at {CORPUS}")
@@ -57,6 +60,22 @@ def test_bad_rows_name_file_and_line(tmp_path, row, message):
         accuracy.validation_rows(path)
 
 
+@pytest.mark.parametrize("make, message", [
+    (lambda path: None, "cannot be read \\(No such file"),
+    (lambda path: path.mkdir(), "cannot be read \\(Is a directory"),
+    (lambda path: path.write_bytes("doc\tindex\thash\tlabels\n".encode() + "标签".encode("gbk")), "not UTF-8 text"),
+], ids=["missing", "directory", "gbk"])
+@needs_shared
+def test_a_labels_file_that_cannot_be_read_is_named(tmp_path, capsys, make, message):
+    path = tmp_path / "mine.tsv"
+    make(path)
+    with pytest.raises(accuracy.ValidationSetError, match=f"mine.tsv: {message}"):
+        accuracy.validation_rows(path)
+    # the command says so in one line instead of a traceback
+    assert accuracy.main(["--on", "validation", "--labels", str(path), "--shared", str(SHARED)]) == 2
+    assert f"mine.tsv: {message.split(' ')[0]}" in capsys.readouterr().err
+
+
 def test_a_wrong_header_is_reported(tmp_path):
     with pytest.raises(accuracy.ValidationSetError, match="validation.tsv:1: the header must be"):
         accuracy.validation_rows(_write(tmp_path, "text\tlabels", "x\ttesting"))
@@ -95,6 +114,19 @@ def test_margins_resample_whole_documents():
     assert "macro-F1 +0.000 [+0.000, +0.000]" in lines[1]
     # every label right against every primary label wrong: a full lead on every resampling
     assert "primary accuracy +1.000 [+1.000, +1.000]" in lines[2]
+
+
+def test_collections_are_scored_apart_by_folder():
+    gold = ["testing", "supply|economy", "other", "economy", "tracing"]
+    documents = ["news/a.txt", "news/b.txt", "seeds/c.txt", "seeds/c.txt", "web/d.txt"]
+    predicted = ["testing", "supply", "testing", "economy|supply", "other"]
+    lines = accuracy.by_source(gold, documents, {"model": predicted}).splitlines()
+    rows = {line.split()[0]: line.split()[1:] for line in lines[2:]}
+    assert list(rows) == ["news", "seeds", "web"]
+    # sentences, documents, micro-F1 / primary accuracy
+    assert rows["news"] == ["2", "2", "0.800", "/", "1.000"]
+    assert rows["seeds"] == ["2", "1", "0.400", "/", "0.500"]
+    assert rows["web"] == ["1", "1", "0.000", "/", "0.000"]
 
 
 def test_record_refuses_other_labels_before_any_work(tmp_path, capsys):
@@ -146,3 +178,40 @@ def test_labels_saved_by_one_run_are_compared_in_another_and_only_for_the_same_s
     assert accuracy.main(["--on", "validation", "--labels", str(one_document(first)),
                           "--against-labels", str(saved)]) == 2
     assert f"{saved}: not labels written by --save-labels" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("change, message", [
+    ("C=-1", "C=-1: C must be a finite positive number"),
+    ("word_ngrams=[2,1]", "word_ngrams=\\[2, 1\\]: word_ngrams must be None or"),
+])
+def test_settings_refuses_a_bad_value_before_training(capsys, change, message):
+    # checked before the shared material is even looked for, so before any training
+    assert settings.main([change, "--shared", "/nowhere"]) == 2
+    assert re.search(message, capsys.readouterr().err)
+
+
+@pytest.mark.parametrize("change", ["foo=1", "C=x"])
+def test_settings_names_a_setting_it_cannot_read(capsys, change):
+    with pytest.raises(SystemExit) as exit:
+        settings.main([change])
+    assert exit.value.code == 2 and f"{change!r}" in capsys.readouterr().err
+
+
+@needs_shared
+@needs_corpus
+def test_settings_scores_the_defaults_as_the_shipped_model_and_changes_by_difference(tmp_path, capsys):
+    rows = accuracy.validation_rows()
+    doc = rows[0][0]
+    labels = _write(tmp_path, "doc\tindex\thash\tlabels",
+                    *[f"{d}\t{i}\t{h}\t{labels}" for d, i, h, labels, _ in rows if d == doc])
+    assert accuracy.main(["--on", "validation", "--labels", str(labels)]) == 0
+    table = capsys.readouterr().out
+    shipped = [re.search(rf"^{title} +(\d\.\d+)", table, re.M).group(1)
+               for title in ("macro-F1", "primary accuracy", "micro-F1")]
+    assert settings.main(["min_df=3", "--labels", str(labels), "--jobs", "1"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    defaults = next(line for line in out if line.startswith("defaults"))
+    changed = next(line for line in out if line.startswith("min_df=3"))
+    # the shipped model is the defaults trained on the bundled corpus
+    assert defaults.split()[1:6:2] == shipped
+    assert re.match(r"min_df=3 +[+-]\d\.\d{3} / [+-]\d\.\d{3} / [+-]\d\.\d{3} ", changed)

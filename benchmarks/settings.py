@@ -1,0 +1,107 @@
+"""How changes to the estimator's settings score on real text.
+
+    python benchmarks/settings.py [--labels FILE ...] [--shared ../shared] SETTING=VALUE ...
+
+Trains the estimator on the bundled corpus with its default settings, then once for each
+``SETTING=VALUE`` given (one change each; the value is JSON: ``C=0.3``,
+``class_weight=null``, ``char_ngrams=[1,4]``), and scores every model as
+``benchmarks/accuracy.py --on validation`` scores the shipped one: each sentence in its
+document. ``--labels`` (repeatable) scores against validation files of one's own (the
+header and some rows of ``benchmarks/data/corpus_validation.tsv``, say the rows one has
+read for errors and those one has not), so that a change chosen on some rows can be
+checked on others. Prints macro-F1, primary accuracy and micro-F1, and each change's
+difference from the defaults. The dev set is not scored: settings are chosen without it.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import accuracy
+
+import measures
+from measures.classifier import MeasureClassifier
+from measures.evaluation import scores
+from measures.labels import LABEL_IDS
+
+METRICS = ("macro_f1", "primary_accuracy", "micro_f1")
+
+
+def change(text: str) -> tuple[str, object]:
+    """``name=value`` (value JSON) as an estimator setting, for argparse."""
+    name, sep, value = text.partition("=")
+    if not sep or name not in MeasureClassifier().get_params():
+        known = ", ".join(sorted(MeasureClassifier().get_params()))
+        raise argparse.ArgumentTypeError(f"{text!r} is not SETTING=VALUE with one of: {known}")
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError:
+        raise argparse.ArgumentTypeError(f"{text!r}: the value must be JSON (null, 0.3, [1, 4], \"balanced\")") from None
+    return name, tuple(parsed) if isinstance(parsed, list) else parsed
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("changes", nargs="*", type=change, metavar="SETTING=VALUE")
+    parser.add_argument("--labels", action="append", metavar="FILE",
+                        help=f"validation labels to score against (default: {accuracy._shown(accuracy.VALIDATION)})")
+    parser.add_argument("--shared", default=str(accuracy.ROOT.parent / "shared"),
+                        help="the shared material (default: ../shared)")
+    parser.add_argument("--jobs", type=int, default=-1, help="processes fitting each model (default: all cores)")
+    args = parser.parse_args(argv)
+    for name, value in args.changes:  # refused before hours of training, not after
+        try:
+            MeasureClassifier(**{name: value})._check_params()
+        except ValueError as error:
+            print(f"settings: {name}={json.dumps(value)}: {error}", file=sys.stderr)
+            return 2
+    corpus_folder = Path(args.shared) / "corpus"
+    if not corpus_folder.is_dir():
+        print(f"settings: {corpus_folder} is missing; pass --shared", file=sys.stderr)
+        return 2
+    sets = {}
+    for path in map(Path, args.labels or [accuracy.VALIDATION]):
+        try:
+            rows = accuracy.validation_rows(path)
+            texts = accuracy.resolve(rows, corpus_folder, path)
+        except accuracy.ValidationSetError as error:
+            print(f"settings: {error}", file=sys.stderr)
+            return 2
+        sets[accuracy._shown(path)] = texts, [doc for doc, *_ in rows], [labels for *_, labels, _ in rows]
+    data = measures.load_training_data()
+    print(f"trained on the bundled corpus ({len(data)} sentences); scored in their documents; "
+          + "; ".join(f"{name}: {len(texts)} sentences" for name, (texts, _, _) in sets.items()))
+    print()
+    header = f"{'setting':<28}" + "".join(f"{name[-30:]:>32}" for name in sets)
+    print(header)
+    print(f"{'':<28}" + "".join(f"{'macro / primary / micro':>32}" for _ in sets))
+    default = None
+    for name, value in [(None, None), *args.changes]:
+        started = time.perf_counter()
+        estimator = MeasureClassifier(n_jobs=args.jobs)
+        if name is not None:
+            estimator.set_params(**{name: value})
+        model = estimator.fit(data.texts, data.y).to_model({})
+        figures = []
+        for texts, documents, gold in sets.values():
+            predicted = accuracy.in_documents(model, texts, documents, [corpus_folder])[0]
+            result = scores(gold, predicted, LABEL_IDS)
+            figures.append([result[key] for key in METRICS])
+        title = "defaults" if name is None else f"{name}={json.dumps(value)}"
+        cells = ""
+        for k, row in enumerate(figures):
+            shown = row if default is None else [a - b for a, b in zip(row, default[k])]
+            cells += f"{' / '.join(f'{v:.3f}' if default is None else f'{v:+.3f}' for v in shown):>32}"
+        print(f"{title:<28}{cells}   {time.perf_counter() - started:.0f} s", flush=True)
+        if default is None:
+            default = figures
+    if args.changes:
+        print("\nchanges are shown as their difference from the defaults")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
