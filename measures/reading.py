@@ -117,7 +117,7 @@ def looks_like_html(text: str) -> bool:
 
 
 class _TextExtractor(HTMLParser):
-    _SKIP = {"script", "style", "noscript", "template", "svg", "head"}
+    _SKIP = {"script", "style", "noscript", "template", "svg"}
     _BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section",
               "article", "header", "footer", "blockquote", "pre", "table", "ul", "ol", "title", "dd", "dt"}
 
@@ -125,21 +125,30 @@ class _TextExtractor(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skipping = 0
+        self.in_head = False
 
     def handle_starttag(self, tag, attrs):
+        if tag == "head":
+            self.in_head = True
+        elif tag == "body" or (tag in self._BLOCK and tag != "title"):
+            # HTML lets a page leave out </head>: its body starts at <body> or at the
+            # first block of text, and must not be skipped with the head
+            self.in_head = False
         if tag in self._SKIP:
             self.skipping += 1
         elif tag in self._BLOCK:
             self.parts.append("\n")
 
     def handle_endtag(self, tag):
-        if tag in self._SKIP and self.skipping:
+        if tag == "head":
+            self.in_head = False
+        elif tag in self._SKIP and self.skipping:
             self.skipping -= 1
         elif tag in self._BLOCK:
             self.parts.append("\n")
 
     def handle_data(self, data):
-        if not self.skipping:
+        if not self.skipping and not self.in_head:
             self.parts.append(data)
 
 

@@ -45,3 +45,20 @@ def test_a_folder_is_not_a_document(tmp_path):
 
 def test_html_keeps_block_structure():
     assert html_to_text("<ul><li>一</li><li>二</li></ul>") == "一\n二"
+
+
+@pytest.mark.parametrize("markup, text", [
+    ("<html><head><title>通知</title></head><body><p>全市开展核酸检测。</p></body></html>",
+     "通知\n全市开展核酸检测。"),
+    # HTML lets a page leave out </head>, even <body>: the text is still the page's
+    ("<html><head><title>通知</title><body><p>全市开展核酸检测。</p><p>做好物资保供。</p></body></html>",
+     "通知\n全市开展核酸检测。\n做好物资保供。"),
+    ("<html><head><meta charset=utf-8><title>通知</title><div>全市开展核酸检测。</div>",
+     "通知\n全市开展核酸检测。"),
+    ("<head><style>p {color: red}</style><script>var a = 1;</script></head><p>加强社区管控。</p>",
+     "加强社区管控。"),
+    ("<p>加强社区管控。<script>track('疫情');</script></p><noscript>请启用脚本</noscript>",
+     "加强社区管控。"),
+])
+def test_html_text_is_the_visible_text(markup, text):
+    assert html_to_text(markup) == text
