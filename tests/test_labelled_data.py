@@ -1,5 +1,7 @@
+import itertools
 import json
 import pickle
+import random
 import re
 
 import pytest
@@ -89,6 +91,29 @@ def test_near_duplicates_and_check(tmp_path):
     report = check_data([path])
     assert report["rows"] == 3 and report["near_duplicate_rows"] == 2
     assert report["labels"]["testing"] == 3 and len(report["problems"]) == 1
+
+
+def _all_pairs(texts, threshold):
+    grams = [{t[k:k + 4] for k in range(max(1, len(t) - 3))} for t in texts]
+    return [(i, j) for i, j in itertools.combinations(range(len(texts)), 2)
+            if len(grams[i] & grams[j]) / len(grams[i] | grams[j]) >= threshold]
+
+
+@pytest.mark.parametrize("threshold", [0.5, 0.7, 0.9, 1.0])
+def test_near_duplicates_finds_every_pair_even_among_sentences_sharing_a_common_phrase(threshold):
+    rng = random.Random(threshold)
+    phrase = "各地要切实做好疫情防控工作"
+    texts = [phrase + str(k) + "。" for k in range(250)]  # a phrase hundreds of sentences share
+    texts += ["甲" + phrase + "。", "乙" + phrase + "。", "核酸", "核酸", ""]
+    for _ in range(150):  # sentences and their edited copies
+        words = "".join(rng.choice("全市开展核酸检测加强社区管控做好物资保供") for _ in range(rng.randint(3, 30)))
+        edited = list(words)
+        for _ in range(rng.randint(0, 4)):
+            edited[rng.randrange(len(edited))] = rng.choice("隔离转运消杀")
+        texts += [words, "".join(edited)]
+    found = [(i, j) for i, j, _ in near_duplicates(texts, threshold)]
+    assert found == _all_pairs(texts, threshold)
+    assert (250, 251) in _all_pairs(texts, 0.7)  # the pair the phrase once hid
 
 
 @pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\x1c", "\r"])
