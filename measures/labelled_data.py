@@ -29,10 +29,16 @@ class Problem:
 
     @property
     def where(self) -> str:
-        return self.path if self.line is None else f"{self.path}:{self.line}"
+        return _where((self.path, self.line))
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
+
+
+def _where(location: tuple[str, int | None]) -> str:
+    """``path:line``, or for a row given in memory its own name (``data[3]``)."""
+    path, line = location
+    return path if line is None else f"{path}:{line}"
 
 
 class DataError(ValueError):
@@ -58,7 +64,8 @@ class LabelledData:
 
     texts: list[str] = field(default_factory=list)
     labels: list[tuple[str, ...]] = field(default_factory=list)
-    locations: list[tuple[str, int]] = field(default_factory=list)
+    # (file, line), or (data[i], None) for pairs given in memory
+    locations: list[tuple[str, int | None]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     sha256: str = ""
 
@@ -173,7 +180,8 @@ def labelled_pairs(pairs: Iterable[tuple[str, object]], skip_bad_rows: bool = Fa
         except LabelError as error:
             data.problems.append(Problem(f"data[{i}]", None, str(error)))
             continue
-        _add_row(data, first_seen, pair[0], labels, f"data[{i}]", None)
+        if _add_row(data, first_seen, pair[0], labels, f"data[{i}]", None):
+            data.locations.append((f"data[{i}]", None))
     # no file to hash: the rows themselves, as a TSV of them would read
     rows = "".join(f"{text}\t{label}\n" for text, label in zip(data.texts, data.y))
     data.sha256 = hashlib.sha256(rows.encode("utf-8")).hexdigest()
@@ -246,8 +254,8 @@ def agreement(data: LabelledData, second: LabelledData) -> dict:
         # labels either of them gave
         "label_f1": {label: v["f1"] for label, v in result.get("per_label", {}).items()
                      if v["support"] or v["predicted"]},
-        "differences": [{"where": f"{a[1][0]}:{a[1][1]}", "labels": "|".join(a[0]),
-                         "second": "|".join(b[0]), "second_where": f"{b[1][0]}:{b[1][1]}", "text": text}
+        "differences": [{"where": _where(a[1]), "labels": "|".join(a[0]),
+                         "second": "|".join(b[0]), "second_where": _where(b[1]), "text": text}
                         for a, b, text in pairs if a[0] != b[0]],
     }
 
@@ -279,8 +287,7 @@ def check_data(paths: Iterable[str] | str, second_reading: Iterable[str] | str |
         "near_duplicate_rows": len(near),
         "near_duplicate_rate": len(near) / n,
         "near_duplicate_examples": [
-            {"a": f"{data.locations[i][0]}:{data.locations[i][1]}",
-             "b": f"{data.locations[j][0]}:{data.locations[j][1]}", "jaccard": round(s, 3)}
+            {"a": _where(data.locations[i]), "b": _where(data.locations[j]), "jaccard": round(s, 3)}
             for i, j, s in pairs[:20]],
         "problems": problems,
         "sha256": data.sha256,

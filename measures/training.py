@@ -54,7 +54,7 @@ def train(data=None, *, name: str = "custom", skip_bad_rows: bool = False, **par
 
     labelled = _as_data(data, skip_bad_rows)
     estimator = MeasureClassifier(**params).fit(labelled.texts, labelled.y)
-    files = sorted({Path(path).name for path, _ in labelled.locations})
+    files = sorted({Path(path).name for path, line in labelled.locations if line is not None})
     # The model card says whose sentences a model learnt from: ours, the user's, or both.
     # Counted by text, as pairs given in Python carry no file to tell them apart by.
     bundled = set((labelled if data is None else load_training_data()).texts)

@@ -7,7 +7,8 @@ import re
 import pytest
 
 from conftest import run_cli
-from measures.labelled_data import DataError, check_data, labelled_pairs, near_duplicates, read_labelled
+from measures.labelled_data import (DataError, agreement, check_data, labelled_pairs, near_duplicates,
+                                   read_labelled)
 from measures.labels import LabelError, parse_labels
 
 
@@ -168,6 +169,15 @@ def test_a_second_reading_is_matched_by_text_and_compared(tmp_path):
                                       "second": "isolation_transfer|border_import", "second_where": f"{theirs}:2",
                                       "text": "对入境人员实行集中隔离。"}]
     assert "second_reading" not in check_data([ours])
+
+
+def test_readings_given_in_python_are_compared_and_their_rows_named_by_index():
+    ours = labelled_pairs([("全市开展全员核酸检测。", "testing"), ("加强生活物资保供。", "supply")])
+    theirs = labelled_pairs([("加强生活物资保供。", "supply|economy"), ("全市开展全员核酸检测。", "testing")])
+    result = agreement(ours, theirs)
+    assert result["rows"] == 2 and result["exact_match"] == 0.5
+    assert result["differences"] == [{"where": "data[1]", "labels": "supply", "second": "supply|economy",
+                                      "second_where": "data[0]", "text": "加强生活物资保供。"}]
 
 
 def test_check_data_reports_a_second_reading(tmp_path):

@@ -264,6 +264,7 @@ def test_the_model_card_says_whose_sentences_a_model_learnt_from_and_where_it_wa
     pairs = list(zip(corpus.texts[:600], corpus.y[:600])) + list(zip(own.texts, own.y))
     measures.train(pairs, thresholds=0.5).save(tmp_path / "mixed")
     card = (tmp_path / "mixed" / "README.md").read_text("utf-8")
+    assert json.loads((tmp_path / "mixed" / "config.json").read_text("utf-8"))["training_data"]["files"] == []
     assert f"Trained on 600 sentences written by the measures authors and {len(own)} given by whoever" in card
 
 
