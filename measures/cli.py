@@ -310,10 +310,10 @@ def _count(minimum: int):
 
 
 def _fraction(text: str) -> float:
-    """An argparse type: a number from 0 to 1."""
+    """An argparse type: a number above 0 and at most 1."""
     value = float(text)
-    if not 0 <= value <= 1:
-        raise argparse.ArgumentTypeError(f"must be from 0 to 1, not {text}")
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"must be above 0 and at most 1, not {text}")
     return value
 
 

@@ -22,6 +22,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from .inputs import as_real, is_whole
 from .labelled_data import _grams
 from .model import decide
 
@@ -160,6 +161,20 @@ def _diverse(candidates: Iterable[Suggestion], n: int, similarity: float,
     return picked
 
 
+def _check_settings(n, per_document, similarity, min_chars, pool) -> None:
+    """Refuse settings that would quietly pick nothing or crash inside, before any work."""
+    if not is_whole(n, 0):
+        raise ValueError(f"n must be a whole number of at least 0, got {n!r}")
+    if per_document is not None and not is_whole(per_document, 1):
+        raise ValueError(f"per_document must be None (no limit) or a whole number of at least 1, got {per_document!r}")
+    if (fraction := as_real(similarity)) is None or not 0 < fraction <= 1:
+        raise ValueError(f"similarity must be a number above 0 and at most 1, got {similarity!r}")
+    if not is_whole(min_chars, 0):
+        raise ValueError(f"min_chars must be a whole number of at least 0, got {min_chars!r}")
+    if pool is not None and not is_whole(pool, 1):
+        raise ValueError(f"pool must be None (5 * n) or a whole number of at least 1, got {pool!r}")
+
+
 def suggest(model, texts_or_documents: Iterable, n: int = 200, per_document: int | None = 5,
             similarity: float = 0.5, min_chars: int = 6, exclude: Iterable[str] = (),
             pool: int | None = None) -> list[Suggestion]:
@@ -177,7 +192,8 @@ def suggest(model, texts_or_documents: Iterable, n: int = 200, per_document: int
     a heap of the ``pool`` most uncertain ones (default ``5 * n``), from which the final
     diverse picks are made.
     """
-    if n <= 0:
+    _check_settings(n, per_document, similarity, min_chars, pool)
+    if n == 0:
         return []
     pool = pool or 5 * n
     excluded = {text.strip() for text in exclude}

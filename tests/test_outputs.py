@@ -219,6 +219,7 @@ def test_csv_cells_that_start_like_a_formula_are_made_inert():
 
 @pytest.mark.parametrize("command", [["tag", SPEECH, "--examples", "-1"], ["tag", SPEECH, "--jobs", "0"],
                                      ["suggest", SPEECH, "-n", "-5"], ["suggest", SPEECH, "--similarity", "2"],
+                                     ["suggest", SPEECH, "--similarity", "0"],
                                      ["suggest", SPEECH, "--per-document", "-1"], ["explain", "核酸检测。", "--top", "-1"],
                                      ["train", SPEECH, "--C", "0"]])
 def test_out_of_range_numbers_are_refused_as_usage_errors(command):

@@ -117,6 +117,24 @@ def test_near_duplicates_and_document_limits(model):
     assert suggest(model, [one_document], n=0) == []
 
 
+@pytest.mark.parametrize("setting, message", [
+    ({"n": 2.5}, "n must be a whole number"),
+    ({"n": "3"}, "n must be a whole number"),
+    ({"n": -1}, "n must be a whole number"),
+    ({"per_document": 0}, "per_document must be None \\(no limit\\) or a whole number of at least 1"),
+    ({"similarity": 0}, "similarity must be a number above 0"),
+    ({"similarity": 1.5}, "similarity must be"),
+    ({"min_chars": None}, "min_chars must be"),
+    ({"pool": 0}, "pool must be None"),
+])
+def test_bad_settings_are_refused_before_any_document_is_read(model, setting, message):
+    def documents():
+        raise AssertionError("read a document")
+        yield
+    with pytest.raises(ValueError, match=message):
+        suggest(model, documents(), **setting)
+
+
 def test_exclude_and_short_sentences(model):
     text = "谢谢大家。下一步，将根据风险研判情况，对重点区域和重点人群继续开展滚动筛查。全市开展新一轮全员核酸检测。"
     texts = [p.text for p in suggest(model, [text], n=5)]
