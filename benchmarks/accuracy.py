@@ -47,10 +47,9 @@ from measures.evaluation import scores
 from measures.export import OutputError, check_output, open_output
 from measures.labelled_data import read_labelled
 from measures.labels import LABEL_IDS, OTHER, LabelError, parse_labels
-from measures.model import CONTEXT_WINDOW, add_context
 from measures.persistence import ModelFileError
 from measures.reading import DocumentError, read_document
-from measures.splitting import sentence_spans, split_sentences
+from measures.splitting import split_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
@@ -117,37 +116,34 @@ def resolve(rows, corpus: Path, path: Path = VALIDATION) -> list[str]:
 
 
 def in_documents(model, texts: list[str], documents_of: list[str], folders: list[Path]) -> tuple[list[str], int]:
-    """A model's labels for sentences read in their documents, as ``measures tag`` reads
-    them: each sentence's log-odds take its neighbours' (the model's ``context``)
-    from the sentences around it in its document as measures splits it. Returns the
-    labels and how many sentences were found in their document; the others (a labelled
-    sentence cut differently from ours, a missing document) are read alone."""
-    alone_p, alone_s = model._score(texts)
-    if not model.context:
-        return ["|".join(labels) for labels in model._decide(alone_p, alone_s)], 0
-    in_context, found, split = alone_s.copy(), 0, {}
+    """A model's labels for sentences read in their documents, as ``measures tag`` labels
+    them: each document is tagged, and each sentence takes the labels of the same
+    sentence there, looked for from just after the one before it in that document (so a
+    sentence said twice takes its own place). Returns the labels and how many sentences
+    were found; the others (cut differently from how measures splits, or without their
+    document) are read alone."""
+    labels = model.predict(texts)
+    tagged: dict[str, list | None] = {}
+    next_from: dict[str, int] = {}
+    found = 0
     for k, (text, doc) in enumerate(zip(texts, documents_of)):
-        if doc not in split:
+        if doc not in tagged:
             path = next((folder / doc for folder in folders if (folder / doc).is_file()), None)
-            if path is None:
-                split[doc] = None
-            else:
-                cleaned = clean(read_document(path))
-                spans = sentence_spans(cleaned)
-                split[doc] = cleaned, spans, model._score([cleaned[a:b] for a, b in spans])[1]
-        if split[doc] is None:
+            tagged[doc] = None if path is None else model.tag(read_document(path)).sentences
+        sentences = tagged[doc]
+        if sentences is None:
             continue
-        cleaned, spans, scores = split[doc]
-        sentence = clean(text).strip()
-        start = cleaned.find(sentence)
-        if start < 0:
+        # validation sentences are cut from cleaned documents already; dev sentences are
+        # as their annotators copied them
+        wanted = {text, clean(text).strip()}
+        start = next_from.get(doc, 0)
+        at = next((j for j in [*range(start, len(sentences)), *range(start)] if sentences[j].text in wanted), None)
+        if at is None:
             continue
-        end = start + len(sentence)
-        before = [j for j, (a, b) in enumerate(spans) if b <= start][-CONTEXT_WINDOW:]
-        after = [j for j, (a, b) in enumerate(spans) if a >= end][:CONTEXT_WINDOW]
-        in_context[k] = add_context(alone_s[k:k + 1], model.context, scores[before], scores[after])[0]
+        next_from[doc] = at + 1
+        labels[k] = "|".join(sentences[at].labels)
         found += 1
-    return ["|".join(labels) for labels in model._decide(alone_p, in_context)], found
+    return labels, found
 
 
 def _sentences_digest(texts: list[str]) -> str:

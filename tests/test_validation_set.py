@@ -8,6 +8,7 @@ from collections import defaultdict
 
 import pytest
 
+import measures
 from measures.cleaning import clean
 from measures.reading import read_document
 from measures.splitting import split_sentences
@@ -100,6 +101,25 @@ def test_a_shifted_sentence_number_still_finds_its_sentence(tmp_path):
     shifted = _write(tmp_path, "doc\tindex\thash\tlabels", f"{doc}\t{index + 2}\t{digest}\t{labels}")
     found = accuracy.resolve(accuracy.validation_rows(shifted), CORPUS, shifted)
     assert found == [split_sentences(clean(read_document(CORPUS / doc)))[index]]
+
+
+def test_sentences_take_the_labels_of_their_own_place_in_the_tagged_document(tmp_path):
+    pairs = ([(f"第{k}区开展全员核酸检测。", "testing") for k in range(8)]
+             + [(f"第{k}区加快疫苗接种。", "vaccination") for k in range(8)]
+             + [(f"第{k}版权所有。", "other") for k in range(8)])
+    model = measures.train(pairs, min_df=1, thresholds=0.5)
+    # words the model never saw: alone it reads them as other, in a document their
+    # neighbours decide
+    unknown = "甲乙丙丁戊。"
+    testing, vaccination = "全区开展全员核酸检测。各区开展核酸检测。", "各区加快疫苗接种。全区加快疫苗接种。"
+    (tmp_path / "doc.txt").write_text(testing + unknown + testing + vaccination + unknown + vaccination, "utf-8")
+    texts = [unknown, unknown, "全区开展全员核酸", "甲乙丙丁戊。"]
+    documents = ["doc.txt", "doc.txt", "doc.txt", "absent.txt"]
+    labels, found = accuracy.in_documents(model, texts, documents, [tmp_path])
+    # the sentence said twice takes each place in turn; one cut differently and one
+    # without its document are read alone
+    assert labels == ["testing", "vaccination", model.predict(["全区开展全员核酸"])[0], "other"]
+    assert found == 2
 
 
 def test_margins_resample_whole_documents():
