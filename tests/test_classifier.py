@@ -51,7 +51,9 @@ def test_works_in_a_pipeline_and_grid_search(sample):
     # KFold, as the README shows: "a|b" label strings are not classes to stratify on
     search = GridSearchCV(pipeline, {"measureclassifier__C": [0.1, 1.0]}, cv=KFold(2, shuffle=True, random_state=0))
     search.fit(X[:400], y[:400])
-    assert search.best_params_["measureclassifier__C"] in (0.1, 1.0)
+    # C reached the estimator through the pipeline: the two settings scored differently
+    low, high = search.cv_results_["mean_test_score"]
+    assert low != high
     assert search.best_score_ > 0.3  # macro-F1 of a model that learnt, through the pipeline
     assert len(search.predict(X[:5])) == 5
 
