@@ -45,7 +45,7 @@ import measures
 from measures.cleaning import clean, normalize
 from measures.evaluation import scores
 from measures.export import OutputError, check_output, open_output
-from measures.labelled_data import read_labelled
+from measures.labelled_data import _rows, read_labelled
 from measures.labels import LABEL_IDS, OTHER, LabelError, parse_labels
 from measures.persistence import ModelFileError
 from measures.reading import DocumentError, read_document
@@ -204,8 +204,8 @@ def agreement(rows, strict: bool = True) -> dict | None:
 
 
 def _column(path: Path, name: str) -> list[str]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        lines = handle.read().splitlines()
+    # rows split as read_labelled splits them (at line feeds only), so they stay aligned
+    lines = _rows(str(path))[1]
     at = lines[0].split("\t").index(name)
     return [line.split("\t")[at] for line in lines[1:] if line]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 
-from .labels import LABELS, label_info
+from .labels import LABELS, zh_name
 from .summary import as_summary, share_table
 
 __all__ = ["plot_summary", "plot_comparison"]
@@ -72,7 +72,7 @@ def _cjk_font():
 def _tick_labels(labels, font):
     if font is None:
         return list(labels)
-    return [f"{label_info(label).zh} {label}" for label in labels]
+    return [f"{zh_name(label)} {label}" for label in labels]
 
 
 def _set_ticks(axis, positions, labels, font, **kwargs):

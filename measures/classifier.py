@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
-from typing import Sequence
 
 import numpy as np
 from joblib import effective_n_jobs
@@ -26,7 +25,7 @@ from sklearn.preprocessing import normalize
 from .features import Analyzer
 from .forking import fork_context, quiet_worker, running
 from .labelled_data import DataError, Problem
-from .labels import LABEL_IDS, LabelError, joined_labels, parse_labels
+from .labels import LABEL_IDS, LabelError, joined_labels, label_tuple, parse_labels
 from .inputs import as_real, is_whole, sentence_list
 from .model import Model, decide, settings_problem
 from .vectorizing import count_terms, supports
@@ -69,20 +68,19 @@ def _run_parts(tasks, shared, n_jobs) -> list:
         _SHARED = ()
 
 
-def binarize(y, classes: Sequence[str] | None = None):
-    """Label strings (``"a|b"``) or label sequences to ``(classes, indicator matrix)``."""
-    rows = [tuple(v.split("|")) if isinstance(v, str) else tuple(v) for v in y]
-    if classes is None:
-        seen = {label for row in rows for label in row}
-        known = [label for label in LABEL_IDS if label in seen]
-        classes = known + sorted(seen - set(known))
+def binarize(y):
+    """Label strings (``"a|b"``) or label sequences to ``(classes, indicator matrix)``:
+    the labels given, in the guide's order, then any others sorted."""
+    rows = [label_tuple(v) for v in y]
+    seen = {label for row in rows for label in row}
+    known = [label for label in LABEL_IDS if label in seen]
+    classes = known + sorted(seen - set(known))
     index = {label: k for k, label in enumerate(classes)}
     matrix = np.zeros((len(rows), len(classes)), dtype=np.int8)
     for i, row in enumerate(rows):
         for label in row:
-            if label in index:
-                matrix[i, index[label]] = 1
-    return list(classes), matrix
+            matrix[i, index[label]] = 1
+    return classes, matrix
 
 
 def _label_rows(y) -> list[tuple[str, ...]]:

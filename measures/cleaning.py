@@ -213,7 +213,6 @@ class CleanText:
     """Cleaned text plus, for each of its characters, the index in the original."""
 
     text: str
-    original: str
     _pieces: tuple  # (clean_start, orig_start, mapping or None for identity), one a line
     _starts: tuple  # the clean_start of each piece, for bisection
 
@@ -308,4 +307,4 @@ def clean_document(text: str) -> CleanText:
     while out and not out[-1]:
         out.pop()
         pieces.pop()
-    return CleanText("\n".join(out), text, tuple(pieces), tuple(p[0] for p in pieces))
+    return CleanText("\n".join(out), tuple(pieces), tuple(p[0] for p in pieces))

@@ -334,6 +334,8 @@ def _cores(text: str) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from .export import FORMATS
+
     parser = argparse.ArgumentParser(
         prog="measures", description="Which epidemic-control policy measures a Chinese document contains.",
         epilog="Run 'measures COMMAND --help' for the options and examples of each command.")
@@ -352,7 +354,7 @@ def _parser() -> argparse.ArgumentParser:
 
     tag = command("tag", cmd_tag, "tag documents sentence by sentence and summarise them")
     tag.add_argument("inputs", nargs="+", metavar="FILE", help="document files, folders, .jsonl corpora, or - for stdin")
-    tag.add_argument("--format", choices=["text", "json", "jsonl", "csv"], default="text")
+    tag.add_argument("--format", choices=FORMATS, default="text")
     tag.add_argument("-o", "--output", metavar="PATH", help="write here (atomically) instead of stdout")
     tag.add_argument("--jobs", type=_count(1), default=1, metavar="N", help="worker processes (default 1)")
     tag.add_argument("--examples", type=_count(0), default=3, metavar="N", help="example sentences per category in summaries")

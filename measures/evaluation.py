@@ -3,11 +3,9 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from .labels import label_tuple
+
 __all__ = ["scores", "format_scores"]
-
-
-def _labels(value) -> tuple[str, ...]:
-    return tuple(value.split("|")) if isinstance(value, str) else tuple(value)
 
 
 def scores(truth: Sequence, predicted: Sequence, classes: Sequence[str]) -> dict:
@@ -17,8 +15,8 @@ def scores(truth: Sequence, predicted: Sequence, classes: Sequence[str]) -> dict
     in ``predicted`` (a label absent from both has no defined F1 and is left out);
     ``primary_accuracy`` is the share of sentences whose first label matches.
     """
-    truth = [_labels(t) for t in truth]
-    predicted = [_labels(p) for p in predicted]
+    truth = [label_tuple(t) for t in truth]
+    predicted = [label_tuple(p) for p in predicted]
     if len(truth) != len(predicted):
         raise ValueError(f"{len(truth)} true rows but {len(predicted)} predictions")
     per_label = {}

@@ -120,6 +120,12 @@ def joined_labels(value) -> str:
     raise LabelError(f"expected labels as 'primary|second' or a list of ids, got {type(value).__name__} {value!r:.60}")
 
 
+def label_tuple(value) -> tuple[str, ...]:
+    """``"primary|second"`` or a sequence of ids as a tuple of ids, unchecked: for rows
+    already checked and for predictions."""
+    return tuple(value.split("|")) if isinstance(value, str) else tuple(value)
+
+
 def parse_labels(value: str) -> tuple[str, ...]:
     """Split ``"primary|second"`` into ids, checking them against the guide.
 

@@ -95,9 +95,9 @@ def decide(probabilities: np.ndarray, thresholds: np.ndarray, classes: Sequence[
 
 
 def add_context(scores: np.ndarray, weight: float, before: np.ndarray | None = None,
-                after: np.ndarray | None = None, window: int = CONTEXT_WINDOW) -> np.ndarray:
+                after: np.ndarray | None = None) -> np.ndarray:
     """Label scores (log-odds) of consecutive sentences of one document, each plus
-    ``weight`` times the mean of its neighbours' (up to ``window`` on each side), from
+    ``weight`` times the mean of its neighbours' (up to CONTEXT_WINDOW on each side), from
     which a sentence's primary label is chosen. A heading, a fragment or a story's
     sentence in a real document is often about what the sentences around it are about,
     and read alone is often taken for ``other``. ``before`` and ``after`` are the rows
@@ -105,7 +105,7 @@ def add_context(scores: np.ndarray, weight: float, before: np.ndarray | None = N
     scores = np.asarray(scores, dtype=np.float64)
     if not weight or not len(scores):
         return scores
-    width = scores.shape[1]
+    window, width = CONTEXT_WINDOW, scores.shape[1]
     left = np.empty((0, width)) if before is None else np.asarray(before, dtype=np.float64)[-window:]
     right = np.empty((0, width)) if after is None else np.asarray(after, dtype=np.float64)[:window]
     rows = np.vstack([left, scores, right])
@@ -210,11 +210,10 @@ class Model:
         :attr:`classes` order. Labels are scored independently (multi-label)."""
         return self._score(sentences)[0]
 
-    def classify(self, sentences: Sequence[str], cleaned: bool = False) -> tuple[np.ndarray, list[tuple[str, ...]]]:
+    def classify(self, sentences: Sequence[str]) -> tuple[np.ndarray, list[tuple[str, ...]]]:
         """``(probabilities, labels)``: :meth:`predict_proba` and :meth:`predict_labels`
-        from one pass over the sentences. ``cleaned=True`` says the sentences were cut
-        from :func:`measures.cleaning.clean` output, which saves normalising them again."""
-        probabilities, log_odds = self._score(sentences, cleaned)
+        from one pass over the sentences."""
+        probabilities, log_odds = self._score(sentences)
         return probabilities, self._decide(probabilities, log_odds)
 
     def _decide(self, probabilities, primary_scores):

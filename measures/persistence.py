@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from .export import OutputError, default_mode, temporary_file
-from .labels import LABEL_IDS, label_info
+from .labels import LABEL_IDS, zh_name
 from .inputs import is_whole
 from .model import CONTEXT_WINDOW, Model, settings_problem
 
@@ -378,11 +378,7 @@ def model_card(config: dict) -> str:
         "|---|---|---|",
     ]
     for label, threshold in zip(config["classes"], config["thresholds"]):
-        try:
-            zh = label_info(label).zh
-        except ValueError:
-            zh = ""
-        lines.append(f"| `{label}` | {zh} | {threshold:.3f} |")
+        lines.append(f"| `{label}` | {zh_name(label)} | {threshold:.3f} |")
     evaluation = config.get("evaluation", {})
     if evaluation:
         lines += ["", "## Evaluation"]

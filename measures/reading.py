@@ -121,7 +121,7 @@ class _TextExtractor(HTMLParser):
     _BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section",
               "article", "header", "footer", "blockquote", "pre", "table", "ul", "ol", "title", "dd", "dt"}
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skipping = 0

@@ -16,9 +16,9 @@ __all__ = ["train"]
 
 def _as_data(data, skip_bad_rows: bool) -> LabelledData:
     if data is None:
-        from .datasets import training_files
+        from .datasets import load_training_data
 
-        return read_labelled([str(p) for p in training_files()], skip_bad_rows)
+        return load_training_data()
     if isinstance(data, LabelledData):
         return data
     if isinstance(data, (str, os.PathLike)):
