@@ -15,51 +15,21 @@ are written to a temporary folder and deleted afterwards.
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from corpora import build_document, build_jsonl, shared_texts
+from processes import watch
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _tree_memory(pid: int) -> tuple[int, int]:
-    """(PSS, RSS) in kB summed over a process and all its descendants. PSS divides each
-    shared page among the processes sharing it (forked workers share the model), so its
-    sum is the tree's real footprint; the RSS sum counts shared pages once per process."""
-    pss = rss = 0
-    stack = [pid]
-    while stack:
-        p = stack.pop()
-        try:
-            rollup = Path(f"/proc/{p}/smaps_rollup").read_text()
-            pss += int(re.search(r"^Pss:\s+(\d+)", rollup, re.M).group(1))
-            rss += int(re.search(r"^Rss:\s+(\d+)", rollup, re.M).group(1))
-            for task in Path(f"/proc/{p}/task").iterdir():
-                stack.extend(int(c) for c in (task / "children").read_text().split())
-        except (OSError, AttributeError):
-            continue
-    return pss, rss
-
-
 def run(command: list[str]) -> tuple[float, float, float]:
     """(seconds, peak MB of the process tree as PSS, and as RSS)."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak_pss = peak_rss = 0
-    while process.poll() is None:
-        pss, rss = _tree_memory(process.pid)
-        peak_pss, peak_rss = max(peak_pss, pss), max(peak_rss, rss)
-        time.sleep(0.2)
-    seconds = time.perf_counter() - started
-    if process.returncode:
-        sys.exit(f"{' '.join(command)} failed: {process.stderr.read().decode()[-2000:]}")
-    return seconds, peak_pss / 1024, peak_rss / 1024
+    _, seconds, pss, rss = watch(command, keep_output=False)
+    return seconds, pss, rss
 
 
 def main(argv=None) -> int:

@@ -4,7 +4,8 @@ the measures reference path (jieba) and fast path (rjieba, 1 and 2 jobs).
     python benchmarks/throughput.py [--shared ../shared] [--mb 10]
 
 The corpus is every text under shared/ repeated until it reaches --mb megabytes of UTF-8.
-Each measurement runs in its own process, so peak memory (max RSS) is that path's alone.
+Each measurement runs in its own process, so peak memory is that path's alone: the
+proportional set size summed over the process and its workers (benchmarks/processes.py).
 Also reports how often the reference and fast paths give the same labels on every
 sentence of the shared texts.
 """
@@ -21,6 +22,7 @@ import time
 from pathlib import Path
 
 from corpora import build_jsonl, shared_files, shared_texts
+from processes import watch
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEECH = ROOT / "examples" / "speech_deployment_meeting.txt"
@@ -88,15 +90,10 @@ print(json.dumps({"sentences": len(sentences), "same": len(sentences) - len(diff
 
 
 def run(code: str, *args) -> tuple[dict, float, float]:
-    """Run ``code`` in a new Python; return its JSON output, wall seconds and max RSS (MB)."""
-    started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-c", code, *map(str, args)], stdout=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    out = process.stdout.read().decode()
-    process.stdout.close()
-    if status != 0:
-        raise SystemExit(f"benchmark step failed: {code[:60]!r}")
-    return (json.loads(out) if out.strip() else {}), time.perf_counter() - started, usage.ru_maxrss / 1024
+    """Run ``code`` in a new Python; return its JSON output, wall seconds and peak memory
+    (MB, PSS summed over the process and its workers)."""
+    out, seconds, pss, _ = watch([sys.executable, "-c", code, *map(str, args)])
+    return (json.loads(out) if out.strip() else {}), seconds, pss
 
 
 def cold(command: list[str]) -> float:
@@ -142,9 +139,10 @@ def measure(args, texts, work: Path) -> int:
     base = rows["plain jieba + sklearn"][0]
     base_rate = base["chars"] / base["seconds"]
     print(f"\n{'path':<34}{'chars/s':>12}{'sentences/s':>13}{'peak MB':>9}{'x plain':>9}")
-    for name, (result, _, rss) in rows.items():
+    for name, (result, _, peak) in rows.items():
         rate = result["chars"] / result["seconds"]
-        print(f"{name:<34}{rate:>12,.0f}{result['sentences'] / result['seconds']:>13,.0f}{rss:>9.0f}{rate / base_rate:>9.1f}")
+        print(f"{name:<34}{rate:>12,.0f}{result['sentences'] / result['seconds']:>13,.0f}{peak:>9.0f}{rate / base_rate:>9.1f}")
+    print("(peak MB: proportional set size summed over the process and its workers, sampled every 0.2 s)")
     print(f"\ncold start on {SPEECH.name} (best of 3, new process each):")
     print(f"  plain pipeline script       {plain_cold:6.2f} s")
     print(f"  measures reference (jieba)  {reference_cold:6.2f} s   ratio {reference_cold / plain_cold:.2f}")
