@@ -88,7 +88,8 @@ def _rows(path: str):
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[:error.start].count(b"\n") + 1
-        raise DataError([Problem(path, line, "not UTF-8 text (the guide's TSV format is UTF-8)")]) from None
+        # the whole file is unreadable, not one row: no row list, so no "skip the bad rows"
+        raise DataError(message=str(Problem(path, line, "not UTF-8 text (the guide's TSV format is UTF-8)"))) from None
     # Rows end at "\n" only, as the guide defines them (a "\r" before it is a Windows
     # line end): str.splitlines would also cut a sentence at U+2028, U+0085 and the like.
     lines = text.split("\n")

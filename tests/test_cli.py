@@ -70,6 +70,22 @@ def test_bad_labelled_data_is_refused_by_line_with_the_way_on(tmp_path, command,
     assert not (tmp_path / "model").exists()
 
 
+@pytest.mark.parametrize("content, message", [
+    ("text,labels\n全市开展核酸检测。,testing\n".encode(), "mine.tsv:1: header must name the columns"),
+    ("全市开展核酸检测。\ttesting\n".encode(), "mine.tsv:1: header must name the columns"),
+    ("text\tlabels\n全市开展核酸检测。\ttesting\n".encode("gbk"), "mine.tsv:2: not UTF-8 text"),
+], ids=["comma-separated", "no-header", "gbk"])
+def test_skipping_bad_rows_does_not_drop_a_whole_file(tmp_path, content, message):
+    data = tmp_path / "mine.tsv"
+    data.write_bytes(content)
+    result = run_cli("train", "bundled", data, "--skip-bad-rows", "-o", tmp_path / "model")
+    err = result.stderr.decode()
+    # refused, not trained on the bundled corpus alone, and no advice to do what was done
+    assert result.returncode == 1 and message in err and "trained on" not in result.stdout.decode()
+    assert "(--skip-bad-rows trains on the other rows)" not in err
+    assert not (tmp_path / "model").exists()
+
+
 def test_train_then_evaluate_and_explain(tmp_path):
     data = tmp_path / "mine.tsv"
     rows = ["全市开展核酸检测。\ttesting", "对密接人员集中隔离。\tisolation_transfer",
