@@ -277,12 +277,12 @@ def cmd_explain(args) -> int:
 
 
 def cmd_suggest(args) -> int:
-    from .labelled_data import read_labelled
+    from .labelled_data import read_texts
     from .suggesting import suggest, write_suggestions
 
     _check_output(args.output, [*args.inputs, *(args.exclude or ()), args.model])
     model = _load(args)
-    exclude = read_labelled(args.exclude, skip_bad_rows=True).texts if args.exclude else ()
+    exclude = read_texts(args.exclude) if args.exclude else ()
     failed: list = []
     read = False
 

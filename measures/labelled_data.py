@@ -165,6 +165,22 @@ def read_labelled(paths: Iterable[str] | str, skip_bad_rows: bool = False) -> La
     return data
 
 
+def read_texts(paths: Iterable[str] | str) -> list[str]:
+    """The ``text`` column of TSV files, whatever their labels say (sentences to leave
+    out, such as those already labelled: a mistyped label must not bring its sentence
+    back). A file without a ``text`` column is a :class:`DataError`."""
+    texts = []
+    for path in _path_list(paths):
+        lines = _rows(path)[1]
+        header = [h.strip().lower() for h in lines[0].split("\t")] if lines else []
+        if "text" not in header:
+            first = lines[0][:80] if lines else ""
+            raise DataError([Problem(path, 1, f"header must name a 'text' column, got {first!r}")])
+        at = header.index("text")
+        texts += [cells[at].strip() for cells in (line.split("\t") for line in lines[1:]) if len(cells) > at]
+    return [text for text in texts if text]
+
+
 def labelled_pairs(pairs: Iterable[tuple[str, object]], skip_bad_rows: bool = False) -> LabelledData:
     """``(text, labels)`` pairs, labels ``"primary|second"`` or a sequence of ids, checked
     as :func:`read_labelled` checks a file's rows; a bad pair is named by its index

@@ -167,6 +167,25 @@ def test_suggest_reports_unreadable_inputs(corpus, tmp_path):
     assert len(result.stdout.decode().splitlines()) == 4  # header and three sentences
 
 
+def test_sentences_of_an_exclude_file_stay_out_whatever_their_labels(corpus, tmp_path):
+    first = tmp_path / "round1.tsv"
+    assert run_cli("suggest", corpus, "-n", 4, "-o", first).returncode == 0
+    rows = first.read_text("utf-8").splitlines()
+    # an annotator's typo in a label, and an empty one: their sentences are labelled all the same
+    rows[1] = "\t".join([rows[1].split("\t")[0], "testng", *rows[1].split("\t")[2:]])
+    rows[2] = "\t".join([rows[2].split("\t")[0], "", *rows[2].split("\t")[2:]])
+    first.write_text("\n".join(rows) + "\n", "utf-8")
+    second = tmp_path / "round2.tsv"
+    assert run_cli("suggest", corpus, "-n", 4, "--exclude", first, "-o", second).returncode == 0
+    before = {line.split("\t")[0] for line in rows[1:]}
+    after = {line.split("\t")[0] for line in second.read_text("utf-8").splitlines()[1:]}
+    assert len(after) == 4 and not before & after
+    headless = tmp_path / "headless.tsv"
+    headless.write_text("\n".join(rows[1:]) + "\n", "utf-8")
+    result = run_cli("suggest", corpus, "--exclude", headless)
+    assert result.returncode == 1 and f"{headless}:1: header must name a 'text' column" in result.stderr.decode()
+
+
 @slow
 def test_round_trip_suggest_correct_train(corpus, tmp_path):
     suggested = tmp_path / "to_label.tsv"
