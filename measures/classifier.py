@@ -152,7 +152,8 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         probabilities are then a squashed margin, not calibrated).
     cv : int
         Folds for the calibration and thresholds (3 was as good as 4 on held-out files
-        of the training corpus, and a quarter faster).
+        of the training corpus, and a quarter faster). Copies of a sentence are kept in
+        one fold.
     max_labels : int
         At most this many labels per sentence.
     prefix : int
@@ -240,7 +241,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         rows = _label_rows(y)
         if len(sentences) != len(rows):
             raise ValueError(f"X has {len(sentences)} sentences but y has {len(rows)} label rows")
-        self._check_data(rows, groups)
+        self._check_data(rows, groups, sentences)
         for name in [name for name in vars(self) if name.endswith("_")]:  # nothing of a previous fit stays
             delattr(self, name)
         self.classes_, Y = binarize(rows)
@@ -258,7 +259,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         parts = [labels] if effective_n_jobs(self.n_jobs) == 1 else np.array_split(labels, 2)
         fits = [(np.arange(len(sentences)), None)]
         if self.thresholds == "cv":
-            fits += self._folds(Y, groups)
+            fits += self._folds(Y, groups, sentences)
         self._check_terms(counts, fits)
         worker = clone(self)
         done = _run_parts([(worker, train, test, part) for train, test in fits for part in parts],
@@ -307,7 +308,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         elif (threshold := as_real(self.thresholds)) is None or not 0 <= threshold <= 1:
             raise ValueError(f"thresholds must be 'cv' or a number from 0 to 1, got {self.thresholds!r}")
 
-    def _check_data(self, rows, groups):
+    def _check_data(self, rows, groups, sentences):
         """Refuse data too small to train on, saying what training needs."""
         if not rows:
             raise DataError(message="no labelled sentences to train on")
@@ -323,6 +324,9 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
             raise DataError(message=(
                 f"too few sentences to train on: {', '.join(short)}; the thresholds are chosen by "
                 f"{self.cv}-fold cross-validation, which needs at least {self.cv} sentences of every label given"))
+        if groups is None and len(set(sentences)) < self.cv:
+            raise DataError(message=f"{self.cv}-fold cross-validation needs at least {self.cv} different "
+                                    f"sentences, got {len(set(sentences))}")
         n_groups = None if groups is None else len(np.unique(np.asarray(groups)))
         if n_groups is not None and n_groups < self.cv:
             raise DataError(message=f"{self.cv}-fold cross-validation over groups needs at least {self.cv} "
@@ -338,10 +342,16 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
                     f"no term occurs in {self.min_df} or more of {part}, so there is nothing to learn "
                     f"from; training needs more sentences, with words in common"))
 
-    def _folds(self, Y, groups):
-        if groups is None:
-            return list(KFold(self.cv, shuffle=True, random_state=self.random_state).split(Y))
-        return list(GroupKFold(self.cv).split(Y, groups=groups))
+    def _folds(self, Y, groups, sentences):
+        if groups is not None:
+            return list(GroupKFold(self.cv).split(Y, groups=groups))
+        # Copies of a sentence go to one fold: a copy fitted on and another scored would
+        # flatter the thresholds and the cross-validated figures. Without copies these
+        # are KFold's folds of the rows.
+        first: dict[str, int] = {}
+        ids = np.array([first.setdefault(sentence, len(first)) for sentence in sentences])
+        folds = KFold(self.cv, shuffle=True, random_state=self.random_state).split(np.arange(len(first)))
+        return [(np.flatnonzero(np.isin(ids, train)), np.flatnonzero(np.isin(ids, test))) for train, test in folds]
 
     @staticmethod
     def _calibrate(margins, Y):
