@@ -38,6 +38,11 @@ def sentence_list(sentences) -> list[str]:
     pandas cell is a float NaN, not an empty sentence)."""
     if isinstance(sentences, str):
         raise TypeError("expected a list of sentences, not a string (to label a document, use tag())")
+    # a table iterates over its column names: df[["text"]] would be one sentence, "text"
+    if getattr(sentences, "ndim", 1) != 1:
+        shape = "x".join(map(str, getattr(sentences, "shape", ())))
+        raise TypeError(f"expected a list of sentences or one column (a pandas Series, df['text']), "
+                        f"got a {type(sentences).__name__} of shape {shape}")
     items = list(sentences)
     bad = next((i for i, item in enumerate(items) if not isinstance(item, str)), None)
     if bad is not None:

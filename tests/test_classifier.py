@@ -2,6 +2,7 @@ import re
 import unicodedata
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.base import clone
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -239,6 +240,9 @@ def test_a_lone_string_is_refused(model):
 @pytest.mark.parametrize("call, error, message", [
     (lambda m: m.predict(["核酸检测。", None]), TypeError, "sentence 1 is NoneType None, not a string"),
     (lambda m: m.predict([float("nan")]), TypeError, "sentence 0 is float nan, not a string"),
+    (lambda m: m.predict(pd.DataFrame({"text": ["核酸检测。", "隔离。"]})), TypeError,
+     "one column (a pandas Series, df['text']), got a DataFrame of shape 2x1"),
+    (lambda m: m.predict_proba(np.array([["核酸检测。"], ["隔离。"]])), TypeError, "got a ndarray of shape 2x1"),
     (lambda m: m.tag(None), TypeError, "expected the document's text as a string, got NoneType"),
     (lambda m: list(m.tag_many(["核酸检测。", 3])), TypeError, "document 1 is int, not a string"),
     (lambda m: m.explain(None), TypeError, "expected the sentence as a string, got NoneType"),
