@@ -262,6 +262,14 @@ def cmd_check_data(args) -> int:
 
 
 def cmd_explain(args) -> int:
+    from .inputs import names_a_file
+
+    for sentence in args.sentences:
+        if not sentence.strip():
+            raise CommandError("an empty sentence: nothing to explain")
+        if names_a_file(sentence):
+            raise CommandError(f"{sentence}: a file; explain labels the sentences given as arguments "
+                               f"(for a document: measures tag {sentence})")
     model = _load(args)
     for sentence in args.sentences:
         result = model.explain(sentence, top=args.top)

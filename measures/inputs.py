@@ -4,6 +4,7 @@ pandas cell is a float NaN), so the public functions check first and say what th
 from __future__ import annotations
 
 import numbers
+import os
 
 __all__ = ["text_argument", "sentence_list", "is_whole", "as_real"]
 
@@ -30,6 +31,12 @@ def text_argument(text, what: str = "text"):
     if not isinstance(text, str):
         raise TypeError(f"expected the {what} as a string, got {type(text).__name__}")
     return text
+
+
+def names_a_file(text: str) -> bool:
+    """Whether ``text`` is the name of an existing file rather than text to label: a
+    path passed where its contents were meant, which would be labelled as a sentence."""
+    return 0 < len(text) < 1024 and "\n" not in text and os.path.isfile(text)
 
 
 def sentence_list(sentences) -> list[str]:

@@ -6,12 +6,13 @@ model file cannot run code. :class:`measures.classifier.MeasureClassifier` train
 from __future__ import annotations
 
 import math
+import warnings
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 import numpy as np
 
 from .features import Analyzer
-from .inputs import as_real, is_whole, sentence_list, text_argument
+from .inputs import as_real, is_whole, names_a_file, sentence_list, text_argument
 from .labels import OTHER
 from .vectorizing import TermIndex, supports
 
@@ -115,6 +116,12 @@ def add_context(scores: np.ndarray, weight: float, before: np.ndarray | None = N
     count = (high - low - 1)[:, None]
     neighbours = (sums[high] - sums[low] - rows[at]) / np.maximum(count, 1)
     return scores + weight * neighbours
+
+
+def _warn_if_a_file(text: str, what: str) -> None:
+    if names_a_file(text):
+        warnings.warn(f"{text!r} is the name of a file, labelled here as text: {what}; "
+                      "read the file first (measures.read_document(path))", stacklevel=3)
 
 
 class Model:
@@ -232,6 +239,9 @@ class Model:
         sentence towards it (term weight times TF-IDF value, largest first). The sentence
         is read alone, as :meth:`predict` reads it."""
         text_argument(sentence, "sentence")
+        if not sentence.strip():
+            raise ValueError("an empty sentence: nothing to explain")
+        _warn_if_a_file(sentence, "explain() labels the sentence it is given")
         if not is_whole(top, 1):
             raise ValueError(f"top must be a whole number, 1 or more, not {top!r}")
         rows, indices, contributions = self._contributions([sentence])
@@ -259,7 +269,8 @@ class Model:
         """
         from .document import tag_text
 
-        return tag_text(self, text_argument(text, "document's text"), source)
+        _warn_if_a_file(text_argument(text, "document's text"), "tag() labels the text it is given")
+        return tag_text(self, text, source)
 
     def tag_many(self, texts: Iterable[str], sources: Iterable[str] | None = None) -> Iterator[Document]:
         """Tag several documents, lazily and in order (a corpus need not fit in memory);

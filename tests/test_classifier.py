@@ -1,5 +1,6 @@
 import re
 import unicodedata
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -440,3 +441,21 @@ def test_copies_of_a_sentence_share_a_fold_so_they_do_not_flatter_the_cross_vali
 def test_cross_validation_needs_as_many_different_sentences_as_folds():
     with pytest.raises(DataError, match="3-fold cross-validation needs at least 3 different sentences, got 2"):
         MeasureClassifier(cv=3).fit(["全市开展核酸检测。", "版权所有。"] * 3, ["testing", "other"] * 3)
+
+
+def test_a_file_name_given_as_text_is_labelled_with_a_warning(model, tmp_path):
+    path = tmp_path / "讲话.txt"
+    path.write_text("全市开展全员核酸检测。", "utf-8")
+    for call in (lambda: model.tag(str(path)), lambda: model.explain(str(path))):
+        with pytest.warns(UserWarning, match="is the name of a file, labelled here as text"):
+            call()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model.tag(path.read_text("utf-8"))
+        model.tag(path.name)  # not a file from here: a name, as a sentence may be
+    with pytest.raises(ValueError, match="an empty sentence: nothing to explain"):
+        model.explain("  ")
+    result = run_cli("explain", path)
+    assert result.returncode == 1 and f"{path}: a file; explain labels the sentences" in result.stderr.decode()
+    result = run_cli("explain", "")
+    assert result.returncode == 1 and "an empty sentence" in result.stderr.decode()
