@@ -153,7 +153,7 @@ def test_grouped_folds_hold_out_whole_groups(sample):
     X, y = sample
     groups = np.arange(len(X)) % 5
     estimator = MeasureClassifier(cv=3)
-    for train, test in estimator._folds(np.zeros((len(X), 1)), groups):
+    for train, test in estimator._folds(np.zeros((len(X), 1)), groups, X):
         assert not set(groups[train]) & set(groups[test])
     fitted = estimator.fit(X, y, groups=groups)
     assert fitted.cv_scores_["sentences"] == len(X)
