@@ -47,8 +47,10 @@ def _cannot_write(target: Path, error: OSError) -> str:
     blocker = next((p for p in target.parents if p.exists()), None)
     if blocker is not None and not blocker.is_dir():
         return f"{target}: cannot write there: {blocker} is a file, not a folder"
-    if error.errno == errno.ENOENT:
+    if error.errno == errno.ENOENT and not target.parent.is_dir():
         return f"{target}: cannot write there: folder {target.parent} does not exist"
+    if error.errno == errno.ENOENT:  # a folder that takes no new files, such as /proc
+        return f"{target}: cannot write there: folder {target.parent} takes no new files"
     return f"{target}: cannot write ({error.strerror or error})"
 
 

@@ -96,6 +96,19 @@ def test_an_output_in_a_missing_folder_is_refused_before_any_work(work, command)
     assert not (work / "typo").exists()
 
 
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc, a folder that takes no new files")
+@pytest.mark.parametrize("command", [
+    ["tag", "pb.txt", "-o", "/proc/out.jsonl"],
+    ["report", "pb.txt", "-o", "/proc/report.html"],
+    ["train", "corrected.tsv", "-o", "/proc/model"],
+])
+def test_a_folder_that_takes_no_files_is_not_called_missing(work, command):
+    result = run_cli(*_at(work, command[:-1]), command[-1])
+    assert result.returncode == 1
+    assert result.stderr.decode() == (f"measures: {command[-1]}: cannot write there: "
+                                      "folder /proc takes no new files\n")
+
+
 @pytest.mark.parametrize("command", [["tag", "pb.txt", "missing.txt"], ["report", "pb.txt", "missing.txt"],
                                      ["suggest", "pb.txt", "missing.txt"]])
 @pytest.mark.parametrize("output, message", [("docs", "docs: is a folder"),
