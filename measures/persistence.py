@@ -150,7 +150,14 @@ def _swap(new: Path, path: Path) -> None:
 
 
 def save_model(model: Model, path) -> None:
-    """Write ``model`` as a folder at ``path`` (replacing any model there, atomically)."""
+    """Write ``model`` as a folder at ``path`` (replacing any model there, atomically).
+    A fitted :class:`~measures.classifier.MeasureClassifier` is saved as its model."""
+    if not isinstance(model, Model):
+        from .classifier import MeasureClassifier
+
+        if not isinstance(model, MeasureClassifier):
+            raise TypeError(f"expected a measures Model or a fitted MeasureClassifier, got {type(model).__name__}")
+        model = model.to_model()  # NotFittedError for an estimator not yet fitted
     path = Path(path)
 
     def write(folder: Path):
@@ -325,6 +332,9 @@ def _from_estimator(obj, path: Path) -> Model:
 def save_estimator(estimator, path) -> None:
     """Save a fitted :class:`MeasureClassifier` as ``.skops`` (safe to share) or
     ``.joblib``, atomically."""
+    from sklearn.utils.validation import check_is_fitted
+
+    check_is_fitted(estimator)  # an unfitted one would save, and fail only when used
     path = Path(path)
     try:
         fd, tmp = temporary_file(path)

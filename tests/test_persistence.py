@@ -6,6 +6,7 @@ import joblib
 import numpy as np
 import pytest
 from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
 
 import measures
 from measures.classifier import MeasureClassifier
@@ -273,3 +274,16 @@ def test_an_estimator_file_is_not_written_over_a_folder(tmp_path, estimator):
     with pytest.raises(ModelFileError, match=r"model\.joblib: is a folder; give the name of a file"):
         save_estimator(estimator, tmp_path / "model.joblib")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model.joblib"]
+
+
+def test_saving_what_is_not_a_fitted_model_is_refused_before_anything_is_written(tmp_path, estimator):
+    with pytest.raises(NotFittedError):
+        measures.save_model(MeasureClassifier(), tmp_path / "model")
+    with pytest.raises(NotFittedError):
+        save_estimator(MeasureClassifier(), tmp_path / "model.skops")
+    with pytest.raises(TypeError, match="expected a measures Model or a fitted MeasureClassifier, got str"):
+        measures.save_model("model", tmp_path / "model")
+    assert list(tmp_path.iterdir()) == []
+    # a fitted estimator is saved as its model
+    measures.save_model(estimator, tmp_path / "model")
+    assert measures.load_model(tmp_path / "model").predict(["全市开展核酸检测。"]) == estimator.predict(["全市开展核酸检测。"]).tolist()
