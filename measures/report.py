@@ -208,6 +208,21 @@ def _table(documents: Sequence, summaries: Sequence, labels: Sequence[str]) -> s
             f'<tbody>{"".join(rows)}</tbody></table></div></section>')
 
 
+def _documents(documents) -> list:
+    """Tagged documents as a list: one Document alone is a report of one."""
+    from .document import Document
+
+    if isinstance(documents, Document):
+        return [documents]
+    if isinstance(documents, (str, bytes)):
+        raise TypeError("expected tagged documents (model.tag(text)), not a string")
+    documents = list(documents)
+    bad = next((i for i, d in enumerate(documents) if not isinstance(d, Document)), None)
+    if bad is not None:
+        raise TypeError(f"document {bad} is {type(documents[bad]).__name__}, not a tagged Document (model.tag(text))")
+    return documents
+
+
 def render_report(documents: Iterable, title: str | None = None) -> str:
     """The report of tagged :class:`~measures.document.Document` objects as one HTML page:
     a colour legend, then per document a bar chart of category shares and its text with
@@ -215,7 +230,7 @@ def render_report(documents: Iterable, title: str | None = None) -> str:
     document × category table comes first."""
     from . import __version__
 
-    documents = list(documents)
+    documents = _documents(documents)
     summaries = [document.summary(examples=0) for document in documents]
     labels = _labels_of(documents)
     title = title or "防控措施报告 · Policy measures report"
@@ -240,9 +255,18 @@ def render_report(documents: Iterable, title: str | None = None) -> str:
 
 
 def write_report(documents: Iterable, path, title: str | None = None) -> None:
-    """Write :func:`render_report` to ``path`` (UTF-8), atomically."""
-    from .export import open_output
+    """Write :func:`render_report` to ``path`` (UTF-8), atomically. A path that is the
+    file one of the documents was read from is refused (OutputError), as on the
+    command line: the report would replace the document."""
+    import os
 
+    from .export import OutputError, open_output
+
+    documents = _documents(documents)
+    for document in documents:
+        source = document.source
+        if source and os.path.isfile(source) and os.path.exists(path) and os.path.samefile(source, path):
+            raise OutputError(f"{path}: is {source}, a document of the report; give another path")
     html = render_report(documents, title=title)
     with open_output(str(path)) as stream:
         stream.write(html)

@@ -14,6 +14,7 @@ import pytest
 from conftest import EXAMPLES, run_cli
 from measures.document import Document, Sentence
 from measures.labels import LABEL_IDS, label_info
+from measures.export import OutputError
 from measures.report import render_report, write_report
 
 DOCUMENTS = sorted(EXAMPLES.glob("*.txt"))
@@ -231,3 +232,23 @@ def test_browser_screenshot(report, tmp_path):
     width, height, colours = _png_size_and_colours(shot)
     assert (width, height) == (1200, 1600)
     assert colours > 100
+
+
+def test_one_document_is_a_report_of_one_and_what_is_not_a_document_is_named(model, tmp_path):
+    document = model.tag("全市开展全员核酸检测。加强社区管控。")
+    assert render_report(document).count('class="card doc"') == render_report([document]).count('class="card doc"') == 1
+    with pytest.raises(TypeError, match="document 1 is str, not a tagged Document"):
+        render_report([document, "全市开展全员核酸检测。"])
+    with pytest.raises(TypeError, match="not a string"):
+        render_report("全市开展全员核酸检测。")
+
+
+def test_a_report_is_not_written_over_a_document_it_shows(model, tmp_path):
+    source = tmp_path / "speech.txt"
+    source.write_text("全市开展全员核酸检测。", "utf-8")
+    document = model.tag(source.read_text("utf-8"), source=str(source))
+    with pytest.raises(OutputError, match="speech.txt: is .*speech.txt, a document of the report"):
+        write_report([document], source)
+    assert source.read_text("utf-8") == "全市开展全员核酸检测。"
+    write_report([document], tmp_path / "report.html")
+    assert "全市开展全员核酸检测" in (tmp_path / "report.html").read_text("utf-8")
