@@ -99,8 +99,15 @@ def zh_name(label_id: str) -> str:
 
 
 def _unknown(label_id: str) -> str:
-    close = difflib.get_close_matches(label_id, LABEL_IDS, n=1, cutoff=0.5)
-    hint = f"; did you mean {close[0]!r}?" if close else f"; known ids: {', '.join(LABEL_IDS)}"
+    by_name = {label.zh: label.id for label in LABELS} | {label.id.lower(): label.id for label in LABELS}
+    separator = next((mark for mark in ",;，；、/ " if mark in label_id.strip()), None)
+    if separator is not None:
+        hint = f"; labels are joined by '|', not {separator!r}"
+    elif label_id.strip().lower() in by_name:  # a Chinese name or a capital letter
+        hint = f"; did you mean {by_name[label_id.strip().lower()]!r}?"
+    else:
+        close = difflib.get_close_matches(label_id.lower(), LABEL_IDS, n=1, cutoff=0.5)
+        hint = f"; did you mean {close[0]!r}?" if close else f"; known ids: {', '.join(LABEL_IDS)}"
     return f"unknown label id {label_id!r}{hint}"
 
 

@@ -1,9 +1,10 @@
 """The label set: the guide's 14 ids, with Chinese names and the codes of other datasets."""
 import json
+import re
 
 import pytest
 
-from measures.labels import LABEL_IDS, LABELS, label_info
+from measures.labels import LABEL_IDS, LABELS, LabelError, label_info, parse_labels
 
 
 def test_the_guides_label_set_in_its_order():
@@ -28,3 +29,18 @@ def test_names_and_codes(label, zh, oxcgrt):
 def test_every_label_has_a_chinese_name_and_other_has_no_codes():
     assert all(info.zh and info.en for info in LABELS)
     assert label_info("other").oxcgrt == () and label_info("other").who_phsm == ()
+
+
+@pytest.mark.parametrize("value, hint", [
+    ("核酸检测", "did you mean 'testing'?"),             # the guide's Chinese name
+    ("TESTING", "did you mean 'testing'?"),
+    ("Isolation_Transfer", "did you mean 'isolation_transfer'?"),
+    ("testing;supply", "labels are joined by '|', not ';'"),
+    ("testing, supply", "labels are joined by '|', not ','"),
+    ("核酸检测、隔离转运", "labels are joined by '|', not '、'"),
+    ("isolaton", "did you mean 'isolation_transfer'?"),
+    ("xyz", "known ids: testing, isolation_transfer"),
+])
+def test_an_unknown_label_gets_the_hint_that_fits_the_mistake(value, hint):
+    with pytest.raises(LabelError, match=re.escape(f"unknown label id {value!r}; {hint}")):
+        parse_labels(value)
