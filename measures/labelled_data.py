@@ -286,8 +286,9 @@ def check_data(paths: Iterable[str] | str, second_reading: Iterable[str] | str |
     compared = None if second is None else agreement(data, second)
     problems = [str(p) for p in data.problems + (second.problems if second is not None else [])]
     if compared is not None and not compared["rows"]:
-        problems.append(f"{', '.join(_path_list(second_reading))}: none of its sentences is in the data "
-                        "(sentences are matched by their exact text)")
+        named = ", ".join(_path_list(second_reading))
+        problems.append(f"{named}: no usable row to compare" if second is not None and not len(second) else
+                        f"{named}: none of its sentences is in the data (sentences are matched by their exact text)")
     any_position = collections.Counter(label for labels in data.labels for label in labels)
     primary = collections.Counter(labels[0] for labels in data.labels)
     counts = collections.Counter(data.texts)

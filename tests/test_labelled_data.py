@@ -195,7 +195,9 @@ def test_a_second_reading_with_no_usable_row_is_a_problem_not_agreement_zero(tmp
     ours = write(tmp_path, "text\tlabels\n全市开展全员核酸检测。\ttesting\n", "ours.tsv")
     misnamed = write(tmp_path, "text\tlabel\n全市开展全员核酸检测。\ttesting\n", "misnamed.tsv")  # 'label', not 'labels'
     elsewhere = write(tmp_path, "text\tlabels\n全市开展全员核酸检测 。\ttesting\n", "elsewhere.tsv")  # a space more
-    for second, problem in ((misnamed, "labels"), (elsewhere, "none of its sentences is in the data")):
+    unlabelled = write(tmp_path, "text\tlabels\n全市开展全员核酸检测。\t\n", "unlabelled.tsv")
+    for second, problem in ((misnamed, "labels"), (elsewhere, "none of its sentences is in the data"),
+                            (unlabelled, f"{unlabelled}: no usable row to compare")):
         report = check_data([ours], [second])
         assert report["second_reading"]["rows"] == 0 and report["second_reading"]["primary_agreement"] is None
         assert any(problem in p for p in report["problems"]), report["problems"]
