@@ -313,10 +313,19 @@ def cmd_suggest(args) -> int:
     return 0
 
 
+def _parsed(convert, text: str):
+    # argparse would name the type function ("invalid _fraction value") on a ValueError
+    try:
+        return convert(text)
+    except ValueError:
+        kind = "a whole number" if convert is int else "a number"
+        raise argparse.ArgumentTypeError(f"must be {kind}, not {text!r}") from None
+
+
 def _count(minimum: int):
     """An argparse type: a whole number of at least ``minimum``."""
     def count(text: str) -> int:
-        value = int(text)
+        value = _parsed(int, text)
         if value < minimum:
             raise argparse.ArgumentTypeError(f"must be at least {minimum}, not {value}")
         return value
@@ -325,7 +334,7 @@ def _count(minimum: int):
 
 def _fraction(text: str) -> float:
     """An argparse type: a number above 0 and at most 1."""
-    value = float(text)
+    value = _parsed(float, text)
     if not 0 < value <= 1:
         raise argparse.ArgumentTypeError(f"must be above 0 and at most 1, not {text}")
     return value
@@ -333,7 +342,7 @@ def _fraction(text: str) -> float:
 
 def _above_zero(text: str) -> float:
     """An argparse type: a finite number above 0."""
-    value = float(text)
+    value = _parsed(float, text)
     if not 0 < value < math.inf:
         raise argparse.ArgumentTypeError(f"must be a finite number above 0, not {text}")
     return value
@@ -341,7 +350,7 @@ def _above_zero(text: str) -> float:
 
 def _cores(text: str) -> int:
     """An argparse type: processes in joblib's convention (-1 all cores), never 0."""
-    value = int(text)
+    value = _parsed(int, text)
     if value == 0:
         raise argparse.ArgumentTypeError("must not be 0 (-1 uses all cores)")
     return value

@@ -231,6 +231,8 @@ def test_csv_cells_that_start_like_a_formula_are_made_inert():
 
 
 @pytest.mark.parametrize("command", [["tag", SPEECH, "--examples", "-1"], ["tag", SPEECH, "--jobs", "0"],
+                                     ["tag", SPEECH, "--jobs", "1.5"], ["train", SPEECH, "--C", "abc"],
+                                     ["suggest", SPEECH, "--similarity", "half"], ["train", SPEECH, "--jobs", "all"],
                                      ["suggest", SPEECH, "-n", "-5"], ["suggest", SPEECH, "--similarity", "2"],
                                      ["suggest", SPEECH, "--similarity", "0"],
                                      ["suggest", SPEECH, "--per-document", "-1"], ["explain", "核酸检测。", "--top", "-1"],
