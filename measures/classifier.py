@@ -23,6 +23,7 @@ from sklearn.model_selection import GroupKFold, KFold
 from sklearn.preprocessing import normalize
 
 from .features import Analyzer
+from .segmenting import BACKENDS
 from .forking import fork_context, quiet_worker, running
 from .labelled_data import DataError, Problem
 from .labels import LABEL_IDS, LabelError, joined_labels, label_tuple, parse_labels
@@ -297,6 +298,11 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"C must be a finite positive number, got {self.C!r}")
         if not is_whole(self.min_df, 1):
             raise ValueError(f"min_df must be a whole number of at least 1, got {self.min_df!r}")
+        if self.segmenter not in ("auto", *BACKENDS):
+            raise ValueError(f"segmenter must be 'auto', {', '.join(map(repr, BACKENDS))}, got {self.segmenter!r}")
+        if self.n_jobs is not None and (not is_whole(self.n_jobs, -2**31) or self.n_jobs == 0):
+            raise ValueError(f"n_jobs must be None, a whole number of processes or -1 for all cores (not 0), "
+                             f"got {self.n_jobs!r}")
         if self.class_weight not in ("balanced", None):
             raise ValueError(f"class_weight must be 'balanced' or None, got {self.class_weight!r}")
         problem = settings_problem(self.max_labels, self.context, self.word_ngrams, self.char_ngrams, self.prefix)

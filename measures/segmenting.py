@@ -64,7 +64,7 @@ class Segmenter:
         if backend == "auto":
             backend = "rjieba" if _available("rjieba") else "jieba"
         if backend not in BACKENDS:
-            raise ValueError(f"unknown segmenter backend {backend!r}; choose from {BACKENDS}")
+            raise ValueError(f"unknown segmenter backend {backend!r}; choose from 'auto', {', '.join(map(repr, BACKENDS))}")
         self.backend = backend
         self._cut = None
 
