@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -136,6 +137,17 @@ def cmd_tag(args) -> int:
     return 0
 
 
+@contextlib.contextmanager
+def _printing():
+    """Around a command's printed result: a full disk or quota is named as the standard
+    output, as tag names its output, instead of a bare errno."""
+    from .export import _writes_to
+
+    with _writes_to(Path("<standard output>")):
+        yield
+        sys.stdout.flush()  # a short result fails here, not in print()
+
+
 def _nothing_written(done: str, output: str | None) -> str:
     kept = "" if output in (None, "-") else f"; {output} not written"
     return f"no input could be {done}{kept}"
@@ -246,10 +258,11 @@ def cmd_evaluate(args) -> int:
     gold = {label for labels in data.labels for label in labels}
     unknown = sorted(gold - set(model.classes), key=LABEL_IDS.index)
     result = scores(data.y, model.predict(data.texts), [*model.classes, *unknown])
-    if args.format == "json":
-        print(json.dumps(result, ensure_ascii=False, indent=2))
-    else:
-        print(format_scores(result, title=f"{', '.join(args.data)} ({len(data)} sentences)"))
+    with _printing():
+        if args.format == "json":
+            print(json.dumps(result, ensure_ascii=False, indent=2))
+        else:
+            print(format_scores(result, title=f"{', '.join(args.data)} ({len(data)} sentences)"))
     return 0
 
 
@@ -257,7 +270,8 @@ def cmd_check_data(args) -> int:
     from .labelled_data import check_data, format_check
 
     report = check_data(_training_paths(args.data), args.second_reading)
-    print(json.dumps(report, ensure_ascii=False, indent=2) if args.format == "json" else format_check(report))
+    with _printing():
+        print(json.dumps(report, ensure_ascii=False, indent=2) if args.format == "json" else format_check(report))
     return 1 if report["problems"] else 0
 
 
@@ -271,6 +285,12 @@ def cmd_explain(args) -> int:
             raise CommandError(f"{sentence}: a file; explain labels the sentences given as arguments "
                                f"(for a document: measures tag {sentence})")
     model = _load(args)
+    with _printing():
+        _explain(model, args)
+    return 0
+
+
+def _explain(model, args) -> None:
     for sentence in args.sentences:
         result = model.explain(sentence, top=args.top)
         if args.format == "json":
@@ -281,7 +301,6 @@ def cmd_explain(args) -> int:
         print("  scores: " + ", ".join(f"{label} {score:.2f}" for label, score in ranked))
         for label, terms in result["terms"].items():
             print(f"  {label} because of: " + ", ".join(f"{t} (+{w:.2f})" for t, w in terms))
-    return 0
 
 
 def cmd_suggest(args) -> int:

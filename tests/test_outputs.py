@@ -382,10 +382,16 @@ def test_a_run_whose_worker_fails_exits_instead_of_hanging(tmp_path):
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full on this system")
-def test_a_full_disk_behind_standard_output_is_named():
+@pytest.mark.parametrize("command", [
+    ["tag", str(EXAMPLES / "press_briefing.txt"), "--format", "jsonl"],
+    ["explain", "全市开展全员核酸检测。"],
+    ["evaluate", str(ROOT / "measures" / "data" / "train" / "other.tsv")],
+    ["check-data", "--format", "json"],
+])
+def test_a_full_disk_behind_standard_output_is_named(command):
     with open("/dev/full", "w") as full:
-        result = subprocess.run([sys.executable, "-m", "measures", "tag", str(EXAMPLES / "press_briefing.txt"),
-                                 "--format", "jsonl"], stdout=full, stderr=subprocess.PIPE, timeout=120)
+        result = subprocess.run([sys.executable, "-m", "measures", *command],
+                                stdout=full, stderr=subprocess.PIPE, timeout=120)
     assert result.returncode == 1
     assert result.stderr.decode() == "measures: <standard output>: cannot write (No space left on device)\n"
 
