@@ -68,6 +68,8 @@ def _check_output(output, inputs, folder: bool = False) -> None:
     folder's documents are read from: the next run would read it back as a document."""
     from .export import check_output
 
+    if inputs.count("-") > 1:
+        raise CommandError("- (standard input) is given more than once; it can be read only once")
     if output in (None, "-"):
         return
     target = Path(output).resolve()
@@ -110,9 +112,18 @@ def _progress(count: int, chars: int, started: float, final: bool = False) -> No
     sys.stderr.flush()
 
 
+# what -o's extension says the output is, when --format is not given
+_FORMAT_OF = {".csv": "csv", ".json": "json", ".jsonl": "jsonl"}
+
+
 def cmd_tag(args) -> int:
     from .export import Writer, open_output
 
+    if args.format is None:
+        args.format = _FORMAT_OF.get(Path(args.output or "").suffix.lower(), "text")
+    if args.bom and args.format in ("json", "jsonl"):
+        raise CommandError(f"--bom is for csv and text output (Excel); a JSON reader refuses {args.format} "
+                           "that starts with one")
     _check_output(args.output, [*args.inputs, args.model])
     model = _load(args)
     failed: list = []
@@ -396,7 +407,8 @@ def _parser() -> argparse.ArgumentParser:
 
     tag = command("tag", cmd_tag, "tag documents sentence by sentence and summarise them")
     tag.add_argument("inputs", nargs="+", metavar="FILE", help="document files, folders, .jsonl corpora, or - for stdin")
-    tag.add_argument("--format", choices=FORMATS, default="text")
+    tag.add_argument("--format", choices=FORMATS,
+                     help="output format (default: from -o's extension, .csv .json .jsonl, else text)")
     tag.add_argument("-o", "--output", metavar="PATH", help="write here (atomically) instead of stdout")
     tag.add_argument("--jobs", type=_count(1), default=1, metavar="N", help="worker processes (default 1)")
     tag.add_argument("--examples", type=_count(0), default=3, metavar="N", help="example sentences per category in summaries")

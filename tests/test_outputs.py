@@ -395,3 +395,30 @@ def test_a_full_disk_behind_standard_output_is_named(command):
     assert result.returncode == 1
     assert result.stderr.decode() == "measures: <standard output>: cannot write (No space left on device)\n"
 
+
+
+@pytest.mark.parametrize("name, check", [
+    ("out.csv", lambda text: text.startswith("source,")),
+    ("out.jsonl", lambda text: all(json.loads(line)["sentences"] for line in text.splitlines())),
+    ("out.JSON", lambda text: json.loads(text)),
+    ("out.txt", lambda text: "sentences" in text.splitlines()[0] and not text.startswith("{")),
+])
+def test_the_output_format_follows_the_files_extension_unless_given(tmp_path, name, check):
+    assert run_cli("tag", SPEECH, "-o", tmp_path / name).returncode == 0
+    assert check((tmp_path / name).read_text("utf-8"))
+    # --format still decides when given
+    assert run_cli("tag", SPEECH, "-o", tmp_path / name, "--format", "text").returncode == 0
+    assert not (tmp_path / name).read_text("utf-8").startswith(("{", "source,"))
+
+
+@pytest.mark.parametrize("command, message", [
+    (["tag", SPEECH, "--format", "jsonl", "--bom"], "--bom is for csv and text output"),
+    (["tag", SPEECH, "-o", "out.json", "--bom"], "--bom is for csv and text output"),
+    (["tag", "-", "-"], "- (standard input) is given more than once"),
+    (["report", "-", "-", "-o", "r.html"], "- (standard input) is given more than once"),
+])
+def test_what_cannot_work_is_refused_before_any_input_is_read(tmp_path, command, message):
+    result = run_cli(*[tmp_path / arg if arg in ("out.json", "r.html") else arg for arg in command],
+                     stdin="全市开展全员核酸检测。".encode())
+    assert result.returncode == 1 and message in result.stderr.decode() and not result.stdout
+    assert list(tmp_path.iterdir()) == []
