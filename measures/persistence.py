@@ -16,6 +16,7 @@ import warnings
 import zipfile
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -23,6 +24,9 @@ from .export import OutputError, default_mode, temporary_file
 from .labels import LABEL_IDS, zh_name
 from .inputs import is_whole
 from .model import CONTEXT_WINDOW, Model, settings_problem
+
+if TYPE_CHECKING:
+    from .classifier import MeasureClassifier
 
 __all__ = ["ModelFileError", "save_model", "check_save_path", "is_model_folder", "load_model", "shipped_model_path",
            "FORMAT", "FORMAT_VERSION", "SKOPS_TRUSTED", "save_estimator"]
@@ -149,7 +153,7 @@ def _swap(new: Path, path: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def save_model(model: Model, path) -> None:
+def save_model(model: Model | MeasureClassifier, path) -> None:
     """Write ``model`` as a folder at ``path`` (replacing any model there, atomically).
     A fitted :class:`~measures.classifier.MeasureClassifier` is saved as its model."""
     if not isinstance(model, Model):
