@@ -348,7 +348,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
                     f"no term occurs in {self.min_df} or more of {part}, so there is nothing to learn "
                     f"from; training needs more sentences, with words in common"))
 
-    def _folds(self, Y, groups, sentences):
+    def _folds(self, Y, groups, sentences) -> list:
         if groups is not None:
             return list(GroupKFold(self.cv).split(Y, groups=groups))
         # Copies of a sentence go to one fold: a copy fitted on and another scored would

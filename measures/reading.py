@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .splitting import TERMINATORS
+from .word_files import ZIP_MAGIC, WordFileError, docx_text
 
 __all__ = ["DocumentError", "decode", "read_document", "iter_pieces", "is_large", "html_to_text", "looks_like_html"]
 
@@ -35,8 +36,19 @@ def _plausible(text: str) -> bool:
 
 
 def decode(data: bytes, name: str = "<input>") -> str:
-    """Bytes of a document to text, detecting its encoding; raises DocumentError."""
+    """Bytes of a document to text, detecting its encoding (a Word .docx file gives its
+    text); raises DocumentError."""
+    if data.startswith(ZIP_MAGIC):
+        try:
+            return docx_text(data)
+        except WordFileError as error:
+            raise DocumentError(f"{name}: {error}") from None
     return _detect(data, name, final=True)[1]
+
+
+# Files people try that are not text, with what to do instead of "binary data".
+_NOT_TEXT = ((b"%PDF-", "a PDF file; extract its text first (for example with pdftotext)"),
+             (b"\xd0\xcf\x11\xe0", "an old Word .doc (or other Office) file; save it as .docx or .txt"))
 
 
 def _detect(data: bytes, name: str, final: bool) -> tuple[str, str]:
@@ -59,6 +71,9 @@ def _detect(data: bytes, name: str, final: bool) -> tuple[str, str]:
         if "\x00" in detected[1]:  # UTF-16 without a BOM decodes as UTF-8 full of NULs
             detected = _detect_legacy(data, final)
     if detected is None or not _plausible(detected[1]):
+        known = next((what for magic, what in _NOT_TEXT if data.startswith(magic)), None)
+        if known:
+            raise DocumentError(f"{name}: {known}")
         raise DocumentError(f"{name}: binary or undecodable data, not a text document "
                             f"(tried UTF-8, UTF-16, GB18030 and Big5)")
     return detected
@@ -196,7 +211,7 @@ def read_document(path) -> str:
         except OSError as error:
             raise DocumentError(f"{path}: cannot read ({error.strerror})") from None
     text = _lines(decode(data, str(path)))
-    return html_to_text(text) if _is_html(path, text) else text
+    return html_to_text(text) if not data.startswith(ZIP_MAGIC) and _is_html(path, text) else text
 
 
 # Text files larger than this are read in pieces (HTML is always read whole: its text
@@ -223,6 +238,9 @@ def iter_pieces(path, piece: int | None = None) -> Iterator[str]:
     piece = piece or PIECE
     with _open(path) as handle:
         first = handle.read(piece)
+        if first.startswith(ZIP_MAGIC):  # a Word file is read whole, as its XML needs
+            yield read_document(path)
+            return
         encoding, text = _detect(first, str(path), final=len(first) < piece)
         if _is_html(path, text):
             yield read_document(path)

@@ -16,7 +16,7 @@ from .reading import DocumentError, decode, is_large, iter_pieces, read_document
 
 __all__ = ["Source", "iter_sources", "record_name", "read_from_folder", "DOCUMENT_SUFFIXES"]
 
-DOCUMENT_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".xhtml")
+DOCUMENT_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".docx")
 
 
 @dataclass
