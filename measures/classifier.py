@@ -324,15 +324,18 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
                                     "of at least two labels (for instance some 'other')")
         if self.thresholds != "cv":
             return
-        counts = Counter(label for row in rows for label in row)
-        short = [f"{label!r} has {counts[label]}" for label in LABEL_IDS if 0 < counts[label] < self.cv]
-        if short:
-            raise DataError(message=(
-                f"too few sentences to train on: {', '.join(short)}; the thresholds are chosen by "
-                f"{self.cv}-fold cross-validation, which needs at least {self.cv} sentences of every label given"))
         if groups is None and len(set(sentences)) < self.cv:
             raise DataError(message=f"{self.cv}-fold cross-validation needs at least {self.cv} different "
                                     f"sentences, got {len(set(sentences))}")
+        # without groups, copies of a sentence share a fold (see _folds), so they count once
+        pairs = [(text, label) for text, row in zip(sentences, rows) for label in row]
+        counts = Counter(label for _, label in (set(pairs) if groups is None else pairs))
+        short = [f"{label!r} has {counts[label]}" for label in LABEL_IDS if 0 < counts[label] < self.cv]
+        if short:
+            kind = "different sentences" if groups is None else "sentences"
+            raise DataError(message=(
+                f"too few sentences to train on: {', '.join(short)}; the thresholds are chosen by "
+                f"{self.cv}-fold cross-validation, which needs at least {self.cv} {kind} of every label given"))
         n_groups = None if groups is None else len(np.unique(np.asarray(groups)))
         if n_groups is not None and n_groups < self.cv:
             raise DataError(message=f"{self.cv}-fold cross-validation over groups needs at least {self.cv} "
@@ -367,7 +370,10 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
             if Y[:, k].min() == Y[:, k].max():
                 continue
             platt = LogisticRegression(C=100.0).fit(margins[:, k:k + 1], Y[:, k])
-            scale[k], shift[k] = platt.coef_[0, 0], platt.intercept_[0]
+            # a slope of 0 or less would turn the label's SVM around: its folds learnt
+            # nothing of it (all its sentences in one fold), so its margins stay as they are
+            if platt.coef_[0, 0] > 0:
+                scale[k], shift[k] = platt.coef_[0, 0], platt.intercept_[0]
         return scale, shift
 
     @staticmethod

@@ -159,7 +159,9 @@ def test_grouped_folds_hold_out_whole_groups(sample):
     assert fitted.cv_scores_["sentences"] == len(X)
 
 
-SMALL_X = ["全市开展全员核酸检测。", "对密接人员实行集中隔离。", "分享到微信", "加强生活物资保供。"] * 6
+# six different sentences of each of four labels
+SMALL_X = [f"{place}{sentence}" for place in ("东城", "西城", "南岗", "北林", "中原", "河口")
+           for sentence in ("全市开展全员核酸检测。", "对密接人员实行集中隔离。", "分享到微信", "加强生活物资保供。")]
 SMALL_Y = ["testing", "isolation_transfer", "other", "supply"] * 6
 
 
@@ -176,7 +178,9 @@ def test_labels_are_checked_against_the_guide(y, message):
 
 @pytest.mark.parametrize("X, y, params, message", [
     ([], [], {}, "no labelled sentences"),
-    (SMALL_X[:2], SMALL_Y[:2], {}, "'testing' has 1, 'isolation_transfer' has 1; .* at least 3 sentences of every label"),
+    (SMALL_X[:4], SMALL_Y[:4], {}, "'testing' has 1, 'isolation_transfer' has 1, 'supply' has 1, 'other' has 1; "
+                                   ".* at least 3 different sentences of every label"),
+    (SMALL_X[:2], SMALL_Y[:2], {}, "3-fold cross-validation needs at least 3 different sentences, got 2"),
     (SMALL_X[:8] + ["新增一句。"], SMALL_Y[:8] + ["tracing"], {"cv": 2}, "'tracing' has 1; .* at least 2"),
     (["甲乙", "丙丁", "戊己", "庚辛", "壬癸", "子丑"], ["testing", "other"] * 3, {},
      "no term occurs in 2 or more of the sentences"),
@@ -439,6 +443,18 @@ def test_copies_of_a_sentence_share_a_fold_so_they_do_not_flatter_the_cross_vali
     assert abs(doubled.cv_scores_["primary_accuracy"] - fitted.cv_scores_["primary_accuracy"]) < 0.02
     for train, test in doubled._folds(None, None, X + X):
         assert not {X[i % len(X)] for i in train} & {X[i % len(X)] for i in test}
+
+
+def test_a_label_whose_sentences_are_copies_of_one_is_refused_not_learnt_backwards(sample):
+    X, y = sample
+    kept = [(x, labels) for x, labels in zip(X, y) if "supply" not in labels]
+    copies = [("做好生活物资保障供应工作。", "supply")] * 3
+    with pytest.raises(DataError, match="'supply' has 1; .* at least 3 different sentences of every label"):
+        MeasureClassifier(cv=3).fit(*zip(*(kept + copies)))
+    # three different sentences in one fold or several: the label is still learnt, not turned around
+    different = [("做好生活物资保障供应工作。", "supply"), ("加强生活物资保供。", "supply"), ("保障蔬菜肉蛋供应。", "supply")]
+    model = MeasureClassifier(cv=3).fit(*zip(*(kept + different)))
+    assert model.predict(["做好生活物资保障供应工作。"])[0].startswith("supply")
 
 
 def test_cross_validation_needs_as_many_different_sentences_as_folds():

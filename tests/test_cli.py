@@ -88,9 +88,11 @@ def test_skipping_bad_rows_does_not_drop_a_whole_file(tmp_path, content, message
 
 def test_train_then_evaluate_and_explain(tmp_path):
     data = tmp_path / "mine.tsv"
-    rows = ["全市开展核酸检测。\ttesting", "对密接人员集中隔离。\tisolation_transfer",
-            "分享到微信\tother", "组织核酸采样。\ttesting", "转运至隔离点。\tisolation_transfer",
-            "版权所有\tother"] * 4
+    # each sentence in four places: copies of one sentence would count once
+    rows = [f"{place}{row}" for place in ("", "东区", "西区", "南区")
+            for row in ["全市开展核酸检测。\ttesting", "对密接人员集中隔离。\tisolation_transfer",
+                        "分享到微信\tother", "组织核酸采样。\ttesting", "转运至隔离点。\tisolation_transfer",
+                        "版权所有\tother"]]
     data.write_text("text\tlabels\n" + "\n".join(rows) + "\n", "utf-8")
     assert run_cli("train", data, "-o", tmp_path / "model").returncode == 0
     result = run_cli("evaluate", data, "--model", tmp_path / "model", "--format", "json")
@@ -188,8 +190,9 @@ def test_stdin_of_one_document_with_a_brace_later_is_one_document():
 
 def test_evaluate_counts_gold_labels_the_model_does_not_know(tmp_path):
     data = tmp_path / "mine.tsv"
-    rows = ["全市开展核酸检测。\ttesting", "对密接人员集中隔离。\tisolation_transfer", "分享到微信\tother",
-            "组织核酸采样。\ttesting", "转运至隔离点。\tisolation_transfer", "版权所有\tother"] * 4
+    rows = [f"{place}{row}" for place in ("", "东区", "西区", "南区")
+            for row in ["全市开展核酸检测。\ttesting", "对密接人员集中隔离。\tisolation_transfer", "分享到微信\tother",
+                        "组织核酸采样。\ttesting", "转运至隔离点。\tisolation_transfer", "版权所有\tother"]]
     data.write_text("text\tlabels\n" + "\n".join(rows) + "\n", "utf-8")
     assert run_cli("train", data, "-o", tmp_path / "model").returncode == 0
     gold = tmp_path / "gold.tsv"

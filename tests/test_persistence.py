@@ -252,8 +252,9 @@ def test_the_model_card_says_whose_sentences_a_model_learnt_from_and_where_it_wa
     assert "Trained only on sentences written for this purpose by the measures authors" in shipped
     assert "see the figures measured on real documents above" in shipped
     mine = tmp_path / "mine.tsv"
-    rows = ["全市开展核酸检测。\ttesting", "对密接人员集中隔离。\tisolation_transfer", "点击分享本页\tother",
-            "组织核酸采样。\ttesting", "转运至隔离点。\tisolation_transfer", "版权所有\tother"] * 4
+    rows = [f"{place}{row}" for place in ("", "东区", "西区", "南区")
+            for row in ["全市开展核酸检测。\ttesting", "对密接人员集中隔离。\tisolation_transfer", "点击分享本页\tother",
+                        "组织核酸采样。\ttesting", "转运至隔离点。\tisolation_transfer", "版权所有\tother"]]
     mine.write_text("text\tlabels\n" + "\n".join(rows) + "\n", "utf-8")
     measures.train(mine, min_df=1).save(tmp_path / "custom")
     card = (tmp_path / "custom" / "README.md").read_text("utf-8")
