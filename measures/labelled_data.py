@@ -218,15 +218,21 @@ def _grams(text: str, n: int = 4) -> frozenset:
 
 
 def near_duplicates(texts: Sequence[str], threshold: float = 0.7) -> list[tuple[int, int, float]]:
-    """Pairs ``(i, j, jaccard)``, ``i < j``, with character-4-gram Jaccard similarity >=
-    threshold: all of them, found fast on tens of thousands of sentences by prefix
-    filtering (Bayardo et al., "Scaling up all pairs similarity search", 2007). With each
-    sentence's 4-grams ordered rarest first, two sets of Jaccard >= t share at least one
-    of their first |A| - ceil(t|A|) + 1 grams, so only sentences that share one of those,
-    mostly rare, grams are compared."""
+    """Pairs ``(i, j, jaccard)``, ``i < j``, of different texts with character-4-gram
+    Jaccard similarity >= threshold, each text named by its first position (copies of a
+    text are exact duplicates, not pairs here: k copies would make k² pairs). All of
+    them, found fast on tens of thousands of sentences by prefix filtering (Bayardo et
+    al., "Scaling up all pairs similarity search", 2007): with each text's 4-grams
+    ordered rarest first, two sets of Jaccard >= t share at least one of their first
+    |A| - ceil(t|A|) + 1 grams, so only texts that share one of those, mostly rare,
+    grams are compared."""
     if not 0 < threshold <= 1:
         raise ValueError(f"threshold must be in (0, 1], got {threshold!r}")
-    grams = [_grams(t) for t in texts]
+    first: dict[str, int] = {}
+    for position, text in enumerate(texts):
+        first.setdefault(text, position)
+    distinct = list(first)
+    grams = [_grams(t) for t in distinct]
     frequency = collections.Counter(gram for g in grams for gram in g)
     index: dict[str, list[int]] = collections.defaultdict(list)
     pairs = []
@@ -240,7 +246,7 @@ def near_duplicates(texts: Sequence[str], threshold: float = 0.7) -> list[tuple[
                 continue
             jaccard = len(g & grams[i]) / len(g | grams[i])
             if jaccard >= threshold:
-                pairs.append((i, j, jaccard))
+                pairs.append((first[distinct[i]], first[distinct[j]], jaccard))
         for gram in prefix:
             index[gram].append(j)
     return sorted(pairs)
@@ -294,7 +300,9 @@ def check_data(paths: Iterable[str] | str, second_reading: Iterable[str] | str |
     counts = collections.Counter(data.texts)
     exact = sum(c - 1 for c in counts.values() if c > 1)
     pairs = near_duplicates(data.texts)
-    near = {i for i, _, _ in pairs} | {j for _, j, _ in pairs}
+    # every row of a text in a pair, its copies too
+    near_texts = {data.texts[i] for i, _, _ in pairs} | {data.texts[j] for _, j, _ in pairs}
+    near = [k for k, text in enumerate(data.texts) if text in near_texts]
     n = len(data) or 1
     return {
         "rows": len(data),

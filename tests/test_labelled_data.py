@@ -95,9 +95,13 @@ def test_near_duplicates_and_check(tmp_path):
 
 
 def _all_pairs(texts, threshold):
-    grams = [{t[k:k + 4] for k in range(max(1, len(t) - 3))} for t in texts]
-    return [(i, j) for i, j in itertools.combinations(range(len(texts)), 2)
-            if len(grams[i] & grams[j]) / len(grams[i] | grams[j]) >= threshold]
+    """Every pair of different texts, each named by its first position."""
+    first = {}
+    for position, text in enumerate(texts):
+        first.setdefault(text, position)
+    grams = {text: {text[k:k + 4] for k in range(max(1, len(text) - 3))} for text in first}
+    return [(first[a], first[b]) for a, b in itertools.combinations(first, 2)
+            if len(grams[a] & grams[b]) / len(grams[a] | grams[b]) >= threshold]
 
 
 @pytest.mark.parametrize("threshold", [0.5, 0.7, 0.9, 1.0])
@@ -113,8 +117,20 @@ def test_near_duplicates_finds_every_pair_even_among_sentences_sharing_a_common_
             edited[rng.randrange(len(edited))] = rng.choice("隔离转运消杀")
         texts += [words, "".join(edited)]
     found = [(i, j) for i, j, _ in near_duplicates(texts, threshold)]
-    assert found == _all_pairs(texts, threshold)
+    assert found == sorted(_all_pairs(texts, threshold))
     assert (250, 251) in _all_pairs(texts, 0.7)  # the pair the phrase once hid
+
+
+def test_copies_are_exact_duplicates_not_pairs_of_near_ones(tmp_path):
+    # 3,000 copies would be 4.5 million pairs; they are one text, named by its first row
+    texts = (["全市各区今天开展第三轮全员核酸检测工作，确保不漏一户、不落一人"] * 3000
+             + ["全市各区今天开展第四轮全员核酸检测工作，确保不漏一户、不落一人"])
+    assert [(i, j) for i, j, _ in near_duplicates(texts)] == [(0, 3000)]
+    path = write(tmp_path, "text\tlabels\n" + "".join(f"{t}\ttesting\n" for t in texts))
+    report = check_data([path])
+    # every copy of a text in a pair is a near-duplicate row
+    assert (report["exact_duplicates"], report["near_duplicate_rows"]) == (2999, 3001)
+    assert [(p["a"], p["b"]) for p in report["near_duplicate_examples"]] == [(f"{path}:2", f"{path}:3002")]
 
 
 @pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\x1c", "\r"])
