@@ -136,25 +136,31 @@ class _TextExtractor(HTMLParser):
     _BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section",
               "article", "header", "footer", "blockquote", "pre", "table", "ul", "ol", "title", "dd", "dt"}
 
+    # what a head may hold; HTML lets a page leave out </head> (and <body>), so the body
+    # starts at any other tag or at text outside the title, and must not be skipped
+    _HEAD = {"title", "meta", "link", "base", "style", "script", "noscript", "template"}
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skipping = 0
         self.in_head = False
+        self.in_title = False
 
     def handle_starttag(self, tag, attrs):
         if tag == "head":
             self.in_head = True
-        elif tag == "body" or (tag in self._BLOCK and tag != "title"):
-            # HTML lets a page leave out </head>: its body starts at <body> or at the
-            # first block of text, and must not be skipped with the head
+        elif tag not in self._HEAD:
             self.in_head = False
+        self.in_title = self.in_title or tag == "title"
         if tag in self._SKIP:
             self.skipping += 1
         elif tag in self._BLOCK:
             self.parts.append("\n")
 
     def handle_endtag(self, tag):
+        if tag == "title":
+            self.in_title = False
         if tag == "head":
             self.in_head = False
         elif tag in self._SKIP and self.skipping:
@@ -163,6 +169,8 @@ class _TextExtractor(HTMLParser):
             self.parts.append("\n")
 
     def handle_data(self, data):
+        if self.in_head and not self.in_title and not self.skipping and data.strip():
+            self.in_head = False
         if not self.skipping and not self.in_head:
             self.parts.append(data)
 

@@ -59,6 +59,13 @@ def test_html_keeps_block_structure():
      "加强社区管控。"),
     ("<p>加强社区管控。<script>track('疫情');</script></p><noscript>请启用脚本</noscript>",
      "加强社区管控。"),
+    # a body that starts with plain text or an inline tag, the head left open
+    ("<html><head><title>通知</title>\n全市开展核酸检测。<br>做好物资保供。",
+     "通知\n全市开展核酸检测。\n做好物资保供。"),
+    ("<html><head><title>通知</title><span>全市开展核酸检测。</span>", "通知\n全市开展核酸检测。"),
+    ("<html><head><meta charset=utf-8><title>通知</title><font>全市开展核酸检测。</font>", "通知\n全市开展核酸检测。"),
+    ("<head><title>通知</title><link rel=stylesheet href=a.css>\n  \n<a href=x>全市开展核酸检测。</a>",
+     "通知\n全市开展核酸检测。"),
 ])
 def test_html_text_is_the_visible_text(markup, text):
     assert html_to_text(markup) == text
