@@ -6,6 +6,7 @@ data, the model files and every benchmark; nothing else in the package spells th
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 
 __all__ = ["Label", "LABELS", "LABEL_IDS", "OTHER", "LabelError", "parse_labels", "joined_labels", "label_info",
@@ -99,16 +100,26 @@ def zh_name(label_id: str) -> str:
 
 
 def _unknown(label_id: str) -> str:
-    by_name = {label.zh: label.id for label in LABELS} | {label.id.lower(): label.id for label in LABELS}
-    separator = next((mark for mark in ",;，；、/ " if mark in label_id.strip()), None)
-    if separator is not None:
-        hint = f"; labels are joined by '|', not {separator!r}"
-    elif label_id.strip().lower() in by_name:  # a Chinese name or a capital letter
-        hint = f"; did you mean {by_name[label_id.strip().lower()]!r}?"
+    known = _known_as(label_id)
+    parts = [part for part in re.split(r"[,;，；、/\s]+", label_id.strip()) if part]
+    if known:  # a Chinese name, capitals, a space or hyphen for the underscore
+        hint = f"; did you mean {known!r}?"
+    elif len(parts) > 1 and all(_known_as(part) for part in parts):
+        shown = "|".join(_known_as(part) or part for part in parts)
+        hint = f"; labels are joined by '|': {shown!r}"
     else:
         close = difflib.get_close_matches(label_id.lower(), LABEL_IDS, n=1, cutoff=0.5)
         hint = f"; did you mean {close[0]!r}?" if close else f"; known ids: {', '.join(LABEL_IDS)}"
     return f"unknown label id {label_id!r}{hint}"
+
+
+def _known_as(value: str) -> str | None:
+    """The id ``value`` stands for, written as its Chinese name or with capitals, spaces
+    or hyphens; None if it stands for none."""
+    value = value.strip()
+    found = next((label.id for label in LABELS if label.zh == value), None)
+    key = re.sub(r"[\s-]+", "_", value.lower())
+    return found or (key if key in _BY_ID else None)
 
 
 def joined_labels(value) -> str:

@@ -35,9 +35,12 @@ def test_every_label_has_a_chinese_name_and_other_has_no_codes():
     ("核酸检测", "did you mean 'testing'?"),             # the guide's Chinese name
     ("TESTING", "did you mean 'testing'?"),
     ("Isolation_Transfer", "did you mean 'isolation_transfer'?"),
-    ("testing;supply", "labels are joined by '|', not ';'"),
-    ("testing, supply", "labels are joined by '|', not ','"),
-    ("核酸检测、隔离转运", "labels are joined by '|', not '、'"),
+    ("isolation transfer", "did you mean 'isolation_transfer'?"),
+    ("Case-Report", "did you mean 'case_report'?"),
+    ("testing;supply", "labels are joined by '|': 'testing|supply'"),
+    ("testing, Supply", "labels are joined by '|': 'testing|supply'"),
+    ("核酸检测、隔离转运", "labels are joined by '|': 'testing|isolation_transfer'"),
+    ("testing supply", "labels are joined by '|': 'testing|supply'"),
     ("isolaton", "did you mean 'isolation_transfer'?"),
     ("xyz", "known ids: testing, isolation_transfer"),
 ])
