@@ -72,7 +72,7 @@ def _cjk_font():
 def _tick_labels(labels, font):
     if font is None:
         return list(labels)
-    return [f"{zh_name(label)} {label}" for label in labels]
+    return [label if zh_name(label) == label else f"{zh_name(label)} {label}" for label in labels]
 
 
 def _set_ticks(axis, positions, labels, font, **kwargs):

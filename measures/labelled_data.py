@@ -175,7 +175,7 @@ def read_texts(paths: Iterable[str] | str) -> list[str]:
         header = [h.strip().lower() for h in lines[0].split("\t")] if lines else []
         if "text" not in header:
             first = lines[0][:80] if lines else ""
-            raise DataError([Problem(path, 1, f"header must name a 'text' column, got {first!r}")])
+            raise DataError(message=str(Problem(path, 1, f"header must name a 'text' column, got {first!r}")))
         at = header.index("text")
         texts += [cells[at].strip() for cells in (line.split("\t") for line in lines[1:]) if len(cells) > at]
     return [text for text in texts if text]

@@ -338,6 +338,10 @@ def save_estimator(estimator, path) -> None:
     ``.joblib``, atomically."""
     from sklearn.utils.validation import check_is_fitted
 
+    from .classifier import MeasureClassifier
+
+    if not isinstance(estimator, MeasureClassifier):
+        raise TypeError(f"expected a fitted MeasureClassifier, got {type(estimator).__name__}")
     check_is_fitted(estimator)  # an unfitted one would save, and fail only when used
     path = Path(path)
     try:
@@ -392,7 +396,8 @@ def model_card(config: dict) -> str:
         "|---|---|---|",
     ]
     for label, threshold in zip(config["classes"], config["thresholds"]):
-        lines.append(f"| `{label}` | {zh_name(label)} | {threshold:.3f} |")
+        zh = zh_name(label)
+        lines.append(f"| `{label}` | {zh if zh != label else ''} | {threshold:.3f} |")
     evaluation = config.get("evaluation", {})
     if evaluation:
         lines += ["", "## Evaluation"]

@@ -143,3 +143,10 @@ def test_plot_comparison_is_a_heat_map_of_documents_by_categories(plt, documents
     summaries = [d.summary() for d in documents]
     assert measures.plot_comparison(summaries, include_other=True, annotate=False).images[0].get_array().shape \
         == (len(LABEL_IDS), 3)
+
+
+def test_an_id_outside_the_guide_is_shown_once_on_an_axis():
+    from measures.charts import _tick_labels
+
+    assert _tick_labels(["testing", "my_label"], font=object()) == ["核酸检测 testing", "my_label"]
+    assert _tick_labels(["testing", "my_label"], font=None) == ["testing", "my_label"]

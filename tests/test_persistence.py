@@ -284,6 +284,8 @@ def test_saving_what_is_not_a_fitted_model_is_refused_before_anything_is_written
         save_estimator(MeasureClassifier(), tmp_path / "model.skops")
     with pytest.raises(TypeError, match="expected a measures Model or a fitted MeasureClassifier, got str"):
         measures.save_model("model", tmp_path / "model")
+    with pytest.raises(TypeError, match="expected a fitted MeasureClassifier, got str"):
+        save_estimator("model", tmp_path / "model.skops")
     assert list(tmp_path.iterdir()) == []
     # a fitted estimator is saved as its model
     measures.save_model(estimator, tmp_path / "model")
