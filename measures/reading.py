@@ -46,9 +46,15 @@ def decode(data: bytes, name: str = "<input>") -> str:
     return _detect(data, name, final=True)[1]
 
 
-# Files people try that are not text, with what to do instead of "binary data".
-_NOT_TEXT = ((b"%PDF-", "a PDF file; extract its text first (for example with pdftotext)"),
-             (b"\xd0\xcf\x11\xe0", "an old Word .doc (or other Office) file; save it as .docx or .txt"))
+def _not_text(data: bytes) -> str | None:
+    """What a file people try that is not text is, with what to do, instead of "binary data"."""
+    if data.startswith(b"%PDF-"):
+        return "a PDF file; extract its text first (for example with pdftotext)"
+    if data.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE container: old Office files, encrypted new ones
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            return "a password-protected Office file; remove the password, or save it as .txt"
+        return "an old Word .doc (or other Office) file; save it as .docx or .txt"
+    return None
 
 
 def _detect(data: bytes, name: str, final: bool) -> tuple[str, str]:
@@ -71,7 +77,7 @@ def _detect(data: bytes, name: str, final: bool) -> tuple[str, str]:
         if "\x00" in detected[1]:  # UTF-16 without a BOM decodes as UTF-8 full of NULs
             detected = _detect_legacy(data, final)
     if detected is None or not _plausible(detected[1]):
-        known = next((what for magic, what in _NOT_TEXT if data.startswith(magic)), None)
+        known = _not_text(data)
         if known:
             raise DocumentError(f"{name}: {known}")
         raise DocumentError(f"{name}: binary or undecodable data, not a text document "
@@ -211,8 +217,11 @@ def _open(path: Path):
 
 
 def read_document(path) -> str:
-    """Read a document file as text (any supported encoding; HTML reduced to its text)."""
+    """Read a document file as text (any supported encoding; HTML and Word .docx files
+    reduced to their text)."""
     path = Path(path)
+    if path.name.startswith("~$"):
+        raise DocumentError(f"{path}: a lock file Word keeps beside an open document, not a document")
     with _open(path) as handle:
         try:
             data = handle.read()

@@ -16,7 +16,7 @@ from .reading import DocumentError, decode, is_large, iter_pieces, read_document
 
 __all__ = ["Source", "iter_sources", "record_name", "read_from_folder", "DOCUMENT_SUFFIXES"]
 
-DOCUMENT_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".docx")
+DOCUMENT_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".docx", ".docm")
 
 
 @dataclass
@@ -108,8 +108,9 @@ def _stdin(stream) -> Iterator[Source]:
 def read_from_folder(path: Path, folder: Path) -> bool:
     """Whether a file found in the input ``folder`` (at any depth) is read as a document:
     a document or ``.jsonl`` file with no hidden part below the folder (``.git``, or
-    ``.ipynb_checkpoints``, whose files are copies of a notebook user's documents)."""
-    hidden = any(part.startswith(".") for part in path.relative_to(folder).parts)
+    ``.ipynb_checkpoints``, whose files are copies of a notebook user's documents), and
+    not a lock file Word keeps beside an open document (``~$通告.docx``)."""
+    hidden = any(part.startswith(".") for part in path.relative_to(folder).parts) or path.name.startswith("~$")
     return not hidden and path.suffix.lower() in DOCUMENT_SUFFIXES + (".jsonl",)
 
 

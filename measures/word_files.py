@@ -1,25 +1,36 @@
 """The text of Word (.docx) files, the form many notices and speeches are published in.
 
-A .docx file is a zip archive of XML. Each paragraph of its body becomes a line (table
-cells and text boxes hold paragraphs too); tabs and line breaks inside a paragraph are
-kept, deleted revisions and field codes are not text and are left out. Only the
-standard library is used: the format needs no more.
+A .docx file is a zip archive of XML. Each paragraph of its main document becomes a line
+(table cells and text boxes hold paragraphs too), with the text a reader sees: tabs and
+line breaks inside a paragraph are kept; deleted and moved-away revisions, hidden text,
+field codes, the pinyin guides above characters and the formatting settings are not text
+and are left out; a text box saved twice (Word's modern form and its fallback for older
+versions) is read once. Headers, footers and footnotes are not part of the body and are
+not read. Only the standard library is used, and the XML is read as a stream, so memory
+stays near the size of the text rather than of the XML tree.
 """
 from __future__ import annotations
 
 import io
+import posixpath
 import zipfile
 from xml.etree import ElementTree
 
 __all__ = ["ZIP_MAGIC", "WordFileError", "docx_text"]
 
 ZIP_MAGIC = b"PK\x03\x04"
-# A body this large is no speech: refused rather than expanded into memory (a zip bomb).
-MAX_BODY = 256 << 20
+# The main document's XML beyond this is no speech: refused rather than expanded (a zip bomb).
+MAX_BODY = 64 << 20
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_PARAGRAPH, _TEXT, _TAB = _W + "p", _W + "t", _W + "tab"
-_BREAKS = (_W + "br", _W + "cr")
+# Word's usual namespace and that of "Strict Open XML", which files saved that way use.
+_NAMESPACES = ("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}",
+               "{http://purl.oclc.org/ooxml/wordprocessingml/main}")
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+
+# Elements whose whole content is not text a reader sees.
+_SKIPPED = {"del", "moveFrom", "pPr", "rPr", "rt", "instrText", "delInstrText"}
+_CHARACTERS = {"tab": "\t", "ptab": "\t", "br": "\n", "cr": "\n", "noBreakHyphen": "-"}
 
 
 class WordFileError(ValueError):
@@ -27,50 +38,90 @@ class WordFileError(ValueError):
 
 
 def docx_text(data: bytes) -> str:
-    """The text of a .docx file's body, one paragraph a line. Raises WordFileError."""
+    """The text of a .docx file's main document, one paragraph a line. Raises WordFileError."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            try:
-                body = archive.getinfo("word/document.xml")
-            except KeyError:
-                raise WordFileError("a zip archive without word/document.xml, not a Word .docx file") from None
-            if body.file_size > MAX_BODY:
-                raise WordFileError(f"a Word file whose text expands to {body.file_size:,} bytes; "
-                                    f"refused above {MAX_BODY:,}")
-            xml = archive.read(body)
-    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError) as error:
-        # RuntimeError: encrypted; NotImplementedError: a compression zipfile lacks
-        raise WordFileError(f"not a readable .docx file ({error})") from None
-    try:
-        root = ElementTree.fromstring(xml)
+            body = archive.getinfo(_main_part(archive))
+            with archive.open(body) as stream:
+                return _paragraphs(_Limited(stream))
+    except WordFileError:
+        raise
+    except KeyError:
+        raise WordFileError("a zip archive without a Word document in it, not a .docx file") from None
     except ElementTree.ParseError as error:
-        raise WordFileError(f"its word/document.xml is not well-formed XML ({error})") from None
+        raise WordFileError(f"its document XML is not well-formed ({error})") from None
+    except Exception as error:  # a damaged archive fails in many ways: zlib, lzma, seek, encodings
+        raise WordFileError(f"not a readable .docx file ({type(error).__name__}: {error})") from None
+
+
+def _main_part(archive: zipfile.ZipFile) -> str:
+    """The main document's name: as the package's relationships say (Word Online may
+    call it word/document2.xml), else the usual one."""
+    try:
+        relationships = ElementTree.fromstring(archive.read("_rels/.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return "word/document.xml"
+    for relationship in relationships.iter(_RELATIONSHIPS):
+        if relationship.get("Type", "").endswith("/officeDocument"):
+            return posixpath.normpath(relationship.get("Target", "").lstrip("/"))
+    return "word/document.xml"
+
+
+class _Limited(io.RawIOBase):
+    """A stream that refuses to give more than MAX_BODY bytes: the declared size of a
+    zip member can lie, so the limit is on what is actually read."""
+
+    def __init__(self, stream):
+        self.stream, self.read_so_far = stream, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        chunk = self.stream.read(len(buffer))
+        self.read_so_far += len(chunk)
+        if self.read_so_far > MAX_BODY:
+            raise WordFileError(f"a Word file whose text runs past {MAX_BODY:,} bytes of XML; refused")
+        buffer[:len(chunk)] = chunk
+        return len(chunk)
+
+
+def _name(tag: str) -> str | None:
+    """The local name of a WordprocessingML tag, None for other vocabularies."""
+    for namespace in _NAMESPACES:
+        if tag.startswith(namespace):
+            return tag[len(namespace):]
+    return None
+
+
+def _paragraphs(stream) -> str:
     lines: list[str] = []
-    _paragraphs(root, lines)
+    open_paragraphs: list[list[str]] = []  # a text box's paragraphs sit inside one of the body
+    skipping = 0  # depth inside an element that is not text
+    hidden = False  # the run being read is hidden (w:vanish)
+    for event, node in ElementTree.iterparse(io.BufferedReader(stream), events=("start", "end")):
+        name = _name(node.tag)
+        if event == "start":
+            if skipping:
+                skipping += 1
+                if name == "vanish":  # in the run's settings, which are skipped
+                    value = next((v for k, v in node.attrib.items() if k.endswith("}val")), "true")
+                    hidden = value not in ("0", "false", "off")
+            elif name in _SKIPPED or node.tag == _FALLBACK:
+                skipping = 1
+            elif name == "p":
+                open_paragraphs.append([])
+            elif name == "r":
+                hidden = False
+            continue
+        if skipping:
+            skipping -= 1
+        elif name == "p":
+            lines.append("".join(open_paragraphs.pop()))
+            node.clear()
+        elif open_paragraphs and not hidden:
+            if name == "t":
+                open_paragraphs[-1].append(node.text or "")
+            elif name in _CHARACTERS:
+                open_paragraphs[-1].append(_CHARACTERS[name])
     return "\n".join(lines)
-
-
-def _paragraphs(root: ElementTree.Element, lines: list[str]) -> None:
-    """Append the text of each paragraph under ``root`` to ``lines``, in document order.
-    A text box's paragraphs sit inside a paragraph of the body; each becomes its own
-    line, before the line of the paragraph that holds it, so no text is read twice."""
-    # an explicit stack, not recursion: a crafted file could nest deeper than Python recurses
-    stack: list[tuple[ElementTree.Element | None, list[str] | None]] = [(root, None)]
-    while stack:
-        node, parts = stack.pop()
-        if node is None:  # the end marker of a paragraph: its collected text is done
-            lines.append("".join(parts or ()))
-            continue
-        if node.tag == _PARAGRAPH:
-            own: list[str] = []
-            stack.append((None, own))
-            stack.extend((child, own) for child in reversed(node))
-            continue
-        if parts is not None:
-            if node.tag == _TEXT:
-                parts.append(node.text or "")
-            elif node.tag == _TAB:
-                parts.append("\t")
-            elif node.tag in _BREAKS:
-                parts.append("\n")
-        stack.extend((child, parts) for child in reversed(node))

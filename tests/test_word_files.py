@@ -28,17 +28,36 @@ BODY = "".join([
     # a text box inside a paragraph: its own line, not read twice
     '<w:p><w:r><w:t>正文。</w:t></w:r><w:r><w:pict><w:txbxContent>'
     + paragraph("<w:t>文本框里的提示。</w:t>") + "</w:txbxContent></w:pict></w:r></w:p>",
+    # Word 2010 and later save a text box twice, its modern form and a fallback: read once
+    '<w:p><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><w:txbxContent>'
+    + paragraph("<w:t>请佩戴口罩。</w:t>") + "</w:txbxContent></w:drawing></mc:Choice><mc:Fallback><w:pict>"
+    "<w:txbxContent>" + paragraph("<w:t>请佩戴口罩。</w:t>") + "</w:txbxContent></w:pict></mc:Fallback>"
+    "</mc:AlternateContent></w:r></w:p>",
+    # moved text is read where it went; tab stops in the paragraph's settings are no tabs;
+    # hidden text and the pinyin above characters are not what a reader reads
+    '<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="2000"/></w:tabs></w:pPr>'
+    '<w:moveFrom><w:r><w:t>挪走的字</w:t></w:r></w:moveFrom><w:r><w:t>姓名</w:t><w:tab/><w:t>张三</w:t></w:r>'
+    '<w:r><w:rPr><w:vanish/></w:rPr><w:t>隐藏文字。</w:t></w:r>'
+    '<w:r><w:rPr><w:vanish w:val="false"/></w:rPr><w:t>COVID</w:t><w:noBreakHyphen/><w:t>19</w:t></w:r>'
+    '<w:r><w:ruby><w:rt><w:r><w:t>hé suān</w:t></w:r></w:rt><w:rubyBase><w:r><w:t>核酸</w:t></w:r></w:rubyBase></w:ruby></w:r>'
+    '<w:moveTo><w:r><w:t>挪走的字</w:t></w:r></w:moveTo></w:p>',
 ])
 TEXT = ("关于进一步加强疫情防控工作的通告\n一、全市开展全员核酸检测。\n二、\t加强社区管控。\n严格查验健康码。\n"
-        "三、做好物资保供。\n采样点\n开放时间\n文本框里的提示。\n正文。")
+        "三、做好物资保供。\n采样点\n开放时间\n文本框里的提示。\n正文。\n请佩戴口罩。\n\n"
+        "姓名\t张三COVID-19核酸挪走的字")
+MC = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+STRICT = 'xmlns:w="http://purl.oclc.org/ooxml/wordprocessingml/main"' 
 
 
-def write_docx(path, body=BODY, document_xml=None):
+def write_docx(path, body=BODY, document_xml=None, part="word/document.xml", namespace=W):
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        archive.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+                         'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+                         f'officeDocument/2006/relationships/officeDocument" Target="{part}"/></Relationships>')
         if document_xml is not False:
-            archive.writestr("word/document.xml", document_xml or
-                             f'<?xml version="1.0" encoding="UTF-8"?><w:document {W}><w:body>{body}</w:body></w:document>')
+            archive.writestr(part.lstrip("/"), document_xml or f'<?xml version="1.0" encoding="UTF-8"?>'
+                                                   f'<w:document {namespace} {MC}><w:body>{body}</w:body></w:document>')
     return path
 
 
@@ -46,6 +65,12 @@ def test_a_word_file_is_read_as_its_paragraphs(tmp_path):
     path = write_docx(tmp_path / "通告.docx")
     assert read_document(path) == TEXT
     assert "".join(iter_pieces(path, piece=64)) == TEXT  # the large-file path reads it whole
+
+
+@pytest.mark.parametrize("options", [{"part": "word/document2.xml"}, {"part": "/word/document.xml"},
+                                     {"namespace": STRICT}], ids=["word-online", "absolute-target", "strict"])
+def test_the_main_document_is_found_where_the_package_says_and_in_strict_form(tmp_path, options):
+    assert read_document(write_docx(tmp_path / "通告.docx", **options)) == TEXT
 
 
 def test_a_file_saved_by_a_word_processor_is_read_as_written(tmp_path):
@@ -74,10 +99,14 @@ def test_a_word_file_is_tagged_alone_and_from_a_folder(tmp_path):
 @pytest.mark.parametrize("make, message", [
     (lambda p: p.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n" + bytes(range(256)) * 8), "a PDF file; extract its text first"),
     (lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 8), "an old Word .doc"),
-    (lambda p: write_docx(p, document_xml=False), "a zip archive without word/document.xml, not a Word .docx file"),
-    (lambda p: write_docx(p, document_xml="<w:document><w:body>"), "its word/document.xml is not well-formed XML"),
+    (lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 8
+                             + "EncryptedPackage".encode("utf-16-le")), "a password-protected Office file"),
+    (lambda p: write_docx(p, document_xml=False), "a zip archive without a Word document in it, not a .docx file"),
+    (lambda p: write_docx(p, document_xml="<w:document><w:body>"), "its document XML is not well-formed"),
+    (lambda p: write_docx(p, document_xml='<?xml version="1.0" encoding="GBK"?><a/>'), "not a readable .docx file"),
     (lambda p: p.write_bytes(word_files.ZIP_MAGIC + b"\x00" * 100), "not a readable .docx file"),
-], ids=["pdf", "doc", "zip", "broken-xml", "broken-zip"])
+    (lambda p: p.write_bytes(_damaged(write_docx(p))), "not a readable .docx file"),
+], ids=["pdf", "doc", "encrypted", "zip", "broken-xml", "gbk-xml", "broken-zip", "damaged-data"])
 def test_what_is_not_a_text_document_is_named_for_what_it_is(tmp_path, make, message):
     path = tmp_path / "file.bin"
     make(path)
@@ -85,8 +114,26 @@ def test_what_is_not_a_text_document_is_named_for_what_it_is(tmp_path, make, mes
         read_document(path)
 
 
-def test_a_word_file_that_expands_too_far_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(word_files, "MAX_BODY", 1 << 10)
-    path = write_docx(tmp_path / "big.docx", body=paragraph("<w:t>核酸检测。</w:t>") * 200)
-    with pytest.raises(DocumentError, match="big.docx: a Word file whose text expands to [0-9,]+ bytes; refused above 1,024"):
+def _damaged(path):
+    """The file's bytes with the compressed document garbled, its CRC left as it was."""
+    data = bytearray(path.read_bytes())
+    start = data.index(b"word/document.xml") + len("word/document.xml")
+    data[start + 10:start + 50] = bytes(range(40))
+    return bytes(data)
+
+
+def test_a_word_file_whose_text_runs_too_far_is_refused_as_it_is_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(word_files, "MAX_BODY", 1 << 12)
+    path = write_docx(tmp_path / "big.docx", body=paragraph("<w:t>核酸检测。</w:t>") * 500)
+    with pytest.raises(DocumentError, match="big.docx: a Word file whose text runs past 4,096 bytes of XML; refused"):
         read_document(path)
+
+
+def test_a_word_lock_file_is_no_document(tmp_path):
+    write_docx(tmp_path / "通告.docx")
+    lock = tmp_path / "~$通告.docx"
+    lock.write_bytes(b"\x08reviewer" + b" " * 46 + "reviewer".encode("utf-16-le") + b"\x00" * 40)
+    with pytest.raises(DocumentError, match="a lock file Word keeps beside an open document"):
+        read_document(lock)
+    result = run_cli("tag", tmp_path, "--format", "jsonl")
+    assert result.returncode == 0 and len(result.stdout.decode().splitlines()) == 1  # the document, not its lock
