@@ -99,8 +99,17 @@ def _paragraphs(stream) -> str:
     open_paragraphs: list[list[str]] = []  # a text box's paragraphs sit inside one of the body
     skipping = 0  # depth inside an element that is not text
     hidden = False  # the run being read is hidden (w:vanish)
+    ancestors: list = []  # the open elements, so each is dropped from its parent once read
     for event, node in ElementTree.iterparse(io.BufferedReader(stream), events=("start", "end")):
         name = _name(node.tag)
+        if event == "end":
+            ancestors.pop()
+            if ancestors:
+                # node is its parent's last child: dropping it keeps memory to the open
+                # elements, not the whole tree (millions of empty paragraphs took a GB)
+                del ancestors[-1][-1]
+        else:
+            ancestors.append(node)
         if event == "start":
             if skipping:
                 skipping += 1
@@ -118,7 +127,6 @@ def _paragraphs(stream) -> str:
             skipping -= 1
         elif name == "p":
             lines.append("".join(open_paragraphs.pop()))
-            node.clear()
         elif open_paragraphs and not hidden:
             if name == "t":
                 open_paragraphs[-1].append(node.text or "")
