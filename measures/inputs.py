@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numbers
 import os
+import re
 
 __all__ = ["text_argument", "sentence_list", "is_whole", "as_real"]
 
@@ -33,10 +34,16 @@ def text_argument(text, what: str = "text"):
     return text
 
 
+# what a file's name looks like: a folder in it, or an extension ("speech.txt", "a/b")
+_PATH_LIKE = re.compile(r"[/\\]|\.[A-Za-z0-9]{1,5}$")
+
+
 def names_a_file(text: str) -> bool:
     """Whether ``text`` is the name of an existing file rather than text to label: a
-    path passed where its contents were meant, which would be labelled as a sentence."""
-    return 0 < len(text) < 1024 and "\n" not in text and os.path.isfile(text)
+    path passed where its contents were meant, which would be labelled as a sentence.
+    Cheap for real text (no file system call unless it looks like a file's name), so it
+    can look at every document of a corpus."""
+    return 0 < len(text) < 1024 and "\n" not in text and bool(_PATH_LIKE.search(text)) and os.path.isfile(text)
 
 
 def sentence_list(sentences) -> list[str]:

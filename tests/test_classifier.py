@@ -465,13 +465,15 @@ def test_cross_validation_needs_as_many_different_sentences_as_folds():
 def test_a_file_name_given_as_text_is_labelled_with_a_warning(model, tmp_path):
     path = tmp_path / "讲话.txt"
     path.write_text("全市开展全员核酸检测。", "utf-8")
-    for call in (lambda: model.tag(str(path)), lambda: model.explain(str(path))):
+    for call in (lambda: model.tag(str(path)), lambda: model.explain(str(path)),
+                 lambda: list(model.tag_many(["全市开展全员核酸检测。", str(path)]))):
         with pytest.warns(UserWarning, match="is the name of a file, labelled here as text"):
             call()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         model.tag(path.read_text("utf-8"))
         model.tag(path.name)  # not a file from here: a name, as a sentence may be
+        list(model.tag_many([path.read_text("utf-8"), "核酸检测 3.5万人。"]))
     with pytest.raises(ValueError, match="an empty sentence: nothing to explain"):
         model.explain("  ")
     result = run_cli("explain", path)
