@@ -48,6 +48,9 @@ class Document:
     sentences: list[Sentence]
     source: str | None = None
     labels: tuple[str, ...] = ()
+    #: indices of the sentences that begin a new line of the document (None: not known,
+    #: as for a document streamed in pieces); the HTML report lays out paragraphs by them
+    line_starts: frozenset[int] | None = None
 
     def summary(self, examples: int = 3) -> Summary:
         """Per category: sentence count, share of the document's sentences and the
@@ -89,6 +92,11 @@ def _sentences(model, texts, spans, probabilities, decided) -> Iterator[Sentence
     classes = model.classes
     for text, (start, end), row, labels in zip(texts, spans, probabilities, decided):
         yield Sentence(text, start, end, labels, dict(zip(classes, row.tolist())))
+
+
+def _line_starts(cleaned, spans) -> frozenset[int]:
+    """The sentences that a line break (cleaning keeps them) separates from the one before."""
+    return frozenset(k for k in range(1, len(spans)) if "\n" in cleaned.text[spans[k - 1][1]:spans[k][0]])
 
 
 def _tag_prepared(model, prepared) -> list[list[Sentence]]:
@@ -169,7 +177,8 @@ def _decided(model, scored, before, after) -> Iterator[Sentence]:
 
 
 def tag_text(model, text: str, source: str | None = None) -> Document:
-    return Document(_tag_prepared(model, [_prepare(text)])[0], source, tuple(model.classes))
+    prepared = _prepare(text)
+    return Document(_tag_prepared(model, [prepared])[0], source, tuple(model.classes), _line_starts(*prepared))
 
 
 def tag_documents(model, items: Iterable[tuple[str, str | None]]) -> Iterator[Document]:
@@ -183,11 +192,11 @@ def tag_documents(model, items: Iterable[tuple[str, str | None]]) -> Iterator[Do
         sources.append(source)
         count += len(waiting[-1][1])
         if count >= BATCH:
-            for sentences, name in zip(_tag_prepared(model, waiting), sources):
-                yield Document(sentences, name, labels)
+            for sentences, name, prepared in zip(_tag_prepared(model, waiting), sources, waiting):
+                yield Document(sentences, name, labels, _line_starts(*prepared))
             waiting, sources, count = [], [], 0
-    for sentences, name in zip(_tag_prepared(model, waiting), sources):
-        yield Document(sentences, name, labels)
+    for sentences, name, prepared in zip(_tag_prepared(model, waiting), sources, waiting):
+        yield Document(sentences, name, labels, _line_starts(*prepared))
 
 
 class SentenceStream:

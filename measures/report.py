@@ -149,11 +149,16 @@ def _sentences(document) -> str:
     if not document.sentences:
         return '<p class="empty">没有句子 (no sentences)</p>'
     classes = list(document.labels) or list(LABEL_IDS)
-    paragraphs, current, previous_end = [], [], None
+    paragraphs: list[list[str]] = []
+    current: list[str] = []
+    previous_end = None
+    starts = document.line_starts
     for index, sentence in enumerate(document.sentences, start=1):
-        # Sentences of one paragraph follow each other directly in the original text;
-        # a gap (a line break, removed page chrome) starts a new paragraph.
-        if previous_end is not None and sentence.start > previous_end and current:
+        # A paragraph ends at a line break of the document; when the document does not
+        # say where those are (streamed in pieces), at any gap between sentences.
+        new = (index - 1 in starts if starts is not None
+               else previous_end is not None and sentence.start > previous_end)
+        if new and current:
             paragraphs.append(current)
             current = []
         previous_end = sentence.end

@@ -252,3 +252,10 @@ def test_a_report_is_not_written_over_a_document_it_shows(model, tmp_path):
     assert source.read_text("utf-8") == "全市开展全员核酸检测。"
     write_report([document], tmp_path / "report.html")
     assert "全市开展全员核酸检测" in (tmp_path / "report.html").read_text("utf-8")
+
+
+def test_paragraphs_follow_the_documents_lines_not_the_spaces_between_sentences(model):
+    document = model.tag("全市开展核酸检测。 加强社区管控。 做好物资保供。\n\n各地要加快疫苗接种。")
+    assert document.line_starts == frozenset({3})
+    html = render_report([document])
+    assert html.count('<p><span class="s ') == 2  # two paragraphs of sentences, not four
