@@ -9,7 +9,7 @@ import sys
 from collections import deque
 from typing import Iterable, Iterator
 
-from .document import Document, SentenceStream
+from .document import Document, SentenceStream, tag_documents
 from .forking import fork_context, quiet_worker, running
 from .sources import Source
 
@@ -37,7 +37,7 @@ def _init_worker(parent: int, load: bool, model_path, trusted):
 
 
 def _tag_texts(items):
-    return list(_WORKER_MODEL.tag_many([text for _, text in items], [name for name, _ in items]))
+    return list(tag_documents(_WORKER_MODEL, [(text, name) for name, text in items]))
 
 
 # Consecutive small documents are tagged (and sent to workers) in groups of about this
@@ -89,7 +89,9 @@ def tag_sources(model, sources: Iterable[Source], jobs: int = 1, model_path=None
     if jobs <= 1:
         for group in _groups(sources):
             if _plain(group):
-                yield from zip(group, model.tag_many([s.text for s in group], [s.name for s in group]))
+                # tag_documents, not tag_many: these texts were read from files and records,
+                # so tag_many's warning about texts that are file names does not apply
+                yield from zip(group, tag_documents(model, [(s.text, s.name) for s in group if s.text is not None]))
             else:
                 yield group[0], _in_process(model, group[0], stream_large)
         return

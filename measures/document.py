@@ -1,6 +1,7 @@
 """A tagged document: its sentences, where they stand in the original, and their labels."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Iterator
 
@@ -49,8 +50,9 @@ class Document:
     source: str | None = None
     labels: tuple[str, ...] = ()
     #: indices of the sentences that begin a new line of the document (None: not known,
-    #: as for a document streamed in pieces); the HTML report lays out paragraphs by them
-    line_starts: frozenset[int] | None = None
+    #: as for a document streamed in pieces); the HTML report lays out paragraphs by them.
+    #: Not compared: the same sentences and labels are the same document.
+    line_starts: tuple[int, ...] | None = field(default=None, compare=False)
 
     def summary(self, examples: int = 3) -> Summary:
         """Per category: sentence count, share of the document's sentences and the
@@ -94,9 +96,14 @@ def _sentences(model, texts, spans, probabilities, decided) -> Iterator[Sentence
         yield Sentence(text, start, end, labels, dict(zip(classes, row.tolist())))
 
 
-def _line_starts(cleaned, spans) -> frozenset[int]:
-    """The sentences that a line break (cleaning keeps them) separates from the one before."""
-    return frozenset(k for k in range(1, len(spans)) if "\n" in cleaned.text[spans[k - 1][1]:spans[k][0]])
+_LINE_BREAK = re.compile(r"[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def _line_starts(text: str, sentences: list[Sentence]) -> tuple[int, ...]:
+    """The sentences that a line break of the original text (of any kind: cleaning turns
+    some into spaces) separates from the one before."""
+    return tuple(k for k in range(1, len(sentences))
+                 if _LINE_BREAK.search(text, sentences[k - 1].end, sentences[k].start))
 
 
 def _tag_prepared(model, prepared) -> list[list[Sentence]]:
@@ -177,8 +184,8 @@ def _decided(model, scored, before, after) -> Iterator[Sentence]:
 
 
 def tag_text(model, text: str, source: str | None = None) -> Document:
-    prepared = _prepare(text)
-    return Document(_tag_prepared(model, [prepared])[0], source, tuple(model.classes), _line_starts(*prepared))
+    sentences = _tag_prepared(model, [_prepare(text)])[0]
+    return Document(sentences, source, tuple(model.classes), _line_starts(text, sentences))
 
 
 def tag_documents(model, items: Iterable[tuple[str, str | None]]) -> Iterator[Document]:
@@ -186,17 +193,18 @@ def tag_documents(model, items: Iterable[tuple[str, str | None]]) -> Iterator[Do
     consecutive documents together: what :meth:`Model.tag_many` and ``measures tag``
     use for corpora of small documents."""
     labels = tuple(model.classes)
-    waiting, sources, count = [], [], 0
+    waiting, texts, sources, count = [], [], [], 0
     for text, source in items:
         waiting.append(_prepare(text))
+        texts.append(text)
         sources.append(source)
         count += len(waiting[-1][1])
         if count >= BATCH:
-            for sentences, name, prepared in zip(_tag_prepared(model, waiting), sources, waiting):
-                yield Document(sentences, name, labels, _line_starts(*prepared))
-            waiting, sources, count = [], [], 0
-    for sentences, name, prepared in zip(_tag_prepared(model, waiting), sources, waiting):
-        yield Document(sentences, name, labels, _line_starts(*prepared))
+            for sentences, text, name in zip(_tag_prepared(model, waiting), texts, sources):
+                yield Document(sentences, name, labels, _line_starts(text, sentences))
+            waiting, texts, sources, count = [], [], [], 0
+    for sentences, text, name in zip(_tag_prepared(model, waiting), texts, sources):
+        yield Document(sentences, name, labels, _line_starts(text, sentences))
 
 
 class SentenceStream:

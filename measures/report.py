@@ -152,7 +152,7 @@ def _sentences(document) -> str:
     paragraphs: list[list[str]] = []
     current: list[str] = []
     previous_end = None
-    starts = document.line_starts
+    starts = None if document.line_starts is None else set(document.line_starts)
     for index, sentence in enumerate(document.sentences, start=1):
         # A paragraph ends at a line break of the document; when the document does not
         # say where those are (streamed in pieces), at any gap between sentences.

@@ -21,6 +21,7 @@ __all__ = ["ZIP_MAGIC", "WordFileError", "docx_text"]
 ZIP_MAGIC = b"PK\x03\x04"
 # The main document's XML beyond this is no speech: refused rather than expanded (a zip bomb).
 MAX_BODY = 64 << 20
+_MAX_RELATIONSHIPS = 1 << 20
 
 # Word's usual namespace and that of "Strict Open XML", which files saved that way use.
 _NAMESPACES = ("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}",
@@ -58,8 +59,12 @@ def _main_part(archive: zipfile.ZipFile) -> str:
     """The main document's name: as the package's relationships say (Word Online may
     call it word/document2.xml), else the usual one."""
     try:
-        relationships = ElementTree.fromstring(archive.read("_rels/.rels"))
+        with archive.open("_rels/.rels") as stream:
+            listing = stream.read(_MAX_RELATIONSHIPS + 1)  # a few hundred bytes; never expanded in full
+        relationships = ElementTree.fromstring(listing) if len(listing) <= _MAX_RELATIONSHIPS else None
     except (KeyError, ElementTree.ParseError):
+        relationships = None
+    if relationships is None:
         return "word/document.xml"
     for relationship in relationships.iter(_RELATIONSHIPS):
         if relationship.get("Type", "").endswith("/officeDocument"):
@@ -97,37 +102,40 @@ def _name(tag: str) -> str | None:
 def _paragraphs(stream) -> str:
     lines: list[str] = []
     open_paragraphs: list[list[str]] = []  # a text box's paragraphs sit inside one of the body
+    hidden_runs: list[bool] = []  # per open run (a text box's runs sit inside one): hidden?
     skipping = 0  # depth inside an element that is not text
-    hidden = False  # the run being read is hidden (w:vanish)
-    ancestors: list = []  # the open elements, so each is dropped from its parent once read
+    ancestors: list = []  # the open elements
     for event, node in ElementTree.iterparse(io.BufferedReader(stream), events=("start", "end")):
         name = _name(node.tag)
-        if event == "end":
-            ancestors.pop()
-            if ancestors:
-                # node is its parent's last child: dropping it keeps memory to the open
-                # elements, not the whole tree (millions of empty paragraphs took a GB)
-                del ancestors[-1][-1]
-        else:
-            ancestors.append(node)
         if event == "start":
+            if not ancestors and name != "document":  # an Excel or PowerPoint file, say
+                raise WordFileError("an Office file that is not a Word document")
+            ancestors.append(node)
             if skipping:
                 skipping += 1
-                if name == "vanish":  # in the run's settings, which are skipped
+                # a run's own settings (not those a tracked change replaced) may hide it
+                if name == "vanish" and skipping == 2 and hidden_runs and _name(ancestors[-3].tag) == "r":
                     value = next((v for k, v in node.attrib.items() if k.endswith("}val")), "true")
-                    hidden = value not in ("0", "false", "off")
+                    hidden_runs[-1] = value not in ("0", "false", "off")
             elif name in _SKIPPED or node.tag == _FALLBACK:
                 skipping = 1
             elif name == "p":
                 open_paragraphs.append([])
             elif name == "r":
-                hidden = False
+                hidden_runs.append(False)
             continue
+        ancestors.pop()
+        if ancestors:
+            # read, so dropped from its parent: memory stays near the open elements, not
+            # the whole tree (millions of empty paragraphs took a GB)
+            ancestors[-1].remove(node)
         if skipping:
             skipping -= 1
         elif name == "p":
             lines.append("".join(open_paragraphs.pop()))
-        elif open_paragraphs and not hidden:
+        elif name == "r":
+            hidden_runs.pop()
+        elif open_paragraphs and not (hidden_runs and hidden_runs[-1]):
             if name == "t":
                 open_paragraphs[-1].append(node.text or "")
             elif name in _CHARACTERS:

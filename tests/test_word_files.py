@@ -137,3 +137,25 @@ def test_a_word_lock_file_is_no_document(tmp_path):
         read_document(lock)
     result = run_cli("tag", tmp_path, "--format", "jsonl")
     assert result.returncode == 0 and len(result.stdout.decode().splitlines()) == 1  # the document, not its lock
+
+
+def test_an_excel_or_powerpoint_file_is_not_read_as_an_empty_document(tmp_path):
+    path = write_docx(tmp_path / "sheet.xlsx", part="xl/workbook.xml",
+                      document_xml='<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>')
+    with pytest.raises(DocumentError, match="sheet.xlsx: an Office file that is not a Word document"):
+        read_document(path)
+
+
+def test_hidden_text_is_the_runs_own_setting(tmp_path):
+    body = ('<w:p><w:r><w:rPr><w:rPrChange><w:rPr><w:vanish/></w:rPr></w:rPrChange></w:rPr>'
+            '<w:t>又显示的字。</w:t></w:r>'  # hidden before a tracked change, visible now
+            '<w:r><w:rPr><w:vanish/></w:rPr><w:pict><w:txbxContent>'
+            + paragraph("<w:t>框里的字。</w:t>") + '</w:txbxContent></w:pict><w:t>隐藏。</w:t></w:r>'
+            '<w:r><w:t>可见。</w:t></w:r></w:p>')
+    # a hidden run's own text is left out; the text box's runs have settings of their own
+    assert read_document(write_docx(tmp_path / "a.docx", body=body)) == "框里的字。\n又显示的字。可见。"
+
+
+def test_an_oversized_relationship_list_falls_back_to_the_usual_part(tmp_path, monkeypatch):
+    monkeypatch.setattr(word_files, "_MAX_RELATIONSHIPS", 64)
+    assert read_document(write_docx(tmp_path / "a.docx")) == TEXT
