@@ -122,6 +122,11 @@ def _add_row(data: LabelledData, first_seen: dict, text: str, value: str, path: 
     return True
 
 
+def _header(lines: list[str]) -> list[str]:
+    """A file's column names, as the readers match them (case and spaces aside)."""
+    return [name.strip().lower() for name in lines[0].split("\t")] if lines else []
+
+
 def _path_list(paths) -> list[str]:
     """One path or several, as a list of strings."""
     return [str(paths)] if isinstance(paths, (str, os.PathLike)) else [str(path) for path in paths]
@@ -144,7 +149,7 @@ def read_labelled(paths: Iterable[str] | str, skip_bad_rows: bool = False) -> La
         if not lines:
             data.problems.append(Problem(path, 1, "empty file: expected a header 'text<TAB>labels'"))
             continue
-        header = [h.strip().lower() for h in lines[0].split("\t")]
+        header = _header(lines)
         if "text" not in header or "labels" not in header:
             first = lines[0] if len(lines[0]) <= 80 else lines[0][:80] + "…"  # a whole file on one line
             data.problems.append(Problem(path, 1, f"header must name the columns 'text' and 'labels', got {first!r}"))
@@ -172,7 +177,7 @@ def read_texts(paths: Iterable[str] | str) -> list[str]:
     texts = []
     for path in _path_list(paths):
         lines = _rows(path)[1]
-        header = [h.strip().lower() for h in lines[0].split("\t")] if lines else []
+        header = _header(lines)
         if "text" not in header:
             first = lines[0][:80] if lines else ""
             raise DataError(message=str(Problem(path, 1, f"header must name a 'text' column, got {first!r}")))

@@ -37,10 +37,7 @@ def _documents(texts, sources):
     for i, text in enumerate(texts):
         if not isinstance(text, str):
             raise TypeError(f"document {i} is {type(text).__name__}, not a string")
-        if names_a_file(text):
-            warnings.warn(f"document {i}, {text!r}, is the name of a file, labelled here as text: tag_many() "
-                          "labels the texts it is given; read the files first (measures.read_document(path))",
-                          stacklevel=3)
+        _warn_if_a_file(text, f"tag_many() labels the texts it is given (document {i})")
         if sources is None:
             yield text, None
             continue
