@@ -220,12 +220,6 @@ def _labelled(paths, skip_bad_rows: bool, verb: str):
         if error.problems and all(p.line != 1 for p in error.problems):  # bad rows, not a bad file
             raise DataError(error.problems, f"{error}\n(--skip-bad-rows {verb} the other rows)") from None
         raise
-    # A problem on line 1, the header, leaves none of the file's rows readable: skipping
-    # bad rows must not quietly drop a whole file.
-    unusable = [p for p in data.problems if p.line == 1]
-    if unusable:
-        raise DataError(unusable, "\n".join(str(p) for p in unusable)
-                        + "\n(--skip-bad-rows skips bad rows, not a file without a usable header)")
     for problem in data.problems:
         print(f"measures: skipped {problem}", file=sys.stderr)
     return data

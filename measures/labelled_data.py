@@ -138,8 +138,23 @@ def read_labelled(paths: Iterable[str] | str, skip_bad_rows: bool = False) -> La
     Further columns are ignored. Bad rows (unknown label ids, ``other`` combined with a
     measure, empty text, missing columns, the same sentence with conflicting labels)
     raise :class:`DataError` naming file and line, unless ``skip_bad_rows`` is true; then
-    they are left out and listed in ``problems``.
+    they are left out and listed in ``problems``. A file that is empty or whose header
+    does not name both columns is always an error: skipping its rows would drop the
+    whole file without a word.
     """
+    data = _read_files(paths)
+    unusable = [p for p in data.problems if p.line == 1]
+    if skip_bad_rows and unusable:
+        raise DataError(unusable, "\n".join(str(p) for p in unusable)
+                        + "\n(skipping bad rows skips rows, not a file without a usable header)")
+    if data.problems and not skip_bad_rows:
+        raise DataError(data.problems)
+    return data
+
+
+def _read_files(paths: Iterable[str] | str) -> LabelledData:
+    """The usable rows of TSV files, every problem listed in ``problems``; a problem on
+    line 1 (an empty file, an unusable header) means none of that file's rows were read."""
     data = LabelledData()
     digest = hashlib.sha256()
     first_seen: dict[str, tuple[tuple[str, ...], str]] = {}
@@ -165,8 +180,6 @@ def read_labelled(paths: Iterable[str] | str, skip_bad_rows: bool = False) -> La
             if _add_row(data, first_seen, cells[text_col], cells[labels_col], path, number):
                 data.locations.append((path, number))
     data.sha256 = digest.hexdigest()
-    if data.problems and not skip_bad_rows:
-        raise DataError(data.problems)
     return data
 
 
@@ -292,8 +305,9 @@ def check_data(paths: Iterable[str] | str, second_reading: Iterable[str] | str |
     """Per-label counts, multi-label rate, exact and near-duplicate rates, and the rows
     that break the guide, for the data check command; with ``second_reading`` (files of
     another annotator's labels for some of the same sentences) also how the two agree."""
-    data = read_labelled(paths, skip_bad_rows=True)
-    second = None if second_reading is None else read_labelled(second_reading, skip_bad_rows=True)
+    # a file without a usable header is listed with the bad rows, not a reason to stop
+    data = _read_files(paths)
+    second = None if second_reading is None else _read_files(second_reading)
     compared = None if second is None else agreement(data, second)
     problems = [str(p) for p in data.problems + (second.problems if second is not None else [])]
     if compared is not None and not compared["rows"]:

@@ -10,6 +10,7 @@ from conftest import run_cli
 from measures.labelled_data import (DataError, agreement, check_data, labelled_pairs, near_duplicates,
                                    read_labelled)
 from measures.labels import LabelError, parse_labels
+from measures.training import train
 
 
 def write(tmp_path, text, name="data.tsv"):
@@ -62,6 +63,20 @@ def test_skip_bad_rows_keeps_the_good_ones(tmp_path):
 def test_bad_files(tmp_path, content, message):
     with pytest.raises(DataError, match=message):
         read_labelled(write(tmp_path, content))
+
+
+@pytest.mark.parametrize("content", ["", "text,labels\n全市开展核酸检测。,testing\n", "全市开展核酸检测。\ttesting\n"],
+                         ids=["empty", "comma-separated", "no-header"])
+def test_skipping_bad_rows_does_not_drop_a_whole_file(tmp_path, content):
+    good = write(tmp_path, "text\tlabels\n全市开展核酸检测。\ttesting\n", "good.tsv")
+    bad = write(tmp_path, content, "bad.tsv")
+    with pytest.raises(DataError, match=r"bad.tsv:1: .*\n\(skipping bad rows skips rows, not a file"):
+        read_labelled([good, bad], skip_bad_rows=True)
+    with pytest.raises(DataError, match="bad.tsv:1"):
+        train(bad, skip_bad_rows=True)
+    # the data check lists it beside the good file's counts instead of stopping
+    report = check_data([good, bad])
+    assert report["rows"] == 1 and [p.split(": ")[0] for p in report["problems"]] == [f"{bad}:1"]
 
 
 def test_a_header_error_shows_the_start_of_a_huge_first_line(tmp_path):
