@@ -66,36 +66,12 @@ def _check_output(output, inputs, folder: bool = False) -> None:
     be written whole, like a model) or that would replace one of the command's
     ``inputs``, and inputs that name standard input twice. An output inside an input folder is fine unless it is a kind of file the
     folder's documents are read from: the next run would read it back as a document."""
-    from .export import check_output
+    from .export import check_not_input, check_output
 
     if inputs.count("-") > 1:
         raise CommandError("- (standard input) is given more than once; it can be read only once")
-    if output in (None, "-"):
-        return
-    target = Path(output).resolve()
-    for item in inputs:
-        if item not in (None, "-"):
-            clash = _clash(target, Path(item).resolve())
-            if clash:
-                raise CommandError(f"{output}: {clash} {item}; write the output elsewhere")
+    check_not_input(output, inputs)
     check_output(output, folder)
-
-
-def _clash(target: Path, source: Path) -> str | None:
-    """How writing ``target`` would destroy the input ``source``, if it would."""
-    from .sources import read_from_folder
-    from .persistence import is_model_folder
-
-    if target == source or (target.exists() and source.exists() and os.path.samefile(target, source)):
-        return "is the input"
-    if target in source.parents:
-        return "is a folder holding the input"
-    if source.is_dir() and source in target.parents:
-        if is_model_folder(source):
-            return "is inside the model folder"
-        if not target.is_dir() and read_from_folder(target, source):
-            return "would be read as a document of the input folder"
-    return None
 
 
 def _load(args):

@@ -111,6 +111,38 @@ def check_output(path: str | None, folder: bool = False) -> None:
     os.unlink(tmp)
 
 
+def check_not_input(output: str | os.PathLike | None, inputs) -> None:
+    """Raise OutputError if writing ``output`` would destroy one of ``inputs`` (files or
+    folders the work reads; ``None`` and ``-`` are not files): replace one, replace a
+    folder holding one, write inside a model folder, or add a file to an input folder
+    that its next reading would take for a document."""
+    if output in (None, "-"):
+        return
+    target = Path(output).resolve()
+    for item in inputs:
+        if item not in (None, "-"):
+            clash = _clash(target, Path(item).resolve())
+            if clash:
+                raise OutputError(f"{output}: {clash} {item}; write the output elsewhere")
+
+
+def _clash(target: Path, source: Path) -> str | None:
+    """How writing ``target`` would destroy the input ``source``, if it would."""
+    from .persistence import is_model_folder
+    from .sources import read_from_folder
+
+    if target == source or (target.exists() and source.exists() and os.path.samefile(target, source)):
+        return "is the input"
+    if target in source.parents:
+        return "is a folder holding the input"
+    if source.is_dir() and source in target.parents:
+        if is_model_folder(source):
+            return "is inside the model folder"
+        if not target.is_dir() and read_from_folder(target, source):
+            return "would be read as a document of the input folder"
+    return None
+
+
 @contextlib.contextmanager
 def _writes_to(target: Path):
     """Turn a failed write to ``target`` (a full disk or quota, a file too big) into an

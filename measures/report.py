@@ -265,13 +265,11 @@ def write_report(documents: Iterable, path, title: str | None = None) -> None:
     command line: the report would replace the document."""
     import os
 
-    from .export import OutputError, open_output
+    from .export import check_not_input, open_output
 
     documents = _documents(documents)
-    for document in documents:
-        source = document.source
-        if source and os.path.isfile(source) and os.path.exists(path) and os.path.samefile(source, path):
-            raise OutputError(f"{path}: is {source}, a document of the report; give another path")
+    # a source that is no file (a name given to a text) has nothing to lose
+    check_not_input(path, [d.source for d in documents if d.source and os.path.isfile(d.source)])
     html = render_report(documents, title=title)
     with open_output(str(path)) as stream:
         stream.write(html)
