@@ -216,11 +216,16 @@ def _open(path: Path):
         raise DocumentError(f"{path}: cannot read ({error.strerror})") from None
 
 
+def is_lock_file(path: Path) -> bool:
+    """Whether ``path`` is the lock file Word keeps beside an open document (``~$通告.docx``)."""
+    return path.name.startswith("~$")
+
+
 def read_document(path) -> str:
     """Read a document file as text (any supported encoding; HTML and Word .docx files
     reduced to their text)."""
     path = Path(path)
-    if path.name.startswith("~$"):
+    if is_lock_file(path):
         raise DocumentError(f"{path}: a lock file Word keeps beside an open document, not a document")
     with _open(path) as handle:
         try:

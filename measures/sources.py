@@ -12,7 +12,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .reading import DocumentError, decode, is_large, iter_pieces, read_document
+from .reading import DocumentError, decode, is_large, is_lock_file, iter_pieces, read_document
 
 __all__ = ["Source", "iter_sources", "record_name", "read_from_folder", "DOCUMENT_SUFFIXES"]
 
@@ -110,7 +110,7 @@ def read_from_folder(path: Path, folder: Path) -> bool:
     a document or ``.jsonl`` file with no hidden part below the folder (``.git``, or
     ``.ipynb_checkpoints``, whose files are copies of a notebook user's documents), and
     not a lock file Word keeps beside an open document (``~$通告.docx``)."""
-    hidden = any(part.startswith(".") for part in path.relative_to(folder).parts) or path.name.startswith("~$")
+    hidden = any(part.startswith(".") for part in path.relative_to(folder).parts) or is_lock_file(path)
     return not hidden and path.suffix.lower() in DOCUMENT_SUFFIXES + (".jsonl",)
 
 
