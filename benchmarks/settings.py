@@ -43,6 +43,30 @@ def change(text: str) -> tuple[str, object]:
     return name, tuple(parsed) if isinstance(parsed, list) else parsed
 
 
+def validation_sets(labels: list[str] | None, shared: str) -> tuple[Path, dict]:
+    """The corpus folder and, for each validation file (default: the whole set), its
+    sentences, their documents and their labels, by the file's shown name."""
+    corpus_folder = Path(shared) / "corpus"
+    if not corpus_folder.is_dir():
+        raise accuracy.ValidationSetError(f"{corpus_folder} is missing; pass --shared")
+    sets = {}
+    for path in map(Path, labels or [accuracy.VALIDATION]):
+        rows = accuracy.validation_rows(path)
+        texts = accuracy.resolve(rows, corpus_folder, path)
+        sets[accuracy._shown(path)] = texts, [doc for doc, *_ in rows], [labels for *_, labels, _ in rows]
+    return corpus_folder, sets
+
+
+def scored(model, sets: dict, corpus_folder: Path) -> list[list[float]]:
+    """``METRICS`` of ``model`` on each set, each sentence tagged in its document."""
+    figures = []
+    for texts, documents, gold in sets.values():
+        predicted = accuracy.in_documents(model, texts, documents, [corpus_folder])[0]
+        result = scores(gold, predicted, LABEL_IDS)
+        figures.append([result[key] for key in METRICS])
+    return figures
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("changes", nargs="*", type=change, metavar="SETTING=VALUE")
@@ -58,19 +82,11 @@ def main(argv=None) -> int:
         except ValueError as error:
             print(f"settings: {name}={json.dumps(value)}: {error}", file=sys.stderr)
             return 2
-    corpus_folder = Path(args.shared) / "corpus"
-    if not corpus_folder.is_dir():
-        print(f"settings: {corpus_folder} is missing; pass --shared", file=sys.stderr)
+    try:
+        corpus_folder, sets = validation_sets(args.labels, args.shared)
+    except accuracy.ValidationSetError as error:
+        print(f"settings: {error}", file=sys.stderr)
         return 2
-    sets = {}
-    for path in map(Path, args.labels or [accuracy.VALIDATION]):
-        try:
-            rows = accuracy.validation_rows(path)
-            texts = accuracy.resolve(rows, corpus_folder, path)
-        except accuracy.ValidationSetError as error:
-            print(f"settings: {error}", file=sys.stderr)
-            return 2
-        sets[accuracy._shown(path)] = texts, [doc for doc, *_ in rows], [labels for *_, labels, _ in rows]
     data = measures.load_training_data()
     print(f"trained on the bundled corpus ({len(data)} sentences); scored in their documents; "
           + "; ".join(f"{name}: {len(texts)} sentences" for name, (texts, _, _) in sets.items()))
@@ -85,11 +101,7 @@ def main(argv=None) -> int:
         if name is not None:
             estimator.set_params(**{name: value})
         model = estimator.fit(data.texts, data.y).to_model({})
-        figures = []
-        for texts, documents, gold in sets.values():
-            predicted = accuracy.in_documents(model, texts, documents, [corpus_folder])[0]
-            result = scores(gold, predicted, LABEL_IDS)
-            figures.append([result[key] for key in METRICS])
+        figures = scored(model, sets, corpus_folder)
         title = "defaults" if name is None else f"{name}={json.dumps(value)}"
         cells = ""
         for k, row in enumerate(figures):

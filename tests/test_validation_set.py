@@ -1,6 +1,6 @@
 """The validation set (labels of whole shared/corpus documents, without their text) still
 points at the sentences that were labelled, bad rows are reported with file and line, and the
-benchmarks that score on it (accuracy.py, settings.py) say what they measured."""
+benchmarks that score on it (accuracy.py, settings.py, learning_curve.py) say what they measured."""
 
 import re
 import sys
@@ -17,6 +17,7 @@ from conftest import ROOT, SHARED, needs_shared
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import accuracy  # noqa: E402  (a script folder, not a package)
+import learning_curve  # noqa: E402
 import settings  # noqa: E402
 
 CORPUS = SHARED / "corpus"
@@ -235,3 +236,35 @@ def test_settings_scores_the_defaults_as_the_shipped_model_and_changes_by_differ
     # the shipped model is the defaults trained on the bundled corpus
     assert defaults.split()[1:6:2] == shipped
     assert re.match(r"min_df=3 +[+-]\d\.\d{3} / [+-]\d\.\d{3} / [+-]\d\.\d{3} ", changed)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--fractions", "1"], "'1' is not a fraction above 0 and below 1"),
+    (["--fractions", "half"], "'half' is not a fraction"),
+    (["--repeats", "0"], "--repeats must be at least 1"),
+])
+def test_learning_curve_refuses_bad_arguments_before_training(capsys, args, message):
+    with pytest.raises(SystemExit) as exit:
+        learning_curve.main([*args, "--shared", "/nowhere"])
+    assert exit.value.code == 2 and message in capsys.readouterr().err
+
+
+@needs_shared
+@needs_corpus
+def test_learning_curve_ends_with_the_shipped_model_on_the_whole_corpus(tmp_path, capsys):
+    rows = accuracy.validation_rows()
+    doc = rows[0][0]
+    labels = _write(tmp_path, "doc\tindex\thash\tlabels",
+                    *[f"{d}\t{i}\t{h}\t{labels}" for d, i, h, labels, _ in rows if d == doc])
+    assert accuracy.main(["--on", "validation", "--labels", str(labels)]) == 0
+    table = capsys.readouterr().out
+    shipped = " / ".join(re.search(rf"^{title} +(\d\.\d+)", table, re.M).group(1)
+                         for title in ("macro-F1", "primary accuracy", "micro-F1"))
+    assert learning_curve.main(["--fractions", "0.3", "--repeats", "2", "--labels", str(labels), "--jobs", "1"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    size = len(measures.load_training_data())
+    part = next(line.split() for line in out if line.strip().startswith(f"{round(0.3 * size)} "))
+    whole = next(line.split() for line in out if line.strip().startswith(f"{size} "))
+    # two random parts: their mean and the range of macro-F1 and primary accuracy
+    assert re.fullmatch(r"\[\d\.\d{3}–\d\.\d{3},", part[6]) and re.fullmatch(r"\d\.\d{3}–\d\.\d{3}\]", part[7])
+    assert " ".join(whole[1:6]) == shipped  # the whole corpus with the defaults is the shipped model
