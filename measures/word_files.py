@@ -2,7 +2,7 @@
 
 A .docx file is a zip archive of XML. Each paragraph of its main document becomes a line
 (table cells and text boxes hold paragraphs too), with the text a reader sees: tabs and
-line breaks inside a paragraph are kept; deleted and moved-away revisions, hidden text,
+line breaks inside a paragraph are kept, and so are symbols inserted from the Symbol font; deleted and moved-away revisions, hidden text,
 field codes, the pinyin guides above characters and the formatting settings are not text
 and are left out; a text box saved twice (Word's modern form and its fallback for older
 versions) is read once. Headers, footers and footnotes are not part of the body and are
@@ -32,6 +32,15 @@ _RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}
 # Elements whose whole content is not text a reader sees.
 _SKIPPED = {"del", "moveFrom", "pPr", "rPr", "rt", "instrText", "delInstrText"}
 _CHARACTERS = {"tab": "\t", "ptab": "\t", "br": "\n", "cr": "\n", "noBreakHyphen": "-"}
+# A symbol inserted from the Symbol font (Insert > Symbol, as in 体温≥37.3℃) is saved as
+# U+F000 plus its code in the font's own encoding; these are the characters Adobe's table
+# gives the codes 0x20-0x7E and 0xA0-0xFE ("\0": a piece of a large bracket or an
+# extender, or no character).
+_SYMBOL_FONT = dict(zip(
+    [*range(0x20, 0x7F), *range(0xA0, 0xFF)],
+    " !∀#∃%&∋()∗+,−./0123456789:;<=>?≅ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ[∴]⊥_\0αβχδεφγηιϕκλμνοπθρστυϖωξψζ{|}∼"
+    "€ϒ′≤⁄∞ƒ♣♦♥♠↔←↑→↓°±″≥×∝∂•÷≠≡≈…\0\0↵ℵℑℜ℘⊗⊕∅∩∪⊃⊇⊄⊂⊆∈∉∠∇®©™∏√⋅¬∧∨⇔⇐⇑⇒⇓◊〈®©™∑\0\0\0\0\0\0\0\0\0\0"
+    "\0〉∫\0\0\0\0\0\0\0\0\0\0\0\0"))
 
 
 class WordFileError(ValueError):
@@ -99,6 +108,23 @@ def _name(tag: str) -> str | None:
     return None
 
 
+def _symbol(attributes) -> str:
+    """The character of a ``w:sym``: its code as Unicode, or in the Symbol font's encoding
+    when it is one of the codes U+F000-F0FF a symbol font is saved with; "" for a symbol
+    of another such font (Wingdings' boxes and arrows have no fixed Unicode characters)."""
+    values = {key.rsplit("}", 1)[-1]: value for key, value in attributes.items()}
+    try:
+        code = int(values.get("char", ""), 16)
+    except ValueError:
+        return ""
+    if 0xF000 <= code <= 0xF0FF:
+        font = values.get("font", "").strip().lower()
+        return _SYMBOL_FONT.get(code - 0xF000, "\0").strip("\0") if font == "symbol" else ""
+    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF or code < 0x20:
+        return ""
+    return chr(code)
+
+
 def _paragraphs(stream) -> str:
     lines: list[str] = []
     open_paragraphs: list[list[str]] = []  # a text box's paragraphs sit inside one of the body
@@ -140,4 +166,6 @@ def _paragraphs(stream) -> str:
                 open_paragraphs[-1].append(node.text or "")
             elif name in _CHARACTERS:
                 open_paragraphs[-1].append(_CHARACTERS[name])
+            elif name == "sym":
+                open_paragraphs[-1].append(_symbol(node.attrib))
     return "\n".join(lines)

@@ -159,3 +159,26 @@ def test_hidden_text_is_the_runs_own_setting(tmp_path):
 def test_an_oversized_relationship_list_falls_back_to_the_usual_part(tmp_path, monkeypatch):
     monkeypatch.setattr(word_files, "_MAX_RELATIONSHIPS", 64)
     assert read_document(write_docx(tmp_path / "a.docx")) == TEXT
+
+
+@pytest.mark.parametrize("symbol, expected", [
+    ('w:font="Symbol" w:char="F0B3"', "≥"),  # from the Symbol font: its own encoding
+    ('w:font="Symbol" w:char="F0B0"', "°"),
+    ('w:font="Symbol" w:char="F061"', "α"),
+    ('w:font="Symbol" w:char="F0E6"', ""),  # a piece of a tall bracket is no character
+    ('w:font="Wingdings" w:char="F0FE"', ""),  # another symbol font's box has no fixed character
+    ('w:font="宋体" w:char="2103"', "℃"),  # any other code is a Unicode character
+    ('w:font="Symbol" w:char="zz"', ""),
+    ('w:font="Symbol" w:char="D800"', ""),
+    ('w:font="Symbol"', ""),
+])
+def test_a_symbol_is_read_as_its_character(tmp_path, symbol, expected):
+    path = tmp_path / "通告.docx"
+    write_docx(path, body=paragraph("<w:t>体温</w:t>", f"<w:sym {symbol}/>", "<w:t>37.3</w:t>"))
+    assert read_document(path) == f"体温{expected}37.3"
+
+
+def test_the_symbol_font_table_covers_both_halves_of_its_encoding():
+    table = word_files._SYMBOL_FONT
+    assert len(table) == 190 and table[0x20] == " " and table[0x7E] == "∼" and table[0xA0] == "€"
+    assert table[0xF2] == "∫" and table[0xFE] == "\0"
