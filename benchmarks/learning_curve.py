@@ -58,6 +58,7 @@ def main(argv=None) -> int:
         print(f"learning_curve: {error}", file=sys.stderr)
         return 2
     data = measures.load_training_data()
+    corpus_texts, corpus_labels = data.texts, data.y  # y is built anew on each reading
     rng = random.Random(args.seed)
     orders = [rng.sample(range(len(data)), len(data)) for _ in range(args.repeats)]
     print(f"bundled corpus: {len(data)} sentences; scored in their documents; "
@@ -72,7 +73,7 @@ def main(argv=None) -> int:
         for order in orders if part < 1 else orders[:1]:
             chosen = sorted(order[:size])
             estimator = MeasureClassifier(n_jobs=args.jobs)
-            model = estimator.fit([data.texts[i] for i in chosen], [data.y[i] for i in chosen]).to_model({})
+            model = estimator.fit([corpus_texts[i] for i in chosen], [corpus_labels[i] for i in chosen]).to_model({})
             runs.append(scored(model, sets, corpus_folder))
         figures = np.array(runs)  # repeat, set, metric
         cells = ""
