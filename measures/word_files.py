@@ -1,10 +1,10 @@
 """The text of Word (.docx) files, the form many notices and speeches are published in.
 
 A .docx file is a zip archive of XML. Each paragraph of its main document becomes a line
-(table cells and text boxes hold paragraphs too), with the text a reader sees: tabs and
-line breaks inside a paragraph are kept, and so are symbols inserted from the Symbol font; deleted and moved-away revisions, hidden text,
-field codes, the pinyin guides above characters and the formatting settings are not text
-and are left out; a text box saved twice (Word's modern form and its fallback for older
+(table cells and text boxes hold paragraphs too), with the text a reader sees: tabs, line
+breaks inside a paragraph and symbols inserted from the Symbol font are kept; deleted and
+moved-away revisions, hidden text, field codes, the pinyin guides above characters and
+the formatting settings are not text and are left out; a text box saved twice (Word's modern form and its fallback for older
 versions) is read once. Headers, footers and footnotes are not part of the body and are
 not read. Only the standard library is used, and the XML is read as a stream, so memory
 stays near the size of the text rather than of the XML tree.
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import posixpath
+import unicodedata
 import zipfile
 from xml.etree import ElementTree
 
@@ -33,14 +34,19 @@ _RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}
 _SKIPPED = {"del", "moveFrom", "pPr", "rPr", "rt", "instrText", "delInstrText"}
 _CHARACTERS = {"tab": "\t", "ptab": "\t", "br": "\n", "cr": "\n", "noBreakHyphen": "-"}
 # A symbol inserted from the Symbol font (Insert > Symbol, as in 体温≥37.3℃) is saved as
-# U+F000 plus its code in the font's own encoding; these are the characters Adobe's table
-# gives the codes 0x20-0x7E and 0xA0-0xFE ("\0": a piece of a large bracket or an
-# extender, or no character).
+# U+F000 plus (or, by some writers, as just) its code in the font's own encoding. These are
+# the characters Adobe's table gives the codes 0x20-0x7E and 0xA0-0xFE, in their usual
+# Unicode forms (Δ Ω μ 〈 〉 rather than the look-alikes U+2206 U+2126 U+00B5 U+2329 U+232A);
+# "\0" is a piece of a large bracket, an extender, or no character.
 _SYMBOL_FONT = dict(zip(
     [*range(0x20, 0x7F), *range(0xA0, 0xFF)],
     " !∀#∃%&∋()∗+,−./0123456789:;<=>?≅ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ[∴]⊥_\0αβχδεφγηιϕκλμνοπθρστυϖωξψζ{|}∼"
     "€ϒ′≤⁄∞ƒ♣♦♥♠↔←↑→↓°±″≥×∝∂•÷≠≡≈…\0\0↵ℵℑℜ℘⊗⊕∅∩∪⊃⊇⊄⊂⊆∈∉∠∇®©™∏√⋅¬∧∨⇔⇐⇑⇒⇓◊〈®©™∑\0\0\0\0\0\0\0\0\0\0"
     "\0〉∫\0\0\0\0\0\0\0\0\0\0\0\0"))
+# Fonts of pictures (boxes, ticks, arrows, hands) whose codes are no fixed characters.
+_PICTURE_FONTS = {"wingdings", "wingdings 2", "wingdings 3", "webdings", "marlett"}
+# Characters that would break a line inside a paragraph, or are no text.
+_NOT_TEXT = {"Cc", "Cs", "Co", "Cn", "Zl", "Zp"}
 
 
 class WordFileError(ValueError):
@@ -109,20 +115,22 @@ def _name(tag: str) -> str | None:
 
 
 def _symbol(attributes) -> str:
-    """The character of a ``w:sym``: its code as Unicode, or in the Symbol font's encoding
-    when it is one of the codes U+F000-F0FF a symbol font is saved with; "" for a symbol
-    of another such font (Wingdings' boxes and arrows have no fixed Unicode characters)."""
+    """The character of a ``w:sym``: in the Symbol font, its code read in that font's
+    encoding; in a font of pictures, none; in any other font, its code as Unicode (an
+    ordinary character a writer saved this way), unless that is no text."""
     values = {key.rsplit("}", 1)[-1]: value for key, value in attributes.items()}
     try:
         code = int(values.get("char", ""), 16)
     except ValueError:
         return ""
-    if 0xF000 <= code <= 0xF0FF:
-        font = values.get("font", "").strip().lower()
-        return _SYMBOL_FONT.get(code - 0xF000, "\0").strip("\0") if font == "symbol" else ""
-    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF or code < 0x20:
+    font = values.get("font", "").strip().lower()
+    symbol_code = code <= 0xFF or 0xF000 <= code <= 0xF0FF
+    if font == "symbol" and symbol_code:
+        return _SYMBOL_FONT.get(code & 0xFF, "\0").strip("\0")
+    if font in _PICTURE_FONTS or not code <= 0x10FFFF:
         return ""
-    return chr(code)
+    character = chr(code)
+    return "" if unicodedata.category(character) in _NOT_TEXT else character
 
 
 def _paragraphs(stream) -> str:

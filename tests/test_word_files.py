@@ -168,8 +168,13 @@ def test_an_oversized_relationship_list_falls_back_to_the_usual_part(tmp_path, m
     ('w:font="Symbol" w:char="F0E6"', ""),  # a piece of a tall bracket is no character
     ('w:font="Wingdings" w:char="F0FE"', ""),  # another symbol font's box has no fixed character
     ('w:font="宋体" w:char="2103"', "℃"),  # any other code is a Unicode character
+    ('w:font="Symbol" w:char="B3"', "≥"),  # the same code without U+F000, as some writers save it
+    ('w:font="Wingdings" w:char="FC"', ""),  # a tick, not "ü"
     ('w:font="Symbol" w:char="zz"', ""),
-    ('w:font="Symbol" w:char="D800"', ""),
+    ('w:font="宋体" w:char="D800"', ""),
+    ('w:font="宋体" w:char="2029"', ""),  # a paragraph separator would break the line
+    ('w:font="宋体" w:char="0085"', ""),
+    ('w:font="宋体" w:char="E000"', ""),  # a private-use code means nothing outside its font
     ('w:font="Symbol"', ""),
 ])
 def test_a_symbol_is_read_as_its_character(tmp_path, symbol, expected):
