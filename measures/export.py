@@ -19,7 +19,8 @@ from pathlib import Path
 from .labels import label_info
 from .summary import Summary, SummaryBuilder, compare
 
-__all__ = ["FORMATS", "OutputError", "open_output", "check_output", "temporary_file", "document_record", "Writer"]
+__all__ = ["FORMATS", "OutputError", "open_output", "check_output", "check_not_input", "temporary_file",
+           "document_record", "Writer"]
 
 FORMATS = ("text", "json", "jsonl", "csv")
 #: The text format ends with a side-by-side table when a run tags this many documents or fewer.

@@ -260,9 +260,9 @@ def render_report(documents: Iterable, title: str | None = None) -> str:
 
 
 def write_report(documents: Iterable, path, title: str | None = None) -> None:
-    """Write :func:`render_report` to ``path`` (UTF-8), atomically. A path that is the
-    file one of the documents was read from is refused (OutputError), as on the
-    command line: the report would replace the document."""
+    """Write :func:`render_report` to ``path`` (UTF-8), atomically; ``None`` or ``"-"``:
+    standard output. A path that would replace a file one of the documents was read from,
+    or a folder holding one, is refused (OutputError), as on the command line."""
     import os
 
     from .export import check_not_input, open_output
@@ -271,7 +271,7 @@ def write_report(documents: Iterable, path, title: str | None = None) -> None:
     # a source that is no file (a name given to a text) has nothing to lose
     check_not_input(path, [d.source for d in documents if d.source and os.path.isfile(d.source)])
     html = render_report(documents, title=title)
-    with open_output(str(path)) as stream:
+    with open_output(path if path in (None, "-") else os.fspath(path)) as stream:
         stream.write(html)
 
 

@@ -3,6 +3,7 @@ browser (headless Chromium) renders it."""
 import dataclasses
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -254,6 +255,21 @@ def test_a_report_is_not_written_over_a_document_it_shows(model, tmp_path):
     assert source.read_text("utf-8") == "全市开展全员核酸检测。"
     write_report([document], tmp_path / "report.html")
     assert "全市开展全员核酸检测" in (tmp_path / "report.html").read_text("utf-8")
+    # nor over it by another name, nor over the folder that holds it
+    (tmp_path / "link.html").symlink_to(source)
+    os.link(source, tmp_path / "hard.html")
+    for path, clash in [(tmp_path / "link.html", "is the input"), (tmp_path / "hard.html", "is the input"),
+                        (tmp_path, "is a folder holding the input")]:
+        with pytest.raises(OutputError, match=f"{re.escape(str(path))}: {clash} .*speech.txt"):
+            write_report([document], path)
+    assert source.read_text("utf-8") == "全市开展全员核酸检测。"
+
+
+@pytest.mark.parametrize("path", [None, "-"])
+def test_a_report_without_a_path_goes_to_standard_output(model, tmp_path, monkeypatch, capsys, path):
+    monkeypatch.chdir(tmp_path)
+    write_report([model.tag("全市开展全员核酸检测。")], path)
+    assert capsys.readouterr().out.startswith("<!DOCTYPE html>") and list(tmp_path.iterdir()) == []
 
 
 def test_paragraphs_follow_the_documents_lines_not_the_spaces_between_sentences(model):
