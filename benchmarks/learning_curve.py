@@ -2,6 +2,7 @@
 
     python benchmarks/learning_curve.py [--fractions 0.1 0.25 0.5 0.75] [--repeats 3]
                                         [--labels FILE ...] [--shared ../shared]
+                                        [--seed 0] [--jobs -1]
 
 Trains the estimator, with its default settings, on random parts of the bundled corpus
 (each repeat draws one random order of the sentences and takes its first 10%, 25%, ...,
@@ -25,6 +26,7 @@ from settings import scored, validation_sets
 
 import measures
 from measures.classifier import MeasureClassifier
+from measures.labelled_data import DataError
 
 
 def fraction(text: str) -> float:
@@ -53,6 +55,10 @@ def main(argv=None) -> int:
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
     try:
+        MeasureClassifier(n_jobs=args.jobs)._check_params()
+    except ValueError as error:
+        parser.error(f"--jobs: {error}")
+    try:
         corpus_folder, sets = validation_sets(args.labels, args.shared)
     except accuracy.ValidationSetError as error:
         print(f"learning_curve: {error}", file=sys.stderr)
@@ -73,7 +79,11 @@ def main(argv=None) -> int:
         for order in orders if part < 1 else orders[:1]:
             chosen = sorted(order[:size])
             estimator = MeasureClassifier(n_jobs=args.jobs)
-            model = estimator.fit([corpus_texts[i] for i in chosen], [corpus_labels[i] for i in chosen]).to_model({})
+            try:
+                model = estimator.fit([corpus_texts[i] for i in chosen], [corpus_labels[i] for i in chosen]).to_model({})
+            except DataError as error:  # a part too small for the folds to learn every label
+                print(f"\nlearning_curve: a part of {size} sentences: {error}", file=sys.stderr)
+                return 2
             runs.append(scored(model, sets, corpus_folder))
         figures = np.array(runs)  # repeat, set, metric
         cells = ""

@@ -53,7 +53,7 @@ def validation_sets(labels: list[str] | None, shared: str) -> tuple[Path, dict]:
     for path in map(Path, labels or [accuracy.VALIDATION]):
         rows = accuracy.validation_rows(path)
         texts = accuracy.resolve(rows, corpus_folder, path)
-        sets[accuracy._shown(path)] = texts, [doc for doc, *_ in rows], [labels for *_, labels, _ in rows]
+        sets[accuracy._shown(path)] = texts, [doc for doc, *_ in rows], [gold for *_, gold, _ in rows]
     return corpus_folder, sets
 
 
@@ -76,11 +76,12 @@ def main(argv=None) -> int:
                         help="the shared material (default: ../shared)")
     parser.add_argument("--jobs", type=int, default=-1, help="processes fitting each model (default: all cores)")
     args = parser.parse_args(argv)
-    for name, value in args.changes:  # refused before hours of training, not after
+    for name, value in [("n_jobs", args.jobs), *args.changes]:  # refused before hours of training, not after
         try:
             MeasureClassifier(**{name: value})._check_params()
         except ValueError as error:
-            print(f"settings: {name}={json.dumps(value)}: {error}", file=sys.stderr)
+            shown = "--jobs" if name == "n_jobs" else f"{name}={json.dumps(value)}"
+            print(f"settings: {shown}: {error}", file=sys.stderr)
             return 2
     try:
         corpus_folder, sets = validation_sets(args.labels, args.shared)

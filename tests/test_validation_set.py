@@ -204,6 +204,7 @@ def test_labels_saved_by_one_run_are_compared_in_another_and_only_for_the_same_s
 @pytest.mark.parametrize("change, message", [
     ("C=-1", "C=-1: C must be a finite positive number"),
     ("word_ngrams=[2,1]", "word_ngrams=\\[2, 1\\]: word_ngrams must be None or"),
+    ("--jobs=0", "--jobs: n_jobs must be"),
 ])
 def test_settings_refuses_a_bad_value_before_training(capsys, change, message):
     # checked before the shared material is even looked for, so before any training
@@ -242,11 +243,19 @@ def test_settings_scores_the_defaults_as_the_shipped_model_and_changes_by_differ
     (["--fractions", "1"], "'1' is not a fraction above 0 and below 1"),
     (["--fractions", "half"], "'half' is not a fraction"),
     (["--repeats", "0"], "--repeats must be at least 1"),
+    (["--jobs", "0"], "--jobs: n_jobs must be"),
 ])
 def test_learning_curve_refuses_bad_arguments_before_training(capsys, args, message):
     with pytest.raises(SystemExit) as exit:
         learning_curve.main([*args, "--shared", "/nowhere"])
     assert exit.value.code == 2 and message in capsys.readouterr().err
+
+
+@needs_shared
+@needs_corpus
+def test_learning_curve_names_a_part_too_small_to_train_on(capsys):
+    assert learning_curve.main(["--fractions", "0.0002", "--repeats", "1", "--jobs", "1"]) == 2
+    assert re.search(r"learning_curve: a part of \d+ sentences: too few sentences to train on", capsys.readouterr().err)
 
 
 @needs_shared
