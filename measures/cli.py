@@ -195,6 +195,9 @@ def _labelled(paths, skip_bad_rows: bool, verb: str):
     except DataError as error:
         if error.problems and all(p.line != 1 for p in error.problems):  # bad rows, not a bad file
             raise DataError(error.problems, f"{error}\n(--skip-bad-rows {verb} the other rows)") from None
+        if skip_bad_rows and error.problems:  # read_labelled refused whole files; say it in the option's name
+            raise DataError(error.problems, "\n".join(map(str, error.problems))
+                            + "\n(--skip-bad-rows skips bad rows, not a file without a usable header)") from None
         raise
     for problem in data.problems:
         print(f"measures: skipped {problem}", file=sys.stderr)

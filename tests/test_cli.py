@@ -83,6 +83,8 @@ def test_skipping_bad_rows_does_not_drop_a_whole_file(tmp_path, content, message
     # refused, not trained on the bundled corpus alone, and no advice to do what was done
     assert result.returncode == 1 and message in err and "trained on" not in result.stdout.decode()
     assert "(--skip-bad-rows trains on the other rows)" not in err
+    assert content.startswith(b"text\tlabels") or err.endswith(
+        "(--skip-bad-rows skips bad rows, not a file without a usable header)\n")
     assert not (tmp_path / "model").exists()
 
 
