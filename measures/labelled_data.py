@@ -71,7 +71,8 @@ class LabelledData:
 
     @property
     def y(self) -> list[str]:
-        """Labels as ``"primary|second"`` strings, as ``fit`` takes them."""
+        """Labels as ``"primary|second"`` strings, as ``fit`` takes them; a new list at each
+        reading (``labels`` may change), so take it once rather than ``data.y[i]`` in a loop."""
         return ["|".join(labels) for labels in self.labels]
 
     def __len__(self) -> int:

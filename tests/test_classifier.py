@@ -26,7 +26,8 @@ def sample():
     data = load_training_data()
     rng = np.random.default_rng(0)
     keep = rng.choice(len(data), size=900, replace=False)
-    return [data.texts[i] for i in keep], [data.y[i] for i in keep]
+    y = data.y
+    return [data.texts[i] for i in keep], [y[i] for i in keep]
 
 
 @pytest.fixture(scope="module")

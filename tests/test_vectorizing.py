@@ -32,7 +32,8 @@ TRICKY = [
 def model():
     data = load_training_data()
     rows = np.random.default_rng(1).choice(len(data), size=800, replace=False)
-    fitted = MeasureClassifier(thresholds=0.5).fit([data.texts[i] for i in rows], [data.y[i] for i in rows])
+    y = data.y
+    fitted = MeasureClassifier(thresholds=0.5).fit([data.texts[i] for i in rows], [y[i] for i in rows])
     return fitted.to_model()
 
 
