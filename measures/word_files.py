@@ -4,15 +4,17 @@ A .docx file is a zip archive of XML. Each paragraph of its main document become
 (table cells and text boxes hold paragraphs too), with the text a reader sees: tabs, line
 breaks inside a paragraph and symbols inserted from the Symbol font are kept; deleted and
 moved-away revisions, hidden text, field codes, the pinyin guides above characters and
-the formatting settings are not text and are left out; a text box saved twice (Word's modern form and its fallback for older
-versions) is read once. Headers, footers and footnotes are not part of the body and are
-not read. Only the standard library is used, and the XML is read as a stream, so memory
-stays near the size of the text rather than of the XML tree.
+the formatting settings are not text and are left out; a text box saved twice (Word's
+modern form and its fallback for older versions) is read once. Headers, footers and
+footnotes are not part of the body and are not read. Only the standard library is used,
+and the XML is read as a stream, so memory stays near the size of the text rather than of
+the XML tree.
 """
 from __future__ import annotations
 
 import io
 import posixpath
+import string
 import unicodedata
 import zipfile
 from xml.etree import ElementTree
@@ -43,10 +45,14 @@ _SYMBOL_FONT = dict(zip(
     " !∀#∃%&∋()∗+,−./0123456789:;<=>?≅ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ[∴]⊥_\0αβχδεφγηιϕκλμνοπθρστυϖωξψζ{|}∼"
     "€ϒ′≤⁄∞ƒ♣♦♥♠↔←↑→↓°±″≥×∝∂•÷≠≡≈…\0\0↵ℵℑℜ℘⊗⊕∅∩∪⊃⊇⊄⊂⊆∈∉∠∇®©™∏√⋅¬∧∨⇔⇐⇑⇒⇓◊〈®©™∑\0\0\0\0\0\0\0\0\0\0"
     "\0〉∫\0\0\0\0\0\0\0\0\0\0\0\0"))
-# Fonts of pictures (boxes, ticks, arrows, hands) whose codes are no fixed characters.
-_PICTURE_FONTS = {"wingdings", "wingdings 2", "wingdings 3", "webdings", "marlett"}
-# Characters that would break a line inside a paragraph, or are no text.
-_NOT_TEXT = {"Cc", "Cs", "Co", "Cn", "Zl", "Zp"}
+# Fonts whose codes are pictures or signs of their own (boxes, ticks, arrows, hands), no
+# fixed characters: those Office and older documents commonly use, not every such font.
+_PICTURE_FONTS = {"wingdings", "wingdings 2", "wingdings 3", "webdings", "marlett", "mt extra",
+                  "zapfdingbats", "itc zapf dingbats", "monotype sorts", "bookshelf symbol 7",
+                  "ms reference specialty"}
+# Characters that would break a line inside a paragraph, or are no text. (Not "Cn": a
+# character newer than this Python's Unicode tables, a rare 汉字 say, is still text.)
+_NOT_TEXT = {"Cc", "Cs", "Co", "Zl", "Zp"}
 
 
 class WordFileError(ValueError):
@@ -115,22 +121,26 @@ def _name(tag: str) -> str | None:
 
 
 def _symbol(attributes) -> str:
-    """The character of a ``w:sym``: in the Symbol font, its code read in that font's
-    encoding; in a font of pictures, none; in any other font, its code as Unicode (an
-    ordinary character a writer saved this way), unless that is no text."""
+    """The character of a ``w:sym``: in the Symbol font, a code of 00-FF or F000-F0FF read
+    in that font's encoding; in a font of pictures, none; otherwise the code as Unicode
+    (an ordinary character a writer saved this way), unless that is no text."""
     values = {key.rsplit("}", 1)[-1]: value for key, value in attributes.items()}
-    try:
-        code = int(values.get("char", ""), 16)
-    except ValueError:
-        return ""
+    digits = values.get("char", "")
+    if not (0 < len(digits) <= 6 and all(c in string.hexdigits for c in digits)):
+        return ""  # a damaged attribute loses one symbol, not the document
+    code = int(digits, 16)
     font = values.get("font", "").strip().lower()
-    symbol_code = code <= 0xFF or 0xF000 <= code <= 0xF0FF
-    if font == "symbol" and symbol_code:
+    if font == "symbol" and (code <= 0xFF or 0xF000 <= code <= 0xF0FF):
         return _SYMBOL_FONT.get(code & 0xFF, "\0").strip("\0")
-    if font in _PICTURE_FONTS or not code <= 0x10FFFF:
+    if font in _PICTURE_FONTS or code > 0x10FFFF or _is_noncharacter(code):
         return ""
     character = chr(code)
     return "" if unicodedata.category(character) in _NOT_TEXT else character
+
+
+def _is_noncharacter(code: int) -> bool:
+    """Unicode's 66 codes that are never characters (U+FDD0-FDEF, U+xFFFE, U+xFFFF)."""
+    return 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
 
 
 def _paragraphs(stream) -> str:

@@ -170,6 +170,13 @@ def test_an_oversized_relationship_list_falls_back_to_the_usual_part(tmp_path, m
     ('w:font="宋体" w:char="2103"', "℃"),  # any other code is a Unicode character
     ('w:font="Symbol" w:char="B3"', "≥"),  # the same code without U+F000, as some writers save it
     ('w:font="Wingdings" w:char="FC"', ""),  # a tick, not "ü"
+    ('w:font="宋体" w:char="B3"', "³"),  # in an ordinary font a Latin-1 code keeps its meaning
+    ('w:font="Symbol" w:char="1F"', ""),  # a control code in either form
+    ('w:font="Symbol" w:char="F085"', ""),
+    ('w:font="MT Extra" w:char="FC"', ""),
+    ('w:font="宋体" w:char="-1"', ""),  # damaged: one symbol lost, not the document
+    ('w:font="宋体" w:char="FFFE"', ""),
+    ('w:font="宋体" w:char="31350"', "\U00031350"),  # a 汉字 newer than some Unicode tables
     ('w:font="Symbol" w:char="zz"', ""),
     ('w:font="宋体" w:char="D800"', ""),
     ('w:font="宋体" w:char="2029"', ""),  # a paragraph separator would break the line
