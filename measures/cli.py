@@ -188,16 +188,15 @@ def _training_paths(items):
 def _labelled(paths, skip_bad_rows: bool, verb: str):
     """Labelled sentences for a command; bad rows are skipped (and listed) only when asked,
     and the error says how to go on without them."""
-    from .labelled_data import DataError, read_labelled
+    from .labelled_data import DataError, files_refused, read_labelled
 
     try:
         data = read_labelled(paths, skip_bad_rows=skip_bad_rows)
     except DataError as error:
         if error.problems and all(p.line != 1 for p in error.problems):  # bad rows, not a bad file
             raise DataError(error.problems, f"{error}\n(--skip-bad-rows {verb} the other rows)") from None
-        if skip_bad_rows and error.problems:  # read_labelled refused whole files; say it in the option's name
-            raise DataError(error.problems, "\n".join(map(str, error.problems))
-                            + "\n(--skip-bad-rows skips bad rows, not a file without a usable header)") from None
+        if skip_bad_rows and error.problems:  # whole files refused: say so in the option's own name
+            raise files_refused(error.problems, "--skip-bad-rows") from None
         raise
     for problem in data.problems:
         print(f"measures: skipped {problem}", file=sys.stderr)

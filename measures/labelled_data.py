@@ -146,11 +146,16 @@ def read_labelled(paths: Iterable[str] | str, skip_bad_rows: bool = False) -> La
     data = _read_files(paths)
     unusable = [p for p in data.problems if p.line == 1]
     if skip_bad_rows and unusable:
-        raise DataError(unusable, "\n".join(str(p) for p in unusable)
-                        + "\n(skipping bad rows skips rows, not a file without a usable header)")
+        raise files_refused(unusable, "skip_bad_rows=True")
     if data.problems and not skip_bad_rows:
         raise DataError(data.problems)
     return data
+
+
+def files_refused(problems: list[Problem], option: str) -> DataError:
+    """The error for files refused whole while ``option`` asked to skip bad rows."""
+    return DataError(problems, "\n".join(map(str, problems))
+                     + f"\n({option} leaves out bad rows, not a file without a usable header)")
 
 
 def _read_files(paths: Iterable[str] | str) -> LabelledData:

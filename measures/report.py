@@ -271,7 +271,7 @@ def write_report(documents: Iterable, path, title: str | None = None) -> None:
     # a source that is no file (a name given to a text) has nothing to lose
     check_not_input(path, [d.source for d in documents if d.source and os.path.isfile(d.source)])
     html = render_report(documents, title=title)
-    with open_output(path if path in (None, "-") else os.fspath(path)) as stream:
+    with open_output(path) as stream:
         stream.write(html)
 
 

@@ -70,12 +70,16 @@ def test_bad_labelled_data_is_refused_by_line_with_the_way_on(tmp_path, command,
     assert not (tmp_path / "model").exists()
 
 
-@pytest.mark.parametrize("content, message", [
-    ("text,labels\n全市开展核酸检测。,testing\n".encode(), "mine.tsv:1: header must name the columns"),
-    ("全市开展核酸检测。\ttesting\n".encode(), "mine.tsv:1: header must name the columns"),
-    ("text\tlabels\n全市开展核酸检测。\ttesting\n".encode("gbk"), "mine.tsv:2: not UTF-8 text"),
+HEADER_HINT = "(--skip-bad-rows leaves out bad rows, not a file without a usable header)"
+
+
+@pytest.mark.parametrize("content, message, hint", [
+    ("text,labels\n全市开展核酸检测。,testing\n".encode(), "mine.tsv:1: header must name the columns", HEADER_HINT),
+    ("全市开展核酸检测。\ttesting\n".encode(), "mine.tsv:1: header must name the columns", HEADER_HINT),
+    # an unreadable file stops the reading before any row: no hint about rows at all
+    ("text\tlabels\n全市开展核酸检测。\ttesting\n".encode("gbk"), "mine.tsv:2: not UTF-8 text", None),
 ], ids=["comma-separated", "no-header", "gbk"])
-def test_skipping_bad_rows_does_not_drop_a_whole_file(tmp_path, content, message):
+def test_skipping_bad_rows_does_not_drop_a_whole_file(tmp_path, content, message, hint):
     data = tmp_path / "mine.tsv"
     data.write_bytes(content)
     result = run_cli("train", "bundled", data, "--skip-bad-rows", "-o", tmp_path / "model")
@@ -83,8 +87,7 @@ def test_skipping_bad_rows_does_not_drop_a_whole_file(tmp_path, content, message
     # refused, not trained on the bundled corpus alone, and no advice to do what was done
     assert result.returncode == 1 and message in err and "trained on" not in result.stdout.decode()
     assert "(--skip-bad-rows trains on the other rows)" not in err
-    assert content.startswith(b"text\tlabels") or err.endswith(
-        "(--skip-bad-rows skips bad rows, not a file without a usable header)\n")
+    assert err.endswith(f"{hint}\n") if hint else "--skip-bad-rows" not in err
     assert not (tmp_path / "model").exists()
 
 

@@ -70,7 +70,7 @@ def test_bad_files(tmp_path, content, message):
 def test_skipping_bad_rows_does_not_drop_a_whole_file(tmp_path, content):
     good = write(tmp_path, "text\tlabels\n全市开展核酸检测。\ttesting\n", "good.tsv")
     bad = write(tmp_path, content, "bad.tsv")
-    with pytest.raises(DataError, match=r"bad.tsv:1: .*\n\(skipping bad rows skips rows, not a file"):
+    with pytest.raises(DataError, match=r"bad.tsv:1: .*\n\(skip_bad_rows=True leaves out bad rows, not a file"):
         read_labelled([good, bad], skip_bad_rows=True)
     with pytest.raises(DataError, match="bad.tsv:1"):
         train(bad, skip_bad_rows=True)
