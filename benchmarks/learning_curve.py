@@ -81,7 +81,7 @@ def main(argv=None) -> int:
             estimator = MeasureClassifier(n_jobs=args.jobs)
             try:
                 model = estimator.fit([corpus_texts[i] for i in chosen], [corpus_labels[i] for i in chosen]).to_model({})
-            except DataError as error:  # a part too small for the folds to learn every label
+            except DataError as error:  # a part too small to train on (too few of a label, say)
                 print(f"\nlearning_curve: a part of {size} sentences: {error}", file=sys.stderr)
                 return 2
             runs.append(scored(model, sets, corpus_folder))

@@ -1,6 +1,6 @@
 """How changes to the estimator's settings score on real text.
 
-    python benchmarks/settings.py [--labels FILE ...] [--shared ../shared] SETTING=VALUE ...
+    python benchmarks/settings.py [--labels FILE ...] [--shared ../shared] [--jobs N] SETTING=VALUE ...
 
 Trains the estimator on the bundled corpus with its default settings, then once for each
 ``SETTING=VALUE`` given (one change each; the value is JSON: ``C=0.3``,
@@ -76,11 +76,11 @@ def main(argv=None) -> int:
                         help="the shared material (default: ../shared)")
     parser.add_argument("--jobs", type=int, default=-1, help="processes fitting each model (default: all cores)")
     args = parser.parse_args(argv)
-    for name, value in [("n_jobs", args.jobs), *args.changes]:  # refused before hours of training, not after
+    checks = [("--jobs", "n_jobs", args.jobs), *((f"{n}={json.dumps(v)}", n, v) for n, v in args.changes)]
+    for shown, name, value in checks:  # refused before hours of training, not after
         try:
             MeasureClassifier(**{name: value})._check_params()
         except ValueError as error:
-            shown = "--jobs" if name == "n_jobs" else f"{name}={json.dumps(value)}"
             print(f"settings: {shown}: {error}", file=sys.stderr)
             return 2
     try:

@@ -205,6 +205,7 @@ def test_labels_saved_by_one_run_are_compared_in_another_and_only_for_the_same_s
     ("C=-1", "C=-1: C must be a finite positive number"),
     ("word_ngrams=[2,1]", "word_ngrams=\\[2, 1\\]: word_ngrams must be None or"),
     ("--jobs=0", "--jobs: n_jobs must be"),
+    ("n_jobs=0", "n_jobs=0: n_jobs must be"),
 ])
 def test_settings_refuses_a_bad_value_before_training(capsys, change, message):
     # checked before the shared material is even looked for, so before any training
