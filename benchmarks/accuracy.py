@@ -8,8 +8,9 @@ Scores, on real sentences labelled by the guide:
   1. the shipped model (or --model);
   2. a keyword matcher built from the cue words of the annotation guide;
   3. a character n-gram TF-IDF + linear SVM model trained on the same bundled corpus.
-Prints micro-F1, macro-F1, primary-label accuracy and per-label P/R/F1 for each, the
-leads over the baselines, and micro-F1 and primary accuracy on each collection of documents.
+Prints micro-F1, macro-F1, primary-label accuracy and per-label P/R/F1 for each, how many
+primary labels are wrong only in their order, the leads over the baselines, and micro-F1
+and primary accuracy on each collection of documents.
 
 ``--on dev`` (the default) scores ``shared/dev/sentences.tsv``: the held-out benchmark, only
 ever measured. ``--on validation`` scores every sentence of 280 whole documents of
@@ -332,6 +333,20 @@ def table(results: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
+def primary_errors(gold: list[str], predicted: dict[str, list[str]]) -> str:
+    """The sentences whose primary label is wrong, split by whether the right one was given
+    as a later label (the order is wrong) or not at all: two problems with different cures."""
+    lines = [f"{'primary-label errors':<34}" + "".join(f"{n:>22}" for n in predicted)]
+    kinds = [("right label given, not first", True), ("right label not given", False)]
+    for title, given in kinds:
+        counts = []
+        for labels in predicted.values():
+            counts.append(sum(g.split("|")[0] != p.split("|")[0] and (g.split("|")[0] in p.split("|")) == given
+                              for g, p in zip(gold, labels)))
+        lines.append(f"  {title:<32}" + "".join(f"{c:>22}" for c in counts))
+    return "\n".join(lines)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--on", choices=("dev", "validation"), default="dev",
@@ -428,6 +443,8 @@ def main(argv=None) -> int:
               f"`measures tag` does (context {model.context}){rest}")
     print()
     print(table(results))
+    print()
+    print(primary_errors(gold, predicted))
     print()
     print(margins(gold, documents_of, predicted))
     print()

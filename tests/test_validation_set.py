@@ -137,6 +137,15 @@ def test_margins_resample_whole_documents():
     assert "primary accuracy +1.000 [+1.000, +1.000]" in lines[2]
 
 
+def test_primary_errors_are_split_into_wrong_order_and_missing_label():
+    gold = ["testing|tracing", "supply|economy", "other", "economy", "tracing"]
+    predicted = {"a": ["tracing|testing", "supply", "testing", "supply|economy", "other"],
+                 "b": gold}
+    lines = accuracy.primary_errors(gold, predicted).splitlines()
+    # a: testing given second (order), economy given second (order); other and tracing not given
+    assert lines[1].split()[-2:] == ["2", "0"] and lines[2].split()[-2:] == ["2", "0"]
+
+
 def test_collections_are_scored_apart_by_folder():
     gold = ["testing", "supply|economy", "other", "economy", "tracing"]
     documents = ["news/a.txt", "news/b.txt", "seeds/c.txt", "seeds/c.txt", "web/d.txt"]
