@@ -22,7 +22,7 @@ import time
 
 import accuracy
 import numpy as np
-from settings import scored, validation_sets
+from settings import add_scoring_arguments, scored, sentence_counts, validation_sets
 
 import measures
 from measures.classifier import MeasureClassifier
@@ -45,12 +45,8 @@ def main(argv=None) -> int:
     parser.add_argument("--fractions", nargs="+", type=fraction, default=[0.1, 0.25, 0.5, 0.75],
                         help="parts of the corpus to train on besides the whole (default: 0.1 0.25 0.5 0.75)")
     parser.add_argument("--repeats", type=int, default=3, help="random parts drawn for each size (default: 3)")
-    parser.add_argument("--labels", action="append", metavar="FILE",
-                        help=f"validation labels to score against (default: {accuracy._shown(accuracy.VALIDATION)})")
-    parser.add_argument("--shared", default=str(accuracy.ROOT.parent / "shared"),
-                        help="the shared material (default: ../shared)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the random orders (default: 0)")
-    parser.add_argument("--jobs", type=int, default=-1, help="processes fitting each model (default: all cores)")
+    add_scoring_arguments(parser)
     args = parser.parse_args(argv)
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
@@ -67,8 +63,7 @@ def main(argv=None) -> int:
     corpus_texts, corpus_labels = data.texts, data.y  # y is built anew on each reading
     rng = random.Random(args.seed)
     orders = [rng.sample(range(len(data)), len(data)) for _ in range(args.repeats)]
-    print(f"bundled corpus: {len(data)} sentences; scored in their documents; "
-          + "; ".join(f"{name}: {len(texts)} sentences" for name, (texts, _, _) in sets.items()))
+    print(f"bundled corpus: {len(data)} sentences; scored in their documents; " + sentence_counts(sets))
     print(f"mean of {args.repeats} random parts (lowest–highest) for each size below the whole\n")
     print(f"{'sentences':>10}" + "".join(f"{name[-54:]:>56}" for name in sets))
     print(f"{'':>10}" + "".join(f"{'macro / primary / micro [ranges: macro, primary]':>56}" for _ in sets))

@@ -43,6 +43,21 @@ def change(text: str) -> tuple[str, object]:
     return name, tuple(parsed) if isinstance(parsed, list) else parsed
 
 
+def add_scoring_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--labels``, ``--shared`` and ``--jobs``, for the scripts that train models and
+    score them on validation rows (this one and ``learning_curve.py``)."""
+    parser.add_argument("--labels", action="append", metavar="FILE",
+                        help=f"validation labels to score against (default: {accuracy._shown(accuracy.VALIDATION)})")
+    parser.add_argument("--shared", default=str(accuracy.ROOT.parent / "shared"),
+                        help="the shared material (default: ../shared)")
+    parser.add_argument("--jobs", type=int, default=-1, help="processes fitting each model (default: all cores)")
+
+
+def sentence_counts(sets: dict) -> str:
+    """How many sentences each validation set has, for a report's first line."""
+    return "; ".join(f"{name}: {len(texts)} sentences" for name, (texts, _, _) in sets.items())
+
+
 def validation_sets(labels: list[str] | None, shared: str) -> tuple[Path, dict]:
     """The corpus folder and, for each validation file (default: the whole set), its
     sentences, their documents and their labels, by the file's shown name."""
@@ -70,11 +85,7 @@ def scored(model, sets: dict, corpus_folder: Path) -> list[list[float]]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("changes", nargs="*", type=change, metavar="SETTING=VALUE")
-    parser.add_argument("--labels", action="append", metavar="FILE",
-                        help=f"validation labels to score against (default: {accuracy._shown(accuracy.VALIDATION)})")
-    parser.add_argument("--shared", default=str(accuracy.ROOT.parent / "shared"),
-                        help="the shared material (default: ../shared)")
-    parser.add_argument("--jobs", type=int, default=-1, help="processes fitting each model (default: all cores)")
+    add_scoring_arguments(parser)
     args = parser.parse_args(argv)
     checks = [("--jobs", "n_jobs", args.jobs), *((f"{n}={json.dumps(v)}", n, v) for n, v in args.changes)]
     for shown, name, value in checks:  # refused before hours of training, not after
@@ -90,7 +101,7 @@ def main(argv=None) -> int:
         return 2
     data = measures.load_training_data()
     print(f"trained on the bundled corpus ({len(data)} sentences); scored in their documents; "
-          + "; ".join(f"{name}: {len(texts)} sentences" for name, (texts, _, _) in sets.items()))
+          + sentence_counts(sets))
     print()
     header = f"{'setting':<28}" + "".join(f"{name[-30:]:>32}" for name in sets)
     print(header)

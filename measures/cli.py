@@ -64,8 +64,9 @@ def _terminated(signum, frame):
 def _check_output(output, inputs, folder: bool = False) -> None:
     """Refuse, before any work, an output that cannot be written (``folder``: a folder to
     be written whole, like a model) or that would replace one of the command's
-    ``inputs``, and inputs that name standard input twice. An output inside an input folder is fine unless it is a kind of file the
-    folder's documents are read from: the next run would read it back as a document."""
+    ``inputs``, and inputs that name standard input twice. An output inside an input
+    folder is fine unless it is a kind of file the folder's documents are read from: the
+    next run would read it back as a document."""
     from .export import check_not_input, check_output
 
     if inputs.count("-") > 1:

@@ -229,17 +229,23 @@ def test_settings_names_a_setting_it_cannot_read(capsys, change):
     assert exit.value.code == 2 and f"{change!r}" in capsys.readouterr().err
 
 
-@needs_shared
-@needs_corpus
-def test_settings_scores_the_defaults_as_the_shipped_model_and_changes_by_difference(tmp_path, capsys):
+def _shipped_on_one_document(tmp_path, capsys):
+    """A validation file of the first document's rows, and the shipped model's macro-F1,
+    primary accuracy and micro-F1 on it as accuracy.py prints them."""
     rows = accuracy.validation_rows()
     doc = rows[0][0]
     labels = _write(tmp_path, "doc\tindex\thash\tlabels",
                     *[f"{d}\t{i}\t{h}\t{labels}" for d, i, h, labels, _ in rows if d == doc])
     assert accuracy.main(["--on", "validation", "--labels", str(labels)]) == 0
     table = capsys.readouterr().out
-    shipped = [re.search(rf"^{title} +(\d\.\d+)", table, re.M).group(1)
-               for title in ("macro-F1", "primary accuracy", "micro-F1")]
+    return labels, [re.search(rf"^{title} +(\d\.\d+)", table, re.M).group(1)
+                    for title in ("macro-F1", "primary accuracy", "micro-F1")]
+
+
+@needs_shared
+@needs_corpus
+def test_settings_scores_the_defaults_as_the_shipped_model_and_changes_by_difference(tmp_path, capsys):
+    labels, shipped = _shipped_on_one_document(tmp_path, capsys)
     assert settings.main(["min_df=3", "--labels", str(labels), "--jobs", "1"]) == 0
     out = capsys.readouterr().out.splitlines()
     defaults = next(line for line in out if line.startswith("defaults"))
@@ -271,14 +277,8 @@ def test_learning_curve_names_a_part_too_small_to_train_on(capsys):
 @needs_shared
 @needs_corpus
 def test_learning_curve_ends_with_the_shipped_model_on_the_whole_corpus(tmp_path, capsys):
-    rows = accuracy.validation_rows()
-    doc = rows[0][0]
-    labels = _write(tmp_path, "doc\tindex\thash\tlabels",
-                    *[f"{d}\t{i}\t{h}\t{labels}" for d, i, h, labels, _ in rows if d == doc])
-    assert accuracy.main(["--on", "validation", "--labels", str(labels)]) == 0
-    table = capsys.readouterr().out
-    shipped = " / ".join(re.search(rf"^{title} +(\d\.\d+)", table, re.M).group(1)
-                         for title in ("macro-F1", "primary accuracy", "micro-F1"))
+    labels, figures = _shipped_on_one_document(tmp_path, capsys)
+    shipped = " / ".join(figures)
     assert learning_curve.main(["--fractions", "0.3", "--repeats", "2", "--labels", str(labels), "--jobs", "1"]) == 0
     out = capsys.readouterr().out.splitlines()
     size = len(measures.load_training_data())
