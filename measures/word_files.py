@@ -5,10 +5,12 @@ A .docx file is a zip archive of XML. Each paragraph of its main document become
 breaks inside a paragraph and symbols inserted from the Symbol font are kept; deleted and
 moved-away revisions, hidden text, field codes, the pinyin guides above characters and
 the formatting settings are not text and are left out; a text box saved twice (Word's
-modern form and its fallback for older versions) is read once. Headers, footers and
-footnotes are not part of the body and are not read. Only the standard library is used,
-and the XML is read as a stream, so memory stays near the size of the text rather than of
-the XML tree.
+modern form and its fallback for older versions) is read once. Footnotes and endnotes are
+part of what the author wrote and follow the body, in that order. Headers and footers are
+not read: they are page furniture (the issuer's name, a page number) that the printed
+document repeats on every page, and reviewers' comments are not the document's text.
+Only the standard library is used, and the XML is read as a stream, so memory stays near
+the size of the text rather than of the XML tree.
 """
 from __future__ import annotations
 
@@ -22,7 +24,8 @@ from xml.etree import ElementTree
 __all__ = ["ZIP_MAGIC", "WordFileError", "docx_text"]
 
 ZIP_MAGIC = b"PK\x03\x04"
-# The main document's XML beyond this is no speech: refused rather than expanded (a zip bomb).
+# The XML of a document's text (body and notes together) beyond this is no speech: refused
+# rather than expanded (a zip bomb).
 MAX_BODY = 64 << 20
 _MAX_RELATIONSHIPS = 1 << 20
 
@@ -31,6 +34,12 @@ _NAMESPACES = ("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}",
                "{http://purl.oclc.org/ooxml/wordprocessingml/main}")
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+# The parts read after the body, by the end of their relationship type (the same in Word's
+# usual and its strict form), with their root element.
+_NOTES = (("/footnotes", "footnotes"), ("/endnotes", "endnotes"))
+# A note of another type than "normal" is the rule above the notes or its continuation
+# notice, no text.
+_NOTE_ELEMENTS = {"footnote", "endnote"}
 
 # Elements whose whole content is not text a reader sees.
 _SKIPPED = {"del", "moveFrom", "pPr", "rPr", "rt", "instrText", "delInstrText"}
@@ -60,45 +69,78 @@ class WordFileError(ValueError):
 
 
 def docx_text(data: bytes) -> str:
-    """The text of a .docx file's main document, one paragraph a line. Raises WordFileError."""
+    """The text of a .docx file: its main document, one paragraph a line, then its footnotes
+    and endnotes. Raises WordFileError."""
+    kind = "document"  # the part being read, for the message
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            body = archive.getinfo(_main_part(archive))
+            main = _main_part(archive)
+            body = archive.getinfo(main)
             with archive.open(body) as stream:
-                return _paragraphs(_Limited(stream))
+                limited = _Limited(stream)
+                texts = [_paragraphs(limited, "document")]
+            for part, kind in _note_parts(archive, main):
+                with archive.open(part) as stream:
+                    limited = _Limited(stream, limited.read_so_far)
+                    texts.append(_paragraphs(limited, kind))
+            return "\n".join(text for text in texts if text)
     except WordFileError:
         raise
     except KeyError:
         raise WordFileError("a zip archive without a Word document in it, not a .docx file") from None
     except ElementTree.ParseError as error:
-        raise WordFileError(f"its document XML is not well-formed ({error})") from None
+        raise WordFileError(f"its {kind} XML is not well-formed ({error})") from None
     except Exception as error:  # a damaged archive fails in many ways: zlib, lzma, seek, encodings
         raise WordFileError(f"not a readable .docx file ({type(error).__name__}: {error})") from None
+
+
+def _relationships(archive: zipfile.ZipFile, name: str) -> list[tuple[str, str]] | None:
+    """(type, target) of each relationship listed in the part ``name``; None when there is
+    no such part or it cannot be read."""
+    try:
+        with archive.open(name) as stream:
+            listing = stream.read(_MAX_RELATIONSHIPS + 1)  # a few KB; never expanded in full
+        if len(listing) > _MAX_RELATIONSHIPS:
+            return None
+        relationships = ElementTree.fromstring(listing)
+    except (KeyError, ElementTree.ParseError):
+        return None
+    return [(r.get("Type", ""), r.get("Target", "")) for r in relationships.iter(_RELATIONSHIPS)
+            if r.get("TargetMode", "Internal") == "Internal"]
 
 
 def _main_part(archive: zipfile.ZipFile) -> str:
     """The main document's name: as the package's relationships say (Word Online may
     call it word/document2.xml), else the usual one."""
-    try:
-        with archive.open("_rels/.rels") as stream:
-            listing = stream.read(_MAX_RELATIONSHIPS + 1)  # a few hundred bytes; never expanded in full
-        relationships = ElementTree.fromstring(listing) if len(listing) <= _MAX_RELATIONSHIPS else None
-    except (KeyError, ElementTree.ParseError):
-        relationships = None
-    if relationships is None:
-        return "word/document.xml"
-    for relationship in relationships.iter(_RELATIONSHIPS):
-        if relationship.get("Type", "").endswith("/officeDocument"):
-            return posixpath.normpath(relationship.get("Target", "").lstrip("/"))
+    for kind, target in _relationships(archive, "_rels/.rels") or []:
+        if kind.endswith("/officeDocument"):
+            return posixpath.normpath(target.lstrip("/"))
     return "word/document.xml"
+
+
+def _note_parts(archive: zipfile.ZipFile, main: str) -> list[tuple[str, str]]:
+    """(part name, root element) of the footnotes and endnotes the main document lists
+    that the archive holds; targets are relative to the main document's folder."""
+    folder, name = posixpath.split(main)
+    listed = _relationships(archive, posixpath.join(folder, "_rels", name + ".rels")) or []
+    present = set(archive.namelist())
+    parts = []
+    for ending, root in _NOTES:
+        for kind, target in listed:
+            part = posixpath.normpath(target.lstrip("/") if target.startswith("/")
+                                      else posixpath.join(folder, target))
+            if kind.endswith(ending) and part in present:
+                parts.append((part, root))
+                break
+    return parts
 
 
 class _Limited(io.RawIOBase):
     """A stream that refuses to give more than MAX_BODY bytes: the declared size of a
     zip member can lie, so the limit is on what is actually read."""
 
-    def __init__(self, stream):
-        self.stream, self.read_so_far = stream, 0
+    def __init__(self, stream, read_before: int = 0):
+        self.stream, self.read_so_far = stream, read_before
 
     def readable(self) -> bool:
         return True
@@ -120,16 +162,20 @@ def _name(tag: str) -> str | None:
     return None
 
 
+def _value(attributes, name: str, default: str) -> str:
+    """A WordprocessingML attribute's value by its local name (its namespace varies)."""
+    return next((v for k, v in attributes.items() if k.rsplit("}", 1)[-1] == name), default)
+
+
 def _symbol(attributes) -> str:
     """The character of a ``w:sym``: in the Symbol font, a code of 00-FF or F000-F0FF read
     in that font's encoding; in a font of pictures, none; otherwise the code as Unicode
     (an ordinary character a writer saved this way), unless that is no text."""
-    values = {key.rsplit("}", 1)[-1]: value for key, value in attributes.items()}
-    digits = values.get("char", "")
+    digits = _value(attributes, "char", "")
     if not (0 < len(digits) <= 6 and all(c in string.hexdigits for c in digits)):
         return ""  # a damaged attribute loses one symbol, not the document
     code = int(digits, 16)
-    font = values.get("font", "").strip().lower()
+    font = _value(attributes, "font", "").strip().lower()
     if font == "symbol" and (code <= 0xFF or 0xF000 <= code <= 0xF0FF):
         return _SYMBOL_FONT.get(code & 0xFF, "\0").strip("\0")
     if font in _PICTURE_FONTS or code > 0x10FFFF or _is_noncharacter(code):
@@ -143,7 +189,8 @@ def _is_noncharacter(code: int) -> bool:
     return 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
 
 
-def _paragraphs(stream) -> str:
+def _paragraphs(stream, root: str) -> str:
+    """The paragraphs of a part whose root element is ``root``, one a line."""
     lines: list[str] = []
     open_paragraphs: list[list[str]] = []  # a text box's paragraphs sit inside one of the body
     hidden_runs: list[bool] = []  # per open run (a text box's runs sit inside one): hidden?
@@ -152,16 +199,17 @@ def _paragraphs(stream) -> str:
     for event, node in ElementTree.iterparse(io.BufferedReader(stream), events=("start", "end")):
         name = _name(node.tag)
         if event == "start":
-            if not ancestors and name != "document":  # an Excel or PowerPoint file, say
-                raise WordFileError("an Office file that is not a Word document")
+            if not ancestors and name != root:  # an Excel or PowerPoint file, say
+                raise WordFileError("an Office file that is not a Word document" if root == "document"
+                                    else f"its {root} part is not a Word {root} list")
             ancestors.append(node)
             if skipping:
                 skipping += 1
                 # a run's own settings (not those a tracked change replaced) may hide it
                 if name == "vanish" and skipping == 2 and hidden_runs and _name(ancestors[-3].tag) == "r":
-                    value = next((v for k, v in node.attrib.items() if k.endswith("}val")), "true")
-                    hidden_runs[-1] = value not in ("0", "false", "off")
-            elif name in _SKIPPED or node.tag == _FALLBACK:
+                    hidden_runs[-1] = _value(node.attrib, "val", "true") not in ("0", "false", "off")
+            elif name in _SKIPPED or node.tag == _FALLBACK or (
+                    name in _NOTE_ELEMENTS and _value(node.attrib, "type", "normal") != "normal"):
                 skipping = 1
             elif name == "p":
                 open_paragraphs.append([])

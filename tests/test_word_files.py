@@ -49,7 +49,13 @@ MC = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
 STRICT = 'xmlns:w="http://purl.oclc.org/ooxml/wordprocessingml/main"' 
 
 
-def write_docx(path, body=BODY, document_xml=None, part="word/document.xml", namespace=W):
+RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+
+
+def write_docx(path, body=BODY, document_xml=None, part="word/document.xml", namespace=W, parts=(),
+               related=()):
+    """A .docx file; ``parts``: more (name, XML) members; ``related``: (type, target) pairs
+    the main document's relationships list."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
         archive.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
@@ -58,7 +64,33 @@ def write_docx(path, body=BODY, document_xml=None, part="word/document.xml", nam
         if document_xml is not False:
             archive.writestr(part.lstrip("/"), document_xml or f'<?xml version="1.0" encoding="UTF-8"?>'
                                                    f'<w:document {namespace} {MC}><w:body>{body}</w:body></w:document>')
+        if related:
+            folder, name = part.lstrip("/").rsplit("/", 1)
+            archive.writestr(f"{folder}/_rels/{name}.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/'
+                             'package/2006/relationships">' + "".join(
+                                 f'<Relationship Id="rId{i}" Type="{RELATIONSHIP}{kind}" Target="{target}"/>'
+                                 for i, (kind, target) in enumerate(related)) + "</Relationships>")
+        for name, xml in parts:
+            archive.writestr(name, xml)
     return path
+
+
+def notes(root, *texts, separators=True):
+    """A footnotes or endnotes part (``root``) holding a note per text, after the rule and
+    its continuation that Word always writes."""
+    element = root[:-1]
+    rules = (f'<w:{element} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:{element}>'
+             f'<w:{element} w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/>'
+             f'</w:r></w:p></w:{element}>') if separators else ""
+    return (f'<w:{root} {W}>{rules}' + "".join(
+        f'<w:{element} w:id="{i}"><w:p><w:r><w:{element}Ref/></w:r><w:r><w:t xml:space="preserve"> {text}</w:t>'
+        f'</w:r></w:p></w:{element}>' for i, text in enumerate(texts, start=1)) + f"</w:{root}>")
+
+
+NOTES = {"parts": [("word/footnotes.xml", notes("footnotes", "混检即多人样本合并检测。")),
+                   ("word/endnotes.xml", notes("endnotes", "本通告自发布之日起施行。"))],
+         "related": [("styles", "styles.xml"), ("endnotes", "endnotes.xml"), ("footnotes", "footnotes.xml"),
+                     ("header", "header1.xml"), ("footer", "footer1.xml")]}
 
 
 def test_a_word_file_is_read_as_its_paragraphs(tmp_path):
@@ -120,6 +152,52 @@ def _damaged(path):
     start = data.index(b"word/document.xml") + len("word/document.xml")
     data[start + 10:start + 50] = bytes(range(40))
     return bytes(data)
+
+
+def test_footnotes_and_endnotes_follow_the_body_and_headers_and_footers_are_not_read(tmp_path):
+    headers = [("word/header1.xml", f"<w:hdr {W}>{paragraph('<w:t>某市人民政府文件</w:t>')}</w:hdr>"),
+               ("word/footer1.xml", f"<w:ftr {W}>{paragraph('<w:t>第1页</w:t>')}</w:ftr>")]
+    body = paragraph("<w:t>开展混检</w:t>", '<w:footnoteReference w:id="1"/>', "<w:t>。</w:t>")
+    path = write_docx(tmp_path / "通告.docx", body=body, parts=NOTES["parts"] + headers, related=NOTES["related"])
+    assert read_document(path) == "开展混检。\n 混检即多人样本合并检测。\n 本通告自发布之日起施行。"
+
+
+@pytest.mark.parametrize("options, expected", [
+    # the main document's own folder: Word Online's name for it, and an absolute target
+    ({"part": "word/document2.xml"}, "正文。\n 注一。"),
+    ({"related": [("footnotes", "/word/footnotes.xml")]}, "正文。\n 注一。"),
+    # a note part that is listed but missing, or present but not listed, is no text
+    ({"parts": []}, "正文。"),
+    ({"related": []}, "正文。"),
+    # an empty body: the notes alone
+    ({"body": ""}, " 注一。"),
+])
+def test_notes_are_found_where_the_main_document_lists_them(tmp_path, options, expected):
+    settings = {"body": paragraph("<w:t>正文。</w:t>"), "parts": [("word/footnotes.xml", notes("footnotes", "注一。"))],
+                "related": [("footnotes", "footnotes.xml")], **options}
+    assert read_document(write_docx(tmp_path / "a.docx", **settings)) == expected
+
+
+@pytest.mark.parametrize("xml, message", [
+    (f"<w:footnotes {W}><w:footnote>", "its footnotes XML is not well-formed"),
+    (f"<w:document {W}/>", "its footnotes part is not a Word footnotes list"),
+])
+def test_a_damaged_note_part_is_named(tmp_path, xml, message):
+    path = write_docx(tmp_path / "a.docx", parts=[("word/footnotes.xml", xml)], related=[("footnotes", "footnotes.xml")])
+    with pytest.raises(DocumentError, match=f"a.docx: {message}"):
+        read_document(path)
+
+
+def test_a_word_file_whose_notes_run_too_far_is_refused(tmp_path, monkeypatch):
+    # the limit is on the body and the notes together: each alone is under it
+    monkeypatch.setattr(word_files, "MAX_BODY", 1 << 12)
+    settings = {"body": paragraph("<w:t>核酸检测。</w:t>") * 30, "related": [("footnotes", "footnotes.xml")]}
+    under = [("word/footnotes.xml", notes("footnotes", *["注释。"] * 10, separators=False))]
+    assert read_document(write_docx(tmp_path / "a.docx", parts=under, **settings)).endswith(" 注释。")
+    over = [("word/footnotes.xml", notes("footnotes", *["注释。"] * 30, separators=False))]
+    assert len(over[0][1].encode()) < 1 << 12
+    with pytest.raises(DocumentError, match="a Word file whose text runs past 4,096 bytes of XML; refused"):
+        read_document(write_docx(tmp_path / "b.docx", parts=over, **settings))
 
 
 def test_a_word_file_whose_text_runs_too_far_is_refused_as_it_is_read(tmp_path, monkeypatch):
