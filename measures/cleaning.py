@@ -16,7 +16,8 @@ from .inputs import text_argument
 from .splitting import TERMINATORS
 
 __all__ = [
-    "replace_surrogates", "normalize_width", "strip_pinyin", "to_simplified", "normalize_whitespace",
+    "replace_surrogates", "normalize_width", "remove_zero_width", "strip_pinyin", "to_simplified",
+    "normalize_whitespace",
     "drop_boilerplate_lines", "is_boilerplate", "normalize", "clean", "clean_document", "CleanText",
 ]
 
@@ -41,6 +42,17 @@ _WIDTH[0x3000] = 0x20
 def normalize_width(text: str) -> str:
     """Full-width letters, digits, punctuation and spaces to their half-width forms."""
     return text.translate(_WIDTH)
+
+
+_ZERO_WIDTH = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
+
+
+def remove_zero_width(text: str) -> str:
+    """Drop zero-width spaces and joiners, direction marks, BOMs and soft hyphens.
+
+    Before the other steps that match words: one inside ``長(zh\u200bǎng)`` hid the
+    annotation from :func:`strip_pinyin`, so cleaning twice gave another text."""
+    return _ZERO_WIDTH.sub("", text)
 
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
@@ -72,7 +84,8 @@ def _converter():
 
 #: A Chinese character (unified ideographs, extension A, compatibility ideographs). Text
 #: without one needs no OpenCC call, and a line without one is not for the model.
-HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+HAN_RANGES = "\u3400-\u9fff\uf900-\ufaff"
+HAN = re.compile(f"[{HAN_RANGES}]")
 
 
 def to_simplified(text: str) -> str:
@@ -82,16 +95,14 @@ def to_simplified(text: str) -> str:
     return _converter().convert(text)
 
 
-_ZERO_WIDTH = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
 _SPACES = re.compile(r"[^\S\n]+")
-_CJK = r"\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK = f"\u3000-\u303f{HAN_RANGES}\uff00-\uffef"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])")
 
 
 def normalize_whitespace(text: str) -> str:
-    """Drop zero-width characters, collapse runs of spaces, trim lines, and remove the
-    stray spaces that HTML extraction leaves between Chinese characters."""
-    text = _ZERO_WIDTH.sub("", text)
+    """Collapse runs of spaces, trim lines, and remove the stray spaces that HTML
+    extraction leaves between Chinese characters."""
     text = _SPACES.sub(" ", text)
     text = _SPACE_BETWEEN_CJK.sub("", text)
     return "\n".join(line.strip() for line in text.split("\n"))
@@ -110,8 +121,12 @@ _CHROME = re.compile(
     | 您需要\s*登录 | 没有帐号 | 没有账号 | 登录后才可以
     | Powered\s+by | Processed\s+in\s+[\d.]+\s+second | GMT\+8 | ©\s*\d{4} | (?:^|\s)\?\s*\d{4}-\d{4}
     | Copyright | 版权所有 | 版权说明 | 版权保护 | 版权声明 | 未经.{0,20}授权.{0,10}禁止转载 | 禁止转载
-    | ICP\s*(?:备|证)?\s*\d | 公网安备 | 许可证\s*[:：]? | 增值电信业务 | 违法和不良信息举报
-    | 报料热线 | 报料邮箱 | 联系电话\s*[:：] | 意见反馈 | 给.{1,10}提意见
+    | ICP\s*(?:备|证)?\s*\d | 公网安备 | 增值电信业务 | 违法和不良信息举报
+    # a site's licence number, not a permit a notice requires (须持通行许可证, 吊销许可证)
+    | 许可证(?:号|编号)?\s*(?:[:：]|[A-Za-z]?\d|[京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川贵云陕甘青蒙桂藏宁新](?:[A-Za-z]?\d|网文))
+    | 报料热线 | 报料邮箱 | 联系电话\s*[:：]
+    # a feedback link, alone or between others, not a channel a sentence opens (畅通意见反馈渠道)
+    | (?:^|[|｜丨·]\s*)(?:意见反馈|给\S{1,10}提意见)\s*(?:$|[:：|｜丨·])
     | 小黑屋 | 手机版\s*\|\s*Archiver | 责任编辑 | 编辑\s*[:：]\s*\S{1,4}\s*$
     | ^\s*-\s*\S{1,12}(?:微博|公众号|抖音号|客户端|头条号)\s*$ | ^\s*-\s*(?:IP\s+SHANGHAI|SIXTH\s+TONE)\s*$
     | ^(?:来源|发布时间|发布日期|作者)\s*[:：].{0,40}$
@@ -188,12 +203,14 @@ def drop_boilerplate_lines(text: str) -> str:
 # --- the chain ----------------------------------------------------------------------------
 
 _LINE_STEPS: tuple[Callable[[str], str], ...] = (
-    replace_surrogates, normalize_width, strip_pinyin, to_simplified, normalize_whitespace,
+    replace_surrogates, normalize_width, remove_zero_width, strip_pinyin, to_simplified,
+    normalize_whitespace,
 )
 
 
 def normalize(text: str) -> str:
-    """The character-level steps of :func:`clean` (width, pinyin, script, whitespace)
+    """The character-level steps of :func:`clean` (width, zero-width characters, pinyin,
+    script, whitespace)
     without dropping any line: what a single sentence needs before classification."""
     for step in _LINE_STEPS:
         text = step(text)
@@ -201,7 +218,8 @@ def normalize(text: str) -> str:
 
 
 def clean(text: str) -> str:
-    """The whole chain: width, pinyin, Traditional -> Simplified, whitespace, boilerplate.
+    """The whole chain: width, zero-width characters, pinyin, Traditional -> Simplified,
+    whitespace, boilerplate.
 
     Blank lines are kept (one) so paragraph breaks survive; the result is idempotent.
     """

@@ -9,8 +9,9 @@ from measures.splitting import sentence_spans, split_sentences
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 # Text that looks like scraped Chinese: characters, both punctuation widths, quotes,
-# pinyin-like brackets, spaces, line breaks and a lone surrogate (JSON's "\ud800").
-scraped = st.text(alphabet=st.sampled_from(list("核酸检测隔离转运长長春發佈會市区。，,；;！!？?“”()（）zhǎng \n\t　●-ab12\ud800")),
+# pinyin-like brackets, spaces, line breaks, a lone surrogate (JSON's "\ud800"), a zero-width
+# space and a soft hyphen.
+scraped = st.text(alphabet=st.sampled_from(list("核酸检测隔离转运长長春發佈會市区。，,；;！!？?“”()（）zhǎng \n\t　●-ab12\ud800\u200b\u00ad")),
                   max_size=200)
 
 
