@@ -7,13 +7,13 @@ names the file.
 from __future__ import annotations
 
 import codecs
-import html
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterator
 
-from .splitting import TERMINATORS
+from .cleaning import HAN_RANGES
+from .splitting import last_sentence_end
 from .word_files import ZIP_MAGIC, WordFileError, docx_text
 
 __all__ = ["DocumentError", "decode", "read_document", "iter_pieces", "is_large", "html_to_text", "looks_like_html"]
@@ -89,7 +89,7 @@ def _decoder(encoding: str):
     return codecs.getincrementaldecoder(encoding)()
 
 
-_READABLE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\x20-\x7e\s\u2010-\u2027]")
+_READABLE = re.compile(f"[{HAN_RANGES}\u3000-\u303f\uff00-\uffef\x20-\x7e\\s\u2010-\u2027]")
 
 
 def _readable(text: str) -> float:
@@ -152,8 +152,16 @@ class _TextExtractor(HTMLParser):
         self.skipping = 0
         self.in_head = False
         self.in_title = False
+        # the page's title: the first <title> outside skipped elements (an icon's <svg>
+        # has titles of its own); None until one opens
+        self.title: list[str] | None = None
+        self.title_read = False
 
     def handle_starttag(self, tag, attrs):
+        if self.title is not None:
+            self.title_read = True  # ended, or left open: a title holds no tags
+        if tag == "title" and self.title is None and not self.skipping:
+            self.title = []
         if tag == "head":
             self.in_head = True
         elif tag not in self._HEAD:
@@ -167,6 +175,7 @@ class _TextExtractor(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "title":
             self.in_title = False
+            self.title_read = self.title is not None
         if tag == "head":
             self.in_head = False
         elif tag in self._SKIP and self.skipping:
@@ -175,6 +184,8 @@ class _TextExtractor(HTMLParser):
             self.parts.append("\n")
 
     def handle_data(self, data):
+        if self.title is not None and not self.title_read and not self.skipping:
+            self.title.append(data)
         if self.in_head and not self.in_title and not self.skipping and data.strip():
             self.in_head = False
         if not self.skipping and not self.in_head:
@@ -184,15 +195,14 @@ class _TextExtractor(HTMLParser):
 def html_to_text(markup: str) -> str:
     """The visible text of an HTML page, one block element a line; the title is kept
     as the first line."""
-    title = re.search(r"<title[^>]*>(.*?)</title>", markup, re.I | re.S)
     extractor = _TextExtractor()
     extractor.feed(markup)
     extractor.close()
     body = "".join(extractor.parts)
     lines = [re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in body.split("\n")]
     text = "\n".join(line for line in lines if line)
-    if title:
-        heading = html.unescape(re.sub(r"\s+", " ", title.group(1))).strip()
+    if extractor.title:
+        heading = re.sub(r"\s+", " ", "".join(extractor.title)).strip()
         if heading and not text.startswith(heading):
             text = heading + "\n" + text
     return text
@@ -284,7 +294,7 @@ def iter_pieces(path, piece: int | None = None) -> Iterator[str]:
             # keep a trailing "\r" back: its "\n" may open the next block
             cut = pending.rfind("\n", 0, len(pending) - 1)
             if cut < 0 and len(pending) > LONG_LINE * piece:
-                cut = _sentence_end(pending)
+                cut = _line_cut(pending)
             if cut >= 0:
                 yield _lines(pending[:cut + 1])
                 pending = pending[cut + 1:]
@@ -299,8 +309,9 @@ def iter_pieces(path, piece: int | None = None) -> Iterator[str]:
 LONG_LINE = 1
 
 
-def _sentence_end(text: str) -> int:
-    """Index of the last sentence-ending mark of ``text`` before its last character, or
-    of that character when there is none (a sentence megabytes long is not one)."""
-    end = max(text.rfind(mark, 0, len(text) - 1) for mark in TERMINATORS)
-    return end if end >= 0 else len(text) - 2
+def _line_cut(text: str) -> int:
+    """Index of the last character of the last sentence that surely ends in ``text``, or
+    of the one before its last character when there is none (a sentence megabytes long is
+    not one)."""
+    end = last_sentence_end(text)
+    return end - 1 if end > 0 else len(text) - 2

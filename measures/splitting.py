@@ -9,12 +9,13 @@ import re
 
 from .inputs import text_argument
 
-__all__ = ["sentence_spans", "split_sentences", "MAX_SENTENCE", "TERMINATORS"]
+__all__ = ["sentence_spans", "split_sentences", "last_sentence_end", "MAX_SENTENCE", "TERMINATORS"]
 
 TERMINATORS = frozenset("。！？；!?;")
 _OPEN, _CLOSE = "“「『", "”」』"
 # A terminator takes closing quotes and brackets that follow it: 他说：“要落实。”
 _TRAILERS = frozenset(_CLOSE + ")）】》’\"'")
+_ENDING = TERMINATORS | _TRAILERS
 # Leading bullets and list markers carry no meaning for the classifier or the reader.
 _LEAD = re.compile(r"[\s●○■□◆◇▲△▶►•·\-—*#>]+")
 _HAS_WORD = re.compile(r"\w")
@@ -26,6 +27,28 @@ MAX_SENTENCE = 400
 
 def _quotes_balanced(line: str) -> bool:
     return all(line.count(o) == line.count(c) for o, c in zip(_OPEN, _CLOSE))
+
+
+def _sentence_end(text: str, at: int, stop: int) -> int:
+    """Just past the sentence whose terminator is at ``at``: the terminators and closing
+    marks that follow it, up to ``stop``, belong to it."""
+    end = at + 1
+    while end < stop and text[end] in _ENDING:
+        end += 1
+    return end
+
+
+def last_sentence_end(text: str) -> int:
+    """Just past the last sentence that surely ends inside ``text``, a piece of a longer
+    line (marks running to its end may go on in what follows), or -1 if there is none.
+    Quotation marks are not considered: a cut there is the splitter's only when no
+    quotation is open."""
+    at = max(text.rfind(mark) for mark in TERMINATORS)
+    if at >= 0 and _sentence_end(text, at, len(text)) == len(text):
+        while at > 0 and text[at - 1] in _ENDING:  # before the marks at the end
+            at -= 1
+        at = max(text.rfind(mark, 0, at) for mark in TERMINATORS)
+    return -1 if at < 0 else _sentence_end(text, at, len(text))
 
 
 def _raw_spans(text: str):
@@ -41,10 +64,9 @@ def _raw_spans(text: str):
             elif use_quotes and ch in _CLOSE and depth:
                 depth -= 1
             elif ch in TERMINATORS and depth == 0:
-                while i + 1 < end_of_line and (text[i + 1] in TERMINATORS or text[i + 1] in _TRAILERS):
-                    i += 1
-                yield start, i + 1
-                start = i + 1
+                start_next = _sentence_end(text, i, end_of_line)
+                yield start, start_next
+                start, i = start_next, start_next - 1
             i += 1
         if start < end_of_line:
             yield start, end_of_line

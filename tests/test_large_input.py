@@ -60,6 +60,16 @@ def test_a_file_without_line_breaks_is_cut_at_sentence_ends(tmp_path, model, mon
     assert written(model, [str(path)], "jsonl") == written_whole(model, path)
 
 
+@pytest.mark.parametrize("sentence", ["各区要落实核酸检测（详见附件。）", "他说：“要落实。”", "请各单位遵照执行！！"])
+def test_a_long_line_is_not_cut_between_a_sentence_and_its_closing_marks(tmp_path, sentence):
+    path = tmp_path / "one_line.txt"
+    path.write_text(sentence * 400, "utf-8")
+    for piece in (97, 100, 101):  # blocks that end at every place in the sentence
+        pieces = list(iter_pieces(path, piece=piece))
+        assert "".join(pieces) == sentence * 400 and len(pieces) > 5
+        assert all(p.endswith(sentence) for p in pieces[:-1])
+
+
 def test_a_bad_byte_deep_inside_is_reported_with_its_offset(tmp_path):
     path = tmp_path / "doc.txt"
     good = (SPEECH * 4).encode("utf-8")

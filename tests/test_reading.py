@@ -66,6 +66,14 @@ def test_html_keeps_block_structure():
     ("<html><head><meta charset=utf-8><title>通知</title><font>全市开展核酸检测。</font>", "通知\n全市开展核酸检测。"),
     ("<head><title>通知</title><link rel=stylesheet href=a.css>\n  \n<a href=x>全市开展核酸检测。</a>",
      "通知\n全市开展核酸检测。"),
+    # an icon's title is no page title; the page's own comes first wherever the page puts it
+    ("<html><head><meta charset=utf-8></head><body><p>关于做好疫情防控的通知。</p>"
+     "<svg><title>分享到微信</title></svg><p>各区落实检测。</p></body></html>",
+     "关于做好疫情防控的通知。\n各区落实检测。"),
+    ("<html><head><svg><title>图标</title></svg><title>通知 &amp; 公告</title></head><p>各区落实检测。</p>",
+     "通知 & 公告\n各区落实检测。"),
+    # a title left open ends at the next tag
+    ("<html><head><title>通知<body><p>各区落实检测。</p></body></html>", "通知\n各区落实检测。"),
 ])
 def test_html_text_is_the_visible_text(markup, text):
     assert html_to_text(markup) == text

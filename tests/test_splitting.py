@@ -3,7 +3,7 @@ import re
 import pytest
 
 from measures.cleaning import clean
-from measures.splitting import MAX_SENTENCE, sentence_spans, split_sentences
+from measures.splitting import MAX_SENTENCE, last_sentence_end, sentence_spans, split_sentences
 
 from conftest import needs_shared, seed_files
 
@@ -29,6 +29,22 @@ def test_spans_point_at_the_sentences():
     text = "  第一句。\n\n● 第二句；第三句"
     spans = sentence_spans(text)
     assert [text[a:b] for a, b in spans] == ["第一句。", "第二句；", "第三句"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("全市开展检测。加强管控", "全市开展检测。"),
+    ("他说：“要落实。”各区跟进", "他说：“要落实。”"),  # closing marks belong to the sentence
+    ("落实检测（详见附件。）加强", "落实检测（详见附件。）"),
+    ("开展检测。加强管控。", "开展检测。"),  # the last mark may yet be followed by its quote
+    ("开展检测。加强管控。”", "开展检测。"),
+    ("要落实。”", ""),
+    ("检测。。。", ""),
+    ("没有句号", ""),
+    ("", ""),
+])
+def test_last_sentence_end_is_where_the_splitter_would_surely_cut(text, expected):
+    end = last_sentence_end(text)
+    assert (text[:end] if end >= 0 else "") == expected
 
 
 def test_overlong_runs_are_cut_at_commas():
