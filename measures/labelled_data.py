@@ -115,7 +115,9 @@ def _add_row(data: LabelledData, first_seen: dict, text: str, value: str, path: 
     except LabelError as error:
         return refuse(str(error))
     earlier = first_seen.get(text)
-    if earlier and set(earlier[0]) != set(labels):
+    # the primary label counts as much as the set (primary accuracy scores it); the order
+    # of the others means nothing
+    if earlier and (earlier[0][0] != labels[0] or set(earlier[0]) != set(labels)):
         return refuse(f"same sentence labelled {'|'.join(earlier[0])!r} at {earlier[1]} and {value!r} here")
     first_seen.setdefault(text, (labels, Problem(path, line, "").where))
     data.texts.append(text)
@@ -126,6 +128,12 @@ def _add_row(data: LabelledData, first_seen: dict, text: str, value: str, path: 
 def _header(lines: list[str]) -> list[str]:
     """A file's column names, as the readers match them (case and spaces aside)."""
     return [name.strip().lower() for name in lines[0].split("\t")] if lines else []
+
+
+def _header_shown(lines: list[str]) -> str:
+    """A file's first line as an error quotes it: cut short, as a whole file may be one line."""
+    first = lines[0] if lines else ""
+    return repr(first if len(first) <= 80 else first[:80] + "…")
 
 
 def _path_list(paths) -> list[str]:
@@ -172,8 +180,8 @@ def _read_files(paths: Iterable[str] | str) -> LabelledData:
             continue
         header = _header(lines)
         if "text" not in header or "labels" not in header:
-            first = lines[0] if len(lines[0]) <= 80 else lines[0][:80] + "…"  # a whole file on one line
-            data.problems.append(Problem(path, 1, f"header must name the columns 'text' and 'labels', got {first!r}"))
+            data.problems.append(Problem(path, 1, "header must name the columns 'text' and 'labels', "
+                                                  f"got {_header_shown(lines)}"))
             continue
         text_col, labels_col = header.index("text"), header.index("labels")
         for number, line in enumerate(lines[1:], start=2):
@@ -198,8 +206,7 @@ def read_texts(paths: Iterable[str] | str) -> list[str]:
         lines = _rows(path)[1]
         header = _header(lines)
         if "text" not in header:
-            first = lines[0][:80] if lines else ""
-            raise DataError(message=str(Problem(path, 1, f"header must name a 'text' column, got {first!r}")))
+            raise DataError(message=str(Problem(path, 1, f"header must name a 'text' column, got {_header_shown(lines)}")))
         at = header.index("text")
         texts += [cells[at].strip() for cells in (line.split("\t") for line in lines[1:]) if len(cells) > at]
     return [text for text in texts if text]
@@ -313,13 +320,16 @@ def check_data(paths: Iterable[str] | str, second_reading: Iterable[str] | str |
     another annotator's labels for some of the same sentences) also how the two agree."""
     # a file without a usable header is listed with the bad rows, not a reason to stop
     data = _read_files(paths)
-    second = None if second_reading is None else _read_files(second_reading)
-    compared = None if second is None else agreement(data, second)
-    problems = [str(p) for p in data.problems + (second.problems if second is not None else [])]
-    if compared is not None and not compared["rows"]:
-        named = ", ".join(_path_list(second_reading))
-        problems.append(f"{named}: no usable row to compare" if second is not None and not len(second) else
-                        f"{named}: none of its sentences is in the data (sentences are matched by their exact text)")
+    problems = [str(p) for p in data.problems]
+    compared = None
+    if second_reading is not None:
+        second = _read_files(second_reading)
+        compared = agreement(data, second)
+        problems += [str(p) for p in second.problems]
+        if not compared["rows"]:
+            named = ", ".join(_path_list(second_reading))
+            problems.append(f"{named}: no usable row to compare" if not len(second) else
+                            f"{named}: none of its sentences is in the data (sentences are matched by their exact text)")
     any_position = collections.Counter(label for labels in data.labels for label in labels)
     primary = collections.Counter(labels[0] for labels in data.labels)
     counts = collections.Counter(data.texts)

@@ -43,11 +43,24 @@ def test_bad_rows_are_reported_with_file_and_line(tmp_path, row, message):
     assert message in str(caught.value)
 
 
-def test_conflicting_labels_for_the_same_sentence(tmp_path):
-    a = write(tmp_path, "text\tlabels\n全市开展核酸检测。\ttesting\n", "a.tsv")
-    b = write(tmp_path, "text\tlabels\n全市开展核酸检测。\tcommunity_control\n", "b.tsv")
-    with pytest.raises(DataError, match=r"b.tsv:2: same sentence labelled 'testing' at .*a.tsv:2"):
+@pytest.mark.parametrize("first, second", [
+    ("testing", "community_control"),
+    ("testing", "testing|community_control"),
+    # the same labels with another primary: the primary label is what primary accuracy scores
+    ("border_import|isolation_transfer", "isolation_transfer|border_import"),
+])
+def test_conflicting_labels_for_the_same_sentence(tmp_path, first, second):
+    a = write(tmp_path, f"text\tlabels\n全市开展核酸检测。\t{first}\n", "a.tsv")
+    b = write(tmp_path, f"text\tlabels\n全市开展核酸检测。\t{second}\n", "b.tsv")
+    with pytest.raises(DataError) as caught:
         read_labelled([a, b])
+    assert str(caught.value).endswith(f"b.tsv:2: same sentence labelled '{first}' at {a}:2 and '{second}' here")
+
+
+def test_the_same_labels_in_another_order_after_the_primary_are_no_conflict(tmp_path):
+    path = write(tmp_path, "text\tlabels\n检测、隔离和消杀。\ttesting|isolation_transfer|disinfection\n"
+                           "检测、隔离和消杀。\ttesting|disinfection|isolation_transfer\n")
+    assert len(read_labelled(path)) == 2
 
 
 def test_skip_bad_rows_keeps_the_good_ones(tmp_path):
