@@ -44,6 +44,9 @@ SKOPS_TRUSTED = [
     "numpy.float32", "numpy.int64", "numpy.dtype", "builtins.frozenset",
 ]
 
+# Pickled estimators: they can run any code when loaded, so loading them takes trust.
+_PICKLES = (".joblib", ".pkl", ".pickle")
+
 
 class ModelFileError(RuntimeError):
     """A model file that cannot be used, with the reason and what to do."""
@@ -285,7 +288,7 @@ def load_model(path=None, trusted: bool = False, segmenter: str = "auto") -> Mod
     suffix = path.suffix.lower()
     if suffix == ".skops":
         return _from_estimator(_load_skops(path), path)
-    if suffix in (".joblib", ".pkl", ".pickle"):
+    if suffix in _PICKLES:
         if not trusted:
             raise ModelFileError(
                 f"{path}: a {suffix} file is a pickle and can run any code when loaded; load it "
@@ -301,9 +304,17 @@ def load_model(path=None, trusted: bool = False, segmenter: str = "auto") -> Mod
     raise ModelFileError(f"{path}: not a model folder, .skops, or (trusted) .joblib file")
 
 
-def _load_skops(path: Path):
-    import skops.io as sio
+def _skops(path: Path):
+    """skops.io, an optional dependency: without it a .skops file is refused by name."""
+    try:
+        import skops.io as sio
+    except ImportError:
+        raise ModelFileError(f"{path}: .skops files need skops: pip install 'measures[skops]'") from None
+    return sio
 
+
+def _load_skops(path: Path):
+    sio = _skops(path)
     try:
         untrusted = [t for t in sio.get_untrusted_types(file=path) if t not in SKOPS_TRUSTED]
         if not untrusted:
@@ -335,7 +346,8 @@ def _from_estimator(obj, path: Path) -> Model:
 
 def save_estimator(estimator, path) -> None:
     """Save a fitted :class:`MeasureClassifier` as ``.skops`` (safe to share) or
-    ``.joblib``, atomically."""
+    ``.joblib`` (``.pkl``, ``.pickle``), atomically; other names are refused, so a mistyped
+    path cannot replace a data file with a pickle that loading would refuse anyway."""
     from sklearn.utils.validation import check_is_fitted
 
     from .classifier import MeasureClassifier
@@ -344,15 +356,18 @@ def save_estimator(estimator, path) -> None:
         raise TypeError(f"expected a fitted MeasureClassifier, got {type(estimator).__name__}")
     check_is_fitted(estimator)  # an unfitted one would save, and fail only when used
     path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".skops", *_PICKLES):
+        raise ModelFileError(f"{path}: an estimator is saved as a .skops or .joblib file (a model "
+                             "folder, loaded without trust, with model.save or measures train)")
+    sio = _skops(path) if suffix == ".skops" else None
     try:
         fd, tmp = temporary_file(path)
     except OutputError as error:
         raise ModelFileError(str(error)) from None
     os.close(fd)
     try:
-        if path.suffix.lower() == ".skops":
-            import skops.io as sio
-
+        if sio is not None:
             sio.dump(estimator, tmp)
         else:
             import joblib
@@ -362,6 +377,16 @@ def save_estimator(estimator, path) -> None:
     except BaseException:
         os.unlink(tmp)
         raise
+
+
+def _terms(analyzer: dict) -> str:
+    """The analyzer's settings in words, for the model card."""
+    kinds = [f"{name} {span[0]}-{span[1]}-grams" if span[0] != span[1] else f"{name} {span[0]}-grams"
+             for name, span in (("word", analyzer.get("word_ngrams")), ("character", analyzer.get("char_ngrams")))
+             if span]
+    if analyzer.get("prefix"):
+        kinds.append(f"the character pairs of a sentence's first {analyzer['prefix']} characters")
+    return ", ".join(kinds[:-1]) + " and " + kinds[-1] if len(kinds) > 1 else kinds[0]
 
 
 def model_card(config: dict) -> str:
@@ -375,7 +400,7 @@ def model_card(config: dict) -> str:
         "with the policy measures of the annotation guide (multi-label, primary first).",
         "",
         "## Model",
-        f"- TF-IDF over {config['analyzer']} terms; one linear SVM per label, its margin "
+        f"- TF-IDF over {_terms(config['analyzer'])} (words by jieba); one linear SVM per label, its margin "
         f"calibrated to a probability (Platt scaling) and its threshold chosen, both on "
         f"cross-validated predictions over the training data; the most probable label is primary."
         + (f" When a document is tagged, the primary label is chosen from each sentence's label log-odds "

@@ -1,5 +1,6 @@
 import json
 import os
+import sys
 from pathlib import Path
 
 import joblib
@@ -99,7 +100,7 @@ def test_estimator_files_get_the_usual_mode(tmp_path, estimator, name):
 
 def test_saving_into_a_missing_folder_is_refused_and_creates_nothing(tmp_path, estimator):
     model = estimator.to_model()
-    for save in (model.save, lambda path: save_estimator(estimator, path)):
+    for save in (model.save, lambda path: save_estimator(estimator, path.with_suffix(".joblib"))):
         with pytest.raises(ModelFileError, match="folder .*typo does not exist"):
             save(tmp_path / "typo" / "my-model")
     assert not (tmp_path / "typo").exists()
@@ -249,6 +250,9 @@ def test_the_model_card_says_whose_sentences_a_model_learnt_from_and_where_it_wa
     from measures.persistence import model_card
 
     shipped = model_card(json.loads((shipped_model_path() / "config.json").read_text("utf-8")))
+    assert (shipped_model_path() / "README.md").read_text("utf-8") == shipped  # the card is its config's
+    assert ("TF-IDF over word 1-2-grams, character 1-3-grams and the character pairs of a sentence's first "
+            "12 characters (words by jieba)") in shipped
     assert "Trained only on sentences written for this purpose by the measures authors" in shipped
     assert "see the figures measured on real documents above" in shipped
     mine = tmp_path / "mine.tsv"
@@ -268,6 +272,30 @@ def test_the_model_card_says_whose_sentences_a_model_learnt_from_and_where_it_wa
     card = (tmp_path / "mixed" / "README.md").read_text("utf-8")
     assert json.loads((tmp_path / "mixed" / "config.json").read_text("utf-8"))["training_data"]["files"] == []
     assert f"Trained on 600 sentences written by the measures authors and {len(own)} given by whoever" in card
+
+
+@pytest.mark.parametrize("name", ["train.tsv", "my-model", "model.json"])
+def test_an_estimator_is_saved_only_under_a_name_loading_reads(tmp_path, estimator, name):
+    # a mistyped path once replaced a data file with a pickle that load_model then refused
+    path = tmp_path / name
+    if name == "train.tsv":
+        path.write_text("text\tlabels\n全市开展核酸检测。\ttesting\n", "utf-8")
+    before = path.read_bytes() if path.exists() else None
+    with pytest.raises(ModelFileError, match=f"{name}: an estimator is saved as a .skops or .joblib file"):
+        save_estimator(estimator, path)
+    assert (path.read_bytes() if path.exists() else None) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == (["train.tsv"] if before else [])
+
+
+def test_without_skops_a_skops_file_is_refused_by_name(tmp_path, estimator, monkeypatch):
+    # as on a machine where the optional skops is not installed
+    monkeypatch.setitem(sys.modules, "skops.io", None)
+    (tmp_path / "colleague.skops").write_bytes(b"PK\x03\x04")
+    for act in (lambda: load_model(tmp_path / "colleague.skops"),
+                lambda: save_estimator(estimator, tmp_path / "mine.skops")):
+        with pytest.raises(ModelFileError, match=r"\.skops files need skops: pip install 'measures\[skops\]'"):
+            act()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["colleague.skops"]
 
 
 def test_an_estimator_file_is_not_written_over_a_folder(tmp_path, estimator):
