@@ -75,6 +75,14 @@ def _check_output(output, inputs, folder: bool = False) -> None:
     check_output(output, folder)
 
 
+def _model_folder(args) -> str:
+    """The model a command reads, the shipped one when none is given: an output inside it
+    would break it for every later run."""
+    from .persistence import shipped_model_path
+
+    return args.model or str(shipped_model_path())
+
+
 def _load(args):
     from .persistence import load_model
 
@@ -101,7 +109,7 @@ def cmd_tag(args) -> int:
     if args.bom and args.format in ("json", "jsonl"):
         raise CommandError(f"--bom is for csv and text output (Excel); a JSON reader refuses {args.format} "
                            "that starts with one")
-    _check_output(args.output, [*args.inputs, args.model])
+    _check_output(args.output, [*args.inputs, _model_folder(args)])
     model = _load(args)
     failed: list = []
     show_progress = sys.stderr.isatty() and not args.quiet
@@ -161,7 +169,7 @@ def tagged_documents(args, model, failed: list, stream_large: bool = False):
 def cmd_report(args) -> int:
     from .report import write_report
 
-    _check_output(args.output, [*args.inputs, args.model])
+    _check_output(args.output, [*args.inputs, _model_folder(args)])
     failed: list = []
     documents = list(tagged_documents(args, _load(args), failed))
     if not documents:
@@ -291,7 +299,7 @@ def cmd_suggest(args) -> int:
     from .labelled_data import read_texts
     from .suggesting import suggest, write_suggestions
 
-    _check_output(args.output, [*args.inputs, *(args.exclude or ()), args.model])
+    _check_output(args.output, [*args.inputs, *(args.exclude or ()), _model_folder(args)])
     model = _load(args)
     exclude = read_texts(args.exclude) if args.exclude else ()
     failed: list = []

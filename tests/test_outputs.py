@@ -71,6 +71,24 @@ def test_an_output_inside_the_model_folder_in_use_is_refused(work, command, name
     assert {p.name: p.read_bytes() for p in model.iterdir()} == before
 
 
+@pytest.mark.parametrize("command", [["tag", "pb.txt"], ["report", "pb.txt"], ["suggest", "pb.txt"]])
+def test_an_output_inside_the_shipped_model_folder_is_refused_when_no_model_is_named(work, command):
+    # where the command's own interpreter finds the shipped model (an installed package's
+    # may not be this checkout's)
+    found = subprocess.run([sys.executable, "-c", "from measures.persistence import shipped_model_path as p; print(p())"],
+                           capture_output=True, text=True, cwd=work, check=True)
+    model = Path(found.stdout.strip())
+    before = {p.name: p.read_bytes() for p in model.iterdir()}
+    try:
+        result = run_cli(*_at(work, command), "-o", model / "notes.txt")
+        assert result.returncode == 1
+        assert result.stderr.decode() == (f"measures: {model}/notes.txt: is inside the model folder {model}; "
+                                          "write the output elsewhere\n")
+    finally:
+        (model / "notes.txt").unlink(missing_ok=True)
+    assert {p.name: p.read_bytes() for p in model.iterdir()} == before
+
+
 def test_an_output_inside_an_input_folder_is_refused_only_if_the_folder_would_read_it_back(work):
     docs = work / "docs"
     assert run_cli("tag", docs, "--format", "csv", "-o", docs / "out.csv").returncode == 0
