@@ -62,6 +62,10 @@ def _detect(data: bytes, name: str, final: bool) -> tuple[str, str]:
     file, so a character cut at its end is not an error."""
     if not data:
         return "utf-8", ""
+    # first: a PDF written without compression is mostly ASCII and decodes "plausibly"
+    known = _not_text(data)
+    if known:
+        raise DocumentError(f"{name}: {known}")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
@@ -77,9 +81,6 @@ def _detect(data: bytes, name: str, final: bool) -> tuple[str, str]:
         if "\x00" in detected[1]:  # UTF-16 without a BOM decodes as UTF-8 full of NULs
             detected = _detect_legacy(data, final)
     if detected is None or not _plausible(detected[1]):
-        known = _not_text(data)
-        if known:
-            raise DocumentError(f"{name}: {known}")
         raise DocumentError(f"{name}: binary or undecodable data, not a text document "
                             f"(tried UTF-8, UTF-16, GB18030 and Big5)")
     return detected

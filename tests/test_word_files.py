@@ -138,7 +138,10 @@ def test_a_word_file_is_tagged_alone_and_from_a_folder(tmp_path):
     (lambda p: write_docx(p, document_xml='<?xml version="1.0" encoding="GBK"?><a/>'), "not a readable .docx file"),
     (lambda p: p.write_bytes(word_files.ZIP_MAGIC + b"\x00" * 100), "not a readable .docx file"),
     (lambda p: p.write_bytes(_damaged(write_docx(p))), "not a readable .docx file"),
-], ids=["pdf", "doc", "encrypted", "zip", "broken-xml", "gbk-xml", "broken-zip", "damaged-data"])
+    # a PDF written without compression is mostly ASCII, and would decode
+    (lambda p: p.write_bytes(b"%PDF-1.4\n%\xac\xdc\xab\xba\n" + b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n" * 20),
+     "a PDF file; extract its text first"),
+], ids=["pdf", "doc", "encrypted", "zip", "broken-xml", "gbk-xml", "broken-zip", "damaged-data", "plain-pdf"])
 def test_what_is_not_a_text_document_is_named_for_what_it_is(tmp_path, make, message):
     path = tmp_path / "file.bin"
     make(path)
