@@ -177,8 +177,10 @@ def share_table(items, include_other: bool = False, values: str = "share"):
     if values not in ("share", "count"):
         raise ValueError(f"values must be 'share' or 'count', not {values!r}")
     summaries = [as_summary(item) for item in items]
-    labels = [label for label in (summaries[0].categories if summaries else LABEL_IDS)
-              if include_other or label != OTHER]
+    # every document's categories: models trained on other label sets list others
+    present = {label for s in summaries for label in s.categories}
+    labels = [label for label in LABEL_IDS
+              if (label in present or not summaries) and (include_other or label != OTHER)]
     names = [s.source or f"doc{i + 1}" for i, s in enumerate(summaries)]
     rows = [[getattr(s.categories[label], values) if label in s.categories else 0 for label in labels]
             for s in summaries]

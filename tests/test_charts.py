@@ -8,7 +8,7 @@ from conftest import EXAMPLES
 
 import measures
 from measures.labels import LABEL_IDS, OTHER
-from measures.summary import CategorySummary, Summary
+from measures.summary import CategorySummary, Summary, share_table
 
 MEASURE_IDS = [label for label in LABEL_IDS if label != OTHER]
 
@@ -76,6 +76,18 @@ def test_summaries_frame_has_a_row_per_document_and_a_column_per_category(pd):
     assert counts.shape == (2, len(MEASURE_IDS)) and counts.loc["a.txt", "testing"] == 5
     with pytest.raises(ValueError, match="values"):
         measures.summaries_frame([A], values="ratio")
+
+
+def test_documents_tagged_by_models_of_other_label_sets_keep_all_their_categories():
+    # a model trained on three labels lists only those; in either order nothing is lost
+    three = Summary("three.txt", 4, {label: CategorySummary(1, 0.25) for label in ("testing", "supply", OTHER)})
+    two = Summary("two.txt", 5, {"isolation_transfer": CategorySummary(2, 0.4), OTHER: CategorySummary(3, 0.6)})
+    for summaries in ([three, two], [two, three]):
+        labels, names, rows = share_table(summaries, include_other=True, values="count")
+        assert labels == ["testing", "isolation_transfer", "supply", OTHER]
+        counts = dict(zip(names, rows))
+        assert counts["two.txt"] == [0, 2, 0, 3] and counts["three.txt"] == [1, 0, 1, 1]
+        assert "isolation_transfer" in measures.compare(summaries) and "supply" in measures.compare(summaries)
 
 
 def test_summaries_frame_takes_tagged_documents(pd, documents):
