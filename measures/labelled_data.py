@@ -130,6 +130,15 @@ def _header(lines: list[str]) -> list[str]:
     return [name.strip().lower() for name in lines[0].split("\t")] if lines else []
 
 
+def _named_twice(header: list[str], names) -> str | None:
+    """What is wrong when one of the columns read is named twice: which one would be meant
+    is a guess (a corrected 'labels' column added beside the model's, say)."""
+    for name in names:
+        if header.count(name) > 1:
+            return f"the column {name!r} is named twice; keep one (or rename the other)"
+    return None
+
+
 def _header_shown(lines: list[str]) -> str:
     """A file's first line as an error quotes it: cut short, as a whole file may be one line."""
     first = lines[0] if lines else ""
@@ -183,6 +192,10 @@ def _read_files(paths: Iterable[str] | str) -> LabelledData:
             data.problems.append(Problem(path, 1, "header must name the columns 'text' and 'labels', "
                                                   f"got {_header_shown(lines)}"))
             continue
+        twice = _named_twice(header, ("text", "labels"))
+        if twice:
+            data.problems.append(Problem(path, 1, twice))
+            continue
         text_col, labels_col = header.index("text"), header.index("labels")
         for number, line in enumerate(lines[1:], start=2):
             if not line.strip():
@@ -207,6 +220,9 @@ def read_texts(paths: Iterable[str] | str) -> list[str]:
         header = _header(lines)
         if "text" not in header:
             raise DataError(message=str(Problem(path, 1, f"header must name a 'text' column, got {_header_shown(lines)}")))
+        twice = _named_twice(header, ("text",))
+        if twice:
+            raise DataError(message=str(Problem(path, 1, twice)))
         at = header.index("text")
         texts += [cells[at].strip() for cells in (line.split("\t") for line in lines[1:]) if len(cells) > at]
     return [text for text in texts if text]

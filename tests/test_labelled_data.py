@@ -8,7 +8,7 @@ import pytest
 
 from conftest import run_cli
 from measures.labelled_data import (DataError, agreement, check_data, labelled_pairs, near_duplicates,
-                                   read_labelled)
+                                   read_labelled, read_texts)
 from measures.labels import LabelError, parse_labels
 from measures.training import train
 
@@ -78,8 +78,10 @@ def test_bad_files(tmp_path, content, message):
         read_labelled(write(tmp_path, content))
 
 
-@pytest.mark.parametrize("content", ["", "text,labels\n全市开展核酸检测。,testing\n", "全市开展核酸检测。\ttesting\n"],
-                         ids=["empty", "comma-separated", "no-header"])
+@pytest.mark.parametrize("content", ["", "text,labels\n全市开展核酸检测。,testing\n", "全市开展核酸检测。\ttesting\n",
+                                     # a corrected column added beside the model's: which is meant?
+                                     "text\tlabels\tmargin\tlabels\n全市开展核酸检测。\ttesting\t0.1\tother\n"],
+                         ids=["empty", "comma-separated", "no-header", "labels-twice"])
 def test_skipping_bad_rows_does_not_drop_a_whole_file(tmp_path, content):
     good = write(tmp_path, "text\tlabels\n全市开展核酸检测。\ttesting\n", "good.tsv")
     bad = write(tmp_path, content, "bad.tsv")
@@ -90,6 +92,16 @@ def test_skipping_bad_rows_does_not_drop_a_whole_file(tmp_path, content):
     # the data check lists it beside the good file's counts instead of stopping
     report = check_data([good, bad])
     assert report["rows"] == 1 and [p.split(": ")[0] for p in report["problems"]] == [f"{bad}:1"]
+
+
+def test_a_column_named_twice_is_refused_by_name(tmp_path):
+    path = write(tmp_path, "text\tLabels\tmargin\tlabels \n全市开展核酸检测。\ttesting\t0.1\tother\n")
+    with pytest.raises(DataError, match=r"data.tsv:1: the column 'labels' is named twice; keep one"):
+        read_labelled(path)
+    twice = write(tmp_path, "text\tText\n甲。\t乙。\n", "texts.tsv")
+    with pytest.raises(DataError, match=r"texts.tsv:1: the column 'text' is named twice"):
+        read_texts(twice)
+    assert read_texts(path) == ["全市开展核酸检测。"]  # its labels columns are not read there
 
 
 def test_a_header_error_shows_the_start_of_a_huge_first_line(tmp_path):
