@@ -276,6 +276,9 @@ def load_model(path=None, trusted: bool = False, segmenter: str = "auto") -> Mod
     :class:`Model`) can run arbitrary code when loaded and is refused unless
     ``trusted=True``. A ``.skops`` file is loaded with :data:`SKOPS_TRUSTED` only.
     """
+    from .segmenting import check_backend
+
+    check_backend(segmenter)  # the caller's mistake, before any file is blamed for it
     if path is None:
         path = shipped_model_path()
         if not (path / "config.json").exists():
@@ -389,9 +392,24 @@ def _terms(analyzer: dict) -> str:
     return ", ".join(kinds[:-1]) + " and " + kinds[-1] if len(kinds) > 1 else kinds[0]
 
 
+def _figures(result) -> str | None:
+    """An evaluation entry's figures in words; None for one that holds none (metadata a
+    user added in another shape)."""
+    if not isinstance(result, dict):
+        return None
+    named = [f"{name} {result[key]:.3f}" for key, name in (("macro_f1", "macro-F1"), ("micro_f1", "micro-F1"),
+                                                          ("primary_accuracy", "primary-label accuracy"))
+             if isinstance(result.get(key), (int, float))]
+    if not named:
+        return None
+    sentences = f" on {result['sentences']} sentences" if "sentences" in result else ""
+    return ", ".join(named) + sentences
+
+
 def model_card(config: dict) -> str:
     """The short README.md that goes with a model folder."""
-    training = config.get("training_data", {})
+    training = config.get("training_data")
+    training = training if isinstance(training, dict) else {}
     lines = [
         f"# {config.get('name', 'measures model')}",
         "",
@@ -423,13 +441,15 @@ def model_card(config: dict) -> str:
     for label, threshold in zip(config["classes"], config["thresholds"]):
         zh = zh_name(label)
         lines.append(f"| `{label}` | {zh if zh != label else ''} | {threshold:.3f} |")
-    evaluation = config.get("evaluation", {})
+    evaluation = config.get("evaluation")
+    evaluation = {name: _figures(result) for name, result in (evaluation if isinstance(evaluation, dict) else {}).items()}
+    evaluation = {name: figures for name, figures in evaluation.items() if figures}
     if evaluation:
         lines += ["", "## Evaluation"]
-        for name, result in evaluation.items():
-            lines.append(f"- **{name}** ({result.get('data', '')}; `{result.get('command', '')}`): "
-                         f"macro-F1 {result['macro_f1']:.3f}, micro-F1 {result['micro_f1']:.3f}, "
-                         f"primary-label accuracy {result['primary_accuracy']:.3f} on {result['sentences']} sentences.")
+        for name, figures in evaluation.items():
+            result = config["evaluation"][name]
+            source = "; ".join(filter(None, [result.get("data"), result.get("command") and f"`{result['command']}`"]))
+            lines.append(f"- **{name}**{f' ({source})' if source else ''}: {figures}.")
     rows, bundled = training.get("rows"), training.get("bundled_rows")
     lines += ["", "## Limits"]
     if bundled is not None:

@@ -15,7 +15,7 @@ from importlib import resources
 from .cleaning import replace_surrogates
 from .inputs import text_argument
 
-__all__ = ["Segmenter", "cut", "domain_words", "BACKENDS"]
+__all__ = ["Segmenter", "cut", "domain_words", "check_backend", "BACKENDS"]
 
 BACKENDS = ("rjieba", "jieba")
 
@@ -52,6 +52,12 @@ def _available(name: str) -> bool:
     return importlib.util.find_spec(name) is not None
 
 
+def check_backend(backend) -> None:
+    """Raise ValueError unless ``backend`` names a segmenter backend or ``"auto"``."""
+    if backend != "auto" and backend not in BACKENDS:
+        raise ValueError(f"unknown segmenter backend {backend!r}; choose from 'auto', {', '.join(map(repr, BACKENDS))}")
+
+
 class Segmenter:
     """A jieba-compatible segmenter loaded with the domain dictionary.
 
@@ -61,11 +67,8 @@ class Segmenter:
     """
 
     def __init__(self, backend: str = "auto"):
-        if backend == "auto":
-            backend = "rjieba" if _available("rjieba") else "jieba"
-        if backend not in BACKENDS:
-            raise ValueError(f"unknown segmenter backend {backend!r}; choose from 'auto', {', '.join(map(repr, BACKENDS))}")
-        self.backend = backend
+        check_backend(backend)
+        self.backend = backend if backend != "auto" else "rjieba" if _available("rjieba") else "jieba"
         self._cut = None
 
     def _load(self):

@@ -318,3 +318,22 @@ def test_saving_what_is_not_a_fitted_model_is_refused_before_anything_is_written
     # a fitted estimator is saved as its model
     measures.save_model(estimator, tmp_path / "model")
     assert measures.load_model(tmp_path / "model").predict(["全市开展核酸检测。"]) == estimator.predict(["全市开展核酸检测。"]).tolist()
+
+
+def test_a_model_saves_whatever_its_user_noted_in_its_metadata(tmp_path, estimator):
+    # evaluation entries and training notes of other shapes than measures writes
+    model = estimator.to_model({"name": "noted"})
+    model.metadata["evaluation"] = {"holdout": {"macro_f1": 0.81, "sentences": 200}, "notes": ["read by Li"],
+                                    "pending": {"data": "next week"}}
+    model.metadata["training_data"] = "our 2023 notices"
+    model.save(tmp_path / "noted")
+    card = (tmp_path / "noted" / "README.md").read_text("utf-8")
+    assert "- **holdout**: macro-F1 0.810 on 200 sentences." in card
+    assert "notes" not in card and "pending" not in card
+    assert measures.load_model(tmp_path / "noted").metadata["evaluation"]["notes"] == ["read by Li"]
+
+
+def test_a_bad_segmenter_is_named_as_the_argument_not_as_a_damaged_file():
+    with pytest.raises(ValueError, match="unknown segmenter backend 'foo'") as caught:
+        load_model(segmenter="foo")
+    assert not isinstance(caught.value, ModelFileError)
