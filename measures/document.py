@@ -9,6 +9,7 @@ import numpy as np
 
 from .cleaning import clean_document
 from .model import CONTEXT_WINDOW, add_context
+from .sources import text_name
 from .splitting import sentence_spans
 
 if TYPE_CHECKING:
@@ -53,6 +54,9 @@ class Document:
     #: as for a document streamed in pieces); the HTML report lays out paragraphs by them.
     #: Not compared: the same sentences and labels are the same document.
     line_starts: tuple[int, ...] | None = field(default=None, compare=False)
+
+    def __post_init__(self):
+        self.source = text_name(self.source)  # a file name's undecodable bytes break every output
 
     def summary(self, examples: int = 3) -> Summary:
         """Per category: sentence count, share of the document's sentences and the
@@ -212,7 +216,7 @@ class SentenceStream:
     ``measures tag`` writes such documents sentence by sentence."""
 
     def __init__(self, model, pieces: Iterable[str], source: str | None = None):
-        self.source, self.labels = source, tuple(model.classes)
+        self.source, self.labels = text_name(source), tuple(model.classes)
         self._sentences = iter_sentences(model, pieces)
 
     def __iter__(self) -> Iterator[Sentence]:

@@ -235,6 +235,18 @@ def test_a_failed_write_names_the_output_and_leaves_nothing(work):
     assert sorted(p.name for p in work.iterdir()) == ["corrected.tsv", "docs", "pb.txt"]
 
 
+@pytest.mark.parametrize("command, output", [(["tag", "--format", "jsonl"], "out.jsonl"), (["report"], "out.html"),
+                                             (["suggest"], "out.tsv")])
+def test_a_file_name_that_is_not_utf8_is_written_as_text(work, command, output):
+    # a GBK name, as files unpacked from a zip archive made on Chinese Windows have
+    folder = os.fsencode(work / "gbk")
+    os.mkdir(folder)
+    shutil.copy(SPEECH, folder + b"/" + "公告.txt".encode("gbk"))
+    result = run_cli(command[0], work / "gbk", *command[1:], "-o", work / output)
+    assert result.returncode == 0, result.stderr.decode()
+    assert "gbk/公告.txt" in (work / output).read_text("utf-8")
+
+
 def test_csv_cells_that_start_like_a_formula_are_made_inert():
     record = {"id": "@SUM(1)", "text": '=HYPERLINK("http://x.cn","点击")全市开展核酸检测。\n+1 对密接人员集中隔离。\n'
                                        '@张三 对密接人员集中隔离。\n做好核酸检测。'}
@@ -438,5 +450,5 @@ def test_the_output_format_follows_the_files_extension_unless_given(tmp_path, na
 def test_what_cannot_work_is_refused_before_any_input_is_read(tmp_path, command, message):
     result = run_cli(*[tmp_path / arg if arg in ("out.json", "r.html") else arg for arg in command],
                      stdin="全市开展全员核酸检测。".encode())
-    assert result.returncode == 1 and message in result.stderr.decode() and not result.stdout
+    assert result.returncode == 2 and message in result.stderr.decode() and not result.stdout  # a usage error
     assert list(tmp_path.iterdir()) == []

@@ -1,6 +1,9 @@
+import os
+
 import pytest
 
 from measures.reading import DocumentError, decode, html_to_text, read_document
+from measures.sources import text_name
 
 TEXT = "長春市開展全員核酸檢測，确保应检尽检。\n第二段：加强社区管控。"
 
@@ -77,3 +80,16 @@ def test_html_keeps_block_structure():
 ])
 def test_html_text_is_the_visible_text(markup, text):
     assert html_to_text(markup) == text
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("docs/公告.txt", "docs/公告.txt"),
+    # a file name's bytes that are not UTF-8, as Python gives them: GBK read as such
+    (os.fsdecode("docs/".encode() + "公告.txt".encode("gbk")), "docs/公告.txt"),
+    (os.fsdecode(b"docs/\xff\xfe.txt"), "docs/\ufffd\ufffd.txt"),
+    ("\udc80x", "\ufffdx"),  # a JSON id's lone surrogate that stands for no byte
+    ("\ud800x", "\ufffdx"),
+    (None, None),
+])
+def test_text_name(name, expected):
+    assert text_name(name) == expected
