@@ -1,4 +1,4 @@
-"""The ``measures`` command: tag, report, train, evaluate, check-data, explain."""
+"""The ``measures`` command: tag, report, suggest, train, evaluate, check-data, explain."""
 from __future__ import annotations
 
 import argparse
@@ -53,6 +53,11 @@ class CommandError(Exception):
     """An error to print as one line and exit with status 1."""
 
 
+class UsageError(Exception):
+    """A command line that cannot work whatever the inputs hold: one line, exit status 2,
+    as argparse's own usage errors."""
+
+
 class _Terminated(BaseException):
     """SIGTERM, raised (like KeyboardInterrupt for Ctrl-C) so that cleanup runs."""
 
@@ -70,7 +75,7 @@ def _check_output(output, inputs, folder: bool = False) -> None:
     from .export import check_not_input, check_output
 
     if inputs.count("-") > 1:
-        raise CommandError("- (standard input) is given more than once; it can be read only once")
+        raise UsageError("- (standard input) is given more than once; it can be read only once")
     check_not_input(output, inputs)
     check_output(output, folder)
 
@@ -107,7 +112,7 @@ def cmd_tag(args) -> int:
     if args.format is None:
         args.format = _FORMAT_OF.get(Path(args.output or "").suffix.lower(), "text")
     if args.bom and args.format in ("json", "jsonl"):
-        raise CommandError(f"--bom is for csv and text output (Excel); a JSON reader refuses {args.format} "
+        raise UsageError(f"--bom is for csv and text output (Excel); a JSON reader refuses {args.format} "
                            "that starts with one")
     _check_output(args.output, [*args.inputs, _model_folder(args)])
     model = _load(args)
@@ -172,7 +177,8 @@ def cmd_report(args) -> int:
     _check_output(args.output, [*args.inputs, _model_folder(args)])
     failed: list = []
     documents = list(tagged_documents(args, _load(args), failed))
-    if not documents:
+    if failed and not documents:
+        # as tag and suggest: inputs that hold no document (an empty JSONL file) are no failure
         raise CommandError(_nothing_written("tagged", args.output))
     write_report(documents, args.output, title=args.title)
     if failed:
@@ -272,9 +278,9 @@ def cmd_explain(args) -> int:
 
     for sentence in args.sentences:
         if not sentence.strip():
-            raise CommandError("an empty sentence: nothing to explain")
+            raise UsageError("an empty sentence: nothing to explain")
         if names_a_file(sentence):
-            raise CommandError(f"{sentence}: a file; explain labels the sentences given as arguments "
+            raise UsageError(f"{sentence}: a file; explain labels the sentences given as arguments "
                                f"(for a document: measures tag {sentence})")
     model = _load(args)
     with _printing():
@@ -463,6 +469,9 @@ def main(argv=None) -> int:
     except (DataError, ModelFileError, DocumentError, OutputError, CommandError) as error:
         print(f"measures: {error}", file=sys.stderr)
         return 1
+    except UsageError as error:
+        print(f"measures: {error}", file=sys.stderr)
+        return 2
     except BrokenPipeError:
         return 0
     except OSError as error:  # a file the checks above did not foresee

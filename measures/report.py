@@ -140,7 +140,9 @@ def _tooltip(index: int, sentence, classes: Sequence[str]) -> str:
     others = sorted((label for label in classes if label not in sentence.labels),
                     key=lambda label: -scores.get(label, 0.0))[:_RUNNERS_UP]
     if others:
-        lines.append("未达阈值 below threshold: " + ", ".join(
+        # "not given", not "below threshold": a label over its threshold is left out when
+        # the sentence reads as other in its document, or past the most labels a sentence gets
+        lines.append("未给出 not given: " + ", ".join(
             f"{zh_name(label)} {scores.get(label, 0.0):.2f}" for label in others))
     return "\n".join(lines)
 

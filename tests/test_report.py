@@ -88,6 +88,13 @@ def test_every_sentence_is_one_element_with_its_category(model):
             assert f"{label_info(label).zh} {label}: {sentence.scores[label]:.2f}" in shown["title"]
 
 
+def test_the_tooltip_calls_the_labels_left_out_not_given_whatever_their_scores():
+    document = _document(("会议强调，各级党组织要切实担起责任。", ["other"]))
+    document.sentences[0].scores["organization"] = 0.68  # over its threshold, left out as other is primary
+    (shown,) = Page(render_report([document])).sentences
+    assert "未给出 not given: 组织保障 0.68" in shown["title"] and "threshold" not in shown["title"]
+
+
 def test_document_text_is_escaped_everywhere():
     evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
     document = _document((f"全市开展核酸检测{evil}。", ["testing"]), ("</span></p><b>粗体", ["other"]),
@@ -162,6 +169,17 @@ def test_report_names_bad_files_and_reports_the_others(tmp_path):
     assert str(DOCUMENTS[0]) in out.read_text("utf-8")
     nothing = run_cli("report", tmp_path / "missing.txt", "-o", tmp_path / "none.html")
     assert nothing.returncode == 1 and not (tmp_path / "none.html").exists()
+
+
+def test_a_corpus_of_no_documents_is_no_failure(tmp_path):
+    # as tag (no output) and suggest (a header): an empty JSONL corpus is read, not failed
+    empty = tmp_path / "corpus.jsonl"
+    empty.write_text("\n\n", "utf-8")
+    results = {command: run_cli(command, empty, *extra) for command, extra in
+               (("tag", ["--format", "jsonl"]), ("report", ["-o", tmp_path / "r.html"]), ("suggest", []))}
+    assert {command: result.returncode for command, result in results.items()} == {"tag": 0, "report": 0, "suggest": 0}
+    assert results["tag"].stdout == b"" and results["suggest"].stdout.decode().startswith("text\t")
+    assert Page((tmp_path / "r.html").read_text("utf-8")).sentences == []
 
 
 def test_report_usage():
