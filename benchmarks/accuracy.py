@@ -34,15 +34,20 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import re
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+from corpora import SHARED
 
-import measures
+# The checkout's measures, not an installed copy: `python benchmarks/x.py` puts only
+# benchmarks/ on the path, and --record writes into the model folder of what is imported.
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import measures  # noqa: E402
 from measures.cleaning import clean, normalize
 from measures.evaluation import scores
 from measures.export import OutputError, check_output, open_output
@@ -52,7 +57,6 @@ from measures.persistence import ModelFileError
 from measures.reading import DocumentError, read_document
 from measures.splitting import split_sentences
 
-ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 VALIDATION = DATA / "corpus_validation.tsv"
 # A second annotator's labels for part of the same sentences, labelled blind: how
@@ -351,7 +355,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--on", choices=("dev", "validation"), default="dev",
                         help="the dev set (default) or our validation set of corpus documents")
-    parser.add_argument("--shared", default=os.environ.get("MEASURES_SHARED", str(ROOT.parent / "shared")),
+    parser.add_argument("--shared", default=str(SHARED),
                         help="the shared material (default: $MEASURES_SHARED or ../shared)")
     parser.add_argument("--model", help="model folder (default: the shipped model)")
     parser.add_argument("--against", metavar="PATH", help="another model folder to score and compare with")

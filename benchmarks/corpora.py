@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
+#: The shared material every benchmark reads: $MEASURES_SHARED, else ../shared beside the checkout.
+SHARED = Path(os.environ.get("MEASURES_SHARED") or Path(__file__).resolve().parents[2] / "shared")
 
 
 def shared_files(shared: Path, suffixes=(".txt",)) -> list[Path]:

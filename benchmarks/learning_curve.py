@@ -20,7 +20,7 @@ import random
 import sys
 import time
 
-import accuracy
+import accuracy  # first: it puts this checkout's measures on the path
 import numpy as np
 from settings import add_scoring_arguments, scored, sentence_counts, validation_sets
 

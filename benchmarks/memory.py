@@ -20,10 +20,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from corpora import build_document, build_jsonl, shared_texts
+from corpora import SHARED, build_document, build_jsonl, shared_texts
 from processes import watch
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def run(command: list[str]) -> tuple[float, float, float]:
@@ -34,7 +32,7 @@ def run(command: list[str]) -> tuple[float, float, float]:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--shared", type=Path, default=SHARED)
     parser.add_argument("--jsonl-mb", type=int, default=1000)
     parser.add_argument("--doc-mb", type=int, default=200)
     parser.add_argument("--one-line-mb", type=int, default=50)

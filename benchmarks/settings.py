@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-import accuracy
+import accuracy  # first: it puts this checkout's measures on the path
 
 import measures
 from measures.classifier import MeasureClassifier
@@ -48,8 +48,8 @@ def add_scoring_arguments(parser: argparse.ArgumentParser) -> None:
     score them on validation rows (this one and ``learning_curve.py``)."""
     parser.add_argument("--labels", action="append", metavar="FILE",
                         help=f"validation labels to score against (default: {accuracy._shown(accuracy.VALIDATION)})")
-    parser.add_argument("--shared", default=str(accuracy.ROOT.parent / "shared"),
-                        help="the shared material (default: ../shared)")
+    parser.add_argument("--shared", default=str(accuracy.SHARED),
+                        help="the shared material (default: $MEASURES_SHARED or ../shared)")
     parser.add_argument("--jobs", type=int, default=-1, help="processes fitting each model (default: all cores)")
 
 

@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from corpora import build_jsonl, shared_files, shared_texts
+from corpora import SHARED, build_jsonl, shared_files, shared_texts
 from processes import watch
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -104,7 +104,7 @@ def cold(command: list[str]) -> float:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--shared", default=str(ROOT.parent / "shared"))
+    parser.add_argument("--shared", default=str(SHARED))
     parser.add_argument("--mb", type=float, default=10.0)
     args = parser.parse_args(argv)
     texts = shared_texts(Path(args.shared))

@@ -3,8 +3,10 @@ points at the sentences that were labelled, bad rows are reported with file and 
 benchmarks that score on it (accuracy.py, settings.py, learning_curve.py) say what they measured."""
 
 import re
+import subprocess
 import sys
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 
@@ -22,6 +24,15 @@ import settings  # noqa: E402
 
 CORPUS = SHARED / "corpus"
 needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason=f"no shared corpus at {CORPUS}")
+
+
+@pytest.mark.parametrize("script", ["accuracy", "settings", "learning_curve"])
+def test_a_benchmark_measures_the_checkout_it_sits_in_not_an_installed_copy(tmp_path, script):
+    # as `python benchmarks/SCRIPT.py` starts: its own folder first on the path
+    found = subprocess.run([sys.executable, "-c", f"import sys; sys.path.insert(0, {str(ROOT / 'benchmarks')!r}); "
+                            f"import {script}, measures; print(measures.__file__)"],
+                           capture_output=True, text=True, cwd=tmp_path, check=True)
+    assert Path(found.stdout.strip()) == ROOT / "measures" / "__init__.py"
 
 
 def test_rows_follow_the_guide_and_the_second_annotation_is_a_subset():
