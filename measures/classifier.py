@@ -21,6 +21,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 from sklearn.model_selection import GroupKFold, KFold
 from sklearn.preprocessing import normalize
+from scipy.sparse import csr_matrix
 
 from .features import Analyzer
 from .segmenting import BACKENDS
@@ -154,7 +155,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
     cv : int
         Folds for the calibration and thresholds (3 was as good as 4 on held-out files
         of the training corpus, and a quarter faster). Copies of a sentence are kept in
-        one fold.
+        one fold, unless ``fit`` is given ``groups``, whose folds are whole groups.
     max_labels : int
         At most this many labels per sentence.
     prefix : int
@@ -236,12 +237,15 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
 
         ``groups`` (e.g. the file each sentence comes from) makes the folds behind the
         calibration and thresholds hold out whole groups, so they are chosen on text
-        unlike the rest, as real documents are."""
+        unlike the rest, as real documents are; with a float ``thresholds`` there are no
+        folds and it is not used."""
         self._check_params()
         sentences = sentence_list(X)
         rows = _label_rows(y)
         if len(sentences) != len(rows):
             raise ValueError(f"X has {len(sentences)} sentences but y has {len(rows)} label rows")
+        if groups is not None and len(groups) != len(sentences):
+            raise ValueError(f"X has {len(sentences)} sentences but groups has {len(groups)} entries")
         self._check_data(rows, groups, sentences)
         for name in [name for name in vars(self) if name.endswith("_")]:  # nothing of a previous fit stays
             delattr(self, name)
@@ -252,7 +256,10 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
             counts, names = count_terms(analyzer, sentences)
         else:
             counter = CountVectorizer(analyzer=analyzer, dtype=np.float32)
-            counts, names = counter.fit_transform(sentences).tocsr(), counter.get_feature_names_out()
+            try:
+                counts, names = counter.fit_transform(sentences).tocsr(), counter.get_feature_names_out()
+            except ValueError:  # not one term in any sentence: _check_terms says so, as for the other path
+                counts, names = csr_matrix((len(sentences), 0), dtype=np.float32), []
         counts.sort_indices()
         # The final fit and the folds' fits are independent: n_jobs processes run them,
         # each fit split in two halves of its labels when there is more than one.
@@ -289,7 +296,9 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         self.coef_ = _half(self.coef_)
         self.analyzer_ = analyzer
         self.model_ = self._model(None, self.max_labels, self.context)
-        self.n_features_in_ = 1  # one text column; scikit-learn convention for text estimators
+        # one column of text; scikit-learn's vectorizers leave this unset, but meta-estimators
+        # (Pipeline, for one) report it from their first step
+        self.n_features_in_ = 1
         return self
 
     def _check_params(self):

@@ -140,8 +140,10 @@ def joined_labels(value) -> str:
 
 def label_tuple(value) -> tuple[str, ...]:
     """``"primary|second"`` or a sequence of ids as a tuple of ids, unchecked: for rows
-    already checked and for predictions."""
-    return tuple(value.split("|")) if isinstance(value, str) else tuple(value)
+    already checked and for predictions. Spaces around ids go, as :func:`parse_labels`
+    drops them (``"testing | tracing"`` is trained on as two known ids, and scored so)."""
+    parts = value.split("|") if isinstance(value, str) else value
+    return tuple(part.strip() if isinstance(part, str) else part for part in parts)
 
 
 def parse_labels(value: str) -> tuple[str, ...]:

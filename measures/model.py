@@ -52,8 +52,9 @@ def _documents(texts, sources):
 def settings_problem(max_labels, context, word_ngrams, char_ngrams, prefix) -> str | None:
     """What is wrong with the settings that turn terms and weights into labels, or None.
 
-    One check for both places they come from, so that whatever the estimator accepts a
-    saved model file may hold: the estimator's parameters and a model file's config."""
+    One check for every place they come from, so that whatever the estimator accepts a
+    saved model file may hold: the estimator's parameters, a model file's config and a
+    :class:`Model` built in Python."""
     if not is_whole(max_labels, 1):
         return f"max_labels must be a whole number of at least 1, got {max_labels!r}"
     number = as_real(context)
@@ -135,6 +136,11 @@ class Model:
                  intercept: np.ndarray, thresholds: np.ndarray, classes: Sequence[str],
                  analyzer: dict, max_labels: int = 3, metadata: dict | None = None,
                  segmenter: str = "auto", context: float = 0.0):
+        # as a model file's config is checked: what decides labels must make sense
+        problem = settings_problem(max_labels, context, analyzer.get("word_ngrams"), analyzer.get("char_ngrams"),
+                                   analyzer.get("prefix", 0))
+        if problem:
+            raise ValueError(problem)
         self.classes = tuple(classes)
         self.vocabulary = {term: i for i, term in enumerate(vocabulary)}
         self.idf = np.asarray(idf, dtype=np.float32)
@@ -152,6 +158,8 @@ class Model:
         if self.idf.shape != (n_terms,) or self.coef.shape != (n_terms, len(self.classes)) or \
                 self.intercept.shape != (len(self.classes),):
             raise ValueError("model weights do not match the vocabulary and label set")
+        if self.thresholds.shape != (len(self.classes),):
+            raise ValueError(f"{self.thresholds.size} thresholds for {len(self.classes)} labels")
 
     # --- sentences --------------------------------------------------------------------
 

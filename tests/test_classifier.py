@@ -302,6 +302,8 @@ def test_score_counts_gold_labels_the_model_does_not_know():
     assert estimator.score(X, SMALL_Y[:4]) == 1.0
     # 'publicity' is never predicted and 'supply' wrongly: two F1s of 0 beside three of 1.0
     assert estimator.score(X, SMALL_Y[:3] + ["publicity"]) == pytest.approx(3 / 5)
+    # labels with spaces around the ids, which fit reads, are scored as fit reads them
+    assert estimator.score(X, [f" {labels.replace('|', ' | ')} " for labels in SMALL_Y[:4]]) == 1.0
 
 
 def _columns(line: str) -> int:
@@ -481,3 +483,30 @@ def test_a_file_name_given_as_text_is_labelled_with_a_warning(model, tmp_path):
     assert result.returncode == 2 and f"{path}: a file; explain labels the sentences" in result.stderr.decode()
     result = run_cli("explain", "")
     assert result.returncode == 2 and "an empty sentence" in result.stderr.decode()
+
+
+@pytest.mark.parametrize("settings", [{}, {"char_ngrams": (1, 4), "word_ngrams": None, "prefix": 0}],
+                         ids=["bulk-counting", "string-analyzer"])
+def test_sentences_without_a_single_term_are_a_data_error_on_either_counting_path(settings):
+    estimator = MeasureClassifier(min_df=1, thresholds=0.5, **settings)
+    with pytest.raises(DataError, match="no term occurs in 1 or more of the sentences"):
+        estimator.fit(["。", "！", "？"], ["testing", "other", "testing"])
+
+
+def test_groups_of_another_length_than_the_sentences_are_refused_before_any_work():
+    with pytest.raises(ValueError, match="X has 4 sentences but groups has 2 entries"):
+        MeasureClassifier().fit(SMALL_X[:4], SMALL_Y[:4], groups=[0, 1])
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"thresholds": lambda m: m.thresholds[:3]}, "3 thresholds for 14 labels"),
+    ({"max_labels": lambda m: 0}, "max_labels must be a whole number of at least 1"),
+    ({"context": lambda m: float("nan")}, "context must be a finite number"),
+])
+def test_a_model_built_by_hand_is_checked_as_a_model_file_is(model, change, message):
+    (name, value), = change.items()
+    settings = {"thresholds": model.thresholds, "max_labels": model.max_labels, "context": model.context}
+    settings[name] = value(model)
+    with pytest.raises(ValueError, match=message):
+        measures.Model(model.terms, model.idf, model.coef, model.intercept, settings["thresholds"], model.classes,
+                       model.analyzer.config(), settings["max_labels"], None, "auto", settings["context"])

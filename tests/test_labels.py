@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from measures.labels import LABEL_IDS, LABELS, LabelError, label_info, parse_labels
+from measures.labels import LABEL_IDS, LABELS, LabelError, label_info, label_tuple, parse_labels
 
 
 def test_the_guides_label_set_in_its_order():
@@ -47,3 +47,13 @@ def test_every_label_has_a_chinese_name_and_other_has_no_codes():
 def test_an_unknown_label_gets_the_hint_that_fits_the_mistake(value, hint):
     with pytest.raises(LabelError, match=re.escape(f"unknown label id {value!r}; {hint}")):
         parse_labels(value)
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("testing|tracing", ("testing", "tracing")),
+    (" testing | tracing ", ("testing", "tracing")),  # as parse_labels reads it
+    (["testing ", "tracing"], ("testing", "tracing")),
+    (("other",), ("other",)),
+])
+def test_label_tuple(value, expected):
+    assert label_tuple(value) == expected
