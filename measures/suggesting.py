@@ -22,6 +22,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from .cleaning import normalize
 from .inputs import as_real, is_whole
 from .labelled_data import _grams
 from .model import decide
@@ -193,10 +194,16 @@ def suggest(model, texts_or_documents: Iterable, n: int = 200, per_document: int
     diverse picks are made.
     """
     _check_settings(n, per_document, similarity, min_chars, pool)
+    # a string would be read character by character, as documents or sentences
+    if isinstance(texts_or_documents, str):
+        raise TypeError("expected an iterable of documents, not a string (for one document: [text])")
+    if isinstance(exclude, str):
+        raise TypeError("exclude takes an iterable of sentences, not a string (for one sentence: [sentence])")
     if n == 0:
         return []
     pool = pool or 5 * n
-    excluded = {text.strip() for text in exclude}
+    # as the sentences of a tagged document are: normalised (full-width ， is ,)
+    excluded = {normalize(text).strip() for text in exclude or ()}
     heap: list = []  # (-margin, tie, suggestion): the pool's most certain sentence on top
     in_heap: set[str] = set()
     tie = itertools.count()

@@ -143,6 +143,25 @@ def test_exclude_and_short_sentences(model):
     assert [p.text for p in kept] == texts[1:]
 
 
+def test_exclude_matches_sentences_as_labelled_files_hold_them(model):
+    # a labelled file keeps the writer's full-width punctuation; tagged sentences are normalised
+    text = "下一步，将根据风险研判情况，对重点区域和重点人群继续开展滚动筛查。全市开展新一轮全员核酸检测（第三轮）。"
+    picks = suggest(model, [text], n=5, min_chars=0)
+    assert len(picks) == 2
+    as_written = ["下一步，将根据风险研判情况，对重点区域和重点人群继续开展滚动筛查。", "全市开展新一轮全员核酸检测（第三轮）。"]
+    assert suggest(model, [text], n=5, min_chars=0, exclude=as_written) == []
+    assert suggest(model, [text], n=5, min_chars=0, exclude=None) == picks
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda model: suggest(model, "全市开展核酸检测。"), "expected an iterable of documents, not a string"),
+    (lambda model: suggest(model, ["全市开展核酸检测。"], exclude="全市开展核酸检测。"), "exclude takes an iterable"),
+])
+def test_a_string_where_an_iterable_belongs_is_refused(model, call, message):
+    with pytest.raises(TypeError, match=message):
+        call(model)
+
+
 def test_takes_tagged_documents_and_keeps_a_bounded_pool(model):
     documents = [model.tag(p.read_text("utf-8"), source=p.name) for p in sorted(EXAMPLES.glob("*.txt"))]
     everything = suggest(model, documents, n=12, per_document=None)
