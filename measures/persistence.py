@@ -86,6 +86,15 @@ def is_model_folder(path: Path) -> bool:
     return isinstance(config, dict) and config.get("format") == FORMAT
 
 
+def _plain(value):
+    """numpy's numbers and arrays as JSON's (a parameter taken from a numpy grid, say)."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} {value!r:.60} is not a JSON value")
+
+
 def check_save_path(path) -> None:
     """Raise ModelFileError if :func:`save_model` would refuse ``path``: saving replaces
     what is there, so only nothing, an empty folder or a model folder may be there, and a
@@ -184,8 +193,12 @@ def save_model(model: Model | MeasureClassifier, path) -> None:
             "context": model.context,
             "weights_sha256": _sha256(weights),
         })
-        (folder / "config.json").write_text(json.dumps(config, ensure_ascii=False, indent=2) + "\n", "utf-8")
-        (folder / "README.md").write_text(model_card(config), "utf-8")
+        try:
+            text = json.dumps(config, ensure_ascii=False, indent=2, default=_plain)
+        except (TypeError, ValueError) as error:
+            raise ModelFileError(f"{path}: the model's settings and metadata cannot be saved as JSON ({error})") from None
+        (folder / "config.json").write_text(text + "\n", "utf-8")
+        (folder / "README.md").write_text(model_card(json.loads(text)), "utf-8")
 
     _atomic_folder(path, write)
 

@@ -337,3 +337,20 @@ def test_a_bad_segmenter_is_named_as_the_argument_not_as_a_damaged_file():
     with pytest.raises(ValueError, match="unknown segmenter backend 'foo'") as caught:
         load_model(segmenter="foo")
     assert not isinstance(caught.value, ModelFileError)
+
+
+def test_settings_from_a_numpy_grid_are_saved_as_plain_numbers(tmp_path):
+    # as GridSearchCV's best_params_ give them from {"min_df": np.arange(1, 4)}
+    model = measures.train(list(zip(SENTENCES, LABELS)), min_df=np.int64(1), C=np.float32(0.5),
+                           thresholds=np.float32(0.5), max_labels=np.int64(3), context=np.float64(0.2))
+    model.save(tmp_path / "grid")
+    config = json.loads((tmp_path / "grid" / "config.json").read_text("utf-8"))
+    assert config["estimator_params"]["min_df"] == 1 and config["max_labels"] == 3
+    assert load_model(tmp_path / "grid").predict(SENTENCES[:3]) == model.predict(SENTENCES[:3])
+
+
+def test_metadata_json_cannot_hold_is_refused_and_nothing_is_left(tmp_path, estimator):
+    model = estimator.to_model({"name": "odd", "notes": object()})
+    with pytest.raises(ModelFileError, match=r"odd-model: the model's settings and metadata cannot be saved as JSON"):
+        model.save(tmp_path / "odd-model")
+    assert list(tmp_path.iterdir()) == []
