@@ -16,7 +16,7 @@ from .inputs import text_argument
 from .splitting import TERMINATORS
 
 __all__ = [
-    "replace_surrogates", "normalize_width", "remove_zero_width", "strip_pinyin", "to_simplified",
+    "replace_surrogates", "normalize_width", "remove_invisible", "strip_pinyin", "to_simplified",
     "normalize_whitespace",
     "drop_boilerplate_lines", "is_boilerplate", "normalize", "clean", "clean_document", "CleanText",
 ]
@@ -44,15 +44,18 @@ def normalize_width(text: str) -> str:
     return text.translate(_WIDTH)
 
 
-_ZERO_WIDTH = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
+# Zero-width spaces and joiners, direction marks, BOMs, soft hyphens, and control codes
+# other than tab and line ends (C0, DEL, C1).
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def remove_zero_width(text: str) -> str:
-    """Drop zero-width spaces and joiners, direction marks, BOMs and soft hyphens.
+def remove_invisible(text: str) -> str:
+    """Drop characters a reader does not see: zero-width ones and control codes.
 
-    Before the other steps that match words: one inside ``長(zh\u200bǎng)`` hid the
-    annotation from :func:`strip_pinyin`, so cleaning twice gave another text."""
-    return _ZERO_WIDTH.sub("", text)
+    Before the other steps that match words: a zero-width space inside ``長(zh\u200bǎng)``
+    hid the annotation from :func:`strip_pinyin`, so cleaning twice gave another text; a
+    NUL in a sentence named its terms wrongly."""
+    return _INVISIBLE.sub("", text)
 
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
@@ -203,13 +206,13 @@ def drop_boilerplate_lines(text: str) -> str:
 # --- the chain ----------------------------------------------------------------------------
 
 _LINE_STEPS: tuple[Callable[[str], str], ...] = (
-    replace_surrogates, normalize_width, remove_zero_width, strip_pinyin, to_simplified,
+    replace_surrogates, normalize_width, remove_invisible, strip_pinyin, to_simplified,
     normalize_whitespace,
 )
 
 
 def normalize(text: str) -> str:
-    """The character-level steps of :func:`clean` (width, zero-width characters, pinyin,
+    """The character-level steps of :func:`clean` (width, invisible characters, pinyin,
     script, whitespace)
     without dropping any line: what a single sentence needs before classification."""
     for step in _LINE_STEPS:
@@ -218,7 +221,7 @@ def normalize(text: str) -> str:
 
 
 def clean(text: str) -> str:
-    """The whole chain: width, zero-width characters, pinyin, Traditional -> Simplified,
+    """The whole chain: width, invisible characters, pinyin, Traditional -> Simplified,
     whitespace, boilerplate.
 
     Blank lines are kept (one) so paragraph breaks survive; the result is idempotent.

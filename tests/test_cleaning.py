@@ -3,7 +3,7 @@ import re
 import pytest
 
 from measures.cleaning import (clean, clean_document, drop_boilerplate_lines, is_boilerplate,
-                               normalize, normalize_whitespace, normalize_width, remove_zero_width,
+                               normalize, normalize_whitespace, normalize_width, remove_invisible,
                                replace_surrogates, strip_pinyin, to_simplified)
 from measures.splitting import split_sentences
 
@@ -36,10 +36,12 @@ def test_normalize_width(text, expected):
     ("核\u200b酸", "核酸"),
     ("\ufeff全市\u200d开展\u2060核酸\u00ad检测\u200e", "全市开展核酸检测"),
     ("核酸 检测", "核酸 检测"),               # a real space is whitespace's business
+    ("隔\x00离\x1b[0m\x7f\x85", "隔离[0m"),       # control codes, C0, DEL and C1
+    ("一\t二\n三\r", "一\t二\n三\r"),            # tab and line ends are whitespace's and the lines'
     ("", ""),
 ])
-def test_remove_zero_width(text, expected):
-    assert remove_zero_width(text) == expected
+def test_remove_invisible(text, expected):
+    assert remove_invisible(text) == expected
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -25,6 +25,7 @@ TRICKY = [
     "长春市发布通告：即日起实行封控管理",
     "“应检尽检”“应隔尽隔”",
     "第一行开展核酸检测\n第二行实行隔离\r\n第三行",
+    "隔\x00离", "\x00隔离\x1f",  # control codes are no text: once they named terms wrongly
 ]
 
 
