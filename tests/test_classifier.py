@@ -158,6 +158,13 @@ def test_grouped_folds_hold_out_whole_groups(sample):
         assert not set(groups[train]) & set(groups[test])
     fitted = estimator.fit(X, y, groups=groups)
     assert fitted.cv_scores_["sentences"] == len(X)
+    # through fit: two wordings of every sentence, each pair a group. Without groups a fold
+    # scores sentences whose twin it was fitted on; with them never, and it shows
+    twins, twin_y = [f"{x}（一）" for x in X[:450]] + [f"{x}（二）" for x in X[:450]], list(y[:450]) * 2
+    pairs = list(range(450)) * 2
+    grouped = MeasureClassifier(cv=3).fit(twins, twin_y, groups=pairs).cv_scores_
+    ungrouped = MeasureClassifier(cv=3).fit(twins, twin_y).cv_scores_
+    assert grouped["micro_f1"] < ungrouped["micro_f1"] - 0.05
 
 
 # six different sentences of each of four labels

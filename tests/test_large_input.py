@@ -78,7 +78,7 @@ def test_a_bad_byte_deep_inside_is_reported_with_its_offset(tmp_path):
         list(iter_pieces(path, piece=1000))
 
 
-def test_a_bad_large_file_is_refused_before_anything_is_written(tmp_path, small_limits):
+def test_a_large_file_with_a_bad_byte_deep_inside_is_refused_whole_before_any_piece_is_tagged(tmp_path, small_limits):
     path = tmp_path / "big.txt"
     path.write_bytes((SPEECH * 4).encode("utf-8") + b"\xff\xfe" + (SPEECH * 4).encode("utf-8"))
     (source,) = iter_sources([str(path)])

@@ -140,10 +140,14 @@ def test_empty_input_still_renders():
 def test_write_report_is_atomic_and_readable(tmp_path):
     target = tmp_path / "out" / "report.html"
     target.parent.mkdir()
-    write_report([_document(("全市开展核酸检测。", ["testing"]))], target)
+    umask = os.umask(0o022)
+    try:
+        write_report([_document(("全市开展核酸检测。", ["testing"]))], target)
+    finally:
+        os.umask(umask)
     assert target.read_text("utf-8").startswith("<!DOCTYPE html>")
     assert [p.name for p in target.parent.iterdir()] == ["report.html"]  # no temporary file left
-    assert target.stat().st_mode & 0o044  # readable like any file the user writes, not 0600
+    assert target.stat().st_mode & 0o777 == 0o644  # as any file the user writes, not a temporary file's 0600
 
 
 # --- the command --------------------------------------------------------------------------

@@ -238,8 +238,12 @@ def test_hidden_text_is_the_runs_own_setting(tmp_path):
 
 
 def test_an_oversized_relationship_list_falls_back_to_the_usual_part(tmp_path, monkeypatch):
-    monkeypatch.setattr(word_files, "_MAX_RELATIONSHIPS", 64)
-    assert read_document(write_docx(tmp_path / "a.docx")) == TEXT
+    # the list names word/document2.xml; the usual word/document.xml holds other text
+    usual = f'<w:document {W}><w:body>{paragraph("<w:t>通常的部分。</w:t>")}</w:body></w:document>'
+    path = write_docx(tmp_path / "a.docx", part="word/document2.xml", parts=[("word/document.xml", usual)])
+    assert read_document(path) == TEXT
+    monkeypatch.setattr(word_files, "_MAX_RELATIONSHIPS", 64)  # the list is no longer read
+    assert read_document(path) == "通常的部分。"
 
 
 @pytest.mark.parametrize("symbol, expected", [
