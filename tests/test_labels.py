@@ -57,3 +57,28 @@ def test_an_unknown_label_gets_the_hint_that_fits_the_mistake(value, hint):
 ])
 def test_label_tuple(value, expected):
     assert label_tuple(value) == expected
+
+
+
+# The indicators' and categories' own codes and names: OxCGRT's codebook and the WHO PHSM
+# taxonomy (its levels 1-3, as far as the labels use them).
+OXCGRT = {"C1 School closing", "C2 Workplace closing", "C3 Cancel public events", "C4 Restrictions on gatherings",
+          "C5 Close public transport", "C6 Stay at home requirements", "C7 Restrictions on internal movement",
+          "C8 International travel controls", "E1 Income support", "E2 Debt/contract relief", "E3 Fiscal measures",
+          "E4 International support", "H1 Public information campaigns", "H2 Testing policy", "H3 Contact tracing",
+          "H4 Emergency investment in healthcare", "H5 Investment in vaccines", "H6 Facial coverings",
+          "H7 Vaccination policy", "H8 Protection of elderly people"}
+WHO_PHSM = {"1.4 Wearing a mask", "2.1 Cleaning and disinfecting surfaces and objects", "2.2 Improving air ventilation",
+            "3 Surveillance and response measures", "3.1.2 Active case detection", "3.1.3 Isolation",
+            "3.2.1 Contact tracing", "3.2.2 Quarantine of contacts", "4 Social and physical distancing measures",
+            "4.5 Domestic travel", "5 International travel measures", "6.2 Using medications for treatment",
+            "7.2 Using vaccines for prevention", "8.1 Legal and policy regulations", "8.2 Scaling up",
+            "8.3 Financial packages", "8.4 Communications and engagement"}
+
+
+@pytest.mark.parametrize("label", LABELS, ids=lambda label: label.id)
+def test_codes_are_the_datasets_own(label):
+    # a code under another's name would join a sentence to the wrong measure
+    assert set(label.oxcgrt) <= OXCGRT and set(label.who_phsm) <= WHO_PHSM
+    # every measure has a WHO category (OxCGRT has no indicator for some); other has none
+    assert bool(label.who_phsm) == (label.id != "other") and (label.id != "other" or not label.oxcgrt)
