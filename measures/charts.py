@@ -107,12 +107,14 @@ def plot_summary(summary, ax=None, include_other: bool = False, sort: bool = Fal
         if count:
             ax.annotate(str(count), (bar.get_width(), bar.get_y() + bar.get_height() / 2),
                         xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
-    _set_ticks(ax.yaxis, positions, labels, _cjk_font())
+    font = _cjk_font()
+    _set_ticks(ax.yaxis, positions, labels, font)
     ax.invert_yaxis()  # first category on top
     ax.set_xlim(0, max(max(shares, default=0) * 1.15, 0.05))
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_xlabel("share of sentences")
-    ax.set_title(f"{summary.source or 'document'} ({summary.sentences} sentences)")
+    # a document's name is often Chinese (通告.txt): drawn in the font that has its glyphs
+    ax.set_title(f"{summary.source or 'document'} ({summary.sentences} sentences)", fontproperties=font)
     if own_figure:
         ax.figure.tight_layout()
     return ax

@@ -3,13 +3,13 @@
 Each worker process loads the model once (model folders load in a fraction of a second
 and need no pickling of the model itself); the texts travel, the model does not.
 
-    import dask.bag as db
+    import json
     from dask.distributed import Client
-    from measures.distributed import tag_bag
+    from measures.distributed import read_jsonl, tag_bag
 
     client = Client("scheduler-address:8786")          # or Client() for a local cluster
-    records = db.read_text("archive/*.jsonl").map(json.loads)   # {"id": ..., "text": ...}
-    tag_bag(records).map(json.dumps).to_textfiles("tagged/*.jsonl")
+    records = read_jsonl("archive/*.jsonl")            # {"id": ..., "text": ...} a line
+    tag_bag(records).map(json.dumps, ensure_ascii=False).to_textfiles("tagged/*.jsonl")
 
 The result of every record is what ``measures tag --format jsonl`` writes for it, so a
 cluster run and a one-process run give the same records.
@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 
-__all__ = ["tag_bag", "tag_records"]
+__all__ = ["read_jsonl", "tag_bag", "tag_records"]
 
 log = logging.getLogger(__name__)
 
@@ -60,13 +60,44 @@ def tag_records(records, model_path=None, trusted: bool = False, examples: int =
     return out
 
 
+def _dask_bag():
+    try:
+        import dask
+        import dask.bag
+    except ImportError:
+        raise ImportError("measures.distributed needs dask: pip install 'measures[dask]'") from None
+    return dask, dask.bag
+
+
+def read_jsonl(urlpath):
+    """JSONL files (a path, a glob or a list, as ``dask.bag.read_text`` takes them) as a
+    bag of ``{"id", "text"}`` records, their lines read as ``measures tag`` reads them: a
+    byte-order mark dropped, blank lines skipped, a record without an id named
+    ``file:line`` (the file as Dask names it, a full path), and a line that is not a JSON
+    object with a text logged as a warning and left out, the others going on."""
+    _, db = _dask_bag()
+    # one partition per file (no blocksize), its lines in order, so their numbers are known
+    return db.read_text(urlpath, include_path=True).map_partitions(_records)
+
+
+def _records(lines) -> list[dict]:
+    from .sources import jsonl_source
+
+    out = []
+    for number, (line, path) in enumerate(lines, start=1):
+        source = jsonl_source(line.removeprefix("\ufeff") if number == 1 else line, f"{path}:{number}")
+        if source is not None and source.error:
+            log.warning("%s", source.error)
+        elif source is not None:
+            out.append({"id": source.name, "text": source.text})
+    return out
+
+
 def tag_bag(bag, model_path=None, trusted: bool = False, examples: int = 3):
     """A ``dask.bag.Bag`` of texts or ``{"id", "text"}`` dicts -> a bag of result dicts,
     in the same order, one partition at a time on the cluster's workers. A record
     without an id is named ``<partition P>:N``, its partition and position in it."""
-    import dask
-    import dask.bag as db
-
+    dask, db = _dask_bag()
     tag = dask.delayed(tag_records, pure=True)
     return db.from_delayed([tag(part, model_path, trusted, examples, f"<partition {p}>")
                             for p, part in enumerate(bag.to_delayed())])

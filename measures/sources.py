@@ -15,7 +15,8 @@ from typing import Callable, Iterable, Iterator
 from .cleaning import replace_surrogates
 from .reading import DocumentError, decode, is_large, is_lock_file, iter_pieces, read_document
 
-__all__ = ["Source", "iter_sources", "record_name", "read_from_folder", "text_name", "DOCUMENT_SUFFIXES"]
+__all__ = ["Source", "iter_sources", "jsonl_source", "record_name", "read_from_folder", "text_name",
+           "DOCUMENT_SUFFIXES"]
 
 DOCUMENT_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".docx", ".docm")
 
@@ -77,17 +78,24 @@ def _jsonl(name: str, lines: Iterable[bytes], first_number: int = 1) -> Iterator
         except UnicodeDecodeError:
             yield Source(where, error=f"{where}: not UTF-8 (JSONL input must be UTF-8)")
             continue
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            yield Source(where, error=f"{where}: not a JSON object ({error.msg})")
-            continue
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            yield Source(where, error=f"{where}: expected an object with a string field 'text'")
-            continue
-        yield Source(record_name(record, where), record["text"])
+        source = jsonl_source(line, where)
+        if source is not None:
+            yield source
+
+
+def jsonl_source(line: str, where: str) -> Source | None:
+    """One decoded JSONL line read at ``where`` (``file:line``): None when blank, else the
+    record's Source, or one with the error that the line is not a JSON object with a
+    string ``text``. The CLI and :func:`measures.distributed.read_jsonl` read lines so."""
+    if not line.strip():
+        return None
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        return Source(where, error=f"{where}: not a JSON object ({error.msg})")
+    if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+        return Source(where, error=f"{where}: expected an object with a string field 'text'")
+    return Source(record_name(record, where), record["text"])
 
 
 def record_name(record: dict, where: str) -> str:

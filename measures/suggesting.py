@@ -58,7 +58,7 @@ def _cell(value: str) -> str:
 
 
 def margins(probabilities: np.ndarray, thresholds: np.ndarray, classes: Sequence[str],
-            max_labels: int = 3, cutoff: float = np.inf) -> np.ndarray:
+            max_labels: int, cutoff: float = np.inf) -> np.ndarray:
     """The decision margin of each row of ``probabilities`` (shape ``(n, n_classes)``):
     how far one label's probability must move to change the set of labels that
     :func:`measures.model.decide` gives.
@@ -68,9 +68,11 @@ def margins(probabilities: np.ndarray, thresholds: np.ndarray, classes: Sequence
     comes first, which labels fill the ``max_labels`` places). So the labels can change
     only where one probability crosses such a breakpoint: its threshold, the most
     probable label's probability, the second's (for the most probable label), that of
-    a label over its threshold, or those on either side of the ``max_labels`` cut. The breakpoints are tried nearest first and the margin
-    is the distance to the first one whose crossing changes the labels. Asking
-    ``decide`` itself keeps the margin true to whatever rules it has.
+    a label over its threshold, or those on either side of the ``max_labels`` cut (the
+    model's own, ``model.max_labels``: a default would be another rule). The breakpoints
+    are tried nearest first and the margin is the distance to the first one whose
+    crossing changes the labels. Asking ``decide`` itself keeps the margin true to
+    whatever rules it has.
 
     The probabilities are calibrated and every label has its own threshold, so the
     margin is a distance to the real decision boundary, not to 0.5; near 0 is a coin

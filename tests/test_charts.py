@@ -1,4 +1,5 @@
 """Summaries as a pandas DataFrame and as matplotlib charts (the optional extras)."""
+import dataclasses
 import subprocess
 import sys
 
@@ -63,6 +64,13 @@ def test_missing_extras_raise_import_error_with_the_pip_command(monkeypatch):
         measures.plot_comparison([A, B])
     with pytest.raises(ImportError, match=r"pip install 'measures\[pandas\]'"):
         measures.summaries_frame([A, B])
+    from measures import distributed
+
+    monkeypatch.setitem(sys.modules, "dask", None)
+    monkeypatch.setitem(sys.modules, "dask.bag", None)
+    for call in (lambda: distributed.read_jsonl("corpus.jsonl"), lambda: distributed.tag_bag([])):
+        with pytest.raises(ImportError, match=r"pip install 'measures\[dask\]'"):
+            call()
 
 
 def test_summaries_frame_has_a_row_per_document_and_a_column_per_category(pd):
@@ -156,6 +164,11 @@ def test_plot_summary_names_categories_in_chinese_with_that_font(plt, chinese_fo
     ticks = ax.get_yticklabels()
     assert [t.get_text() for t in ticks][:2] == ["核酸检测 testing", "隔离转运 isolation_transfer"]  # sorted by share
     assert ticks[0].get_fontproperties().get_file() == chinese_font.get_file()
+    # a Chinese document name in the title too
+    _, titled = plt.subplots()
+    measures.plot_summary(dataclasses.replace(A, source="南湖区通告.txt"), ax=titled)
+    assert titled.title.get_text().startswith("南湖区通告.txt")
+    assert titled.title.get_fontproperties().get_file() == chinese_font.get_file()
     widths = [bar.get_width() for bar in ax.patches]
     assert widths == sorted(widths, reverse=True)
 

@@ -6,7 +6,7 @@ import pytest
 dask_bag = pytest.importorskip("dask.bag", reason="the Dask test needs dask[distributed] (pip install 'measures[dask]')")
 distributed = pytest.importorskip("dask.distributed", reason="needs dask[distributed]")
 
-from measures.distributed import tag_bag, tag_records  # noqa: E402
+from measures.distributed import read_jsonl, tag_bag, tag_records  # noqa: E402
 
 from conftest import EXAMPLES, run_cli  # noqa: E402
 
@@ -55,3 +55,19 @@ def test_on_the_cluster_records_are_named_by_partition_and_position(client, reco
     results = tag_bag(dask_bag.from_sequence(texts + [42], npartitions=2)).compute()
     assert [r["source"] for r in results] == ["<partition 0>:1", "<partition 0>:2", "<partition 0>:3",
                                               "<partition 1>:1"]
+
+
+def test_jsonl_files_read_on_the_cluster_give_what_the_cli_writes(client, records, tmp_path):
+    # a byte-order mark, a blank line, a bad line and records without an id, as the CLI takes them
+    lines = [json.dumps(records[0], ensure_ascii=False), "", "{not json", json.dumps({"text": records[1]["text"]}),
+             json.dumps({"id": None, "source": "晚报", "text": records[2]["text"]})]
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("\ufeff" + "\n".join(lines) + "\n", "utf-8")
+    second = tmp_path / "more.jsonl"
+    second.write_text(json.dumps(records[3], ensure_ascii=False) + "\n", "utf-8")
+    on_cluster = tag_bag(read_jsonl([str(corpus), str(second)])).compute()
+    out = tmp_path / "out.jsonl"
+    result = run_cli("tag", corpus, second, "--format", "jsonl", "-o", out)
+    assert result.returncode == 1 and f"{corpus}:3: not a JSON object" in result.stderr.decode()
+    assert on_cluster == [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert [r["source"] for r in on_cluster] == ["doc0", f"{corpus}:4", "晚报", "doc3"]
