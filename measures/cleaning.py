@@ -44,9 +44,10 @@ def normalize_width(text: str) -> str:
     return text.translate(_WIDTH)
 
 
-# Zero-width spaces and joiners, direction marks, BOMs, soft hyphens, and control codes
-# other than tab and line ends (C0, DEL, C1).
-_INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Zero-width spaces and joiners, direction marks, BOMs, soft hyphens, and the control codes
+# that are no whitespace (C0, DEL, C1): those that are (tab, vertical tab, form feed, the
+# separators 1C-1F, NEL) separate words, and whitespace's step makes them spaces.
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 
 
 def remove_invisible(text: str) -> str:
@@ -125,11 +126,7 @@ _CHROME = re.compile(
     | Powered\s+by | Processed\s+in\s+[\d.]+\s+second | GMT\+8 | ©\s*\d{4} | (?:^|\s)\?\s*\d{4}-\d{4}
     | Copyright | 版权所有 | 版权说明 | 版权保护 | 版权声明 | 未经.{0,20}授权.{0,10}禁止转载 | 禁止转载
     | ICP\s*(?:备|证)?\s*\d | 公网安备 | 增值电信业务 | 违法和不良信息举报
-    # a site's licence number, not a permit a notice requires (须持通行许可证, 吊销许可证)
-    | 许可证(?:号|编号)?\s*(?:[:：]|[A-Za-z]?\d|[京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川贵云陕甘青蒙桂藏宁新](?:[A-Za-z]?\d|网文))
     | 报料热线 | 报料邮箱 | 联系电话\s*[:：]
-    # a feedback link, alone or between others, not a channel a sentence opens (畅通意见反馈渠道)
-    | (?:^|[|｜丨·]\s*)(?:意见反馈|给\S{1,10}提意见)\s*(?:$|[:：|｜丨·])
     | 小黑屋 | 手机版\s*\|\s*Archiver | 责任编辑 | 编辑\s*[:：]\s*\S{1,4}\s*$
     | ^\s*-\s*\S{1,12}(?:微博|公众号|抖音号|客户端|头条号)\s*$ | ^\s*-\s*(?:IP\s+SHANGHAI|SIXTH\s+TONE)\s*$
     | ^(?:来源|发布时间|发布日期|作者)\s*[:：].{0,40}$
@@ -138,6 +135,12 @@ _CHROME = re.compile(
     """,
     re.VERBOSE | re.IGNORECASE,
 )
+
+# A site's licence numbers and feedback links use words a notice's sentences use too
+# (须持通行许可证。畅通意见反馈渠道，): chrome only in a line, or a piece of one, without a
+# sentence's punctuation.
+_FOOTER_WORDS = re.compile(r"许可证|意见反馈|给\S{1,10}提意见")
+_SENTENCE_MARKS = re.compile("[。！？；!?;,，、]")
 
 # Sections after which a page carries only lists of other articles or comments.
 _TAIL = re.compile(r"^(?:本帖子中包含更多资源|相关文章|相关阅读|相关新闻|相关推荐|延伸阅读|推荐阅读|热门推荐|猜你喜欢|最新评论|网友评论|热门评论|精彩推荐)\s*[:：]?$")
@@ -155,6 +158,8 @@ def _is_chrome(text: str) -> bool:
     if not HAN.search(text):
         return True  # the model reads Chinese only: "- +1", "x", "IP SHANGHAI"
     if _CHROME.search(text):
+        return True
+    if _FOOTER_WORDS.search(text) and not _SENTENCE_MARKS.search(text):
         return True
     # Keyword-stuffed spam is mostly its vocabulary; a policy sentence that happens to
     # offer free testing, a download and a video meeting is not.

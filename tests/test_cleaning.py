@@ -36,8 +36,9 @@ def test_normalize_width(text, expected):
     ("核\u200b酸", "核酸"),
     ("\ufeff全市\u200d开展\u2060核酸\u00ad检测\u200e", "全市开展核酸检测"),
     ("核酸 检测", "核酸 检测"),               # a real space is whitespace's business
-    ("隔\x00离\x1b[0m\x7f\x85", "隔离[0m"),       # control codes, C0, DEL and C1
-    ("一\t二\n三\r", "一\t二\n三\r"),            # tab and line ends are whitespace's and the lines'
+    ("隔\x00离\x1b[0m\x7f\x9b", "隔离[0m"),       # control codes, C0, DEL and C1
+    # those that are whitespace separate words: whitespace's step makes them spaces
+    ("一\t二\n三\r四\x0b五\x0c六\x1f七\x85", "一\t二\n三\r四\x0b五\x0c六\x1f七\x85"),
     ("", ""),
 ])
 def test_remove_invisible(text, expected):
@@ -103,10 +104,15 @@ def test_normalize_whitespace(text, expected):
     ("互联网新闻信息服务许可证:11120180002", True),
     ("网络文化经营许可证 京网文〔2021〕0001-001号", True),
     ("信息网络传播视听节目许可证号：0105101", True),
+    ("出版物经营许可证 新出发沪批字第U0001号", True),
     ("关于我们 | 意见反馈 | 联系我们", True),
+    ("首页意见反馈网站地图", True),                 # the spaces between links gone in cleaning
+    ("【意见反馈】", True),
     ("意见反馈", True),
+    ("意见反馈邮箱：fk@example.com", True),
     ("给本网提意见:news@example.com", True),
     ("返乡人员须持社区开具的通行许可证进出。", False),
+    ("全市已为复工企业发放通行许可证3000余张。", False),
     ("对违规接诊发热患者的个体诊所，依法吊销其执业许可证。", False),
     ("畅通群众意见反馈渠道，及时回应社会关切。", False),
     ("欢迎广大市民给防控工作提意见、出主意。", False),
@@ -130,6 +136,11 @@ def test_clean_is_idempotent_and_keeps_paragraphs(text):
     once = clean(text)
     assert once == "长春开展核酸检测。\n\n全市加强管控。"
     assert clean(once) == once
+
+
+def test_control_codes_that_are_whitespace_still_separate_words():
+    assert clean("参照WHO\x0bCOVID-19\x0cguidance执行。") == "参照WHO COVID-19 guidance执行。"
+    assert clean("隔\x00离") == "隔离"
 
 
 def test_clean_document_maps_back_to_the_original():
