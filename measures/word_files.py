@@ -68,10 +68,14 @@ class WordFileError(ValueError):
     """A file that claims to be a .docx and cannot be read as one; the message says why."""
 
 
+class _TooLarge(WordFileError):
+    """Past MAX_BODY: refused whatever part it happens in."""
+
+
 def docx_text(data: bytes) -> str:
     """The text of a .docx file: its main document, one paragraph a line, then its footnotes
-    and endnotes. Raises WordFileError."""
-    kind = "document"  # the part being read, for the message
+    and endnotes. Raises WordFileError; a notes part that cannot be read (damaged XML or
+    compression, not a list of notes) is left out and the body is still read."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             main = _main_part(archive)
@@ -79,17 +83,24 @@ def docx_text(data: bytes) -> str:
             with archive.open(body) as stream:
                 limited = _Limited(stream)
                 texts = [_paragraphs(limited, "document")]
+            used = limited.read_so_far
             for part, kind in _note_parts(archive, main):
-                with archive.open(part) as stream:
-                    limited = _Limited(stream, limited.read_so_far)
-                    texts.append(_paragraphs(limited, kind))
+                limited = _Limited(None, used)
+                try:
+                    with archive.open(part) as limited.stream:
+                        texts.append(_paragraphs(limited, kind))
+                except _TooLarge:
+                    raise
+                except Exception:  # damaged notes lose the notes, not the body
+                    pass
+                used = limited.read_so_far
             return "\n".join(text for text in texts if text)
     except WordFileError:
         raise
     except KeyError:
         raise WordFileError("a zip archive without a Word document in it, not a .docx file") from None
     except ElementTree.ParseError as error:
-        raise WordFileError(f"its {kind} XML is not well-formed ({error})") from None
+        raise WordFileError(f"its document XML is not well-formed ({error})") from None
     except Exception as error:  # a damaged archive fails in many ways: zlib, lzma, seek, encodings
         raise WordFileError(f"not a readable .docx file ({type(error).__name__}: {error})") from None
 
@@ -149,7 +160,7 @@ class _Limited(io.RawIOBase):
         chunk = self.stream.read(len(buffer))
         self.read_so_far += len(chunk)
         if self.read_so_far > MAX_BODY:
-            raise WordFileError(f"a Word file whose text runs past {MAX_BODY:,} bytes of XML; refused")
+            raise _TooLarge(f"a Word file whose text runs past {MAX_BODY:,} bytes of XML; refused")
         buffer[:len(chunk)] = chunk
         return len(chunk)
 
@@ -200,8 +211,7 @@ def _paragraphs(stream, root: str) -> str:
         name = _name(node.tag)
         if event == "start":
             if not ancestors and name != root:  # an Excel or PowerPoint file, say
-                raise WordFileError("an Office file that is not a Word document" if root == "document"
-                                    else f"its {root} part is not a Word {root} list")
+                raise WordFileError("an Office file that is not a Word document")
             ancestors.append(node)
             if skipping:
                 skipping += 1

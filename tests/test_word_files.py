@@ -181,14 +181,14 @@ def test_notes_are_found_where_the_main_document_lists_them(tmp_path, options, e
     assert read_document(write_docx(tmp_path / "a.docx", **settings)) == expected
 
 
-@pytest.mark.parametrize("xml, message", [
-    (f"<w:footnotes {W}><w:footnote>", "its footnotes XML is not well-formed"),
-    (f"<w:document {W}/>", "its footnotes part is not a Word footnotes list"),
-])
-def test_a_damaged_note_part_is_named(tmp_path, xml, message):
-    path = write_docx(tmp_path / "a.docx", parts=[("word/footnotes.xml", xml)], related=[("footnotes", "footnotes.xml")])
-    with pytest.raises(DocumentError, match=f"a.docx: {message}"):
-        read_document(path)
+@pytest.mark.parametrize("xml", [f"<w:footnotes {W}><w:footnote>", f"<w:document {W}/>",
+                                 f"<w:footnotes {W}><w:footnote><w:p><w:r><w:t>&nbsp;</w:t></w:r></w:p></w:footnote></w:footnotes>"],
+                         ids=["cut-short", "not-notes", "html-entity"])
+def test_a_damaged_note_part_loses_the_notes_not_the_body(tmp_path, xml):
+    path = write_docx(tmp_path / "a.docx", body=paragraph("<w:t>各单位要加强核酸检测。</w:t>"),
+                      parts=[("word/footnotes.xml", xml), ("word/endnotes.xml", notes("endnotes", "尾注。"))],
+                      related=[("footnotes", "footnotes.xml"), ("endnotes", "endnotes.xml")])
+    assert read_document(path) == "各单位要加强核酸检测。\n 尾注。"
 
 
 def test_a_word_file_whose_notes_run_too_far_is_refused(tmp_path, monkeypatch):
