@@ -73,11 +73,11 @@ def read_jsonl(urlpath):
     """JSONL files (a path, a glob or a list, as ``dask.bag.read_text`` takes them) as a
     bag of ``{"id", "text"}`` records, their lines read as ``measures tag`` reads them: a
     byte-order mark dropped, blank lines skipped, a record without an id named
-    ``file:line`` (the file as Dask names it, a full path), and a line that is not a JSON
-    object with a text logged as a warning and left out, the others going on."""
+    ``file:line`` (the file as Dask names it, a full path), and a line that is not UTF-8
+    or not a JSON object with a text logged as a warning and left out, the others going on."""
     _, db = _dask_bag()
     # one partition per file (no blocksize), its lines in order, so their numbers are known
-    return db.read_text(urlpath, include_path=True).map_partitions(_records)
+    return db.read_text(urlpath, include_path=True, errors="surrogateescape").map_partitions(_records)
 
 
 def _records(lines) -> list[dict]:

@@ -66,6 +66,8 @@ class Source:
     def __post_init__(self):
         if sum(part is not None for part in (self.text, self.error, self.pieces)) != 1:
             raise ValueError("a Source has exactly one of text, error and pieces")
+        # named in messages as in outputs (a GBK file name read as such)
+        self.name, self.error = text_name(self.name), text_name(self.error)
 
 
 def _jsonl(name: str, lines: Iterable[bytes], first_number: int = 1) -> Iterator[Source]:
@@ -73,20 +75,20 @@ def _jsonl(name: str, lines: Iterable[bytes], first_number: int = 1) -> Iterator
     object with a text is reported by number and the others go on."""
     for number, raw in enumerate(lines, start=first_number):
         where = f"{name}:{number}"
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            yield Source(where, error=f"{where}: not UTF-8 (JSONL input must be UTF-8)")
-            continue
-        source = jsonl_source(line, where)
+        source = jsonl_source(raw.decode("utf-8", "surrogateescape"), where)
         if source is not None:
             yield source
 
 
 def jsonl_source(line: str, where: str) -> Source | None:
-    """One decoded JSONL line read at ``where`` (``file:line``): None when blank, else the
-    record's Source, or one with the error that the line is not a JSON object with a
-    string ``text``. The CLI and :func:`measures.distributed.read_jsonl` read lines so."""
+    """One JSONL line read at ``where`` (``file:line``), decoded as UTF-8 with
+    ``surrogateescape``: None when blank, else the record's Source, or one with the error
+    that the line is not UTF-8 or not a JSON object with a string ``text``. The CLI and
+    :func:`measures.distributed.read_jsonl` read lines so."""
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:  # a byte that was not UTF-8
+        return Source(where, error=f"{where}: not UTF-8 (JSONL input must be UTF-8)")
     if not line.strip():
         return None
     try:

@@ -247,6 +247,15 @@ def test_a_file_name_that_is_not_utf8_is_written_as_text(work, command, output):
     assert "gbk/公告.txt" in (work / output).read_text("utf-8")
 
 
+def test_a_file_that_is_not_utf8_by_name_is_named_alike_when_it_fails(work):
+    folder = os.fsencode(work / "gbk")
+    os.mkdir(folder)
+    with open(folder + b"/" + "坏.txt".encode("gbk"), "wb") as handle:
+        handle.write(bytes(range(256)) * 8)
+    result = run_cli("tag", work / "gbk")
+    assert result.returncode == 1 and f"{work}/gbk/坏.txt: binary" in result.stderr.decode()
+
+
 def test_csv_cells_that_start_like_a_formula_are_made_inert():
     record = {"id": "@SUM(1)", "text": '=HYPERLINK("http://x.cn","点击")全市开展核酸检测。\n+1 对密接人员集中隔离。\n'
                                        '@张三 对密接人员集中隔离。\n做好核酸检测。'}
