@@ -2,11 +2,17 @@
 memory summed over the process and all its workers (Linux /proc)."""
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import tempfile
 import time
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+#: The environment of every measured command: this checkout's measures first on the path,
+#: not an installed copy (`python -c` and `-m` would otherwise find what is installed).
+CHECKOUT = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
 
 
 def tree_memory(pid: int) -> tuple[int, int]:
@@ -35,7 +41,8 @@ def watch(command: list[str], keep_output: bool = True) -> tuple[str, float, flo
     files, not pipes, so a command that writes much cannot block while it is watched."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        process = subprocess.Popen(command, stdout=out if keep_output else subprocess.DEVNULL, stderr=err)
+        process = subprocess.Popen(command, stdout=out if keep_output else subprocess.DEVNULL, stderr=err,
+                                   env=CHECKOUT)
         peak_pss = peak_rss = 0
         while process.poll() is None:
             pss, rss = tree_memory(process.pid)

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from corpora import SHARED, build_jsonl, shared_files, shared_texts
-from processes import watch
+from processes import CHECKOUT, watch
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEECH = ROOT / "examples" / "speech_deployment_meeting.txt"
@@ -98,7 +98,7 @@ def run(code: str, *args) -> tuple[dict, float, float]:
 
 def cold(command: list[str]) -> float:
     started = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True)
+    subprocess.run(command, check=True, capture_output=True, env=CHECKOUT)
     return time.perf_counter() - started
 
 
@@ -157,7 +157,7 @@ def measure(args, texts, work: Path) -> int:
 
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "measures", "train", "-o", str(work / "model")], check=True,
-                   capture_output=True)
+                   capture_output=True, env=CHECKOUT)
     print(f"\ntraining on the bundled corpus, `measures train` (new process, incl. imports and "
           f"saving; {os.cpu_count()} cores): {time.perf_counter() - started:.1f} s")
     return 0

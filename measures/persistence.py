@@ -461,7 +461,8 @@ def model_card(config: dict) -> str:
         lines += ["", "## Evaluation"]
         for name, figures in evaluation.items():
             result = config["evaluation"][name]
-            source = "; ".join(filter(None, [result.get("data"), result.get("command") and f"`{result['command']}`"]))
+            source = "; ".join(str(part) for part in [result.get("data"), result.get("command") and
+                                                      f"`{result['command']}`"] if part)
             lines.append(f"- **{name}**{f' ({source})' if source else ''}: {figures}.")
     rows, bundled = training.get("rows"), training.get("bundled_rows")
     lines += ["", "## Limits"]

@@ -205,7 +205,7 @@ def suggest(model, texts_or_documents: Iterable, n: int = 200, per_document: int
         return []
     pool = pool or 5 * n
     # as the sentences of a tagged document are: normalised (full-width ， is ,)
-    excluded = {normalize(text).strip() for text in exclude or ()}
+    excluded = {normalize(text).strip() for text in (() if exclude is None else exclude)}
     heap: list = []  # (-margin, tie, suggestion): the pool's most certain sentence on top
     in_heap: set[str] = set()
     tie = itertools.count()

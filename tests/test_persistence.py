@@ -324,11 +324,13 @@ def test_a_model_saves_whatever_its_user_noted_in_its_metadata(tmp_path, estimat
     # evaluation entries and training notes of other shapes than measures writes
     model = estimator.to_model({"name": "noted"})
     model.metadata["evaluation"] = {"holdout": {"macro_f1": 0.81, "sentences": 200}, "notes": ["read by Li"],
-                                    "pending": {"data": "next week"}}
+                                    "pending": {"data": "next week"},
+                                    "files": {"macro_f1": 0.7, "data": ["dev1.tsv", "dev2.tsv"]}}
     model.metadata["training_data"] = "our 2023 notices"
     model.save(tmp_path / "noted")
     card = (tmp_path / "noted" / "README.md").read_text("utf-8")
     assert "- **holdout**: macro-F1 0.810 on 200 sentences." in card
+    assert "- **files** (['dev1.tsv', 'dev2.tsv']): macro-F1 0.700." in card
     assert "notes" not in card and "pending" not in card
     assert measures.load_model(tmp_path / "noted").metadata["evaluation"]["notes"] == ["read by Li"]
 

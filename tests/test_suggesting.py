@@ -4,6 +4,7 @@ import os
 from itertools import combinations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from conftest import EXAMPLES, run_cli
@@ -151,6 +152,8 @@ def test_exclude_matches_sentences_as_labelled_files_hold_them(model):
     as_written = ["下一步，将根据风险研判情况，对重点区域和重点人群继续开展滚动筛查。", "全市开展新一轮全员核酸检测（第三轮）。"]
     assert suggest(model, [text], n=5, min_chars=0, exclude=as_written) == []
     assert suggest(model, [text], n=5, min_chars=0, exclude=None) == picks
+    # any iterable, a pandas column of a labelled file say
+    assert suggest(model, [text], n=5, min_chars=0, exclude=pd.Series(as_written)) == []
 
 
 @pytest.mark.parametrize("call, message", [

@@ -35,6 +35,16 @@ def test_a_benchmark_measures_the_checkout_it_sits_in_not_an_installed_copy(tmp_
     assert Path(found.stdout.strip()) == ROOT / "measures" / "__init__.py"
 
 
+def test_the_speed_and_memory_benchmarks_time_the_checkout_too(tmp_path, monkeypatch):
+    # their commands run in processes of their own, given this checkout first on the path
+    # from wherever the benchmark is started
+    import processes
+
+    monkeypatch.chdir(tmp_path)
+    out, *_ = processes.watch([sys.executable, "-c", "import measures; print(measures.__file__)"])
+    assert Path(out.strip()) == ROOT / "measures" / "__init__.py"
+
+
 def test_rows_follow_the_guide_and_the_second_annotation_is_a_subset():
     rows = accuracy.validation_rows()
     assert len(rows) == len({(doc, index) for doc, index, *_ in rows}) == 3775
