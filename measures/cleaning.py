@@ -127,6 +127,12 @@ _CHROME = re.compile(
     | Copyright | 版权所有 | 版权说明 | 版权保护 | 版权声明 | 未经.{0,20}授权.{0,10}禁止转载 | 禁止转载
     | ICP\s*(?:备|证)?\s*\d | 公网安备 | 增值电信业务 | 违法和不良信息举报
     | 报料热线 | 报料邮箱 | 联系电话\s*[:：]
+    # a feedback link, alone, in brackets, between links or opening a contact line; not a
+    # channel or duty a sentence names (畅通意见反馈渠道, 落实意见反馈机制：)
+    | (?:^|[|｜丨·]\s*)(?:意见反馈|给\S{1,10}提意见)(?:邮箱|电话|热线)?\s*(?:$|[:：|｜丨·])
+    | [【\[]意见反馈[】\]]
+    | (?:首页|网站地图|网站声明|联系我们|关于我们|返回顶部|手机版|免责声明|隐私政策)\s*[|｜丨·]?\s*意见反馈
+    | 意见反馈\s*[|｜丨·]?\s*(?:首页|网站地图|网站声明|联系我们|关于我们|返回顶部|手机版|免责声明|隐私政策)
     | 小黑屋 | 手机版\s*\|\s*Archiver | 责任编辑 | 编辑\s*[:：]\s*\S{1,4}\s*$
     | ^\s*-\s*\S{1,12}(?:微博|公众号|抖音号|客户端|头条号)\s*$ | ^\s*-\s*(?:IP\s+SHANGHAI|SIXTH\s+TONE)\s*$
     | ^(?:来源|发布时间|发布日期|作者)\s*[:：].{0,40}$
@@ -136,11 +142,12 @@ _CHROME = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 
-# A site's licence numbers and feedback links use words a notice's sentences use too
-# (须持通行许可证。畅通意见反馈渠道，): chrome only in a line, or a piece of one, without a
-# sentence's punctuation.
-_FOOTER_WORDS = re.compile(r"许可证|意见反馈|给\S{1,10}提意见")
-_SENTENCE_MARKS = re.compile("[。！？；!?;,，、]")
+# A site's licence number (许可证：11120170002, 许可证 京网文〔2021〕…, 许可证：（京）字…),
+# which a sentence that ends (发放通行许可证3000余张。) is not; the permits notices require
+# (须持通行许可证的车辆, 通行许可证制度) have no number after the word.
+_LICENCE = re.compile(r"许可证(?:号|编号)?\s*[:：]?\s*(?:[A-Za-z]?\d|[（(]|新出"
+                      r"|[京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川贵云陕甘青蒙桂藏宁新](?:[A-Za-z]?\d|网文|ICP))")
+_SENTENCE_END = re.compile("[。！？!?]")
 
 # Sections after which a page carries only lists of other articles or comments.
 _TAIL = re.compile(r"^(?:本帖子中包含更多资源|相关文章|相关阅读|相关新闻|相关推荐|延伸阅读|推荐阅读|热门推荐|猜你喜欢|最新评论|网友评论|热门评论|精彩推荐)\s*[:：]?$")
@@ -159,7 +166,7 @@ def _is_chrome(text: str) -> bool:
         return True  # the model reads Chinese only: "- +1", "x", "IP SHANGHAI"
     if _CHROME.search(text):
         return True
-    if _FOOTER_WORDS.search(text) and not _SENTENCE_MARKS.search(text):
+    if _LICENCE.search(text) and not _SENTENCE_END.search(text):
         return True
     # Keyword-stuffed spam is mostly its vocabulary; a policy sentence that happens to
     # offer free testing, a download and a video meeting is not.

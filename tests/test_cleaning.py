@@ -116,6 +116,18 @@ def test_normalize_whitespace(text, expected):
     ("对违规接诊发热患者的个体诊所，依法吊销其执业许可证。", False),
     ("畅通群众意见反馈渠道，及时回应社会关切。", False),
     ("欢迎广大市民给防控工作提意见、出主意。", False),
+    # headings, items and sentences without end punctuation that name a permit or feedback
+    ("关于办理复工复产通行许可证的通知", False),
+    ("(三)严格执行通行许可证制度", False),
+    ("持有效通行许可证的车辆方可进出小区", False),
+    ("第三条 未取得营业许可证的单位不得复工", False),
+    ("各区县要做好群众意见反馈工作", False),
+    ("全面落实意见反馈机制：", False),
+    # footers with commas or semicolons between their parts
+    ("互联网新闻信息服务许可证：31120170002，出版物经营许可证：新出发沪批字第U0001号", True),
+    ("网络文化经营许可证：京网文〔2021〕0001-001号；广播电视节目制作经营许可证：（京）字第001号", True),
+    ("首页 | 意见反馈 | 网站地图, 手机版", True),
+    ("意见反馈：请发邮件至 fk@example.com。", True),
 ])
 def test_is_boilerplate(line, expected):
     assert is_boilerplate(line) is expected
