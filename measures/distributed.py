@@ -77,7 +77,9 @@ def read_jsonl(urlpath):
     or not a JSON object with a text logged as a warning and left out, the others going on."""
     _, db = _dask_bag()
     # one partition per file (no blocksize), its lines in order, so their numbers are known
-    return db.read_text(urlpath, include_path=True, errors="surrogateescape").map_partitions(_records)
+    # lines end at "\n" only, as the CLI's: a lone "\r" inside a record is no line break
+    return db.read_text(urlpath, include_path=True, errors="surrogateescape",
+                        linedelimiter="\n").map_partitions(_records)
 
 
 def _records(lines) -> list[dict]:

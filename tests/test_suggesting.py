@@ -159,6 +159,8 @@ def test_exclude_matches_sentences_as_labelled_files_hold_them(model):
 @pytest.mark.parametrize("call, message", [
     (lambda model: suggest(model, "全市开展核酸检测。"), "expected an iterable of documents, not a string"),
     (lambda model: suggest(model, ["全市开展核酸检测。"], exclude="全市开展核酸检测。"), "exclude takes an iterable"),
+    (lambda model: suggest(model, ["全市开展核酸检测。"], exclude=pd.Series(["甲。", float("nan")])),
+     "exclude takes sentences as strings, got float nan"),
 ])
 def test_a_string_where_an_iterable_belongs_is_refused(model, call, message):
     with pytest.raises(TypeError, match=message):

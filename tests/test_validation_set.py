@@ -2,6 +2,7 @@
 points at the sentences that were labelled, bad rows are reported with file and line, and the
 benchmarks that score on it (accuracy.py, settings.py, learning_curve.py) say what they measured."""
 
+import os
 import re
 import subprocess
 import sys
@@ -40,6 +41,7 @@ def test_the_speed_and_memory_benchmarks_time_the_checkout_too(tmp_path, monkeyp
     # from wherever the benchmark is started
     import processes
 
+    assert processes.CHECKOUT["PYTHONPATH"].split(os.pathsep)[0] == str(ROOT)
     monkeypatch.chdir(tmp_path)
     out, *_ = processes.watch([sys.executable, "-c", "import measures; print(measures.__file__)"])
     assert Path(out.strip()) == ROOT / "measures" / "__init__.py"
