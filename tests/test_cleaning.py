@@ -85,6 +85,7 @@ def test_normalize_whitespace(text, expected):
     ("沪公网安备31010602000299号", True),
     ("【责任编辑:张三】", True),
     ("来源: 中国日报网", True),
+    ("来源：某市发布 今日，全区对农贸市场开展全面消杀", False),  # a byline glued to the story
     ("2022-03-21 13:54", True),
     ("您需要登录才可以下载或查看,没有帐号?注册", True),
     ("发表于 2022-4-11 16:44 来自手机 | 只看该作者", True),
