@@ -268,7 +268,8 @@ def iter_pieces(path, piece: int | None = None) -> Iterator[str]:
     first piece; a later byte that does not decode raises DocumentError naming the file
     and the byte offset."""
     path = Path(path)
-    piece = piece or PIECE
+    # even, so UTF-16 is read in whole code units, and past a byte-order mark
+    piece = max(4, (piece or PIECE) + (piece or PIECE) % 2)
     with _open(path) as handle:
         first = handle.read(piece)
         if first.startswith(ZIP_MAGIC):  # a Word file is read whole, as its XML needs
@@ -315,4 +316,8 @@ def _line_cut(text: str) -> int:
     of the one before its last character when there is none (a sentence megabytes long is
     not one)."""
     end = last_sentence_end(text)
-    return end - 1 if end > 0 else len(text) - 2
+    if end > 0:
+        return end - 1
+    # a hard cut, one character back; never between the "\r" and "\n" of a line end, which
+    # the next piece would read as a second line break
+    return len(text) - 3 if text[-2:-1] == "\r" else len(text) - 2

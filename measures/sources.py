@@ -95,6 +95,8 @@ def jsonl_source(line: str, where: str) -> Source | None:
         record = json.loads(line)
     except json.JSONDecodeError as error:
         return Source(where, error=f"{where}: not a JSON object ({error.msg})")
+    except (RecursionError, ValueError) as error:  # nested past Python's stack, a number past its limit
+        return Source(where, error=f"{where}: a JSON value this reader cannot hold ({type(error).__name__})")
     if not isinstance(record, dict) or not isinstance(record.get("text"), str):
         return Source(where, error=f"{where}: expected an object with a string field 'text'")
     return Source(record_name(record, where), record["text"])

@@ -195,3 +195,14 @@ def test_a_source_is_a_text_an_error_or_pieces_never_none_or_two(parts):
     # tagging tells the three kinds apart by which one is set
     with pytest.raises(ValueError, match="exactly one of text, error and pieces"):
         Source("x", **parts)
+
+
+@pytest.mark.parametrize("data, piece", [
+    (b"a" * 30 + b"\r\nb", 16),  # a CRLF at the end of a block of a line too long to hold
+    (b"\xef\xbb\xbfabc\r\n", 2),  # a byte-order mark longer than the piece asked for
+    ("关于加强疫情防控工作的通知。\r\n".encode("utf-16-le") * 3, 17),  # UTF-16 in an odd piece size
+])
+def test_pieces_join_to_the_whole_text_at_any_piece_size(tmp_path, data, piece):
+    path = tmp_path / "doc.txt"
+    path.write_bytes(data)
+    assert "".join(iter_pieces(path, piece=piece)) == read_document(path)

@@ -461,3 +461,13 @@ def test_what_cannot_work_is_refused_before_any_input_is_read(tmp_path, command,
                      stdin="全市开展全员核酸检测。".encode())
     assert result.returncode == 2 and message in result.stderr.decode() and not result.stdout  # a usage error
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("line", [b'{"text": "a", "x": ' + b"[" * 100_000, b'{"text": "a", "x": ' + b"1" * 5000 + b"}"],
+                         ids=["nested-past-the-stack", "number-past-the-limit"])
+def test_a_jsonl_line_no_reader_can_hold_is_one_bad_line(tmp_path, line):
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_bytes(line + '\n{"text": "全市开展全员核酸检测。"}\n'.encode())
+    result = run_cli("tag", SPEECH, corpus, "--format", "jsonl", "-o", tmp_path / "out.jsonl")
+    assert result.returncode == 1 and f"{corpus}:1: a JSON value this reader cannot hold" in result.stderr.decode()
+    assert len((tmp_path / "out.jsonl").read_text("utf-8").splitlines()) == 2  # the speech and line 2
