@@ -16,7 +16,7 @@ from .inputs import text_argument
 from .splitting import TERMINATORS
 
 __all__ = [
-    "replace_surrogates", "normalize_width", "remove_invisible", "strip_pinyin", "to_simplified",
+    "replace_surrogates", "text_name", "normalize_width", "remove_invisible", "strip_pinyin", "to_simplified",
     "normalize_whitespace",
     "drop_boilerplate_lines", "is_boilerplate", "normalize", "clean", "clean_document", "CleanText",
 ]
@@ -31,6 +31,37 @@ _SURROGATES = dict.fromkeys(range(0xD800, 0xE000), 0xFFFD)
 def replace_surrogates(text: str) -> str:
     """Lone surrogate code points to U+FFFD, the replacement character."""
     return text.translate(_SURROGATES)
+
+
+def text_name(name):
+    """A document's name as text that every output can hold (others as they are).
+
+    Python gives a file name's bytes that are not UTF-8 as lone surrogates, which no UTF-8
+    file takes: such a part of the path is read as GB18030 when it can be (the GBK names of
+    files unpacked from a zip archive made on Chinese Windows), else its bad bytes become
+    U+FFFD, as do other lone surrogates (a JSONL id of "\\udc80")."""
+    if not isinstance(name, str):
+        return name
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return "/".join(_text_part(part) for part in name.split("/"))
+
+
+def _text_part(part: str) -> str:
+    try:
+        raw = part.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # surrogates that stand for no byte
+        return replace_surrogates(part)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "replace")
 
 
 # Full-width ASCII variants and the ideographic space fold to ASCII, as NFKC would; CJK

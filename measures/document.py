@@ -7,9 +7,8 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 
 import numpy as np
 
-from .cleaning import clean_document
+from .cleaning import clean_document, text_name
 from .model import CONTEXT_WINDOW, add_context
-from .sources import text_name
 from .splitting import sentence_spans
 
 if TYPE_CHECKING:

@@ -12,44 +12,12 @@ from itertools import chain
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .cleaning import replace_surrogates
+from .cleaning import text_name
 from .reading import DocumentError, decode, is_large, is_lock_file, iter_pieces, read_document
 
-__all__ = ["Source", "iter_sources", "jsonl_source", "record_name", "read_from_folder", "text_name",
-           "DOCUMENT_SUFFIXES"]
+__all__ = ["Source", "iter_sources", "jsonl_source", "record_name", "read_from_folder", "DOCUMENT_SUFFIXES"]
 
 DOCUMENT_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".docx", ".docm")
-
-
-def text_name(name):
-    """A document's name as text that every output can hold (others as they are).
-
-    Python gives a file name's bytes that are not UTF-8 as lone surrogates, which no UTF-8
-    file takes: such a part of the path is read as GB18030 when it can be (the GBK names of
-    files unpacked from a zip archive made on Chinese Windows), else its bad bytes become
-    U+FFFD, as do other lone surrogates (a JSONL id of "\\udc80")."""
-    if not isinstance(name, str):
-        return name
-    try:
-        name.encode("utf-8")
-        return name
-    except UnicodeEncodeError:
-        return "/".join(_text_part(part) for part in name.split("/"))
-
-
-def _text_part(part: str) -> str:
-    try:
-        raw = part.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:  # surrogates that stand for no byte
-        return replace_surrogates(part)
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("gb18030")
-    except UnicodeDecodeError:
-        return raw.decode("utf-8", "replace")
 
 
 @dataclass

@@ -33,3 +33,11 @@ def run_cli(*args, stdin=None, cwd=None):
     command = [exe] if exe else [sys.executable, "-m", "measures"]
     return subprocess.run(command + [str(a) for a in args], input=stdin, capture_output=True,
                           cwd=cwd, timeout=600)
+
+
+def loaded_modules(code: str, names) -> list[str]:
+    """Which of the modules ``names`` a fresh interpreter holds after running ``code``."""
+    probe = f"import sys\n{code}\nprint(*(name for name in {tuple(names)!r} if name in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()

@@ -11,7 +11,7 @@ from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from conftest import EXAMPLES, run_cli
+from conftest import EXAMPLES, loaded_modules, run_cli
 
 import measures
 from measures.classifier import MeasureClassifier
@@ -517,3 +517,9 @@ def test_a_model_built_by_hand_is_checked_as_a_model_file_is(model, change, mess
     with pytest.raises(ValueError, match=message):
         measures.Model(model.terms, model.idf, model.coef, model.intercept, settings["thresholds"], model.classes,
                        model.analyzer.config(), settings["max_labels"], None, "auto", settings["context"])
+
+
+def test_tagging_a_text_loads_none_of_the_file_readers():
+    # a first tag() pays for what it uses: the readers of files (HTML, Word, JSONL) are not that
+    assert loaded_modules("import measures; measures.load_model().tag('全市开展核酸检测。')",
+                          ("measures.reading", "measures.sources", "measures.word_files")) == []

@@ -3,7 +3,7 @@ import os
 import pytest
 
 from measures.reading import DocumentError, decode, html_to_text, read_document
-from measures.sources import text_name
+from measures.cleaning import text_name
 
 TEXT = "長春市開展全員核酸檢測，确保应检尽检。\n第二段：加强社区管控。"
 
