@@ -88,9 +88,11 @@ def _records(lines) -> list[dict]:
     out = []
     for number, (line, path) in enumerate(lines, start=1):
         source = jsonl_source(line.removeprefix("\ufeff") if number == 1 else line, f"{path}:{number}")
-        if source is not None and source.error:
+        if source is None:
+            continue
+        if source.error:
             log.warning("%s", source.error)
-        elif source is not None:
+        else:
             out.append({"id": source.name, "text": source.text})
     return out
 

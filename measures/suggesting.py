@@ -202,10 +202,10 @@ def suggest(model, texts_or_documents: Iterable, n: int = 200, per_document: int
     if isinstance(exclude, str):
         raise TypeError("exclude takes an iterable of sentences, not a string (for one sentence: [sentence])")
     exclude = () if exclude is None else list(exclude)
-    if not all(isinstance(text, str) for text in exclude):
-        bad = next(text for text in exclude if not isinstance(text, str))
-        raise TypeError(f"exclude takes sentences as strings, got {type(bad).__name__} {bad!r:.40} "
-                        "(an empty cell of a table, say: drop those first)")
+    for text in exclude:
+        if not isinstance(text, str):
+            raise TypeError(f"exclude takes sentences as strings, got {type(text).__name__} {text!r:.40} "
+                            "(an empty cell of a table, say: drop those first)")
     if n == 0:
         return []
     pool = pool or 5 * n

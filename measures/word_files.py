@@ -19,6 +19,7 @@ import posixpath
 import string
 import unicodedata
 import zipfile
+from typing import IO
 from xml.etree import ElementTree
 
 __all__ = ["ZIP_MAGIC", "WordFileError", "docx_text"]
@@ -79,13 +80,12 @@ def docx_text(data: bytes) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             main = _main_part(archive)
-            body = archive.getinfo(main)
-            with archive.open(body) as stream:
-                limited = _Limited(stream)
+            limited = _Limited()
+            with archive.open(main) as limited.stream:
                 texts = [_paragraphs(limited, "document")]
-            used = limited.read_so_far
             for part, kind in _note_parts(archive, main):
-                limited = _Limited(None, used)
+                # each part through a stream of its own, counted against one limit
+                limited = _Limited(limited.read_so_far)
                 try:
                     with archive.open(part) as limited.stream:
                         texts.append(_paragraphs(limited, kind))
@@ -93,7 +93,6 @@ def docx_text(data: bytes) -> str:
                     raise
                 except Exception:  # damaged notes lose the notes, not the body
                     pass
-                used = limited.read_so_far
             return "\n".join(text for text in texts if text)
     except WordFileError:
         raise
@@ -150,8 +149,10 @@ class _Limited(io.RawIOBase):
     """A stream that refuses to give more than MAX_BODY bytes: the declared size of a
     zip member can lie, so the limit is on what is actually read."""
 
-    def __init__(self, stream, read_before: int = 0):
-        self.stream, self.read_so_far = stream, read_before
+    stream: IO[bytes]  # the zip member being read, set by its reader
+
+    def __init__(self, read_before: int = 0):
+        self.read_so_far = read_before
 
     def readable(self) -> bool:
         return True
