@@ -72,6 +72,15 @@ def _detect(data: bytes, name: str, final: bool) -> tuple[str, str]:
                 return encoding, _decoder(encoding).decode(data, final)
             except UnicodeDecodeError as error:
                 raise DocumentError(f"{name}: starts with a {encoding} byte-order mark but does not decode ({error.reason})") from None
+    detected = _guess(data, final)
+    if detected is None or not _plausible(detected[1]):
+        raise DocumentError(f"{name}: binary or undecodable data, not a text document "
+                            f"(tried UTF-8, UTF-16, GB18030 and Big5)")
+    return detected
+
+
+def _guess(data: bytes, final: bool) -> tuple[str, str] | None:
+    """(encoding, text) of ``data`` without a byte-order mark, or None."""
     detected: tuple[str, str] | None
     try:
         detected = "utf-8", _decoder("utf-8").decode(data, final)
@@ -80,9 +89,6 @@ def _detect(data: bytes, name: str, final: bool) -> tuple[str, str]:
     else:
         if "\x00" in detected[1]:  # UTF-16 without a BOM decodes as UTF-8 full of NULs
             detected = _detect_legacy(data, final)
-    if detected is None or not _plausible(detected[1]):
-        raise DocumentError(f"{name}: binary or undecodable data, not a text document "
-                            f"(tried UTF-8, UTF-16, GB18030 and Big5)")
     return detected
 
 
@@ -265,8 +271,9 @@ def iter_pieces(path, piece: int | None = None) -> Iterator[str]:
     """A document file as consecutive pieces of whole lines, about ``piece`` bytes
     each (default :data:`PIECE`, read at the call), that join to :func:`read_document`'s
     text: memory stays bounded however large the file. The encoding is detected on the
-    first piece; a later byte that does not decode raises DocumentError naming the file
-    and the byte offset."""
+    first piece (on the first piece with a byte that is not ASCII, when the file starts
+    with ASCII alone); a later byte that does not decode raises DocumentError naming the
+    file and the byte offset."""
     path = Path(path)
     # even, so UTF-16 is read in whole code units, and past a byte-order mark
     piece = max(4, (piece or PIECE) + (piece or PIECE) % 2)
@@ -282,14 +289,22 @@ def iter_pieces(path, piece: int | None = None) -> Iterator[str]:
         decoder = _decoder(encoding)
         decoder.decode(first, False)
         offset, pending = len(first), text
+        # ASCII reads the same in UTF-8, GB18030 and Big5: until the first byte that is not
+        # ASCII, the encoding is still open (an English header over GBK text, say)
+        undecided = encoding == "utf-8" and first.isascii()
         while True:
             block = handle.read(piece)
+            if undecided and not block.isascii():
+                undecided = False
+                guessed = _guess(block, final=len(block) < piece)
+                if guessed is not None and _plausible(guessed[1]):
+                    encoding, decoder = guessed[0], _decoder(guessed[0])
             carried = len(decoder.getstate()[0])  # bytes of a character cut at the last block's end
             try:
                 pending += decoder.decode(block, not block)
             except UnicodeDecodeError as error:
                 raise DocumentError(f"{path}: bytes near offset {offset - carried + error.start} do not decode as "
-                                    f"{encoding}, the encoding of the file's start") from None
+                                    f"{encoding}, the encoding read from the file's start") from None
             offset += len(block)
             if not block:
                 break

@@ -70,6 +70,18 @@ def test_a_long_line_is_not_cut_between_a_sentence_and_its_closing_marks(tmp_pat
         assert all(p.endswith(sentence) for p in pieces[:-1])
 
 
+@pytest.mark.parametrize("encoding", ["gb18030", "big5", "utf-8"])
+def test_an_ascii_start_leaves_the_encoding_to_the_first_chinese_bytes(tmp_path, encoding):
+    # an English header longer than a piece, then the document: read whole, it is GB18030
+    # (or Big5); read in pieces it used to be taken for UTF-8 and refused at the first Chinese
+    text = "Exported from the archive, page 1 of 1\n" * 60 + SPEECH.encode("big5", "ignore").decode("big5") * 3
+    path = tmp_path / "doc.txt"
+    path.write_bytes(text.encode(encoding))
+    pieces = list(iter_pieces(path, piece=1000))
+    assert len(pieces) > 5 and pieces[0].isascii()
+    assert "".join(pieces) == read_document(path) == text
+
+
 def test_a_bad_byte_deep_inside_is_reported_with_its_offset(tmp_path):
     path = tmp_path / "doc.txt"
     good = (SPEECH * 4).encode("utf-8")
