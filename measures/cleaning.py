@@ -76,8 +76,9 @@ def normalize_width(text: str) -> str:
 
 
 # Zero-width spaces and joiners, direction marks, BOMs, soft hyphens, and the control codes
-# that are no whitespace (C0, DEL, C1): those that are (tab, vertical tab, form feed, the
-# separators 1C-1F, NEL) separate words, and whitespace's step makes them spaces.
+# that are no whitespace (C0, DEL, C1): those that are separate words (tab and the unit
+# separator 1F become spaces in whitespace's step) or lines (vertical tab, form feed, the
+# separators 1C-1E, NEL: LINE_BREAK).
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 
 
@@ -147,24 +148,33 @@ def normalize_whitespace(text: str) -> str:
 
 _CHROME = re.compile(
     r"""
-    ^(?:找回密码|注册|登录|立即登录|登录\s*\|\s*注册|打印|跳转到指定楼层|快速回复|返回顶部|返回列表|
+    # a line of buttons and links alone (打印本页 关闭窗口: whitespace's step joins them)
+    ^(?:(?:找回密码|注册|登录|立即登录|登录\s*\|\s*注册|打印|跳转到指定楼层|快速回复|返回顶部|返回列表|
         \[?复制链接\]?|收藏|分享|分享到|分享到\S{1,6}|扫一扫|使用道具|举报|回复|本版积分规则|
         支持\s*反对|回复\s*支持\s*反对|x|\d+\s*\#|\d+楼|楼主|沙发|板凳|点赞|评论|关闭窗口|打印本页|
-        相关热词搜索.*|上一篇.*|下一篇.*)$
+        打印此页|关闭本页|【?关闭】?|【?打印】?|\[?关闭\]?|\[?打印\]?)\s*)+$
+    | ^(?:相关热词搜索|上一篇|下一篇)
     | 上一主题 | 下一主题 | 使用道具 | 快速回复
     | 只看该作者 | 倒序浏览 | 阅读模式 | 回帖奖励 | 发表于\s*\d{4}-\d | 查看\s*[:：]\s*\d+\s*\|\s*回复
-    | 您需要\s*登录 | 没有帐号 | 没有账号 | 登录后才可以
+    | 您需要\s*登录\s*(?:后|才) | 没有[帐账]号\s*[?？]?\s*(?:立即)?注册 | 登录后才可以
+    # government portals: breadcrumbs, font-size switches, view counters, "open on your phone"
+    | ^当前位置\s*[:：] | ^您(?:现在)?的位置\s*[:：] | 字体\s*[:：]?\s*[【\[]?\s*大\s*中\s*小 | (?:浏览|阅读|访问)次数\s*[:：]
+    | 扫一扫在手机(?:上)?打开 | 网站标识码 | ^(?:主办|承办|协办)(?:单位)?\s*[:：]
     | Powered\s+by | Processed\s+in\s+[\d.]+\s+second | GMT\+8 | ©\s*\d{4} | (?:^|\s)\?\s*\d{4}-\d{4}
-    | Copyright | 版权所有 | 版权说明 | 版权保护 | 版权声明 | 未经.{0,20}授权.{0,10}禁止转载 | 禁止转载
+    | Copyright | 版权所有 | 版权说明 | 版权声明 | 未经.{0,20}授权.{0,10}禁止转载 | 禁止转载
     | ICP\s*(?:备|证)?\s*\d | 公网安备 | 增值电信业务 | 违法和不良信息举报
-    | 报料热线 | 报料邮箱 | 联系电话\s*[:：]
+    # a contact line, not a notice's sentence that ends with its number (…，联系电话：…)
+    | 报料热线 | 报料邮箱 | ^[^,，。；;！？!?]{0,40}联系电话\s*[:：] | ^联系人\s*[:：]
     # a feedback link, alone, in brackets, between links or opening a contact line; not a
     # channel or duty a sentence names (畅通意见反馈渠道, 落实意见反馈机制：)
     | (?:^|[|｜丨·]\s*)(?:意见反馈|给\S{1,10}提意见)(?:邮箱|电话|热线)?\s*(?:$|[:：|｜丨·])
     | [【\[]意见反馈[】\]]
     | (?:首页|网站地图|网站声明|联系我们|关于我们|返回顶部|手机版|免责声明|隐私政策)\s*[|｜丨·]?\s*意见反馈
     | 意见反馈\s*[|｜丨·]?\s*(?:首页|网站地图|网站声明|联系我们|关于我们|返回顶部|手机版|免责声明|隐私政策)
-    | 小黑屋 | 手机版\s*\|\s*Archiver | 责任编辑 | 编辑\s*[:：]\s*\S{1,4}\s*$
+    | 小黑屋 | 手机版\s*\|\s*Archiver | 责任编辑
+    # bylines: 编辑：张敏 审核：王立, 记者：张三 通讯员：李四, 责编：张三
+    | ^(?:(?:编辑|责编|审核|审校|校对|记者|通讯员|摄影|摄像|监制|终审|初审|复审|编审|制作)\s*[:：]\s*\S{1,8}?\s*)+$
+    | 编辑\s*[:：]\s*\S{1,4}\s*$
     | ^\s*-\s*\S{1,12}(?:微博|公众号|抖音号|客户端|头条号)\s*$ | ^\s*-\s*(?:IP\s+SHANGHAI|SIXTH\s+TONE)\s*$
     # a byline, not one a repost glued to the story's first sentence (来源：某发布 今日，…)
     | ^(?:来源|发布时间|发布日期|作者)\s*[:：][^,，。！？!?]{0,40}$
@@ -176,9 +186,12 @@ _CHROME = re.compile(
 
 # A site's licence number (许可证：11120170002, 许可证 京网文〔2021〕…, 许可证：（京）字…),
 # which a sentence that ends (发放通行许可证3000余张。) is not; the permits notices require
-# (须持通行许可证的车辆, 通行许可证制度) have no number after the word.
-_LICENCE = re.compile(r"许可证(?:号|编号)?\s*[:：]?\s*(?:[A-Za-z]?\d|[（(]|新出"
-                      r"|[京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川贵云陕甘青蒙桂藏宁新](?:[A-Za-z]?\d|网文|ICP))")
+# (须持通行许可证的车辆, 持通行许可证（纸质版）的车辆) have no number or colon after the word.
+_PROVINCES = "[京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川贵云陕甘青蒙桂藏宁新]"
+_PROVINCE = _PROVINCES + "(?:[A-Za-z]?\\d|网文|ICP)"
+_LICENCE = re.compile(rf"许可证(?:号|编号)?\s*(?:[:：]\s*(?:[A-Za-z]?\d|[（(]|新出|{_PROVINCE})"
+                      # without a colon, a number of six digits or more (许可证3000余张 is a count)
+                      rf"|[A-Za-z]?\d{{6}}|新出|{_PROVINCE}|[（(]{_PROVINCES}[）)])")
 _SENTENCE_END = re.compile("[。！？!?]")
 
 # Sections after which a page carries only lists of other articles or comments.
@@ -211,15 +224,17 @@ def is_boilerplate(line: str) -> bool:
     """True when a cleaned line is page chrome, a footer, a byline or spam, not text.
 
     A line that is mostly prose is kept even when one of its sentences is chrome: a
-    "联系电话：" closing a notice, or a byline inside a whole document written on one
-    line, must not take the text with it.
+    "咨询电话：" closing a notice, a byline glued to a story's last sentence, or one inside
+    a whole document written on one line, must not take the text with it.
     """
     stripped = line.strip()
     if not stripped or not _is_chrome(stripped):
         return False
-    sentences = [s for s in _SENTENCE_ENDS.split(stripped) if s.strip()]
-    prose = [s for s in sentences if not _is_chrome(s.strip())]
-    return len(prose) < 2 or sum(map(len, prose)) < 2 / 3 * len(stripped)
+    sentences = [s.strip() for s in _SENTENCE_ENDS.split(stripped) if s.strip()]
+    # prose ends as a sentence does: "? 2014-2025 某公司" (a © lost to decoding) is not
+    # a sentence after a "?"
+    prose = [s for s in sentences if s[-1] in TERMINATORS and not _is_chrome(s)]
+    return sum(map(len, prose)) < 2 / 3 * len(stripped)
 
 
 def _keep_mask(lines: Sequence[str]) -> list[bool]:
@@ -341,17 +356,24 @@ def _line_mapping(line: str) -> tuple[str, list[int] | None]:
     return current, mapping
 
 
+#: Every line break of the original text, of any kind; "\r\n" is one.
+LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
 def clean_document(text: str) -> CleanText:
-    """Clean ``text`` and remember where each cleaned character came from."""
-    raw_lines = text_argument(text).split("\n")
+    """Clean ``text`` and remember where each cleaned character came from. Every kind of
+    line break ends a line (text from JSONL or Python keeps its "\r" and U+2028), so a
+    byline on a line of its own never joins the story's line."""
+    text = text_argument(text)
     cleaned, starts, maps = [], [], []
     pos = 0
-    for raw in raw_lines:
-        line, mapping = _line_mapping(raw)
+    for brk in [*LINE_BREAK.finditer(text), None]:
+        end = brk.start() if brk else len(text)
+        line, mapping = _line_mapping(text[pos:end])
         cleaned.append(line)
         starts.append(pos)
         maps.append(mapping)
-        pos += len(raw) + 1
+        pos = brk.end() if brk else end
     keep = _keep_mask(cleaned)
     out: list[str] = []
     pieces, clean_pos, blank = [], 0, True

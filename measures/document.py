@@ -1,13 +1,12 @@
 """A tagged document: its sentences, where they stand in the original, and their labels."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 import numpy as np
 
-from .cleaning import clean_document, text_name
+from .cleaning import LINE_BREAK, clean_document, text_name
 from .model import CONTEXT_WINDOW, add_context
 from .splitting import sentence_spans
 
@@ -99,14 +98,11 @@ def _sentences(model, texts, spans, probabilities, decided) -> Iterator[Sentence
         yield Sentence(text, start, end, labels, dict(zip(classes, row.tolist())))
 
 
-_LINE_BREAK = re.compile(r"[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-
-
 def _line_starts(text: str, sentences: list[Sentence]) -> tuple[int, ...]:
-    """The sentences that a line break of the original text (of any kind: cleaning turns
-    some into spaces) separates from the one before."""
+    """The sentences that a line break of the original text (of any kind) separates from
+    the one before."""
     return tuple(k for k in range(1, len(sentences))
-                 if _LINE_BREAK.search(text, sentences[k - 1].end, sentences[k].start))
+                 if LINE_BREAK.search(text, sentences[k - 1].end, sentences[k].start))
 
 
 def _tag_prepared(model, prepared) -> list[list[Sentence]]:

@@ -104,6 +104,8 @@ class SummaryBuilder:
                 # the most probable first; among equals, the earliest
                 item = (sentence.scores.get(label, 0.0), -self.sentences, sentence.text)
                 best = self._best[label]
+                if any(text == sentence.text for *_, text in best):
+                    continue  # a sentence repeated (a bulletin's formula) is one example, the first
                 if len(best) < self.examples:
                     heapq.heappush(best, item)
                 elif item > best[0]:

@@ -523,3 +523,12 @@ def test_tagging_a_text_loads_none_of_the_file_readers():
     # a first tag() pays for what it uses: the readers of files (HTML, Word, JSONL) are not that
     assert loaded_modules("import measures; measures.load_model().tag('全市开展核酸检测。')",
                           ("measures.reading", "measures.sources", "measures.word_files")) == []
+
+
+def test_a_sentence_repeated_in_a_document_is_one_example(model):
+    # bulletins repeat a formula sentence per case; three copies are not three examples
+    formula = "所有密切接触者均已落实集中隔离医学观察。"
+    doc = model.tag(f"{formula}\n对密接人员一律集中隔离。\n{formula}\n{formula}\n全市开展全员核酸检测。")
+    isolation = doc.summary(examples=3).categories["isolation_transfer"]
+    assert isolation.count == 4
+    assert sorted(isolation.examples) == sorted({formula, "对密接人员一律集中隔离。"})

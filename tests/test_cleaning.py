@@ -129,6 +129,28 @@ def test_normalize_whitespace(text, expected):
     ("网络文化经营许可证：京网文〔2021〕0001-001号；广播电视节目制作经营许可证：（京）字第001号", True),
     ("首页 | 意见反馈 | 网站地图, 手机版", True),
     ("意见反馈：请发邮件至 fk@example.com。", True),
+    # a sentence that names its contact number, an account to log in to or copyright as a
+    # subject is a notice's, not a footer's; a permit in brackets is not a licence number
+    ("凡4月1日以来有长春市旅居史的人员，请立即向所在社区报备，联系电话：0431-12345678。", False),
+    ("来自中高风险地区的人员，您需要登录“吉事办”小程序如实填报健康信息。", False),
+    ("要加强知识产权和版权保护，优化营商环境，全力支持企业复工复产。", False),
+    ("(三)持通行许可证(纸质版或电子版)的车辆方可进出小区", False),
+    ("长春已为保供企业发放通行许可证3000余张", False),
+    # one sentence of a story with the byline glued after it
+    ("全市开展全员核酸检测，请居民就近采样。责任编辑：张三", False),
+    ("联系人：张敏，联系电话：0531-8888xxxx", True),
+    ("广播电视节目制作经营许可证(京)字第1282号", True),
+    ("? 2014-2025 上海东方报业有限公司", True),    # a © lost to decoding, then a "?"
+    # government portals and bylines
+    ("当前位置:首页 > 政务公开 > 通知公告", True),
+    ("【字体:大中小】浏览次数:1234", True),
+    ("打印本页关闭窗口", True),
+    ("扫一扫在手机打开当前页", True),
+    ("主办:某市人民政府办公室 承办:某市大数据局", True),
+    ("网站标识码:3701000043", True),
+    ("编辑:张敏审核:王立", True),
+    ("记者:张三通讯员:李四", True),
+    ("责编:张三", True),
 ])
 def test_is_boilerplate(line, expected):
     assert is_boilerplate(line) is expected
@@ -151,8 +173,22 @@ def test_clean_is_idempotent_and_keeps_paragraphs(text):
     assert clean(once) == once
 
 
+@pytest.mark.parametrize("brk", ["\r", "\r\n", "\u2028", "\u2029", "\x0b", "\x0c", "\x85"])
+def test_every_kind_of_line_break_ends_a_line(brk):
+    # text from JSONL or Python keeps its line breaks as they are; a byline on its own line
+    # once joined the story's and took it away as chrome
+    text = brk.join(["关于开展全员核酸检测的通告", "全市自4月1日起开展全员核酸检测，请居民就近采样。", "责任编辑：张三"])
+    cleaned = clean_document(text)
+    assert cleaned.text == "关于开展全员核酸检测的通告\n全市自4月1日起开展全员核酸检测,请居民就近采样。"
+    start = cleaned.text.index("全市")
+    a, b = cleaned.to_original(start, len(cleaned.text))
+    assert text[a:b] == "全市自4月1日起开展全员核酸检测，请居民就近采样。"
+
+
 def test_control_codes_that_are_whitespace_still_separate_words():
-    assert clean("参照WHO\x0bCOVID-19\x0cguidance执行。") == "参照WHO COVID-19 guidance执行。"
+    # a vertical tab is Word's line break and a form feed its page break
+    assert clean("参照WHO\x0b新冠指南\x0c执行。") == "参照WHO\n新冠指南\n执行。"
+    assert clean("参照WHO\x1fCOVID-19\tguidance执行。") == "参照WHO COVID-19 guidance执行。"
     assert clean("隔\x00离") == "隔离"
 
 
