@@ -13,7 +13,7 @@ import numpy as np
 
 from .features import Analyzer
 from .inputs import as_real, is_whole, names_a_file, sentence_list, text_argument
-from .labels import OTHER
+from .labels import LABEL_IDS, OTHER
 from .vectorizing import TermIndex, supports
 
 if TYPE_CHECKING:
@@ -61,13 +61,47 @@ def settings_problem(max_labels, context, word_ngrams, char_ngrams, prefix) -> s
     if number is None or not 0 <= number < math.inf:
         return f"context must be a finite number of at least 0, got {context!r}"
     for name, span in (("word_ngrams", word_ngrams), ("char_ngrams", char_ngrams)):
+        # bounded: each n up to the largest is counted, and a model file may be anyone's
         if span is not None and not (isinstance(span, (list, tuple)) and len(span) == 2
-                                     and all(is_whole(n, 1) for n in span) and span[0] <= span[1]):
-            return f"{name} must be None or (min, max) with 1 <= min <= max, got {span!r}"
+                                     and all(is_whole(n, 1) for n in span) and span[0] <= span[1] <= MAX_NGRAM):
+            return f"{name} must be None or (min, max) with 1 <= min <= max <= {MAX_NGRAM}, got {span!r}"
     if word_ngrams is None and char_ngrams is None:
         return "word_ngrams and char_ngrams cannot both be None: the model would see no words or characters"
-    if not is_whole(prefix, 0):
-        return f"prefix must be a whole number of at least 0, got {prefix!r}"
+    if not (is_whole(prefix, 0) and prefix <= MAX_PREFIX):
+        return f"prefix must be a whole number from 0 to {MAX_PREFIX}, got {prefix!r}"
+    return None
+
+
+MAX_NGRAM = 20
+MAX_PREFIX = 1000
+
+
+def labels_problem(classes, thresholds) -> str | None:
+    """What is wrong with a model's classes and thresholds, or None: training gives the
+    classes as distinct guide ids in the guide's order, and a threshold from 0 to 1 for
+    each (a renamed, reordered or injected class is caught here, whatever the source)."""
+    classes = list(classes) if isinstance(classes, (list, tuple)) else classes
+    if not (isinstance(classes, list) and classes and all(isinstance(c, str) and c in LABEL_IDS for c in classes)
+            and classes == sorted(set(classes), key=LABEL_IDS.index)):
+        return f"'classes' must list distinct label ids of the guide in its order ({', '.join(LABEL_IDS)})"
+    values = [as_real(t) for t in np.asarray(thresholds, dtype=object).ravel()] \
+        if np.ndim(thresholds) == 1 else None
+    if not (values is not None and len(values) == len(classes) and all(v is not None and 0 <= v <= 1 for v in values)):
+        return f"'thresholds' must be {len(classes)} numbers from 0 to 1, one per class"
+    return None
+
+
+def weights_problem(vocabulary: Sequence, idf: np.ndarray, coef: np.ndarray, intercept: np.ndarray) -> str | None:
+    """What is wrong with a model's terms and weights, or None (their shapes aside)."""
+    if not all(isinstance(term, str) and term for term in vocabulary):
+        return "the vocabulary must be non-empty strings"
+    for name, array in (("idf", idf), ("coef", coef), ("intercept", intercept)):
+        if array.dtype.kind not in "fiu":
+            return f"{name} must hold real numbers, not {array.dtype}"
+        if not np.isfinite(array.astype(np.float32)).all():
+            return f"{name} holds a value that is not a finite float32"
+    if len(idf) and idf.min() <= 0:
+        return "idf must be positive"
     return None
 
 
@@ -137,8 +171,12 @@ class Model:
                  analyzer: dict, max_labels: int = 3, metadata: dict | None = None,
                  segmenter: str = "auto", context: float = 0.0):
         # as a model file's config is checked: what decides labels must make sense
-        problem = settings_problem(max_labels, context, analyzer.get("word_ngrams"), analyzer.get("char_ngrams"),
-                                   analyzer.get("prefix", 0))
+        # whatever the model came from (a file, a pickle, a .skops archive, Python): a
+        # damaged or hand-made one is refused here rather than giving wrong labels
+        problem = (settings_problem(max_labels, context, analyzer.get("word_ngrams"), analyzer.get("char_ngrams"),
+                                    analyzer.get("prefix", 0))
+                   or labels_problem(classes, thresholds)
+                   or weights_problem(vocabulary, *map(np.asarray, (idf, coef, intercept))))
         if problem:
             raise ValueError(problem)
         self.classes = tuple(classes)
@@ -158,8 +196,6 @@ class Model:
         if self.idf.shape != (n_terms,) or self.coef.shape != (n_terms, len(self.classes)) or \
                 self.intercept.shape != (len(self.classes),):
             raise ValueError("model weights do not match the vocabulary and label set")
-        if self.thresholds.shape != (len(self.classes),):
-            raise ValueError(f"{self.thresholds.size} thresholds for {len(self.classes)} labels")
 
     # --- sentences --------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import tempfile
 import warnings
 import zipfile
@@ -21,9 +22,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .export import OutputError, default_mode, temporary_file
-from .labels import LABEL_IDS, zh_name
+from .labels import zh_name
 from .inputs import is_whole
-from .model import CONTEXT_WINDOW, Model, settings_problem
+from .model import CONTEXT_WINDOW, Model, labels_problem, settings_problem
 
 if TYPE_CHECKING:
     from .classifier import MeasureClassifier
@@ -80,8 +81,8 @@ def _sha256(path: Path) -> str:
 def is_model_folder(path: Path) -> bool:
     """Whether ``path`` is a folder holding a measures model's config.json."""
     try:
-        config = json.loads((path / "config.json").read_text("utf-8"))
-    except (OSError, ValueError):
+        config = _json_file(path / "config.json")
+    except (OSError, ValueError, ModelFileError):
         return False
     return isinstance(config, dict) and config.get("format") == FORMAT
 
@@ -203,13 +204,44 @@ def save_model(model: Model | MeasureClassifier, path) -> None:
     _atomic_folder(path, write)
 
 
+# A model folder may be anyone's: its files are read only when they are regular files of
+# a plausible size, so that /dev/zero or a FIFO named config.json is refused, not read forever.
+MAX_CONFIG_BYTES = 1 << 20
+MAX_TERMS = 5_000_000
+
+
+def _regular_file(path: Path, limit: int | None = None) -> None:
+    """Raise ModelFileError unless ``path`` is a regular file (of at most ``limit`` bytes);
+    FileNotFoundError passes through."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise
+    except OSError as error:
+        raise ModelFileError(f"{path}: cannot be read ({error.strerror or error})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ModelFileError(f"{path}: cannot be read (a folder or device, not a regular file)")
+    if limit is not None and info.st_size > limit:
+        raise ModelFileError(f"{path}: {info.st_size} bytes, more than a model's {limit}; not a measures model file")
+
+
+def _json_file(path: Path):
+    """A JSON file's value; ValueError (for JSONDecodeError, a number past Python's digit
+    limit or nesting past its stack) and OSError as they come."""
+    _regular_file(path, MAX_CONFIG_BYTES)
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+
+
 def _read_config(folder: Path) -> dict:
     config_path = folder / "config.json"
     try:
-        config = json.loads(config_path.read_text("utf-8"))
+        config = _json_file(config_path)
     except FileNotFoundError:
         raise ModelFileError(f"{folder}: not a model folder (no config.json)") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except ValueError as error:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise ModelFileError(f"{config_path}: not valid JSON ({error})") from None
     except OSError as error:
         raise ModelFileError(f"{config_path}: cannot be read ({error.strerror or error})") from None
@@ -239,14 +271,9 @@ def _label_fields_problem(config: dict) -> str | None:
     The weights' checksum does not cover them, so they are checked here: training
     writes the classes as distinct guide ids in the guide's order, which catches a
     renamed or reordered class list, and a threshold for every class."""
-    classes = config.get("classes")
-    if not (isinstance(classes, list) and classes and all(c in LABEL_IDS for c in classes)
-            and classes == sorted(set(classes), key=LABEL_IDS.index)):
-        return f"'classes' must list distinct label ids of the guide in its order ({', '.join(LABEL_IDS)})"
-    thresholds = config.get("thresholds")
-    if not (isinstance(thresholds, list) and len(thresholds) == len(classes)
-            and all(isinstance(t, (int, float)) and not isinstance(t, bool) and 0 <= t <= 1 for t in thresholds)):
-        return f"'thresholds' must be {len(classes)} numbers from 0 to 1, one per class"
+    problem = labels_problem(config.get("classes"), config.get("thresholds"))
+    if problem:
+        return problem
     analyzer = config.get("analyzer")
     if not (isinstance(analyzer, dict) and {"word_ngrams", "char_ngrams", "prefix"} <= set(analyzer)):
         return "'analyzer' must be an object with word_ngrams, char_ngrams and prefix"
@@ -259,8 +286,10 @@ def _label_fields_problem(config: dict) -> str | None:
 def _load_folder(folder: Path, segmenter: str) -> Model:
     config = _read_config(folder)
     weights = folder / "weights.npz"
-    if not weights.exists():
-        raise ModelFileError(f"{folder}: weights.npz is missing")
+    try:
+        _regular_file(weights)
+    except FileNotFoundError:
+        raise ModelFileError(f"{folder}: weights.npz is missing") from None
     try:
         actual = _sha256(weights)
     except OSError as error:
@@ -274,12 +303,45 @@ def _load_folder(folder: Path, segmenter: str) -> Model:
         warnings.warn(f"{folder}: model made with measures {made_with}, running {_version()}; "
                       f"predictions may differ slightly", stacklevel=3)
     try:
+        _check_array_headers(weights, len(config["classes"]))
         with np.load(weights, allow_pickle=False) as arrays:
             return Model(arrays["vocabulary"].tolist(), arrays["idf"], arrays["coef"],
                          arrays["intercept"], config["thresholds"], config["classes"],
                          config["analyzer"], config["max_labels"], config, segmenter, config["context"])
-    except (KeyError, ValueError, OSError, zipfile.BadZipFile) as error:
+    except (KeyError, ValueError, TypeError, EOFError, OSError, zipfile.BadZipFile) as error:
         raise ModelFileError(f"{weights}: unreadable model weights ({error})") from None
+
+
+_ARRAYS = {"vocabulary": ("U", 1), "idf": ("f", 1), "coef": ("f", 2), "intercept": ("f", 1)}
+_HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+
+
+def _check_array_headers(weights: Path, n_classes: int) -> None:
+    """Raise ValueError unless the arrays of ``weights`` are the four a model holds, of
+    kinds, shapes and sizes that fit together, read from their headers before any data
+    is: a small file of compressed zeros declaring a huge array would otherwise take all
+    the memory there is before its shape was found wrong."""
+    shapes = {}
+    with zipfile.ZipFile(weights) as archive:
+        members = {Path(name).stem: name for name in archive.namelist()}
+        if set(members) != set(_ARRAYS) or len(members) != len(archive.namelist()):
+            raise ValueError(f"arrays {sorted(members)}, expected {sorted(_ARRAYS)}")
+        for name, (kind, ndim) in _ARRAYS.items():
+            with archive.open(members[name]) as member:
+                version = np.lib.format.read_magic(member)
+                if version not in _HEADER_READERS:
+                    raise ValueError(f"{name} is in .npy format version {version}")
+                shape, _, dtype = _HEADER_READERS[version](member)
+            if dtype.kind != kind or len(shape) != ndim:
+                raise ValueError(f"{name} is a {len(shape)}-dimensional {dtype} array")
+            if name == "vocabulary" and dtype.itemsize > 4 * 64:
+                raise ValueError(f"vocabulary terms of up to {dtype.itemsize // 4} characters")
+            shapes[name] = shape
+    n = shapes["vocabulary"][0]
+    if n > MAX_TERMS:
+        raise ValueError(f"{n} terms, more than {MAX_TERMS}")
+    if (shapes["idf"], shapes["coef"], shapes["intercept"]) != ((n,), (n, n_classes), (n_classes,)):
+        raise ValueError("model weights do not match the vocabulary and label set")
 
 
 def load_model(path=None, trusted: bool = False, segmenter: str = "auto") -> Model:
@@ -353,10 +415,16 @@ def _from_estimator(obj, path: Path) -> Model:
     if any(name in getattr(obj, "__dict__", {}) for name in ("primary_C", "primary_layer", "primary_layer_")):
         raise ModelFileError(f"{path}: made by measures 0.1, whose primary-label layer this version "
                              f"({_version()}) no longer has; retrain with `measures train`")
-    if isinstance(obj, Model):
-        return obj
-    if hasattr(obj, "to_model"):
-        return obj.to_model({"name": path.stem, "source_file": str(path)})
+    try:
+        if isinstance(obj, Model):
+            # an archive restores the object's attributes as stored: built again, it is
+            # checked as any model is (a class name with markup in it, weights that are NaN)
+            return Model(obj.terms, obj.idf, obj.coef, obj.intercept, obj.thresholds, obj.classes,
+                         obj.analyzer.config(), obj.max_labels, obj.metadata, obj.analyzer.segmenter, obj.context)
+        if hasattr(obj, "to_model"):
+            return obj.to_model({"name": path.stem, "source_file": str(path)})
+    except (AttributeError, TypeError, ValueError, KeyError) as error:
+        raise ModelFileError(f"{path}: not a usable measures model ({error})") from None
     raise ModelFileError(f"{path}: holds a {type(obj).__name__}, not a measures model")
 
 
@@ -423,6 +491,7 @@ def model_card(config: dict) -> str:
     """The short README.md that goes with a model folder."""
     training = config.get("training_data")
     training = training if isinstance(training, dict) else {}
+    files = training.get("files")
     lines = [
         f"# {config.get('name', 'measures model')}",
         "",
@@ -444,7 +513,7 @@ def model_card(config: dict) -> str:
         "",
         "## Training data",
         f"- {training.get('rows', '?')} labelled sentences from "
-        f"{', '.join(training.get('files', [])) or 'pairs given in Python'} "
+        f"{', '.join(map(str, files)) if isinstance(files, list) and files else 'pairs given in Python'} "
         f"(sha256 `{str(training.get('sha256', ''))[:16]}…`).",
         "",
         "## Labels and thresholds",
@@ -466,7 +535,8 @@ def model_card(config: dict) -> str:
             lines.append(f"- **{name}**{f' ({source})' if source else ''}: {figures}.")
     rows, bundled = training.get("rows"), training.get("bundled_rows")
     lines += ["", "## Limits"]
-    if bundled is not None:
+    # metadata a user noted by hand may hold anything: the sentence needs two counts
+    if is_whole(bundled, 0) and is_whole(rows, 0):
         lines.append("- Trained only on sentences written for this purpose by the measures authors, not on real "
                      "documents." if bundled == rows else
                      f"- Trained on {bundled} sentences written by the measures authors and {rows - bundled} "

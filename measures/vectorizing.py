@@ -175,12 +175,17 @@ class TermIndex:
         ids: dict[str, int] = {}
         entries: dict[str, list[tuple[int, int]]] = {WORD: [], PAIR: [], CHAR: [], OPENING: []}
         strings = []
+        # A term the analyzer never makes (in a hand-edited vocabulary: four characters
+        # after "#", three words) is left out: it could never be matched, and its key would
+        # not fit the table's integers.
         for term, j in vocabulary.items():
-            if term[0] == "#":
-                entries[CHAR].append((_text_key(term[1:]), j))
-            elif term[0] == "^":
-                entries[OPENING].append((_text_key(term[1:]), j))
-            else:
+            if term[:1] == "#":
+                if 1 <= len(term) - 1 <= 3:
+                    entries[CHAR].append((_text_key(term[1:]), j))
+            elif term[:1] == "^":
+                if len(term) == 3:
+                    entries[OPENING].append((_text_key(term[1:]), j))
+            elif 1 <= len(term.split(" ")) <= 2 and all(term.split(" ")):
                 strings.append((term, j))
         # A word pair needs both its words seen, so the words of unigrams and pairs have
         # ids for every pair in the vocabulary.

@@ -506,16 +506,19 @@ def test_groups_of_another_length_than_the_sentences_are_refused_before_any_work
 
 
 @pytest.mark.parametrize("change, message", [
-    ({"thresholds": lambda m: m.thresholds[:3]}, "3 thresholds for 14 labels"),
+    ({"thresholds": lambda m: m.thresholds[:3]}, "'thresholds' must be 14 numbers from 0 to 1"),
+    ({"thresholds": lambda m: m.thresholds + 1}, "'thresholds' must be 14 numbers from 0 to 1"),
+    ({"classes": lambda m: ("other",) + m.classes[:-1]}, "'classes' must list distinct label ids"),
     ({"max_labels": lambda m: 0}, "max_labels must be a whole number of at least 1"),
     ({"context": lambda m: float("nan")}, "context must be a finite number"),
 ])
 def test_a_model_built_by_hand_is_checked_as_a_model_file_is(model, change, message):
     (name, value), = change.items()
-    settings = {"thresholds": model.thresholds, "max_labels": model.max_labels, "context": model.context}
+    settings = {"thresholds": model.thresholds, "max_labels": model.max_labels, "context": model.context,
+                "classes": model.classes}
     settings[name] = value(model)
     with pytest.raises(ValueError, match=message):
-        measures.Model(model.terms, model.idf, model.coef, model.intercept, settings["thresholds"], model.classes,
+        measures.Model(model.terms, model.idf, model.coef, model.intercept, settings["thresholds"], settings["classes"],
                        model.analyzer.config(), settings["max_labels"], None, "auto", settings["context"])
 
 

@@ -356,3 +356,125 @@ def test_metadata_json_cannot_hold_is_refused_and_nothing_is_left(tmp_path, esti
     with pytest.raises(ModelFileError, match=r"odd-model: the model's settings and metadata cannot be saved as JSON"):
         model.save(tmp_path / "odd-model")
     assert list(tmp_path.iterdir()) == []
+
+
+def _with_weights(tmp_path, estimator, **arrays):
+    """A saved model whose weights.npz holds ``arrays`` in place of its own (a bytes value:
+    the file itself), with a matching checksum, as anyone handing out a model could make."""
+    import hashlib
+
+    folder = tmp_path / "m"
+    estimator.to_model().save(folder)
+    weights = folder / "weights.npz"
+    if isinstance(arrays.get("file"), bytes):
+        weights.write_bytes(arrays["file"])
+    else:
+        with np.load(weights) as stored:
+            kept = {name: stored[name] for name in stored.files}
+        kept.update(arrays)
+        np.savez_compressed(weights, **kept)
+    config = json.loads((folder / "config.json").read_text("utf-8"))
+    config["weights_sha256"] = hashlib.sha256(weights.read_bytes()).hexdigest()
+    (folder / "config.json").write_text(json.dumps(config), "utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda a: {"coef": np.where(np.arange(a["coef"].size).reshape(a["coef"].shape) == 3, np.nan, a["coef"])},
+     "coef holds a value that is not a finite float32"),
+    (lambda a: {"idf": np.full_like(a["idf"], np.inf)}, "idf holds a value that is not a finite"),
+    (lambda a: {"idf": -a["idf"]}, "idf must be positive"),
+    (lambda a: {"coef": a["coef"] > 0}, "a 2-dimensional bool array"),
+    (lambda a: {"coef": a["coef"].astype(np.complex64)}, "complex64"),
+    (lambda a: {"vocabulary": np.array([""] + a["vocabulary"].tolist()[1:])}, "non-empty strings"),
+    (lambda a: {"vocabulary": np.arange(len(a["vocabulary"]))}, "vocabulary is a 1-dimensional int"),
+    (lambda a: {"file": b""}, "unreadable model weights"),
+    (lambda a: {"file": b"\x93NUMPY not a zip"}, "unreadable model weights"),
+])
+def test_weights_that_would_give_wrong_labels_are_refused_by_name(tmp_path, estimator, change, message):
+    model = estimator.to_model()
+    arrays = {"vocabulary": np.array(model.terms), "idf": model.idf, "coef": model.coef, "intercept": model.intercept}
+    folder = _with_weights(tmp_path, estimator, **change(arrays))
+    with pytest.raises(ModelFileError, match=message) as caught:
+        load_model(folder)
+    assert "weights.npz" in str(caught.value)
+
+
+def test_a_small_weights_file_declaring_a_huge_array_is_refused_before_it_is_read(tmp_path, estimator):
+    # compressed zeros (or a header alone) can declare gigabytes: the headers are checked first
+    import io
+    import zipfile
+
+    model = estimator.to_model()
+    arrays = {"vocabulary": np.array(model.terms), "idf": model.idf, "coef": model.coef, "intercept": model.intercept}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, array in arrays.items():
+            with archive.open(f"{name}.npy", "w") as member:
+                if name == "coef":
+                    np.lib.format.write_array_header_1_0(
+                        member, {"descr": "<f2", "fortran_order": False, "shape": (40_000_000, 4)})
+                else:
+                    np.lib.format.write_array(member, array)
+    folder = _with_weights(tmp_path, estimator, file=buffer.getvalue())
+    with pytest.raises(ModelFileError, match="do not match the vocabulary"):
+        load_model(folder)
+
+
+def test_a_pickled_model_is_checked_as_a_model_file_is(tmp_path, estimator):
+    # an archive restores attributes as stored, past the constructor's checks: a label name
+    # with markup in it would reach the HTML report
+    model = estimator.to_model()
+    model.classes = ("x</style><script>alert(1)</script>",) + model.classes[1:]
+    joblib.dump(model, tmp_path / "m.joblib")
+    with pytest.raises(ModelFileError, match=r"m.joblib: not a usable measures model \('classes' must list"):
+        load_model(tmp_path / "m.joblib", trusted=True)
+    model.classes = estimator.to_model().classes
+    model.coef = model.coef.copy()  # not the fitted estimator's own array
+    model.coef[0, 0] = np.nan
+    joblib.dump(model, tmp_path / "nan.joblib")
+    with pytest.raises(ModelFileError, match="coef holds a value that is not a finite"):
+        load_model(tmp_path / "nan.joblib", trusted=True)
+
+
+def _analyzer_edit(text, **change):
+    config = json.loads(text)
+    config["analyzer"].update(change)
+    return json.dumps(config)
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda text: "[" * 100_000 + "]" * 100_000, "not valid JSON"),
+    (lambda text: text.replace('"max_labels": 4', '"max_labels": ' + "9" * 5000), "not valid JSON"),
+    (lambda text: _analyzer_edit(text, char_ngrams=[1, 10**30]), "char_ngrams must be None or"),
+    (lambda text: _analyzer_edit(text, prefix=2**63), "prefix must be a whole number from 0 to"),
+    (lambda text: text + " " * (1 << 20), "more than a model's"),
+])
+def test_a_config_that_would_hang_or_overflow_is_refused_by_name(tmp_path, estimator, edit, message):
+    estimator.to_model().save(tmp_path / "m")
+    config = tmp_path / "m" / "config.json"
+    text = config.read_text("utf-8")
+    edited = edit(text)
+    assert edited != text
+    config.write_text(edited, "utf-8")
+    with pytest.raises(ModelFileError, match=message) as caught:
+        load_model(tmp_path / "m")
+    assert "config.json" in str(caught.value)
+
+
+@pytest.mark.parametrize("name", ["config.json", "weights.npz"])
+def test_a_device_in_place_of_a_model_file_is_refused_not_read_forever(tmp_path, estimator, name):
+    estimator.to_model().save(tmp_path / "m")
+    (tmp_path / "m" / name).unlink()
+    (tmp_path / "m" / name).symlink_to("/dev/zero")
+    with pytest.raises(ModelFileError, match=f"{name}: cannot be read \\(a folder or device"):
+        load_model(tmp_path / "m")
+
+
+def test_a_vocabulary_term_the_analyzer_never_makes_is_never_matched(estimator):
+    model = estimator.to_model()
+    edited = measures.Model(model.terms + ["#核酸检测", "^全", "全市 开展 全员"], np.append(model.idf, [1, 1, 1]),
+                            np.vstack([model.coef, np.full((3, len(model.classes)), 9.0)]), model.intercept,
+                            model.thresholds, model.classes, model.analyzer.config(), model.max_labels)
+    sentences = ["全市开展全员核酸检测。", "分享到微信"]
+    assert edited.predict(sentences) == model.predict(sentences)
