@@ -10,6 +10,7 @@ estimator into the numpy-only :class:`measures.model.Model` that is shipped and 
 from __future__ import annotations
 
 import math
+import numbers
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 
@@ -90,6 +91,14 @@ def _label_rows(y) -> list[tuple[str, ...]]:
     :class:`DataError` names every bad row as ``y[i]``."""
     if isinstance(y, str):  # iterating over it would give its characters as label rows
         raise TypeError("expected one label row per sentence, not a string")
+    y = list(y)
+    if y and all(isinstance(value, numbers.Integral) for value in y):
+        # what CalibratedClassifierCV, VotingClassifier(voting="soft") and
+        # cross_val_predict(method="predict_proba") pass on after encoding "a|b" as classes
+        raise TypeError("y holds integers, not label strings: a meta-estimator encoded the labels as "
+                        "classes before fitting; this estimator needs 'primary|second' strings "
+                        "(GridSearchCV, cross_val_score, cross_validate, Pipeline and "
+                        "cross_val_predict with method='predict' pass them on)")
     rows, problems = [], []
     for i, value in enumerate(y):
         try:

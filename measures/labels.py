@@ -101,7 +101,8 @@ def zh_name(label_id: str) -> str:
 
 def _unknown(label_id: str) -> str:
     known = _known_as(label_id)
-    parts = [part for part in re.split(r"[,;，；、/\s]+", label_id.strip()) if part]
+    # the separators people type instead of "|", a Chinese input method's ｜ and 丨 among them
+    parts = [part for part in re.split(r"[,;，；、/｜丨\s]+", label_id.strip()) if part]
     if known:  # a Chinese name, capitals, a space or hyphen for the underscore
         hint = f"; did you mean {known!r}?"
     elif len(parts) > 1 and all(_known_as(part) for part in parts):

@@ -188,7 +188,9 @@ def save_model(model: Model | MeasureClassifier, path) -> None:
             "format": FORMAT, "format_version": FORMAT_VERSION,
             "measures_version": config.get("measures_version", _version()),
             "classes": list(model.classes),
-            "thresholds": [round(float(t), 4) for t in model.thresholds],
+            # the shortest decimal that reads back as the same float32 (0.275, 0.33333334):
+            # rounded further, a threshold of 1/3 labelled 15 corpus sentences otherwise
+            "thresholds": [float(np.format_float_positional(np.float32(t), unique=True)) for t in model.thresholds],
             "max_labels": model.max_labels,
             "analyzer": model.analyzer.config(),
             "context": model.context,

@@ -122,8 +122,49 @@ def read_from_folder(path: Path, folder: Path) -> bool:
     a document or ``.jsonl`` file with no hidden part below the folder (``.git``, or
     ``.ipynb_checkpoints``, whose files are copies of a notebook user's documents), and
     not a lock file Word keeps beside an open document (``~$通告.docx``)."""
-    hidden = any(part.startswith(".") for part in path.relative_to(folder).parts) or is_lock_file(path)
-    return not hidden and path.suffix.lower() in DOCUMENT_SUFFIXES + (".jsonl",)
+    return not _hidden(path, folder) and path.suffix.lower() in DOCUMENT_SUFFIXES + (".jsonl",)
+
+
+def _hidden(path: Path, folder: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(folder).parts) or is_lock_file(path)
+
+
+# Documents people keep beside their text files that measures cannot read: named, so that
+# a folder run does not look complete when it left them out.
+_NOT_READ = {".pdf": "a PDF file; extract its text first (for example with pdftotext)",
+             **dict.fromkeys((".doc", ".wps", ".rtf", ".odt"), "a word-processor file measures does not "
+                             "read; save it as .docx or .txt")}
+
+
+def _walk(folder: Path) -> Iterator[tuple[Path, str | None]]:
+    """(file, None) for each document file under ``folder``, sorted, at any depth, and
+    (path, why) for what is not read but should not pass unnoticed: a subfolder that
+    cannot be listed, a PDF or .doc. Linked subfolders are followed, each real folder
+    once; a model folder (whose README.md is no policy document) is left out."""
+    from .persistence import is_model_folder
+
+    errors: list[OSError] = []
+    seen = {os.path.realpath(folder)}
+    for root, dirs, files in os.walk(folder, onerror=errors.append, followlinks=True):
+        for error in errors:
+            yield Path(error.filename or root), f"cannot read this folder ({error.strerror or error})"
+        errors.clear()
+        kept = set()
+        # a folder under its own name before any link to it
+        for name in sorted(dirs, key=lambda name: (os.path.islink(os.path.join(root, name)), name)):
+            real = os.path.realpath(os.path.join(root, name))
+            if not name.startswith(".") and real not in seen and not is_model_folder(Path(root) / name):
+                seen.add(real)
+                kept.add(name)
+        dirs[:] = sorted(kept)
+        for name in sorted(files):
+            child = Path(root) / name
+            if read_from_folder(child, folder):
+                yield child, None
+            elif child.suffix.lower() in _NOT_READ and not _hidden(child, folder):
+                yield child, _NOT_READ[child.suffix.lower()]
+    for error in errors:  # the folder itself
+        yield Path(error.filename or folder), f"cannot read this folder ({error.strerror or error})"
 
 
 def iter_sources(inputs: Iterable[str]) -> Iterator[Source]:
@@ -138,13 +179,12 @@ def iter_sources(inputs: Iterable[str]) -> Iterator[Source]:
         path = Path(item)
         if path.is_dir():
             found = False
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(name for name in dirs if not name.startswith("."))
-                for name in sorted(files):
-                    child = Path(root) / name
-                    if read_from_folder(child, path):
-                        found = True
-                        yield from _file(child)
+            for child, problem in _walk(path):
+                found = True
+                if problem:
+                    yield Source(str(child), error=f"{child}: {problem}")
+                else:
+                    yield from _file(child)
             if not found:
                 yield Source(str(path), error=f"{path}: no document files ({', '.join(DOCUMENT_SUFFIXES)}, .jsonl) in this folder")
         elif path.exists():

@@ -535,3 +535,11 @@ def test_a_sentence_repeated_in_a_document_is_one_example(model):
     isolation = doc.summary(examples=3).categories["isolation_transfer"]
     assert isolation.count == 4
     assert sorted(isolation.examples) == sorted({formula, "对密接人员一律集中隔离。"})
+
+
+def test_labels_a_meta_estimator_encoded_as_integers_are_named_as_such():
+    # CalibratedClassifierCV and soft voting encode "a|b" strings as classes before fitting
+    from sklearn.model_selection import cross_val_predict
+
+    with pytest.raises(TypeError, match="y holds integers, not label strings: a meta-estimator encoded"):
+        cross_val_predict(MeasureClassifier(), SMALL_X, SMALL_Y, cv=KFold(2), method="predict_proba")

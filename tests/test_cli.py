@@ -247,3 +247,43 @@ def test_a_folder_input_leaves_hidden_files_and_folders_out(tmp_path):
     assert run_cli("tag", archive, "--format", "jsonl", "-o", out).returncode == 0
     sources = [json.loads(line)["source"] for line in out.read_text("utf-8").splitlines()]
     assert sources == [str(archive / "a.txt"), str(archive / "sub" / "c.txt")]
+
+
+def test_a_folder_names_what_it_holds_but_cannot_read_and_leaves_model_folders_out(tmp_path, model):
+    archive = tmp_path / "archive"
+    for name in ("a.txt", "scans/b.pdf", "old/c.doc", "linked/d.txt", ".hidden/e.pdf", "~$f.doc", "photo.jpg"):
+        (archive / name).parent.mkdir(parents=True, exist_ok=True)
+        (archive / name).write_text("全市开展全员核酸检测。", "utf-8")
+    (archive / "link").symlink_to(archive / "linked")    # the same folder twice: read once
+    (archive / "loop").symlink_to(archive)               # a loop: not followed round
+    model.save(archive / "my-model")                     # its README.md is no policy document
+    result = run_cli("tag", archive, "--format", "jsonl")
+    err = result.stderr.decode()
+    assert result.returncode == 1 and "Traceback" not in err
+    sources = [json.loads(line)["source"] for line in result.stdout.decode().splitlines()]
+    assert sources == [str(archive / "a.txt"), str(archive / "linked" / "d.txt")]
+    assert f"{archive / 'scans' / 'b.pdf'}: a PDF file; extract its text first" in err
+    assert f"{archive / 'old' / 'c.doc'}: a word-processor file measures does not read" in err
+    assert "e.pdf" not in err and "f.doc" not in err and "photo" not in err
+
+
+def test_a_subfolder_that_cannot_be_listed_is_named(tmp_path):
+    # root reads a folder whatever its mode, unless it gives up the capabilities to
+    command = [shutil.which("measures") or sys.executable, *([] if shutil.which("measures") else ["-m", "measures"]),
+               "tag", str(tmp_path / "archive"), "--format", "jsonl"]
+    if os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            pytest.skip("running as root without setpriv to drop the capability to read any folder")
+        command = ["setpriv", "--inh-caps=-dac_override,-dac_read_search",
+                   "--bounding-set=-dac_override,-dac_read_search", *command]
+    archive = tmp_path / "archive"
+    (archive / "locked").mkdir(parents=True)
+    (archive / "a.txt").write_text("全市开展全员核酸检测。", "utf-8")
+    (archive / "locked" / "b.txt").write_text("加强生活物资保供。", "utf-8")
+    (archive / "locked").chmod(0)
+    try:
+        result = subprocess.run(command, capture_output=True, timeout=600)
+    finally:
+        (archive / "locked").chmod(0o755)
+    assert result.returncode == 1
+    assert f"{archive / 'locked'}: cannot read this folder (Permission denied)" in result.stderr.decode()

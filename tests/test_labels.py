@@ -40,6 +40,7 @@ def test_every_label_has_a_chinese_name_and_other_has_no_codes():
     ("testing;supply", "labels are joined by '|': 'testing|supply'"),
     ("testing, Supply", "labels are joined by '|': 'testing|supply'"),
     ("核酸检测、隔离转运", "labels are joined by '|': 'testing|isolation_transfer'"),
+    ("testing｜tracing", "labels are joined by '|': 'testing|tracing'"),   # a Chinese input method's bar
     ("testing supply", "labels are joined by '|': 'testing|supply'"),
     ("isolaton", "did you mean 'isolation_transfer'?"),
     ("xyz", "known ids: testing, isolation_transfer"),

@@ -44,6 +44,15 @@ def test_shipped_model_is_built_from_the_bundled_corpus_with_the_default_setting
     assert model.metadata["estimator_params"] == json.loads(json.dumps(defaults))
 
 
+def test_thresholds_are_saved_exactly(tmp_path):
+    # a threshold from a grid of 1/3: rounded to 4 places it labelled sentences otherwise
+    fitted = MeasureClassifier(thresholds=1 / 3, min_df=1).fit(SENTENCES, LABELS)
+    fitted.to_model().save(tmp_path / "m")
+    again = load_model(tmp_path / "m")
+    np.testing.assert_array_equal(again.thresholds, fitted.thresholds_)
+    assert json.loads((tmp_path / "m" / "config.json").read_text("utf-8"))["thresholds"][0] == 0.33333334
+
+
 def test_save_and_load_round_trip(tmp_path, estimator):
     model = estimator.to_model({"name": "tiny"})
     model.save(tmp_path / "tiny")
