@@ -5,7 +5,7 @@ the guide's TSV format to correct, and retrain on the corrected file.
 
 The same from the command line:
 
-    measures suggest examples/ -n 20 -o to_label.tsv
+    measures suggest examples/ -n 20 --per-document 8 -o to_label.tsv
     (correct the 'labels' column in a spreadsheet or editor; keep the header)
     measures train bundled to_label.tsv -o my-model
     measures tag examples/press_briefing.txt --model my-model

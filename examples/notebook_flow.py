@@ -28,7 +28,8 @@ documents = [model.tag(path.read_text(encoding="utf-8"), source=path.stem)
 frame = measures.summaries_frame(documents)
 print(frame.round(2).T.to_string())
 print("\nmost frequent measure per document:")
-print(frame.drop(columns="other").idxmax(axis=1).to_string())
+measures_only = frame.drop(columns="other")
+print(measures_only.idxmax(axis=1).where(measures_only.max(axis=1) > 0).to_string())  # NaN: no measure
 frame.to_csv(out / "shares.csv")
 
 # 3. Charts: one document's bars, and all documents side by side.

@@ -398,7 +398,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="output format (default: from -o's extension, .csv .json .jsonl, else text)")
     tag.add_argument("-o", "--output", metavar="PATH", help="write here (atomically) instead of stdout")
     tag.add_argument("--jobs", type=_count(1), default=1, metavar="N", help="worker processes (default 1)")
-    tag.add_argument("--examples", type=_count(0), default=3, metavar="N", help="example sentences per category in summaries")
+    tag.add_argument("--examples", type=_count(0), default=3, metavar="N", help="example sentences per category in summaries (default 3; the text summary prints the first)")
     tag.add_argument("--bom", action="store_true", help="start the output with a UTF-8 BOM (for Excel)")
     tag.add_argument("-q", "--quiet", action="store_true", help="no progress line on a terminal")
     model_options(tag)
@@ -458,6 +458,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
+    from concurrent.futures.process import BrokenProcessPool
+
     from .export import OutputError
     from .labelled_data import DataError
     from .persistence import ModelFileError
@@ -474,6 +476,10 @@ def main(argv=None) -> int:
         return 2
     except BrokenPipeError:
         return 0
+    except BrokenProcessPool:
+        print("measures: a worker process ended unexpectedly (killed, or out of memory?); nothing was "
+              "written to -o; try fewer --jobs", file=sys.stderr)
+        return 1
     except OSError as error:  # a file the checks above did not foresee
         print(f"measures: {error.filename}: {error.strerror}" if error.filename else f"measures: {error}",
               file=sys.stderr)

@@ -68,7 +68,9 @@ def temporary_file(target: Path, folder: bool = False) -> tuple[int, str]:
     if existing is not None and not (existing & 0o222 and os.access(target, os.W_OK)):
         raise OutputError(f"{target}: cannot write (the file is read-only)")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        # the name's start only: a name of up to 255 bytes (82 Chinese characters) must leave
+        # room for the dot, the random part and ".part"
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:40]}.", suffix=".part", dir=target.parent)
     except OSError as error:
         raise OutputError(_cannot_write(target, error)) from None
     # mkstemp's file is private (0600); the result keeps the mode of the file it

@@ -134,7 +134,7 @@ def _atomic_folder(path: Path, write) -> None:
     try:
         check_save_path(path)
         _check_folder(path, target.parent)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name[:40]}.", dir=target.parent))  # room for a long name
         tmp.chmod(default_mode(folder=True))  # mkdtemp's folder is private; a model folder is not
         write(tmp)
         if os.path.lexists(target):
@@ -151,7 +151,7 @@ def _atomic_folder(path: Path, write) -> None:
 def _swap(new: Path, path: Path) -> None:
     """Put folder ``new`` at ``path`` in place of what is there; if that fails, what was
     there is put back."""
-    old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old.", dir=path.parent))
+    old = Path(tempfile.mkdtemp(prefix=f".{path.name[:40]}.old.", dir=path.parent))
     try:
         os.replace(path, old / path.name)
     except OSError:
@@ -498,7 +498,7 @@ def model_card(config: dict) -> str:
         f"# {config.get('name', 'measures model')}",
         "",
         "A sentence classifier for Chinese epidemic-control policy documents, made by "
-        "[measures](https://pypi.org/project/measures/) `measures train`. It labels each sentence "
+        "measures (`measures train`). It labels each sentence "
         "with the policy measures of the annotation guide (multi-label, primary first).",
         "",
         "## Model",

@@ -147,7 +147,13 @@ def looks_like_html(text: str) -> bool:
 class _TextExtractor(HTMLParser):
     _SKIP = {"script", "style", "noscript", "template", "svg"}
     _BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section",
-              "article", "header", "footer", "blockquote", "pre", "table", "ul", "ol", "title", "dd", "dt"}
+              "article", "header", "footer", "blockquote", "pre", "table", "ul", "ol", "title", "dd", "dt",
+              "td", "th", "caption"}  # a cell a line, as a Word table's
+    # Elements whose end tag HTML requires: one marked hidden is skipped to that end tag
+    # (an element whose end tag may be left out, a <p hidden>, could hide the rest of the page).
+    _CLOSED = {"div", "span", "section", "article", "aside", "nav", "header", "footer", "main", "ul", "ol",
+               "table", "form", "figure", "details", "dl"}
+    _DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.I)
 
     # what a head may hold; HTML lets a page leave out </head> (and <body>), so the body
     # starts at any other tag or at text outside the title, and must not be skipped
@@ -163,8 +169,17 @@ class _TextExtractor(HTMLParser):
         # has titles of its own); None until one opens
         self.title: list[str] | None = None
         self.title_read = False
+        self.hidden: tuple[str, int] | None = None  # the hidden element's tag, and how deep in it
 
     def handle_starttag(self, tag, attrs):
+        if self.hidden:
+            if tag == self.hidden[0]:
+                self.hidden = (tag, self.hidden[1] + 1)
+            return
+        if tag in self._CLOSED and any(name == "hidden" or (name == "style" and value and self._DISPLAY_NONE.search(value))
+                                       for name, value in attrs):
+            self.hidden = (tag, 1)
+            return
         if self.title is not None:
             self.title_read = True  # ended, or left open: a title holds no tags
         if tag == "title" and self.title is None and not self.skipping:
@@ -180,6 +195,10 @@ class _TextExtractor(HTMLParser):
             self.parts.append("\n")
 
     def handle_endtag(self, tag):
+        if self.hidden:
+            if tag == self.hidden[0]:
+                self.hidden = (tag, self.hidden[1] - 1) if self.hidden[1] > 1 else None
+            return
         if tag == "title":
             self.in_title = False
             self.title_read = self.title is not None
@@ -191,6 +210,8 @@ class _TextExtractor(HTMLParser):
             self.parts.append("\n")
 
     def handle_data(self, data):
+        if self.hidden:
+            return
         if self.title is not None and not self.title_read and not self.skipping:
             self.title.append(data)
         if self.in_head and not self.in_title and not self.skipping and data.strip():
@@ -213,10 +234,6 @@ def html_to_text(markup: str) -> str:
         if heading and not text.startswith(heading):
             text = heading + "\n" + text
     return text
-
-
-def _is_html(path: Path, text: str) -> bool:
-    return path.suffix.lower() in (".html", ".htm", ".xhtml") or looks_like_html(text)
 
 
 def _lines(text: str) -> str:
@@ -249,8 +266,20 @@ def read_document(path) -> str:
             data = handle.read()
         except OSError as error:
             raise DocumentError(f"{path}: cannot read ({error.strerror})") from None
-    text = _lines(decode(data, str(path)))
-    return html_to_text(text) if not data.startswith(ZIP_MAGIC) and _is_html(path, text) else text
+    return document_text(data, str(path), path.suffix)
+
+
+def document_text(data: bytes, name: str, suffix: str = "") -> str:
+    """The text of a document's bytes as a file of that ``suffix`` is read: decoded, line
+    ends as "\n", HTML reduced to its visible text (standard input is read this way too)."""
+    text = _lines(decode(data, name))
+    if data.startswith(ZIP_MAGIC):
+        return text
+    return html_to_text(text) if _is_html(suffix, text) else text
+
+
+def _is_html(suffix: str, text: str) -> bool:
+    return suffix.lower() in (".html", ".htm", ".xhtml") or looks_like_html(text)
 
 
 # Text files larger than this are read in pieces (HTML is always read whole: its text
@@ -283,7 +312,7 @@ def iter_pieces(path, piece: int | None = None) -> Iterator[str]:
             yield read_document(path)
             return
         encoding, text = _detect(first, str(path), final=len(first) < piece)
-        if _is_html(path, text):
+        if _is_html(path.suffix, text):
             yield read_document(path)
             return
         decoder = _decoder(encoding)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .cleaning import text_name
-from .reading import DocumentError, decode, is_large, is_lock_file, iter_pieces, read_document
+from .reading import DocumentError, document_text, is_large, is_lock_file, iter_pieces, read_document
 
 __all__ = ["Source", "iter_sources", "jsonl_source", "record_name", "read_from_folder", "DOCUMENT_SUFFIXES"]
 
@@ -112,7 +112,7 @@ def _stdin(stream) -> Iterator[Source]:
         yield from _jsonl("<stdin>", lines, 1 + blank.count(b"\n"))
         return
     try:
-        yield Source("<stdin>", decode(blank + first + stream.read(), "<stdin>"))
+        yield Source("<stdin>", document_text(blank + first + stream.read(), "<stdin>"))
     except DocumentError as error:
         yield Source("<stdin>", error=str(error))
 

@@ -287,3 +287,18 @@ def test_a_subfolder_that_cannot_be_listed_is_named(tmp_path):
         (archive / "locked").chmod(0o755)
     assert result.returncode == 1
     assert f"{archive / 'locked'}: cannot read this folder (Permission denied)" in result.stderr.decode()
+
+
+def test_standard_input_is_read_as_a_file_is(tmp_path):
+    # an HTML page piped in is its visible text, and CRLF line ends give the file's spans
+    page = tmp_path / "page.html"
+    page.write_text("<html><head><title>发布会</title><script>var x='核酸';</script></head><body>"
+                    "<p>全市开展全员核酸检测。</p>\r\n<p>加强生活物资保供。</p></body></html>", "utf-8")
+    crlf = tmp_path / "notice.txt"
+    crlf.write_bytes("关于开展核酸检测的通告\r\n全市开展全员核酸检测。\r\n加强生活物资保供。\r\n".encode("utf-8"))
+    for path in (page, crlf):
+        from_file = run_cli("tag", path, "--format", "jsonl").stdout
+        piped = run_cli("tag", "-", "--format", "jsonl", stdin=path.read_bytes()).stdout
+        record, piped_record = json.loads(from_file), json.loads(piped)
+        assert piped_record["sentences"] == record["sentences"]
+        assert "var x" not in piped.decode() and len(record["sentences"]) >= 2

@@ -471,3 +471,40 @@ def test_a_jsonl_line_no_reader_can_hold_is_one_bad_line(tmp_path, line):
     result = run_cli("tag", SPEECH, corpus, "--format", "jsonl", "-o", tmp_path / "out.jsonl")
     assert result.returncode == 1 and f"{corpus}:1: a JSON value this reader cannot hold" in result.stderr.decode()
     assert len((tmp_path / "out.jsonl").read_text("utf-8").splitlines()) == 2  # the speech and line 2
+
+
+def test_an_output_name_as_long_as_a_file_name_may_be_is_written(tmp_path, model):
+    # 82 Chinese characters and ".jsonl" are 252 bytes; the temporary name must fit too
+    out = tmp_path / ("长" * 82 + ".jsonl")
+    doc = tmp_path / "a.txt"
+    doc.write_text("全市开展全员核酸检测。", "utf-8")
+    result = run_cli("tag", doc, "--format", "jsonl", "-o", out)
+    assert result.returncode == 0, result.stderr.decode()
+    assert json.loads(out.read_text("utf-8"))["source"] == str(doc)
+    model.save(tmp_path / ("模" * 84))   # a model folder's name too
+
+
+def test_a_worker_that_dies_is_named_not_a_traceback_and_nothing_is_written(tmp_path):
+    import time
+
+    corpus = tmp_path / "big.jsonl"
+    corpus.write_text("".join(json.dumps({"id": str(i), "text": "全市开展全员核酸检测，各区做好组织工作。" * 20}) + "\n"
+                              for i in range(40_000)), "utf-8")
+    out = tmp_path / "out.jsonl"
+    exe = shutil.which("measures")
+    command = [exe] if exe else [sys.executable, "-m", "measures"]
+    process = subprocess.Popen(command + ["tag", str(corpus), "--jobs", "2", "--format", "jsonl", "-o", str(out)],
+                               stderr=subprocess.PIPE)
+    workers: list[int] = []
+    for _ in range(600):  # the workers start once the model is loaded
+        time.sleep(0.05)
+        workers = [int(pid) for task in Path(f"/proc/{process.pid}/task").iterdir()
+                   for pid in (task / "children").read_text().split()]
+        if workers or process.poll() is not None:
+            break
+    assert workers, "no worker process started"
+    os.kill(workers[0], signal.SIGKILL)
+    _, err = process.communicate(timeout=600)
+    assert process.returncode == 1
+    assert "a worker process ended unexpectedly" in err.decode() and "Traceback" not in err.decode()
+    assert not out.exists() and [p.name for p in tmp_path.iterdir()] == ["big.jsonl"]

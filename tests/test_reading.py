@@ -77,6 +77,14 @@ def test_html_keeps_block_structure():
      "通知 & 公告\n各区落实检测。"),
     # a title left open ends at the next tag
     ("<html><head><title>通知<body><p>各区落实检测。</p></body></html>", "通知\n各区落实检测。"),
+    # a table's cells are lines, as a Word table's; hidden elements are not text
+    ("<table><tr><th>2</th><td>对密接人员一律集中隔离</td><td>各小区实行封闭管理</td></tr></table>",
+     "2\n对密接人员一律集中隔离\n各小区实行封闭管理"),
+    ('<div>各区落实检测。</div><div style="display: none">分享到微信<div>扫一扫</div></div><p>做好保供。</p>',
+     "各区落实检测。\n做好保供。"),
+    ("<div hidden>隐藏的文字。</div><p>做好保供。</p><span hidden>又一段。</span>", "做好保供。"),
+    # a <p> may leave out its end tag: marked hidden, it hides nothing after it
+    ("<p hidden>提示<p>做好保供。", "提示\n做好保供。"),
 ])
 def test_html_text_is_the_visible_text(markup, text):
     assert html_to_text(markup) == text
