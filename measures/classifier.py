@@ -333,9 +333,21 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"thresholds must be 'cv' or a number from 0 to 1, got {self.thresholds!r}")
 
     def _check_data(self, rows, groups, sentences):
-        """Refuse data too small to train on, saying what training needs."""
+        """Refuse rows a labelled file would have refused (empty text, a sentence given
+        again with other labels), and data too small to train on, saying what training needs."""
         if not rows:
             raise DataError(message="no labelled sentences to train on")
+        problems, first = [], {}
+        for i, (sentence, row) in enumerate(zip(sentences, rows)):
+            text = sentence.strip()
+            earlier = first.setdefault(text, (row, i))
+            if not text:
+                problems.append(Problem(f"X[{i}]", None, "empty text"))
+            elif earlier[0][0] != row[0] or set(earlier[0]) != set(row):
+                problems.append(Problem(f"X[{i}]", None, f"same sentence labelled {'|'.join(earlier[0])!r} "
+                                                         f"at X[{earlier[1]}] and {'|'.join(row)!r} here"))
+        if problems:
+            raise DataError(problems)
         given = {label for row in rows for label in row}
         if len(given) < 2:
             raise DataError(message=f"every sentence is labelled {given.pop()!r}: training needs sentences "

@@ -341,7 +341,11 @@ def check_data(paths: Iterable[str] | str, second_reading: Iterable[str] | str |
     if second_reading is not None:
         second = _read_files(second_reading)
         compared = agreement(data, second)
-        problems += [str(p) for p in second.problems]
+        # a colleague labels some rows of a copy and leaves the rest empty, as asked: those
+        # are rows not read, not problems
+        unread = [p for p in second.problems if p.message == "empty label in ''"]
+        compared["not_labelled"] = len(unread)
+        problems += [str(p) for p in second.problems if p not in unread]
         if not compared["rows"]:
             named = ", ".join(_path_list(second_reading))
             problems.append(f"{named}: no usable row to compare" if not len(second) else
@@ -385,7 +389,8 @@ def format_check(report: dict) -> str:
         lines.append(f"problem: {problem}")
     second = report.get("second_reading")
     if second is not None:
-        matched = f"second reading: {second['rows']} rows matched by text ({second['not_in_data']} not in the data)"
+        matched = (f"second reading: {second['rows']} rows matched by text ({second['not_in_data']} not in the data, "
+                   f"{second['not_labelled']} left unlabelled)")
         if second["rows"]:
             matched += (f"  primary agreement {second['primary_agreement']:.3f}  exact match {second['exact_match']:.3f}"
                         f"  micro-F1 {second['micro_f1']:.3f}  macro-F1 {second['macro_f1']:.3f}")

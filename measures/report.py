@@ -12,6 +12,7 @@ text is HTML-escaped, so a document containing markup shows it as text.
 from __future__ import annotations
 
 import datetime
+import os
 from html import escape
 from typing import Iterable, Sequence
 
@@ -193,12 +194,23 @@ def _two_lines(name: str) -> str:
     return escape(name)
 
 
+def _row_names(names: list[str]) -> list[str]:
+    """Names short enough for the table's first column: the folder all of them share left
+    out, and a name still too long cut at its start, since its end (the file name) tells
+    documents apart and the cell's tooltip holds it whole."""
+    from .summary import _fit
+
+    shared = os.path.commonprefix(names) if len(names) > 1 else names[0] if names else ""
+    cut = shared.rfind("/") + 1
+    return [_fit(name[cut:] or name, 26).strip() for name in names]
+
+
 def _table(documents: Sequence, summaries: Sequence, labels: Sequence[str]) -> str:
     head = "".join(f'<th scope="col" title="{escape(label)}"><span class="sw" style="background:'
                    f'{_color(label)}"></span>{_two_lines(zh_name(label))}</th>' for label in labels)
     rows = []
-    for number, (document, summary) in enumerate(zip(documents, summaries), start=1):
-        name = document.source or f"文档 {number}"
+    names = [document.source or f"文档 {number}" for number, document in enumerate(documents, start=1)]
+    for number, (summary, name, shown) in enumerate(zip(summaries, names, _row_names(names)), start=1):
         cells = []
         for label in labels:
             c = summary.categories.get(label)
@@ -207,7 +219,7 @@ def _table(documents: Sequence, summaries: Sequence, labels: Sequence[str]) -> s
             style = (f' style="background:rgba(38,84,160,{alpha:.2f});'
                      f'{"color:#fff" if alpha > 0.45 else ""}"' if share else "")
             cells.append(f'<td data-label="{escape(label)}"{style}>{_pct(share) if share else "–"}</td>')
-        rows.append(f'<tr><th scope="row" title="{escape(name)}"><a href="#doc-{number}">{escape(name)}</a></th>'
+        rows.append(f'<tr><th scope="row" title="{escape(name)}"><a href="#doc-{number}">{escape(shown)}</a></th>'
                     f'<td class="n">{summary.sentences}</td>{"".join(cells)}</tr>')
     return (f'<section class="card overview"><h2>文档 × 类别 <small>Documents × categories '
             f'(share of sentences)</small></h2><div class="scroll"><table class="heat">'

@@ -38,7 +38,8 @@ COLUMNS = ("text", "labels", "margin", "scores", "source", "sentence")
 class Suggestion:
     """A sentence to label: the model's guess (primary first), its margin (smaller is
     less certain), its most probable labels with their probabilities, and where it is
-    (document name and sentence number, counted from 0)."""
+    (document name, sentence number and document number, counted from 0: two documents
+    may share a name, such as JSONL records whose ``source`` is their publisher)."""
 
     text: str
     labels: tuple[str, ...]
@@ -46,6 +47,7 @@ class Suggestion:
     scores: tuple[tuple[str, float], ...]
     source: str | None = None
     sentence: int = 0
+    document: int = 0
 
     def row(self) -> list[str]:
         return [_cell(self.text), "|".join(self.labels), f"{self.margin:.4f}",
@@ -149,18 +151,18 @@ def _diverse(candidates: Iterable[Suggestion], n: int, similarity: float,
     document that already has ``per_document`` picks."""
     picked: list[Suggestion] = []
     picked_grams: list[frozenset] = []
-    per_source: dict = {}
+    per_document_picked: dict = {}
     for candidate in candidates:
         if len(picked) >= n:
             break
-        if per_document is not None and per_source.get(candidate.source, 0) >= per_document:
+        if per_document is not None and per_document_picked.get(candidate.document, 0) >= per_document:
             continue
         grams = _grams(candidate.text)
         if any(len(grams & other) >= similarity * len(grams | other) for other in picked_grams):
             continue
         picked.append(candidate)
         picked_grams.append(grams)
-        per_source[candidate.source] = per_source.get(candidate.source, 0) + 1
+        per_document_picked[candidate.document] = per_document_picked.get(candidate.document, 0) + 1
     return picked
 
 
@@ -215,7 +217,7 @@ def suggest(model, texts_or_documents: Iterable, n: int = 200, per_document: int
     in_heap: set[str] = set()
     tie = itertools.count()
     thresholds, classes = np.asarray(model.thresholds), list(model.classes)
-    for document in _documents(model, texts_or_documents):
+    for number, document in enumerate(_documents(model, texts_or_documents)):
         sentences = [(k, s) for k, s in enumerate(document.sentences)
                      if len(s.text) >= min_chars and s.text not in excluded and s.text not in in_heap]
         if not sentences:
@@ -228,7 +230,7 @@ def suggest(model, texts_or_documents: Iterable, n: int = 200, per_document: int
         for m, (k, s), row in sorted(zip(margin, sentences, probabilities), key=lambda item: item[0]):
             top = np.argsort(-row, kind="stable")[:3]
             ranked.append(Suggestion(s.text, tuple(s.labels), float(m),
-                                     tuple((classes[j], float(row[j])) for j in top), document.source, k))
+                                     tuple((classes[j], float(row[j])) for j in top), document.source, k, number))
         for suggestion in _diverse(ranked, per_document or len(ranked), similarity, None):
             if suggestion.text in in_heap:
                 continue

@@ -543,3 +543,13 @@ def test_labels_a_meta_estimator_encoded_as_integers_are_named_as_such():
 
     with pytest.raises(TypeError, match="y holds integers, not label strings: a meta-estimator encoded"):
         cross_val_predict(MeasureClassifier(), SMALL_X, SMALL_Y, cv=KFold(2), method="predict_proba")
+
+
+def test_fit_refuses_what_a_labelled_file_would_empty_text_and_conflicting_copies():
+    X = SMALL_X + ["  ", SMALL_X[0]]
+    y = SMALL_Y + ["other", "other" if SMALL_Y[0] != "other" else "testing"]
+    with pytest.raises(DataError) as caught:
+        MeasureClassifier().fit(X, y)
+    message = str(caught.value)
+    assert f"X[{len(SMALL_X)}]: empty text" in message
+    assert f"X[{len(SMALL_X) + 1}]: same sentence labelled {SMALL_Y[0]!r} at X[0]" in message

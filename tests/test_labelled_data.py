@@ -237,13 +237,17 @@ def test_readings_given_in_python_are_compared_and_their_rows_named_by_index():
 
 
 def test_check_data_reports_a_second_reading(tmp_path):
-    ours = write(tmp_path, "text\tlabels\n全市开展全员核酸检测。\ttesting\n加强生活物资保供。\tsupply\n", "ours.tsv")
-    theirs = write(tmp_path, "text\tlabels\n加强生活物资保供。\tsupply|economy\n全市开展全员核酸检测。\ttestng\n", "theirs.tsv")
+    ours = write(tmp_path, "text\tlabels\n全市开展全员核酸检测。\ttesting\n加强生活物资保供。\tsupply\n对密接人员一律集中隔离。\t"
+                           "isolation_transfer\n", "ours.tsv")
+    # a colleague's copy: a row left unlabelled, as asked, is not a problem
+    theirs = write(tmp_path, "text\tlabels\n加强生活物资保供。\tsupply|economy\n全市开展全员核酸检测。\ttestng\n"
+                             "对密接人员一律集中隔离。\t\n", "theirs.tsv")
     result = run_cli("check-data", ours, "--second-reading", theirs)
     out = result.stdout.decode()
     # the bad row of the second reading is a problem of the check, and is left out of the comparison
     assert result.returncode == 1 and f"problem: {theirs}:3: unknown label id 'testng'" in out
-    assert "second reading: 1 rows matched by text (0 not in the data)  primary agreement 1.000  exact match 0.000" in out
+    assert "second reading: 1 rows matched by text (0 not in the data, 1 left unlabelled)  primary agreement 1.000" in out
+    assert "empty label" not in out
     assert f"differs: {ours}:3  supply  second: supply|economy  加强生活物资保供。" in out
 
 

@@ -105,7 +105,8 @@ def test_document_text_is_escaped_everywhere():
     assert not [name for name in page.attributes if name.startswith("on")]  # no event handlers
     assert html.count("<script") == 1 and "<img" not in html and "<b>" not in html
     assert [s["text"] for s in page.sentences] == [s.text for s in document.sentences] * 2
-    assert f"<title>标题{escape(evil)}</title>" in html and f"{escape(document.source)}</a>" in html
+    assert f"<title>标题{escape(evil)}</title>" in html and f'title="{escape(document.source)}"' in html
+    assert f"{escape(document.source[-20:])}</a>" in html   # the table shows the name's end
 
 
 def test_legend_chart_and_chinese_names():
@@ -129,6 +130,16 @@ def test_several_documents_get_the_overview_table(model):
     assert page.table_rows == 1 + len(documents)  # header and one row a document
     assert page.charts == len(documents)
     assert len(page.sentences) == sum(len(d) for d in documents)
+
+
+def test_the_table_names_documents_by_what_tells_them_apart(model):
+    # the folder they share is left out; a long name keeps its end, whole in the tooltip
+    long = "/data/corpus/2022/关于进一步做好疫情防控和复工复产工作的补充通知.txt"
+    names = ["/data/corpus/2020/dxy_10488.txt", "/data/corpus/2020/dxy_1030.txt", long]
+    html = render_report([model.tag("全市开展全员核酸检测。", source=name) for name in names])
+    shown = re.findall(r'<th scope="row" title="([^"]*)"><a href="#doc-\d+">([^<]*)</a>', html)
+    assert shown[:2] == [(names[0], "2020/dxy_10488.txt"), (names[1], "2020/dxy_1030.txt")]
+    assert shown[2][0] == long and shown[2][1].startswith("…") and shown[2][1].endswith("补充通知.txt")
 
 
 def test_empty_input_still_renders():

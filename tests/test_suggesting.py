@@ -1,6 +1,7 @@
 """Picking the sentences to label next: uncertainty, diversity, the TSV, and retraining on it."""
 import collections
 import os
+from collections import Counter
 from itertools import combinations
 
 import numpy as np
@@ -232,3 +233,14 @@ def test_round_trip_suggest_correct_train(corpus, tmp_path):
     bundled = len(measures.load_training_data())
     assert retrained.metadata["training_data"]["rows"] == bundled + 15
     assert "mine.tsv" in retrained.metadata["training_data"]["files"]
+
+
+def test_documents_that_share_a_name_are_each_their_own_document(model):
+    # JSONL records named by a "source" that is their publisher: 6 documents, not 2
+    texts = [f"第{i}号通告。全市开展第{i}轮全员核酸检测。各小区实行封闭管理，居民足不出户。加强生活物资保供。"
+             f"对密接人员一律集中隔离。大家下午好。" for i in range(6)]
+    documents = [model.tag(text, source="新华社" if i % 2 else "央视") for i, text in enumerate(texts)]
+    picks = measures.suggest(model, documents, n=50, per_document=2, similarity=1.0)
+    per_document = Counter(pick.document for pick in picks)
+    assert len(per_document) == 6 and max(per_document.values()) <= 2
+    assert {pick.source for pick in picks} == {"新华社", "央视"}
