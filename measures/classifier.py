@@ -41,9 +41,17 @@ __all__ = ["MeasureClassifier", "binarize"]
 # weights are stored in.
 _TOL = 1e-3
 
-# What forked worker processes fit on: set just before they start, so they inherit it
-# instead of receiving copies.
+# What a forked worker process fits on: its pool's initializer sets it, from arguments the
+# fork hands over without copying them. A module-wide value set by the parent instead was
+# overwritten by a fit running at the same time in another thread (GridSearchCV with a
+# threading backend): its workers fitted on the other fit's matrix.
 _SHARED: tuple = ()
+
+
+def _share(shared: tuple) -> None:
+    global _SHARED
+    quiet_worker()
+    _SHARED = shared
 
 
 def _run_part(task):
@@ -55,20 +63,15 @@ def _run_parts(tasks, shared, n_jobs) -> list:
     """``estimator._fit_part(*shared, *rest)`` for each task ``(estimator, *rest)``, in
     forked processes when there are several jobs and the platform forks safely
     (:func:`measures.forking.fork_context`)."""
-    global _SHARED
     jobs = min(effective_n_jobs(n_jobs), len(tasks))
     context = fork_context()
     if jobs == 1 or context is None:
         return [estimator._fit_part(*shared, *rest) for estimator, *rest in tasks]
-    _SHARED = shared
-    try:
-        with running(ProcessPoolExecutor(jobs, mp_context=context, initializer=quiet_worker)) as pool:
-            # submit, not map: map cancels its futures when interrupted, which the pool's
-            # own clean-up then trips over (see forking.running)
-            futures = [pool.submit(_run_part, task) for task in tasks]
-            return [future.result() for future in futures]
-    finally:
-        _SHARED = ()
+    with running(ProcessPoolExecutor(jobs, mp_context=context, initializer=_share, initargs=(shared,))) as pool:
+        # submit, not map: map cancels its futures when interrupted, which the pool's
+        # own clean-up then trips over (see forking.running)
+        futures = [pool.submit(_run_part, task) for task in tasks]
+        return [future.result() for future in futures]
 
 
 def binarize(y):

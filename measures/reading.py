@@ -7,6 +7,7 @@ names the file.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -240,7 +241,7 @@ def _lines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _open(path: Path):
+def open_document(path: Path):
     """``path`` opened for reading bytes, or a DocumentError that names it."""
     try:
         return open(path, "rb")
@@ -261,12 +262,16 @@ def read_document(path) -> str:
     path = Path(path)
     if is_lock_file(path):
         raise DocumentError(f"{path}: a lock file Word keeps beside an open document, not a document")
-    with _open(path) as handle:
-        try:
-            data = handle.read()
-        except OSError as error:
-            raise DocumentError(f"{path}: cannot read ({error.strerror})") from None
+    with open_document(path) as handle:
+        data = _read_all(handle, path)
     return document_text(data, str(path), path.suffix)
+
+
+def _read_all(handle, path: Path) -> bytes:
+    try:
+        return handle.read()
+    except OSError as error:
+        raise DocumentError(f"{path}: cannot read ({error.strerror})") from None
 
 
 def document_text(data: bytes, name: str, suffix: str = "") -> str:
@@ -296,24 +301,29 @@ def is_large(path) -> bool:
         return False
 
 
-def iter_pieces(path, piece: int | None = None) -> Iterator[str]:
+def iter_pieces(path, piece: int | None = None, handle=None) -> Iterator[str]:
     """A document file as consecutive pieces of whole lines, about ``piece`` bytes
     each (default :data:`PIECE`, read at the call), that join to :func:`read_document`'s
     text: memory stays bounded however large the file. The encoding is detected on the
     first piece (on the first piece with a byte that is not ASCII, when the file starts
     with ASCII alone); a later byte that does not decode raises DocumentError naming the
-    file and the byte offset."""
+    file and the byte offset. ``handle``: the file already open (binary), read from its
+    start and left open, so that a file checked once and read again later is the same
+    file even if its name has gone meanwhile."""
     path = Path(path)
     # even, so UTF-16 is read in whole code units, and past a byte-order mark
     piece = max(4, (piece or PIECE) + (piece or PIECE) % 2)
-    with _open(path) as handle:
+    if handle is not None:
+        handle.seek(0)
+    with contextlib.nullcontext(handle) if handle is not None else open_document(path) as handle:
         first = handle.read(piece)
-        if first.startswith(ZIP_MAGIC):  # a Word file is read whole, as its XML needs
-            yield read_document(path)
-            return
-        encoding, text = _detect(first, str(path), final=len(first) < piece)
-        if _is_html(path.suffix, text):
-            yield read_document(path)
+        whole = first.startswith(ZIP_MAGIC)  # a Word file is read whole, as its XML needs
+        if not whole:
+            encoding, text = _detect(first, str(path), final=len(first) < piece)
+            whole = _is_html(path.suffix, text)  # and HTML, as its tree does
+        if whole:
+            handle.seek(0)
+            yield document_text(_read_all(handle, path), str(path), path.suffix)
             return
         decoder = _decoder(encoding)
         decoder.decode(first, False)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .cleaning import text_name
-from .reading import DocumentError, document_text, is_large, is_lock_file, iter_pieces, read_document
+from .reading import DocumentError, document_text, is_large, is_lock_file, iter_pieces, open_document, read_document
 
 __all__ = ["Source", "iter_sources", "jsonl_source", "record_name", "read_from_folder", "DOCUMENT_SUFFIXES"]
 
@@ -89,14 +89,27 @@ def _file(path: Path) -> Iterator[Source]:
     try:
         if is_large(path):
             # One decoding pass first, so a bad byte deep inside is reported before any
-            # of the document is written.
-            for _ in iter_pieces(path):
-                pass
-            yield Source(str(path), pieces=lambda: iter_pieces(path))
+            # of the document is written; the file stays open for the second, so a file
+            # renamed or deleted in between is still read, not a run ended half-written.
+            handle = open_document(path)
+            try:
+                for _ in iter_pieces(path, handle=handle):
+                    pass
+            except BaseException:
+                handle.close()
+                raise
+            yield Source(str(path), pieces=lambda: _closing(iter_pieces(path, handle=handle), handle))
         else:
             yield Source(str(path), read_document(path))
     except DocumentError as error:
         yield Source(str(path), error=str(error))
+
+
+def _closing(pieces: Iterator[str], handle) -> Iterator[str]:
+    try:
+        yield from pieces
+    finally:
+        handle.close()
 
 
 def _stdin(stream) -> Iterator[Source]:

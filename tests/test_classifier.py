@@ -553,3 +553,17 @@ def test_fit_refuses_what_a_labelled_file_would_empty_text_and_conflicting_copie
     message = str(caught.value)
     assert f"X[{len(SMALL_X)}]: empty text" in message
     assert f"X[{len(SMALL_X) + 1}]: same sentence labelled {SMALL_Y[0]!r} at X[0]" in message
+
+
+def test_fits_running_at_once_in_threads_each_fit_their_own_data():
+    # GridSearchCV or Dask with a threading backend fits several estimators at once; each
+    # one's worker processes must fit its own matrix
+    from concurrent.futures import ThreadPoolExecutor
+
+    corpus = measures.load_training_data()
+    parts = [(corpus.texts[k::40], corpus.y[k::40]) for k in range(4)]
+    alone = [MeasureClassifier(n_jobs=1).fit(X, y).coef_ for X, y in parts]
+    with ThreadPoolExecutor(4) as threads:
+        together = list(threads.map(lambda part: MeasureClassifier(n_jobs=2).fit(*part).coef_, parts))
+    for a, b in zip(alone, together):
+        np.testing.assert_array_equal(a, b)

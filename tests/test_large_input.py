@@ -218,3 +218,22 @@ def test_pieces_join_to_the_whole_text_at_any_piece_size(tmp_path, data, piece):
     path = tmp_path / "doc.txt"
     path.write_bytes(data)
     assert "".join(iter_pieces(path, piece=piece)) == read_document(path)
+
+
+def test_a_large_file_renamed_or_deleted_after_its_check_is_still_read_whole(tmp_path, small_limits, model):
+    # its check pass and its tagging are apart in time (a folder of many files): it was
+    # opened again by name, and a file gone meanwhile ended the whole run half-written
+    big, small = tmp_path / "a_big.txt", tmp_path / "b_small.txt"
+    big.write_text(SPEECH * 2, "utf-8")
+    small.write_text("全市开展全员核酸检测。", "utf-8")
+    expected = written(model, [str(big), str(small)], "jsonl")
+    sources = iter_sources([str(big), str(small)])
+    first = next(sources)
+    assert first.pieces is not None
+    big.unlink()
+    out = io.StringIO()
+    writer = Writer(out, "jsonl", classes=model.classes)
+    for _source, document in tag_sources(model, [first, *sources], stream_large=True):
+        writer.write(document)
+    writer.close()
+    assert out.getvalue() == expected
