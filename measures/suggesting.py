@@ -85,6 +85,16 @@ def margins(probabilities: np.ndarray, thresholds: np.ndarray, classes: Sequence
     least ``cutoff`` get a lower bound ``>= cutoff`` (the search stops there).
     """
     p = np.asarray(probabilities, dtype=np.float64)
+    # rows are independent: in slices, the (rows, labels, labels) arrays stay small for a
+    # document of a hundred thousand sentences (they took 900 MB at once)
+    return np.concatenate([_margins(p[first:first + MARGIN_ROWS], thresholds, classes, max_labels, cutoff)
+                           for first in range(0, len(p), MARGIN_ROWS)] or [np.zeros(0)])
+
+
+MARGIN_ROWS = 4096
+
+
+def _margins(p: np.ndarray, thresholds, classes, max_labels: int, cutoff: float) -> np.ndarray:
     n = len(p)
     if p.size == 0:
         return np.zeros(n)

@@ -244,3 +244,15 @@ def test_documents_that_share_a_name_are_each_their_own_document(model):
     per_document = Counter(pick.document for pick in picks)
     assert len(per_document) == 6 and max(per_document.values()) <= 2
     assert {pick.source for pick in picks} == {"新华社", "央视"}
+
+
+def test_margins_in_slices_are_the_margins_of_the_whole(model, monkeypatch):
+    import measures.suggesting as suggesting
+
+    rng = np.random.default_rng(3)
+    probabilities = rng.random((300, len(model.classes))) ** rng.choice([1, 3, 8], size=(300, 1))
+    whole = margins(probabilities, model.thresholds, model.classes, model.max_labels, cutoff=0.2)
+    monkeypatch.setattr(suggesting, "MARGIN_ROWS", 7)
+    np.testing.assert_array_equal(margins(probabilities, model.thresholds, model.classes, model.max_labels,
+                                          cutoff=0.2), whole)
+    assert margins(probabilities[:0], model.thresholds, model.classes, model.max_labels).shape == (0,)
