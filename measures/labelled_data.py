@@ -26,6 +26,8 @@ class Problem:
     path: str
     line: int | None
     message: str
+    #: the row has a text and no label (a copy someone labels part of leaves the rest empty)
+    unlabelled: bool = False
 
     @property
     def where(self) -> str:
@@ -103,8 +105,8 @@ def _add_row(data: LabelledData, first_seen: dict, text: str, value: str, path: 
              line: int | None) -> bool:
     """Check a row against the guide and add it to ``data``, or add its problem to
     ``data.problems``; whether the row was added."""
-    def refuse(message: str) -> bool:
-        data.problems.append(Problem(path, line, message))
+    def refuse(message: str, unlabelled: bool = False) -> bool:
+        data.problems.append(Problem(path, line, message, unlabelled))
         return False
 
     text, value = text.strip(), value.strip()
@@ -113,7 +115,7 @@ def _add_row(data: LabelledData, first_seen: dict, text: str, value: str, path: 
     try:
         labels = parse_labels(value)
     except LabelError as error:
-        return refuse(str(error))
+        return refuse(str(error), unlabelled=not value)
     earlier = first_seen.get(text)
     # the primary label counts as much as the set (primary accuracy scores it); the order
     # of the others means nothing
@@ -202,7 +204,10 @@ def _read_files(paths: Iterable[str] | str) -> LabelledData:
                 continue
             cells = line.split("\t")
             if len(cells) <= max(text_col, labels_col):
-                data.problems.append(Problem(path, number, f"expected at least {max(text_col, labels_col) + 1} tab-separated columns, got {len(cells)}"))
+                # a trailing empty labels cell an editor trimmed away
+                unlabelled = labels_col >= len(cells) > text_col and bool(cells[text_col].strip())
+                data.problems.append(Problem(path, number, f"expected at least {max(text_col, labels_col) + 1} "
+                                                           f"tab-separated columns, got {len(cells)}", unlabelled))
                 continue
             if _add_row(data, first_seen, cells[text_col], cells[labels_col], path, number):
                 data.locations.append((path, number))
@@ -343,9 +348,8 @@ def check_data(paths: Iterable[str] | str, second_reading: Iterable[str] | str |
         compared = agreement(data, second)
         # a colleague labels some rows of a copy and leaves the rest empty, as asked: those
         # are rows not read, not problems
-        unread = [p for p in second.problems if p.message == "empty label in ''"]
-        compared["not_labelled"] = len(unread)
-        problems += [str(p) for p in second.problems if p not in unread]
+        compared["not_labelled"] = sum(p.unlabelled for p in second.problems)
+        problems += [str(p) for p in second.problems if not p.unlabelled]
         if not compared["rows"]:
             named = ", ".join(_path_list(second_reading))
             problems.append(f"{named}: no usable row to compare" if not len(second) else

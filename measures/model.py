@@ -80,7 +80,8 @@ def labels_problem(classes, thresholds) -> str | None:
     """What is wrong with a model's classes and thresholds, or None: training gives the
     classes as distinct guide ids in the guide's order, and a threshold from 0 to 1 for
     each (a renamed, reordered or injected class is caught here, whatever the source)."""
-    classes = list(classes) if isinstance(classes, (list, tuple)) else classes
+    if not isinstance(classes, (str, bytes, dict)) and hasattr(classes, "__iter__"):
+        classes = list(classes)  # a tuple, a list, a numpy array of names
     if not (isinstance(classes, list) and classes and all(isinstance(c, str) and c in LABEL_IDS for c in classes)
             and classes == sorted(set(classes), key=LABEL_IDS.index)):
         return f"'classes' must list distinct label ids of the guide in its order ({', '.join(LABEL_IDS)})"

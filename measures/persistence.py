@@ -177,11 +177,18 @@ def save_model(model: Model | MeasureClassifier, path) -> None:
         model = model.to_model()  # NotFittedError for an estimator not yet fitted
     path = Path(path)
 
+    # what loading would refuse is not written: the same limits, before any work
+    vocabulary = np.array(model.terms, dtype=str)
+    size = vocabulary.nbytes + model.idf.nbytes + model.coef.size * 2 + model.intercept.nbytes
+    if size > MAX_WEIGHT_BYTES:
+        raise ModelFileError(f"{path}: the model's arrays take {size} bytes, more than a model file may "
+                             f"hold ({MAX_WEIGHT_BYTES}); train with a larger min_df")
+
     def write(folder: Path):
         weights = folder / "weights.npz"
         # Weights at half precision: the file stays a few MB (MeasureClassifier rounds its
         # weights the same way, so a trained model is saved as it was fitted).
-        np.savez_compressed(weights, vocabulary=np.array(model.terms, dtype=str), idf=model.idf,
+        np.savez_compressed(weights, vocabulary=vocabulary, idf=model.idf,
                             coef=model.coef.astype(np.float16), intercept=model.intercept)
         config = dict(model.metadata)
         config.update({
@@ -200,6 +207,9 @@ def save_model(model: Model | MeasureClassifier, path) -> None:
             text = json.dumps(config, ensure_ascii=False, indent=2, default=_plain)
         except (TypeError, ValueError) as error:
             raise ModelFileError(f"{path}: the model's settings and metadata cannot be saved as JSON ({error})") from None
+        if len(text.encode("utf-8")) + 1 > MAX_CONFIG_BYTES:
+            raise ModelFileError(f"{path}: the model's settings and metadata take more than a config.json may "
+                                 f"hold ({MAX_CONFIG_BYTES} bytes); keep less in its metadata")
         (folder / "config.json").write_text(text + "\n", "utf-8")
         (folder / "README.md").write_text(model_card(json.loads(text)), "utf-8")
 
@@ -209,7 +219,7 @@ def save_model(model: Model | MeasureClassifier, path) -> None:
 # A model folder may be anyone's: its files are read only when they are regular files of
 # a plausible size, so that /dev/zero or a FIFO named config.json is refused, not read forever.
 MAX_CONFIG_BYTES = 1 << 20
-MAX_TERMS = 5_000_000
+MAX_WEIGHT_BYTES = 1 << 30  # the arrays as read; the shipped model's are 45 MB
 
 
 def _regular_file(path: Path, limit: int | None = None) -> None:
@@ -323,7 +333,7 @@ def _check_array_headers(weights: Path, n_classes: int) -> None:
     kinds, shapes and sizes that fit together, read from their headers before any data
     is: a small file of compressed zeros declaring a huge array would otherwise take all
     the memory there is before its shape was found wrong."""
-    shapes = {}
+    shapes, size = {}, 0
     with zipfile.ZipFile(weights) as archive:
         members = {Path(name).stem: name for name in archive.namelist()}
         if set(members) != set(_ARRAYS) or len(members) != len(archive.namelist()):
@@ -336,12 +346,11 @@ def _check_array_headers(weights: Path, n_classes: int) -> None:
                 shape, _, dtype = _HEADER_READERS[version](member)
             if dtype.kind != kind or len(shape) != ndim:
                 raise ValueError(f"{name} is a {len(shape)}-dimensional {dtype} array")
-            if name == "vocabulary" and dtype.itemsize > 4 * 64:
-                raise ValueError(f"vocabulary terms of up to {dtype.itemsize // 4} characters")
             shapes[name] = shape
+            size += int(np.prod(shape, dtype=object)) * dtype.itemsize
+    if size > MAX_WEIGHT_BYTES:
+        raise ValueError(f"arrays of {size} bytes, more than a model's {MAX_WEIGHT_BYTES}")
     n = shapes["vocabulary"][0]
-    if n > MAX_TERMS:
-        raise ValueError(f"{n} terms, more than {MAX_TERMS}")
     if (shapes["idf"], shapes["coef"], shapes["intercept"]) != ((n,), (n, n_classes), (n_classes,)):
         raise ValueError("model weights do not match the vocabulary and label set")
 

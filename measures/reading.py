@@ -333,9 +333,17 @@ def iter_pieces(path, piece: int | None = None, handle=None) -> Iterator[str]:
         undecided = encoding == "utf-8" and first.isascii()
         while True:
             block = handle.read(piece)
-            if undecided and not block.isascii():
+            found = _NOT_ASCII.search(block) if undecided else None
+            if found:
                 undecided = False
-                guessed = _guess(block, final=len(block) < piece)
+                # judged on what follows the first byte that is not ASCII, 64 KB of it at
+                # least: a few Chinese bytes at a block's end, in a block of English, read
+                # as GB18030 and as Big5 alike
+                start = found.start()
+                wanted = max(0, GUESS_BYTES - (len(block) - start))
+                more = handle.read(wanted)
+                block += more
+                guessed = _guess(block[start:], final=len(more) < wanted)
                 if guessed is not None and _plausible(guessed[1]):
                     encoding, decoder = guessed[0], _decoder(guessed[0])
             carried = len(decoder.getstate()[0])  # bytes of a character cut at the last block's end
@@ -357,6 +365,9 @@ def iter_pieces(path, piece: int | None = None, handle=None) -> Iterator[str]:
         if pending:
             yield _lines(pending)
 
+
+GUESS_BYTES = 1 << 16
+_NOT_ASCII = re.compile(rb"[\x80-\xff]")
 
 # A line longer than this many pieces, counted in characters where pieces are read in
 # bytes (text with no line breaks at all, such as a whole book exported on one line), is

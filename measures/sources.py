@@ -149,27 +149,36 @@ _NOT_READ = {".pdf": "a PDF file; extract its text first (for example with pdfto
                              "read; save it as .docx or .txt")}
 
 
+def _is_model(folder: Path) -> bool:
+    from .persistence import is_model_folder
+
+    return is_model_folder(folder)
+
+
 def _walk(folder: Path) -> Iterator[tuple[Path, str | None]]:
     """(file, None) for each document file under ``folder``, sorted, at any depth, and
     (path, why) for what is not read but should not pass unnoticed: a subfolder that
-    cannot be listed, a PDF or .doc. Linked subfolders are followed, each real folder
-    once; a model folder (whose README.md is no policy document) is left out."""
-    from .persistence import is_model_folder
+    cannot be listed or is a link, a PDF or .doc. A model folder (whose README.md is no
+    policy document) is left out.
 
+    A linked subfolder is named, not followed: an output written through it would be
+    outside the input folder by its real path, so the check that keeps outputs from
+    replacing inputs (export.check_not_input) would not see it."""
     errors: list[OSError] = []
-    seen = {os.path.realpath(folder)}
-    for root, dirs, files in os.walk(folder, onerror=errors.append, followlinks=True):
+    for root, dirs, files in os.walk(folder, onerror=errors.append):
         for error in errors:
             yield Path(error.filename or root), f"cannot read this folder ({error.strerror or error})"
         errors.clear()
-        kept = set()
-        # a folder under its own name before any link to it
-        for name in sorted(dirs, key=lambda name: (os.path.islink(os.path.join(root, name)), name)):
-            real = os.path.realpath(os.path.join(root, name))
-            if not name.startswith(".") and real not in seen and not is_model_folder(Path(root) / name):
-                seen.add(real)
-                kept.add(name)
-        dirs[:] = sorted(kept)
+        kept = []
+        for name in sorted(dirs):
+            child = Path(root) / name
+            if name.startswith(".") or _is_model(child):
+                continue
+            if child.is_symlink():
+                yield child, "a linked folder, not followed; give it as an input of its own"
+            else:
+                kept.append(name)
+        dirs[:] = kept
         for name in sorted(files):
             child = Path(root) / name
             if read_from_folder(child, folder):
@@ -190,7 +199,9 @@ def iter_sources(inputs: Iterable[str]) -> Iterator[Source]:
             yield from _stdin(sys.stdin.buffer)
             continue
         path = Path(item)
-        if path.is_dir():
+        if path.is_dir() and _is_model(path):
+            yield Source(str(path), error=f"{path}: a model folder, not documents (for a model, --model {path})")
+        elif path.is_dir():
             found = False
             for child, problem in _walk(path):
                 found = True

@@ -254,17 +254,21 @@ def test_a_folder_names_what_it_holds_but_cannot_read_and_leaves_model_folders_o
     for name in ("a.txt", "scans/b.pdf", "old/c.doc", "linked/d.txt", ".hidden/e.pdf", "~$f.doc", "photo.jpg"):
         (archive / name).parent.mkdir(parents=True, exist_ok=True)
         (archive / name).write_text("全市开展全员核酸检测。", "utf-8")
-    (archive / "link").symlink_to(archive / "linked")    # the same folder twice: read once
-    (archive / "loop").symlink_to(archive)               # a loop: not followed round
+    (archive / "link").symlink_to(archive / "linked")    # a linked folder: named, not followed
     model.save(archive / "my-model")                     # its README.md is no policy document
     result = run_cli("tag", archive, "--format", "jsonl")
     err = result.stderr.decode()
     assert result.returncode == 1 and "Traceback" not in err
     sources = [json.loads(line)["source"] for line in result.stdout.decode().splitlines()]
     assert sources == [str(archive / "a.txt"), str(archive / "linked" / "d.txt")]
+    assert f"{archive / 'link'}: a linked folder, not followed; give it as an input of its own" in err
     assert f"{archive / 'scans' / 'b.pdf'}: a PDF file; extract its text first" in err
     assert f"{archive / 'old' / 'c.doc'}: a word-processor file measures does not read" in err
     assert "e.pdf" not in err and "f.doc" not in err and "photo" not in err
+    # a model folder given as an input (--model forgotten) is named, its card not tagged
+    result = run_cli("tag", archive / "my-model", archive / "a.txt", "--format", "jsonl")
+    assert result.returncode == 1 and f"{archive / 'my-model'}: a model folder, not documents" in result.stderr.decode()
+    assert [json.loads(line)["source"] for line in result.stdout.decode().splitlines()] == [str(archive / "a.txt")]
 
 
 def test_a_subfolder_that_cannot_be_listed_is_named(tmp_path):

@@ -78,8 +78,23 @@ def test_an_ascii_start_leaves_the_encoding_to_the_first_chinese_bytes(tmp_path,
     path = tmp_path / "doc.txt"
     path.write_bytes(text.encode(encoding))
     pieces = list(iter_pieces(path, piece=1000))
-    assert len(pieces) > 5 and pieces[0].isascii()
+    assert len(pieces) >= 2 and pieces[0].isascii()
     assert "".join(pieces) == read_document(path) == text
+
+
+@pytest.mark.parametrize("gap", [40, 100, 1000])
+def test_a_few_chinese_bytes_at_the_end_of_an_ascii_piece_do_not_decide_the_encoding_alone(tmp_path, gap):
+    # Big5 that begins ``gap`` bytes before a piece ends: judged on those bytes among a piece
+    # of English, it read as GB18030 and the whole document came out garbled
+    import opencc
+
+    piece = 1 << 20
+    header = ("Exported from the archive, page 1 of 1\n" * 60_000)[:2 * piece - gap]
+    traditional = opencc.OpenCC("s2t").convert(SPEECH).encode("big5", "ignore").decode("big5")
+    text = header + traditional * 3
+    path = tmp_path / "doc.txt"
+    path.write_bytes(text.encode("big5"))
+    assert "".join(iter_pieces(path, piece=piece)) == read_document(path) == text
 
 
 def test_a_bad_byte_deep_inside_is_reported_with_its_offset(tmp_path):

@@ -487,3 +487,38 @@ def test_a_vocabulary_term_the_analyzer_never_makes_is_never_matched(estimator):
                             model.thresholds, model.classes, model.analyzer.config(), model.max_labels)
     sentences = ["全市开展全员核酸检测。", "分享到微信"]
     assert edited.predict(sentences) == model.predict(sentences)
+
+
+def test_what_saving_writes_loading_reads_and_what_loading_refuses_saving_does_not_write(tmp_path, estimator):
+    # a term of 70 letters (a URL, say) is a term like any other
+    words = ["请访问" + "a" * 70 + "网站预约核酸检测。", "加强生活物资保供。", "对密接人员一律集中隔离。"] * 4
+    fitted = MeasureClassifier(thresholds=0.5, min_df=1).fit(words, ["testing", "supply", "isolation_transfer"] * 4)
+    fitted.to_model().save(tmp_path / "long")
+    assert load_model(tmp_path / "long").predict(words[:1]) == fitted.predict(words[:1])
+    # classes given as a numpy array are the same classes
+    model = estimator.to_model()
+    again = measures.Model(model.terms, model.idf, model.coef, model.intercept, model.thresholds,
+                           np.array(model.classes), model.analyzer.config(), model.max_labels)
+    assert again.predict(SENTENCES) == model.predict(SENTENCES)
+    # metadata past a config.json's limit is refused before anything is written
+    model.metadata["notes"] = "很长的说明" * 100_000
+    with pytest.raises(ModelFileError, match="more than a config.json may hold"):
+        model.save(tmp_path / "noted")
+    assert not (tmp_path / "noted").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["long"]
+
+
+def test_a_weights_file_declaring_more_than_a_model_holds_is_refused_by_its_headers(tmp_path, estimator):
+    import io
+    import zipfile
+
+    model = estimator.to_model()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, array in {"idf": model.idf, "coef": model.coef.astype(np.float16), "intercept": model.intercept}.items():
+            with archive.open(f"{name}.npy", "w") as member:
+                np.lib.format.write_array(member, array)
+        with archive.open("vocabulary.npy", "w") as member:
+            np.lib.format.write_array_header_1_0(member, {"descr": "<U64", "fortran_order": False, "shape": (5_000_000,)})
+    folder = _with_weights(tmp_path, estimator, file=buffer.getvalue())
+    with pytest.raises(ModelFileError, match="more than a model's 1073741824"):
+        load_model(folder)
