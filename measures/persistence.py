@@ -219,7 +219,7 @@ def save_model(model: Model | MeasureClassifier, path) -> None:
 # A model folder may be anyone's: its files are read only when they are regular files of
 # a plausible size, so that /dev/zero or a FIFO named config.json is refused, not read forever.
 MAX_CONFIG_BYTES = 1 << 20
-MAX_WEIGHT_BYTES = 1 << 30  # the arrays as read; the shipped model's are 45 MB
+MAX_WEIGHT_BYTES = 1 << 30  # the arrays as read; the shipped model's are 21 MB
 
 
 def _regular_file(path: Path, limit: int | None = None) -> None:

@@ -317,9 +317,15 @@ def iter_pieces(path, piece: int | None = None, handle=None) -> Iterator[str]:
         handle.seek(0)
     with contextlib.nullcontext(handle) if handle is not None else open_document(path) as handle:
         first = handle.read(piece)
+        at_end = len(first) < piece
+        late = _late_start(first) if not at_end else None
+        if late is not None:  # English, then Chinese near the piece's end: read on
+            wanted = GUESS_BYTES - (len(first) - late)
+            more = handle.read(wanted)
+            first, at_end = first + more, len(more) < wanted
         whole = first.startswith(ZIP_MAGIC)  # a Word file is read whole, as its XML needs
         if not whole:
-            encoding, text = _detect(first, str(path), final=len(first) < piece)
+            encoding, text = _detect_after(first, late, str(path), at_end)
             whole = _is_html(path.suffix, text)  # and HTML, as its tree does
         if whole:
             handle.seek(0)
@@ -368,6 +374,27 @@ def iter_pieces(path, piece: int | None = None, handle=None) -> Iterator[str]:
 
 GUESS_BYTES = 1 << 16
 _NOT_ASCII = re.compile(rb"[\x80-\xff]")
+
+
+def _late_start(block: bytes) -> int | None:
+    """Where a block's first byte that is not ASCII is, when that is within GUESS_BYTES of
+    its end after ASCII text (no NUL: UTF-16 is never that); else None."""
+    found = _NOT_ASCII.search(block, max(1, len(block) - GUESS_BYTES))
+    if found is None or not block[:found.start()].isascii() or b"\x00" in block[:found.start()]:
+        return None
+    return found.start()
+
+
+def _detect_after(data: bytes, late: int | None, name: str, final: bool) -> tuple[str, str]:
+    """:func:`_detect`, judged on what follows ``late`` when it is given: a few Chinese
+    bytes after a megabyte of English read as GB18030 and as Big5 alike."""
+    if late is not None and not _not_text(data):
+        encoding = _detect(data[late:], name, final)[0]
+        try:
+            return encoding, _decoder(encoding).decode(data, final)
+        except UnicodeDecodeError:
+            pass
+    return _detect(data, name, final)
 
 # A line longer than this many pieces, counted in characters where pieces are read in
 # bytes (text with no line breaks at all, such as a whole book exported on one line), is

@@ -7,6 +7,7 @@ import codecs
 import json
 import os
 import sys
+import weakref
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -98,18 +99,13 @@ def _file(path: Path) -> Iterator[Source]:
             except BaseException:
                 handle.close()
                 raise
-            yield Source(str(path), pieces=lambda: _closing(iter_pieces(path, handle=handle), handle))
+            source = Source(str(path), pieces=lambda: iter_pieces(path, handle=handle))
+            weakref.finalize(source, handle.close)  # closed with the source, read or not
+            yield source
         else:
             yield Source(str(path), read_document(path))
     except DocumentError as error:
         yield Source(str(path), error=str(error))
-
-
-def _closing(pieces: Iterator[str], handle) -> Iterator[str]:
-    try:
-        yield from pieces
-    finally:
-        handle.close()
 
 
 def _stdin(stream) -> Iterator[Source]:
@@ -158,12 +154,12 @@ def _is_model(folder: Path) -> bool:
 def _walk(folder: Path) -> Iterator[tuple[Path, str | None]]:
     """(file, None) for each document file under ``folder``, sorted, at any depth, and
     (path, why) for what is not read but should not pass unnoticed: a subfolder that
-    cannot be listed or is a link, a PDF or .doc. A model folder (whose README.md is no
-    policy document) is left out.
+    cannot be listed, a link, a PDF or .doc. A model folder (whose README.md is no policy
+    document) is left out.
 
-    A linked subfolder is named, not followed: an output written through it would be
-    outside the input folder by its real path, so the check that keeps outputs from
-    replacing inputs (export.check_not_input) would not see it."""
+    A linked subfolder or document is named, not followed: an output written through it
+    would be outside the input folder by its real path, so the check that keeps outputs
+    from replacing inputs (export.check_not_input) would not see it."""
     errors: list[OSError] = []
     for root, dirs, files in os.walk(folder, onerror=errors.append):
         for error in errors:
@@ -181,7 +177,9 @@ def _walk(folder: Path) -> Iterator[tuple[Path, str | None]]:
         dirs[:] = kept
         for name in sorted(files):
             child = Path(root) / name
-            if read_from_folder(child, folder):
+            if child.is_symlink() and read_from_folder(child, folder):
+                yield child, "a linked file, not followed; give it as an input of its own"
+            elif read_from_folder(child, folder):
                 yield child, None
             elif child.suffix.lower() in _NOT_READ and not _hidden(child, folder):
                 yield child, _NOT_READ[child.suffix.lower()]

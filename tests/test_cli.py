@@ -255,6 +255,8 @@ def test_a_folder_names_what_it_holds_but_cannot_read_and_leaves_model_folders_o
         (archive / name).parent.mkdir(parents=True, exist_ok=True)
         (archive / name).write_text("全市开展全员核酸检测。", "utf-8")
     (archive / "link").symlink_to(archive / "linked")    # a linked folder: named, not followed
+    (archive / "z.txt").symlink_to(archive / "a.txt")    # a linked document too: -o through it would
+                                                         # replace an input the output check cannot see
     model.save(archive / "my-model")                     # its README.md is no policy document
     result = run_cli("tag", archive, "--format", "jsonl")
     err = result.stderr.decode()
@@ -262,6 +264,7 @@ def test_a_folder_names_what_it_holds_but_cannot_read_and_leaves_model_folders_o
     sources = [json.loads(line)["source"] for line in result.stdout.decode().splitlines()]
     assert sources == [str(archive / "a.txt"), str(archive / "linked" / "d.txt")]
     assert f"{archive / 'link'}: a linked folder, not followed; give it as an input of its own" in err
+    assert f"{archive / 'z.txt'}: a linked file, not followed; give it as an input of its own" in err
     assert f"{archive / 'scans' / 'b.pdf'}: a PDF file; extract its text first" in err
     assert f"{archive / 'old' / 'c.doc'}: a word-processor file measures does not read" in err
     assert "e.pdf" not in err and "f.doc" not in err and "photo" not in err

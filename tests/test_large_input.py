@@ -82,14 +82,16 @@ def test_an_ascii_start_leaves_the_encoding_to_the_first_chinese_bytes(tmp_path,
     assert "".join(pieces) == read_document(path) == text
 
 
-@pytest.mark.parametrize("gap", [40, 100, 1000])
-def test_a_few_chinese_bytes_at_the_end_of_an_ascii_piece_do_not_decide_the_encoding_alone(tmp_path, gap):
+@pytest.mark.parametrize("pieces_before", [1, 2])   # the first piece, a later one
+@pytest.mark.parametrize("gap", [8, 40, 100, 1000])
+def test_a_few_chinese_bytes_at_the_end_of_an_ascii_piece_do_not_decide_the_encoding_alone(tmp_path, gap,
+                                                                                           pieces_before):
     # Big5 that begins ``gap`` bytes before a piece ends: judged on those bytes among a piece
     # of English, it read as GB18030 and the whole document came out garbled
     import opencc
 
     piece = 1 << 20
-    header = ("Exported from the archive, page 1 of 1\n" * 60_000)[:2 * piece - gap]
+    header = ("Exported from the archive, page 1 of 1\n" * 60_000)[:pieces_before * piece - gap]
     traditional = opencc.OpenCC("s2t").convert(SPEECH).encode("big5", "ignore").decode("big5")
     text = header + traditional * 3
     path = tmp_path / "doc.txt"
@@ -252,3 +254,19 @@ def test_a_large_file_renamed_or_deleted_after_its_check_is_still_read_whole(tmp
         writer.write(document)
     writer.close()
     assert out.getvalue() == expected
+
+
+def test_a_large_files_source_closes_its_file_whether_or_not_it_is_read(tmp_path, small_limits):
+    import gc
+    import warnings
+
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text(SPEECH * 2, "utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ResourceWarning)
+        sources = list(iter_sources([str(tmp_path)]))
+        assert all(source.pieces is not None for source in sources)
+        text = "".join(sources[0].pieces())
+        assert "".join(sources[0].pieces()) == text == read_document(tmp_path / "a.txt")  # read again
+        del sources
+        gc.collect()
