@@ -320,9 +320,7 @@ def iter_pieces(path, piece: int | None = None, handle=None) -> Iterator[str]:
         at_end = len(first) < piece
         late = _late_start(first) if not at_end else None
         if late is not None:  # English, then Chinese near the piece's end: read on
-            wanted = GUESS_BYTES - (len(first) - late)
-            more = handle.read(wanted)
-            first, at_end = first + more, len(more) < wanted
+            first, at_end = _read_on(handle, first, late)
         whole = first.startswith(ZIP_MAGIC)  # a Word file is read whole, as its XML needs
         if not whole:
             encoding, text = _detect_after(first, late, str(path), at_end)
@@ -346,10 +344,8 @@ def iter_pieces(path, piece: int | None = None, handle=None) -> Iterator[str]:
                 # least: a few Chinese bytes at a block's end, in a block of English, read
                 # as GB18030 and as Big5 alike
                 start = found.start()
-                wanted = max(0, GUESS_BYTES - (len(block) - start))
-                more = handle.read(wanted)
-                block += more
-                guessed = _guess(block[start:], final=len(more) < wanted)
+                block, ended = _read_on(handle, block, start)
+                guessed = _guess(block[start:], final=ended)
                 if guessed is not None and _plausible(guessed[1]):
                     encoding, decoder = guessed[0], _decoder(guessed[0])
             carried = len(decoder.getstate()[0])  # bytes of a character cut at the last block's end
@@ -385,6 +381,14 @@ def _late_start(block: bytes) -> int | None:
     return found.start()
 
 
+def _read_on(handle, block: bytes, start: int) -> tuple[bytes, bool]:
+    """``block`` and as much read after it as makes GUESS_BYTES from ``start`` on, and
+    whether the file ended there."""
+    wanted = max(0, GUESS_BYTES - (len(block) - start))
+    more = handle.read(wanted)
+    return block + more, len(more) < wanted
+
+
 def _detect_after(data: bytes, late: int | None, name: str, final: bool) -> tuple[str, str]:
     """:func:`_detect`, judged on what follows ``late`` when it is given: a few Chinese
     bytes after a megabyte of English read as GB18030 and as Big5 alike."""
@@ -395,6 +399,7 @@ def _detect_after(data: bytes, late: int | None, name: str, final: bool) -> tupl
         except UnicodeDecodeError:
             pass
     return _detect(data, name, final)
+
 
 # A line longer than this many pieces, counted in characters where pieces are read in
 # bytes (text with no line breaks at all, such as a whole book exported on one line), is
