@@ -99,7 +99,9 @@ def weights_problem(vocabulary: Sequence, idf: np.ndarray, coef: np.ndarray, int
     for name, array in (("idf", idf), ("coef", coef), ("intercept", intercept)):
         if array.dtype.kind not in "fiu":
             return f"{name} must hold real numbers, not {array.dtype}"
-        if not np.isfinite(array.astype(np.float32)).all():
+        # read as float32 only when wider: the model converts it anyway, and a float16 or
+        # float32 array (what a model file holds) is finite as it is or not at all
+        if not np.isfinite(array if array.dtype.itemsize <= 4 else array.astype(np.float32)).all():
             return f"{name} holds a value that is not a finite float32"
     if len(idf) and idf.min() <= 0:
         return "idf must be positive"
