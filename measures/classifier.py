@@ -27,7 +27,7 @@ from scipy.sparse import csr_matrix
 from .features import Analyzer
 from .segmenting import BACKENDS
 from .forking import fork_context, quiet_worker, running
-from .labelled_data import DataError, Problem
+from .labelled_data import DataError, Problem, repeat_problem
 from .labels import LABEL_IDS, LabelError, joined_labels, label_tuple, parse_labels
 from .inputs import as_real, is_whole, sentence_list
 from .model import Model, decide, settings_problem
@@ -340,15 +340,12 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         again with other labels), and data too small to train on, saying what training needs."""
         if not rows:
             raise DataError(message="no labelled sentences to train on")
-        problems, first = [], {}
+        problems, first_seen = [], {}
         for i, (sentence, row) in enumerate(zip(sentences, rows)):
             text = sentence.strip()
-            earlier = first.setdefault(text, (row, i))
-            if not text:
-                problems.append(Problem(f"X[{i}]", None, "empty text"))
-            elif earlier[0][0] != row[0] or set(earlier[0]) != set(row):
-                problems.append(Problem(f"X[{i}]", None, f"same sentence labelled {'|'.join(earlier[0])!r} "
-                                                         f"at X[{earlier[1]}] and {'|'.join(row)!r} here"))
+            problem = "empty text" if not text else repeat_problem(first_seen, text, row, f"X[{i}]", "|".join(row))
+            if problem:
+                problems.append(Problem(f"X[{i}]", None, problem))
         if problems:
             raise DataError(problems)
         given = {label for row in rows for label in row}

@@ -101,6 +101,17 @@ def _rows(path: str):
     return raw, [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
+def repeat_problem(first_seen: dict, text: str, labels: tuple[str, ...], where: str, shown: str) -> str | None:
+    """What is wrong with ``text`` labelled ``labels`` (given as ``shown``) at ``where``,
+    when ``first_seen`` (text -> (labels, where), filled here) holds it labelled otherwise;
+    else None. The primary label counts as much as the set (primary accuracy scores it);
+    the order of the others means nothing."""
+    earlier = first_seen.setdefault(text, (labels, where))
+    if earlier[0][0] != labels[0] or set(earlier[0]) != set(labels):
+        return f"same sentence labelled {'|'.join(earlier[0])!r} at {earlier[1]} and {shown!r} here"
+    return None
+
+
 def _add_row(data: LabelledData, first_seen: dict, text: str, value: str, path: str,
              line: int | None) -> bool:
     """Check a row against the guide and add it to ``data``, or add its problem to
@@ -116,12 +127,9 @@ def _add_row(data: LabelledData, first_seen: dict, text: str, value: str, path: 
         labels = parse_labels(value)
     except LabelError as error:
         return refuse(str(error), unlabelled=not value)
-    earlier = first_seen.get(text)
-    # the primary label counts as much as the set (primary accuracy scores it); the order
-    # of the others means nothing
-    if earlier and (earlier[0][0] != labels[0] or set(earlier[0]) != set(labels)):
-        return refuse(f"same sentence labelled {'|'.join(earlier[0])!r} at {earlier[1]} and {value!r} here")
-    first_seen.setdefault(text, (labels, Problem(path, line, "").where))
+    repeated = repeat_problem(first_seen, text, labels, Problem(path, line, "").where, value)
+    if repeated:
+        return refuse(repeated)
     data.texts.append(text)
     data.labels.append(labels)
     return True
