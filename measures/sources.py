@@ -177,10 +177,8 @@ def _walk(folder: Path) -> Iterator[tuple[Path, str | None]]:
         dirs[:] = kept
         for name in sorted(files):
             child = Path(root) / name
-            if child.is_symlink() and read_from_folder(child, folder):
-                yield child, "a linked file, not followed; give it as an input of its own"
-            elif read_from_folder(child, folder):
-                yield child, None
+            if read_from_folder(child, folder):
+                yield child, "a linked file, not followed; give it as an input of its own" if child.is_symlink() else None
             elif child.suffix.lower() in _NOT_READ and not _hidden(child, folder):
                 yield child, _NOT_READ[child.suffix.lower()]
     for error in errors:  # the folder itself

@@ -185,12 +185,12 @@ class TermIndex:
             elif term[:1] == "^":
                 if len(term) == 3:
                     entries[OPENING].append((_text_key(term[1:]), j))
-            elif 1 <= len(term.split(" ")) <= 2 and all(term.split(" ")):
-                strings.append((term, j))
+            elif len(words := term.split(" ")) <= 2 and all(words):
+                strings.append((words, j))
         # A word pair needs both its words seen, so the words of unigrams and pairs have
         # ids for every pair in the vocabulary.
-        for term, j in strings:
-            parts = [ids.setdefault(word, len(ids)) for word in term.split(" ")]
+        for words, j in strings:
+            parts = [ids.setdefault(word, len(ids)) for word in words]
             if len(parts) == 1:
                 entries[WORD].append((parts[0], j))
             else:
