@@ -130,7 +130,7 @@ def plot_comparison(summaries, ax=None, include_other: bool = False, annotate: b
     plt = _pyplot()
     from matplotlib.ticker import PercentFormatter
 
-    labels, names, rows = share_table(list(summaries), include_other)
+    labels, names, rows = share_table(summaries, include_other)
     if not rows:
         raise ValueError("plot_comparison needs at least one summary")
     own_figure = ax is None

@@ -9,6 +9,7 @@ estimator into the numpy-only :class:`measures.model.Model` that is shipped and 
 """
 from __future__ import annotations
 
+import datetime
 import math
 import numbers
 from collections import Counter
@@ -46,6 +47,16 @@ _TOL = 1e-3
 # overwritten by a fit running at the same time in another thread (GridSearchCV with a
 # threading backend): its workers fitted on the other fit's matrix.
 _SHARED: tuple = ()
+
+
+def _plain(value):
+    """A parameter as JSON holds it: a grid search's numpy numbers and arrays (min_df from
+    np.arange) as Python ones, so that the model saves."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, (tuple, list, np.ndarray)):
+        return [_plain(item) for item in value]
+    return value
 
 
 def _share(shared: tuple) -> None:
@@ -195,7 +206,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(self, word_ngrams=(1, 2), char_ngrams=(1, 3), min_df=2, C=0.5,
                  class_weight="balanced", thresholds="cv", cv=3, max_labels=4, prefix=12,
-                 context=0.2, segmenter="auto", n_jobs=None, random_state=0):
+                 context=0.2, segmenter="auto", n_jobs=None, random_state=0) -> None:
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
         self.min_df = min_df
@@ -307,11 +318,34 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         # MB); the fitted estimator and the saved model then predict the same.
         self.coef_ = _half(self.coef_)
         self.analyzer_ = analyzer
-        self.model_ = self._model(None, self.max_labels, self.context)
+        self.model_ = self._model(self._fit_metadata(len(sentences)), self.max_labels, self.context)
         # one column of text; scikit-learn's vectorizers leave this unset, but meta-estimators
         # (Pipeline, for one) report it from their first step
         self.n_features_in_ = 1
         return self
+
+    def _fit_metadata(self, rows: int) -> dict:
+        """What a model saved from this fit records of it, whichever way it is saved
+        (``measures.train`` names the data; a model saved from the estimator itself
+        still says what made it and how it did in cross-validation)."""
+        import sklearn
+
+        from . import __version__
+
+        metadata = {
+            "name": "custom",
+            "created": datetime.date.today().isoformat(),
+            "measures_version": __version__,
+            "sklearn_version": sklearn.__version__,
+            "numpy_version": np.__version__,
+            "estimator_params": {name: _plain(value) for name, value in self.get_params().items()},
+            "training_data": {"rows": rows},
+            "evaluation": {},
+        }
+        if getattr(self, "cv_scores_", None):
+            metadata["evaluation"]["cross_validation"] = dict(
+                self.cv_scores_, data=f"{self.cv}-fold cross-validation on the training data")
+        return metadata
 
     def _check_params(self):
         """Refuse settings the SVMs or the folds cannot work with, before any work."""
@@ -454,9 +488,11 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
 
     def to_model(self, metadata: dict | None = None) -> Model:
         """The numpy-only :class:`~measures.model.Model` with these weights, deciding as
-        :meth:`predict` does (with the settings of the fit, not any set since)."""
+        :meth:`predict` does (with the settings of the fit, not any set since). Its
+        metadata is what the fit recorded (versions, parameters, cross-validation), with
+        ``metadata`` over it."""
         self._check_fitted()
-        return self._model(metadata, self.model_.max_labels, self.model_.context)
+        return self._model({**self.model_.metadata, **(metadata or {})}, self.model_.max_labels, self.model_.context)
 
     def _model(self, metadata: dict | None, max_labels: int, context: float) -> Model:
         return Model(self.vocabulary_, self.idf_, self.coef_, self.intercept_, self.thresholds_,

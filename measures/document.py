@@ -1,6 +1,8 @@
 """A tagged document: its sentences, where they stand in the original, and their labels."""
 from __future__ import annotations
 
+import numbers
+import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Iterator
 
@@ -13,7 +15,8 @@ from .splitting import sentence_spans
 if TYPE_CHECKING:
     from .summary import Summary
 
-__all__ = ["Sentence", "Document", "SentenceStream", "iter_sentences", "tag_text", "tag_documents"]
+__all__ = ["Sentence", "Document", "SentenceStream", "document_name", "iter_sentences", "tag_text",
+           "tag_documents"]
 
 # Documents are scored in slices of this many sentences: large enough for numpy to
 # pay off, small enough that a huge document never holds all its per-term arrays at once.
@@ -29,7 +32,8 @@ class Sentence:
     start: int
     end: int
     labels: tuple[str, ...]
-    scores: dict[str, float] = field(repr=False)
+    # compared, not hashed (a dict has no hash): sentences can go in a set
+    scores: dict[str, float] = field(repr=False, hash=False)
 
     @property
     def primary(self) -> str:
@@ -43,10 +47,13 @@ class Sentence:
 
 @dataclass
 class Document:
-    """The result of :meth:`measures.Model.tag`."""
+    """The result of :meth:`measures.Model.tag`: its ``sentences``, its ``source`` (the
+    name it was tagged with) and ``labels``, the label ids of the model that tagged it in
+    label-set order: every label a sentence could get, not those found (see
+    :meth:`summary`)."""
 
     sentences: list[Sentence]
-    source: str | None = None
+    source: str | None = None  # given as a path or a whole-number id, kept as text (document_name)
     labels: tuple[str, ...] = ()
     #: indices of the sentences that begin a new line of the document (None: not known,
     #: as for a document streamed in pieces); the HTML report lays out paragraphs by them.
@@ -54,7 +61,7 @@ class Document:
     line_starts: tuple[int, ...] | None = field(default=None, compare=False)
 
     def __post_init__(self):
-        self.source = text_name(self.source)  # a file name's undecodable bytes break every output
+        self.source = document_name(self.source)
 
     def summary(self, examples: int = 3) -> Summary:
         """Per category: sentence count, share of the document's sentences and the
@@ -75,6 +82,23 @@ class Document:
 
     def __iter__(self):
         return iter(self.sentences)
+
+
+def document_name(source) -> str | None:
+    """A document's ``source`` as text every output can hold: a string as
+    :func:`~measures.cleaning.text_name` gives it, a path as its text, a whole-number id
+    (a JSONL or table id) as its digits. Anything else is refused now: kept, it broke the
+    report, ``compare`` and JSON output far from where it was passed."""
+    if source is None:
+        return None
+    if isinstance(source, os.PathLike):
+        source = os.fsdecode(source)
+    elif isinstance(source, numbers.Integral) and not isinstance(source, bool):
+        return str(int(source))
+    if not isinstance(source, str):
+        raise TypeError(f"a document's source is its name: a string, a path or a whole-number id, "
+                        f"not {type(source).__name__} {source!r:.40}")
+    return text_name(source)
 
 
 def _prepare(text: str):
@@ -182,9 +206,9 @@ def _decided(model, scored, before, after) -> Iterator[Sentence]:
     return _sentences(model, texts, places, probabilities, model._decide(probabilities, log_odds))
 
 
-def tag_text(model, text: str, source: str | None = None) -> Document:
+def tag_text(model, text: str, source: str | os.PathLike[str] | int | None = None) -> Document:
     sentences = _tag_prepared(model, [_prepare(text)])[0]
-    return Document(sentences, source, tuple(model.classes), _line_starts(text, sentences))
+    return Document(sentences, document_name(source), tuple(model.classes), _line_starts(text, sentences))
 
 
 def tag_documents(model, items: Iterable[tuple[str, str | None]]) -> Iterator[Document]:
@@ -210,8 +234,8 @@ class SentenceStream:
     """A document too large to hold, tagged as its sentences are iterated (once).
     ``measures tag`` writes such documents sentence by sentence."""
 
-    def __init__(self, model, pieces: Iterable[str], source: str | None = None):
-        self.source, self.labels = text_name(source), tuple(model.classes)
+    def __init__(self, model, pieces: Iterable[str], source: str | os.PathLike[str] | int | None = None):
+        self.source, self.labels = document_name(source), tuple(model.classes)
         self._sentences = iter_sentences(model, pieces)
 
     def __iter__(self) -> Iterator[Sentence]:

@@ -79,7 +79,7 @@ def temporary_file(target: Path, folder: bool = False) -> tuple[int, str]:
     return fd, tmp
 
 
-def _target(path: str) -> Path:
+def _target(path: str | os.PathLike[str]) -> Path:
     """Where output for ``path`` goes: the file a symbolic link points to (the link
     stays a link), unless the link leads to a device or pipe (``/dev/stdout`` into a
     pipe resolves to a name that cannot be opened), which is written through the link."""
@@ -159,7 +159,7 @@ def _writes_to(target: Path):
 
 
 @contextlib.contextmanager
-def open_output(path: str | None, bom: bool = False):
+def open_output(path: str | os.PathLike[str] | None, bom: bool = False):
     """A text stream for ``path`` (``None`` or ``-``: standard output), committed atomically:
     written to a temporary file that replaces ``path`` when complete. A symbolic link
     stays a link (the file it points to is replaced); a device or a named pipe

@@ -61,7 +61,7 @@ class Analyzer:
 
     def _words(self, text: str) -> list[str]:
         words = []
-        for token in self.segmenter.cut(text):
+        for token in self.segmenter.words(text):
             if HAN.search(token):
                 words.append(token)
             else:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numbers
 import os
 import re
+from collections.abc import Mapping
 
 __all__ = ["text_argument", "sentence_list", "is_whole", "as_real"]
 
@@ -52,6 +53,8 @@ def sentence_list(sentences) -> list[str]:
     pandas cell is a float NaN, not an empty sentence)."""
     if isinstance(sentences, str):
         raise TypeError("expected a list of sentences, not a string (to label a document, use tag())")
+    if isinstance(sentences, Mapping):  # it iterates over its keys
+        raise TypeError("expected a list of sentences, not a dict (its values: list(d.values()))")
     # a table iterates over its column names: df[["text"]] would be one sentence, "text"
     if getattr(sentences, "ndim", 1) != 1:
         shape = "x".join(map(str, getattr(sentences, "shape", ())))

@@ -10,9 +10,12 @@ import hashlib
 import math
 import os
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Iterable, Sequence, Union
 
 from .labels import LABEL_IDS, LabelError, joined_labels, parse_labels
+
+# one labelled file or several, each named by a string or a path
+Paths = Union[str, "os.PathLike[str]", Iterable[Union[str, "os.PathLike[str]"]]]
 
 __all__ = ["Problem", "DataError", "LabelledData", "read_labelled", "labelled_pairs", "check_data",
            "agreement", "format_check"]
@@ -155,12 +158,12 @@ def _header_shown(lines: list[str]) -> str:
     return repr(first if len(first) <= 80 else first[:80] + "…")
 
 
-def _path_list(paths) -> list[str]:
+def _path_list(paths: Paths) -> list[str]:
     """One path or several, as a list of strings."""
     return [str(paths)] if isinstance(paths, (str, os.PathLike)) else [str(path) for path in paths]
 
 
-def read_labelled(paths: Iterable[str] | str, skip_bad_rows: bool = False) -> LabelledData:
+def read_labelled(paths: Paths, skip_bad_rows: bool = False) -> LabelledData:
     """Read one or more TSV files with a ``text`` and a ``labels`` column.
 
     Further columns are ignored. Bad rows (unknown label ids, ``other`` combined with a
@@ -185,7 +188,7 @@ def files_refused(problems: list[Problem], option: str) -> DataError:
                      + f"\n({option} leaves out bad rows, not a file without a usable header)")
 
 
-def _read_files(paths: Iterable[str] | str) -> LabelledData:
+def _read_files(paths: Paths) -> LabelledData:
     """The usable rows of TSV files, every problem listed in ``problems``; a problem on
     line 1 (an empty file, an unusable header) means none of that file's rows were read."""
     data = LabelledData()
@@ -223,7 +226,7 @@ def _read_files(paths: Iterable[str] | str) -> LabelledData:
     return data
 
 
-def read_texts(paths: Iterable[str] | str) -> list[str]:
+def read_texts(paths: Paths) -> list[str]:
     """The ``text`` column of TSV files, whatever their labels say (sentences to leave
     out, such as those already labelled: a mistyped label must not bring its sentence
     back). A file without a ``text`` column is a :class:`DataError`."""
@@ -248,16 +251,19 @@ def labelled_pairs(pairs: Iterable[tuple[str, object]], skip_bad_rows: bool = Fa
     data = LabelledData()
     first_seen: dict[str, tuple[tuple[str, ...], str]] = {}
     for i, pair in enumerate(pairs):
-        if not (isinstance(pair, (tuple, list)) and len(pair) == 2 and isinstance(pair[0], str)):
+        # a row of a table's .values or .to_numpy() is an array: a pair as well
+        is_pair = not isinstance(pair, (str, bytes, dict)) and hasattr(pair, "__len__") and len(pair) == 2
+        if not (is_pair and isinstance(tuple(pair)[0], str)):
             data.problems.append(Problem(f"data[{i}]", None,
                                          f"expected a (text, labels) pair with the text a string, got {pair!r:.80}"))
             continue
+        text, labels = str(tuple(pair)[0]), tuple(pair)[1]  # numpy's str_ as str
         try:
-            labels = joined_labels(pair[1])
+            labels = joined_labels(labels)
         except LabelError as error:
             data.problems.append(Problem(f"data[{i}]", None, str(error)))
             continue
-        if _add_row(data, first_seen, pair[0], labels, f"data[{i}]", None):
+        if _add_row(data, first_seen, text, labels, f"data[{i}]", None):
             data.locations.append((f"data[{i}]", None))
     # no file to hash: the rows themselves, as a TSV of them would read
     rows = "".join(f"{text}\t{label}\n" for text, label in zip(data.texts, data.y))
@@ -343,7 +349,8 @@ def agreement(data: LabelledData, second: LabelledData) -> dict:
     }
 
 
-def check_data(paths: Iterable[str] | str, second_reading: Iterable[str] | str | None = None) -> dict:
+def check_data(paths: Paths,
+               second_reading: Paths | None = None) -> dict:
     """Per-label counts, multi-label rate, exact and near-duplicate rates, and the rows
     that break the guide, for the data check command; with ``second_reading`` (files of
     another annotator's labels for some of the same sentences) also how the two agree."""

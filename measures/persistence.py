@@ -365,6 +365,9 @@ def load_model(path=None, trusted: bool = False, segmenter: str = "auto") -> Mod
     from .segmenting import check_backend
 
     check_backend(segmenter)  # the caller's mistake, before any file is blamed for it
+    # only True unlocks a pickle: trusted="false", a non-empty string, is true to `if`
+    if not isinstance(trusted, (bool, np.bool_)):
+        raise TypeError(f"trusted is True or False, not {type(trusted).__name__} {trusted!r:.40}")
     if path is None:
         path = shipped_model_path()
         if not (path / "config.json").exists():
@@ -524,8 +527,8 @@ def model_card(config: dict) -> str:
         "",
         "## Training data",
         f"- {training.get('rows', '?')} labelled sentences from "
-        f"{', '.join(map(str, files)) if isinstance(files, list) and files else 'pairs given in Python'} "
-        f"(sha256 `{str(training.get('sha256', ''))[:16]}…`).",
+        f"{', '.join(map(str, files)) if isinstance(files, list) and files else 'pairs given in Python'}"
+        + (f" (sha256 `{str(training['sha256'])[:16]}…`)." if training.get("sha256") else "."),
         "",
         "## Labels and thresholds",
         "| id | 中文 | threshold |",

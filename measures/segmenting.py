@@ -93,6 +93,11 @@ class Segmenter:
 
     def cut(self, text: str) -> list[str]:
         """The words of ``text`` (precise mode, HMM on), whitespace tokens included."""
+        # a lone surrogate (possible in a Python string) cannot be passed to the segmenter
+        return self.words(replace_surrogates(text_argument(text)))
+
+    def words(self, text: str) -> list[str]:
+        """:meth:`cut` without its checks, for text measures has cleaned (no surrogates)."""
         return (self._cut or self._load())(text)
 
     def __repr__(self) -> str:
@@ -114,5 +119,4 @@ def _default(backend: str) -> Segmenter:
 
 def cut(text: str, backend: str = "auto") -> list[str]:
     """Segment ``text`` with a shared default :class:`Segmenter`, like ``jieba.lcut``."""
-    # a lone surrogate (possible in a Python string) cannot be passed to the segmenter
-    return _default(backend).cut(replace_surrogates(text_argument(text)))
+    return _default(backend).cut(text)

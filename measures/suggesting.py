@@ -16,13 +16,16 @@ not to 0.5.
 from __future__ import annotations
 
 import heapq
+import os
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 import numpy as np
 
-from .cleaning import normalize
+from .cleaning import LINE_BREAK, normalize
+from .document import Document
 from .inputs import as_real, is_whole
 from .labelled_data import _grams
 from .model import decide
@@ -93,6 +96,9 @@ def margins(probabilities: np.ndarray, thresholds: np.ndarray, classes: Sequence
 
 MARGIN_ROWS = 4096
 
+# A pair's name longer than this and than its text is a text: (text, name) was given.
+_LONGEST_NAME = 1000
+
 
 def _margins(p: np.ndarray, thresholds, classes, max_labels: int, cutoff: float) -> np.ndarray:
     n = len(p)
@@ -147,11 +153,19 @@ def _documents(model, items) -> Iterable:
     for i, item in enumerate(items):
         if isinstance(item, str):
             yield model.tag(item, source=f"doc{i + 1}")
-        elif isinstance(item, tuple) and len(item) == 2:
+        elif isinstance(item, Document):
+            yield item
+        elif isinstance(item, (tuple, list)) and len(item) == 2 and isinstance(item[1], str):
             name, text = item
+            # zip(texts, names) gives (text, name): the names would be tagged as text
+            if isinstance(name, str) and (LINE_BREAK.search(name) or len(name) > max(len(text), _LONGEST_NAME)):
+                raise TypeError(f"document {i + 1}: a pair is (name, text), and this name looks like "
+                                f"a text ({len(name)} characters): {name!r:.40}; for zip(texts, names), "
+                                f"pass zip(names, texts)")
             yield model.tag(text, source=name)
         else:
-            yield item
+            raise TypeError(f"document {i + 1}: expected a tagged Document, a text or a (name, text) "
+                            f"pair, got {type(item).__name__} {item!r:.40}")
 
 
 def _diverse(candidates: Iterable[Suggestion], n: int, similarity: float,
@@ -211,6 +225,8 @@ def suggest(model, texts_or_documents: Iterable, n: int = 200, per_document: int
     # a string would be read character by character, as documents or sentences
     if isinstance(texts_or_documents, str):
         raise TypeError("expected an iterable of documents, not a string (for one document: [text])")
+    if isinstance(texts_or_documents, Mapping):  # it iterates over its keys, the names
+        raise TypeError("expected an iterable of documents, not a dict (for names and texts: d.items())")
     if isinstance(exclude, str):
         raise TypeError("exclude takes an iterable of sentences, not a string (for one sentence: [sentence])")
     exclude = () if exclude is None else list(exclude)
@@ -256,7 +272,7 @@ def suggest(model, texts_or_documents: Iterable, n: int = 200, per_document: int
     return _diverse(candidates, n, similarity, per_document)
 
 
-def write_suggestions(suggestions: Iterable[Suggestion], path: str | None) -> int:
+def write_suggestions(suggestions: Iterable[Suggestion], path: str | os.PathLike[str] | None) -> int:
     """Write suggestions as TSV (header :data:`COLUMNS`) to ``path`` (``None`` or ``-``:
     standard output), atomically. Returns the number of rows."""
     from .export import open_output

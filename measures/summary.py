@@ -4,10 +4,15 @@ from __future__ import annotations
 import heapq
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from .inputs import is_whole
 from .labels import LABEL_IDS, OTHER, zh_name
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .document import Document
 
 __all__ = ["CategorySummary", "Summary", "summarize", "compare", "summaries_frame"]
 
@@ -32,7 +37,8 @@ class Summary:
 
     source: str | None
     sentences: int
-    categories: dict[str, CategorySummary] = field(default_factory=dict)
+    # compared, not hashed (a dict has no hash): summaries can go in a set
+    categories: dict[str, CategorySummary] = field(default_factory=dict, hash=False)
 
     def to_dict(self) -> dict:
         return {"sentences": self.sentences,
@@ -48,7 +54,7 @@ class Summary:
         items.sort(key=lambda item: -item[1].count)
         return items[:n]
 
-    def to_frame(self):
+    def to_frame(self) -> pd.DataFrame:
         """A pandas DataFrame, one row per category (needs pandas)."""
         try:
             import pandas as pd
@@ -128,12 +134,10 @@ def summarize(document, examples: int = 3) -> Summary:
     return builder.build()
 
 
-def compare(summaries: Sequence[Summary], include_other: bool = False) -> str:
+def compare(summaries: Sequence[Summary | Document], include_other: bool = False) -> str:
     """A text table of category shares, one column per document (summaries or tagged
     documents)."""
-    if isinstance(summaries, Summary) or callable(getattr(summaries, "summary", None)):
-        raise TypeError("expected a list of summaries or tagged documents, not one (compare([a, b]))")
-    summaries = [as_summary(item) for item in summaries]
+    summaries = summary_list(summaries)
     if not summaries:
         return ""
     labels, names, rows = share_table(summaries, include_other)
@@ -172,13 +176,21 @@ def as_summary(item) -> Summary:
     raise TypeError(f"expected a Summary or a tagged Document, got {type(item).__name__}")
 
 
+def summary_list(items) -> list[Summary]:
+    """The summaries of several summaries or tagged documents. One of them alone is
+    refused: a document iterates over its sentences, which are neither."""
+    if isinstance(items, Summary) or callable(getattr(items, "summary", None)):
+        raise TypeError("expected a list of summaries or tagged documents, not one ([a, b])")
+    return [as_summary(item) for item in items]
+
+
 def share_table(items, include_other: bool = False, values: str = "share"):
     """``(labels, names, rows)`` of several documents: the label ids in label-set order,
     one name per document (its source, else ``docN``) and per document one row of
     category shares (or counts, with ``values="count"``) in label order."""
     if values not in ("share", "count"):
         raise ValueError(f"values must be 'share' or 'count', not {values!r}")
-    summaries = [as_summary(item) for item in items]
+    summaries = summary_list(items)
     # every document's categories: models trained on other label sets list others
     present = {label for s in summaries for label in s.categories}
     labels = [label for label in LABEL_IDS

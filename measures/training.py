@@ -1,7 +1,6 @@
 """Training a :class:`~measures.model.Model` from labelled sentences in one call."""
 from __future__ import annotations
 
-import datetime
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +24,9 @@ def _as_data(data, skip_bad_rows: bool) -> LabelledData:
         return read_labelled([str(data)], skip_bad_rows)
     if isinstance(data, dict):
         raise TypeError("expected TSV paths or (text, labels) pairs, not a dict (pass list(data.items()))")
+    if hasattr(data, "columns"):  # a table iterates over its column names
+        raise TypeError("expected TSV paths or (text, labels) pairs, not a table "
+                        "(pass zip(df['text'], df['labels']))")
     items = list(data)
     if items and all(isinstance(item, (str, os.PathLike)) for item in items):
         if not any(os.path.exists(item) for item in items):  # sentences without their labels, most likely
@@ -45,10 +47,6 @@ def train(data=None, *, name: str = "custom", skip_bad_rows: bool = False, **par
     Raises :class:`~measures.labelled_data.DataError` for rows that break the guide
     (unless ``skip_bad_rows``) and for data too small to train on.
     """
-    import numpy
-    import sklearn
-
-    from . import __version__
     from .classifier import MeasureClassifier
     from .datasets import load_training_data
 
@@ -59,19 +57,10 @@ def train(data=None, *, name: str = "custom", skip_bad_rows: bool = False, **par
     # Counted by text, as pairs given in Python carry no file to tell them apart by.
     bundled = set((labelled if data is None else load_training_data()).texts)
     bundled_rows = sum(text in bundled for text in labelled.texts)
-    metadata = {
-        "name": name,
-        "created": datetime.date.today().isoformat(),
-        "measures_version": __version__,
-        "sklearn_version": sklearn.__version__,
-        "numpy_version": numpy.__version__,
-        "estimator_params": {k: v for k, v in estimator.get_params().items()},
-        "training_data": {"files": files, "rows": len(labelled), "bundled_rows": bundled_rows,
-                          "sha256": labelled.sha256},
-        "evaluation": {},
-    }
-    if getattr(estimator, "cv_scores_", None):
-        metadata["evaluation"]["cross_validation"] = dict(
-            estimator.cv_scores_, data=f"{estimator.cv}-fold cross-validation on the training data",
-            command="measures train")
+    metadata = {"name": name,
+                "training_data": {"files": files, "rows": len(labelled), "bundled_rows": bundled_rows,
+                                  "sha256": labelled.sha256}}
+    cross_validation = estimator.model_.metadata["evaluation"].get("cross_validation")
+    if cross_validation:
+        metadata["evaluation"] = {"cross_validation": dict(cross_validation, command="measures train")}
     return estimator.to_model(metadata)

@@ -93,7 +93,7 @@ class _Words:
         joined = "\n".join(texts)
         if joined.count("\n") != len(texts) - 1:  # a line break inside a sentence is only a space to words
             joined = "\n".join(t.replace("\n", " ") for t in texts)
-        tokens = segmenter.cut(joined)
+        tokens = segmenter.words(joined)
         memo = self._memo
         resolved: list = list(map(memo.get, tokens))  # every None is filled below
         for i in [i for i, r in enumerate(resolved) if r is None]:

@@ -1,3 +1,4 @@
+import json
 import re
 import unicodedata
 import warnings
@@ -274,12 +275,57 @@ def test_a_lone_string_is_refused(model):
     (lambda m: measures.split_sentences(5), TypeError, "expected the text as a string, got int"),
     (lambda m: measures.cut(b"x"), TypeError, "expected the text as a string, got bytes"),
     (lambda m: measures.label_info(None), LabelError, "expected a label id as a string, got NoneType"),
+    # a dict iterates over its keys: the names would be tagged as texts
+    (lambda m: m.tag_many({"讲话": "全市开展核酸检测。"}), TypeError, "tag_many(texts.values(), sources=texts.keys())"),
+    (lambda m: m.predict({"讲话": "全市开展核酸检测。"}), TypeError, "not a dict"),
+    (lambda m: m.tag("甲。", source=1.5), TypeError, "a string, a path or a whole-number id, not float 1.5"),
+    (lambda m: list(m.tag_many(["甲。"], sources=[["a"]])), TypeError, "not list ['a']"),
+    (lambda m: measures.summaries_frame(m.tag("甲。")), TypeError, "not one ([a, b])"),
+    (lambda m: measures.summaries_frame(m.tag("甲。").summary()), TypeError, "not one ([a, b])"),
+    (lambda m: measures.Segmenter("jieba").cut(None), TypeError, "expected the text as a string, got NoneType"),
 ])
 def test_what_is_not_text_is_refused_by_name(model, call, error, message):
     """An empty pandas cell (NaN), None, or sources that do not pair with the texts: a
     clear error, not an internal one, and never a document silently dropped."""
     with pytest.raises(error, match=re.escape(message)):
         call(model)
+
+
+def test_a_path_or_a_whole_number_id_names_a_document_as_text(model, tmp_path):
+    """read_document takes a path, and JSONL and table ids are often numbers: kept as given,
+    they broke compare, the report and JSON output later on."""
+    path = tmp_path / "讲话.txt"
+    documents = [model.tag("全市开展全员核酸检测。", source=path),
+                 *model.tag_many(["加强生活物资保供。", "各小区封闭管理。"], sources=[np.int64(7), 8])]
+    assert [d.source for d in documents] == [str(path), "7", "8"]
+    assert measures.compare(documents).splitlines()[0].split()[-2:] == ["7", "8"]
+    assert json.loads(json.dumps(documents[0].to_dict()))["source"] == str(path)
+    from measures.report import render_report
+
+    assert "讲话.txt" in render_report(documents)
+    assert [s.source for s in measures.suggest(model, documents, n=3, min_chars=1)] != []
+
+
+def test_sentences_and_summaries_can_be_kept_in_sets(model):
+    document = model.tag("全市开展全员核酸检测。全市开展全员核酸检测。加强生活物资保供。")
+    assert len(set(document.sentences)) == 3  # the same text at another place is another sentence
+    assert len({document.summary(), model.tag(document_text := "加强生活物资保供。").summary(),
+                model.tag(document_text).summary()}) == 2
+
+
+def test_a_segmenter_replaces_lone_surrogates_as_cut_does():
+    assert measures.Segmenter("jieba").cut("核酸\ud800检测") == measures.cut("核酸\ud800检测", backend="jieba")
+
+
+def test_explain_is_quick_and_names_the_same_terms_as_the_whole_vocabulary(model):
+    sentence = "全市开展新一轮全员核酸检测，各小区实行封闭管理。"
+    explained = model.explain(sentence, top=50)
+    rows, indices, contributions = model._contributions([sentence])
+    terms = model.terms
+    for label, reasons in explained["terms"].items():
+        column = contributions[:, model.classes.index(label)]
+        expected = [(terms[int(indices[i])], round(float(column[i]), 4)) for i in np.argsort(-column)[:50] if column[i] > 0]
+        assert reasons == expected and len(reasons) > 3
 
 
 def test_compare_takes_documents_as_well_as_summaries(model):
@@ -419,10 +465,44 @@ def test_a_lone_string_of_labels_is_refused():
     ([("全市开展核酸检测。", "testing", "x")], DataError, "data[0]: expected a (text, labels) pair"),
     (["全市开展核酸检测。", "加强宣传。"], TypeError, "none of these strings is a file: '全市开展核酸检测。'"),
     ({"全市开展核酸检测。": "testing"}, TypeError, "not a dict (pass list(data.items()))"),
+    (pd.DataFrame({"text": ["全市开展核酸检测。"], "labels": ["testing"]}), TypeError,
+     "not a table (pass zip(df['text'], df['labels']))"),
 ])
 def test_train_names_what_it_cannot_train_on(data, error, message):
     with pytest.raises(error, match=re.escape(message)):
         measures.train(data)
+
+
+def test_rows_of_a_tables_values_are_pairs(sample):
+    X, y = sample
+    table = pd.DataFrame({"text": X[:60], "labels": y[:60]})
+    from measures.labelled_data import labelled_pairs
+
+    assert labelled_pairs(table.values).sha256 == labelled_pairs(zip(X[:60], y[:60])).sha256
+    assert labelled_pairs(table.to_numpy(dtype=str)).texts == X[:60]
+
+
+def test_a_model_saved_from_the_estimator_says_what_made_it(fitted, sample, tmp_path):
+    """save_model(estimator) and estimator.to_model() are the README's ways too: their
+    model card gave no parameters, versions or cross-validation figures."""
+    metadata = fitted.to_model().metadata
+    assert metadata["estimator_params"] == {**fitted.get_params(), "word_ngrams": [1, 2], "char_ngrams": [1, 3]}
+    assert metadata["sklearn_version"] and metadata["training_data"] == {"rows": len(sample[0])}
+    assert metadata["evaluation"]["cross_validation"]["macro_f1"] == fitted.cv_scores_["macro_f1"]
+    measures.save_model(fitted, tmp_path / "m")
+    card = (tmp_path / "m" / "README.md").read_text("utf-8")
+    assert '"C": 0.5' in card and "scikit-learn None" not in card and "cross_validation" in card
+    assert f"{len(sample[0])} labelled sentences from pairs given in Python." in card
+    assert fitted.to_model({"name": "mine"}).metadata["name"] == "mine"
+
+
+def test_numpy_settings_of_a_grid_search_are_saved_as_numbers(sample, tmp_path):
+    X, y = sample
+    estimator = MeasureClassifier(min_df=np.int64(2), C=np.float64(0.5), word_ngrams=(np.int64(1), 2),
+                                  thresholds=0.5).fit(X[:300], y[:300])
+    measures.save_model(estimator, tmp_path / "m")
+    params = json.loads((tmp_path / "m" / "config.json").read_text("utf-8"))["estimator_params"]
+    assert params["min_df"] == 2 and params["word_ngrams"] == [1, 2]
 
 
 def test_settings_changed_after_fitting_do_not_split_predict_from_to_model(fitted, sample):

@@ -94,6 +94,10 @@ def test_pickles_need_explicit_trust(tmp_path, estimator):
         load_model(path)
     model = load_model(path, trusted=True)
     assert model.predict(["全市开展全员核酸检测。"]) == ["testing"]
+    # a string is true to `if`: only True unlocks a pickle
+    for value in ("false", "no", 1):
+        with pytest.raises(TypeError, match=f"trusted is True or False, not {type(value).__name__}"):
+            load_model(path, trusted=value)
 
 
 @pytest.mark.parametrize("name", ["shared.joblib", "shared.skops"])

@@ -3,6 +3,7 @@ import collections
 import os
 from collections import Counter
 from itertools import combinations
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -166,6 +167,26 @@ def test_exclude_matches_sentences_as_labelled_files_hold_them(model):
 def test_a_string_where_an_iterable_belongs_is_refused(model, call, message):
     with pytest.raises(TypeError, match=message):
         call(model)
+
+
+SPEECH = "全市开展新一轮全员核酸检测。\n各小区实行封闭管理，加强生活物资保供。"
+
+
+@pytest.mark.parametrize("items, message", [
+    ({"讲话": SPEECH}, r"not a dict \(for names and texts: d.items\(\)\)"),
+    ([(SPEECH, "讲话")], r"document 1: a pair is \(name, text\), and this name looks like a text"),
+    ([("讲话", SPEECH), 3], "document 2: expected a tagged Document, a text or a .name, text. pair, got int 3"),
+    ([Path("讲话.txt")], "got PosixPath|got WindowsPath"),
+])
+def test_what_is_not_a_document_is_refused_by_its_number(model, items, message):
+    with pytest.raises(TypeError, match=message):
+        suggest(model, items, n=3, min_chars=1)
+
+
+def test_names_and_texts_come_as_pairs_of_either_kind(model):
+    as_tuples = suggest(model, {"讲话": SPEECH}.items(), n=3, min_chars=1)
+    assert as_tuples and {s.source for s in as_tuples} == {"讲话"}
+    assert suggest(model, [["讲话", SPEECH]], n=3, min_chars=1) == as_tuples
 
 
 def test_takes_tagged_documents_and_keeps_a_bounded_pool(model):

@@ -95,3 +95,31 @@ def test_a_user_script_is_checked_against_the_types_of_measures(tmp_path):
 def test_mypy_finds_nothing_wrong_in_the_package(tmp_path):
     status, out = _mypy(tmp_path, str(ROOT / "measures"), config=ROOT / "setup.cfg")
     assert status == 0, out
+
+
+STRICT_SCRIPT = """\
+from pathlib import Path
+
+import measures
+from measures import MeasureClassifier
+from measures.suggesting import write_suggestions
+
+model = measures.load_model()
+doc = model.tag("全市开展新一轮全员核酸检测。", source=Path("speech.txt"))
+frame = doc.summary().to_frame()
+estimator = MeasureClassifier(C=0.5)
+table: str = measures.compare([doc, doc.summary()])
+data = measures.read_labelled(Path("mine.tsv"))
+rows: int = write_suggestions(measures.suggest(model, [doc]), Path("to-label.tsv"))
+"""
+
+
+def test_the_readmes_calls_pass_mypy_strict(tmp_path):
+    """A user whose project runs mypy --strict: the calls the README shows (a path as a
+    source or a file, documents to compare, an estimator, a summary's table) type-check."""
+    (tmp_path / "user.py").write_text(STRICT_SCRIPT, encoding="utf-8")
+    env = dict(os.environ)
+    if ROOT in PACKAGE.parents:
+        env["MYPYPATH"] = str(ROOT)
+    status, out = _mypy(tmp_path, "--strict", "--follow-imports=silent", "user.py", env=env)
+    assert status == 0, out
