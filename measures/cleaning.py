@@ -104,11 +104,21 @@ _PINYIN = re.compile(
 
 def strip_pinyin(text: str) -> str:
     """Remove inline pinyin annotations: ``長(zhǎng)春`` -> ``長春``."""
+    kept = _pinyin_kept(text)
+    return text if kept is None else "".join(text[i] for i in kept)
+
+
+def _pinyin_kept(text: str) -> list[int] | None:
+    """The indices of the characters :func:`strip_pinyin` keeps (None: all of them).
+    Spans need them: matched by character instead, the ``)`` of a removed ``(tú)`` took
+    the place of a kept one after it, and a sentence lost its last character."""
+    kept = None
     while True:  # removing one annotation can close up another, as in ((zhǎng)zhǎng)
-        stripped = _PINYIN.sub("", text)
-        if stripped == text:
-            return text
-        text = stripped
+        current = text if kept is None else "".join(text[i] for i in kept)
+        removed = {i for match in _PINYIN.finditer(current) for i in range(*match.span())}
+        if not removed:
+            return kept
+        kept = [index for k, index in enumerate(kept or range(len(text))) if k not in removed]
 
 
 @lru_cache(maxsize=1)
@@ -348,9 +358,13 @@ def _align(before: str, after: str) -> list[int]:
 def _line_mapping(line: str) -> tuple[str, list[int] | None]:
     current, mapping = line, None
     for step in _LINE_STEPS:
-        result = step(current)
-        if len(result) != len(current):
-            step_map = _align(current, result)
+        if step is strip_pinyin:  # what it keeps is known, not guessed by _align
+            step_map = _pinyin_kept(current)
+            result = current if step_map is None else "".join(current[i] for i in step_map)
+        else:
+            result = step(current)
+            step_map = _align(current, result) if len(result) != len(current) else None
+        if step_map is not None:
             mapping = step_map if mapping is None else [mapping[i] for i in step_map]
         current = result
     return current, mapping

@@ -59,11 +59,16 @@ class UsageError(Exception):
 
 
 class _Terminated(BaseException):
-    """SIGTERM, raised (like KeyboardInterrupt for Ctrl-C) so that cleanup runs."""
+    """SIGTERM or SIGHUP, raised (like KeyboardInterrupt for Ctrl-C) so that cleanup runs:
+    no half-written temporary file is left beside the output."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
 
 
 def _terminated(signum, frame):
-    raise _Terminated
+    raise _Terminated(signum)
 
 
 def _check_output(output, inputs, folder: bool = False) -> None:
@@ -461,11 +466,18 @@ def main(argv=None) -> int:
     from concurrent.futures.process import BrokenProcessPool
 
     from .export import OutputError
+    from .forking import STOP_SIGNALS
     from .labelled_data import DataError
     from .persistence import ModelFileError
     from .reading import DocumentError
 
-    previous = signal.signal(signal.SIGTERM, _terminated)
+    # Output is UTF-8 wherever it goes (the README's CSV, JSONL that measures reads back),
+    # not the locale's encoding: GBK on Chinese Windows failed on the first emoji.
+    stdout = sys.stdout
+    if (hasattr(stdout, "reconfigure") and not stdout.isatty()
+            and (stdout.encoding or "").lower().replace("-", "") != "utf8"):
+        stdout.reconfigure(encoding="utf-8")
+    previous = {signum: signal.signal(signum, _terminated) for signum in STOP_SIGNALS}
     try:
         return args.func(args)
     except (DataError, ModelFileError, DocumentError, OutputError, CommandError) as error:
@@ -487,20 +499,23 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("measures: interrupted", file=sys.stderr)
         return 130
-    except _Terminated:
-        print("measures: terminated", file=sys.stderr)
-        return 128 + signal.SIGTERM
+    except _Terminated as stop:
+        print(f"measures: {'terminated' if stop.signum == signal.SIGTERM else 'hung up'}", file=sys.stderr)
+        return 128 + stop.signum
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def run() -> None:
-    """The ``measures`` command: :func:`main`, then exit. An interrupted run (130, 143)
+    """The ``measures`` command: :func:`main`, then exit. An interrupted run (130, 143, 129)
     has cleaned up and stopped its workers by now; it leaves without the interpreter's
     exit-time joins of worker-pool threads, which can wait for ever on a worker that the
     signal caught in the middle of a queue operation."""
+    from .forking import STOP_SIGNALS
+
     code = main()
-    if code in (130, 128 + signal.SIGTERM):
+    if code == 130 or code - 128 in STOP_SIGNALS:
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()

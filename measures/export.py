@@ -11,6 +11,7 @@ import csv
 import errno
 import json
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -98,12 +99,43 @@ def _special(target: Path) -> bool:
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
-def check_output(path: str | None, folder: bool = False) -> None:
+# Names of a descriptor the process already holds: the shell's redirection behind them
+# (`-o /dev/stdout >> all.txt`) is written through, at its place; followed to the file
+# and replaced, the file lost what it held before.
+_DESCRIPTOR = re.compile(r"/dev/(?:std(in|out|err)|fd/(\d+))|/proc/self/fd/(\d+)")
+
+
+def _descriptor(path: str | os.PathLike[str]) -> int | None:
+    match = _DESCRIPTOR.fullmatch(os.fspath(path))
+    if match is None:
+        return None
+    name, number = match.group(1), match.group(2) or match.group(3)
+    return int(number) if number else ("in", "out", "err").index(name)
+
+
+def _file_path(path: str | os.PathLike[str]) -> None:
+    """Refuse a path that names a folder by its ending slash: the slash went with the
+    conversion to a Path, and a file took the name of the missing folder."""
+    text = os.fspath(path)
+    if text.endswith(("/", os.sep)) and not os.path.isdir(text):
+        raise OutputError(f"{text}: no such folder; give the name of a file to write")
+
+
+def check_output(path: str | os.PathLike[str] | None, folder: bool = False) -> None:
     """Raise OutputError now if :func:`open_output` could not write ``path`` (with
     ``folder``: if no folder could be written there), so that a command finds out
     before its work rather than after."""
     if path in (None, "-"):
         return
+    if not folder:
+        _file_path(path)
+        fd = _descriptor(path)
+        if fd is not None:
+            try:
+                os.fstat(fd)
+            except OSError:
+                raise OutputError(f"{os.fspath(path)}: no such open file") from None
+            return
     target = _target(path)
     if _special(target) and not folder:
         if not os.access(target, os.W_OK):
@@ -166,12 +198,23 @@ def open_output(path: str | os.PathLike[str] | None, bom: bool = False):
     (``/dev/null``, a FIFO) is written in place. A path that cannot be written, or a
     write that fails (disk full), raises :class:`OutputError` naming it."""
     encoding = "utf-8-sig" if bom else "utf-8"
-    if path in (None, "-"):
-        with _writes_to(Path("<standard output>")):
+    if path in (None, "-") or (path is not None and _descriptor(path) == 1):
+        with _writes_to(Path("<standard output>" if path in (None, "-") else os.fspath(path))):
             if bom:
                 sys.stdout.write("\ufeff")
             yield sys.stdout
             sys.stdout.flush()
+        return
+    _file_path(path)
+    fd = _descriptor(path)
+    if fd is not None:
+        sys.stdout.flush()
+        try:
+            handle = os.fdopen(os.dup(fd), "w", encoding=encoding, newline="")
+        except OSError as error:
+            raise OutputError(f"{os.fspath(path)}: cannot write ({error.strerror or error})") from None
+        with _writes_to(Path(os.fspath(path))), handle:
+            yield handle
         return
     target = _target(path)
     if _special(target):

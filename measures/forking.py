@@ -7,7 +7,11 @@ import multiprocessing
 import signal
 import sys
 
-__all__ = ["fork_context", "quiet_worker", "running"]
+__all__ = ["STOP_SIGNALS", "fork_context", "quiet_worker", "running"]
+
+#: The signals that stop a run as Ctrl-C does, cleaning up: SIGTERM, and SIGHUP where there
+#: is one (the terminal closed, the SSH connection dropped).
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
 def fork_context():
@@ -23,10 +27,11 @@ def quiet_worker() -> None:
     """For a pool worker's initializer. Ctrl-C reaches every process of the terminal's
     group: a worker leaves it to the parent, which stops the pool, instead of dying in
     the middle of a queue operation (which can leave the parent waiting on it for ever).
-    A forked worker also inherits the CLI's SIGTERM handler, which would turn the signal
-    into an exception the pool reports and survives: a worker just ends."""
+    A forked worker also inherits the CLI's handler of the STOP_SIGNALS, which would turn
+    the signal into an exception the pool reports and survives: a worker just ends."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, signal.SIG_DFL)
 
 
 @contextlib.contextmanager

@@ -284,7 +284,9 @@ def document_text(data: bytes, name: str, suffix: str = "") -> str:
 
 
 def _is_html(suffix: str, text: str) -> bool:
-    return suffix.lower() in (".html", ".htm", ".xhtml") or looks_like_html(text)
+    # Markup under another name (standard input, a page saved as .txt) begins with it; a
+    # text that mentions <p> and <br> in a sentence is text, and its spans index it as such.
+    return suffix.lower() in (".html", ".htm", ".xhtml") or (text.lstrip().startswith("<") and looks_like_html(text))
 
 
 # Text files larger than this are read in pieces (HTML is always read whole: its text

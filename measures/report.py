@@ -16,6 +16,7 @@ import os
 from html import escape
 from typing import Iterable, Sequence
 
+from .cleaning import text_name
 from .labels import LABEL_IDS, OTHER, zh_name
 
 __all__ = ["COLORS", "render_report", "write_report"]
@@ -252,7 +253,8 @@ def render_report(documents: Iterable, title: str | None = None) -> str:
     documents = _documents(documents)
     summaries = [document.summary(examples=0) for document in documents]
     labels = _labels_of(documents)
-    title = title or "防控措施报告 · Policy measures report"
+    # a title from the command line may hold undecodable bytes, as a file's name may
+    title = text_name(title) or "防控措施报告 · Policy measures report"
     total = sum(s.sentences for s in summaries)
     stamp = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
     body = [f'<header><h1>{escape(title)}</h1><p class="meta">{len(documents)} 份文档 documents · '

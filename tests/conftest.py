@@ -27,11 +27,17 @@ def model():
     return measures.load_model()
 
 
+def measures_command() -> list[str]:
+    """The ``measures`` command of the environment running the tests: its script beside
+    this Python (not the first one on PATH, which may be another installation's), else the
+    module."""
+    script = shutil.which("measures", path=str(Path(sys.executable).parent))
+    return [script] if script else [sys.executable, "-m", "measures"]
+
+
 def run_cli(*args, stdin=None, cwd=None):
-    """Run the installed ``measures`` command (or the module when no script is on PATH)."""
-    exe = shutil.which("measures")
-    command = [exe] if exe else [sys.executable, "-m", "measures"]
-    return subprocess.run(command + [str(a) for a in args], input=stdin, capture_output=True,
+    """Run the ``measures`` command (:func:`measures_command`)."""
+    return subprocess.run(measures_command() + [str(a) for a in args], input=stdin, capture_output=True,
                           cwd=cwd, timeout=600)
 
 

@@ -98,9 +98,18 @@ def test_features_and_scores_are_scikit_learns(fitted, sample):
     ([0.7, 0.2, 0.9], [0.5, 0.5, 0.5], ("other",)),      # other is best: alone
     ([0.9, 0.2, 0.8], [0.5, 0.5, 0.5], ("a",)),          # other is dropped otherwise
     ([0.4, 0.35, 0.1], [0.3, 0.3, 0.5], ("a", "b")),     # per-label thresholds
+    ([0.9, 0.45, 0.1], [0.5, 0.4, 0.5], ("a", "b")),     # each label against its own, not the primary's
 ])
 def test_decide(row, thresholds, expected):
     assert decide(np.array([row]), np.array(thresholds), ["a", "b", "other"])[0] == expected
+
+
+def test_a_threshold_is_chosen_for_its_f1_not_its_precision():
+    from measures.classifier import _f1_threshold
+
+    probabilities, truth = np.array([0.9, 0.6, 0.3, 0.2]), np.array([1, 0, 1, 0])
+    # F1 at 0.25, 0.5 and 0.85: 0.8, 0.5, 0.67 (precision would take 0.85)
+    assert _f1_threshold(probabilities, truth, np.array([0.25, 0.5, 0.85])) == 0.25
 
 
 @pytest.mark.parametrize("row, primary, expected", [
@@ -326,6 +335,28 @@ def test_explain_is_quick_and_names_the_same_terms_as_the_whole_vocabulary(model
         column = contributions[:, model.classes.index(label)]
         expected = [(terms[int(indices[i])], round(float(column[i]), 4)) for i in np.argsort(-column)[:50] if column[i] > 0]
         assert reasons == expected and len(reasons) > 3
+
+
+def test_summary_counts_shares_and_examples_follow_the_sentences(model):
+    document = model.tag((EXAMPLES / "speech_deployment_meeting.txt").read_text("utf-8"))
+    summary = document.summary(examples=3)
+    n = len(document.sentences)
+    assert summary.sentences == n and n > 20
+    for label, category in summary.categories.items():
+        having = [s for s in document.sentences if label in s.labels]
+        assert category.count == len(having)
+        assert category.share == pytest.approx(len(having) / n)
+        # the most confident first: the summary's "e.g." line shows the first
+        scores = {s.text: s.scores[label] for s in having}
+        shown = [scores[text] for text in category.examples]
+        assert shown == sorted(shown, reverse=True) and len(shown) == min(3, len(scores)), label
+        rest = [score for text, score in scores.items() if text not in category.examples]
+        assert not shown or not rest or min(shown) >= max(rest), label
+
+
+def test_a_span_is_its_sentence_and_nothing_cleaning_dropped_after_it(model):
+    text = "全市开展核酸检测。\u200b  加强管控。\n"
+    assert [text[s.start:s.end] for s in model.tag(text).sentences] == ["全市开展核酸检测。", "加强管控。"]
 
 
 def test_compare_takes_documents_as_well_as_summaries(model):

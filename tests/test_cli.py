@@ -6,11 +6,10 @@ import pty
 import re
 import shutil
 import subprocess
-import sys
 
 import pytest
 
-from conftest import EXAMPLES, needs_shared, run_cli, seed_files
+from conftest import EXAMPLES, measures_command, needs_shared, run_cli, seed_files
 
 SPEECH = EXAMPLES / "speech_deployment_meeting.txt"
 
@@ -140,8 +139,7 @@ def test_seeds_as_json_have_no_chrome_pinyin_or_traditional():
 
 def _stderr_on_a_terminal(*args):
     """Run the CLI with its stderr on a pseudo-terminal; return (status, what it showed)."""
-    exe = shutil.which("measures")
-    command = [exe] if exe else [sys.executable, "-m", "measures"]
+    command = measures_command()
     leader, follower = pty.openpty()
     process = subprocess.Popen(command + [str(a) for a in args], stdout=subprocess.DEVNULL, stderr=follower)
     os.close(follower)
@@ -276,8 +274,7 @@ def test_a_folder_names_what_it_holds_but_cannot_read_and_leaves_model_folders_o
 
 def test_a_subfolder_that_cannot_be_listed_is_named(tmp_path):
     # root reads a folder whatever its mode, unless it gives up the capabilities to
-    command = [shutil.which("measures") or sys.executable, *([] if shutil.which("measures") else ["-m", "measures"]),
-               "tag", str(tmp_path / "archive"), "--format", "jsonl"]
+    command = [*measures_command(), "tag", str(tmp_path / "archive"), "--format", "jsonl"]
     if os.geteuid() == 0:
         if not shutil.which("setpriv"):
             pytest.skip("running as root without setpriv to drop the capability to read any folder")

@@ -18,7 +18,7 @@ import pytest
 
 from measures.summary import SummaryBuilder
 
-from conftest import EXAMPLES, ROOT, run_cli
+from conftest import EXAMPLES, ROOT, measures_command, run_cli
 
 SPEECH = EXAMPLES / "speech_deployment_meeting.txt"
 LABELLED = "text\tlabels\n全市开展核酸检测。\ttesting\n对密接人员集中隔离。\tisolation_transfer\n"
@@ -192,6 +192,41 @@ def test_dev_stdout_into_a_pipe_is_written_through(work):
     assert json.loads(result.stdout.decode())["summary"]["sentences"] > 10
 
 
+def _measures(*args, stdout, env=None):
+    command = measures_command() + [str(a) for a in args]
+    return subprocess.run(command, stdout=stdout, stderr=subprocess.PIPE, timeout=600, env=env)
+
+
+@pytest.mark.skipif(not Path("/dev/fd").is_dir(), reason="no /dev/fd on this system")
+@pytest.mark.parametrize("output", ["/dev/stdout", "/dev/fd/1"])
+def test_dev_stdout_appending_to_a_file_writes_at_its_end(work, output):
+    # followed to the file and replaced, the file lost what it held before the run
+    log = work / "all.txt"
+    log.write_text("earlier results\n", "utf-8")
+    with open(log, "a", encoding="utf-8") as appended:
+        result = _measures("tag", work / "pb.txt", "-o", output, stdout=appended)
+    assert result.returncode == 0, result.stderr.decode()
+    first, rest = log.read_text("utf-8").split("\n", 1)
+    assert first == "earlier results" and rest.startswith(f"{work / 'pb.txt'}: ")
+
+
+def test_output_to_a_pipe_is_utf8_whatever_the_locale(work):
+    # Chinese Windows writes redirected output in GBK, which has no emoji: a traceback
+    (work / "emoji.txt").write_text("全市开展核酸检测😀。各小区封闭管理。", "utf-8")
+    env = dict(os.environ, PYTHONIOENCODING="gbk")
+    result = _measures("tag", work / "emoji.txt", "--format", "csv", "--bom", stdout=subprocess.PIPE, env=env)
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stdout.decode("utf-8-sig").count("😀") == 1
+
+
+@pytest.mark.parametrize("command", [["tag", "pb.txt"], ["report", "pb.txt"], ["suggest", "pb.txt"]])
+def test_an_output_ending_in_a_slash_names_a_missing_folder(work, command):
+    result = run_cli(*_at(work, command), "-o", f"{work}/results/")
+    assert result.returncode == 1
+    assert result.stderr.decode() == f"measures: {work}/results/: no such folder; give the name of a file to write\n"
+    assert not (work / "results").exists()
+
+
 def test_a_symbolic_link_stays_a_link_and_its_file_gets_the_output(work):
     (work / "real.json").write_text("old", "utf-8")
     (work / "link.json").symlink_to(work / "real.json")
@@ -351,7 +386,8 @@ def _ended_by(process, stop, code: int, message: str, workers) -> None:
 # Ctrl-C signals every process of the terminal's group, workers included: the run must
 # still end at once (it used to hang now and then, waiting on a worker the signal had
 # caught mid-queue, so that case is tried several times).
-STOPS = [("sigterm", 1), ("sigterm", 2)] + [("ctrl-c", 2)] * 4
+# A closed terminal or a dropped SSH connection hangs up the whole group as well.
+STOPS = [("sigterm", 1), ("sigterm", 2), ("sighup", 2)] + [("ctrl-c", 2)] * 4
 
 
 @linux_only
@@ -362,6 +398,8 @@ def test_a_stopped_run_removes_the_partial_output_and_ends_the_workers(tmp_path,
     assert len(workers) == (jobs if jobs > 1 else 0)
     if stop == "sigterm":
         _ended_by(process, lambda: process.send_signal(signal.SIGTERM), 143, "terminated", workers)
+    elif stop == "sighup":
+        _ended_by(process, lambda: os.killpg(process.pid, signal.SIGHUP), 129, "hung up", workers)
     else:
         _ended_by(process, lambda: os.killpg(process.pid, signal.SIGINT), 130, "interrupted", workers)
     process.stdin.close()
@@ -491,9 +529,7 @@ def test_a_worker_that_dies_is_named_not_a_traceback_and_nothing_is_written(tmp_
     corpus.write_text("".join(json.dumps({"id": str(i), "text": "全市开展全员核酸检测，各区做好组织工作。" * 20}) + "\n"
                               for i in range(40_000)), "utf-8")
     out = tmp_path / "out.jsonl"
-    exe = shutil.which("measures")
-    command = [exe] if exe else [sys.executable, "-m", "measures"]
-    process = subprocess.Popen(command + ["tag", str(corpus), "--jobs", "2", "--format", "jsonl", "-o", str(out)],
+    process = subprocess.Popen(measures_command() + ["tag", str(corpus), "--jobs", "2", "--format", "jsonl", "-o", str(out)],
                                stderr=subprocess.PIPE)
     workers: list[int] = []
     for _ in range(600):  # the workers start once the model is loaded

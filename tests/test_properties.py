@@ -38,13 +38,15 @@ def test_splitting_keeps_every_chinese_character(text):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("核酸检测隔离转运市区。，,；;！？“” \n\t　●ab12")), max_size=200))
+@given(st.text(alphabet=st.sampled_from(list("核酸检测隔离转运市区。，,；;！？“” \n\t　●ab12\u200b\u00ad")), max_size=200))
 def test_spans_point_at_the_right_text(text):
     cleaned = clean_document(text)
     for a, b in sentence_spans(cleaned.text):
         start, end = cleaned.to_original(a, b)
         assert 0 <= start <= end <= len(text)
         assert HAN.findall(text[start:end]) == HAN.findall(cleaned.text[a:b])
+        # the span neither starts nor ends on a character cleaning dropped
+        assert normalize(text[start]) == cleaned.text[a] and normalize(text[end - 1]) == cleaned.text[b - 1]
 
 
 @settings(max_examples=300, deadline=None)
@@ -53,3 +55,20 @@ def test_sentences_of_cleaned_text_need_no_more_normalizing(text):
     # Tagging skips normalize() on sentences cut from cleaned text; this is why it may.
     for sentence in split_sentences(clean(text)):
         assert normalize(sentence) == sentence
+
+
+# Reposts with reading aids: a character with its pinyin, annotations that lose their
+# character, brackets of both widths around them.
+PINYIN_TOKENS = ["長(zhǎng)", "圖(tú)", "(tú)", "（", "）", "(", ")", "核酸", "檢測", "春", "。", "，", "\n", " ",
+                 "市", "zhǎng", "?qǐng)"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(PINYIN_TOKENS), max_size=40))
+def test_spans_cover_a_sentence_with_its_pinyin_removed(tokens):
+    text = "".join(tokens)
+    cleaned = clean_document(text)
+    for a, b in sentence_spans(cleaned.text):
+        start, end = cleaned.to_original(a, b)
+        # the span cleans to the sentence itself: not one character short after a (tú)
+        assert normalize(text[start:end]) == cleaned.text[a:b]

@@ -101,3 +101,22 @@ def test_html_text_is_the_visible_text(markup, text):
 ])
 def test_text_name(name, expected):
     assert text_name(name) == expected
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    # a notice that mentions two tags is text: its spans index the file as it is
+    ("notes.txt", "说明：网页中的<p>和<br>标签会被去掉。\n全市开展核酸检测。\n", "说明：网页中的<p>和<br>标签会被去掉。\n全市开展核酸检测。\n"),
+    # a page saved under another name begins with its markup
+    ("saved.txt", "\n<html><body><p>全市开展核酸检测。</p><p>做好保供。</p></body></html>", "全市开展核酸检测。\n做好保供。"),
+    ("fragment", "<div>全市开展核酸检测。</div><br>做好保供。", "全市开展核酸检测。\n做好保供。"),
+])
+def test_markup_under_another_name_is_html_only_when_the_text_begins_with_it(tmp_path, name, text, expected):
+    path = tmp_path / name
+    path.write_text(text, "utf-8")
+    assert read_document(path) == expected
+
+
+def test_control_codes_that_decode_are_still_not_a_document():
+    # every byte decodes as UTF-8 here: refused for what it reads as, not for failing to decode
+    with pytest.raises(DocumentError, match="x.txt: binary or undecodable"):
+        decode(bytes(range(1, 128)) * 40, "x.txt")

@@ -109,6 +109,13 @@ def test_document_text_is_escaped_everywhere():
     assert f"{escape(document.source[-20:])}</a>" in html   # the table shows the name's end
 
 
+def test_a_title_of_undecodable_bytes_is_written_as_a_file_name_would_be(tmp_path):
+    # `--title` typed in a GBK terminal: Python gives its bytes as lone surrogates
+    title = "本周".encode("gbk").decode("utf-8", "surrogateescape")
+    write_report([_document(("全市开展核酸检测。", ["testing"]))], tmp_path / "r.html", title=title)
+    assert "<h1>本周</h1>" in (tmp_path / "r.html").read_text("utf-8")
+
+
 def test_legend_chart_and_chinese_names():
     document = _document(("全市开展核酸检测。", ["testing"]), ("对密接人员集中隔离。", ["isolation_transfer", "tracing"]),
                          ("大家下午好。", ["other"]))

@@ -50,8 +50,10 @@ def test_last_sentence_end_is_where_the_splitter_would_surely_cut(text, expected
 def test_overlong_runs_are_cut_at_commas():
     text = "，".join(["加强核酸检测工作"] * 120)
     pieces = split_sentences(text)
-    assert all(len(p) <= MAX_SENTENCE for p in pieces)
+    assert len(pieces) > 1 and all(len(p) <= MAX_SENTENCE for p in pieces)
     assert "".join(pieces) == text
+    # cut after a comma: it ends the piece before, as a full stop would
+    assert all(p.endswith("，") for p in pieces[:-1]) and not any(p.startswith("，") for p in pieces)
 
 
 @needs_shared

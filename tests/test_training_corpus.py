@@ -28,9 +28,10 @@ def test_size_balance_and_multi_label_rate(report):
     assert report["multi_label_rate"] >= 0.20
 
 
-def test_few_near_duplicates(report):
+def test_no_near_duplicates(report):
+    # the issue allows 5%; the README says there are none, and a new one is a mistake
     assert report["exact_duplicates"] == 0
-    assert report["near_duplicate_rate"] < 0.05
+    assert report["near_duplicate_rows"] == 0, report["near_duplicate_examples"]
 
 
 def test_every_row_is_one_sentence_as_the_splitter_sees_it():
