@@ -404,8 +404,11 @@ def main(argv=None) -> int:
         documents_of = [doc for doc, *_ in rows]
         documents = len(set(documents_of))
         data = (f"{_shown(labels_path)}, {len(gold)} sentences of {documents} shared/corpus "
-                "documents labelled by us; used to choose the configuration and to find error patterns "
-                "for new training sentences, so these figures are optimistic")
+                "documents labelled by us; " +
+                ("used to choose the configuration and to find error patterns for new training "
+                 "sentences, so these figures are optimistic" if labels_path.resolve() == VALIDATION.resolve() else
+                 "rows chosen with --labels: the README says which rows of the validation set were read "
+                 "for errors and which never were"))
         key = "validation set (real documents)"
         if agreed is not None:
             print(f"two of our annotators, {agreed['sentences']} sentences labelled by both: primary accuracy "

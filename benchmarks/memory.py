@@ -48,19 +48,19 @@ def main(argv=None) -> int:
         if args.jsonl_mb:
             corpus = folder / "corpus.jsonl"
             documents, chars, _ = build_jsonl(texts, corpus, args.jsonl_mb << 20)
-            label = f"JSONL corpus, {corpus.stat().st_size / 2**20:,.0f} MB ({documents:,} documents), --jobs {args.jobs}"
+            label = f"JSONL corpus, {corpus.stat().st_size / 2**20:,.0f} MiB ({documents:,} documents), --jobs {args.jobs}"
             rows.append((label, chars, *run(measures + ["--jobs", str(args.jobs), str(corpus)])))
             corpus.unlink()
         for size, line_breaks, kind in ((args.doc_mb, True, ""), (args.one_line_mb, False, ", no line breaks")):
             if size:
                 document = folder / "one_document.txt"
                 chars = build_document(texts, document, size << 20, line_breaks)
-                label = f"one document, {document.stat().st_size / 2**20:,.0f} MB{kind}"
+                label = f"one document, {document.stat().st_size / 2**20:,.0f} MiB{kind}"
                 rows.append((label, chars, *run(measures + [str(document)])))
                 document.unlink()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    print(f"{'input':<58}{'seconds':>9}{'chars/s':>11}{'peak MB (PSS)':>15}{'(RSS sum)':>11}")
+    print(f"{'input':<58}{'seconds':>9}{'chars/s':>11}{'peak MiB (PSS)':>15}{'(RSS sum)':>11}")
     for label, chars, seconds, pss, rss in rows:
         print(f"{label:<58}{seconds:>9.0f}{chars / seconds:>11,.0f}{pss:>15.0f}{rss:>11.0f}")
     return 0

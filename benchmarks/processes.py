@@ -36,7 +36,7 @@ def tree_memory(pid: int) -> tuple[int, int]:
 
 def watch(command: list[str], keep_output: bool = True) -> tuple[str, float, float, float]:
     """Run ``command``, sampling its process tree's memory every 0.2 s. Returns (its
-    standard output, or "" when not kept, seconds, peak MB as PSS, peak MB as RSS); a
+    standard output, or "" when not kept, seconds, peak MiB as PSS, peak MiB as RSS); a
     failed command ends the benchmark with its error output. Output goes to temporary
     files, not pipes, so a command that writes much cannot block while it is watched."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:

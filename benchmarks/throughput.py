@@ -138,11 +138,11 @@ def measure(args, texts, work: Path) -> int:
 
     base = rows["plain jieba + sklearn"][0]
     base_rate = base["chars"] / base["seconds"]
-    print(f"\n{'path':<34}{'chars/s':>12}{'sentences/s':>13}{'peak MB':>9}{'x plain':>9}")
+    print(f"\n{'path':<34}{'chars/s':>12}{'sentences/s':>13}{'peak MiB':>9}{'x plain':>9}")
     for name, (result, _, peak) in rows.items():
         rate = result["chars"] / result["seconds"]
         print(f"{name:<34}{rate:>12,.0f}{result['sentences'] / result['seconds']:>13,.0f}{peak:>9.0f}{rate / base_rate:>9.1f}")
-    print("(peak MB: proportional set size summed over the process and its workers, sampled every 0.2 s)")
+    print("(peak MiB: proportional set size summed over the process and its workers, sampled every 0.2 s)")
     print(f"\ncold start on {SPEECH.name} (best of 3, new process each):")
     print(f"  plain pipeline script       {plain_cold:6.2f} s")
     print(f"  measures reference (jieba)  {reference_cold:6.2f} s   ratio {reference_cold / plain_cold:.2f}")

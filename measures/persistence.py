@@ -60,14 +60,18 @@ def _version() -> str:
 
 
 def shipped_model_path() -> Path:
-    """Where the model that ships with the package lives (installed or in a checkout)."""
+    """Where the model that ships with the package lives: beside the package imported when
+    that is a checkout, else where it was installed. The checkout comes first: an editable
+    install maps ``measures.models`` to the checkout it was made from, so another checkout
+    (an older commit, to re-run its benchmarks) would load, and `--record` into, that one's
+    model."""
+    checkout = Path(__file__).resolve().parent.parent / "models" / SHIPPED_NAME
+    if (checkout / "config.json").exists():
+        return checkout
     try:
-        path = Path(str(resources.files("measures.models").joinpath(SHIPPED_NAME)))
-        if (path / "config.json").exists():
-            return path
+        return Path(str(resources.files("measures.models").joinpath(SHIPPED_NAME)))
     except ModuleNotFoundError:
-        pass
-    return Path(__file__).resolve().parent.parent / "models" / SHIPPED_NAME
+        return checkout
 
 
 def _sha256(path: Path) -> str:

@@ -526,3 +526,20 @@ def test_a_weights_file_declaring_more_than_a_model_holds_is_refused_by_its_head
     folder = _with_weights(tmp_path, estimator, file=buffer.getvalue())
     with pytest.raises(ModelFileError, match="more than a model's 1073741824"):
         load_model(folder)
+
+
+def test_a_checkout_loads_its_own_model_whatever_else_is_installed(tmp_path):
+    """Another checkout (an older commit, to re-run its benchmarks) imported by path must
+    load, and `accuracy.py --record` write into, its own model, not that of the checkout
+    an editable install was made from."""
+    import shutil
+    import subprocess
+
+    other = tmp_path / "other-checkout"
+    shutil.copytree(Path(measures.__file__).parent, other / "measures",
+                    ignore=shutil.ignore_patterns("__pycache__", "train"))
+    (other / "models" / "policy-measures-zh").mkdir(parents=True)
+    (other / "models" / "policy-measures-zh" / "config.json").write_text("{}", "utf-8")
+    found = subprocess.run([sys.executable, "-c", "from measures.persistence import shipped_model_path as p; print(p())"],
+                           capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(other)), cwd=tmp_path)
+    assert found.stdout.strip() == str(other / "models" / "policy-measures-zh"), found.stderr
