@@ -10,6 +10,7 @@ estimator into the numpy-only :class:`measures.model.Model` that is shipped and 
 from __future__ import annotations
 
 import datetime
+import json
 import math
 import numbers
 from collections import Counter
@@ -49,14 +50,16 @@ _TOL = 1e-3
 _SHARED: tuple = ()
 
 
-def _plain(value):
-    """A parameter as JSON holds it: a grid search's numpy numbers and arrays (min_df from
-    np.arange) as Python ones, so that the model saves."""
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, (tuple, list, np.ndarray)):
-        return [_plain(item) for item in value]
-    return value
+def _recorded(value):
+    """A parameter as a model's config.json records it: numpy's numbers as numbers, and
+    what JSON cannot hold (a ``RandomState``, which scikit-learn allows) as its repr, so
+    that the model still saves."""
+    from .persistence import json_value
+
+    try:
+        return json_value(value)
+    except TypeError:
+        return repr(value)
 
 
 def _share(shared: tuple) -> None:
@@ -339,7 +342,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
             "measures_version": __version__,
             "sklearn_version": sklearn.__version__,
             "numpy_version": np.__version__,
-            "estimator_params": {name: _plain(value) for name, value in self.get_params().items()},
+            "estimator_params": json.loads(json.dumps(self.get_params(), default=_recorded)),
             "training_data": {"rows": rows},
             "evaluation": {},
         }
@@ -491,9 +494,16 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         """The numpy-only :class:`~measures.model.Model` with these weights, deciding as
         :meth:`predict` does (with the settings of the fit, not any set since). Its
         metadata is what the fit recorded (versions, parameters, cross-validation), with
-        ``metadata`` over it."""
+        ``metadata`` over it; a section given as a dict (``evaluation``) adds to the
+        fit's section of that name."""
         self._check_fitted()
-        return self._model({**self.model_.metadata, **(metadata or {})}, self.model_.max_labels, self.model_.context)
+        merged = dict(self.model_.metadata)
+        for key, value in (metadata or {}).items():
+            fitted = merged.get(key)
+            if isinstance(fitted, dict) and isinstance(value, dict):
+                value = {**value, **{k: v for k, v in fitted.items() if k not in value}}
+            merged[key] = value
+        return self._model(merged, self.model_.max_labels, self.model_.context)
 
     def _model(self, metadata: dict | None, max_labels: int, context: float) -> Model:
         return Model(self.vocabulary_, self.idf_, self.coef_, self.intercept_, self.thresholds_,

@@ -473,11 +473,17 @@ def main(argv=None) -> int:
 
     # Output is UTF-8 wherever it goes (the README's CSV, JSONL that measures reads back),
     # not the locale's encoding: GBK on Chinese Windows failed on the first emoji.
+    # A terminal keeps its own encoding, showing what it cannot (an emoji in GBK) as "?".
     stdout = sys.stdout
-    if (hasattr(stdout, "reconfigure") and not stdout.isatty()
-            and (stdout.encoding or "").lower().replace("-", "") != "utf8"):
-        stdout.reconfigure(encoding="utf-8")
-    previous = {signum: signal.signal(signum, _terminated) for signum in STOP_SIGNALS}
+    if hasattr(stdout, "reconfigure") and (stdout.encoding or "").lower().replace("-", "") != "utf8":
+        if stdout.isatty():
+            stdout.reconfigure(errors="replace")
+        else:
+            stdout.reconfigure(encoding="utf-8")
+    # a signal ignored when the run starts stays ignored: `nohup` ignores SIGHUP so that
+    # the run outlives the terminal
+    previous = {signum: signal.signal(signum, _terminated) for signum in STOP_SIGNALS
+                if signal.getsignal(signum) is not signal.SIG_IGN}
     try:
         return args.func(args)
     except (DataError, ModelFileError, DocumentError, OutputError, CommandError) as error:

@@ -1,6 +1,7 @@
 """A tagged document: its sentences, where they stand in the original, and their labels."""
 from __future__ import annotations
 
+import math
 import numbers
 import os
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 import numpy as np
 
 from .cleaning import LINE_BREAK, clean_document, text_name
+from .inputs import as_real
 from .model import CONTEXT_WINDOW, add_context
 from .splitting import sentence_spans
 
@@ -87,14 +89,21 @@ class Document:
 def document_name(source) -> str | None:
     """A document's ``source`` as text every output can hold: a string as
     :func:`~measures.cleaning.text_name` gives it, a path as its text, a whole-number id
-    (a JSONL or table id) as its digits. Anything else is refused now: kept, it broke the
-    report, ``compare`` and JSON output far from where it was passed."""
+    (a JSONL or table id, 7 or 7.0) as its digits, NaN (an empty table cell) as None.
+    Anything else is refused now: kept, it broke the report, ``compare`` and JSON output
+    far from where it was passed."""
     if source is None:
         return None
     if isinstance(source, os.PathLike):
         source = os.fsdecode(source)
     elif isinstance(source, numbers.Integral) and not isinstance(source, bool):
         return str(int(source))
+    # an id column of pandas with one empty cell holds floats, and NaN for that cell
+    number = None if isinstance(source, str) else as_real(source)
+    if number is not None and math.isnan(number):
+        return None
+    if number is not None and number.is_integer():
+        return str(int(number))
     if not isinstance(source, str):
         raise TypeError(f"a document's source is its name: a string, a path or a whole-number id, "
                         f"not {type(source).__name__} {source!r:.40}")

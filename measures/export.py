@@ -102,15 +102,44 @@ def _special(target: Path) -> bool:
 # Names of a descriptor the process already holds: the shell's redirection behind them
 # (`-o /dev/stdout >> all.txt`) is written through, at its place; followed to the file
 # and replaced, the file lost what it held before.
-_DESCRIPTOR = re.compile(r"/dev/(?:std(in|out|err)|fd/(\d+))|/proc/self/fd/(\d+)")
+# Decided by where the name leads, link by link (a log path linked to /dev/stdout, as
+# container images do), not by how it is spelled.
+_DESCRIPTOR = re.compile(r"/dev/(?:std(in|out|err)|fd/(\d+))|/proc/(self|thread-self|\d+)/fd/(\d+)")
 
 
 def _descriptor(path: str | os.PathLike[str]) -> int | None:
-    match = _DESCRIPTOR.fullmatch(os.fspath(path))
-    if match is None:
-        return None
-    name, number = match.group(1), match.group(2) or match.group(3)
-    return int(number) if number else ("in", "out", "err").index(name)
+    """The descriptor of this process that ``path`` names, or None."""
+    text = os.path.abspath(os.fspath(path))
+    for _ in range(40):  # the kernel's limit on a chain of links
+        text = "/" + os.path.normpath(text).lstrip("/")  # "//dev/stdout" is /dev/stdout
+        match = _DESCRIPTOR.fullmatch(text)
+        if match:
+            name, number, process, entry = match.groups()
+            if name:
+                return ("in", "out", "err").index(name)
+            if number:
+                return int(number)
+            return int(entry) if process in ("self", "thread-self", str(os.getpid())) else None
+        try:
+            text = os.path.join(os.path.dirname(text), os.readlink(text))
+        except OSError:  # not a link: a file of its own
+            return None
+    return None
+
+
+def _writable_descriptor(path: str | os.PathLike[str], fd: int) -> None:
+    """Refuse, naming ``path``, a descriptor that is not open or not open for writing
+    (`-o /dev/stdin`): writing to it failed late, with the system's words only."""
+    try:
+        import fcntl
+
+        mode = fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE
+    except ImportError:  # pragma: no cover - no such names outside POSIX
+        return
+    except OSError:
+        raise OutputError(f"{os.fspath(path)}: no such open file") from None
+    if mode == os.O_RDONLY:
+        raise OutputError(f"{os.fspath(path)}: cannot write (open for reading only)")
 
 
 def _file_path(path: str | os.PathLike[str]) -> None:
@@ -131,10 +160,7 @@ def check_output(path: str | os.PathLike[str] | None, folder: bool = False) -> N
         _file_path(path)
         fd = _descriptor(path)
         if fd is not None:
-            try:
-                os.fstat(fd)
-            except OSError:
-                raise OutputError(f"{os.fspath(path)}: no such open file") from None
+            _writable_descriptor(path, fd)
             return
     target = _target(path)
     if _special(target) and not folder:
@@ -208,6 +234,7 @@ def open_output(path: str | os.PathLike[str] | None, bom: bool = False):
     _file_path(path)
     fd = _descriptor(path)
     if fd is not None:
+        _writable_descriptor(path, fd)
         sys.stdout.flush()
         try:
             handle = os.fdopen(os.dup(fd), "w", encoding=encoding, newline="")

@@ -28,10 +28,12 @@ def quiet_worker() -> None:
     group: a worker leaves it to the parent, which stops the pool, instead of dying in
     the middle of a queue operation (which can leave the parent waiting on it for ever).
     A forked worker also inherits the CLI's handler of the STOP_SIGNALS, which would turn
-    the signal into an exception the pool reports and survives: a worker just ends."""
+    the signal into an exception the pool reports and survives: a worker just ends. A
+    signal the run ignores (SIGHUP under ``nohup``) the worker ignores too."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for signum in STOP_SIGNALS:
-        signal.signal(signum, signal.SIG_DFL)
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            signal.signal(signum, signal.SIG_DFL)
 
 
 @contextlib.contextmanager

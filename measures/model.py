@@ -34,6 +34,8 @@ _END = object()
 def _documents(texts, sources):
     """``(text, source)`` pairs of ``tag_many``'s arguments, checked as they come: every
     text a string, and as many sources as texts when sources are given."""
+    from .document import document_name  # it imports this module
+
     texts = iter(texts)
     sources = iter(sources) if sources is not None else None
     for i, text in enumerate(texts):
@@ -46,6 +48,10 @@ def _documents(texts, sources):
         source = next(sources, _END)
         if source is _END:
             raise ValueError(f"sources ended at document {i}: give one source per text")
+        try:
+            source = document_name(source)
+        except TypeError as error:
+            raise TypeError(f"document {i}: {error}") from None
         yield text, source
     if sources is not None and next(sources, _END) is not _END:
         raise ValueError("more sources than texts: give one source per text")

@@ -91,8 +91,9 @@ def is_model_folder(path: Path) -> bool:
     return isinstance(config, dict) and config.get("format") == FORMAT
 
 
-def _plain(value):
-    """numpy's numbers and arrays as JSON's (a parameter taken from a numpy grid, say)."""
+def json_value(value):
+    """numpy's numbers and arrays as JSON's (a parameter taken from a numpy grid, say);
+    ``json.dumps``' ``default``."""
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, np.ndarray):
@@ -208,7 +209,7 @@ def save_model(model: Model | MeasureClassifier, path) -> None:
             "weights_sha256": _sha256(weights),
         })
         try:
-            text = json.dumps(config, ensure_ascii=False, indent=2, default=_plain)
+            text = json.dumps(config, ensure_ascii=False, indent=2, default=json_value)
         except (TypeError, ValueError) as error:
             raise ModelFileError(f"{path}: the model's settings and metadata cannot be saved as JSON ({error})") from None
         if len(text.encode("utf-8")) + 1 > MAX_CONFIG_BYTES:

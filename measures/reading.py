@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterator
 
-from .cleaning import HAN_RANGES
+from .cleaning import HAN_RANGES, remove_invisible
 from .splitting import last_sentence_end
 from .word_files import ZIP_MAGIC, WordFileError, docx_text
 
@@ -283,10 +283,18 @@ def document_text(data: bytes, name: str, suffix: str = "") -> str:
     return html_to_text(text) if _is_html(suffix, text) else text
 
 
+# The markup of a whole page, which a sentence that mentions tags does not hold.
+_PAGE = re.compile(r"<\s*(?:!doctype\s+html|html|body)\b", re.I)
+
+
 def _is_html(suffix: str, text: str) -> bool:
-    # Markup under another name (standard input, a page saved as .txt) begins with it; a
+    # Markup under another name (standard input, a page saved as .txt) begins with it, or
+    # holds a whole page after a line of something else (its address, HTTP headers); a
     # text that mentions <p> and <br> in a sentence is text, and its spans index it as such.
-    return suffix.lower() in (".html", ".htm", ".xhtml") or (text.lstrip().startswith("<") and looks_like_html(text))
+    if suffix.lower() in (".html", ".htm", ".xhtml"):
+        return True
+    head = text[:5000]
+    return looks_like_html(head) and (remove_invisible(head).lstrip().startswith("<") or bool(_PAGE.search(head)))
 
 
 # Text files larger than this are read in pieces (HTML is always read whole: its text

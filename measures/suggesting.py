@@ -16,8 +16,9 @@ not to 0.5.
 from __future__ import annotations
 
 import heapq
-import os
 import itertools
+import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Iterable, Sequence
@@ -98,6 +99,17 @@ MARGIN_ROWS = 4096
 
 # A pair's name longer than this and than its text is a text: (text, name) was given.
 _LONGEST_NAME = 1000
+_SENTENCE_END = re.compile("[。！？]")
+
+
+def _swapped(name: str, text: str) -> bool:
+    """Whether a ``(name, text)`` pair looks like ``(text, name)``: its name has a line
+    break, or is longer than its text and either very long or ends sentences its text
+    does not (a one-line document of a few sentences beside a file name)."""
+    if LINE_BREAK.search(name):
+        return True
+    return len(name) > len(text) and (len(name) > _LONGEST_NAME or
+                                      bool(_SENTENCE_END.search(name)) and not _SENTENCE_END.search(text))
 
 
 def _margins(p: np.ndarray, thresholds, classes, max_labels: int, cutoff: float) -> np.ndarray:
@@ -158,7 +170,7 @@ def _documents(model, items) -> Iterable:
         elif isinstance(item, (tuple, list)) and len(item) == 2 and isinstance(item[1], str):
             name, text = item
             # zip(texts, names) gives (text, name): the names would be tagged as text
-            if isinstance(name, str) and (LINE_BREAK.search(name) or len(name) > max(len(text), _LONGEST_NAME)):
+            if isinstance(name, str) and _swapped(name, text):
                 raise TypeError(f"document {i + 1}: a pair is (name, text), and this name looks like "
                                 f"a text ({len(name)} characters): {name!r:.40}; for zip(texts, names), "
                                 f"pass zip(names, texts)")

@@ -307,6 +307,11 @@ def test_a_path_or_a_whole_number_id_names_a_document_as_text(model, tmp_path):
     documents = [model.tag("全市开展全员核酸检测。", source=path),
                  *model.tag_many(["加强生活物资保供。", "各小区封闭管理。"], sources=[np.int64(7), 8])]
     assert [d.source for d in documents] == [str(path), "7", "8"]
+    # a pandas id column with an empty cell holds floats, NaN for the empty one
+    ids = pd.Series([101, 102, None])
+    assert [d.source for d in model.tag_many(["甲。", "乙。", "丙。"], sources=ids)] == ["101", "102", None]
+    with pytest.raises(TypeError, match="document 1: a document's source is its name"):
+        list(model.tag_many(["甲。", "乙。"], sources=["a", 2.5]))
     assert measures.compare(documents).splitlines()[0].split()[-2:] == ["7", "8"]
     assert json.loads(json.dumps(documents[0].to_dict()))["source"] == str(path)
     from measures.report import render_report
@@ -322,11 +327,11 @@ def test_sentences_and_summaries_can_be_kept_in_sets(model):
                 model.tag(document_text).summary()}) == 2
 
 
-def test_a_segmenter_replaces_lone_surrogates_as_cut_does():
-    assert measures.Segmenter("jieba").cut("核酸\ud800检测") == measures.cut("核酸\ud800检测", backend="jieba")
+def test_a_segmenter_replaces_lone_surrogates():
+    assert measures.Segmenter("jieba").cut("核酸\ud800检测") == ["核酸", "\ufffd", "检测"]
 
 
-def test_explain_is_quick_and_names_the_same_terms_as_the_whole_vocabulary(model):
+def test_explain_names_the_terms_the_whole_vocabulary_names(model):
     sentence = "全市开展新一轮全员核酸检测，各小区实行封闭管理。"
     explained = model.explain(sentence, top=50)
     rows, indices, contributions = model._contributions([sentence])
@@ -525,6 +530,19 @@ def test_a_model_saved_from_the_estimator_says_what_made_it(fitted, sample, tmp_
     assert '"C": 0.5' in card and "scikit-learn None" not in card and "cross_validation" in card
     assert f"{len(sample[0])} labelled sentences from pairs given in Python." in card
     assert fitted.to_model({"name": "mine"}).metadata["name"] == "mine"
+    # a section given adds to the fit's: its cross-validation figures stay
+    added = fitted.to_model({"evaluation": {"dev": {"macro_f1": 0.8}}, "training_data": {"files": ["mine.tsv"]}})
+    assert set(added.metadata["evaluation"]) == {"dev", "cross_validation"}
+    assert added.metadata["training_data"] == {"files": ["mine.tsv"], "rows": len(sample[0])}
+
+
+def test_an_estimator_seeded_with_a_random_state_object_saves(sample, tmp_path):
+    # scikit-learn's convention allows one; JSON cannot hold it, so the card shows its repr
+    X, y = sample
+    estimator = MeasureClassifier(random_state=np.random.RandomState(0), thresholds=0.5).fit(X[:300], y[:300])
+    measures.save_model(estimator, tmp_path / "m")
+    params = json.loads((tmp_path / "m" / "config.json").read_text("utf-8"))["estimator_params"]
+    assert params["random_state"].startswith("RandomState(")
 
 
 def test_numpy_settings_of_a_grid_search_are_saved_as_numbers(sample, tmp_path):

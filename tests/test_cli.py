@@ -139,9 +139,16 @@ def test_seeds_as_json_have_no_chrome_pinyin_or_traditional():
 
 def _stderr_on_a_terminal(*args):
     """Run the CLI with its stderr on a pseudo-terminal; return (status, what it showed)."""
-    command = measures_command()
+    status, shown = _on_a_terminal(args, stdout=subprocess.DEVNULL, stderr=None)
+    return status, shown.decode("utf-8", "replace")
+
+
+def _on_a_terminal(args, env=None, **streams):
+    """Run the CLI with the stream given as None on a pseudo-terminal and the other as
+    given; return (status, the bytes the terminal got)."""
     leader, follower = pty.openpty()
-    process = subprocess.Popen(command + [str(a) for a in args], stdout=subprocess.DEVNULL, stderr=follower)
+    streams = {name: follower if stream is None else stream for name, stream in streams.items()}
+    process = subprocess.Popen(measures_command() + [str(a) for a in args], env=env, **streams)
     os.close(follower)
     shown = b""
     while True:
@@ -153,7 +160,16 @@ def _stderr_on_a_terminal(*args):
             break
         shown += chunk
     os.close(leader)
-    return process.wait(timeout=600), shown.decode("utf-8", "replace")
+    return process.wait(timeout=600), shown
+
+
+def test_a_terminal_that_cannot_show_a_character_gets_a_question_mark(tmp_path):
+    # a GBK terminal has no emoji: the summary is shown, not a traceback
+    (tmp_path / "emoji.txt").write_text("全市开展核酸检测😀。各小区封闭管理。", "utf-8")
+    status, shown = _on_a_terminal(["tag", tmp_path / "emoji.txt", "--format", "csv"],
+                                   env=dict(os.environ, PYTHONIOENCODING="gbk"), stdout=None, stderr=subprocess.DEVNULL)
+    assert status == 0
+    assert "全市开展核酸检测?。" in shown.decode("gbk")
 
 
 def test_progress_shows_on_a_terminal_only(tmp_path):

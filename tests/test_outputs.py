@@ -198,9 +198,13 @@ def _measures(*args, stdout, env=None):
 
 
 @pytest.mark.skipif(not Path("/dev/fd").is_dir(), reason="no /dev/fd on this system")
-@pytest.mark.parametrize("output", ["/dev/stdout", "/dev/fd/1"])
+@pytest.mark.parametrize("output", ["/dev/stdout", "/dev/fd/1", "//dev/stdout", "/dev/./stdout",
+                                    "/proc/self/fd/1", "log-link"])
 def test_dev_stdout_appending_to_a_file_writes_at_its_end(work, output):
     # followed to the file and replaced, the file lost what it held before the run
+    if output == "log-link":  # a log path linked to standard output, as container images have
+        (work / "log-link").symlink_to("/dev/stdout")
+        output = work / "log-link"
     log = work / "all.txt"
     log.write_text("earlier results\n", "utf-8")
     with open(log, "a", encoding="utf-8") as appended:
@@ -208,6 +212,15 @@ def test_dev_stdout_appending_to_a_file_writes_at_its_end(work, output):
     assert result.returncode == 0, result.stderr.decode()
     first, rest = log.read_text("utf-8").split("\n", 1)
     assert first == "earlier results" and rest.startswith(f"{work / 'pb.txt'}: ")
+
+
+@pytest.mark.skipif(not Path("/dev/fd").is_dir(), reason="no /dev/fd on this system")
+def test_a_descriptor_open_for_reading_only_is_refused_by_name(work):
+    with open(work / "docs" / "a.txt", "rb") as reading:
+        result = subprocess.run(measures_command() + ["tag", str(work / "pb.txt"), "-o", "/dev/fd/0"],
+                                stdin=reading, capture_output=True, timeout=600)
+    assert result.returncode == 1
+    assert result.stderr.decode() == "measures: /dev/fd/0: cannot write (open for reading only)\n"
 
 
 def test_output_to_a_pipe_is_utf8_whatever_the_locale(work):
@@ -358,13 +371,18 @@ def _running(pid: int) -> bool:
     return fields is not None and fields[0] not in ("Z", "X")
 
 
-def _start_tagging(tmp_path, jobs: int):
+def _ignore_hangup():
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)  # what `nohup` does before it runs the command
+
+
+def _start_tagging(tmp_path, jobs: int, nohup: bool = False):
     """`measures tag - --format jsonl -o out.jsonl` on a JSONL stream that stays open, so
     the run is still going whenever the test stops it; returns (process, its .part file).
     The run has a process group of its own, as a terminal's foreground job does."""
     command = [sys.executable, "-m", "measures", "tag", "-", "--format", "jsonl", "-o", tmp_path / "out.jsonl",
                "--jobs", str(jobs)]
-    process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                               preexec_fn=_ignore_hangup if nohup else None)
     line = json.dumps({"id": "speech", "text": SPEECH.read_text("utf-8")}, ensure_ascii=False) + "\n"
     process.stdin.write(line.encode() * 400)  # more than the groups in flight with --jobs 2
     process.stdin.flush()
@@ -404,6 +422,18 @@ def test_a_stopped_run_removes_the_partial_output_and_ends_the_workers(tmp_path,
         _ended_by(process, lambda: os.killpg(process.pid, signal.SIGINT), 130, "interrupted", workers)
     process.stdin.close()
     assert not part.exists() and not (tmp_path / "out.jsonl").exists()
+
+
+@linux_only
+def test_a_run_under_nohup_outlives_the_hang_up(tmp_path):
+    process, _ = _start_tagging(tmp_path, 2, nohup=True)
+    workers = _children(process.pid)
+    os.killpg(process.pid, signal.SIGHUP)
+    time.sleep(0.5)
+    assert process.poll() is None and all(map(_running, workers))
+    process.stdin.close()
+    assert process.wait(timeout=300) == 0, process.stderr.read().decode()
+    assert len((tmp_path / "out.jsonl").read_text("utf-8").splitlines()) == 400
 
 
 @linux_only

@@ -109,6 +109,11 @@ def test_text_name(name, expected):
     # a page saved under another name begins with its markup
     ("saved.txt", "\n<html><body><p>全市开展核酸检测。</p><p>做好保供。</p></body></html>", "全市开展核酸检测。\n做好保供。"),
     ("fragment", "<div>全市开展核酸检测。</div><br>做好保供。", "全市开展核酸检测。\n做好保供。"),
+    # a page saved after a line of its address, or with HTTP headers before it (curl -i)
+    ("saved_page.txt", "https://example.org/a\n<!DOCTYPE html><html><head><title>通知</title>"
+     "<style>p{color:red}</style></head><body><p>全市开展核酸检测。</p><p>做好保供。</p></body></html>",
+     "通知\nhttps://example.org/a\n全市开展核酸检测。\n做好保供。"),
+    ("zero-width", "\u200b<div>全市开展核酸检测。</div><br>做好保供。", "\u200b\n全市开展核酸检测。\n做好保供。"),
 ])
 def test_markup_under_another_name_is_html_only_when_the_text_begins_with_it(tmp_path, name, text, expected):
     path = tmp_path / name
