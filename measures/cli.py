@@ -67,7 +67,16 @@ class _Terminated(BaseException):
         self.signum = signum
 
 
-def _terminated(signum, frame):
+def _stopped(signum, frame):
+    """Ctrl-C or a STOP_SIGNAL: raised once, as KeyboardInterrupt or _Terminated; later
+    ones are ignored, so that a second Ctrl-C cannot cut the cleanup short (it left half a
+    temporary file, and tracebacks)."""
+    from .forking import STOP_SIGNALS
+
+    for other in (signal.SIGINT, *STOP_SIGNALS):
+        signal.signal(other, signal.SIG_IGN)
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
     raise _Terminated(signum)
 
 
@@ -482,7 +491,7 @@ def main(argv=None) -> int:
             stdout.reconfigure(encoding="utf-8")
     # a signal ignored when the run starts stays ignored: `nohup` ignores SIGHUP so that
     # the run outlives the terminal
-    previous = {signum: signal.signal(signum, _terminated) for signum in STOP_SIGNALS
+    previous = {signum: signal.signal(signum, _stopped) for signum in (signal.SIGINT, *STOP_SIGNALS)
                 if signal.getsignal(signum) is not signal.SIG_IGN}
     try:
         return args.func(args)
@@ -514,21 +523,18 @@ def main(argv=None) -> int:
 
 
 def run() -> None:
-    """The ``measures`` command: :func:`main`, then exit. An interrupted run (130, 143, 129)
-    has cleaned up and stopped its workers by now; it leaves without the interpreter's
-    exit-time joins of worker-pool threads, which can wait for ever on a worker that the
-    signal caught in the middle of a queue operation."""
-    from .forking import STOP_SIGNALS
-
+    """The ``measures`` command: :func:`main`, then exit. The run has cleaned up and
+    stopped its workers by now, however it ended; it leaves without the interpreter's
+    exit-time joins of worker-pool threads, which can wait for ever on a worker that was
+    stopped in the middle of sending a result (after Ctrl-C, or when the output failed:
+    a full disk, a closed pipe)."""
     code = main()
-    if code == 130 or code - 128 in STOP_SIGNALS:
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except OSError:  # a closed pipe: nothing more to tell it
-                pass
-        os._exit(code)
-    sys.exit(code)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except OSError:  # a closed pipe: nothing more to tell it
+            pass
+    os._exit(code)
 
 
 if __name__ == "__main__":

@@ -263,10 +263,10 @@ def open_output(path: str | os.PathLike[str] | None, bom: bool = False):
         except OSError as error:
             raise OutputError(_cannot_write(target, error)) from None
     except BaseException:
-        with contextlib.suppress(OSError):
-            handle.close()
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        # the temporary file goes first: a signal during a slow close must not leave it
+        for step in (lambda: os.unlink(tmp), handle.close, lambda: os.unlink(tmp)):
+            with contextlib.suppress(OSError):
+                step()
         raise
 
 

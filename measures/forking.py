@@ -6,12 +6,42 @@ import contextlib
 import multiprocessing
 import signal
 import sys
+import threading
 
-__all__ = ["STOP_SIGNALS", "fork_context", "quiet_worker", "running"]
+__all__ = ["STOP_SIGNALS", "fork_context", "quiet_worker", "running", "signals_held"]
 
 #: The signals that stop a run as Ctrl-C does, cleaning up: SIGTERM, and SIGHUP where there
 #: is one (the terminal closed, the SSH connection dropped).
 STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+@contextlib.contextmanager
+def signals_held():
+    """Hold Ctrl-C and the STOP_SIGNALS until the block ends, where the first one caught
+    is raised again: for steps that must not be cut in two (the two renames that put a new
+    model folder in place of the old one). Python's own handlers are swapped, not the
+    signal mask: any thread of the process may take a signal, and Python hands it to the
+    main thread, which is the only one that can hold them."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+
+    def hold(signum, frame):
+        caught.append(signum)
+
+    previous = {}
+    for signum in (signal.SIGINT, *STOP_SIGNALS):
+        handler = signal.getsignal(signum)
+        if handler not in (signal.SIG_IGN, None):
+            previous[signum] = signal.signal(signum, hold)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if caught:
+            signal.raise_signal(caught[0])
 
 
 def fork_context():

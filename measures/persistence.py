@@ -134,6 +134,8 @@ def _check_folder(path, folder: Path) -> None:
 def _atomic_folder(path: Path, write) -> None:
     # Write everything into a sibling temporary folder, then swap it in: a crash at any
     # moment leaves either the old complete model or the new complete one.
+    from .forking import signals_held
+
     target = Path(os.path.abspath(path))  # "." and ".." have no name to swap under; this has
     tmp = None
     try:
@@ -142,10 +144,11 @@ def _atomic_folder(path: Path, write) -> None:
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name[:40]}.", dir=target.parent))  # room for a long name
         tmp.chmod(default_mode(folder=True))  # mkdtemp's folder is private; a model folder is not
         write(tmp)
-        if os.path.lexists(target):
-            _swap(tmp, target)
-        else:
-            os.replace(tmp, target)
+        with signals_held():  # Ctrl-C between the two renames of a swap left no model at all
+            if os.path.lexists(target):
+                _swap(tmp, target)
+            else:
+                os.replace(tmp, target)
     except OSError as error:
         raise ModelFileError(f"{path}: cannot write the model: {_reason(error, target)}") from None
     finally:

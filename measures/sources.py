@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import json
 import os
+import stat
 import sys
 import weakref
 from dataclasses import dataclass
@@ -79,6 +80,15 @@ def record_name(record: dict, where: str) -> str:
 
 
 def _file(path: Path) -> Iterator[Source]:
+    # a device is read for ever (/dev/zero) or waits on a terminal; a named pipe given by
+    # name is a stream someone meant (bash's <(...)), so it is read
+    try:
+        mode = path.stat().st_mode
+    except OSError:  # reading it says why
+        mode = stat.S_IFREG
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        yield Source(str(path), error=f"{path}: a device, not a document file")
+        return
     if path.suffix.lower() == ".jsonl":
         try:
             with open(path, "rb") as handle:
@@ -178,11 +188,26 @@ def _walk(folder: Path) -> Iterator[tuple[Path, str | None]]:
         for name in sorted(files):
             child = Path(root) / name
             if read_from_folder(child, folder):
-                yield child, "a linked file, not followed; give it as an input of its own" if child.is_symlink() else None
+                yield child, _unread(child)
             elif child.suffix.lower() in _NOT_READ and not _hidden(child, folder):
                 yield child, _NOT_READ[child.suffix.lower()]
     for error in errors:  # the folder itself
         yield Path(error.filename or folder), f"cannot read this folder ({error.strerror or error})"
+
+
+def _unread(child: Path) -> str | None:
+    """Why a document file of a folder is not read, or None: a link is not followed, and
+    what is not a regular file (a named pipe that nothing writes to waits for ever) is not
+    a document."""
+    try:
+        mode = child.lstat().st_mode
+    except OSError:  # gone since the listing: reading it says so
+        return None
+    if stat.S_ISLNK(mode):
+        return "a linked file, not followed; give it as an input of its own"
+    if not stat.S_ISREG(mode):
+        return "not a regular file (a named pipe or a device), not read"
+    return None
 
 
 def iter_sources(inputs: Iterable[str]) -> Iterator[Source]:

@@ -6,6 +6,7 @@ import pty
 import re
 import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -286,6 +287,35 @@ def test_a_folder_names_what_it_holds_but_cannot_read_and_leaves_model_folders_o
     result = run_cli("tag", archive / "my-model", archive / "a.txt", "--format", "jsonl")
     assert result.returncode == 1 and f"{archive / 'my-model'}: a model folder, not documents" in result.stderr.decode()
     assert [json.loads(line)["source"] for line in result.stdout.decode().splitlines()] == [str(archive / "a.txt")]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo") or not os.path.exists("/dev/zero"), reason="no named pipes or devices")
+def test_a_named_pipe_in_a_folder_and_a_device_are_named_not_read(tmp_path):
+    # read, a pipe nothing writes to waited for ever, and /dev/zero filled the memory
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "a.txt").write_text("全市开展全员核酸检测。", "utf-8")
+    os.mkfifo(archive / "b.txt")
+    result = subprocess.run(measures_command() + ["tag", str(archive), "/dev/zero", "--format", "jsonl"],
+                            capture_output=True, timeout=120)
+    err = result.stderr.decode()
+    assert result.returncode == 1 and "Traceback" not in err
+    assert [json.loads(line)["source"] for line in result.stdout.decode().splitlines()] == [str(archive / "a.txt")]
+    assert f"{archive / 'b.txt'}: not a regular file (a named pipe or a device), not read" in err
+    assert "/dev/zero: a device, not a document file" in err
+
+
+def test_the_command_exits_whatever_threads_are_left(tmp_path):
+    """A worker pool's thread left waiting on a worker stopped mid-message (the output's
+    pipe closed, the disk full) kept the interpreter's exit waiting for ever; a thread
+    that never ends stands for it."""
+    script = ("import sys, threading, time\n"
+              "threading.Thread(target=time.sleep, args=(3600,)).start()\n"
+              f"sys.argv = ['measures', 'tag', {str(EXAMPLES / 'press_briefing.txt')!r}, '-q']\n"
+              "from measures.cli import run\n"
+              "run()\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)
+    assert result.returncode == 0 and b"press_briefing.txt" in result.stdout
 
 
 def test_a_subfolder_that_cannot_be_listed_is_named(tmp_path):

@@ -405,7 +405,8 @@ def _ended_by(process, stop, code: int, message: str, workers) -> None:
 # still end at once (it used to hang now and then, waiting on a worker the signal had
 # caught mid-queue, so that case is tried several times).
 # A closed terminal or a dropped SSH connection hangs up the whole group as well.
-STOPS = [("sigterm", 1), ("sigterm", 2), ("sighup", 2)] + [("ctrl-c", 2)] * 4
+# A second Ctrl-C while the first cleans up must not cut the cleanup short.
+STOPS = [("sigterm", 1), ("sigterm", 2), ("sighup", 2), ("ctrl-c twice", 2), ("ctrl-c twice", 1)] + [("ctrl-c", 2)] * 4
 
 
 @linux_only
@@ -418,6 +419,12 @@ def test_a_stopped_run_removes_the_partial_output_and_ends_the_workers(tmp_path,
         _ended_by(process, lambda: process.send_signal(signal.SIGTERM), 143, "terminated", workers)
     elif stop == "sighup":
         _ended_by(process, lambda: os.killpg(process.pid, signal.SIGHUP), 129, "hung up", workers)
+    elif stop == "ctrl-c twice":
+        def twice():
+            os.killpg(process.pid, signal.SIGINT)
+            time.sleep(0.002)
+            os.killpg(process.pid, signal.SIGINT)
+        _ended_by(process, twice, 130, "interrupted", workers)
     else:
         _ended_by(process, lambda: os.killpg(process.pid, signal.SIGINT), 130, "interrupted", workers)
     process.stdin.close()

@@ -1,5 +1,6 @@
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -543,3 +544,22 @@ def test_a_checkout_loads_its_own_model_whatever_else_is_installed(tmp_path):
     found = subprocess.run([sys.executable, "-c", "from measures.persistence import shipped_model_path as p; print(p())"],
                            capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(other)), cwd=tmp_path)
     assert found.stdout.strip() == str(other / "models" / "policy-measures-zh"), found.stderr
+
+
+@pytest.mark.skipif(not hasattr(signal, "raise_signal"), reason="no signal.raise_signal")
+def test_ctrl_c_during_the_swap_of_a_model_folder_waits_for_the_swap(tmp_path, monkeypatch, model):
+    """Ctrl-C between the two renames that put a new model in place of the old left no
+    model at the path: it is held until both are done."""
+    model.save(tmp_path / "m")
+    replace = os.replace
+
+    def interrupted(source, target):
+        replace(source, target)
+        monkeypatch.setattr(os, "replace", replace)
+        os.kill(os.getpid(), signal.SIGINT)  # as a Ctrl-C that lands right after the first
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        model.save(tmp_path / "m")
+    assert load_model(tmp_path / "m").predict(["全市开展全员核酸检测。"]) == ["testing"]
+    assert [p.name for p in tmp_path.iterdir()] == ["m"]  # nothing left aside
