@@ -67,17 +67,35 @@ class _Terminated(BaseException):
         self.signum = signum
 
 
-def _stopped(signum, frame):
-    """Ctrl-C or a STOP_SIGNAL: raised once, as KeyboardInterrupt or _Terminated; later
-    ones are ignored, so that a second Ctrl-C cannot cut the cleanup short (it left half a
-    temporary file, and tracebacks)."""
-    from .forking import STOP_SIGNALS
+# The signal that is stopping the run, once one has come.
+_stopping: int | None = None
 
-    for other in (signal.SIGINT, *STOP_SIGNALS):
-        signal.signal(other, signal.SIG_IGN)
+
+def _stopped(signum, frame):
+    """Ctrl-C or a STOP_SIGNAL. The first is raised (KeyboardInterrupt or _Terminated) so
+    that the run cleans up; a second, while it does, ends the run at once: the temporary
+    outputs are removed and the process leaves (raised again, it cut the cleanup short,
+    leaving half a temporary file and tracebacks; ignored, a cleanup that hung could not
+    be stopped). Workers end with their parent."""
+    global _stopping
+    if _stopping is not None:
+        from .export import remove_unfinished
+
+        remove_unfinished()
+        print(f"measures: {_STOP_WORDS[_stopping]}", file=sys.stderr, flush=True)
+        os._exit(_stop_code(_stopping))
+    _stopping = signum
     if signum == signal.SIGINT:
         raise KeyboardInterrupt
     raise _Terminated(signum)
+
+
+_STOP_WORDS: dict[int, str] = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated",
+               **({signal.SIGHUP: "hung up"} if hasattr(signal, "SIGHUP") else {})}
+
+
+def _stop_code(signum: int) -> int:
+    return 130 if signum == signal.SIGINT else 128 + signum
 
 
 def _check_output(output, inputs, folder: bool = False) -> None:
@@ -491,6 +509,8 @@ def main(argv=None) -> int:
             stdout.reconfigure(encoding="utf-8")
     # a signal ignored when the run starts stays ignored: `nohup` ignores SIGHUP so that
     # the run outlives the terminal
+    global _stopping
+    _stopping = None
     previous = {signum: signal.signal(signum, _stopped) for signum in (signal.SIGINT, *STOP_SIGNALS)
                 if signal.getsignal(signum) is not signal.SIG_IGN}
     try:
@@ -512,11 +532,11 @@ def main(argv=None) -> int:
               file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("measures: interrupted", file=sys.stderr)
-        return 130
+        print(f"measures: {_STOP_WORDS[signal.SIGINT]}", file=sys.stderr)
+        return _stop_code(signal.SIGINT)
     except _Terminated as stop:
-        print(f"measures: {'terminated' if stop.signum == signal.SIGTERM else 'hung up'}", file=sys.stderr)
-        return 128 + stop.signum
+        print(f"measures: {_STOP_WORDS[stop.signum]}", file=sys.stderr)
+        return _stop_code(stop.signum)
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)

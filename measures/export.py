@@ -12,6 +12,7 @@ import errno
 import json
 import os
 import re
+import shutil
 import stat
 import sys
 import tempfile
@@ -254,6 +255,7 @@ def open_output(path: str | os.PathLike[str] | None, bom: bool = False):
         return
     fd, tmp = temporary_file(target)
     handle = os.fdopen(fd, "w", encoding=encoding, newline="")
+    UNFINISHED.add(tmp)
     try:
         with _writes_to(target):
             yield handle
@@ -268,6 +270,22 @@ def open_output(path: str | os.PathLike[str] | None, bom: bool = False):
             with contextlib.suppress(OSError):
                 step()
         raise
+    finally:
+        UNFINISHED.discard(tmp)
+
+
+#: Temporary files and folders being written: a second Ctrl-C, which ends a run at once,
+#: removes them (remove_unfinished) instead of leaving them beside the outputs.
+UNFINISHED: set = set()
+
+
+def remove_unfinished() -> None:
+    for path in list(UNFINISHED):
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
 
 
 def _label_codes(labels) -> dict:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .export import OutputError, default_mode, temporary_file
+from .export import UNFINISHED, OutputError, default_mode, temporary_file
 from .labels import zh_name
 from .inputs import is_whole
 from .model import CONTEXT_WINDOW, Model, labels_problem, settings_problem
@@ -142,6 +142,7 @@ def _atomic_folder(path: Path, write) -> None:
         check_save_path(path)
         _check_folder(path, target.parent)
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name[:40]}.", dir=target.parent))  # room for a long name
+        UNFINISHED.add(str(tmp))
         tmp.chmod(default_mode(folder=True))  # mkdtemp's folder is private; a model folder is not
         write(tmp)
         with signals_held():  # Ctrl-C between the two renames of a swap left no model at all
@@ -154,6 +155,7 @@ def _atomic_folder(path: Path, write) -> None:
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
+            UNFINISHED.discard(str(tmp))
 
 
 def _swap(new: Path, path: Path) -> None:

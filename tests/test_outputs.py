@@ -420,10 +420,12 @@ def test_a_stopped_run_removes_the_partial_output_and_ends_the_workers(tmp_path,
     elif stop == "sighup":
         _ended_by(process, lambda: os.killpg(process.pid, signal.SIGHUP), 129, "hung up", workers)
     elif stop == "ctrl-c twice":
-        def twice():
+        def twice():  # and a third if two came as one and the run is still cleaning up
             os.killpg(process.pid, signal.SIGINT)
             time.sleep(0.002)
             os.killpg(process.pid, signal.SIGINT)
+            if not _wait_for(lambda: process.poll() is not None, 10):
+                os.killpg(process.pid, signal.SIGINT)
         _ended_by(process, twice, 130, "interrupted", workers)
     else:
         _ended_by(process, lambda: os.killpg(process.pid, signal.SIGINT), 130, "interrupted", workers)
@@ -581,3 +583,22 @@ def test_a_worker_that_dies_is_named_not_a_traceback_and_nothing_is_written(tmp_
     assert process.returncode == 1
     assert "a worker process ended unexpectedly" in err.decode() and "Traceback" not in err.decode()
     assert not out.exists() and [p.name for p in tmp_path.iterdir()] == ["big.jsonl"]
+
+
+def test_a_second_signal_ends_the_run_at_once_and_removes_its_temporary_outputs(tmp_path):
+    """While the first Ctrl-C cleans up, a second ends the run there and then: a cleanup
+    that hung (a worker pool waiting on a worker stopped mid-message) could not be stopped
+    otherwise. What is being written goes with it."""
+    part, folder = tmp_path / ".out.jsonl.x.part", tmp_path / ".model.x"
+    script = ("import signal\n"
+              "from measures import cli, export\n"
+              f"open({str(part)!r}, 'w').write('half')\n"
+              f"import os; os.mkdir({str(folder)!r})\n"
+              f"export.UNFINISHED.update([{str(part)!r}, {str(folder)!r}])\n"
+              "cli._stopping = signal.SIGTERM  # the first signal came\n"
+              "cli._stopped(signal.SIGINT, None)\n"
+              "print('not reached')\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)
+    assert result.returncode == 143 and result.stdout == b""
+    assert result.stderr.decode() == "measures: terminated\n"
+    assert list(tmp_path.iterdir()) == []
