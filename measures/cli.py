@@ -551,8 +551,9 @@ def run() -> None:
     code = main()
     for stream in (sys.stdout, sys.stderr):
         try:
-            stream.flush()
-        except OSError:  # a closed pipe: nothing more to tell it
+            if stream is not None:  # None: the descriptor was closed (cron, a daemon)
+                stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more to tell it
             pass
     os._exit(code)
 

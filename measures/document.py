@@ -89,10 +89,11 @@ class Document:
 def document_name(source) -> str | None:
     """A document's ``source`` as text every output can hold: a string as
     :func:`~measures.cleaning.text_name` gives it, a path as its text, a whole-number id
-    (a JSONL or table id, 7 or 7.0) as its digits, NaN (an empty table cell) as None.
+    (a JSONL or table id, 7 or 7.0) as its digits, an empty table cell (NaN, ``pd.NA``)
+    as None.
     Anything else is refused now: kept, it broke the report, ``compare`` and JSON output
     far from where it was passed."""
-    if source is None:
+    if source is None or type(source).__name__ in ("NAType", "NaTType"):  # pandas' empty cells
         return None
     if isinstance(source, os.PathLike):
         source = os.fsdecode(source)

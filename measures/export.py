@@ -105,19 +105,24 @@ def _special(target: Path) -> bool:
 # and replaced, the file lost what it held before.
 # Decided by where the name leads, link by link (a log path linked to /dev/stdout, as
 # container images do), not by how it is spelled.
-_DESCRIPTOR = re.compile(r"/dev/(?:std(in|out|err)|fd/(\d+))|/proc/(self|thread-self|\d+)/fd/(\d+)")
+_DESCRIPTOR = re.compile(r"/dev/(?:std(in|out|err)|fd/(\d+))|/proc/(self|thread-self|\d+)(?:/task/\d+)?/fd/(\d+)")
 
 
 def _descriptor(path: str | os.PathLike[str]) -> int | None:
-    """The descriptor of this process that ``path`` names, or None."""
-    text = os.path.abspath(os.fspath(path))
+    """The descriptor of this process that ``path`` names, or None. Each step resolves the
+    folder part as the system does (linked folders, then ".."), so only the last part is
+    a name to read as a link."""
+    text = os.path.join(os.getcwd(), os.fspath(path))
     for _ in range(40):  # the kernel's limit on a chain of links
-        text = "/" + os.path.normpath(text).lstrip("/")  # "//dev/stdout" is /dev/stdout
+        folder, name = os.path.split(text)
+        if name in ("", ".", ".."):
+            return None  # a folder
+        text = "/" + os.path.join(os.path.realpath(folder), name).lstrip("/")  # "//dev" is /dev
         match = _DESCRIPTOR.fullmatch(text)
         if match:
-            name, number, process, entry = match.groups()
-            if name:
-                return ("in", "out", "err").index(name)
+            stream, number, process, entry = match.groups()
+            if stream:
+                return ("in", "out", "err").index(stream)
             if number:
                 return int(number)
             return int(entry) if process in ("self", "thread-self", str(os.getpid())) else None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numbers
 import os
 import re
+import stat
 from collections.abc import Mapping
 
 __all__ = ["text_argument", "sentence_list", "is_whole", "as_real"]
@@ -39,12 +40,27 @@ def text_argument(text, what: str = "text"):
 _PATH_LIKE = re.compile(r"[/\\]|\.[A-Za-z0-9]{1,5}$")
 
 
+def is_device(fd: int) -> bool:
+    """Whether descriptor ``fd`` is a device other than a terminal: read whole, /dev/zero
+    would fill the memory. A terminal, a pipe and a file are read."""
+    try:
+        mode = os.fstat(fd).st_mode
+    except OSError:
+        return False
+    return (stat.S_ISCHR(mode) or stat.S_ISBLK(mode)) and not os.isatty(fd)
+
+
+def looks_like_a_path(text: str) -> bool:
+    """Whether ``text`` is written as a file's name ("speech.txt", "a/b"), not as text."""
+    return 0 < len(text) < 1024 and "\n" not in text and bool(_PATH_LIKE.search(text))
+
+
 def names_a_file(text: str) -> bool:
     """Whether ``text`` is the name of an existing file rather than text to label: a
     path passed where its contents were meant, which would be labelled as a sentence.
     Cheap for real text (no file system call unless it looks like a file's name), so it
     can look at every document of a corpus."""
-    return 0 < len(text) < 1024 and "\n" not in text and bool(_PATH_LIKE.search(text)) and os.path.isfile(text)
+    return looks_like_a_path(text) and os.path.isfile(text)
 
 
 def sentence_list(sentences) -> list[str]:

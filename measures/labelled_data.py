@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence, Union
 
+from .inputs import is_device
 from .labels import LABEL_IDS, LabelError, joined_labels, parse_labels
 
 # one labelled file or several, each named by a string or a path
@@ -87,6 +88,8 @@ class LabelledData:
 def _rows(path: str):
     try:
         with open(path, "rb") as handle:
+            if is_device(handle.fileno()):  # /dev/zero is read for ever
+                raise DataError(message=f"{path}: a device, not a TSV file")
             raw = handle.read()
     except OSError as error:
         raise DataError(message=f"{path}: cannot be read ({error.strerror or error})") from None

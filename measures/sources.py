@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .cleaning import text_name
+from .inputs import is_device
 from .reading import DocumentError, document_text, is_large, is_lock_file, iter_pieces, open_document, read_document
 
 __all__ = ["Source", "iter_sources", "jsonl_source", "record_name", "read_from_folder", "DOCUMENT_SUFFIXES"]
@@ -118,9 +119,19 @@ def _file(path: Path) -> Iterator[Source]:
         yield Source(str(path), error=str(error))
 
 
+def _descriptor_of(stream) -> int:
+    try:
+        return stream.fileno()
+    except (AttributeError, OSError, ValueError):  # a stream in memory (tests, notebooks)
+        return -1
+
+
 def _stdin(stream) -> Iterator[Source]:
     """Standard input: a JSONL stream when its first non-blank line opens a JSON object
     (read line by line, so it may be endless), else one document."""
+    if is_device(_descriptor_of(stream)):
+        yield Source("<stdin>", error="<stdin>: a device, not a document (such as /dev/zero, read for ever)")
+        return
     first = stream.readline()
     blank = b""
     while first and not first.strip():

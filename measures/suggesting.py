@@ -18,7 +18,6 @@ from __future__ import annotations
 import heapq
 import itertools
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Iterable, Sequence
@@ -27,7 +26,7 @@ import numpy as np
 
 from .cleaning import LINE_BREAK, normalize
 from .document import Document
-from .inputs import as_real, is_whole
+from .inputs import as_real, is_whole, looks_like_a_path
 from .labelled_data import _grams
 from .model import decide
 
@@ -99,17 +98,15 @@ MARGIN_ROWS = 4096
 
 # A pair's name longer than this and than its text is a text: (text, name) was given.
 _LONGEST_NAME = 1000
-_SENTENCE_END = re.compile("[。！？]")
 
 
 def _swapped(name: str, text: str) -> bool:
     """Whether a ``(name, text)`` pair looks like ``(text, name)``: its name has a line
-    break, or is longer than its text and either very long or ends sentences its text
-    does not (a one-line document of a few sentences beside a file name)."""
-    if LINE_BREAK.search(name):
+    break or is longer than its text and very long, or its text is written as a file's
+    name and its name is not (a one-line document beside "a.txt")."""
+    if LINE_BREAK.search(name) or len(name) > max(len(text), _LONGEST_NAME):
         return True
-    return len(name) > len(text) and (len(name) > _LONGEST_NAME or
-                                      bool(_SENTENCE_END.search(name)) and not _SENTENCE_END.search(text))
+    return looks_like_a_path(text) and not looks_like_a_path(name)
 
 
 def _margins(p: np.ndarray, thresholds, classes, max_labels: int, cutoff: float) -> np.ndarray:

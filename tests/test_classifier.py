@@ -310,6 +310,8 @@ def test_a_path_or_a_whole_number_id_names_a_document_as_text(model, tmp_path):
     # a pandas id column with an empty cell holds floats, NaN for the empty one
     ids = pd.Series([101, 102, None])
     assert [d.source for d in model.tag_many(["甲。", "乙。", "丙。"], sources=ids)] == ["101", "102", None]
+    nullable = pd.Series([101, None, 103], dtype="Int64")  # after convert_dtypes(): pd.NA
+    assert [d.source for d in model.tag_many(["甲。", "乙。", "丙。"], sources=nullable)] == ["101", None, "103"]
     with pytest.raises(TypeError, match="document 1: a document's source is its name"):
         list(model.tag_many(["甲。", "乙。"], sources=["a", 2.5]))
     assert measures.compare(documents).splitlines()[0].split()[-2:] == ["7", "8"]

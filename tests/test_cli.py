@@ -318,6 +318,27 @@ def test_the_command_exits_whatever_threads_are_left(tmp_path):
     assert result.returncode == 0 and b"press_briefing.txt" in result.stdout
 
 
+def test_a_run_with_standard_output_closed_succeeds(tmp_path):
+    # cron and daemons start commands with descriptor 1 closed: Python's sys.stdout is None
+    result = subprocess.run(measures_command() + ["tag", str(EXAMPLES / "press_briefing.txt"), "-o",
+                                                  str(tmp_path / "out.jsonl")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=120,
+                            preexec_fn=lambda: os.close(1))
+    assert result.returncode == 0, result.stderr.decode()
+    assert (tmp_path / "out.jsonl").read_text("utf-8").count("\n") == 1
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")
+@pytest.mark.parametrize("command", [["check-data", "/dev/zero"], ["train", "/dev/zero", "-o", "m"],
+                                     ["tag", "-"]])
+def test_a_device_read_for_ever_is_refused_wherever_it_is_given(tmp_path, command):
+    with open("/dev/zero", "rb") as zero:
+        result = subprocess.run(measures_command() + command, stdin=zero, capture_output=True, timeout=120,
+                                cwd=tmp_path)
+    err = result.stderr.decode()
+    assert result.returncode == 1 and "Traceback" not in err and "a device" in err
+
+
 def test_a_subfolder_that_cannot_be_listed_is_named(tmp_path):
     # root reads a folder whatever its mode, unless it gives up the capabilities to
     command = [*measures_command(), "tag", str(tmp_path / "archive"), "--format", "jsonl"]

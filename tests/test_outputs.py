@@ -199,12 +199,19 @@ def _measures(*args, stdout, env=None):
 
 @pytest.mark.skipif(not Path("/dev/fd").is_dir(), reason="no /dev/fd on this system")
 @pytest.mark.parametrize("output", ["/dev/stdout", "/dev/fd/1", "//dev/stdout", "/dev/./stdout",
-                                    "/proc/self/fd/1", "log-link"])
+                                    "/proc/self/fd/1", "/proc/thread-self/fd/1", "log-link",
+                                    "through-linked-folder"])
 def test_dev_stdout_appending_to_a_file_writes_at_its_end(work, output):
     # followed to the file and replaced, the file lost what it held before the run
     if output == "log-link":  # a log path linked to standard output, as container images have
         (work / "log-link").symlink_to("/dev/stdout")
         output = work / "log-link"
+    if output == "through-linked-folder":  # lk/L -> real/sub; real/sub/out -> ../fd1 -> /dev/stdout
+        (work / "real" / "sub").mkdir(parents=True)
+        (work / "real" / "fd1").symlink_to("/dev/stdout")
+        (work / "real" / "sub" / "out").symlink_to("../fd1")
+        (work / "L").symlink_to(work / "real" / "sub")
+        output = f"{work}/L/out"
     log = work / "all.txt"
     log.write_text("earlier results\n", "utf-8")
     with open(log, "a", encoding="utf-8") as appended:
@@ -212,6 +219,17 @@ def test_dev_stdout_appending_to_a_file_writes_at_its_end(work, output):
     assert result.returncode == 0, result.stderr.decode()
     first, rest = log.read_text("utf-8").split("\n", 1)
     assert first == "earlier results" and rest.startswith(f"{work / 'pb.txt'}: ")
+
+
+def test_a_file_beside_a_linked_folder_is_a_file_not_the_descriptor_its_namesake_is(work):
+    # L/../fd1 is real/fd1 (a file), not the fd1 beside L (a link to standard output)
+    (work / "real" / "sub").mkdir(parents=True)
+    (work / "real" / "fd1").write_text("", "utf-8")
+    (work / "fd1").symlink_to("/dev/stdout")
+    (work / "L").symlink_to(work / "real" / "sub")
+    result = run_cli("tag", work / "pb.txt", "--format", "jsonl", "-o", f"{work}/L/../fd1")
+    assert result.returncode == 0 and result.stdout == b""
+    assert json.loads((work / "real" / "fd1").read_text("utf-8"))["summary"]["sentences"] > 10
 
 
 @pytest.mark.skipif(not Path("/dev/fd").is_dir(), reason="no /dev/fd on this system")

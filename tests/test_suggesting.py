@@ -177,12 +177,18 @@ SPEECH = "全市开展新一轮全员核酸检测。\n各小区实行封闭管�
     ([(SPEECH, "讲话")], r"document 1: a pair is \(name, text\), and this name looks like a text"),
     # one line of a few sentences beside a file name: zip(texts, names) of a JSONL corpus
     ([("全市开展核酸检测。各小区封闭。", "a.txt")], r"document 1: a pair is \(name, text\)"),
+    ([("全市开展全员核酸检测,各小区实行封闭管理.", "a.txt")], r"document 1: a pair is \(name, text\)"),
     ([("讲话", SPEECH), 3], "document 2: expected a tagged Document, a text or a .name, text. pair, got int 3"),
     ([Path("讲话.txt")], "got PosixPath|got WindowsPath"),
 ])
 def test_what_is_not_a_document_is_refused_by_its_number(model, items, message):
     with pytest.raises(TypeError, match=message):
         suggest(model, items, n=3, min_chars=1)
+
+
+def test_a_title_longer_than_its_text_is_a_name(model):
+    picks = suggest(model, [("如何做好防控？专家解答。", "全市开展全员核酸检测")], n=3, min_chars=1)
+    assert [p.source for p in picks] == ["如何做好防控？专家解答。"]
 
 
 def test_names_and_texts_come_as_pairs_of_either_kind(model):
