@@ -104,21 +104,21 @@ _PINYIN = re.compile(
 
 def strip_pinyin(text: str) -> str:
     """Remove inline pinyin annotations: ``長(zhǎng)春`` -> ``長春``."""
-    kept = _pinyin_kept(text)
-    return text if kept is None else "".join(text[i] for i in kept)
+    return _pinyin_stripped(text)[0]
 
 
-def _pinyin_kept(text: str) -> list[int] | None:
-    """The indices of the characters :func:`strip_pinyin` keeps (None: all of them).
-    Spans need them: matched by character instead, the ``)`` of a removed ``(tú)`` took
-    the place of a kept one after it, and a sentence lost its last character."""
-    kept = None
+def _pinyin_stripped(text: str) -> tuple[str, list[int] | None]:
+    """:func:`strip_pinyin`'s result and the indices of the characters of ``text`` it
+    keeps (None: all of them). Spans need them: matched by character instead, the ``)``
+    of a removed ``(tú)`` took the place of a kept one after it, and a sentence lost its
+    last character."""
+    current, kept = text, None
     while True:  # removing one annotation can close up another, as in ((zhǎng)zhǎng)
-        current = text if kept is None else "".join(text[i] for i in kept)
         removed = {i for match in _PINYIN.finditer(current) for i in range(*match.span())}
         if not removed:
-            return kept
+            return current, kept
         kept = [index for k, index in enumerate(kept or range(len(text))) if k not in removed]
+        current = "".join(text[i] for i in kept)
 
 
 @lru_cache(maxsize=1)
@@ -359,8 +359,7 @@ def _line_mapping(line: str) -> tuple[str, list[int] | None]:
     current, mapping = line, None
     for step in _LINE_STEPS:
         if step is strip_pinyin:  # what it keeps is known, not guessed by _align
-            step_map = _pinyin_kept(current)
-            result = current if step_map is None else "".join(current[i] for i in step_map)
+            result, step_map = _pinyin_stripped(current)
         else:
             result = step(current)
             step_map = _align(current, result) if len(result) != len(current) else None

@@ -230,15 +230,15 @@ def open_output(path: str | os.PathLike[str] | None, bom: bool = False):
     (``/dev/null``, a FIFO) is written in place. A path that cannot be written, or a
     write that fails (disk full), raises :class:`OutputError` naming it."""
     encoding = "utf-8-sig" if bom else "utf-8"
-    if path in (None, "-") or (path is not None and _descriptor(path) == 1):
-        with _writes_to(Path("<standard output>" if path in (None, "-") else os.fspath(path))):
+    fd = None if path is None or path == "-" else _descriptor(path)
+    if path is None or path == "-" or fd == 1:
+        with _writes_to(Path("<standard output>" if path is None or path == "-" else os.fspath(path))):
             if bom:
                 sys.stdout.write("\ufeff")
             yield sys.stdout
             sys.stdout.flush()
         return
     _file_path(path)
-    fd = _descriptor(path)
     if fd is not None:
         _writable_descriptor(path, fd)
         sys.stdout.flush()

@@ -96,19 +96,6 @@ def margins(probabilities: np.ndarray, thresholds: np.ndarray, classes: Sequence
 
 MARGIN_ROWS = 4096
 
-# A pair's name longer than this and than its text is a text: (text, name) was given.
-_LONGEST_NAME = 1000
-
-
-def _swapped(name: str, text: str) -> bool:
-    """Whether a ``(name, text)`` pair looks like ``(text, name)``: its name has a line
-    break or is longer than its text and very long, or its text is written as a file's
-    name and its name is not (a one-line document beside "a.txt")."""
-    if LINE_BREAK.search(name) or len(name) > max(len(text), _LONGEST_NAME):
-        return True
-    return looks_like_a_path(text) and not looks_like_a_path(name)
-
-
 def _margins(p: np.ndarray, thresholds, classes, max_labels: int, cutoff: float) -> np.ndarray:
     n = len(p)
     if p.size == 0:
@@ -156,6 +143,19 @@ def _margins(p: np.ndarray, thresholds, classes, max_labels: int, cutoff: float)
         margin[active[changed]] = gap[changed]
         active = active[~changed]
     return margin
+
+
+# A pair's name longer than this and than its text is a text: (text, name) was given.
+_LONGEST_NAME = 1000
+
+
+def _swapped(name: str, text: str) -> bool:
+    """Whether a ``(name, text)`` pair looks like ``(text, name)``: its name has a line
+    break or is longer than its text and very long, or its text is written as a file's
+    name and its name is not (a one-line document beside "a.txt")."""
+    if LINE_BREAK.search(name) or len(name) > max(len(text), _LONGEST_NAME):
+        return True
+    return looks_like_a_path(text) and not looks_like_a_path(name)
 
 
 def _documents(model, items) -> Iterable:
