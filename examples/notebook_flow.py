@@ -1,5 +1,5 @@
 """Notebook flow: tag the bundled example documents, their summaries as a pandas
-DataFrame, and charts saved as PNG (needs the extras: pip install 'measures[pandas,plot]').
+DataFrame, and charts saved as PNG (needs the extras: pip install '.[pandas,plot]' in a checkout).
 
     python examples/notebook_flow.py [OUTPUT_FOLDER]     # default: a new temporary folder
 

@@ -1,4 +1,4 @@
-"""Charts of category summaries with matplotlib (an optional extra: ``measures[plot]``).
+"""Charts of category summaries with matplotlib (an optional extra: ``plot``).
 
     >>> doc.summary().plot()                                   # one document
     >>> measures.plot_comparison([doc_a, doc_b, doc_c])        # documents × categories
@@ -32,7 +32,7 @@ def _pyplot():
     try:
         import matplotlib.pyplot as plt
     except ImportError:
-        raise ImportError("measures' charts need matplotlib: pip install 'measures[plot]'") from None
+        raise ImportError("measures' charts need matplotlib: pip install matplotlib (or, in a checkout, pip install '.[plot]')") from None
     return plt
 
 

@@ -13,12 +13,13 @@ from functools import lru_cache
 from typing import Callable, Sequence
 
 from .inputs import text_argument
-from .splitting import TERMINATORS
+from .splitting import LINE_BREAK, TERMINATORS
 
 __all__ = [
     "replace_surrogates", "text_name", "normalize_width", "remove_invisible", "strip_pinyin", "to_simplified",
     "normalize_whitespace",
-    "drop_boilerplate_lines", "is_boilerplate", "normalize", "clean", "clean_document", "CleanText",
+    "normalize_line_breaks", "drop_boilerplate_lines", "collapse_blank_lines", "is_boilerplate", "normalize",
+    "clean", "clean_document", "CleanText",
 ]
 
 # --- character-level steps -------------------------------------------------------------
@@ -272,6 +273,22 @@ def drop_boilerplate_lines(text: str) -> str:
     return "\n".join(line for line, keep in zip(lines, _keep_mask(lines)) if keep)
 
 
+def normalize_line_breaks(text: str) -> str:
+    """Every kind of line break ("\r\n", "\r", U+2028, form feed, ...) as "\n": text from
+    JSONL, Python or old files keeps them, and a byline on a line of its own must not join
+    the story's line."""
+    return LINE_BREAK.sub("\n", text)
+
+
+def collapse_blank_lines(text: str) -> str:
+    """One blank line where there were several, so paragraph breaks survive, and none at
+    the start or the end."""
+    return _BLANK_RUN.sub("\n\n", text).strip("\n")
+
+
+_BLANK_RUN = re.compile(r"\n{3,}")
+
+
 # --- the chain ----------------------------------------------------------------------------
 
 _LINE_STEPS: tuple[Callable[[str], str], ...] = (
@@ -290,8 +307,10 @@ def normalize(text: str) -> str:
 
 
 def clean(text: str) -> str:
-    """The whole chain: width, invisible characters, pinyin, Traditional -> Simplified,
-    whitespace, boilerplate.
+    """The whole chain: line breaks, width, invisible characters, pinyin, Traditional ->
+    Simplified, whitespace, boilerplate, blank lines; that is,
+    ``collapse_blank_lines(drop_boilerplate_lines(normalize(normalize_line_breaks(text))))``
+    (computed line by line by :func:`clean_document`, which also maps the characters back).
 
     Blank lines are kept (one) so paragraph breaks survive; the result is idempotent.
     """
@@ -367,10 +386,6 @@ def _line_mapping(line: str) -> tuple[str, list[int] | None]:
             mapping = step_map if mapping is None else [mapping[i] for i in step_map]
         current = result
     return current, mapping
-
-
-#: Every line break of the original text, of any kind; "\r\n" is one.
-LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 def clean_document(text: str) -> CleanText:

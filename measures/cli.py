@@ -250,6 +250,30 @@ def _labelled(paths, skip_bad_rows: bool, verb: str):
     return data
 
 
+def _warn_missing_labels(data) -> None:
+    """Say which of the guide's labels no sentence has: a model trained on one's own file
+    alone never gives them (page chrome comes out as some measure without ``other``)."""
+    from .labels import LABEL_IDS
+
+    given = {label for labels in data.labels for label in labels}
+    missing = [label for label in LABEL_IDS if label not in given]
+    if missing and len(data):
+        print(f"measures: warning: no sentence is labelled {', '.join(missing)}; the model will never give "
+              f"{'it' if len(missing) == 1 else 'them'} (train on 'bundled' beside your file to have every label)",
+              file=sys.stderr)
+
+
+def _warn_trained_on(model, paths) -> None:
+    """Say when a file scored has the name of one the model was trained on: a model scored
+    on its own training sentences looks far better than it does on new text."""
+    trained = set((model.metadata.get("training_data") or {}).get("files") or ())
+    for path in paths:
+        if Path(path).name in trained:
+            print(f"measures: note: the model was trained on a file named {Path(path).name}; if it is this one, "
+                  f"these figures say how it fits its training sentences, not how it does on new text "
+                  f"(keep some labelled rows out of training to score on)", file=sys.stderr)
+
+
 def cmd_train(args) -> int:
     from .persistence import check_save_path
     from .training import train
@@ -258,6 +282,7 @@ def cmd_train(args) -> int:
     _check_output(args.output, paths, folder=True)
     check_save_path(args.output)
     data = _labelled(paths, args.skip_bad_rows, "trains on")
+    _warn_missing_labels(data)
     params = {}
     if args.C is not None:
         params["C"] = args.C
@@ -283,6 +308,7 @@ def cmd_evaluate(args) -> int:
     if not len(data):  # scores of nothing would print as a model that gets everything wrong
         raise CommandError(f"{', '.join(args.data)}: no labelled sentences to score")
     model = _load(args)
+    _warn_trained_on(model, args.data)
     # A gold label the model was not trained on still counts (every sentence of it
     # missed), or the figures would flatter a model that lacks a category.
     gold = {label for labels in data.labels for label in labels}
@@ -463,7 +489,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("data", nargs="*", metavar="DATA.tsv", help="labelled files (default: the bundled corpus)")
     check.add_argument("--second-reading", action="append", metavar="OTHER.tsv",
                        help="another annotator's labels for some of the same sentences (matched by their "
-                            "exact text), made without seeing these: how the two readings agree, and where "
+                            "text, cleaned as the model reads it), made without seeing these: how the two readings agree, and where "
                             "they differ (repeat for several files)")
     check.add_argument("--format", choices=["text", "json"], default="text")
 

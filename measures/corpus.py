@@ -7,7 +7,7 @@ import os
 import signal
 import sys
 from collections import deque
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, cast
 
 from .document import Document, SentenceStream, tag_documents
 from .forking import fork_context, quiet_worker, running
@@ -91,7 +91,8 @@ def tag_sources(model, sources: Iterable[Source], jobs: int = 1, model_path=None
             if _plain(group):
                 # tag_documents, not tag_many: these texts were read from files and records,
                 # so tag_many's warning about texts that are file names does not apply
-                yield from zip(group, tag_documents(model, [(s.text, s.name) for s in group if s.text is not None]))
+                # (a plain group's sources all have their text: _groups makes them so)
+                yield from zip(group, tag_documents(model, [(cast(str, s.text), s.name) for s in group]))
             else:
                 yield group[0], _in_process(model, group[0], stream_large)
         return

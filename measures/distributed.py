@@ -65,7 +65,7 @@ def _dask_bag():
         import dask
         import dask.bag
     except ImportError:
-        raise ImportError("measures.distributed needs dask: pip install 'measures[dask]'") from None
+        raise ImportError("measures.distributed needs dask: pip install 'dask[distributed]' (or, in a checkout, pip install '.[dask]')") from None
     return dask, dask.bag
 
 

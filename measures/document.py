@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 
 import numpy as np
 
-from .cleaning import LINE_BREAK, clean_document, text_name
+from .cleaning import clean_document, text_name
 from .inputs import as_real
 from .model import CONTEXT_WINDOW, add_context
-from .splitting import sentence_spans
+from .splitting import LINE_BREAK, sentence_spans
 
 if TYPE_CHECKING:
     from .summary import Summary

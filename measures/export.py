@@ -81,13 +81,26 @@ def temporary_file(target: Path, folder: bool = False) -> tuple[int, str]:
     return fd, tmp
 
 
+def as_the_kernel_reads(path: str | os.PathLike[str]) -> Path:
+    """``path`` with a ``..`` taken as the kernel takes it: after a linked folder it goes
+    up from where the link leads. Python's path functions (``abspath``, and so
+    ``mkstemp``'s folder) go up textually, so a temporary file would be made in another
+    folder, on another disk perhaps, than the one its rename goes to."""
+    path = Path(path)
+    if ".." not in path.parts:
+        return path
+    if path.name in ("", ".."):
+        return Path(os.path.realpath(path))
+    return Path(os.path.realpath(path.parent)) / path.name
+
+
 def _target(path: str | os.PathLike[str]) -> Path:
     """Where output for ``path`` goes: the file a symbolic link points to (the link
     stays a link), unless the link leads to a device or pipe (``/dev/stdout`` into a
     pipe resolves to a name that cannot be opened), which is written through the link."""
     if os.path.islink(path) and not _special(Path(path)):
         return Path(os.path.realpath(path))
-    return Path(path)
+    return as_the_kernel_reads(path)
 
 
 def _special(target: Path) -> bool:
@@ -160,7 +173,7 @@ def check_output(path: str | os.PathLike[str] | None, folder: bool = False) -> N
     """Raise OutputError now if :func:`open_output` could not write ``path`` (with
     ``folder``: if no folder could be written there), so that a command finds out
     before its work rather than after."""
-    if path in (None, "-"):
+    if path is None or path == "-":
         return
     if not folder:
         _file_path(path)

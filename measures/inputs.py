@@ -36,8 +36,9 @@ def text_argument(text, what: str = "text"):
     return text
 
 
-# what a file's name looks like: a folder in it, or an extension ("speech.txt", "a/b")
-_PATH_LIKE = re.compile(r"[/\\]|\.[A-Za-z0-9]{1,5}$")
+# what a file's name looks like: a folder in it, or an extension ("speech.txt", "a/b"),
+# which begins with a letter (a text may end in a number: "累计检测3.5", "通报 2022.12")
+_PATH_LIKE = re.compile(r"[/\\]|\.[A-Za-z][A-Za-z0-9]{0,4}$")
 
 
 def is_device(fd: int) -> bool:

@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence, Union
 
+from .cleaning import normalize
 from .inputs import is_device
 from .labels import LABEL_IDS, LabelError, joined_labels, parse_labels
 
@@ -98,21 +99,44 @@ def _rows(path: str):
     except UnicodeDecodeError as error:
         line = raw[:error.start].count(b"\n") + 1
         # the whole file is unreadable, not one row: no row list, so no "skip the bad rows"
-        raise DataError(message=str(Problem(path, line, "not UTF-8 text (the guide's TSV format is UTF-8)"))) from None
-    # Rows end at "\n" only, as the guide defines them (a "\r" before it is a Windows
-    # line end): str.splitlines would also cut a sentence at U+2028, U+0085 and the like.
-    lines = text.split("\n")
+        raise DataError(message=str(Problem(path, line, _not_utf8(raw)))) from None
+    # Rows end at "\n" (a "\r" before it is a Windows line end), or at "\r" in a file
+    # without any "\n" (old Mac exports, which read as one header line and no rows
+    # otherwise); not str.splitlines, which would also cut a sentence at U+2028, U+0085
+    # and the like.
+    lines = text.split("\n" if "\n" in text else "\r")
     if lines[-1] == "":
         lines.pop()
     return raw, [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
+def _not_utf8(raw: bytes) -> str:
+    """Why a labelled file cannot be read, with what to do: spreadsheets save "Unicode
+    text" as UTF-16 and, on Chinese Windows, plain text as GBK."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        found = "UTF-16 text (a spreadsheet's 'Unicode text')"
+    else:
+        try:
+            raw.decode("gb18030")
+            found = "not UTF-8 text: it reads as GBK/GB18030"
+        except UnicodeDecodeError:
+            found = "not UTF-8 text"
+    return f"{found}; save it as UTF-8 (the guide's TSV format is UTF-8)"
+
+
+def sentence_key(text: str) -> str:
+    """A sentence as the model reads it, for telling copies apart: normalised and trimmed,
+    so that one typed with "，" and the same one as ``suggest`` wrote it, with ",", are one
+    sentence (the model gives them the same labels)."""
+    return normalize(text).strip()
+
+
 def repeat_problem(first_seen: dict, text: str, labels: tuple[str, ...], where: str, shown: str) -> str | None:
     """What is wrong with ``text`` labelled ``labels`` (given as ``shown``) at ``where``,
-    when ``first_seen`` (text -> (labels, where), filled here) holds it labelled otherwise;
-    else None. The primary label counts as much as the set (primary accuracy scores it);
-    the order of the others means nothing."""
-    earlier = first_seen.setdefault(text, (labels, where))
+    when ``first_seen`` (:func:`sentence_key` -> (labels, where), filled here) holds it
+    labelled otherwise; else None. The primary label counts as much as the set (primary
+    accuracy scores it); the order of the others means nothing."""
+    earlier = first_seen.setdefault(sentence_key(text), (labels, where))
     if earlier[0][0] != labels[0] or set(earlier[0]) != set(labels):
         return f"same sentence labelled {'|'.join(earlier[0])!r} at {earlier[1]} and {shown!r} here"
     return None
@@ -139,6 +163,17 @@ def _add_row(data: LabelledData, first_seen: dict, text: str, value: str, path: 
     data.texts.append(text)
     data.labels.append(labels)
     return True
+
+
+def _unquoted(cell: str) -> str:
+    """A text cell as the sentence it holds: a spreadsheet saving tab-separated text quotes
+    a cell that holds a '"' and doubles its quotes ("实行""先消毒""。" for 实行"先消毒"。);
+    left quoted, the sentence would match no other copy of it."""
+    cell = cell.strip()
+    inner = cell[1:-1]
+    if len(cell) > 2 and cell[0] == cell[-1] == '"' and '""' in inner and '"' not in inner.replace('""', ""):
+        return inner.replace('""', '"')
+    return cell
 
 
 def _header(lines: list[str]) -> list[str]:
@@ -205,8 +240,11 @@ def _read_files(paths: Paths) -> LabelledData:
             continue
         header = _header(lines)
         if "text" not in header or "labels" not in header:
+            comma = {"text", "labels"} <= {name.strip().lower() for name in lines[0].split(",")}
             data.problems.append(Problem(path, 1, "header must name the columns 'text' and 'labels', "
-                                                  f"got {_header_shown(lines)}"))
+                                                  f"got {_header_shown(lines)}"
+                                                  + ("; the file is comma-separated: save it as tab-separated "
+                                                     "text (TSV)" if comma else "")))
             continue
         twice = _named_twice(header, ("text", "labels"))
         if twice:
@@ -221,9 +259,11 @@ def _read_files(paths: Paths) -> LabelledData:
                 # a trailing empty labels cell an editor trimmed away
                 unlabelled = labels_col >= len(cells) > text_col and bool(cells[text_col].strip())
                 data.problems.append(Problem(path, number, f"expected at least {max(text_col, labels_col) + 1} "
-                                                           f"tab-separated columns, got {len(cells)}", unlabelled))
+                                                           f"tab-separated columns, got {len(cells)} (every line "
+                                                           f"after the header is a row: text<TAB>labels)",
+                                             unlabelled))
                 continue
-            if _add_row(data, first_seen, cells[text_col], cells[labels_col], path, number):
+            if _add_row(data, first_seen, _unquoted(cells[text_col]), cells[labels_col], path, number):
                 data.locations.append((path, number))
     data.sha256 = digest.hexdigest()
     return data
@@ -243,7 +283,7 @@ def read_texts(paths: Paths) -> list[str]:
         if twice:
             raise DataError(message=str(Problem(path, 1, twice)))
         at = header.index("text")
-        texts += [cells[at].strip() for cells in (line.split("\t") for line in lines[1:]) if len(cells) > at]
+        texts += [_unquoted(cells[at]).strip() for cells in (line.split("\t") for line in lines[1:]) if len(cells) > at]
     return [text for text in texts if text]
 
 
@@ -322,17 +362,17 @@ def near_duplicates(texts: Sequence[str], threshold: float = 0.7) -> list[tuple[
 
 
 def agreement(data: LabelledData, second: LabelledData) -> dict:
-    """How a second labelling of some of the same sentences (matched by their exact
-    text), made without seeing the first, agrees with ``data``'s labels: the scores of
-    the first reading taken as truth (None when no sentence matched), and every row where
-    the two differ, in labels or in their order."""
+    """How a second labelling of some of the same sentences (matched by their text as
+    :func:`sentence_key` gives it), made without seeing the first, agrees with ``data``'s
+    labels: the scores of the first reading taken as truth (None when no sentence
+    matched), and every row where the two differ, in labels or in their order."""
     from .evaluation import scores
 
-    first = {text: (labels, where) for text, labels, where in zip(data.texts, data.labels, data.locations)}
+    first = {sentence_key(text): (labels, where) for text, labels, where in zip(data.texts, data.labels, data.locations)}
     seen: dict[str, tuple] = {}  # a sentence given twice the same way is compared once
     for text, labels, where in zip(second.texts, second.labels, second.locations):
-        seen.setdefault(text, (labels, where))
-    pairs = [(first[text], reading, text) for text, reading in seen.items() if text in first]
+        seen.setdefault(sentence_key(text), (labels, where, text))
+    pairs = [(first[key], reading[:2], reading[2]) for key, reading in seen.items() if key in first]
     result = scores([a[0] for a, _, _ in pairs], [b[0] for _, b, _ in pairs], LABEL_IDS) if pairs else {}
     return {
         "rows": len(pairs),
@@ -371,10 +411,10 @@ def check_data(paths: Paths,
         if not compared["rows"]:
             named = ", ".join(_path_list(second_reading))
             problems.append(f"{named}: no usable row to compare" if not len(second) else
-                            f"{named}: none of its sentences is in the data (sentences are matched by their exact text)")
+                            f"{named}: none of its sentences is in the data (sentences are matched by their text, cleaned as the model reads it)")
     any_position = collections.Counter(label for labels in data.labels for label in labels)
     primary = collections.Counter(labels[0] for labels in data.labels)
-    counts = collections.Counter(data.texts)
+    counts = collections.Counter(map(sentence_key, data.texts))
     exact = sum(c - 1 for c in counts.values() if c > 1)
     pairs = near_duplicates(data.texts)
     # every row of a text in a pair, its copies too

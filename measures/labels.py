@@ -1,7 +1,8 @@
 """The label set of the annotation guide, and the parsing of label strings.
 
 The ids, their order and their Chinese names are the contract shared by the training
-data, the model files and every benchmark; nothing else in the package spells them out.
+data, the model files and every benchmark; nothing else in the package spells them out
+but the report's colours (``report.COLORS``, one per id; a test holds that they match).
 """
 from __future__ import annotations
 
@@ -154,7 +155,9 @@ def parse_labels(value: str) -> tuple[str, ...]:
     ``other`` combined with a measure (guide: ``other`` is never combined).
     """
     ids = tuple(part.strip() for part in value.split("|"))
-    if not value.strip() or any(not part for part in ids):
+    if not value.strip():
+        raise LabelError("no labels given")
+    if any(not part for part in ids):
         raise LabelError(f"empty label in {value!r}")
     for label_id in ids:
         if label_id not in _BY_ID:

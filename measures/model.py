@@ -117,7 +117,7 @@ def weights_problem(vocabulary: Sequence, idf: np.ndarray, coef: np.ndarray, int
 
 
 def decide(probabilities: np.ndarray, thresholds: np.ndarray, classes: Sequence[str],
-           max_labels: int = 3, primary_scores: np.ndarray | None = None) -> list[tuple[str, ...]]:
+           max_labels: int = 4, primary_scores: np.ndarray | None = None) -> list[tuple[str, ...]]:
     """Labels from per-label probabilities, as the guide wants them.
 
     The primary label is the best of ``primary_scores`` (a score per label, such as the
@@ -179,7 +179,7 @@ class Model:
 
     def __init__(self, vocabulary: Sequence[str], idf: np.ndarray, coef: np.ndarray,
                  intercept: np.ndarray, thresholds: np.ndarray, classes: Sequence[str],
-                 analyzer: dict, max_labels: int = 3, metadata: dict | None = None,
+                 analyzer: dict, max_labels: int = 4, metadata: dict | None = None,
                  segmenter: str = "auto", context: float = 0.0):
         # as a model file's config is checked: what decides labels must make sense
         # whatever the model came from (a file, a pickle, a .skops archive, Python): a

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .export import UNFINISHED, OutputError, default_mode, temporary_file
+from .export import UNFINISHED, OutputError, as_the_kernel_reads, default_mode, temporary_file
 from .labels import zh_name
 from .inputs import is_whole
 from .model import CONTEXT_WINDOW, Model, labels_problem, settings_problem
@@ -37,6 +37,8 @@ FORMAT = "measures-model"
 # refused, since 0.1 read some of them differently
 FORMAT_VERSION = 2
 SHIPPED_NAME = "policy-measures-zh"
+#: What a model folder holds, all written by saving it.
+MODEL_FILES = ("config.json", "weights.npz", "README.md")
 #: Types a skops file of a MeasureClassifier may contain; anything else is refused.
 SKOPS_TRUSTED = [
     "measures.classifier.MeasureClassifier", "measures.features.Analyzer",
@@ -103,17 +105,28 @@ def json_value(value):
 
 def check_save_path(path) -> None:
     """Raise ModelFileError if :func:`save_model` would refuse ``path``: saving replaces
-    what is there, so only nothing, an empty folder or a model folder may be there, and a
-    user's file or folder of other files is never deleted by a mistyped path. Commands
+    what is there, so only nothing, an empty folder or a model folder holding nothing but
+    its own files may be there, and a user's file or folder of other files is never
+    deleted by a mistyped path. Commands
     call it before their work; saving calls it again."""
-    target = Path(os.path.abspath(path))
+    target = Path(os.path.abspath(as_the_kernel_reads(path)))
     if not os.path.lexists(target):
         return
     if target.is_dir():
-        if is_model_folder(target) or not any(target.iterdir()):
+        if not any(target.iterdir()):
             return
-        raise ModelFileError(f"{path}: not saving the model here: the folder holds files and is not a "
-                             f"measures model folder; choose a new path or an empty folder")
+        if not is_model_folder(target):
+            raise ModelFileError(f"{path}: not saving the model here: the folder holds files and is not a "
+                                 f"measures model folder; choose a new path or an empty folder")
+        # The whole folder is replaced: notes or evaluations a user kept beside the model
+        # would go with it.
+        extra = sorted(entry.name + ("/" if entry.is_dir() else "") for entry in target.iterdir()
+                       if entry.name not in MODEL_FILES)
+        if extra:
+            shown = ", ".join(extra[:5]) + (f" and {len(extra) - 5} more" if len(extra) > 5 else "")
+            raise ModelFileError(f"{path}: not saving the model here: saving replaces the whole folder, "
+                                 f"and it also holds {shown}; move them out or choose a new path")
+        return
     raise ModelFileError(f"{path}: not saving the model here: it is a file; choose a new path or an empty folder")
 
 
@@ -136,7 +149,7 @@ def _atomic_folder(path: Path, write) -> None:
     # moment leaves either the old complete model or the new complete one.
     from .forking import signals_held
 
-    target = Path(os.path.abspath(path))  # "." and ".." have no name to swap under; this has
+    target = Path(os.path.abspath(as_the_kernel_reads(path)))  # "." and ".." have no name to swap under; this has
     tmp = None
     try:
         check_save_path(path)
@@ -411,7 +424,7 @@ def _skops(path: Path):
     try:
         import skops.io as sio
     except ImportError:
-        raise ModelFileError(f"{path}: .skops files need skops: pip install 'measures[skops]'") from None
+        raise ModelFileError(f"{path}: .skops files need skops: pip install skops (or, in a checkout, pip install '.[skops]')") from None
     return sio
 
 

@@ -12,6 +12,8 @@ from .inputs import text_argument
 __all__ = ["sentence_spans", "split_sentences", "last_sentence_end", "MAX_SENTENCE", "TERMINATORS"]
 
 TERMINATORS = frozenset("。！？；!?;")
+#: Every line break, of any kind; "\r\n" is one.
+LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _OPEN, _CLOSE = "“「『", "”」』"
 # A terminator takes closing quotes and brackets that follow it: 他说：“要落实。”
 _TRAILERS = frozenset(_CLOSE + ")）】》’\"'")
@@ -51,11 +53,18 @@ def last_sentence_end(text: str) -> int:
     return -1 if at < 0 else _sentence_end(text, at, len(text))
 
 
-def _raw_spans(text: str):
+def _lines(text: str):
+    """(start, end) of each line of ``text``, whatever its line breaks."""
     pos = 0
-    for line in text.split("\n"):
-        end_of_line = pos + len(line)
-        use_quotes = _quotes_balanced(line)
+    for brk in LINE_BREAK.finditer(text):
+        yield pos, brk.start()
+        pos = brk.end()
+    yield pos, len(text)
+
+
+def _raw_spans(text: str):
+    for pos, end_of_line in _lines(text):
+        use_quotes = _quotes_balanced(text[pos:end_of_line])
         depth, start, i = 0, pos, pos
         while i < end_of_line:
             ch = text[i]
@@ -70,7 +79,6 @@ def _raw_spans(text: str):
             i += 1
         if start < end_of_line:
             yield start, end_of_line
-        pos = end_of_line + 1
 
 
 def _cut_long(text: str, start: int, end: int):

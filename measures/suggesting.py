@@ -18,16 +18,17 @@ from __future__ import annotations
 import heapq
 import itertools
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 import numpy as np
 
-from .cleaning import LINE_BREAK, normalize
+from .splitting import LINE_BREAK
 from .document import Document
 from .inputs import as_real, is_whole, looks_like_a_path
-from .labelled_data import _grams
+from .labelled_data import _grams, sentence_key
 from .model import decide
 
 __all__ = ["Suggestion", "margins", "suggest", "write_suggestions", "COLUMNS"]
@@ -145,6 +146,8 @@ def _margins(p: np.ndarray, thresholds, classes, max_labels: int, cutoff: float)
     return margin
 
 
+_SENTENCE_END = re.compile("[。！？；]")
+
 # A pair's name longer than this and than its text is a text: (text, name) was given.
 _LONGEST_NAME = 1000
 
@@ -155,7 +158,8 @@ def _swapped(name: str, text: str) -> bool:
     name and its name is not (a one-line document beside "a.txt")."""
     if LINE_BREAK.search(name) or len(name) > max(len(text), _LONGEST_NAME):
         return True
-    return looks_like_a_path(text) and not looks_like_a_path(name)
+    # a sentence's end is no file name's ("全市累计检测120万人次/日。")
+    return looks_like_a_path(text) and not _SENTENCE_END.search(text) and not looks_like_a_path(name)
 
 
 def _documents(model, items) -> Iterable:
@@ -177,25 +181,20 @@ def _documents(model, items) -> Iterable:
                             f"pair, got {type(item).__name__} {item!r:.40}")
 
 
-def _diverse(candidates: Iterable[Suggestion], n: int, similarity: float,
-             per_document: int | None) -> list[Suggestion]:
-    """Greedily take candidates in the given order, skipping one whose character-4-gram
-    Jaccard similarity with an already taken one is >= ``similarity``, and one from a
-    document that already has ``per_document`` picks."""
+def _diverse(candidates: Iterable[Suggestion], n: int, similarity: float) -> list[Suggestion]:
+    """Greedily take up to ``n`` candidates in the given order, skipping one whose
+    character-4-gram Jaccard similarity with an already taken one is >= ``similarity``
+    (a copy of a taken sentence among them)."""
     picked: list[Suggestion] = []
     picked_grams: list[frozenset] = []
-    per_document_picked: dict = {}
     for candidate in candidates:
         if len(picked) >= n:
             break
-        if per_document is not None and per_document_picked.get(candidate.document, 0) >= per_document:
-            continue
         grams = _grams(candidate.text)
         if any(len(grams & other) >= similarity * len(grams | other) for other in picked_grams):
             continue
         picked.append(candidate)
         picked_grams.append(grams)
-        per_document_picked[candidate.document] = per_document_picked.get(candidate.document, 0) + 1
     return picked
 
 
@@ -247,7 +246,7 @@ def suggest(model, texts_or_documents: Iterable, n: int = 200, per_document: int
         return []
     pool = pool or 5 * n
     # as the sentences of a tagged document are: normalised (full-width ， is ,)
-    excluded = {normalize(text).strip() for text in exclude}
+    excluded = set(map(sentence_key, exclude))
     heap: list = []  # (-margin, tie, suggestion): the pool's most certain sentence on top
     in_heap: set[str] = set()
     tie = itertools.count()
@@ -266,9 +265,9 @@ def suggest(model, texts_or_documents: Iterable, n: int = 200, per_document: int
             top = np.argsort(-row, kind="stable")[:3]
             ranked.append(Suggestion(s.text, tuple(s.labels), float(m),
                                      tuple((classes[j], float(row[j])) for j in top), document.source, k, number))
-        for suggestion in _diverse(ranked, per_document or len(ranked), similarity, None):
-            if suggestion.text in in_heap:
-                continue
+        # a document's picks are at most per_document, and differ from each other and
+        # (by the filter above) from the pool's: no later step needs to limit them again
+        for suggestion in _diverse(ranked, per_document or len(ranked), similarity):
             entry = (-suggestion.margin, next(tie), suggestion)
             if len(heap) < pool:
                 heapq.heappush(heap, entry)
@@ -278,7 +277,7 @@ def suggest(model, texts_or_documents: Iterable, n: int = 200, per_document: int
                 continue
             in_heap.add(suggestion.text)
     candidates = sorted((entry[2] for entry in heap), key=lambda s: s.margin)
-    return _diverse(candidates, n, similarity, per_document)
+    return _diverse(candidates, n, similarity)
 
 
 def write_suggestions(suggestions: Iterable[Suggestion], path: str | os.PathLike[str] | None) -> int:

@@ -59,7 +59,7 @@ class Summary:
         try:
             import pandas as pd
         except ImportError:  # pragma: no cover - depends on the user's environment
-            raise ImportError("Summary.to_frame() needs pandas: pip install 'measures[pandas]'") from None
+            raise ImportError("Summary.to_frame() needs pandas: pip install pandas (or, in a checkout, pip install '.[pandas]')") from None
         rows = [{"category": label, "name": zh_name(label), "count": c.count, "share": c.share,
                  "examples": list(c.examples)} for label, c in self.categories.items()]
         return pd.DataFrame(rows).set_index("category")
@@ -208,7 +208,7 @@ def summaries_frame(documents_or_summaries, include_other: bool = True, values: 
     try:
         import pandas as pd
     except ImportError:
-        raise ImportError("summaries_frame() needs pandas: pip install 'measures[pandas]'") from None
+        raise ImportError("summaries_frame() needs pandas: pip install pandas (or, in a checkout, pip install '.[pandas]')") from None
     labels, names, rows = share_table(documents_or_summaries, include_other, values)
     frame = pd.DataFrame(rows, index=pd.Index(names, name="source"),
                          columns=pd.Index(labels, name="category"))

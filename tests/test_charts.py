@@ -29,7 +29,7 @@ def documents(model):
 
 @pytest.fixture
 def plt():
-    matplotlib = pytest.importorskip("matplotlib", reason="charts need matplotlib: pip install 'measures[plot]'")
+    matplotlib = pytest.importorskip("matplotlib", reason="charts need matplotlib: pip install '.[plot]'")
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -39,7 +39,7 @@ def plt():
 
 @pytest.fixture
 def pd():
-    return pytest.importorskip("pandas", reason="summaries_frame needs pandas: pip install 'measures[pandas]'")
+    return pytest.importorskip("pandas", reason="summaries_frame needs pandas: pip install '.[pandas]'")
 
 
 def test_importing_measures_loads_neither_pandas_nor_matplotlib():
@@ -52,20 +52,20 @@ def test_missing_extras_raise_import_error_with_the_pip_command(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     monkeypatch.setitem(sys.modules, "pandas", None)
-    with pytest.raises(ImportError, match=r"pip install 'measures\[plot\]'"):
+    with pytest.raises(ImportError, match=r"pip install matplotlib \(or, in a checkout, pip install '\.\[plot\]'\)"):
         measures.plot_summary(A)
-    with pytest.raises(ImportError, match=r"pip install 'measures\[plot\]'"):
+    with pytest.raises(ImportError, match=r"pip install matplotlib \(or, in a checkout, pip install '\.\[plot\]'\)"):
         A.plot()
-    with pytest.raises(ImportError, match=r"pip install 'measures\[plot\]'"):
+    with pytest.raises(ImportError, match=r"pip install matplotlib \(or, in a checkout, pip install '\.\[plot\]'\)"):
         measures.plot_comparison([A, B])
-    with pytest.raises(ImportError, match=r"pip install 'measures\[pandas\]'"):
+    with pytest.raises(ImportError, match=r"pip install pandas \(or, in a checkout, pip install '\.\[pandas\]'\)"):
         measures.summaries_frame([A, B])
     from measures import distributed
 
     monkeypatch.setitem(sys.modules, "dask", None)
     monkeypatch.setitem(sys.modules, "dask.bag", None)
     for call in (lambda: distributed.read_jsonl("corpus.jsonl"), lambda: distributed.tag_bag([])):
-        with pytest.raises(ImportError, match=r"pip install 'measures\[dask\]'"):
+        with pytest.raises(ImportError, match=r"pip install 'dask\[distributed\]' \(or, in a checkout, pip install '\.\[dask\]'\)"):
             call()
 
 

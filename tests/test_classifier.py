@@ -586,6 +586,15 @@ def test_copies_of_a_sentence_share_a_fold_so_they_do_not_flatter_the_cross_vali
         assert not {X[i % len(X)] for i in train} & {X[i % len(X)] for i in test}
 
 
+def test_copies_in_other_punctuation_widths_share_a_fold_too(sample):
+    # the model reads "，" as ","; a user's file may hold a sentence both ways
+    X = [x for x in sample[0] if "，" in x]
+    twins = [x.replace("，", ",") for x in X]
+    assert len(X) > 500
+    for train, test in MeasureClassifier(cv=3)._folds(None, None, X + twins):
+        assert not {X[i % len(X)] for i in train} & {X[i % len(X)] for i in test}
+
+
 def test_a_label_whose_sentences_are_copies_of_one_is_refused_not_learnt_backwards(sample):
     X, y = sample
     kept = [(x, labels) for x, labels in zip(X, y) if "supply" not in labels]
@@ -698,3 +707,12 @@ def test_fits_running_at_once_in_threads_each_fit_their_own_data():
         together = list(threads.map(lambda part: MeasureClassifier(n_jobs=2).fit(*part).coef_, parts))
     for a, b in zip(alone, together):
         np.testing.assert_array_equal(a, b)
+
+
+def test_a_model_built_by_hand_takes_as_many_labels_as_the_estimator_gives():
+    import inspect
+
+    from measures.model import Model, decide
+
+    for function in (Model, decide):
+        assert inspect.signature(function).parameters["max_labels"].default == MeasureClassifier().max_labels

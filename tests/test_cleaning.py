@@ -2,8 +2,8 @@ import re
 
 import pytest
 
-from measures.cleaning import (clean, clean_document, drop_boilerplate_lines, is_boilerplate,
-                               normalize, normalize_whitespace, normalize_width, remove_invisible,
+from measures.cleaning import (clean, clean_document, collapse_blank_lines, drop_boilerplate_lines, is_boilerplate,
+                               normalize, normalize_line_breaks, normalize_whitespace, normalize_width, remove_invisible,
                                replace_surrogates, strip_pinyin, to_simplified)
 from measures.splitting import split_sentences
 
@@ -226,3 +226,32 @@ def test_a_document_on_one_line_keeps_its_sentences_past_a_byline():
     body = "".join(f"第{i}条，全市开展第{i}轮核酸检测，各社区做好组织工作。" for i in range(1, 30))
     line = "时间：2020-03-26。" + body + "联系电话：12345。责任编辑：张三。"
     assert len(split_sentences(clean(line))) >= 29
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("第一段。\r\n第二段。", "第一段。\n第二段。"),
+    ("第一段。\r第二段。", "第一段。\n第二段。"),
+    ("第一段。\u2028第二段。\u2029第三段。", "第一段。\n第二段。\n第三段。"),
+    ("第一段。\x0c\x0b\x85第二段。", "第一段。\n\n\n第二段。"),
+    ("第一段。\n\r\n第二段。", "第一段。\n\n第二段。"),
+    ("没有换行。", "没有换行。"),
+])
+def test_normalize_line_breaks(text, expected):
+    assert normalize_line_breaks(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("第一段。\n\n\n\n第二段。", "第一段。\n\n第二段。"),
+    ("\n\n第一段。\n第二段。\n\n", "第一段。\n第二段。"),
+    ("第一段。\n\n第二段。", "第一段。\n\n第二段。"),
+    ("", ""),
+])
+def test_collapse_blank_lines(text, expected):
+    assert collapse_blank_lines(text) == expected
+
+
+@pytest.mark.parametrize("text", ["全市开展核酸检测。\r版权所有 某某网站", "全市开展核酸检测。\u2028责任编辑：张三",
+                                  "第一段。\n\n\n\n第二段。"])
+def test_the_chain_of_steps_is_clean(text):
+    chained = collapse_blank_lines(drop_boilerplate_lines(normalize(normalize_line_breaks(text))))
+    assert chained == clean(text)

@@ -99,9 +99,17 @@ def test_train_then_evaluate_and_explain(tmp_path):
                         "分享到微信\tother", "组织核酸采样。\ttesting", "转运至隔离点。\tisolation_transfer",
                         "版权所有\tother"]]
     data.write_text("text\tlabels\n" + "\n".join(rows) + "\n", "utf-8")
-    assert run_cli("train", data, "-o", tmp_path / "model").returncode == 0
+    trained = run_cli("train", data, "-o", tmp_path / "model")
+    assert trained.returncode == 0
+    # a model of one's own file alone lacks the labels it has no sentence of: said, not hidden
+    missing = "vaccination, border_import, case_report, organization, publicity, economy; the model will never give them"
+    assert "warning: no sentence is labelled disinfection, supply, medical_treatment, community_control, tracing, " \
+           + missing in trained.stderr.decode()
     result = run_cli("evaluate", data, "--model", tmp_path / "model", "--format", "json")
     assert json.loads(result.stdout)["macro_f1"] > 0.9
+    # scored on its own training file: the figures are flattered, and the user is told
+    assert "note: the model was trained on a file named mine.tsv" in result.stderr.decode()
+    assert "note:" not in run_cli("evaluate", data).stderr.decode()  # the shipped model was not
     explained = run_cli("explain", "组织全员核酸采样。", "--model", tmp_path / "model").stdout.decode()
     assert "labels: testing" in explained and "because of" in explained
 

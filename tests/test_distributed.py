@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-dask_bag = pytest.importorskip("dask.bag", reason="the Dask test needs dask[distributed] (pip install 'measures[dask]')")
+dask_bag = pytest.importorskip("dask.bag", reason="the Dask test needs dask[distributed] (pip install '.[dask]')")
 distributed = pytest.importorskip("dask.distributed", reason="needs dask[distributed]")
 
 from measures.distributed import read_jsonl, tag_bag, tag_records  # noqa: E402

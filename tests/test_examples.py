@@ -20,8 +20,8 @@ def run_example(name, *args):
 
 
 def test_notebook_flow_writes_the_frame_and_the_charts(tmp_path):
-    pytest.importorskip("pandas", reason="the example needs pandas: pip install 'measures[pandas]'")
-    pytest.importorskip("matplotlib", reason="the example needs matplotlib: pip install 'measures[plot]'")
+    pytest.importorskip("pandas", reason="the example needs pandas: pip install '.[pandas]'")
+    pytest.importorskip("matplotlib", reason="the example needs matplotlib: pip install '.[plot]'")
     out = run_example("notebook_flow.py", tmp_path / "out")
     with open(tmp_path / "out" / "shares.csv", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))

@@ -33,7 +33,9 @@ def test_reads_rows_and_ignores_extra_columns(tmp_path):
     ("   \ttesting", "empty text"),
     ("全市开展核酸检测。", "columns"),
     ("全市开展核酸检测。\ttesting|testing", "repeated"),
-    ("全市开展核酸检测。\t", "empty label"),
+    ("全市开展核酸检测。\t", "no labels given"),
+    ("全市开展核酸检测。\ttesting||supply", "empty label in 'testing||supply'"),
+    ("全市开展核酸检测。", "(every line after the header is a row: text<TAB>labels)"),
 ])
 def test_bad_rows_are_reported_with_file_and_line(tmp_path, row, message):
     path = write(tmp_path, f"text\tlabels\n好句子。\tother\n{row}\n")
@@ -247,14 +249,14 @@ def test_check_data_reports_a_second_reading(tmp_path):
     # the bad row of the second reading is a problem of the check, and is left out of the comparison
     assert result.returncode == 1 and f"problem: {theirs}:3: unknown label id 'testng'" in out
     assert "second reading: 1 rows matched by text (0 not in the data, 2 left unlabelled)  primary agreement 1.000" in out
-    assert "empty label" not in out and "columns" not in out
+    assert "no labels given" not in out and "columns" not in out
     assert f"differs: {ours}:3  supply  second: supply|economy  加强生活物资保供。" in out
 
 
 def test_a_second_reading_with_no_usable_row_is_a_problem_not_agreement_zero(tmp_path):
     ours = write(tmp_path, "text\tlabels\n全市开展全员核酸检测。\ttesting\n", "ours.tsv")
     misnamed = write(tmp_path, "text\tlabel\n全市开展全员核酸检测。\ttesting\n", "misnamed.tsv")  # 'label', not 'labels'
-    elsewhere = write(tmp_path, "text\tlabels\n全市开展全员核酸检测 。\ttesting\n", "elsewhere.tsv")  # a space more
+    elsewhere = write(tmp_path, "text\tlabels\n全县开展全员核酸检测。\ttesting\n", "elsewhere.tsv")  # another sentence
     unlabelled = write(tmp_path, "text\tlabels\n全市开展全员核酸检测。\t\n", "unlabelled.tsv")
     for second, problem in ((misnamed, "labels"), (elsewhere, "none of its sentences is in the data"),
                             (unlabelled, f"{unlabelled}: no usable row to compare")):
@@ -290,3 +292,59 @@ def test_a_second_reading_gives_each_labels_f1_between_the_readings(tmp_path):
     assert second["label_f1"] == {"testing": 1.0, "supply": 1.0, "organization": 0.0}
     out = run_cli("check-data", ours, "--second-reading", theirs).stdout.decode()
     assert "label F1 between the readings, lowest first: organization 0.00, testing 1.00, supply 1.00" in out
+
+
+@pytest.mark.parametrize("line_end", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
+def test_rows_end_at_any_line_end_a_spreadsheet_writes(tmp_path, line_end):
+    # CR alone (old Mac exports) read as one header line and no rows, without a word
+    path = tmp_path / "data.tsv"
+    path.write_bytes(line_end.join(["text\tlabels", "全市开展核酸检测。\ttesting", "加强隔离。\tisolation_transfer", ""]
+                                   ).encode())
+    data = read_labelled(path)
+    assert data.texts == ["全市开展核酸检测。", "加强隔离。"]
+    assert data.locations == [(str(path), 2), (str(path), 3)]
+    assert read_texts(path) == data.texts
+
+
+@pytest.mark.parametrize("content, message", [
+    ("text\tlabels\n全市开展核酸检测。\ttesting\n".encode("utf-16"),
+     "data.tsv:1: UTF-16 text (a spreadsheet's 'Unicode text'); save it as UTF-8"),
+    ("text\tlabels\n全市开展核酸检测。\ttesting\n".encode("gbk"),
+     "data.tsv:2: not UTF-8 text: it reads as GBK/GB18030; save it as UTF-8"),
+    (b"text\tlabels\n\x81\x30\xff\n", "data.tsv:2: not UTF-8 text; save it as UTF-8"),
+    ("text,labels\n全市开展核酸检测。,testing\n".encode(),
+     "data.tsv:1: header must name the columns 'text' and 'labels', got 'text,labels'; the file is "
+     "comma-separated: save it as tab-separated text (TSV)"),
+], ids=["utf-16", "gbk", "neither", "comma-separated"])
+def test_a_file_saved_the_wrong_way_says_how_to_save_it(tmp_path, content, message):
+    path = tmp_path / "data.tsv"
+    path.write_bytes(content)
+    with pytest.raises(DataError) as caught:
+        read_labelled(path)
+    assert message in str(caught.value)
+
+
+def test_a_sentence_typed_with_full_width_punctuation_is_the_one_suggest_wrote(tmp_path):
+    # suggest writes sentences cleaned ("，" as ","); a user types or pastes "，": the model
+    # reads both as one sentence, so they are one sentence to every check
+    typed, suggested = "勤洗手，戴口罩。", "勤洗手,戴口罩。"
+    a = write(tmp_path, f"text\tlabels\n{suggested}\tpublicity\n", "a.tsv")
+    b = write(tmp_path, f"text\tlabels\n{typed}\tcommunity_control\n", "b.tsv")
+    with pytest.raises(DataError, match=f"b.tsv:2: same sentence labelled 'publicity' at {a}:2"):
+        read_labelled([a, b])
+    same = write(tmp_path, f"text\tlabels\n{typed}\tpublicity\n", "same.tsv")
+    assert check_data([a, same])["exact_duplicates"] == 1
+    report = check_data([a], second_reading=[same])["second_reading"]
+    assert (report["rows"], report["not_in_data"], report["primary_agreement"]) == (1, 0, 1.0)
+
+
+@pytest.mark.parametrize("cell, text", [
+    ('"天津港实行""先消毒、后作业""。"', '天津港实行"先消毒、后作业"。'),   # as a spreadsheet saves it
+    ('天津港实行"先消毒、后作业"。', '天津港实行"先消毒、后作业"。'),       # as suggest wrote it
+    ('"先消毒、后作业"', '"先消毒、后作业"'),                               # quotes that are the text's own
+    ('"甲""乙"丙"', '"甲""乙"丙"'),                                         # not a spreadsheet's quoting
+])
+def test_a_cell_quoted_by_a_spreadsheet_is_read_as_its_sentence(tmp_path, cell, text):
+    path = write(tmp_path, f"text\tlabels\n{cell}\tdisinfection\n")
+    assert read_labelled(path).texts == [text]
+    assert read_texts(path) == [text]

@@ -1,5 +1,7 @@
 """What the commands write: never over one of their inputs, checked before any work,
 with ordinary file modes, cleaned up when the run is stopped, safe to open in Excel."""
+from __future__ import annotations
+
 import csv
 import io
 import json
@@ -9,6 +11,7 @@ import signal
 import stat
 import subprocess
 import sys
+import tempfile
 import textwrap
 import threading
 import time
@@ -230,6 +233,34 @@ def test_a_file_beside_a_linked_folder_is_a_file_not_the_descriptor_its_namesake
     result = run_cli("tag", work / "pb.txt", "--format", "jsonl", "-o", f"{work}/L/../fd1")
     assert result.returncode == 0 and result.stdout == b""
     assert json.loads((work / "real" / "fd1").read_text("utf-8"))["summary"]["sentences"] > 10
+
+
+@pytest.mark.skipif(not Path("/dev/shm").is_dir(), reason="no /dev/shm (a second file system) here")
+def test_up_from_a_linked_folder_on_another_disk_is_where_the_link_leads(work, tmp_path_factory):
+    # L/.. is the parent of L's target; the temporary file was made in the parent of L
+    # (textually), on another disk, and its rename failed after all the work
+    far = Path(tempfile.mkdtemp(dir="/dev/shm"))
+    try:
+        (far / "sub").mkdir()
+        (work / "L").symlink_to(far / "sub")
+        result = run_cli("tag", work / "pb.txt", "--format", "jsonl", "-o", f"{work}/L/../out.jsonl")
+        assert result.returncode == 0, result.stderr.decode()
+        assert json.loads((far / "out.jsonl").read_text("utf-8"))["summary"]["sentences"] > 10
+        assert sorted(p.name for p in far.iterdir()) == ["out.jsonl", "sub"]
+    finally:
+        shutil.rmtree(far)
+
+
+def test_a_model_saved_up_from_a_linked_folder_loads_from_the_same_path(tmp_path, monkeypatch):
+    from measures import load_model
+
+    (tmp_path / "real" / "sub").mkdir(parents=True)
+    (tmp_path / "L").symlink_to(tmp_path / "real" / "sub")
+    monkeypatch.chdir(tmp_path)
+    model = load_model()
+    model.save("L/../m2")
+    assert (tmp_path / "real" / "m2" / "config.json").is_file() and not (tmp_path / "m2").exists()
+    assert load_model("L/../m2").predict(["全市开展核酸检测。"]) == model.predict(["全市开展核酸检测。"])
 
 
 @pytest.mark.skipif(not Path("/dev/fd").is_dir(), reason="no /dev/fd on this system")
@@ -519,12 +550,13 @@ def test_a_run_whose_worker_fails_exits_instead_of_hanging(tmp_path):
 @pytest.mark.parametrize("command", [
     ["tag", str(EXAMPLES / "press_briefing.txt"), "--format", "jsonl"],
     ["explain", "全市开展全员核酸检测。"],
-    ["evaluate", str(ROOT / "measures" / "data" / "train" / "other.tsv")],
+    ["evaluate", "mine.tsv"],
     ["check-data", "--format", "json"],
 ])
-def test_a_full_disk_behind_standard_output_is_named(command):
+def test_a_full_disk_behind_standard_output_is_named(command, tmp_path):
+    (tmp_path / "mine.tsv").write_text("text\tlabels\n全市开展全员核酸检测。\ttesting\n分享到微信\tother\n", "utf-8")
     with open("/dev/full", "w") as full:
-        result = subprocess.run([sys.executable, "-m", "measures", *command],
+        result = subprocess.run([*measures_command(), *command], cwd=tmp_path,
                                 stdout=full, stderr=subprocess.PIPE, timeout=120)
     assert result.returncode == 1
     assert result.stderr.decode() == "measures: <standard output>: cannot write (No space left on device)\n"

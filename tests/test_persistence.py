@@ -1,6 +1,7 @@
 import json
 import os
 import signal
+import shutil
 import sys
 from pathlib import Path
 
@@ -189,6 +190,26 @@ def test_save_refuses_to_replace_what_is_not_a_model(tmp_path, monkeypatch, esti
     assert (tmp_path / "important.txt").read_text("utf-8") == "mine"
 
 
+@pytest.mark.parametrize("kept", ["evaluation.txt", "round1"])
+def test_save_refuses_a_model_folder_that_also_holds_a_users_files(tmp_path, estimator, kept):
+    # saving replaces the whole folder: what a user kept beside the model would be lost
+    model = estimator.to_model()
+    model.save(tmp_path / "m")
+    extra = tmp_path / "m" / kept
+    if kept == "round1":
+        extra.mkdir()
+        (extra / "labels.tsv").write_text("text\tlabels\n", "utf-8")
+    else:
+        extra.write_text("micro-F1 0.9", "utf-8")
+    with pytest.raises(ModelFileError, match=f"also holds {kept}"):
+        model.save(tmp_path / "m")
+    assert kept in _left_in(tmp_path / "m")
+    assert _left_in(tmp_path) == ["m"]
+    extra.unlink() if kept != "round1" else shutil.rmtree(extra)
+    model.save(tmp_path / "m")  # a model folder and nothing else is replaced as before
+    assert _left_in(tmp_path / "m") == ["README.md", "config.json", "weights.npz"]
+
+
 def test_save_fills_an_empty_folder(tmp_path, estimator):
     (tmp_path / "m").mkdir()
     estimator.to_model().save(tmp_path / "m")
@@ -307,7 +328,7 @@ def test_without_skops_a_skops_file_is_refused_by_name(tmp_path, estimator, monk
     (tmp_path / "colleague.skops").write_bytes(b"PK\x03\x04")
     for act in (lambda: load_model(tmp_path / "colleague.skops"),
                 lambda: save_estimator(estimator, tmp_path / "mine.skops")):
-        with pytest.raises(ModelFileError, match=r"\.skops files need skops: pip install 'measures\[skops\]'"):
+        with pytest.raises(ModelFileError, match=r"\.skops files need skops: pip install skops \(or, in a checkout, pip install '\.\[skops\]'\)"):
             act()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["colleague.skops"]
 

@@ -72,3 +72,14 @@ def test_spans_cover_a_sentence_with_its_pinyin_removed(tokens):
         start, end = cleaned.to_original(a, b)
         # the span cleans to the sentence itself: not one character short after a (tú)
         assert normalize(text[start:end]) == cleaned.text[a:b]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=300), scraped,
+                 st.text(alphabet=st.sampled_from(list("核酸检测。版权所有责任编辑：张三分享到微信\n\r\u2028\x0c ")), max_size=200)))
+def test_clean_is_the_chain_of_its_published_steps(text):
+    # each step is offered alone; chained, they are clean itself
+    from measures import cleaning as c
+
+    chained = c.collapse_blank_lines(c.drop_boilerplate_lines(c.normalize(c.normalize_line_breaks(text))))
+    assert chained == clean(text)

@@ -225,8 +225,11 @@ def _chromium() -> str:
 def _browser(report: Path, profile: Path, *args) -> subprocess.CompletedProcess:
     command = [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                "--no-first-run", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", f"--user-data-dir={profile}", *args, report.as_uri()]
-    result = subprocess.run(command, capture_output=True, timeout=180)
+               "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND", f"--user-data-dir={profile}",
+               *args, report.as_uri()]
+    # its crash reports and settings go to the profile's folder, not the user's home
+    home = {"HOME": str(profile), "XDG_CONFIG_HOME": str(profile / "config"), "XDG_CACHE_HOME": str(profile / "cache")}
+    result = subprocess.run(command, capture_output=True, timeout=180, env={**os.environ, **home})
     assert result.returncode == 0, result.stderr.decode(errors="replace")[-2000:]
     return result
 
@@ -321,3 +324,10 @@ def test_paragraphs_follow_the_documents_lines_not_the_spaces_between_sentences(
     # where the lines break is layout, not content: the same sentences are the same document
     assert document == Document(document.sentences, document.source, document.labels)
     assert json.loads(json.dumps(dataclasses.asdict(document)))["line_starts"] == [3, 4, 5]
+
+
+def test_every_label_has_its_own_colour():
+    from measures.labels import LABEL_IDS
+    from measures.report import COLORS
+
+    assert list(COLORS) == list(LABEL_IDS) and len(set(COLORS.values())) == len(COLORS)

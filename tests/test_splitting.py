@@ -62,3 +62,11 @@ def test_seed_sentences_lose_no_chinese_character(path):
     cleaned = clean(path.read_text("utf-8"))
     han = lambda s: re.findall(r"[\u4e00-\u9fff]", s)
     assert han("".join(split_sentences(cleaned))) == han(cleaned)
+
+
+@pytest.mark.parametrize("line_break", ["\n", "\r\n", "\r", "\u2028", "\u2029", "\x85", "\x0b", "\x0c"])
+def test_a_sentence_ends_at_any_line_break(line_break):
+    # split_sentences is offered on its own, on text that has not been cleaned
+    text = f"第一句话{line_break}第二句话"
+    assert split_sentences(text) == ["第一句话", "第二句话"]
+    assert [text[start:end] for start, end in sentence_spans(text)] == ["第一句话", "第二句话"]

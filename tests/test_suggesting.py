@@ -186,6 +186,13 @@ def test_what_is_not_a_document_is_refused_by_its_number(model, items, message):
         suggest(model, items, n=3, min_chars=1)
 
 
+@pytest.mark.parametrize("text", ["全市新增确诊病例12例，累计检测人次达3.5", "本周疫情通报 2022.12",
+                                  "全市日均检测能力达到120万人次/日。"])
+def test_a_text_ending_in_a_number_or_holding_a_slash_is_not_taken_for_a_file_name(model, text):
+    picks = suggest(model, [("通报", text)], n=3, min_chars=1)
+    assert [p.source for p in picks] == ["通报"] * len(picks) and picks
+
+
 def test_a_title_longer_than_its_text_is_a_name(model):
     picks = suggest(model, [("如何做好防控？专家解答。", "全市开展全员核酸检测")], n=3, min_chars=1)
     assert [p.source for p in picks] == ["如何做好防控？专家解答。"]
