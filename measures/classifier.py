@@ -393,11 +393,12 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
                                     "of at least two labels (for instance some 'other')")
         if self.thresholds != "cv":
             return
-        if groups is None and len(set(map(sentence_key, sentences))) < self.cv:
+        keys = [sentence_key(sentence) for sentence in sentences]
+        if groups is None and len(set(keys)) < self.cv:
             raise DataError(message=f"{self.cv}-fold cross-validation needs at least {self.cv} different "
-                                    f"sentences, got {len(set(sentences))}")
+                                    f"sentences, got {len(set(keys))}")
         # without groups, copies of a sentence share a fold (see _folds), so they count once
-        pairs = [(text, label) for text, row in zip(sentences, rows) for label in row]
+        pairs = [(key, label) for key, row in zip(keys, rows) for label in row]
         counts = Counter(label for _, label in (set(pairs) if groups is None else pairs))
         short = [f"{label!r} has {counts[label]}" for label in LABEL_IDS if 0 < counts[label] < self.cv]
         if short:

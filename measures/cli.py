@@ -266,7 +266,9 @@ def _warn_missing_labels(data) -> None:
 def _warn_trained_on(model, paths) -> None:
     """Say when a file scored has the name of one the model was trained on: a model scored
     on its own training sentences looks far better than it does on new text."""
-    trained = set((model.metadata.get("training_data") or {}).get("files") or ())
+    recorded = model.metadata.get("training_data")
+    files = recorded.get("files") if isinstance(recorded, dict) else None
+    trained = {name for name in files if isinstance(name, str)} if isinstance(files, list) else set()
     for path in paths:
         if Path(path).name in trained:
             print(f"measures: note: the model was trained on a file named {Path(path).name}; if it is this one, "

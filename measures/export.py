@@ -72,7 +72,8 @@ def temporary_file(target: Path, folder: bool = False) -> tuple[int, str]:
     try:
         # the name's start only: a name of up to 255 bytes (82 Chinese characters) must leave
         # room for the dot, the random part and ".part"
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:40]}.", suffix=".part", dir=target.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:40]}.", suffix=".part",
+                                   dir=as_the_kernel_reads(target).parent)
     except OSError as error:
         raise OutputError(_cannot_write(target, error)) from None
     # mkstemp's file is private (0600); the result keeps the mode of the file it
@@ -100,7 +101,7 @@ def _target(path: str | os.PathLike[str]) -> Path:
     pipe resolves to a name that cannot be opened), which is written through the link."""
     if os.path.islink(path) and not _special(Path(path)):
         return Path(os.path.realpath(path))
-    return as_the_kernel_reads(path)
+    return Path(path)
 
 
 def _special(target: Path) -> bool:
@@ -196,7 +197,7 @@ def check_not_input(output: str | os.PathLike | None, inputs) -> None:
     folders the work reads; ``None`` and ``-`` are not files): replace one, replace a
     folder holding one, write inside a model folder, or add a file to an input folder
     that its next reading would take for a document."""
-    if output in (None, "-"):
+    if output is None or output == "-":
         return
     target = Path(output).resolve()
     for item in inputs:

@@ -97,7 +97,7 @@ def _rows(path: str):
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = raw[:error.start].count(b"\n") + 1
+        line = raw[:error.start].count(b"\n" if b"\n" in raw else b"\r") + 1
         # the whole file is unreadable, not one row: no row list, so no "skip the bad rows"
         raise DataError(message=str(Problem(path, line, _not_utf8(raw)))) from None
     # Rows end at "\n" (a "\r" before it is a Windows line end), or at "\r" in a file
@@ -125,9 +125,11 @@ def _not_utf8(raw: bytes) -> str:
 
 
 def sentence_key(text: str) -> str:
-    """A sentence as the model reads it, for telling copies apart: normalised and trimmed,
+    """A sentence as cleaning leaves it, for telling copies apart: normalised and trimmed,
     so that one typed with "，" and the same one as ``suggest`` wrote it, with ",", are one
-    sentence (the model gives them the same labels)."""
+    sentence (the model gives them the same labels). The model's features go further
+    (lower case, every number as 0); sentences that differ only so, such as two days'
+    bulletins, stay different sentences here."""
     return normalize(text).strip()
 
 
@@ -196,6 +198,14 @@ def _header_shown(lines: list[str]) -> str:
     return repr(first if len(first) <= 80 else first[:80] + "…")
 
 
+def _bad_header(lines: list[str], wanted: str) -> str:
+    """What is wrong with a header that does not name ``wanted``, with how to save a
+    comma-separated file."""
+    comma = "text" in {name.strip().lower() for name in (lines[0].split(",") if lines else ())}
+    return (f"header must name {wanted}, got {_header_shown(lines)}"
+            + ("; the file is comma-separated: save it as tab-separated text (TSV)" if comma else ""))
+
+
 def _path_list(paths: Paths) -> list[str]:
     """One path or several, as a list of strings."""
     return [str(paths)] if isinstance(paths, (str, os.PathLike)) else [str(path) for path in paths]
@@ -240,11 +250,7 @@ def _read_files(paths: Paths) -> LabelledData:
             continue
         header = _header(lines)
         if "text" not in header or "labels" not in header:
-            comma = {"text", "labels"} <= {name.strip().lower() for name in lines[0].split(",")}
-            data.problems.append(Problem(path, 1, "header must name the columns 'text' and 'labels', "
-                                                  f"got {_header_shown(lines)}"
-                                                  + ("; the file is comma-separated: save it as tab-separated "
-                                                     "text (TSV)" if comma else "")))
+            data.problems.append(Problem(path, 1, _bad_header(lines, "the columns 'text' and 'labels'")))
             continue
         twice = _named_twice(header, ("text", "labels"))
         if twice:
@@ -278,7 +284,7 @@ def read_texts(paths: Paths) -> list[str]:
         lines = _rows(path)[1]
         header = _header(lines)
         if "text" not in header:
-            raise DataError(message=str(Problem(path, 1, f"header must name a 'text' column, got {_header_shown(lines)}")))
+            raise DataError(message=str(Problem(path, 1, _bad_header(lines, "a 'text' column"))))
         twice = _named_twice(header, ("text",))
         if twice:
             raise DataError(message=str(Problem(path, 1, twice)))
@@ -416,7 +422,9 @@ def check_data(paths: Paths,
     primary = collections.Counter(labels[0] for labels in data.labels)
     counts = collections.Counter(map(sentence_key, data.texts))
     exact = sum(c - 1 for c in counts.values() if c > 1)
-    pairs = near_duplicates(data.texts)
+    # copies as the model reads them are exact duplicates, counted above, not pairs here
+    pairs = [(i, j, s) for i, j, s in near_duplicates(data.texts)
+             if sentence_key(data.texts[i]) != sentence_key(data.texts[j])]
     # every row of a text in a pair, its copies too
     near_texts = {data.texts[i] for i, _, _ in pairs} | {data.texts[j] for _, j, _ in pairs}
     near = [k for k, text in enumerate(data.texts) if text in near_texts]

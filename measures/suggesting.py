@@ -18,17 +18,16 @@ from __future__ import annotations
 import heapq
 import itertools
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 import numpy as np
 
-from .splitting import LINE_BREAK
+from .splitting import LINE_BREAK, TERMINATORS
 from .document import Document
 from .inputs import as_real, is_whole, looks_like_a_path
-from .labelled_data import _grams, sentence_key
+from .labelled_data import _grams, _unquoted, sentence_key
 from .model import decide
 
 __all__ = ["Suggestion", "margins", "suggest", "write_suggestions", "COLUMNS"]
@@ -54,13 +53,20 @@ class Suggestion:
     document: int = 0
 
     def row(self) -> list[str]:
-        return [_cell(self.text), "|".join(self.labels), f"{self.margin:.4f}",
+        return [_text_cell(self.text), "|".join(self.labels), f"{self.margin:.4f}",
                 ", ".join(f"{label} {p:.2f}" for label, p in self.scores),
                 _cell(self.source or ""), str(self.sentence)]
 
 
 def _cell(value: str) -> str:
     return " ".join(value.replace("\t", " ").splitlines())
+
+
+def _text_cell(text: str) -> str:
+    """A sentence as its TSV cell: one that a reader would take for a spreadsheet's quoted
+    cell ("外防输入""内防反弹") is quoted as a spreadsheet would, so it reads back as itself."""
+    cell = _cell(text)
+    return '"' + cell.replace('"', '""') + '"' if _unquoted(cell) != cell else cell
 
 
 def margins(probabilities: np.ndarray, thresholds: np.ndarray, classes: Sequence[str],
@@ -146,8 +152,6 @@ def _margins(p: np.ndarray, thresholds, classes, max_labels: int, cutoff: float)
     return margin
 
 
-_SENTENCE_END = re.compile("[。！？；]")
-
 # A pair's name longer than this and than its text is a text: (text, name) was given.
 _LONGEST_NAME = 1000
 
@@ -155,11 +159,15 @@ _LONGEST_NAME = 1000
 def _swapped(name: str, text: str) -> bool:
     """Whether a ``(name, text)`` pair looks like ``(text, name)``: its name has a line
     break or is longer than its text and very long, or its text is written as a file's
-    name and its name is not (a one-line document beside "a.txt")."""
+    name (without a sentence's end) and its name, not written so, is longer or has a
+    sentence's end (a one-line document beside "a.txt")."""
     if LINE_BREAK.search(name) or len(name) > max(len(text), _LONGEST_NAME):
         return True
-    # a sentence's end is no file name's ("全市累计检测120万人次/日。")
-    return looks_like_a_path(text) and not _SENTENCE_END.search(text) and not looks_like_a_path(name)
+    # a sentence's end is no file name's ("全市累计检测120万人次/日。"), and a name shorter
+    # than its text, without one, is a name ("n2" beside "2022/12/07 全市开展核酸检测")
+    if not looks_like_a_path(text) or looks_like_a_path(name) or TERMINATORS.intersection(text):
+        return False
+    return len(name) > len(text) or bool(TERMINATORS.intersection(name))
 
 
 def _documents(model, items) -> Iterable:

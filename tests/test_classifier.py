@@ -601,6 +601,11 @@ def test_a_label_whose_sentences_are_copies_of_one_is_refused_not_learnt_backwar
     copies = [("做好生活物资保障供应工作。", "supply")] * 3
     with pytest.raises(DataError, match="'supply' has 1; .* at least 3 different sentences of every label"):
         MeasureClassifier(cv=3).fit(*zip(*(kept + copies)))
+    # one sentence typed three ways is one sentence to the model, and to this check
+    typed = [("做好生活物资，保障供应工作。", "supply"), ("做好生活物资,保障供应工作。", "supply"),
+             ("做好生活物資，保障供應工作。", "supply")]
+    with pytest.raises(DataError, match="'supply' has 1; .* at least 3 different sentences of every label"):
+        MeasureClassifier(cv=3).fit(*zip(*(kept + typed)))
     # three different sentences in one fold or several: the label is still learnt, not turned around
     different = [("做好生活物资保障供应工作。", "supply"), ("加强生活物资保供。", "supply"), ("保障蔬菜肉蛋供应。", "supply")]
     model = MeasureClassifier(cv=3).fit(*zip(*(kept + different)))

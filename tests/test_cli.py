@@ -110,6 +110,11 @@ def test_train_then_evaluate_and_explain(tmp_path):
     # scored on its own training file: the figures are flattered, and the user is told
     assert "note: the model was trained on a file named mine.tsv" in result.stderr.decode()
     assert "note:" not in run_cli("evaluate", data).stderr.decode()  # the shipped model was not
+    # a model whose config records its training data otherwise still scores, without a note
+    config = tmp_path / "model" / "config.json"
+    config.write_text(json.dumps({**json.loads(config.read_text("utf-8")), "training_data": "our corpus, 2023"}), "utf-8")
+    edited = run_cli("evaluate", data, "--model", tmp_path / "model")
+    assert edited.returncode == 0 and "macro-F1" in edited.stdout.decode() and "note:" not in edited.stderr.decode()
     explained = run_cli("explain", "组织全员核酸采样。", "--model", tmp_path / "model").stdout.decode()
     assert "labels: testing" in explained and "because of" in explained
 

@@ -311,11 +311,13 @@ def test_rows_end_at_any_line_end_a_spreadsheet_writes(tmp_path, line_end):
      "data.tsv:1: UTF-16 text (a spreadsheet's 'Unicode text'); save it as UTF-8"),
     ("text\tlabels\n全市开展核酸检测。\ttesting\n".encode("gbk"),
      "data.tsv:2: not UTF-8 text: it reads as GBK/GB18030; save it as UTF-8"),
+    ("text\tlabels\r好。\tother\r全市开展核酸检测。\ttesting\r".encode("gbk"),   # CR alone ends its lines
+     "data.tsv:2: not UTF-8 text: it reads as GBK/GB18030; save it as UTF-8"),
     (b"text\tlabels\n\x81\x30\xff\n", "data.tsv:2: not UTF-8 text; save it as UTF-8"),
     ("text,labels\n全市开展核酸检测。,testing\n".encode(),
      "data.tsv:1: header must name the columns 'text' and 'labels', got 'text,labels'; the file is "
      "comma-separated: save it as tab-separated text (TSV)"),
-], ids=["utf-16", "gbk", "neither", "comma-separated"])
+], ids=["utf-16", "gbk", "gbk-cr", "neither", "comma-separated"])
 def test_a_file_saved_the_wrong_way_says_how_to_save_it(tmp_path, content, message):
     path = tmp_path / "data.tsv"
     path.write_bytes(content)
@@ -348,3 +350,16 @@ def test_a_cell_quoted_by_a_spreadsheet_is_read_as_its_sentence(tmp_path, cell, 
     path = write(tmp_path, f"text\tlabels\n{cell}\tdisinfection\n")
     assert read_labelled(path).texts == [text]
     assert read_texts(path) == [text]
+
+
+def test_copies_in_two_widths_are_one_exact_duplicate_not_also_a_near_duplicate(tmp_path):
+    long = "各区要严格落实四方责任，加强重点场所管理，做好人员排查和健康监测工作。"
+    path = write(tmp_path, f"text\tlabels\n{long}\tcommunity_control\n{long.replace('，', ',')}\tcommunity_control\n")
+    report = check_data([path])
+    assert (report["exact_duplicates"], report["near_duplicate_rows"]) == (1, 0)
+
+
+def test_a_comma_separated_file_to_leave_out_says_how_to_save_it(tmp_path):
+    path = write(tmp_path, "text,labels\n全市开展核酸检测。,testing\n")
+    with pytest.raises(DataError, match="the file is comma-separated: save it as tab-separated text"):
+        read_texts(path)

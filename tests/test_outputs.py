@@ -235,20 +235,25 @@ def test_a_file_beside_a_linked_folder_is_a_file_not_the_descriptor_its_namesake
     assert json.loads((work / "real" / "fd1").read_text("utf-8"))["summary"]["sentences"] > 10
 
 
-@pytest.mark.skipif(not Path("/dev/shm").is_dir(), reason="no /dev/shm (a second file system) here")
-def test_up_from_a_linked_folder_on_another_disk_is_where_the_link_leads(work, tmp_path_factory):
+@pytest.fixture
+def far():
+    """A folder on another file system (/dev/shm), with a subfolder ``sub`` to link to."""
+    if not Path("/dev/shm").is_dir():
+        pytest.skip("no /dev/shm (a second file system) here")
+    folder = Path(tempfile.mkdtemp(dir="/dev/shm"))
+    (folder / "sub").mkdir()
+    yield folder
+    shutil.rmtree(folder)
+
+
+def test_up_from_a_linked_folder_on_another_disk_is_where_the_link_leads(work, far):
     # L/.. is the parent of L's target; the temporary file was made in the parent of L
     # (textually), on another disk, and its rename failed after all the work
-    far = Path(tempfile.mkdtemp(dir="/dev/shm"))
-    try:
-        (far / "sub").mkdir()
-        (work / "L").symlink_to(far / "sub")
-        result = run_cli("tag", work / "pb.txt", "--format", "jsonl", "-o", f"{work}/L/../out.jsonl")
-        assert result.returncode == 0, result.stderr.decode()
-        assert json.loads((far / "out.jsonl").read_text("utf-8"))["summary"]["sentences"] > 10
-        assert sorted(p.name for p in far.iterdir()) == ["out.jsonl", "sub"]
-    finally:
-        shutil.rmtree(far)
+    (work / "L").symlink_to(far / "sub")
+    result = run_cli("tag", work / "pb.txt", "--format", "jsonl", "-o", f"{work}/L/../out.jsonl")
+    assert result.returncode == 0, result.stderr.decode()
+    assert json.loads((far / "out.jsonl").read_text("utf-8"))["summary"]["sentences"] > 10
+    assert sorted(p.name for p in far.iterdir()) == ["out.jsonl", "sub"]
 
 
 def test_a_model_saved_up_from_a_linked_folder_loads_from_the_same_path(tmp_path, monkeypatch):
@@ -652,3 +657,22 @@ def test_a_second_signal_ends_the_run_at_once_and_removes_its_temporary_outputs(
     assert result.returncode == 143 and result.stdout == b""
     assert result.stderr.decode() == "measures: terminated\n"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_output_going_up_is_named_as_typed_when_it_cannot_be_written(work):
+    result = run_cli("tag", work / "pb.txt", "-o", "../nothere/out.jsonl", cwd=work / "docs")
+    assert result.returncode == 1
+    assert result.stderr.decode().startswith("measures: ../nothere/out.jsonl: cannot write there")
+
+
+def test_an_estimator_saved_up_from_a_linked_folder_on_another_disk(tmp_path, monkeypatch, far):
+    from measures import MeasureClassifier, load_model
+    from measures.persistence import save_estimator
+
+    (tmp_path / "L").symlink_to(far / "sub")
+    monkeypatch.chdir(tmp_path)
+    texts = [f"{place}{text}" for place in ("", "东区", "西区") for text in ("全市开展核酸检测。", "分享到微信")]
+    estimator = MeasureClassifier(cv=3).fit(texts, ["testing", "other"] * 3)
+    save_estimator(estimator, "L/../e.joblib")
+    assert sorted(p.name for p in far.iterdir()) == ["e.joblib", "sub"]
+    assert load_model("L/../e.joblib", trusted=True).predict(["全市开展核酸检测。"]) == ["testing"]

@@ -187,7 +187,8 @@ def test_what_is_not_a_document_is_refused_by_its_number(model, items, message):
 
 
 @pytest.mark.parametrize("text", ["全市新增确诊病例12例，累计检测人次达3.5", "本周疫情通报 2022.12",
-                                  "全市日均检测能力达到120万人次/日。"])
+                                  "全市日均检测能力达到120万人次/日。", "全市开展核酸检测/隔离转运!",
+                                  "2022/12/07 全市开展新一轮全员核酸检测"])
 def test_a_text_ending_in_a_number_or_holding_a_slash_is_not_taken_for_a_file_name(model, text):
     picks = suggest(model, [("通报", text)], n=3, min_chars=1)
     assert [p.source for p in picks] == ["通报"] * len(picks) and picks
@@ -292,3 +293,15 @@ def test_margins_in_slices_are_the_margins_of_the_whole(model, monkeypatch):
     np.testing.assert_array_equal(margins(probabilities, model.thresholds, model.classes, model.max_labels,
                                           cutoff=0.2), whole)
     assert margins(probabilities[:0], model.thresholds, model.classes, model.max_labels).shape == (0,)
+
+
+@pytest.mark.parametrize("text", ['"外防输入""内防反弹"', '"先消毒、后作业"', '实行"先消毒、后作业"。'])
+def test_a_suggested_sentence_reads_back_as_itself(tmp_path, text):
+    # a sentence that looks like a spreadsheet's quoted cell is written quoted, so that
+    # training and --exclude read the sentence, not its unquoted form
+    from measures.labelled_data import read_texts
+    from measures.suggesting import Suggestion
+
+    out = tmp_path / "to_label.tsv"
+    write_suggestions([Suggestion(text, ("other",), 0.1, (("other", 0.6),), "doc", 0, 0)], out)
+    assert read_labelled(out).texts == [text] and read_texts(out) == [text]
