@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 
 from .labels import LABELS, zh_name
-from .summary import as_summary, share_table
+from .summary import as_summary, share_table, share_text, shown_names
 
 __all__ = ["plot_summary", "plot_comparison"]
 
@@ -111,13 +111,17 @@ def plot_summary(summary, ax=None, include_other: bool = False, sort: bool = Fal
     _set_ticks(ax.yaxis, positions, labels, font)
     ax.invert_yaxis()  # first category on top
     ax.set_xlim(0, max(max(shares, default=0) * 1.15, 0.05))
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))  # 2.5% is not "2%"
     ax.set_xlabel("share of sentences")
     # a document's name is often Chinese (通告.txt): drawn in the font that has its glyphs
     ax.set_title(f"{summary.source or 'document'} ({summary.sentences} sentences)", fontproperties=font)
     if own_figure:
         ax.figure.tight_layout()
     return ax
+
+
+#: Documents side by side in one heat map at most.
+MAX_COMPARED = 60
 
 
 def plot_comparison(summaries, ax=None, include_other: bool = False, annotate: bool = True):
@@ -133,6 +137,9 @@ def plot_comparison(summaries, ax=None, include_other: bool = False, annotate: b
     labels, names, rows = share_table(summaries, include_other)
     if not rows:
         raise ValueError("plot_comparison needs at least one summary")
+    if len(rows) > MAX_COMPARED:  # a 280-document figure was 44,000 pixels wide and took 1 GB
+        raise ValueError(f"plot_comparison draws at most {MAX_COMPARED} documents, got {len(rows)}: plot a "
+                         "selection, or compare many with summaries_frame() or the HTML report")
     own_figure = ax is None
     if own_figure:
         _, ax = plt.subplots(figsize=(2.5 + 1.3 * len(names), 1.2 + 0.32 * len(labels)))
@@ -143,14 +150,13 @@ def plot_comparison(summaries, ax=None, include_other: bool = False, annotate: b
     if annotate:
         for k, line in enumerate(matrix):
             for j, share in enumerate(line):
-                ax.text(j, k, f"{share:.0%}", ha="center", va="center", fontsize=8,
+                ax.text(j, k, share_text(share), ha="center", va="center", fontsize=8,
                         color="white" if share > 0.6 * top else "black")
     font = _cjk_font()
     _set_ticks(ax.yaxis, range(len(labels)), labels, font)
     ax.set_xticks(range(len(names)))
-    ax.set_xticklabels([n if len(n) <= 24 else "…" + n[-23:] for n in names], rotation=30, ha="right",
-                       fontproperties=font)
-    ax.figure.colorbar(image, ax=ax, format=PercentFormatter(1.0, decimals=0), label="share of sentences")
+    ax.set_xticklabels(shown_names(names, 24), rotation=30, ha="right", fontproperties=font)
+    ax.figure.colorbar(image, ax=ax, format=PercentFormatter(1.0, decimals=None), label="share of sentences")
     ax.set_title("category shares by document")
     if own_figure:
         ax.figure.tight_layout()

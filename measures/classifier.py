@@ -27,7 +27,7 @@ from sklearn.preprocessing import normalize
 from scipy.sparse import csr_matrix
 
 from .features import Analyzer
-from .segmenting import BACKENDS
+from .segmenting import check_backend
 from .forking import fork_context, quiet_worker, running
 from .labelled_data import DataError, Problem, repeat_problem, sentence_key
 from .labels import LABEL_IDS, LabelError, joined_labels, label_tuple, parse_labels
@@ -358,8 +358,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"C must be a finite positive number, got {self.C!r}")
         if not is_whole(self.min_df, 1):
             raise ValueError(f"min_df must be a whole number of at least 1, got {self.min_df!r}")
-        if self.segmenter not in ("auto", *BACKENDS):
-            raise ValueError(f"segmenter must be 'auto', {', '.join(map(repr, BACKENDS))}, got {self.segmenter!r}")
+        check_backend(self.segmenter)
         if self.n_jobs is not None and (not is_whole(self.n_jobs, -2**31) or self.n_jobs == 0):
             raise ValueError(f"n_jobs must be None, a whole number of processes or -1 for all cores (not 0), "
                              f"got {self.n_jobs!r}")

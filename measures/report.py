@@ -18,6 +18,7 @@ from typing import Iterable, Sequence
 
 from .cleaning import text_name
 from .labels import LABEL_IDS, OTHER, zh_name
+from .summary import share_text, shown_names
 
 __all__ = ["COLORS", "render_report", "write_report"]
 
@@ -68,8 +69,6 @@ def _labels_of(documents: Sequence) -> list[str]:
     return seen
 
 
-def _pct(share: float) -> str:
-    return f"{share * 100:.0f}%" if share >= 0.095 or share == 0 else f"{share * 100:.1f}%"
 
 
 # --- pieces -------------------------------------------------------------------------------
@@ -124,13 +123,13 @@ def _bar_chart(summary, labels: Sequence[str]) -> str:
         mid = y + bar_h / 2
         parts.append(
             f'<g class="bar" data-label="{escape(label)}"><title>{escape(zh_name(label))} {escape(label)}: '
-            f'{c.count} 句, {_pct(c.share)}</title>'
+            f'{c.count} 句, {share_text(c.share)}</title>'
             f'<text x="{left - 8}" y="{mid:.1f}" class="name" text-anchor="end" '
             f'dominant-baseline="central">{escape(zh_name(label))}</text>'
             f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_h}" rx="3" '
             f'fill="{_color(label)}"/>'
             f'<text x="{left + w + 8:.1f}" y="{mid:.1f}" class="value" '
-            f'dominant-baseline="central">{_pct(c.share)} · {c.count}</text></g>')
+            f'dominant-baseline="central">{share_text(c.share)} · {c.count}</text></g>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -179,7 +178,7 @@ def _sentences(document) -> str:
 def _document(number: int, document, summary, labels: Sequence[str]) -> str:
     name = document.source or f"文档 {number}"
     top = [f'<span class="tag" style="border-color:{_color(label)}">{escape(zh_name(label))} '
-           f'{_pct(c.share)}</span>' for label, c in summary.top(3)]
+           f'{share_text(c.share)}</span>' for label, c in summary.top(3)]
     return (f'<section class="card doc" id="doc-{number}"><h2><span class="num">{number}</span>'
             f'{escape(name)}</h2><p class="meta">{summary.sentences} 句 sentences'
             f'{" · 主要措施 " if top else ""}{"".join(top)}</p>'
@@ -196,14 +195,9 @@ def _two_lines(name: str) -> str:
 
 
 def _row_names(names: list[str]) -> list[str]:
-    """Names short enough for the table's first column: the folder all of them share left
-    out, and a name still too long cut at its start, since its end (the file name) tells
-    documents apart and the cell's tooltip holds it whole."""
-    from .summary import _fit
-
-    shared = os.path.commonprefix(names) if len(names) > 1 else names[0] if names else ""
-    cut = shared.rfind("/") + 1
-    return [_fit(name[cut:] or name, 26).strip() for name in names]
+    """Names short enough for the table's first column, each document told apart (the
+    cell's tooltip holds the name whole)."""
+    return shown_names(names, 26)
 
 
 def _table(documents: Sequence, summaries: Sequence, labels: Sequence[str]) -> str:
@@ -219,7 +213,7 @@ def _table(documents: Sequence, summaries: Sequence, labels: Sequence[str]) -> s
             alpha = min(share / 0.4, 1.0) * 0.85
             style = (f' style="background:rgba(38,84,160,{alpha:.2f});'
                      f'{"color:#fff" if alpha > 0.45 else ""}"' if share else "")
-            cells.append(f'<td data-label="{escape(label)}"{style}>{_pct(share) if share else "–"}</td>')
+            cells.append(f'<td data-label="{escape(label)}"{style}>{share_text(share) if share else "–"}</td>')
         rows.append(f'<tr><th scope="row" title="{escape(name)}"><a href="#doc-{number}">{escape(shown)}</a></th>'
                     f'<td class="n">{summary.sentences}</td>{"".join(cells)}</tr>')
     return (f'<section class="card overview"><h2>文档 × 类别 <small>Documents × categories '
@@ -279,8 +273,6 @@ def write_report(documents: Iterable, path, title: str | None = None) -> None:
     """Write :func:`render_report` to ``path`` (UTF-8), atomically; ``None`` or ``"-"``:
     standard output. A path that would replace a file one of the documents was read from,
     or a folder holding one, is refused (OutputError), as on the command line."""
-    import os
-
     from .export import check_not_input, open_output
 
     documents = _documents(documents)

@@ -16,11 +16,12 @@ from typing import Callable, Iterable, Iterator
 
 from .cleaning import text_name
 from .inputs import is_device
-from .reading import DocumentError, document_text, is_large, is_lock_file, iter_pieces, open_document, read_document
+from .reading import (HTML_SUFFIXES, MHTML, DocumentError, document_text, is_large, is_lock_file, iter_pieces, open_document,
+                      read_document)
 
 __all__ = ["Source", "iter_sources", "jsonl_source", "record_name", "read_from_folder", "DOCUMENT_SUFFIXES"]
 
-DOCUMENT_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".docx", ".docm")
+DOCUMENT_SUFFIXES = (".txt", ".text", ".md", *HTML_SUFFIXES, ".docx", ".docm")
 
 
 @dataclass
@@ -163,7 +164,8 @@ def _hidden(path: Path, folder: Path) -> bool:
 # a folder run does not look complete when it left them out.
 _NOT_READ = {".pdf": "a PDF file; extract its text first (for example with pdftotext)",
              **dict.fromkeys((".doc", ".wps", ".rtf", ".odt"), "a word-processor file measures does not "
-                             "read; save it as .docx or .txt")}
+                             "read; save it as .docx or .txt"),
+             **dict.fromkeys((".mht", ".mhtml"), MHTML)}
 
 
 def _is_model(folder: Path) -> bool:

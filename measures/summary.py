@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import heapq
+import os
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
 
@@ -46,7 +48,7 @@ class Summary:
 
     def top(self, n: int | None = None, include_other: bool = False) -> list[tuple[str, CategorySummary]]:
         """Categories present in the document, most frequent first (the first ``n`` of
-        them when ``n`` is given)."""
+        them when ``n`` is given); categories of equal counts in the label set's order."""
         if n is not None and not is_whole(n, 1):
             raise ValueError(f"n must be a whole number, 1 or more, or None, not {n!r}")
         items = [(label, c) for label, c in self.categories.items()
@@ -141,7 +143,7 @@ def compare(summaries: Sequence[Summary | Document], include_other: bool = False
     if not summaries:
         return ""
     labels, names, rows = share_table(summaries, include_other)
-    header = _fit("category", 30, right=False) + "".join("  " + _fit(name, 14) for name in names)
+    header = _fit("category", 30, right=False) + "".join("  " + _fit(name, 14) for name in shown_names(names, 14))
     lines = [header, "-" * _columns(header)]
     for k, label in enumerate(labels):
         cells = "".join(f"{row[k]:>16.1%}" for row in rows)
@@ -165,6 +167,45 @@ def _fit(text: str, width: int, right: bool = True) -> str:
         text = "…" + text if right else text + "…"
     pad = " " * (width - _columns(text))
     return pad + text if right else text + pad
+
+
+def share_text(share: float) -> str:
+    """A share as a percentage: whole percents, one decimal below 10% (so that a measure
+    with one sentence in 300 is not shown as 0%)."""
+    return f"{share * 100:.0f}%" if share >= 0.095 or share == 0 else f"{share * 100:.1f}%"
+
+
+def shown_names(names: Sequence[str], width: int) -> list[str]:
+    """Document names for columns ``width`` terminal columns wide, each document told apart:
+    the folder all of them share left out; a name too long cut at its start (the end, the
+    file name, usually tells documents apart); names that still look alike (files of one
+    series, differing by a date at their start) shown by where they differ; and names
+    still the same (records that share a source) numbered."""
+    shared = os.path.commonprefix(list(names)) if len(names) > 1 else names[0] if names else ""
+    cut = shared.rfind("/") + 1
+    names = [name[cut:] or name for name in names]
+    shown = [_fit(name, width).strip() for name in names]
+    groups: dict[str, list[int]] = {}
+    for k, text in enumerate(shown):
+        groups.setdefault(text, []).append(k)
+    for members in groups.values():
+        different = sorted({names[k] for k in members})
+        if len(different) < 2:
+            continue
+        start = len(os.path.commonprefix(different))
+        end = len(os.path.commonprefix([name[::-1] for name in different]))
+        for k in members:
+            name = names[k]
+            core = name[max(0, start - 4):max(start + 1, len(name) - end + 4)]
+            text = ("…" if start > 4 else "") + core + ("…" if end > 4 else "")
+            shown[k] = _fit(text, width, right=False).strip()
+    total = Counter(shown)
+    seen: Counter = Counter()
+    for k, text in enumerate(shown):
+        if total[text] > 1:
+            seen[text] += 1
+            shown[k] = _fit(text, width - 4 - len(str(seen[text]))).strip() + f" ({seen[text]})"
+    return shown
 
 
 def as_summary(item) -> Summary:

@@ -192,3 +192,52 @@ def test_an_id_outside_the_guide_is_shown_once_on_an_axis():
 
     assert _tick_labels(["testing", "my_label"], font=object()) == ["核酸检测 testing", "my_label"]
     assert _tick_labels(["testing", "my_label"], font=None) == ["testing", "my_label"]
+
+
+@pytest.mark.parametrize("names, width, shown", [
+    (["a.txt", "b.txt"], 14, ["a.txt", "b.txt"]),
+    (["docs/a.txt", "docs/b.txt"], 26, ["a.txt", "b.txt"]),            # the folder they share left out
+    (["x/y/speech.txt"], 26, ["speech.txt"]),
+    # a series of files differing at their start: shown where they differ, not cut alike
+    (["2022-04-10 关于加强疫情防控的通告.txt", "2022-04-11 关于加强疫情防控的通告.txt"], 14,
+     ["…04-10 关于加…", "…04-11 关于加…"]),
+    (["北京市/关于进一步加强疫情防控工作的通告.txt", "上海市/关于进一步加强疫情防控工作的通告.txt"], 14,
+     ["北京市/关于…", "上海市/关于…"]),
+    (["通告", "通告", "a.txt"], 14, ["通告 (1)", "通告 (2)", "a.txt"]),   # records of one source
+    (["关于进一步加强疫情防控工作的通告.txt"], 14, ["…作的通告.txt"]),     # alone: its end, as before
+])
+def test_names_in_narrow_columns_tell_documents_apart(names, width, shown):
+    from measures.summary import _columns, shown_names
+
+    assert shown_names(names, width) == shown
+    assert all(_columns(text) <= width for text in shown)
+
+
+def test_compare_columns_of_look_alike_names_differ():
+    same = [_summary(f"2022-04-1{d} 关于加强疫情防控的通告.txt", {"testing": d + 1}) for d in range(2)]
+    header = measures.compare(same).splitlines()[0]
+    assert "04-10" in header and "04-11" in header
+
+
+@pytest.mark.parametrize("share, text", [(0, "0%"), (0.003, "0.3%"), (0.05, "5.0%"), (0.25, "25%")])
+def test_share_text_shows_a_measure_present_as_more_than_nothing(share, text):
+    from measures.summary import share_text
+
+    assert share_text(share) == text
+
+
+def test_chart_percentages_are_where_they_say(plt):
+    # ticks every 2.5% were labelled "2%", "8%", "12%", "18%"
+    ax = measures.plot_summary(_summary("a.txt", {"testing": 23, "supply": 1}, sentences=125))
+    ax.figure.canvas.draw()
+    for tick, label in zip(ax.get_xticks(), ax.get_xticklabels()):
+        if label.get_text():
+            assert float(label.get_text().rstrip("%")) == pytest.approx(tick * 100)
+    cells = measures.plot_comparison([_summary("a.txt", {"testing": 1}, sentences=300), A]).texts
+    assert "0.3%" in [t.get_text() for t in cells]
+
+
+def test_a_comparison_of_too_many_documents_is_refused(plt):
+    many = [_summary(f"{k}.txt", {"testing": 1}) for k in range(61)]
+    with pytest.raises(ValueError, match="plot_comparison draws at most 60 documents, got 61"):
+        measures.plot_comparison(many)

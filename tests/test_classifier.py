@@ -229,7 +229,7 @@ def test_training_with_too_few_groups_is_a_clear_error():
     ({"word_ngrams": (2, 1)}, "word_ngrams must be"), ({"char_ngrams": (0, 3)}, "char_ngrams must be"),
     ({"word_ngrams": None, "char_ngrams": None}, "cannot both be None"), ({"word_ngrams": 2}, "word_ngrams must be"),
     ({"min_df": 0}, "min_df must be"), ({"min_df": 0.5}, "min_df must be"), ({"class_weight": "x"}, "class_weight must be"),
-    ({"segmenter": "foo"}, "segmenter must be 'auto', 'rjieba', 'jieba', got 'foo'"),
+    ({"segmenter": "foo"}, "unknown segmenter backend 'foo'; choose from 'auto', 'rjieba', 'jieba'"),
     ({"n_jobs": 0}, "n_jobs must be None, a whole number of processes or -1 for all cores \\(not 0\\)"),
     ({"n_jobs": 1.5}, "n_jobs must be"),
 ])

@@ -279,7 +279,8 @@ def test_a_folder_input_leaves_hidden_files_and_folders_out(tmp_path):
 
 def test_a_folder_names_what_it_holds_but_cannot_read_and_leaves_model_folders_out(tmp_path, model):
     archive = tmp_path / "archive"
-    for name in ("a.txt", "scans/b.pdf", "old/c.doc", "linked/d.txt", ".hidden/e.pdf", "~$f.doc", "photo.jpg"):
+    for name in ("a.txt", "scans/b.pdf", "old/c.doc", "linked/d.txt", ".hidden/e.pdf", "~$f.doc", "photo.jpg",
+                 "saved/g.mhtml", "saved/h.shtml"):
         (archive / name).parent.mkdir(parents=True, exist_ok=True)
         (archive / name).write_text("全市开展全员核酸检测。", "utf-8")
     (archive / "link").symlink_to(archive / "linked")    # a linked folder: named, not followed
@@ -290,11 +291,12 @@ def test_a_folder_names_what_it_holds_but_cannot_read_and_leaves_model_folders_o
     err = result.stderr.decode()
     assert result.returncode == 1 and "Traceback" not in err
     sources = [json.loads(line)["source"] for line in result.stdout.decode().splitlines()]
-    assert sources == [str(archive / "a.txt"), str(archive / "linked" / "d.txt")]
+    assert sources == [str(archive / "a.txt"), str(archive / "linked" / "d.txt"), str(archive / "saved" / "h.shtml")]
     assert f"{archive / 'link'}: a linked folder, not followed; give it as an input of its own" in err
     assert f"{archive / 'z.txt'}: a linked file, not followed; give it as an input of its own" in err
     assert f"{archive / 'scans' / 'b.pdf'}: a PDF file; extract its text first" in err
     assert f"{archive / 'old' / 'c.doc'}: a word-processor file measures does not read" in err
+    assert f"{archive / 'saved' / 'g.mhtml'}: a page saved as a single file (MHTML)" in err
     assert "e.pdf" not in err and "f.doc" not in err and "photo" not in err
     # a model folder given as an input (--model forgotten) is named, its card not tagged
     result = run_cli("tag", archive / "my-model", archive / "a.txt", "--format", "jsonl")

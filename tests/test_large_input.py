@@ -31,7 +31,7 @@ def small_limits(monkeypatch):
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "big5", "utf-16"])
-@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])  # "\r": old Mac files
 def test_pieces_join_to_the_whole_text(tmp_path, encoding, newline):
     text = SPEECH if encoding != "big5" else SPEECH.encode("big5", "ignore").decode("big5")
     path = tmp_path / "doc.txt"

@@ -125,3 +125,34 @@ def test_control_codes_that_decode_are_still_not_a_document():
     # every byte decodes as UTF-8 here: refused for what it reads as, not for failing to decode
     with pytest.raises(DocumentError, match="x.txt: binary or undecodable"):
         decode(bytes(range(1, 128)) * 40, "x.txt")
+
+
+@pytest.mark.parametrize("text, encoding", [
+    ("通告", "gbk"), ("附件:", "gbk"), ("好消息!", "gbk"), ("第1号", "gbk"),   # a title alone: it was 籵豢
+    ("体温≥37.3℃者请勿入内。", "gbk"),                                      # symbols GB2312 encodes
+    ("①全员核酸检测；②居家隔离；③环境消杀。", "gbk"),
+    ("★★★紧急通知★★★", "gbk"), ("第Ⅱ期临床试验", "gbk"), ("Xīnguān yìmiáo jiēzhòng。", "gbk"),
+    ("這裏是香港，恒常檢測，市民須配合。這裏的碁局照常進行。", "cp950"),      # Windows' Big5: 裏 恒 碁
+    ("香港特別行政區政府今日公佈，全港市民須於三日內完成核酸檢測。", "big5"),
+])
+def test_short_files_and_symbols_in_legacy_encodings_are_read(tmp_path, text, encoding):
+    path = tmp_path / "doc.txt"
+    path.write_bytes(text.encode(encoding))
+    assert read_document(path) == text
+
+
+def test_a_page_saved_as_one_file_is_named_not_read_as_nothing(tmp_path):
+    page = tmp_path / "page.txt"   # MHTML under any name: its HTML is quoted-printable
+    page.write_bytes(b"From: <Saved by Blink>\r\nSubject: =?utf-8?Q?=E9=80=9A=E5=91=8A?=\r\nMIME-Version: 1.0\r\n"
+                     b"Content-Type: multipart/related;\r\n\ttype=\"text/html\";\r\n\tboundary=\"--x\"\r\n\r\n"
+                     b"----x\r\nContent-Type: text/html\r\n\r\n<p>=E9=80=9A=E5=91=8A</p>\r\n----x--\r\n")
+    with pytest.raises(DocumentError, match=r"page.txt: a page saved as a single file \(MHTML\)"):
+        read_document(page)
+
+
+def test_pages_of_servers_with_includes_are_read_as_html(tmp_path):
+    from measures.sources import DOCUMENT_SUFFIXES
+
+    path = tmp_path / "index.shtml"
+    path.write_text("<div>全市开展核酸检测。</div>", "utf-8")  # no <html>: only its name says it is a page
+    assert read_document(path) == "全市开展核酸检测。" and ".shtml" in DOCUMENT_SUFFIXES

@@ -106,7 +106,8 @@ def test_document_text_is_escaped_everywhere():
     assert html.count("<script") == 1 and "<img" not in html and "<b>" not in html
     assert [s["text"] for s in page.sentences] == [s.text for s in document.sentences] * 2
     assert f"<title>标题{escape(evil)}</title>" in html and f'title="{escape(document.source)}"' in html
-    assert f"{escape(document.source[-20:])}</a>" in html   # the table shows the name's end
+    # the table shows the name's end, numbered: two documents share it
+    assert f"{escape(document.source[-12:])} (1)</a>" in html and f"{escape(document.source[-12:])} (2)</a>" in html
 
 
 def test_a_title_of_undecodable_bytes_is_written_as_a_file_name_would_be(tmp_path):
