@@ -83,9 +83,29 @@ def _detect(data: bytes, name: str, final: bool) -> tuple[str, str]:
                 raise DocumentError(f"{name}: starts with a {encoding} byte-order mark but does not decode ({error.reason})") from None
     detected = _guess(data, final)
     if detected is None or not _plausible(detected[1]):
-        raise DocumentError(f"{name}: binary or undecodable data, not a text document "
+        raise DocumentError(f"{name}: {_damage(data) or 'binary or undecodable data, not a text document'} "
                             f"(tried UTF-8, UTF-16, GB18030 and Big5)")
     return detected
+
+
+def _damage(data: bytes) -> str | None:
+    """Where a text file stops decoding, when a good part of it reads as one encoding: a few
+    damaged bytes (a bad copy, a cut download) make the whole file undecodable, and the
+    place tells the user what to mend."""
+    reached = []
+    for encoding in ("utf-8", "gb18030", "cp950"):
+        try:
+            data.decode(encoding)
+        except UnicodeDecodeError as error:
+            text = data[:error.start].decode(encoding)
+            if error.start >= max(64, len(data) // 4) and _plausible(text) and _readable(text) >= 0.9:
+                reached.append((error.start, encoding))
+    if not reached:
+        return None
+    start, encoding = max(reached)
+    line = data[:start].count(b"\n" if b"\n" in data else b"\r") + 1
+    return (f"bytes near offset {start} (line {line}) do not decode as {encoding}, which the file reads as "
+            f"before them: damaged there, or another encoding from there on")
 
 
 def _guess(data: bytes, final: bool) -> tuple[str, str] | None:

@@ -156,3 +156,24 @@ def test_pages_of_servers_with_includes_are_read_as_html(tmp_path):
     path = tmp_path / "index.shtml"
     path.write_text("<div>全市开展核酸检测。</div>", "utf-8")  # no <html>: only its name says it is a page
     assert read_document(path) == "全市开展核酸检测。" and ".shtml" in DOCUMENT_SUFFIXES
+
+
+@pytest.mark.parametrize("damage", [
+    lambda data: data[:len(data) // 2] + data[len(data) // 2 + 1:],          # a byte lost
+    lambda data: data[:len(data) // 2] + b"\xff\xff" + data[len(data) // 2:],  # two bytes of noise
+])
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+def test_a_small_file_damaged_in_the_middle_is_refused_with_the_place(tmp_path, damage, encoding):
+    from conftest import EXAMPLES
+
+    data = (EXAMPLES / "speech_deployment_meeting.txt").read_text("utf-8").encode(encoding)
+    path = tmp_path / "doc.txt"
+    path.write_bytes(damage(data))
+    with pytest.raises(DocumentError) as caught:
+        read_document(path)
+    message = str(caught.value)
+    offset = int(message.split("bytes near offset ")[1].split(" ")[0])
+    line = int(message.split("(line ")[1].split(")")[0])
+    assert len(data) // 2 - 2 <= offset <= len(data) // 2 + 200        # near the damage
+    assert line == damage(data)[:offset].count(b"\n") + 1
+    assert "do not decode as" in message and "damaged there" in message
