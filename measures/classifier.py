@@ -274,7 +274,8 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"X has {len(sentences)} sentences but y has {len(rows)} label rows")
         if groups is not None and len(groups) != len(sentences):
             raise ValueError(f"X has {len(sentences)} sentences but groups has {len(groups)} entries")
-        self._check_data(rows, groups, sentences)
+        keys = [sentence_key(sentence) for sentence in sentences]  # copies as the model reads them
+        self._check_data(rows, groups, sentences, keys)
         for name in [name for name in vars(self) if name.endswith("_")]:  # nothing of a previous fit stays
             delattr(self, name)
         self.classes_, Y = binarize(rows)
@@ -295,7 +296,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         parts = [labels] if effective_n_jobs(self.n_jobs) == 1 else np.array_split(labels, 2)
         fits = [(np.arange(len(sentences)), None)]
         if self.thresholds == "cv":
-            fits += self._folds(Y, groups, sentences)
+            fits += self._folds(Y, groups, keys)
         self._check_terms(counts, fits)
         worker = clone(self)
         done = _run_parts([(worker, train, test, part) for train, test in fits for part in parts],
@@ -373,15 +374,15 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         elif (threshold := as_real(self.thresholds)) is None or not 0 <= threshold <= 1:
             raise ValueError(f"thresholds must be 'cv' or a number from 0 to 1, got {self.thresholds!r}")
 
-    def _check_data(self, rows, groups, sentences):
+    def _check_data(self, rows, groups, sentences, keys):
         """Refuse rows a labelled file would have refused (empty text, a sentence given
         again with other labels), and data too small to train on, saying what training needs."""
         if not rows:
             raise DataError(message="no labelled sentences to train on")
         problems, first_seen = [], {}
-        for i, (sentence, row) in enumerate(zip(sentences, rows)):
-            text = sentence.strip()
-            problem = "empty text" if not text else repeat_problem(first_seen, text, row, f"X[{i}]", "|".join(row))
+        for i, (sentence, key, row) in enumerate(zip(sentences, keys, rows)):
+            problem = ("empty text" if not sentence.strip() else
+                       repeat_problem(first_seen, key, row, f"X[{i}]", "|".join(row)))
             if problem:
                 problems.append(Problem(f"X[{i}]", None, problem))
         if problems:
@@ -392,7 +393,6 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
                                     "of at least two labels (for instance some 'other')")
         if self.thresholds != "cv":
             return
-        keys = [sentence_key(sentence) for sentence in sentences]
         if groups is None and len(set(keys)) < self.cv:
             raise DataError(message=f"{self.cv}-fold cross-validation needs at least {self.cv} different "
                                     f"sentences, got {len(set(keys))}")
@@ -420,14 +420,16 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
                     f"no term occurs in {self.min_df} or more of {part}, so there is nothing to learn "
                     f"from; training needs more sentences, with words in common"))
 
-    def _folds(self, Y, groups, sentences) -> list:
+    def _folds(self, Y, groups, keys) -> list:
+        """(train, test) row indices of the cross-validation folds; ``keys`` are the
+        sentences' :func:`~measures.labelled_data.sentence_key`."""
         if groups is not None:
             return list(GroupKFold(self.cv).split(Y, groups=groups))
         # Copies of a sentence (as the model reads it) go to one fold: a copy fitted on and
         # another scored would flatter the thresholds and the cross-validated figures.
         # Without copies these are KFold's folds of the rows.
         first: dict[str, int] = {}
-        ids = np.array([first.setdefault(sentence_key(sentence), len(first)) for sentence in sentences])
+        ids = np.array([first.setdefault(key, len(first)) for key in keys])
         folds = KFold(self.cv, shuffle=True, random_state=self.random_state).split(np.arange(len(first)))
         return [(np.flatnonzero(np.isin(ids, train)), np.flatnonzero(np.isin(ids, test))) for train, test in folds]
 

@@ -15,6 +15,7 @@ from typing import Iterable, Sequence, Union
 from .cleaning import normalize
 from .inputs import is_device
 from .labels import LABEL_IDS, LabelError, joined_labels, parse_labels
+from .splitting import line_number
 
 # one labelled file or several, each named by a string or a path
 Paths = Union[str, "os.PathLike[str]", Iterable[Union[str, "os.PathLike[str]"]]]
@@ -97,7 +98,7 @@ def _rows(path: str):
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = raw[:error.start].count(b"\n" if b"\n" in raw else b"\r") + 1
+        line = line_number(raw, error.start)
         # the whole file is unreadable, not one row: no row list, so no "skip the bad rows"
         raise DataError(message=str(Problem(path, line, _not_utf8(raw)))) from None
     # Rows end at "\n" (a "\r" before it is a Windows line end), or at "\r" in a file
@@ -133,12 +134,12 @@ def sentence_key(text: str) -> str:
     return normalize(text).strip()
 
 
-def repeat_problem(first_seen: dict, text: str, labels: tuple[str, ...], where: str, shown: str) -> str | None:
-    """What is wrong with ``text`` labelled ``labels`` (given as ``shown``) at ``where``,
-    when ``first_seen`` (:func:`sentence_key` -> (labels, where), filled here) holds it
-    labelled otherwise; else None. The primary label counts as much as the set (primary
-    accuracy scores it); the order of the others means nothing."""
-    earlier = first_seen.setdefault(sentence_key(text), (labels, where))
+def repeat_problem(first_seen: dict, key: str, labels: tuple[str, ...], where: str, shown: str) -> str | None:
+    """What is wrong with the sentence of :func:`sentence_key` ``key`` labelled ``labels``
+    (given as ``shown``) at ``where``, when ``first_seen`` (key -> (labels, where), filled
+    here) holds it labelled otherwise; else None. The primary label counts as much as the
+    set (primary accuracy scores it); the order of the others means nothing."""
+    earlier = first_seen.setdefault(key, (labels, where))
     if earlier[0][0] != labels[0] or set(earlier[0]) != set(labels):
         return f"same sentence labelled {'|'.join(earlier[0])!r} at {earlier[1]} and {shown!r} here"
     return None
@@ -159,7 +160,7 @@ def _add_row(data: LabelledData, first_seen: dict, text: str, value: str, path: 
         labels = parse_labels(value)
     except LabelError as error:
         return refuse(str(error), unlabelled=not value)
-    repeated = repeat_problem(first_seen, text, labels, Problem(path, line, "").where, value)
+    repeated = repeat_problem(first_seen, sentence_key(text), labels, Problem(path, line, "").where, value)
     if repeated:
         return refuse(repeated)
     data.texts.append(text)
@@ -420,11 +421,11 @@ def check_data(paths: Paths,
                             f"{named}: none of its sentences is in the data (sentences are matched by their text, cleaned as the model reads it)")
     any_position = collections.Counter(label for labels in data.labels for label in labels)
     primary = collections.Counter(labels[0] for labels in data.labels)
-    counts = collections.Counter(map(sentence_key, data.texts))
+    keys = [sentence_key(text) for text in data.texts]
+    counts = collections.Counter(keys)
     exact = sum(c - 1 for c in counts.values() if c > 1)
     # copies as the model reads them are exact duplicates, counted above, not pairs here
-    pairs = [(i, j, s) for i, j, s in near_duplicates(data.texts)
-             if sentence_key(data.texts[i]) != sentence_key(data.texts[j])]
+    pairs = [(i, j, s) for i, j, s in near_duplicates(data.texts) if keys[i] != keys[j]]
     # every row of a text in a pair, its copies too
     near_texts = {data.texts[i] for i, _, _ in pairs} | {data.texts[j] for _, j, _ in pairs}
     near = [k for k, text in enumerate(data.texts) if text in near_texts]

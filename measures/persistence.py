@@ -113,14 +113,15 @@ def check_save_path(path) -> None:
     if not os.path.lexists(target):
         return
     if target.is_dir():
-        if not any(target.iterdir()):
+        entries = list(target.iterdir())
+        if not entries:
             return
         if not is_model_folder(target):
             raise ModelFileError(f"{path}: not saving the model here: the folder holds files and is not a "
                                  f"measures model folder; choose a new path or an empty folder")
         # The whole folder is replaced: notes or evaluations a user kept beside the model
         # would go with it.
-        extra = sorted(entry.name + ("/" if entry.is_dir() else "") for entry in target.iterdir()
+        extra = sorted(entry.name + ("/" if entry.is_dir() else "") for entry in entries
                        if entry.name not in MODEL_FILES)
         if extra:
             shown = ", ".join(extra[:5]) + (f" and {len(extra) - 5} more" if len(extra) > 5 else "")

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .cleaning import HAN_RANGES, remove_invisible
-from .splitting import last_sentence_end
+from .splitting import last_sentence_end, line_number
 from .word_files import ZIP_MAGIC, WordFileError, docx_text
 
 __all__ = ["DocumentError", "decode", "read_document", "iter_pieces", "is_large", "html_to_text", "looks_like_html"]
@@ -103,8 +103,7 @@ def _damage(data: bytes) -> str | None:
     if not reached:
         return None
     start, encoding = max(reached)
-    line = data[:start].count(b"\n" if b"\n" in data else b"\r") + 1
-    return (f"bytes near offset {start} (line {line}) do not decode as {encoding}, which the file reads as "
+    return (f"bytes near offset {start} (line {line_number(data, start)}) do not decode as {encoding}, which the file reads as "
             f"before them: damaged there, or another encoding from there on")
 
 

@@ -69,8 +69,6 @@ def _labels_of(documents: Sequence) -> list[str]:
     return seen
 
 
-
-
 # --- pieces -------------------------------------------------------------------------------
 
 def _css(labels: Sequence[str]) -> str:
@@ -194,18 +192,12 @@ def _two_lines(name: str) -> str:
     return escape(name)
 
 
-def _row_names(names: list[str]) -> list[str]:
-    """Names short enough for the table's first column, each document told apart (the
-    cell's tooltip holds the name whole)."""
-    return shown_names(names, 26)
-
-
 def _table(documents: Sequence, summaries: Sequence, labels: Sequence[str]) -> str:
     head = "".join(f'<th scope="col" title="{escape(label)}"><span class="sw" style="background:'
                    f'{_color(label)}"></span>{_two_lines(zh_name(label))}</th>' for label in labels)
     rows = []
     names = [document.source or f"文档 {number}" for number, document in enumerate(documents, start=1)]
-    for number, (summary, name, shown) in enumerate(zip(summaries, names, _row_names(names)), start=1):
+    for number, (summary, name, shown) in enumerate(zip(summaries, names, shown_names(names, 26)), start=1):
         cells = []
         for label in labels:
             c = summary.categories.get(label)

@@ -27,6 +27,12 @@ _HAS_WORD = re.compile(r"\w")
 MAX_SENTENCE = 400
 
 
+def line_number(data: bytes, offset: int) -> int:
+    """The line, counted from 1, that byte ``offset`` of a file's ``data`` is on: lines end
+    at "\n", or at "\r" in a file without any "\n" (old Mac files)."""
+    return data[:offset].count(b"\n" if b"\n" in data else b"\r") + 1
+
+
 def _quotes_balanced(line: str) -> bool:
     return all(line.count(o) == line.count(c) for o, c in zip(_OPEN, _CLOSE))
 
