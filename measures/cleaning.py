@@ -7,16 +7,18 @@ that sentences can point back at the document the user gave us.
 from __future__ import annotations
 
 import bisect
+import html
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Sequence
+from typing import Callable, List, Optional, Sequence, Tuple
 
 from .inputs import text_argument
 from .splitting import LINE_BREAK, TERMINATORS
 
 __all__ = [
-    "replace_surrogates", "text_name", "normalize_width", "remove_invisible", "strip_pinyin", "to_simplified",
+    "replace_surrogates", "text_name", "normalize_width", "remove_invisible", "unescape_references", "drop_links",
+    "strip_pinyin", "to_simplified",
     "normalize_whitespace",
     "normalize_line_breaks", "drop_boilerplate_lines", "collapse_blank_lines", "is_boilerplate", "normalize",
     "clean", "clean_document", "CleanText",
@@ -92,6 +94,47 @@ def remove_invisible(text: str) -> str:
     return _INVISIBLE.sub("", text)
 
 
+# An HTML character reference left in plain text (JSONL scraped from pages keeps &nbsp;
+# and &ldquo;), only with its semicolon: "R&D" and "&copy2020" are not references.
+_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def _referenced(match: re.Match) -> str:
+    # What a reference stands for, as the earlier steps leave characters (&#65307; a
+    # half-width ";", &#8203; nothing); a line break or tab is a space, since the line
+    # was cut before this step and cleaning again must not cut it there.
+    character = remove_invisible(normalize_width(html.unescape(match.group())))
+    return " " if character.isspace() else character
+
+
+def unescape_references(text: str) -> str:
+    """HTML character references to what they stand for: ``&ldquo;`` -> “, ``&#20840;`` ->
+    全, ``&nbsp;`` and ``&#10;`` -> a space, ``&amp;amp;`` -> &."""
+    return _references_decoded(text)[0]
+
+
+def _references_decoded(text: str) -> _Mapped:
+    return _substituted(_REFERENCE, _referenced, text)
+
+
+# A web address, up to its last letter, digit or slash (a full stop after it is the
+# sentence's; its ";" and "?" cut sentences, so scraped links made short pieces), and
+# with it the brackets it stands in alone, as in Markdown's [转载自某网](https://…).
+_ADDRESS = r"(?:(?:https?|ftp)://|www\.)(?:(?![\]\[()<>{}\"'`])[!-~])*[A-Za-z0-9/=_#%&+~-]"
+_LINK = re.compile(rf"[(\[<【]\s*{_ADDRESS}\s*[)\]>】]|{_ADDRESS}", re.IGNORECASE)
+
+
+def drop_links(text: str) -> str:
+    """Web addresses to a space (which whitespace's step removes between Chinese
+    characters): ``详见http://www.nhc.gov.cn/a.html?id=1;v=2。`` -> ``详见 。``. A
+    space, so that what closes up around an address is never a new address or reference."""
+    return _links_dropped(text)[0]
+
+
+def _links_dropped(text: str) -> _Mapped:
+    return _substituted(_LINK, lambda match: " ", text)
+
+
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 # A parenthesised syllable carrying a tone mark: the reading aids that some reposts put
 # after every Traditional character, e.g. 長(zhǎng)春. Plain Latin in brackets (WHO) stays.
@@ -108,25 +151,50 @@ def strip_pinyin(text: str) -> str:
     return _pinyin_stripped(text)[0]
 
 
-def _pinyin_stripped(text: str) -> tuple[str, list[int] | None]:
-    """:func:`strip_pinyin`'s result and the indices of the characters of ``text`` it
-    keeps (None: all of them). Spans need them: matched by character instead, the ``)``
-    of a removed ``(tú)`` took the place of a kept one after it, and a sentence lost its
-    last character."""
-    current, kept = text, None
-    while True:  # removing one annotation can close up another, as in ((zhǎng)zhǎng)
-        removed = {i for match in _PINYIN.finditer(current) for i in range(*match.span())}
-        if not removed:
-            return current, kept
-        kept = [index for k, index in enumerate(kept or range(len(text))) if k not in removed]
-        current = "".join(text[i] for i in kept)
+def _pinyin_stripped(text: str) -> _Mapped:
+    return _substituted(_PINYIN, lambda match: "", text)
+
+
+#: A step's result, and for each of its characters the index in the step's input of the
+#: first and of the last character it comes from (None: the input, unchanged). Two, as a
+#: decoded "&hellip;" ending a sentence must take the whole reference into its span.
+_Mapped = Tuple[str, Optional[List[int]], Optional[List[int]]]
+
+
+def _substituted(pattern: re.Pattern, replace: Callable[[re.Match], str], text: str) -> _Mapped:
+    """``pattern``'s matches in ``text`` replaced, until none is left to replace, with
+    where each character comes from. Spans need that: matched by character instead, the
+    ``)`` of a removed ``(tú)`` took the place of a kept one after it, and a sentence lost
+    its last character. Replacing again makes the step idempotent: removing one
+    annotation can close up another, as in ((zhǎng)zhǎng), and ``&amp;nbsp;`` is a
+    reference once decoded."""
+    current, firsts, lasts = text, None, None
+    while True:
+        first, last = firsts or range(len(text)), lasts or range(len(text))
+        pieces: list[str] = []
+        new_firsts: list[int] = []
+        new_lasts: list[int] = []
+        pos = 0
+        for match in pattern.finditer(current):
+            new = replace(match)
+            if new == match.group():
+                continue
+            start, end = match.span()
+            pieces += [current[pos:start], new]
+            new_firsts += [*first[pos:start], *[first[start]] * len(new)]
+            new_lasts += [*last[pos:start], *[last[end - 1]] * len(new)]
+            pos = end
+        if not pieces:  # lasts as firsts where they agree, one list kept, not two
+            return current, firsts, (firsts if lasts == firsts else lasts)
+        pieces.append(current[pos:])
+        current, firsts, lasts = "".join(pieces), new_firsts + [*first[pos:]], new_lasts + [*last[pos:]]
 
 
 @lru_cache(maxsize=1)
 def _converter():
     import opencc  # deferred: most documents need no conversion and start-up time matters
 
-    return opencc.OpenCC("t2s")
+    return opencc.OpenCC("hk2s")
 
 
 #: A Chinese character (unified ideographs, extension A, compatibility ideographs). Text
@@ -136,7 +204,8 @@ HAN = re.compile(f"[{HAN_RANGES}]")
 
 
 def to_simplified(text: str) -> str:
-    """Traditional to Simplified Chinese with OpenCC's ``t2s`` phrase tables."""
+    """Traditional to Simplified Chinese with OpenCC's ``hk2s`` phrase tables: ``t2s``
+    with Hong Kong's forms too (衞生 is 卫生 there)."""
     if not HAN.search(text):
         return text
     return _converter().convert(text)
@@ -175,7 +244,9 @@ _CHROME = re.compile(
     | Copyright | 版权所有 | 版权说明 | 版权声明 | 未经.{0,20}授权.{0,10}禁止转载 | 禁止转载
     | ICP\s*(?:备|证)?\s*\d | 公网安备 | 增值电信业务 | 违法和不良信息举报
     # a contact line, not a notice's sentence that ends with its number (…，联系电话：…)
-    | 报料热线 | 报料邮箱 | ^[^,，。；;！？!?]{0,40}联系电话\s*[:：] | ^联系人\s*[:：]
+    # (one that sets up or publishes a channel for reports is the guide's publicity)
+    | 报料热线 | 报料邮箱 | ^(?![^,，。；;！？!?]{0,40}(?:设立|开通|公布|举报))[^,，。；;！？!?]{0,40}联系电话\s*[:：]
+    | ^联系人\s*[:：]
     # a feedback link, alone, in brackets, between links or opening a contact line; not a
     # channel or duty a sentence names (畅通意见反馈渠道, 落实意见反馈机制：)
     | (?:^|[|｜丨·]\s*)(?:意见反馈|给\S{1,10}提意见)(?:邮箱|电话|热线)?\s*(?:$|[:：|｜丨·])
@@ -189,8 +260,11 @@ _CHROME = re.compile(
     | ^\s*-\s*\S{1,12}(?:微博|公众号|抖音号|客户端|头条号)\s*$ | ^\s*-\s*(?:IP\s+SHANGHAI|SIXTH\s+TONE)\s*$
     # a byline, not one a repost glued to the story's first sentence (来源：某发布 今日，…)
     | ^(?:来源|发布时间|发布日期|作者)\s*[:：][^,，。！？!?]{0,40}$
+    # a byline in brackets on its own ((来源:人民网), (记者张三), (某日报某记者站)), and a
+    # Weibo post's closing link
+    | ^[(\[【][^()\[\]【】,，。！？!?]{0,20}(?:来源|稿源|记者|通讯员|编辑|摄影)[^()\[\]【】,，。！？!?]{0,20}[)\]】]$
+    | 网页链接$
     | ^\d{4}[-/年]\d{1,2}[-/月]\d{1,2}日?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*$
-    | ^(?:www\.|https?://)
     """,
     re.VERBOSE | re.IGNORECASE,
 )
@@ -213,10 +287,6 @@ _TAIL = re.compile(r"^(?:本帖子中包含更多资源|相关文章|相关阅�
 _SPAM_WORDS = re.compile(r"视频|精品|在线播放|免费|午夜|福利|字幕|久久|彩票|博彩|娱乐城|下载|高清|成人|国产|日韩|欧美")
 
 
-# Ends of sentences inside a line: the chrome patterns are judged sentence by sentence.
-_SENTENCE_ENDS = re.compile("(?<=[" + "".join(sorted(TERMINATORS)) + "])")
-
-
 def _is_chrome(text: str) -> bool:
     if not HAN.search(text):
         return True  # the model reads Chinese only: "- +1", "x", "IP SHANGHAI"
@@ -224,53 +294,76 @@ def _is_chrome(text: str) -> bool:
         return True
     if _LICENCE.search(text) and not _SENTENCE_END.search(text):
         return True
-    # Keyword-stuffed spam is mostly its vocabulary; a policy sentence that happens to
-    # offer free testing, a download and a video meeting is not.
+    # Keyword-stuffed spam is mostly its vocabulary, and varied; a policy sentence that
+    # offers free testing, a download and a video meeting is not, nor one that names 免费
+    # four times or travellers from 欧美 and 日韩.
     words = _SPAM_WORDS.findall(text)
-    return (len(words) >= 3 and len(re.split(r"[,，、|]", text)) >= 4
-            and sum(map(len, words)) >= 0.3 * len(HAN.findall(text)))
+    return (len(set(words)) >= 3 and len(re.split(r"[,，、|]", text)) >= 4
+            and sum(map(len, words)) >= 0.5 * len(HAN.findall(text)))
 
 
 def is_boilerplate(line: str) -> bool:
-    """True when a cleaned line is page chrome, a footer, a byline or spam, not text.
+    """True when a cleaned line is page chrome, a footer, a byline or spam, not text, and
+    goes whole (:func:`drop_boilerplate_lines` cuts the chrome out of a line that also
+    holds text)."""
+    return _text_parts(line) is None
 
-    A line that is mostly prose is kept even when one of its sentences is chrome: a
-    "咨询电话：" closing a notice, a byline glued to a story's last sentence, or one inside
-    a whole document written on one line, must not take the text with it.
+
+# A line's sentences for judging chrome: each up to and with its end marks.
+_MARKS = "".join(sorted(TERMINATORS))
+_PIECE = re.compile(f"[^{_MARKS}]+[{_MARKS}]*|[{_MARKS}]+")
+
+
+def _text_parts(line: str) -> list[tuple[int, int]] | None:
+    """The (start, end) parts of a cleaned line that are text: the whole line, or none
+    (None), or, in a line with chrome in it, its sentences that are prose.
+
+    Prose is kept where it is most (2/3) of the line, as in a notice closed by a
+    "咨询电话：" or a whole document written on one line, and where the chrome is one
+    sentence that closes the line, a byline or footer glued to a story's last sentence
+    (对密接人员一律集中隔离。【责任编辑：王翔】); not in a footer of several sentences
+    with a remark among them (版权所有：某某网。未经授权禁止转载。如需使用请联系。).
     """
     stripped = line.strip()
     if not stripped or not _is_chrome(stripped):
-        return False
-    sentences = [s.strip() for s in _SENTENCE_ENDS.split(stripped) if s.strip()]
+        return [(0, len(line))]
+    pieces = [match.span() for match in _PIECE.finditer(line) if match.group().strip()]
     # prose ends as a sentence does: "? 2014-2025 某公司" (a © lost to decoding) is not
     # a sentence after a "?"
-    prose = [s for s in sentences if s[-1] in TERMINATORS and not _is_chrome(s)]
-    return sum(map(len, prose)) < 2 / 3 * len(stripped)
+    prose = [line[a:b].strip()[-1] in TERMINATORS and not _is_chrome(line[a:b].strip()) for a, b in pieces]
+    kept = [span for span, is_prose in zip(pieces, prose) if is_prose]
+    if sum(b - a for a, b in kept) < 2 / 3 * len(stripped) and prose[:-1] != [True] * (len(pieces) - 1):
+        return None
+    # each part without the spaces around it: cleaning again leaves the line as it is
+    parts = [(a + len(line[a:b]) - len(line[a:b].lstrip()), b - len(line[a:b]) + len(line[a:b].rstrip()))
+             for a, b in kept]
+    return parts or None
 
 
-def _keep_mask(lines: Sequence[str]) -> list[bool]:
+def _kept_parts(lines: Sequence[str]) -> list[list[tuple[int, int]] | None]:
     total = sum(len(line) for line in lines) or 1
-    keep: list[bool] = []
+    kept: list[list[tuple[int, int]] | None] = []
     seen = 0
     for i, line in enumerate(lines):
-        stripped = line.strip()
-        if _TAIL.match(stripped):
+        if _TAIL.match(line.strip()):
             # Near the top such a heading is navigation; further down the article is over.
             if seen > 0.4 * total:
-                return keep + [False] * (len(lines) - i)
-            keep.append(False)
+                return kept + [None] * (len(lines) - i)
+            kept.append(None)
             continue
-        keep.append(not is_boilerplate(stripped))
+        kept.append(_text_parts(line))
         seen += len(line)
-    return keep
+    return kept
 
 
 def drop_boilerplate_lines(text: str) -> str:
     """Remove lines of page chrome (navigation, share buttons, login prompts, copyright,
     ICP and record numbers, bylines), spam lines, and everything after a trailing
-    "related articles" or comments heading."""
+    "related articles" or comments heading; from a line that also holds text, cut the
+    chrome sentences out (:func:`_text_parts` says which)."""
     lines = text.split("\n")
-    return "\n".join(line for line, keep in zip(lines, _keep_mask(lines)) if keep)
+    return "\n".join("".join(line[a:b] for a, b in parts)
+                     for line, parts in zip(lines, _kept_parts(lines)) if parts is not None)
 
 
 def normalize_line_breaks(text: str) -> str:
@@ -292,14 +385,19 @@ _BLANK_RUN = re.compile(r"\n{3,}")
 # --- the chain ----------------------------------------------------------------------------
 
 _LINE_STEPS: tuple[Callable[[str], str], ...] = (
-    replace_surrogates, normalize_width, remove_invisible, strip_pinyin, to_simplified,
-    normalize_whitespace,
+    replace_surrogates, normalize_width, remove_invisible, unescape_references, drop_links, strip_pinyin,
+    to_simplified, normalize_whitespace,
 )
+# Steps that say which characters they keep, rather than leave it to _align to guess.
+_MAPPED_STEPS: dict[Callable[[str], str], Callable[[str], _Mapped]] = {
+    unescape_references: _references_decoded, drop_links: _links_dropped,
+    strip_pinyin: _pinyin_stripped,
+}
 
 
 def normalize(text: str) -> str:
-    """The character-level steps of :func:`clean` (width, invisible characters, pinyin,
-    script, whitespace)
+    """The character-level steps of :func:`clean` (width, invisible characters, HTML
+    references, web addresses, pinyin, script, whitespace)
     without dropping any line: what a single sentence needs before classification."""
     for step in _LINE_STEPS:
         text = step(text)
@@ -319,10 +417,10 @@ def clean(text: str) -> str:
 
 @dataclass(frozen=True)
 class CleanText:
-    """Cleaned text plus, for each of its characters, the index in the original."""
+    """Cleaned text plus, for each of its characters, where it is in the original."""
 
     text: str
-    _pieces: tuple  # (clean_start, orig_start, mapping or None for identity), one a line
+    _pieces: tuple  # (clean_start, orig_start, firsts, lasts as in _Mapped), one a line
     _starts: tuple  # the clean_start of each piece, for bisection
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
@@ -330,13 +428,14 @@ class CleanText:
         if start >= end:
             pos = self._position(start)
             return pos, pos
-        return self._position(start), self._position(end - 1) + 1
+        return self._position(start), self._position(end - 1, last=True) + 1
 
-    def _position(self, index: int) -> int:
+    def _position(self, index: int, last: bool = False) -> int:
         k = bisect.bisect_right(self._starts, index) - 1
         if k < 0:
             return 0
-        clean_start, orig_start, mapping = self._pieces[k]
+        clean_start, orig_start, firsts, lasts = self._pieces[k]
+        mapping = lasts if last else firsts
         offset = index - clean_start
         if mapping is None:
             return orig_start + offset
@@ -374,18 +473,29 @@ def _align(before: str, after: str) -> list[int]:
     return mapping
 
 
-def _line_mapping(line: str) -> tuple[str, list[int] | None]:
-    current, mapping = line, None
+def _composed(outer: list[int] | None, inner: list[int]) -> list[int]:
+    return inner if outer is None else [outer[i] for i in inner]
+
+
+def _line_mapping(line: str) -> _Mapped:
+    current, firsts, lasts = line, None, None
     for step in _LINE_STEPS:
-        if step is strip_pinyin:  # what it keeps is known, not guessed by _align
-            result, step_map = _pinyin_stripped(current)
+        if step in _MAPPED_STEPS:
+            result, step_firsts, step_lasts = _MAPPED_STEPS[step](current)
         else:
             result = step(current)
-            step_map = _align(current, result) if len(result) != len(current) else None
-        if step_map is not None:
-            mapping = step_map if mapping is None else [mapping[i] for i in step_map]
+            step_firsts = step_lasts = _align(current, result) if len(result) != len(current) else None
+        if step_firsts is not None:
+            same = firsts is lasts and step_firsts is step_lasts
+            firsts = _composed(firsts, step_firsts)
+            lasts = firsts if same else _composed(lasts, step_lasts or step_firsts)  # both or neither
         current = result
-    return current, mapping
+    return current, firsts, lasts
+
+
+def _cut(mapping: list[int] | None, length: int, parts: list[tuple[int, int]]) -> list[int]:
+    whole = mapping if mapping is not None else range(length)
+    return [index for a, b in parts for index in whole[a:b]]
 
 
 def clean_document(text: str) -> CleanText:
@@ -397,17 +507,19 @@ def clean_document(text: str) -> CleanText:
     pos = 0
     for brk in [*LINE_BREAK.finditer(text), None]:
         end = brk.start() if brk else len(text)
-        line, mapping = _line_mapping(text[pos:end])
+        line, firsts, lasts = _line_mapping(text[pos:end])
         cleaned.append(line)
         starts.append(pos)
-        maps.append(mapping)
+        maps.append((firsts, lasts))
         pos = brk.end() if brk else end
-    keep = _keep_mask(cleaned)
     out: list[str] = []
     pieces, clean_pos, blank = [], 0, True
-    for line, start, mapping, kept in zip(cleaned, starts, maps, keep):
-        if not kept:
+    for line, start, (firsts, lasts), parts in zip(cleaned, starts, maps, _kept_parts(cleaned)):
+        if parts is None:
             continue
+        if parts != [(0, len(line))]:  # chrome cut out of a line of text
+            firsts, lasts = _cut(firsts, len(line), parts), _cut(lasts, len(line), parts)
+            line = "".join(line[a:b] for a, b in parts)
         if not line:
             if blank:
                 continue  # collapse runs of blank lines, drop leading ones
@@ -416,7 +528,7 @@ def clean_document(text: str) -> CleanText:
             blank = False
         if out:
             clean_pos += 1  # the "\n" joining lines maps nowhere in particular
-        pieces.append((clean_pos, start, mapping))
+        pieces.append((clean_pos, start, firsts, lasts))
         out.append(line)
         clean_pos += len(line)
     while out and not out[-1]:

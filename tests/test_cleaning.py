@@ -2,9 +2,9 @@ import re
 
 import pytest
 
-from measures.cleaning import (clean, clean_document, collapse_blank_lines, drop_boilerplate_lines, is_boilerplate,
-                               normalize, normalize_line_breaks, normalize_whitespace, normalize_width, remove_invisible,
-                               replace_surrogates, strip_pinyin, to_simplified)
+from measures.cleaning import (clean, clean_document, collapse_blank_lines, drop_boilerplate_lines, drop_links,
+                               is_boilerplate, normalize, normalize_line_breaks, normalize_whitespace, normalize_width,
+                               remove_invisible, replace_surrogates, strip_pinyin, to_simplified, unescape_references)
 from measures.splitting import split_sentences
 
 from conftest import needs_shared, seed_files
@@ -46,6 +46,39 @@ def test_remove_invisible(text, expected):
 
 
 @pytest.mark.parametrize("text, expected", [
+    ("全市&nbsp;开展&ldquo;应检尽检&rdquo;&hellip;", "全市 开展“应检尽检”…"),   # whitespace's step joins 市开
+    ("&#20840;&#x5E02;核酸", "全市核酸"),
+    ("&amp;amp;nbsp;", " "),                       # escaped twice, still decoded: cleaning is idempotent
+    ("分两批&#10;开展", "分两批 开展"),             # the line was cut before: a space, not a break
+    ("截至&#65307;目前", "截至;目前"),              # as width's step leaves it
+    ("核&#8203;酸", "核酸"),                        # as invisible's step leaves it
+    ("R&D投入，AT&T", "R&D投入，AT&T"),             # no semicolon: no reference
+    ("&copy2020 &nosuch;", "&copy2020 &nosuch;"),
+    ("", ""),
+])
+def test_unescape_references(text, expected):
+    assert unescape_references(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("详见http://www.nhc.gov.cn/xcs/a.shtml?id=1;v=2。", "详见 。"),
+    ("请登录https://wjw.example.gov.cn查询", "请登录 查询"),
+    ("访问WWW.GOV.CN了解", "访问 了解"),
+    ("(网址:www.gov.cn/zhengce/)", "(网址: )"),    # the bracket closes the sentence's, not the address
+    ("[转载自某网](https://example.org/zh/2162301/)", "[转载自某网] "),   # Markdown: the brackets it stood in go too
+    ("原文链接:[https://a.cn/x](https://a.cn/x)", "原文链接:  "),
+    ("【www.example.cn】通知", " 通知"),
+    ("http://a.cn/x.html.", " ."),
+    ("http://", "http://"),                         # no address after the scheme
+    ("www..", "www.."),
+    ("COVID-19 www", "COVID-19 www"),
+    ("", ""),
+])
+def test_drop_links(text, expected):
+    assert drop_links(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
     ("長(zhǎng)春提高隔離", "長春提高隔離"),
     ("轉(zhuǎn)運(yùn)", "轉運"),
     ("區(qū)域", "區域"),
@@ -61,6 +94,7 @@ def test_strip_pinyin(text, expected):
 @pytest.mark.parametrize("text, expected", [
     ("長春提高隔離房間周轉效率", "长春提高隔离房间周转效率"),
     ("發佈會", "发布会"),
+    ("香港衞生防護中心公布新增確診個案", "香港卫生防护中心公布新增确诊个案"),   # Hong Kong's form of 卫
     ("核酸检测", "核酸检测"),
     ("COVID-19", "COVID-19"),
 ])
@@ -92,6 +126,17 @@ def test_normalize_whitespace(text, expected):
     ("- +1", True),
     ("www.精品视频,久久在线播放,免费福利,午夜视频,高清字幕", True),
     ("全市开展新一轮全员核酸检测，确保不漏一户、不落一人。", False),
+    # bylines in brackets on a line of their own; a bracket that is text stays
+    ("(来源:人民网)", True),
+    ("(记者张晓荣)", True),
+    ("(中国日报吉林记者站)", True),
+    ("(二)加强流调溯源", False),
+    ("(记者从市疫情防控指挥部获悉,全市今日新增确诊病例3例。)", False),
+    # measures a footer's or a spam line's words do not take away
+    ("实行免费接种、免费检测、免费救治、免费隔离。", False),
+    ("对欧美、日韩等国家入境人员实行集中隔离、免费检测、免费治疗，视频随访。", False),
+    ("市疫情防控指挥部设立24小时举报联系电话：0431-88888888。", False),
+    ("联系电话：0431-88888888", True),
     ("对违反疫情防控规定的行为进行举报。", False),            # 举报 inside a sentence is content
     ("来源地为高风险地区的人员须持48小时核酸阴性证明。", False),
     # a notice on one line whose last sentence is a contact line: the notice stays
@@ -156,6 +201,34 @@ def test_is_boilerplate(line, expected):
     assert is_boilerplate(line) is expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    # a byline or footer glued to a story's last sentence goes, not the story
+    ("对密接人员一律集中隔离。【责任编辑：王翔】", "对密接人员一律集中隔离。"),
+    ("全市开展新一轮全员核酸检测。(责任编辑:王翔)", "全市开展新一轮全员核酸检测。"),
+    ("要落实疫情防控措施,做好核酸检测。本文版权所有,未经授权禁止转载。", "要落实疫情防控措施,做好核酸检测。"),
+    ("当日解除医学观察187人,共有1511人正在接受医学观察。(某省卫健委)网页链接", "当日解除医学观察187人,共有1511人正在接受医学观察。"),
+    # a notice on one line keeps its text, not its byline, wherever that is
+    ("关于开展全员核酸检测的通告。责任编辑：张三。全市自4月1日起开展全员核酸检测，请居民就近采样。",
+     "关于开展全员核酸检测的通告。全市自4月1日起开展全员核酸检测，请居民就近采样。"),
+    # a footer of several sentences goes whole, the remark among them too
+    ("版权所有：某某网。未经授权禁止转载。如需使用请联系。", ""),
+    ("全市开展核酸检测。\n分享到微信", "全市开展核酸检测。"),
+    ("全市开展核酸检测。", "全市开展核酸检测。"),
+])
+def test_drop_boilerplate_lines(text, expected):
+    assert drop_boilerplate_lines(text) == expected
+
+
+def test_spans_of_a_line_with_its_chrome_cut_out():
+    original = "对密接人员一律集中隔离。  【责任编辑：王翔】\n全市&ldquo;应检尽检&rdquo;。本文版权所有，禁止转载。"
+    cleaned = clean_document(original)
+    assert cleaned.text == "对密接人员一律集中隔离。\n全市“应检尽检”。"
+    for a, b in [(0, 12), (13, len(cleaned.text))]:
+        start, end = cleaned.to_original(a, b)
+        assert normalize(original[start:end]) == cleaned.text[a:b]
+    assert cleaned.to_original(13, len(cleaned.text)) == (original.index("全市"), original.index("本文"))
+
+
 def test_drop_boilerplate_cuts_related_articles_at_the_end_only():
     body = "\n".join(["全市开展核酸检测,完成采样46万人。"] * 5)
     assert drop_boilerplate_lines("相关新闻\n" + body) == body
@@ -199,6 +272,17 @@ def test_clean_document_maps_back_to_the_original():
     a, b = cleaned.to_original(start, len(cleaned.text))
     assert original[a:b] == "長(zhǎng)春開展　核酸檢測。"
     assert normalize(original[a:b]) == cleaned.text[start:]
+
+
+def test_a_span_takes_whole_references_and_links():
+    original = "&ldquo;长春&rdquo;开展核酸检测&hellip;\n详见https://a.example.cn/x?id=1;v=2&amp;t=3。"
+    cleaned = clean_document(original)
+    assert cleaned.text == "“长春”开展核酸检测…\n详见。"
+    assert split_sentences(cleaned.text) == ["“长春”开展核酸检测…", "详见。"]
+    a, b = cleaned.to_original(0, cleaned.text.index("\n"))
+    assert original[a:b] == "&ldquo;长春&rdquo;开展核酸检测&hellip;"
+    a, b = cleaned.to_original(cleaned.text.index("详"), len(cleaned.text))
+    assert original[a:b] == "详见https://a.example.cn/x?id=1;v=2&amp;t=3。"
 
 
 CHROME = re.compile(r"登录|注册|版权|ICP|公网安备|分享到|回复|责任编辑|Powered|Copyright|©|相关文章|"

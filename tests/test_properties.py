@@ -83,3 +83,22 @@ def test_clean_is_the_chain_of_its_published_steps(text):
 
     chained = c.collapse_blank_lines(c.drop_boilerplate_lines(c.normalize(c.normalize_line_breaks(text))))
     assert chained == clean(text)
+
+
+# Text scraped from pages into plain text: HTML references, web addresses and the pieces
+# they are made of, next to Chinese, pinyin and the marks that end sentences.
+WEB_TOKENS = ["&amp;", "&nbsp;", "&ldquo;", "&rdquo;", "&hellip;", "&#10;", "&#20840;", "&#65307;", "&#8203;", "&",
+              "amp;", "nbsp", ";", "http://", "https://", "www.", "a.cn", "/x?y=1", "?", ".", "。", "核酸", "检测",
+              "長(zhǎng)", "(", ")", "\n", " ", "R&D", "#"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(WEB_TOKENS), max_size=40))
+def test_references_and_links_clean_once_and_spans_cover_them(tokens):
+    text = "".join(tokens)
+    cleaned = clean_document(text)
+    assert clean(cleaned.text) == cleaned.text
+    for a, b in sentence_spans(cleaned.text):
+        start, end = cleaned.to_original(a, b)
+        # a sentence that ends in a decoded &hellip; takes the whole reference
+        assert normalize(text[start:end]) == cleaned.text[a:b]

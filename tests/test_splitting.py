@@ -17,6 +17,10 @@ from conftest import needs_shared, seed_files
     ("“要应检尽检。”他说。下一句。", ["“要应检尽检。”他说。", "下一句。"]),  # attribution stays
     ("他说：“要应检尽检。不漏一人。", ["他说：“要应检尽检。", "不漏一人。"]),  # unbalanced quote: split anyway
     ("真的吗？！是的。", ["真的吗？！", "是的。"]),
+    # a straight quote after a sentence end closes a quotation the sentence opened, or opens one
+    ('他说:"要落实。"随后离开。', ['他说:"要落实。"', '随后离开。']),
+    ('全市开展核酸检测。"四早"要求必须落实到位。', ['全市开展核酸检测。', '"四早"要求必须落实到位。']),
+    ("要求'四早'。'四早'要落实。", ["要求'四早'。", "'四早'要落实。"]),
     ("●持续加强社会面管控\n——\n", ["持续加强社会面管控"]),
     ("", []),
     ("。。。", []),
