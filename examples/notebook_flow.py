@@ -30,7 +30,7 @@ print(frame.round(2).T.to_string())
 print("\nmost frequent measure per document:")
 measures_only = frame.drop(columns="other")
 print(measures_only.idxmax(axis=1).where(measures_only.max(axis=1) > 0).to_string())  # NaN: no measure
-tied = measures_only.eq(measures_only.max(axis=1), axis=0).sum(axis=1) > 1
+tied = (measures_only.eq(measures_only.max(axis=1), axis=0).sum(axis=1) > 1) & (measures_only.max(axis=1) > 0)
 print("tied for the most (the first in label order is shown):", ", ".join(tied[tied].index) or "none")
 frame.to_csv(out / "shares.csv")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import json
 import math
+import multiprocessing
 import numbers
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
@@ -24,6 +25,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 from sklearn.model_selection import GroupKFold, KFold
 from sklearn.preprocessing import normalize
+from sklearn.utils import check_random_state
 from scipy.sparse import csr_matrix
 
 from .features import Analyzer
@@ -73,11 +75,18 @@ def _run_part(task):
     return estimator._fit_part(*_SHARED, *rest)
 
 
+def _jobs(n_jobs) -> int:
+    """Processes to fit in: one inside a worker process of a pool (a cross-validation run
+    with joblib's multiprocessing backend), which may not start processes of its own, as
+    scikit-learn's nested ``n_jobs`` fall back to one."""
+    return 1 if multiprocessing.current_process().daemon else effective_n_jobs(n_jobs)
+
+
 def _run_parts(tasks, shared, n_jobs) -> list:
     """``estimator._fit_part(*shared, *rest)`` for each task ``(estimator, *rest)``, in
     forked processes when there are several jobs and the platform forks safely
     (:func:`measures.forking.fork_context`)."""
-    jobs = min(effective_n_jobs(n_jobs), len(tasks))
+    jobs = min(_jobs(n_jobs), len(tasks))
     context = fork_context()
     if jobs == 1 or context is None:
         return [estimator._fit_part(*shared, *rest) for estimator, *rest in tasks]
@@ -125,6 +134,35 @@ def _label_rows(y) -> list[tuple[str, ...]]:
     if problems:
         raise DataError(problems)
     return rows
+
+
+def _one_per_sentence(values, n: int, name: str) -> np.ndarray:
+    """``groups`` or ``sample_weight`` as a one-dimensional array of ``n`` values, or a
+    ValueError that says what is wrong with it."""
+    if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__iter__"):
+        raise ValueError(f"{name} must hold one value per sentence, got {type(values).__name__} {values!r:.60}")
+    array = np.asarray(values if hasattr(values, "__len__") else list(values))
+    if array.ndim != 1:
+        raise ValueError(f"{name} must hold one value per sentence (one dimension), got shape {array.shape}")
+    if len(array) != n:
+        raise ValueError(f"X has {n} sentences but {name} has {len(array)} entries")
+    missing = [i for i, value in enumerate(array) if value is None or (isinstance(value, float) and math.isnan(value))]
+    if missing:
+        raise ValueError(f"{name}[{missing[0]}] is missing ({array[missing[0]]!r}); every sentence needs one")
+    return array
+
+
+def _sample_weight(sample_weight, n: int) -> np.ndarray | None:
+    if sample_weight is None:
+        return None
+    weights = _one_per_sentence(sample_weight, n, "sample_weight")
+    try:
+        weights = weights.astype(np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"sample_weight must be numbers, got {weights.dtype}") from None
+    if not (np.all(np.isfinite(weights)) and np.all(weights >= 0)):
+        raise ValueError("sample_weight must be finite numbers of at least 0")
+    return weights
 
 
 def _positive(value) -> bool:
@@ -204,9 +242,10 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
     n_jobs : int or None
         Processes fitting the final model and the cross-validation folds (joblib's
         convention: None is 1, -1 all cores). The result does not depend on it.
-    random_state : int
+    random_state : int, RandomState or None
         Seeds the fold split and each label's LinearSVC (liblinear's order of visits:
-        another seed moves a weight by up to about 5e-4).
+        another seed moves a weight by up to about 5e-4). A RandomState or None gives
+        one seed drawn at each fit.
     """
 
     def __init__(self, word_ngrams=(1, 2), char_ngrams=(1, 3), min_df=2, C=0.5,
@@ -272,13 +311,14 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         rows = _label_rows(y)
         if len(sentences) != len(rows):
             raise ValueError(f"X has {len(sentences)} sentences but y has {len(rows)} label rows")
-        if groups is not None and len(groups) != len(sentences):
-            raise ValueError(f"X has {len(sentences)} sentences but groups has {len(groups)} entries")
+        if groups is not None:
+            groups = _one_per_sentence(groups, len(sentences), "groups")
         keys = [sentence_key(sentence) for sentence in sentences]  # copies as the model reads them
         self._check_data(rows, groups, sentences, keys)
         for name in [name for name in vars(self) if name.endswith("_")]:  # nothing of a previous fit stays
             delattr(self, name)
-        self.classes_, Y = binarize(rows)
+        classes, Y = binarize(rows)
+        self.classes_ = np.asarray(classes, dtype=object)  # an array, as scikit-learn's classifiers have it
         analyzer = self._analyzer()
         # Terms are counted once; every fold and the final fit slice these counts.
         if supports(analyzer):
@@ -293,12 +333,17 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         # The final fit and the folds' fits are independent: n_jobs processes run them,
         # each fit split in two halves of its labels when there is more than one.
         labels = np.arange(Y.shape[1])
-        parts = [labels] if effective_n_jobs(self.n_jobs) == 1 else np.array_split(labels, 2)
+        parts = [labels] if _jobs(self.n_jobs) == 1 else np.array_split(labels, 2)
+        # One seed for the folds and every SVM, drawn once from a RandomState (or None):
+        # each process would otherwise draw from its own copy, and the result depend on n_jobs.
+        seed = self.random_state
+        if not is_whole(seed, 0):
+            seed = int(check_random_state(seed).randint(np.iinfo(np.int32).max))
+        worker = clone(self).set_params(random_state=seed)
         fits = [(np.arange(len(sentences)), None)]
         if self.thresholds == "cv":
-            fits += self._folds(Y, groups, keys)
+            fits += worker._folds(Y, groups, keys)
         self._check_terms(counts, fits)
-        worker = clone(self)
         done = _run_parts([(worker, train, test, part) for train, test in fits for part in parts],
                           (counts, Y), self.n_jobs)
         done = [done[i:i + len(parts)] for i in range(0, len(done), len(parts))]
@@ -363,6 +408,10 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         if self.n_jobs is not None and (not is_whole(self.n_jobs, -2**31) or self.n_jobs == 0):
             raise ValueError(f"n_jobs must be None, a whole number of processes or -1 for all cores (not 0), "
                              f"got {self.n_jobs!r}")
+        if not (self.random_state is None or isinstance(self.random_state, np.random.RandomState)
+                or is_whole(self.random_state, 0) and self.random_state < 2**32):
+            raise ValueError(f"random_state must be None, a whole number from 0 to 2**32 - 1 or a "
+                             f"numpy RandomState, got {self.random_state!r}")
         if self.class_weight not in ("balanced", None):
             raise ValueError(f"class_weight must be 'balanced' or None, got {self.class_weight!r}")
         problem = settings_problem(self.max_labels, self.context, self.word_ngrams, self.char_ngrams, self.prefix)
@@ -405,7 +454,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
             raise DataError(message=(
                 f"too few sentences to train on: {', '.join(short)}; the thresholds are chosen by "
                 f"{self.cv}-fold cross-validation, which needs at least {self.cv} {kind} of every label given"))
-        n_groups = None if groups is None else len(np.unique(np.asarray(groups)))
+        n_groups = None if groups is None else len(set(groups.tolist()))
         if n_groups is not None and n_groups < self.cv:
             raise DataError(message=f"{self.cv}-fold cross-validation over groups needs at least {self.cv} "
                                     f"groups, got {n_groups}")
@@ -456,8 +505,8 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
     def _summarize_cv(self, out_of_fold, y) -> dict:
         from .evaluation import scores
 
-        predicted = decide(out_of_fold, self.thresholds_, self.classes_, self.max_labels)
-        result = scores(list(y), predicted, self.classes_)
+        predicted = decide(out_of_fold, self.thresholds_, list(self.classes_), self.max_labels)
+        result = scores(list(y), predicted, list(self.classes_))
         return {key: round(result[key], 4) if isinstance(result[key], float) else result[key]
                 for key in ("sentences", "micro_f1", "macro_f1", "primary_accuracy", "exact_match")}
 
@@ -478,14 +527,18 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         self._check_fitted()
         return np.array(self.model_.predict(sentence_list(X)), dtype=object)
 
-    def score(self, X, y) -> float:
+    def score(self, X, y, sample_weight=None) -> float:
         """Macro-averaged F1 over labels (the figure the benchmarks report), so that
-        ``GridSearchCV`` optimises it by default. It covers the guide's labels and any
-        other gold label: a label the model cannot give counts as missed, not as absent."""
+        ``GridSearchCV`` optimises it by default. It covers the guide's labels, those the
+        model cannot give too (counted as missed, not absent). ``y`` is read and checked
+        as :meth:`fit` reads it; ``sample_weight`` weighs each sentence's counts."""
         from .evaluation import scores
 
-        gold = binarize(y)[0]
-        return scores(list(y), list(self.predict(X)), list(LABEL_IDS) + [g for g in gold if g not in LABEL_IDS])["macro_f1"]
+        rows = _label_rows(y)
+        predicted = list(self.predict(X))
+        if len(rows) != len(predicted):
+            raise ValueError(f"X has {len(predicted)} sentences but y has {len(rows)} label rows")
+        return scores(rows, predicted, LABEL_IDS, _sample_weight(sample_weight, len(rows)))["macro_f1"]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -510,5 +563,5 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
 
     def _model(self, metadata: dict | None, max_labels: int, context: float) -> Model:
         return Model(self.vocabulary_, self.idf_, self.coef_, self.intercept_, self.thresholds_,
-                     self.classes_, self.analyzer_.config(), max_labels, metadata,
+                     list(self.classes_), self.analyzer_.config(), max_labels, metadata,
                      self.analyzer_.segmenter, context)

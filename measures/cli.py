@@ -136,13 +136,24 @@ def _progress(count: int, chars: int, started: float, final: bool = False) -> No
 
 # what -o's extension says the output is, when --format is not given
 _FORMAT_OF = {".csv": "csv", ".json": "json", ".jsonl": "jsonl"}
+# extensions of formats tag does not write, which would get the text summary under their name
+_NOT_WRITTEN = {".html": "measures report FILE -o report.html makes the HTML report",
+                ".htm": "measures report FILE -o report.html makes the HTML report",
+                ".xlsx": "-o NAME.csv --bom writes CSV that Excel opens",
+                ".xls": "-o NAME.csv --bom writes CSV that Excel opens",
+                ".ods": "-o NAME.csv writes CSV that spreadsheets open",
+                ".tsv": "-o NAME.csv writes comma-separated values; --format text the summary"}
 
 
 def cmd_tag(args) -> int:
     from .export import Writer, open_output
 
     if args.format is None:
-        args.format = _FORMAT_OF.get(Path(args.output or "").suffix.lower(), "text")
+        suffix = Path(args.output or "").suffix.lower()
+        if suffix in _NOT_WRITTEN:
+            raise UsageError(f"{args.output}: tag writes text, csv, json or jsonl, not {suffix[1:]} "
+                             f"({_NOT_WRITTEN[suffix]}; --format text writes the summary under this name)")
+        args.format = _FORMAT_OF.get(suffix, "text")
     if args.bom and args.format in ("json", "jsonl"):
         raise UsageError(f"--bom is for csv and text output (Excel); a JSON reader refuses {args.format} "
                            "that starts with one")
@@ -349,11 +360,11 @@ def cmd_explain(args) -> int:
 
 
 def _explain(model, args) -> None:
+    if args.format == "json":  # one array, as tag prints, that a JSON reader takes whole
+        print(json.dumps([model.explain(sentence, top=args.top) for sentence in args.sentences], ensure_ascii=False))
+        return
     for sentence in args.sentences:
         result = model.explain(sentence, top=args.top)
-        if args.format == "json":
-            print(json.dumps(result, ensure_ascii=False))
-            continue
         print(f"{sentence}\n  labels: {'|'.join(result['labels'])}")
         ranked = sorted(result["scores"].items(), key=lambda kv: -kv[1])[:4]
         print("  scores: " + ", ".join(f"{label} {score:.2f}" for label, score in ranked))
@@ -474,7 +485,9 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("-o", "--output", required=True, metavar="PATH", help="model folder to write")
     train.add_argument("--name", default="custom", help="model name recorded in its metadata")
     train.add_argument("--C", type=_above_zero, help="inverse regularisation strength (default: the estimator's)")
-    train.add_argument("--segmenter", choices=["auto", "rjieba", "jieba"])
+    train.add_argument("--segmenter", choices=["auto", "rjieba", "jieba"],
+                       help="jieba's Rust port (rjieba, faster) or jieba itself; the same words either way "
+                            "(default: auto, rjieba when installed)")
     train.add_argument("--skip-bad-rows", action="store_true", help="train on the good rows and list the bad ones")
     train.add_argument("--jobs", type=_cores, default=-1, metavar="N",
                        help="processes fitting the model and its cross-validation folds (default -1: all cores); "
@@ -482,7 +495,7 @@ def _parser() -> argparse.ArgumentParser:
 
     evaluate = command("evaluate", cmd_evaluate, "score a model on labelled sentences (each read alone, "
                                                  "without the document context tag gives)")
-    evaluate.add_argument("data", nargs="+", metavar="DATA.tsv")
+    evaluate.add_argument("data", nargs="+", metavar="DATA.tsv", help="labelled files to score the model on")
     evaluate.add_argument("--format", choices=["text", "json"], default="text")
     evaluate.add_argument("--skip-bad-rows", action="store_true")
     model_options(evaluate)
@@ -497,8 +510,9 @@ def _parser() -> argparse.ArgumentParser:
 
     explain = command("explain", cmd_explain, "show the labels, scores and terms behind a sentence's prediction")
     explain.add_argument("sentences", nargs="+", metavar="SENTENCE")
-    explain.add_argument("--top", type=_count(1), default=5, metavar="N", help="terms per label")
-    explain.add_argument("--format", choices=["text", "json"], default="text")
+    explain.add_argument("--top", type=_count(1), default=5, metavar="N", help="terms per label (default 5)")
+    explain.add_argument("--format", choices=["text", "json"], default="text",
+                         help="json: one array, an object (text, labels, scores, terms) per sentence")
     model_options(explain)
 
     suggest = command("suggest", cmd_suggest, "pick the sentences the model is least sure of, "
@@ -510,7 +524,7 @@ def _parser() -> argparse.ArgumentParser:
                          help="at most N sentences from one document (default 5; 0: no limit)")
     suggest.add_argument("--similarity", type=_fraction, default=0.5, metavar="J",
                          help="skip a sentence whose character-4-gram Jaccard similarity with a picked one is >= J (default 0.5)")
-    suggest.add_argument("--min-chars", type=_count(0), default=6, metavar="N", help="skip sentences shorter than N characters")
+    suggest.add_argument("--min-chars", type=_count(0), default=6, metavar="N", help="skip sentences shorter than N characters (default 6)")
     suggest.add_argument("--exclude", nargs="+", metavar="DATA.tsv", help="labelled files whose sentences are not suggested again")
     model_options(suggest)
     return parser

@@ -1,30 +1,35 @@
 """The figures every benchmark reports: micro/macro F1, per-label P/R/F1, primary accuracy."""
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from .labels import label_tuple
 
 __all__ = ["scores", "format_scores"]
 
 
-def scores(truth: Sequence, predicted: Sequence, classes: Sequence[str]) -> dict:
+def scores(truth: Sequence, predicted: Sequence, classes: Sequence[str], weights: Iterable[float] | None = None) -> dict:
     """Compare label rows (``"a|b"`` strings or sequences, primary first).
 
     ``macro_f1`` averages the F1 of the labels in ``classes`` that occur in ``truth`` or
     in ``predicted`` (a label absent from both has no defined F1 and is left out);
-    ``primary_accuracy`` is the share of sentences whose first label matches.
+    ``primary_accuracy`` is the share of sentences whose first label matches. ``weights``
+    (one per sentence, else 1) weigh each sentence's counts, supports included.
     """
     truth = [label_tuple(t) for t in truth]
     predicted = [label_tuple(p) for p in predicted]
     if len(truth) != len(predicted):
         raise ValueError(f"{len(truth)} true rows but {len(predicted)} predictions")
+    w = [1] * len(truth) if weights is None else [float(v) for v in weights]  # counts stay whole without
+    rows = list(zip(truth, predicted, w))
     per_label = {}
-    tp_all = fp_all = fn_all = 0
+    tp_all: float = 0
+    fp_all: float = 0
+    fn_all: float = 0
     for label in classes:
-        tp = sum(1 for t, p in zip(truth, predicted) if label in t and label in p)
-        fp = sum(1 for t, p in zip(truth, predicted) if label not in t and label in p)
-        fn = sum(1 for t, p in zip(truth, predicted) if label in t and label not in p)
+        tp = sum(v for t, p, v in rows if label in t and label in p)
+        fp = sum(v for t, p, v in rows if label not in t and label in p)
+        fn = sum(v for t, p, v in rows if label in t and label not in p)
         tp_all, fp_all, fn_all = tp_all + tp, fp_all + fp, fn_all + fn
         precision = tp / (tp + fp) if tp + fp else 0.0
         recall = tp / (tp + fn) if tp + fn else 0.0
@@ -35,14 +40,15 @@ def scores(truth: Sequence, predicted: Sequence, classes: Sequence[str]) -> dict
     micro_p = tp_all / (tp_all + fp_all) if tp_all + fp_all else 0.0
     micro_r = tp_all / (tp_all + fn_all) if tp_all + fn_all else 0.0
     micro_f1 = 2 * micro_p * micro_r / (micro_p + micro_r) if micro_p + micro_r else 0.0
-    primary = sum(1 for t, p in zip(truth, predicted) if t and p and t[0] == p[0])
-    exact = sum(1 for t, p in zip(truth, predicted) if set(t) == set(p))
+    total = sum(w)
+    primary = sum(v for t, p, v in rows if t and p and t[0] == p[0])
+    exact = sum(v for t, p, v in rows if set(t) == set(p))
     return {
         "sentences": len(truth),
         "micro_f1": micro_f1,
         "macro_f1": sum(present) / len(present) if present else 0.0,
-        "primary_accuracy": primary / len(truth) if truth else 0.0,
-        "exact_match": exact / len(truth) if truth else 0.0,
+        "primary_accuracy": primary / total if total else 0.0,
+        "exact_match": exact / total if total else 0.0,
         "per_label": per_label,
     }
 

@@ -10,6 +10,7 @@ import re
 
 from .cleaning import HAN, normalize
 from .segmenting import Segmenter
+from .splitting import LINE_BREAK
 
 __all__ = ["Analyzer"]
 
@@ -52,8 +53,12 @@ class Analyzer:
     @staticmethod
     def _prepare(sentence: str, cleaned: bool = False) -> str:
         # Sentences cut from cleaned text are already normalised (a property test holds
-        # this), so tagging skips that step.
-        return _NUMBER.sub("0", (sentence if cleaned else normalize(sentence)).lower())
+        # this), so tagging skips that step. A sentence given alone is one line: a line
+        # break in it (a paragraph's, from text split on 。) is a space, not a term
+        # ("^\n" made the opening pairs of "\n全市…" other than those of "全市…").
+        if not cleaned:
+            sentence = normalize(LINE_BREAK.sub(" ", sentence))
+        return _NUMBER.sub("0", sentence.lower())
 
     def words(self, sentence: str) -> list[str]:
         """The words of a sentence as the model sees them (normalised, numbers as 0)."""

@@ -98,13 +98,24 @@ def _damage(data: bytes) -> str | None:
             data.decode(encoding)
         except UnicodeDecodeError as error:
             text = data[:error.start].decode(encoding)
-            if error.start >= max(64, len(data) // 4) and _plausible(text) and _readable(text) >= 0.9:
+            # text before the break, and either much of it or text again after it (a byte
+            # lost early in a long file), not a binary file that opens like text
+            if (error.start >= 64 and _plausible(text) and _readable(text) >= 0.9
+                    and (error.start >= len(data) // 4 or _resumes(data[error.end:], encoding))):
                 reached.append((error.start, encoding))
     if not reached:
         return None
     start, encoding = max(reached)
     return (f"bytes near offset {start} (line {line_number(data, start)}) do not decode as {encoding}, which the file reads as "
             f"before them: damaged there, or another encoding from there on")
+
+
+def _resumes(rest: bytes, encoding: str) -> bool:
+    """Whether the bytes after a break read as text again in ``encoding``: a few bad
+    characters where it resynchronises, then readable text."""
+    text = rest[:20000].decode(encoding, errors="replace")
+    return (len(text) >= 32 and text.count("\ufffd") <= 2 + len(text) // 1000
+            and _plausible(text) and _readable(text) >= 0.9)
 
 
 def _guess(data: bytes, final: bool) -> tuple[str, str] | None:

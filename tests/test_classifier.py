@@ -724,3 +724,93 @@ def test_a_model_built_by_hand_takes_as_many_labels_as_the_estimator_gives():
 
     for function in (Model, decide):
         assert inspect.signature(function).parameters["max_labels"].default == MeasureClassifier().max_labels
+
+
+def test_score_reads_and_checks_labels_as_fit_does():
+    estimator = MeasureClassifier(thresholds=0.5).fit(SMALL_X, SMALL_Y)
+    X, y = SMALL_X[:4], SMALL_Y[:4]
+    expected = estimator.score(X, y)
+    # a column of labels (df[["labels"]].values) and a generator, which fit takes too
+    assert estimator.score(X, np.array(y).reshape(-1, 1)) == expected
+    assert estimator.score(X, (labels for labels in y)) == expected
+    # labels fit refuses are refused by name, not scored as labels nobody gives
+    for bad, message in [(y[:3] + ["tracng"], r"y\[3\].*did you mean 'tracing'"),
+                         (["testing,supply"] + y[1:], r"y\[0\]"),
+                         (y[:3] + [None], r"y\[3\]")]:
+        with pytest.raises(DataError, match=message):
+            estimator.score(X, bad)
+    with pytest.raises(ValueError, match="X has 4 sentences but y has 3 label rows"):
+        estimator.score(X, y[:3])
+
+
+def test_score_weighs_sentences():
+    estimator = MeasureClassifier(thresholds=0.5).fit(SMALL_X, SMALL_Y)
+    X, y = SMALL_X[:4], SMALL_Y[:3] + ["publicity"]
+    # a sentence of weight 0 counts for nothing: as if it were not there
+    assert estimator.score(X, y, sample_weight=[1, 1, 1, 0]) == estimator.score(X[:3], y[:3]) == 1.0
+    assert estimator.score(X, y, sample_weight=[2, 2, 2, 2]) == estimator.score(X, y)
+    for bad, message in [([1, 1, 1], "X has 4 sentences but sample_weight has 3"),
+                         ([1, 1, 1, -1], "at least 0"), ([[1, 1, 1, 1]], "one dimension")]:
+        with pytest.raises(ValueError, match=message):
+            estimator.score(X, y, sample_weight=bad)
+
+
+def test_a_line_break_around_a_sentence_does_not_change_its_terms(model):
+    sentence = "新增病例溯源尚在进行中，目前尚未找到与此前病例的直接关联。"
+    variants = [sentence, "\n" + sentence, "\r\n" + sentence + "\n", " \u2028" + sentence]
+    assert len({tuple(model.analyzer(v)) for v in variants}) == 1
+    assert len(set(model.predict(variants))) == 1
+    fitted = MeasureClassifier(thresholds=0.5).fit(["\n" + x for x in SMALL_X], SMALL_Y)
+    assert not [term for term in fitted.vocabulary_ if "\n" in term]
+
+
+def _fit_in_a_pool_worker(n_jobs):
+    estimator = MeasureClassifier(n_jobs=n_jobs).fit(SMALL_X, SMALL_Y)
+    return list(estimator.predict(SMALL_X[:4]))
+
+
+def test_a_fit_inside_a_pool_worker_runs_in_that_process():
+    # a pool's workers are daemonic and may not start processes; cross-validation with
+    # joblib's multiprocessing backend runs fits there
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        assert pool.apply(_fit_in_a_pool_worker, (2,)) == _fit_in_a_pool_worker(None)
+
+
+@pytest.mark.parametrize("random_state", [-1, 2**40, 1.5, "a", np.random.default_rng(0)])
+def test_a_bad_random_state_is_refused_before_any_work(random_state):
+    with pytest.raises(ValueError, match="random_state must be None, a whole number from 0 to 2\\*\\*32 - 1"):
+        MeasureClassifier(random_state=random_state).fit(SMALL_X, SMALL_Y)
+
+
+def test_a_random_state_object_gives_the_same_model_whatever_the_jobs():
+    one = MeasureClassifier(random_state=np.random.RandomState(3)).fit(SMALL_X, SMALL_Y)
+    two = MeasureClassifier(random_state=np.random.RandomState(3), n_jobs=2).fit(SMALL_X, SMALL_Y)
+    np.testing.assert_array_equal(one.coef_, two.coef_)
+    np.testing.assert_array_equal(one.thresholds_, two.thresholds_)
+
+
+@pytest.mark.parametrize("groups, message", [
+    ([0, 1, 2] * 7 + [0, 1, None], r"groups\[23\] is missing"),
+    ([0, 1, 2] * 7 + [0, 1, float("nan")], r"groups\[23\] is missing"),
+    (np.zeros((24, 2)), "one dimension"),
+    (3, "groups must hold one value per sentence, got int"),
+    ("abc", "groups must hold one value per sentence, got str"),
+])
+def test_groups_are_checked_before_any_work(groups, message):
+    with pytest.raises(ValueError, match=message):
+        MeasureClassifier().fit(SMALL_X, SMALL_Y, groups=groups)
+
+
+def test_groups_may_come_from_a_generator():
+    groups = (i % 3 for i in range(len(SMALL_X)))
+    fitted = MeasureClassifier().fit(SMALL_X, SMALL_Y, groups=groups)
+    assert fitted.cv_scores_["sentences"] == len(SMALL_X)
+
+
+def test_classes_are_an_array_to_index_with(fitted, sample):
+    X, _ = sample
+    assert isinstance(fitted.classes_, np.ndarray)
+    assert list(fitted.classes_[fitted.predict_proba(X[:5]).argmax(axis=1)]) == \
+        [fitted.classes_[k] for k in fitted.predict_proba(X[:5]).argmax(axis=1)]

@@ -586,10 +586,13 @@ def test_the_output_format_follows_the_files_extension_unless_given(tmp_path, na
     (["tag", SPEECH, "--format", "jsonl", "--bom"], "--bom is for csv and text output"),
     (["tag", SPEECH, "-o", "out.json", "--bom"], "--bom is for csv and text output"),
     (["tag", "-", "-"], "- (standard input) is given more than once"),
+    # formats tag does not write are not given the text summary under their name
+    (["tag", SPEECH, "-o", "r.html"], "tag writes text, csv, json or jsonl, not html (measures report"),
+    (["tag", SPEECH, "-o", "out.xlsx"], "not xlsx (-o NAME.csv --bom writes CSV that Excel opens"),
     (["report", "-", "-", "-o", "r.html"], "- (standard input) is given more than once"),
 ])
 def test_what_cannot_work_is_refused_before_any_input_is_read(tmp_path, command, message):
-    result = run_cli(*[tmp_path / arg if arg in ("out.json", "r.html") else arg for arg in command],
+    result = run_cli(*[tmp_path / arg if arg in ("out.json", "r.html", "out.xlsx") else arg for arg in command],
                      stdin="全市开展全员核酸检测。".encode())
     assert result.returncode == 2 and message in result.stderr.decode() and not result.stdout  # a usage error
     assert list(tmp_path.iterdir()) == []

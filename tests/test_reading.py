@@ -158,6 +158,29 @@ def test_pages_of_servers_with_includes_are_read_as_html(tmp_path):
     assert read_document(path) == "全市开展核酸检测。" and ".shtml" in DOCUMENT_SUFFIXES
 
 
+@pytest.mark.parametrize("at", [1 / 2, 1 / 10, 1 / 50])  # early in the file too
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+def test_a_byte_lost_anywhere_in_a_long_file_is_found(tmp_path, at, encoding):
+    from conftest import EXAMPLES
+
+    data = (EXAMPLES / "speech_deployment_meeting.txt").read_text("utf-8").encode(encoding) * 4
+    lost = int(len(data) * at)
+    while data[lost] < 0x80:  # a byte of a Chinese character
+        lost += 1
+    path = tmp_path / "doc.txt"
+    path.write_bytes(data[:lost] + data[lost + 1:])
+    with pytest.raises(DocumentError, match=r"bytes near offset (\d+) .* damaged there") as caught:
+        read_document(path)
+    assert abs(int(caught.value.args[0].split("offset ")[1].split(" ")[0]) - lost) <= 200
+
+
+def test_a_binary_file_that_opens_like_text_is_still_binary(tmp_path):
+    path = tmp_path / "doc.txt"
+    path.write_bytes("关于开展全员核酸检测的通告\n".encode() * 8 + bytes(range(256)) * 40)
+    with pytest.raises(DocumentError, match="binary or undecodable data"):
+        read_document(path)
+
+
 @pytest.mark.parametrize("damage", [
     lambda data: data[:len(data) // 2] + data[len(data) // 2 + 1:],          # a byte lost
     lambda data: data[:len(data) // 2] + b"\xff\xff" + data[len(data) // 2:],  # two bytes of noise
