@@ -17,8 +17,8 @@ from .inputs import text_argument
 from .splitting import LINE_BREAK, TERMINATORS
 
 __all__ = [
-    "replace_surrogates", "text_name", "normalize_width", "remove_invisible", "unescape_references", "drop_links",
-    "strip_pinyin", "to_simplified",
+    "replace_surrogates", "text_name", "normalize_width", "remove_invisible", "unescape_references",
+    "strip_markdown", "drop_links", "strip_pinyin", "remove_markup", "to_simplified",
     "normalize_whitespace",
     "normalize_line_breaks", "drop_boilerplate_lines", "collapse_blank_lines", "is_boilerplate", "normalize",
     "clean", "clean_document", "CleanText",
@@ -117,6 +117,23 @@ def _references_decoded(text: str) -> _Mapped:
     return _substituted(_REFERENCE, _referenced, text)
 
 
+# Markdown's marks in text scraped as Markdown (under any name: reposts saved as .txt): bold
+# (**), code (`), a backslash's escapes, and a link's target ([转载自某网](https://…) ->
+# [转载自某网]: the brackets stay, so that what goes never depends on what a sentence
+# cut inside the link's text leaves out, and a span of it cleans to the same text).
+_MARKDOWN = re.compile(r"\*\*|`|\\(?=[!-/:-@\[-`{-~])|(?<=\])\([!-'*-~]*\)")
+
+
+def strip_markdown(text: str) -> str:
+    """Remove Markdown's marks and keep its text: ``**作者：**张三`` -> ``作者：张三``,
+    ``[原文](https://a.cn)`` -> ``[原文]``, ``w\\_yw`` -> ``w_yw``."""
+    return _markdown_stripped(text)[0]
+
+
+def _markdown_stripped(text: str) -> _Mapped:
+    return _substituted(_MARKDOWN, lambda match: "", text)
+
+
 # A web address, up to its last letter, digit or slash (a full stop after it is the
 # sentence's; its ";" and "?" cut sentences, so scraped links made short pieces), and
 # with it the brackets it stands in alone, as in Markdown's [转载自某网](https://…).
@@ -155,6 +172,34 @@ def _pinyin_stripped(text: str) -> _Mapped:
     return _substituted(_PINYIN, lambda match: "", text)
 
 
+# The four steps above as one pattern, for cleaning to run them together until none has
+# more to do: each can make another's match (&am**p;, *(zhǎng)*, &#104;ttp://), and
+# cleaning twice must give what cleaning once gave.
+_MARKUP = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in [
+    ("reference", _REFERENCE.pattern), ("markdown", _MARKDOWN.pattern), ("link", f"(?i:{_LINK.pattern})"),
+    ("pinyin", _PINYIN.pattern)]))
+# What some match of them holds: a line without any needs no regular expression run on it.
+_MARKUP_HINTS = ("&", "*", "`", "\\", "](", "//", ")", "）")
+
+
+def remove_markup(text: str) -> str:
+    """:func:`unescape_references`, :func:`strip_markdown`, :func:`drop_links` and
+    :func:`strip_pinyin` together, until none of them changes the text (the step
+    :func:`clean` runs)."""
+    return _markup_removed(text)[0]
+
+
+def _markup_removed(text: str) -> _Mapped:
+    if not any(hint in text for hint in _MARKUP_HINTS) and "www." not in text.lower():
+        return text, None, None
+    return _substituted(_MARKUP, _unmarked, text)
+
+
+def _unmarked(match: re.Match) -> str:
+    kind = match.lastgroup
+    return _referenced(match) if kind == "reference" else " " if kind == "link" else ""
+
+
 #: A step's result, and for each of its characters the index in the step's input of the
 #: first and of the last character it comes from (None: the input, unchanged). Two, as a
 #: decoded "&hellip;" ending a sentence must take the whole reference into its span.
@@ -171,7 +216,7 @@ def _substituted(pattern: re.Pattern, replace: Callable[[re.Match], str], text: 
     current, firsts, lasts = text, None, None
     while True:
         first, last = firsts or range(len(text)), lasts or range(len(text))
-        pieces: list[str] = []
+        out: list[str] = []  # the result so far, a character an item
         new_firsts: list[int] = []
         new_lasts: list[int] = []
         pos = 0
@@ -180,14 +225,14 @@ def _substituted(pattern: re.Pattern, replace: Callable[[re.Match], str], text: 
             if new == match.group():
                 continue
             start, end = match.span()
-            pieces += [current[pos:start], new]
+            out += [*current[pos:start], *new]
             new_firsts += [*first[pos:start], *[first[start]] * len(new)]
             new_lasts += [*last[pos:start], *[last[end - 1]] * len(new)]
             pos = end
-        if not pieces:  # lasts as firsts where they agree, one list kept, not two
+        if not new_firsts and pos == 0:  # lasts as firsts where they agree, one list kept, not two
             return current, firsts, (firsts if lasts == firsts else lasts)
-        pieces.append(current[pos:])
-        current, firsts, lasts = "".join(pieces), new_firsts + [*first[pos:]], new_lasts + [*last[pos:]]
+        current = "".join(out) + current[pos:]
+        firsts, lasts = new_firsts + [*first[pos:]], new_lasts + [*last[pos:]]
 
 
 @lru_cache(maxsize=1)
@@ -255,7 +300,9 @@ _CHROME = re.compile(
     | 意见反馈\s*[|｜丨·]?\s*(?:首页|网站地图|网站声明|联系我们|关于我们|返回顶部|手机版|免责声明|隐私政策)
     | 小黑屋 | 手机版\s*\|\s*Archiver | 责任编辑
     # bylines: 编辑：张敏 审核：王立, 记者：张三 通讯员：李四, 责编：张三
-    | ^(?:(?:编辑|责编|审核|审校|校对|记者|通讯员|摄影|摄像|监制|终审|初审|复审|编审|制作)\s*[:：]\s*\S{1,8}?\s*)+$
+    | ^(?:(?:编辑|责编|审核|审校|校对|记者|通讯员|摄影|摄像|监制|终审|初审|复审|编审|制作|撰稿|发稿|采集|翻译|排版|审核校对|上传排版)
+        \s*[:：]\s*\S{1,8}?(?:\ \S{1,8}?)?\s*)+$
+    | ^免责声明\s*[:：]
     | 编辑\s*[:：]\s*\S{1,4}\s*$
     | ^\s*-\s*\S{1,12}(?:微博|公众号|抖音号|客户端|头条号)\s*$ | ^\s*-\s*(?:IP\s+SHANGHAI|SIXTH\s+TONE)\s*$
     # a byline, not one a repost glued to the story's first sentence (来源：某发布 今日，…)
@@ -288,6 +335,7 @@ _SPAM_WORDS = re.compile(r"视频|精品|在线播放|免费|午夜|福利|字�
 
 
 def _is_chrome(text: str) -> bool:
+    text = text.strip("* ")  # Markdown's italics around a credit (*审核：某某*)
     if not HAN.search(text):
         return True  # the model reads Chinese only: "- +1", "x", "IP SHANGHAI"
     if _CHROME.search(text):
@@ -385,19 +433,15 @@ _BLANK_RUN = re.compile(r"\n{3,}")
 # --- the chain ----------------------------------------------------------------------------
 
 _LINE_STEPS: tuple[Callable[[str], str], ...] = (
-    replace_surrogates, normalize_width, remove_invisible, unescape_references, drop_links, strip_pinyin,
-    to_simplified, normalize_whitespace,
+    replace_surrogates, normalize_width, remove_invisible, remove_markup, to_simplified, normalize_whitespace,
 )
 # Steps that say which characters they keep, rather than leave it to _align to guess.
-_MAPPED_STEPS: dict[Callable[[str], str], Callable[[str], _Mapped]] = {
-    unescape_references: _references_decoded, drop_links: _links_dropped,
-    strip_pinyin: _pinyin_stripped,
-}
+_MAPPED_STEPS: dict[Callable[[str], str], Callable[[str], _Mapped]] = {remove_markup: _markup_removed}
 
 
 def normalize(text: str) -> str:
-    """The character-level steps of :func:`clean` (width, invisible characters, HTML
-    references, web addresses, pinyin, script, whitespace)
+    """The character-level steps of :func:`clean` (width, invisible characters, markup:
+    HTML references, Markdown's marks, web addresses and pinyin, script, whitespace)
     without dropping any line: what a single sentence needs before classification."""
     for step in _LINE_STEPS:
         text = step(text)

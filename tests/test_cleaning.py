@@ -4,7 +4,8 @@ import pytest
 
 from measures.cleaning import (clean, clean_document, collapse_blank_lines, drop_boilerplate_lines, drop_links,
                                is_boilerplate, normalize, normalize_line_breaks, normalize_whitespace, normalize_width,
-                               remove_invisible, replace_surrogates, strip_pinyin, to_simplified, unescape_references)
+                               remove_invisible, replace_surrogates, strip_markdown, strip_pinyin, to_simplified,
+                               unescape_references)
 from measures.splitting import split_sentences
 
 from conftest import needs_shared, seed_files
@@ -58,6 +59,21 @@ def test_remove_invisible(text, expected):
 ])
 def test_unescape_references(text, expected):
     assert unescape_references(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("**作者：**张三", "作者：张三"),
+    ("全市**开展**核酸检测", "全市开展核酸检测"),
+    ("[原文链接](https://a.example.cn/x?id=1)", "[原文链接]"),  # the text stays, the target goes
+    ("![现场图片](https://a.example.cn/x.png)全市", "![现场图片]全市"),
+    ("`某某农场` 转载", "某某农场 转载"),
+    ("clickfrom=w\\_yw", "clickfrom=w_yw"),
+    ("3*4=12，填写____", "3*4=12，填写____"),                  # one star, underscores of a form
+    ("[一]全市开展[二](续)", "[一]全市开展[二](续)"),            # brackets that are no link stay
+    ("", ""),
+])
+def test_strip_markdown(text, expected):
+    assert strip_markdown(text) == expected
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -126,6 +142,11 @@ def test_normalize_whitespace(text, expected):
     ("- +1", True),
     ("www.精品视频,久久在线播放,免费福利,午夜视频,高清字幕", True),
     ("全市开展新一轮全员核酸检测，确保不漏一户、不落一人。", False),
+    # a repost's credits and disclaimer, Markdown's italics around one
+    ("免责声明：本文内容仅代表作者个人观点，平台不承担任何法律风险。", True),
+    ("撰稿：某某", True),
+    ("审核校对：Barry Jack", True),
+    ("*审核：Gradient Boost*", True),
     # bylines in brackets on a line of their own; a bracket that is text stays
     ("(来源:人民网)", True),
     ("(记者张晓荣)", True),
@@ -272,6 +293,14 @@ def test_clean_document_maps_back_to_the_original():
     a, b = cleaned.to_original(start, len(cleaned.text))
     assert original[a:b] == "長(zhǎng)春開展　核酸檢測。"
     assert normalize(original[a:b]) == cleaned.text[start:]
+
+
+def test_markdown_reposts_lose_their_marks_and_credits():
+    original = "**作者：**张三\n\n全市**开展**核酸检测，详见[原文](https://a.example.cn/x)。\n\n*审核：李四*"
+    cleaned = clean_document(original)
+    assert cleaned.text == "全市开展核酸检测,详见[原文]。"
+    a, b = cleaned.to_original(0, len(cleaned.text))
+    assert original[a:b] == "全市**开展**核酸检测，详见[原文](https://a.example.cn/x)。"
 
 
 def test_a_span_takes_whole_references_and_links():

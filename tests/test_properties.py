@@ -89,7 +89,7 @@ def test_clean_is_the_chain_of_its_published_steps(text):
 # they are made of, next to Chinese, pinyin and the marks that end sentences.
 WEB_TOKENS = ["&amp;", "&nbsp;", "&ldquo;", "&rdquo;", "&hellip;", "&#10;", "&#20840;", "&#65307;", "&#8203;", "&",
               "amp;", "nbsp", ";", "http://", "https://", "www.", "a.cn", "/x?y=1", "?", ".", "。", "核酸", "检测",
-              "長(zhǎng)", "(", ")", "\n", " ", "R&D", "#"]
+              "長(zhǎng)", "(", ")", "\n", " ", "R&D", "#", "**", "*", "`", "\\_", "[", "](", "]"]
 
 
 @settings(max_examples=500, deadline=None)
