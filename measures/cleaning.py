@@ -172,32 +172,36 @@ def _pinyin_stripped(text: str) -> _Mapped:
     return _substituted(_PINYIN, lambda match: "", text)
 
 
-# The four steps above as one pattern, for cleaning to run them together until none has
-# more to do: each can make another's match (&am**p;, *(zhǎng)*, &#104;ttp://), and
-# cleaning twice must give what cleaning once gave.
-_MARKUP = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in [
-    ("reference", _REFERENCE.pattern), ("markdown", _MARKDOWN.pattern), ("link", f"(?i:{_LINK.pattern})"),
-    ("pinyin", _PINYIN.pattern)]))
-# What some match of them holds: a line without any needs no regular expression run on it.
-_MARKUP_HINTS = ("&", "*", "`", "\\", "](", "//", ")", "）")
+# The four steps above, run in turn until none has more to do: each can make another's
+# match (&am**p;, *(zhǎng)*, &#104;ttp://), and cleaning twice must give what cleaning once
+# gave. Each runs only on text holding what all of its matches hold: most lines need none.
+_MARKUP_STEPS: tuple[tuple[Callable[[str], _Mapped], Callable[[str], bool]], ...] = (
+    (_references_decoded, lambda text: "&" in text),
+    (_markdown_stripped, lambda text: any(mark in text for mark in ("*", "`", "\\", "]("))),
+    (_links_dropped, lambda text: "//" in text or "www." in text.lower()),
+    (_pinyin_stripped, lambda text: ")" in text or "）" in text),
+)
 
 
 def remove_markup(text: str) -> str:
     """:func:`unescape_references`, :func:`strip_markdown`, :func:`drop_links` and
-    :func:`strip_pinyin` together, until none of them changes the text (the step
+    :func:`strip_pinyin` in turn, until none of them changes the text (the step
     :func:`clean` runs)."""
     return _markup_removed(text)[0]
 
 
 def _markup_removed(text: str) -> _Mapped:
-    if not any(hint in text for hint in _MARKUP_HINTS) and "www." not in text.lower():
-        return text, None, None
-    return _substituted(_MARKUP, _unmarked, text)
-
-
-def _unmarked(match: re.Match) -> str:
-    kind = match.lastgroup
-    return _referenced(match) if kind == "reference" else " " if kind == "link" else ""
+    current, firsts, lasts = text, None, None
+    changed = True
+    while changed:
+        changed = False
+        for step, needed in _MARKUP_STEPS:
+            if needed(current):
+                result, step_firsts, step_lasts = step(current)
+                if step_firsts is not None:
+                    firsts, lasts = _followed(firsts, lasts, step_firsts, step_lasts)
+                    current, changed = result, True
+    return current, firsts, lasts
 
 
 #: A step's result, and for each of its characters the index in the step's input of the
@@ -521,6 +525,14 @@ def _composed(outer: list[int] | None, inner: list[int]) -> list[int]:
     return inner if outer is None else [outer[i] for i in inner]
 
 
+def _followed(firsts: list[int] | None, lasts: list[int] | None, step_firsts: list[int],
+              step_lasts: list[int] | None) -> tuple[list[int], list[int]]:
+    """Where the characters after a step come from, given where those before it came from."""
+    same = firsts is lasts and step_firsts is step_lasts
+    composed = _composed(firsts, step_firsts)
+    return composed, composed if same else _composed(lasts, step_lasts or step_firsts)  # both or neither
+
+
 def _line_mapping(line: str) -> _Mapped:
     current, firsts, lasts = line, None, None
     for step in _LINE_STEPS:
@@ -530,9 +542,7 @@ def _line_mapping(line: str) -> _Mapped:
             result = step(current)
             step_firsts = step_lasts = _align(current, result) if len(result) != len(current) else None
         if step_firsts is not None:
-            same = firsts is lasts and step_firsts is step_lasts
-            firsts = _composed(firsts, step_firsts)
-            lasts = firsts if same else _composed(lasts, step_lasts or step_firsts)  # both or neither
+            firsts, lasts = _followed(firsts, lasts, step_firsts, step_lasts)
         current = result
     return current, firsts, lasts
 
