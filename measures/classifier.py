@@ -146,10 +146,17 @@ def _one_per_sentence(values, n: int, name: str) -> np.ndarray:
         raise ValueError(f"{name} must hold one value per sentence (one dimension), got shape {array.shape}")
     if len(array) != n:
         raise ValueError(f"X has {n} sentences but {name} has {len(array)} entries")
-    missing = [i for i, value in enumerate(array) if value is None or (isinstance(value, float) and math.isnan(value))]
+    missing = [i for i, value in enumerate(array) if _missing(value)]
     if missing:
         raise ValueError(f"{name}[{missing[0]}] is missing ({array[missing[0]]!r}); every sentence needs one")
     return array
+
+
+def _missing(value) -> bool:
+    """None, a NaN of any float type, or pandas' NA (which refuses to be a truth value)."""
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):
+        return True
+    return isinstance(value, (float, np.floating)) and math.isnan(value)
 
 
 def _sample_weight(sample_weight, n: int) -> np.ndarray | None:

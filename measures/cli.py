@@ -142,7 +142,7 @@ _NOT_WRITTEN = {".html": "measures report FILE -o report.html makes the HTML rep
                 ".xlsx": "-o NAME.csv --bom writes CSV that Excel opens",
                 ".xls": "-o NAME.csv --bom writes CSV that Excel opens",
                 ".ods": "-o NAME.csv writes CSV that spreadsheets open",
-                ".tsv": "-o NAME.csv writes comma-separated values; --format text the summary"}
+                ".tsv": "-o NAME.csv writes comma-separated values"}
 
 
 def cmd_tag(args) -> int:

@@ -21,6 +21,8 @@ def scores(truth: Sequence, predicted: Sequence, classes: Sequence[str], weights
     if len(truth) != len(predicted):
         raise ValueError(f"{len(truth)} true rows but {len(predicted)} predictions")
     w = [1] * len(truth) if weights is None else [float(v) for v in weights]  # counts stay whole without
+    if len(w) != len(truth):
+        raise ValueError(f"{len(truth)} true rows but {len(w)} weights")
     rows = list(zip(truth, predicted, w))
     per_label = {}
     tp_all: float = 0

@@ -72,6 +72,9 @@ def sentence_list(sentences) -> list[str]:
         raise TypeError("expected a list of sentences, not a string (to label a document, use tag())")
     if isinstance(sentences, Mapping):  # it iterates over its keys
         raise TypeError("expected a list of sentences, not a dict (its values: list(d.values()))")
+    if isinstance(sentences, (set, frozenset)):  # its order is no order: labels would match no sentence
+        raise TypeError("expected a list of sentences, not a set, which has no order to give the labels "
+                        "back in (sorted(s) or list(s) first)")
     # a table iterates over its column names: df[["text"]] would be one sentence, "text"
     if getattr(sentences, "ndim", 1) != 1:
         shape = "x".join(map(str, getattr(sentences, "shape", ())))

@@ -15,7 +15,7 @@ from typing import Iterable, Sequence, Union
 from .cleaning import normalize
 from .inputs import is_device
 from .labels import LABEL_IDS, LabelError, joined_labels, parse_labels
-from .splitting import line_number
+from .splitting import LINE_BREAK, line_number
 
 # one labelled file or several, each named by a string or a path
 Paths = Union[str, "os.PathLike[str]", Iterable[Union[str, "os.PathLike[str]"]]]
@@ -130,8 +130,9 @@ def sentence_key(text: str) -> str:
     so that one typed with "，" and the same one as ``suggest`` wrote it, with ",", are one
     sentence (the model gives them the same labels). The model's features go further
     (lower case, every number as 0); sentences that differ only so, such as two days'
-    bulletins, stay different sentences here."""
-    return normalize(text).strip()
+    bulletins, stay different sentences here. A line break in it is a space, as the model
+    reads it."""
+    return normalize(LINE_BREAK.sub(" ", text)).strip()
 
 
 def repeat_problem(first_seen: dict, key: str, labels: tuple[str, ...], where: str, shown: str) -> str | None:

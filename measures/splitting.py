@@ -16,7 +16,7 @@ TERMINATORS = frozenset("。！？；!?;")
 LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _OPEN, _CLOSE = "“「『", "”」』"
 # A terminator takes closing quotes and brackets that follow it: 他说：“要落实。”; a
-# straight quote only where it closes one the sentence opened (。"四早"要求 opens one).
+# straight quote only where it closes one opened before it on the line (。"四早"要求 opens one).
 _TRAILERS = frozenset(_CLOSE + ")）】》’")
 _STRAIGHT = frozenset("\"'")
 _ENDING = TERMINATORS | _TRAILERS | _STRAIGHT
@@ -40,8 +40,9 @@ def _quotes_balanced(line: str) -> bool:
 
 
 def _sentence_end(text: str, at: int, stop: int, start: int = 0) -> int:
-    """Just past the sentence from ``start`` whose terminator is at ``at``: the
-    terminators and closing marks that follow it, up to ``stop``, belong to it."""
+    """Just past the sentence whose terminator is at ``at``: the terminators and closing
+    marks that follow it, up to ``stop``, belong to it; a straight quote when it closes
+    one opened since ``start`` (its line's start)."""
     end = at + 1
     while end < stop and (text[end] in TERMINATORS or text[end] in _TRAILERS
                           or text[end] in _STRAIGHT and text.count(text[end], start, end) % 2):
@@ -82,7 +83,7 @@ def _raw_spans(text: str):
             elif use_quotes and ch in _CLOSE and depth:
                 depth -= 1
             elif ch in TERMINATORS and depth == 0:
-                start_next = _sentence_end(text, i, end_of_line, start)
+                start_next = _sentence_end(text, i, end_of_line, pos)  # quotes paired across the line
                 yield start, start_next
                 start, i = start_next, start_next - 1
             i += 1

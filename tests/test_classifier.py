@@ -287,6 +287,8 @@ def test_a_lone_string_is_refused(model):
     # a dict iterates over its keys: the names would be tagged as texts
     (lambda m: m.tag_many({"讲话": "全市开展核酸检测。"}), TypeError, "tag_many(texts.values(), sources=texts.keys())"),
     (lambda m: m.predict({"讲话": "全市开展核酸检测。"}), TypeError, "not a dict"),
+    # a set's order is no order: the labels could not be matched to the sentences
+    (lambda m: m.predict({"全市开展核酸检测。", "加强社区管控。"}), TypeError, "not a set"),
     (lambda m: m.tag("甲。", source=1.5), TypeError, "a string, a path or a whole-number id, not float 1.5"),
     (lambda m: list(m.tag_many(["甲。"], sources=[["a"]])), TypeError, "not list ['a']"),
     (lambda m: measures.summaries_frame(m.tag("甲。")), TypeError, "not one ([a, b])"),
@@ -764,6 +766,20 @@ def test_a_line_break_around_a_sentence_does_not_change_its_terms(model):
     assert not [term for term in fitted.vocabulary_ if "\n" in term]
 
 
+def test_copies_that_differ_by_a_line_break_are_one_sentence():
+    # the model reads a line break in a sentence as a space, and so does the check for copies
+    with pytest.raises(DataError, match="same sentence"):
+        MeasureClassifier().fit(SMALL_X + ["全市开展新一轮全员核酸检测。", "全市开展新一轮\n全员核酸检测。"],
+                                SMALL_Y + ["testing", "supply"])
+
+
+def test_scores_refuse_weights_of_another_length():
+    from measures.evaluation import scores
+
+    with pytest.raises(ValueError, match="3 true rows but 1 weights"):
+        scores(["testing", "supply", "supply"], ["testing"] * 3, measures.LABEL_IDS, weights=[1])
+
+
 def _fit_in_a_pool_worker(n_jobs):
     estimator = MeasureClassifier(n_jobs=n_jobs).fit(SMALL_X, SMALL_Y)
     return list(estimator.predict(SMALL_X[:4]))
@@ -796,6 +812,8 @@ def test_a_random_state_object_gives_the_same_model_whatever_the_jobs():
     ([0, 1, 2] * 7 + [0, 1, float("nan")], r"groups\[23\] is missing"),
     (np.zeros((24, 2)), "one dimension"),
     (3, "groups must hold one value per sentence, got int"),
+    (pd.array(["a", "b", "c"] * 7 + ["a", "b", pd.NA], dtype="string"), r"groups\[23\] is missing"),
+    (np.array([0, 1, 2] * 7 + [0, 1, np.nan], dtype=np.float32), r"groups\[23\] is missing"),
     ("abc", "groups must hold one value per sentence, got str"),
 ])
 def test_groups_are_checked_before_any_work(groups, message):

@@ -227,7 +227,12 @@ def test_is_boilerplate(line, expected):
     ("对密接人员一律集中隔离。【责任编辑：王翔】", "对密接人员一律集中隔离。"),
     ("全市开展新一轮全员核酸检测。(责任编辑:王翔)", "全市开展新一轮全员核酸检测。"),
     ("要落实疫情防控措施,做好核酸检测。本文版权所有,未经授权禁止转载。", "要落实疫情防控措施,做好核酸检测。"),
-    ("当日解除医学观察187人,共有1511人正在接受医学观察。(某省卫健委)网页链接", "当日解除医学观察187人,共有1511人正在接受医学观察。"),
+    ("当日解除医学观察187人,共有1511人正在接受医学观察。(某省卫健委)", "当日解除医学观察187人,共有1511人正在接受医学观察。"),
+    ("对密接人员一律集中隔离。编辑：张敏。责任编辑：王翔。", "对密接人员一律集中隔离。"),     # bylines only follow
+    ('他说：“全市开展核酸检测。”责任编辑：王翔', '他说：“全市开展核酸检测。”'),       # the quote stays
+    # a one-line document's last sentence, without its end mark, is kept
+    ("全市开展新一轮全员核酸检测。对密接人员一律集中隔离。责任编辑：王翔。各区要继续做好疫苗接种工作",
+     "全市开展新一轮全员核酸检测。对密接人员一律集中隔离。各区要继续做好疫苗接种工作"),
     # a notice on one line keeps its text, not its byline, wherever that is
     ("关于开展全员核酸检测的通告。责任编辑：张三。全市自4月1日起开展全员核酸检测，请居民就近采样。",
      "关于开展全员核酸检测的通告。全市自4月1日起开展全员核酸检测，请居民就近采样。"),
@@ -238,6 +243,26 @@ def test_is_boilerplate(line, expected):
 ])
 def test_drop_boilerplate_lines(text, expected):
     assert drop_boilerplate_lines(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # an address ends where it does: a folded "，" or "；" and the numbers after it stay
+    ("请登录http://www.a.gov.cn，24小时内完成申报。", "请登录 ,24小时内完成申报。"),
+    ("详见www.a.gov.cn；3月1日起全市开展核酸检测。", "详见 ;3月1日起全市开展核酸检测。"),
+    ("访问https://a.cn:8080/x?id=1，10人1管混检。", "访问 ,10人1管混检。"),
+    # Weibo's closing link goes, not the post; nor the issuer in brackets after it
+    ("北京市开展全员核酸检测，请市民积极配合网页链接", "北京市开展全员核酸检测,请市民积极配合"),
+    ("当日解除医学观察187人。（某省卫健委）网页链接", "当日解除医学观察187人。"),
+    # a masked number is not Markdown's bold; runs of bold's stars go
+    ("咨询电话：138****5678。", "咨询电话:138****5678。"),
+    ("医疗救治组组****长**、市卫生健康委主任", "医疗救治组组长、市卫生健康委主任"),
+    ("第****59****号公告", "第59号公告"),
+    # headings that look like a credit
+    ("采集：鼻咽拭子", "采集:鼻咽拭子"),
+    ("翻译：新冠疫苗接种指南", "翻译:新冠疫苗接种指南"),
+])
+def test_what_cleaning_keeps(text, expected):
+    assert clean(text) == expected
 
 
 def test_spans_of_a_line_with_its_chrome_cut_out():
