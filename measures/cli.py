@@ -584,12 +584,25 @@ def main(argv=None) -> int:
             signal.signal(signum, handler)
 
 
+def _leave(signum, frame):
+    os._exit(_stop_code(signum))
+
+
 def run() -> None:
     """The ``measures`` command: :func:`main`, then exit. The run has cleaned up and
     stopped its workers by now, however it ended; it leaves without the interpreter's
     exit-time joins of worker-pool threads, which can wait for ever on a worker that was
     stopped in the middle of sending a result (after Ctrl-C, or when the output failed:
     a full disk, a closed pipe)."""
+    # A Ctrl-C or stop signal that comes once main has put its own handlers back (the
+    # second of two, sent while the first was cleaned up) ends the run with that signal's
+    # code: Python's own handler made it a KeyboardInterrupt out of here, and the process
+    # died of the signal instead of exiting 130.
+    from .forking import STOP_SIGNALS
+
+    for signum in (signal.SIGINT, *STOP_SIGNALS):
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            signal.signal(signum, _leave)
     code = main()
     for stream in (sys.stdout, sys.stderr):
         try:

@@ -679,3 +679,13 @@ def test_an_estimator_saved_up_from_a_linked_folder_on_another_disk(tmp_path, mo
     save_estimator(estimator, "L/../e.joblib")
     assert sorted(p.name for p in far.iterdir()) == ["e.joblib", "sub"]
     assert load_model("L/../e.joblib", trusted=True).predict(["全市开展核酸检测。"]) == ["testing"]
+
+
+@linux_only
+def test_a_stop_that_comes_after_the_run_has_put_its_handlers_back_still_exits_with_its_code():
+    # the second Ctrl-C of two, landing once main() had returned, was Python's own
+    # KeyboardInterrupt out of run(): the process died of SIGINT (-2), not exit 130
+    code = ("import os, signal; from measures import cli; "
+            "cli.main = lambda: (os.kill(os.getpid(), signal.SIGINT), 0)[1]; cli.run()")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    assert result.returncode == 130 and b"Traceback" not in result.stderr
