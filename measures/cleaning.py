@@ -423,11 +423,13 @@ def _text_parts(line: str) -> list[tuple[int, int]] | None:
     a, b = pieces[-1]
     if not chrome[-1] and any(prose) and len(HAN.findall(line, a, b)) >= 8:
         prose[-1] = True  # a document's last sentence, without its end mark
+    if all(prose):  # the chrome spans two sentences (全市开展核酸检测 ? 2014-2020 …): text
+        return [(0, len(line))]
     kept = [span for span, is_prose in zip(pieces, prose) if is_prose]
-    first = prose.index(False)  # the whole line is chrome, so some piece is not prose
-    if sum(b - a for a, b in kept) < 2 / 3 * len(stripped) and not all(chrome[first:]):
-        return None
     if sum(b - a for a, b in kept) < 2 / 3 * len(stripped):
+        first = prose.index(False)
+        if not all(chrome[first:]):
+            return None
         kept = pieces[:first]  # prose, then chrome only
     # each part without the spaces around it: cleaning again leaves the line as it is
     parts = [(a + len(line[a:b]) - len(line[a:b].lstrip()), b - len(line[a:b]) + len(line[a:b].rstrip()))
