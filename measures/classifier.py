@@ -172,6 +172,14 @@ def _sample_weight(sample_weight, n: int) -> np.ndarray | None:
     return weights
 
 
+def _paired_rows(y, n: int) -> list[tuple[str, ...]]:
+    """The label rows of ``y``, checked, one for each of the ``n`` sentences of ``X``."""
+    rows = _label_rows(y)
+    if len(rows) != n:
+        raise ValueError(f"X has {n} sentences but y has {len(rows)} label rows")
+    return rows
+
+
 def _positive(value) -> bool:
     number = as_real(value)
     return number is not None and 0 < number < math.inf
@@ -315,9 +323,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         folds and it is not used."""
         self._check_params()
         sentences = sentence_list(X)
-        rows = _label_rows(y)
-        if len(sentences) != len(rows):
-            raise ValueError(f"X has {len(sentences)} sentences but y has {len(rows)} label rows")
+        rows = _paired_rows(y, len(sentences))
         if groups is not None:
             groups = _one_per_sentence(groups, len(sentences), "groups")
         keys = [sentence_key(sentence) for sentence in sentences]  # copies as the model reads them
@@ -541,10 +547,8 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         as :meth:`fit` reads it; ``sample_weight`` weighs each sentence's counts."""
         from .evaluation import scores
 
-        rows = _label_rows(y)
         predicted = list(self.predict(X))
-        if len(rows) != len(predicted):
-            raise ValueError(f"X has {len(predicted)} sentences but y has {len(rows)} label rows")
+        rows = _paired_rows(y, len(predicted))
         return scores(rows, predicted, LABEL_IDS, _sample_weight(sample_weight, len(rows)))["macro_f1"]
 
     def __sklearn_tags__(self):

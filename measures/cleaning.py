@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Callable, List, Optional, Sequence, Tuple
 
 from .inputs import text_argument
-from .splitting import LINE_BREAK, TERMINATORS
+from .splitting import LINE_BREAK, TERMINATORS, TRAILERS
 
 __all__ = [
     "replace_surrogates", "text_name", "normalize_width", "remove_invisible", "unescape_references",
@@ -398,7 +398,7 @@ def is_boilerplate(line: str) -> bool:
 # A line's sentences for judging chrome: each up to and with its end marks.
 _MARKS = "".join(sorted(TERMINATORS))
 # (with the closing quotes and brackets after its end, as the splitter has them)
-_CLOSERS = "”」』)）】》’"
+_CLOSERS = "".join(sorted(TRAILERS))
 _PIECE = re.compile(f"[^{_MARKS}]+(?:[{_MARKS}]+[{_CLOSERS}]*)?|[{_MARKS}]+[{_CLOSERS}]*")
 
 
@@ -495,6 +495,13 @@ def normalize(text: str) -> str:
     for step in _LINE_STEPS:
         text = step(text)
     return text
+
+
+def normalize_sentence(text: str) -> str:
+    """:func:`normalize` for a sentence given alone, which is one line: a line break in it
+    (a paragraph's, in text split on 。) is a space, as the model and the check for copies
+    of a sentence read it."""
+    return normalize(LINE_BREAK.sub(" ", text))
 
 
 def clean(text: str) -> str:

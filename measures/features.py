@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 
-from .cleaning import HAN, normalize
+from .cleaning import HAN, normalize_sentence
 from .segmenting import Segmenter
-from .splitting import LINE_BREAK
 
 __all__ = ["Analyzer"]
 
@@ -56,9 +55,7 @@ class Analyzer:
         # this), so tagging skips that step. A sentence given alone is one line: a line
         # break in it (a paragraph's, from text split on 。) is a space, not a term
         # ("^\n" made the opening pairs of "\n全市…" other than those of "全市…").
-        if not cleaned:
-            sentence = normalize(LINE_BREAK.sub(" ", sentence))
-        return _NUMBER.sub("0", sentence.lower())
+        return _NUMBER.sub("0", (sentence if cleaned else normalize_sentence(sentence)).lower())
 
     def words(self, sentence: str) -> list[str]:
         """The words of a sentence as the model sees them (normalised, numbers as 0)."""

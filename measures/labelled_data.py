@@ -12,10 +12,10 @@ import os
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence, Union
 
-from .cleaning import normalize
+from .cleaning import normalize_sentence
 from .inputs import is_device
 from .labels import LABEL_IDS, LabelError, joined_labels, parse_labels
-from .splitting import LINE_BREAK, line_number
+from .splitting import line_number
 
 # one labelled file or several, each named by a string or a path
 Paths = Union[str, "os.PathLike[str]", Iterable[Union[str, "os.PathLike[str]"]]]
@@ -132,7 +132,7 @@ def sentence_key(text: str) -> str:
     (lower case, every number as 0); sentences that differ only so, such as two days'
     bulletins, stay different sentences here. A line break in it is a space, as the model
     reads it."""
-    return normalize(LINE_BREAK.sub(" ", text)).strip()
+    return normalize_sentence(text).strip()
 
 
 def repeat_problem(first_seen: dict, key: str, labels: tuple[str, ...], where: str, shown: str) -> str | None:

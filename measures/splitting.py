@@ -17,9 +17,9 @@ LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _OPEN, _CLOSE = "“「『", "”」』"
 # A terminator takes closing quotes and brackets that follow it: 他说：“要落实。”; a
 # straight quote only where it closes one opened before it on the line (。"四早"要求 opens one).
-_TRAILERS = frozenset(_CLOSE + ")）】》’")
+TRAILERS = frozenset(_CLOSE + ")）】》’")
 _STRAIGHT = frozenset("\"'")
-_ENDING = TERMINATORS | _TRAILERS | _STRAIGHT
+_ENDING = TERMINATORS | TRAILERS | _STRAIGHT
 # Leading bullets and list markers carry no meaning for the classifier or the reader.
 _LEAD = re.compile(r"[\s●○■□◆◇▲△▶►•·\-—*#>]+")
 _HAS_WORD = re.compile(r"\w")
@@ -44,7 +44,7 @@ def _sentence_end(text: str, at: int, stop: int, start: int = 0) -> int:
     marks that follow it, up to ``stop``, belong to it; a straight quote when it closes
     one opened since ``start`` (its line's start)."""
     end = at + 1
-    while end < stop and (text[end] in TERMINATORS or text[end] in _TRAILERS
+    while end < stop and (text[end] in TERMINATORS or text[end] in TRAILERS
                           or text[end] in _STRAIGHT and text.count(text[end], start, end) % 2):
         end += 1
     return end
