@@ -348,6 +348,10 @@ def primary_errors(gold: list[str], predicted: dict[str, list[str]]) -> str:
             counts.append(sum(g.split("|")[0] != p.split("|")[0] and (g.split("|")[0] in p.split("|")) == given
                               for g, p in zip(gold, labels)))
         lines.append(f"  {title:<32}" + "".join(f"{c:>22}" for c in counts))
+    # the border between no measure and some measure, where a sentence alone says least
+    counts = [sum(g.split("|")[0] != p.split("|")[0] and OTHER in (g.split("|")[0], p.split("|")[0])
+                  for g, p in zip(gold, labels)) for labels in predicted.values()]
+    lines.append(f"  {'of these, other on either side':<32}" + "".join(f"{c:>22}" for c in counts))
     return "\n".join(lines)
 
 

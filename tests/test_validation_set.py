@@ -21,13 +21,14 @@ from conftest import ROOT, SHARED, needs_shared
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import accuracy  # noqa: E402  (a script folder, not a package)
 import learning_curve  # noqa: E402
+import nb_weighting  # noqa: E402
 import settings  # noqa: E402
 
 CORPUS = SHARED / "corpus"
 needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason=f"no shared corpus at {CORPUS}")
 
 
-@pytest.mark.parametrize("script", ["accuracy", "settings", "learning_curve", "ruled_corpus"])
+@pytest.mark.parametrize("script", ["accuracy", "settings", "learning_curve", "ruled_corpus", "nb_weighting"])
 def test_a_benchmark_measures_the_checkout_it_sits_in_not_an_installed_copy(tmp_path, script):
     # as `python benchmarks/SCRIPT.py` starts: its own folder first on the path
     found = subprocess.run([sys.executable, "-c", f"import sys; sys.path.insert(0, {str(ROOT / 'benchmarks')!r}); "
@@ -167,6 +168,8 @@ def test_primary_errors_are_split_into_wrong_order_and_missing_label():
     lines = accuracy.primary_errors(gold, predicted).splitlines()
     # a: testing given second (order), economy given second (order); other and tracing not given
     assert lines[1].split()[-2:] == ["2", "0"] and lines[2].split()[-2:] == ["2", "0"]
+    # other -> testing and tracing -> other: two of a's four errors have other on one side
+    assert lines[3].split()[-2:] == ["2", "0"]
 
 
 def test_collections_are_scored_apart_by_folder():
@@ -310,3 +313,21 @@ def test_learning_curve_ends_with_the_shipped_model_on_the_whole_corpus(tmp_path
     # two random parts: their mean and the range of macro-F1 and primary accuracy
     assert re.fullmatch(r"\[\d\.\d{3}–\d\.\d{3},", part[6]) and re.fullmatch(r"\d\.\d{3}–\d\.\d{3}\]", part[7])
     assert " ".join(whole[1:6]) == shipped  # the whole corpus with the defaults is the shipped model
+
+
+def test_nb_weighting_folds_its_scale_into_the_weights(monkeypatch):
+    # at power 0 every term's scale is +1 or -1, which an SVM undoes by a flip of the
+    # weight's sign: the folded weights must be the plain estimator's; at power 1 they differ
+    pairs = [("全员核酸检测今日开始", "testing"), ("核酸采样点延长服务时间", "testing"),
+             ("密切接触者集中隔离观察", "isolation_transfer"), ("隔离酒店闭环管理", "isolation_transfer"),
+             ("小区环境全面消杀", "disinfection"), ("电梯按钮每日消毒", "disinfection")]
+    texts, y = zip(*pairs)
+    plain = measures.MeasureClassifier(thresholds=0.5, min_df=1).fit(texts, y)
+    monkeypatch.setattr(nb_weighting.NBWeighted, "power", 0.0)
+    flat = nb_weighting.NBWeighted(thresholds=0.5, min_df=1).fit(texts, y)
+    assert list(flat.vocabulary_) == list(plain.vocabulary_)
+    assert abs(flat.coef_ - plain.coef_).max() < 1e-3 and abs(flat.intercept_ - plain.intercept_).max() < 1e-3
+    monkeypatch.setattr(nb_weighting.NBWeighted, "power", 1.0)
+    weighted = nb_weighting.NBWeighted(thresholds=0.5, min_df=1).fit(texts, y)
+    assert abs(weighted.coef_ - plain.coef_).max() > 0.05
+    assert list(weighted.predict(texts)) == list(y)
