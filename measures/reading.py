@@ -93,7 +93,7 @@ def _damage(data: bytes) -> str | None:
     damaged bytes (a bad copy, a cut download) make the whole file undecodable, and the
     place tells the user what to mend."""
     reached = []
-    for encoding in ("utf-8", "gb18030", "cp950"):
+    for encoding in ("utf-8", "gb18030", "cp950", "big5hkscs"):
         try:
             data.decode(encoding)
         except UnicodeDecodeError as error:
@@ -124,11 +124,37 @@ def _guess(data: bytes, final: bool) -> tuple[str, str] | None:
     try:
         detected = "utf-8", _decoder("utf-8").decode(data, final)
     except UnicodeDecodeError:
-        detected = _detect_legacy(data, final)
+        detected = _declared(data, final) or _detect_legacy(data, final)
     else:
         if "\x00" in detected[1]:  # UTF-16 without a BOM decodes as UTF-8 full of NULs
             detected = _detect_legacy(data, final)
     return detected
+
+
+# A page's own <meta charset="gbk"> or <meta http-equiv=... content="text/html; charset=big5">,
+# looked for where browsers look (the start of the page).
+_DECLARED = re.compile(rb"<meta\b[^>]{0,300}?charset\s*=\s*[\"']?\s*([a-z0-9_.:-]+)", re.I)
+# The labels browsers read as GBK (GB18030 holds it) and as Big5 (of which cp950 and
+# Big5-HKSCS are the two extended forms met in files).
+_DECLARED_ENCODINGS = {
+    **dict.fromkeys(("gb2312", "gbk", "gb18030", "x-gbk", "cp936", "csgb2312", "chinese", "gb_2312-80",
+                     "iso-ir-58", "csiso58gb231280"), ("gb18030",)),
+    **dict.fromkeys(("big5", "big5-hkscs", "big5hkscs", "cn-big5", "csbig5", "x-x-big5", "cp950"),
+                    ("cp950", "big5hkscs")),
+}
+
+
+def _declared(data: bytes, final: bool) -> tuple[str, str] | None:
+    """(encoding, text) by the Chinese encoding a page declares, when its bytes decode so:
+    on a page of markup with a few Chinese characters the bytes alone cannot tell GBK from
+    Big5, and the page says which it is. A declaration the bytes do not bear out is ignored."""
+    match = _DECLARED.search(data, 0, 4096)
+    for encoding in _DECLARED_ENCODINGS.get(match.group(1).decode("ascii").lower() if match else "", ()):
+        try:
+            return encoding, _decoder(encoding).decode(data, final)
+        except UnicodeDecodeError:
+            continue
+    return None
 
 
 def _decoder(encoding: str):
@@ -155,10 +181,13 @@ _SHORT = 32
 def _detect_legacy(data: bytes, final: bool = True) -> tuple[str, str] | None:
     # A wrong decoding mostly still "succeeds", so candidates are ranked by how much of
     # the result is ordinary Chinese, ASCII and punctuation.
-    candidates = []
-    # cp950, Windows' Big5, which also has 裏, 恒, 碁 and the like that strict Big5 lacks
+    candidates: list[tuple[float, str, str]] = []
+    # cp950, Windows' Big5, which also has 裏, 恒, 碁 and the like that strict Big5 lacks;
+    # Big5-HKSCS, Hong Kong's, for Cantonese characters (嘅, 咗, 佢) neither has
     encodings = ("utf-16-le", "utf-16-be", "gb18030", "cp950") if len(data) % 2 == 0 else ("gb18030", "cp950")
-    for encoding in encodings:
+    for encoding in encodings + ("big5hkscs",):
+        if encoding == "big5hkscs" and candidates and candidates[-1][1] == "cp950":
+            break  # it reads what cp950 reads the same
         try:
             text = _decoder(encoding).decode(data, final)
         except UnicodeDecodeError:
@@ -170,7 +199,7 @@ def _detect_legacy(data: bytes, final: bool = True) -> tuple[str, str] | None:
     best = candidates[0]
     if best[0] < 0.9:
         return None
-    close = [c for c in candidates if best[0] - c[0] < 0.02 and c[1] in ("gb18030", "cp950")]
+    close = [c for c in candidates if best[0] - c[0] < 0.02 and c[1] in ("gb18030", "cp950", "big5hkscs")]
     if len(close) < 2:
         return best[1], best[2]
     # GB18030 and Big5 both read Chinese bytes as Chinese characters; charset-normalizer
@@ -181,8 +210,9 @@ def _detect_legacy(data: bytes, final: bool = True) -> tuple[str, str] | None:
         return "gb18030", readings["gb18030"]
     from charset_normalizer import from_bytes
 
-    match = from_bytes(data, cp_isolation=["gb18030", "big5"]).best()
-    chosen = "cp950" if match and match.encoding.replace("_", "").lower() == "big5" else "gb18030"
+    big5 = "cp950" if "cp950" in readings else "big5hkscs"
+    match = from_bytes(data, cp_isolation=["gb18030", "big5" if big5 == "cp950" else big5]).best()
+    chosen = big5 if match and match.encoding.replace("_", "").lower() in ("big5", "big5hkscs") else "gb18030"
     return chosen, readings[chosen]
 
 

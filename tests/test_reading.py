@@ -141,6 +141,41 @@ def test_short_files_and_symbols_in_legacy_encodings_are_read(tmp_path, text, en
     assert read_document(path) == text
 
 
+@pytest.mark.parametrize("text", [
+    "佢哋今日去咗社區檢測中心做核酸檢測，嘅確好多人排隊。",         # Cantonese characters only HKSCS has
+    "香港衞生署今日公布，本港新增確診個案，佢哋已送往隔離設施。" * 20,
+])
+def test_big5_hkscs_files_are_read(tmp_path, text):
+    path = tmp_path / "doc.txt"
+    path.write_bytes(text.encode("big5hkscs"))
+    assert read_document(path) == text
+
+
+PAGE = ('<!DOCTYPE html><html><head>{meta}<title>{title}</title><link rel="stylesheet" href="/css/a.css">'
+        '<script src="/js/jquery.min.js"></script></head><body><div class="nav"><a href="/">home</a></div>'
+        '<p>{title}</p></body></html>')
+
+
+@pytest.mark.parametrize("meta", ['<meta charset="gbk">', "<meta charset=GB2312>",
+                                  '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">'])
+def test_a_page_is_read_in_the_chinese_encoding_it_declares(tmp_path, meta):
+    # without the declaration these bytes read as Big5 as well, and are taken for it
+    path = tmp_path / "page.html"
+    path.write_bytes(PAGE.format(meta=meta, title="健康码").encode("gbk"))
+    assert read_document(path) == "健康码\nhome\n健康码"
+
+
+@pytest.mark.parametrize("meta, encoding", [
+    ('<meta charset="big5">', "gbk"),         # GBK bytes that Big5 cannot read: detected, not declared
+    ('<meta charset="windows-1252">', "gbk"),  # not a Chinese encoding: detected
+    ('<meta charset="gbk">', "utf-8"),         # saved as UTF-8 since: UTF-8 first
+])
+def test_a_declaration_the_bytes_do_not_bear_out_is_ignored(tmp_path, meta, encoding):
+    path = tmp_path / "page.html"
+    path.write_bytes(PAGE.format(meta=meta, title="关于全市开展全员核酸检测的通告，请广大市民积极配合。").encode(encoding))
+    assert read_document(path).startswith("关于全市开展全员核酸检测的通告")
+
+
 def test_a_page_saved_as_one_file_is_named_not_read_as_nothing(tmp_path):
     page = tmp_path / "page.txt"   # MHTML under any name: its HTML is quoted-printable
     page.write_bytes(b"From: <Saved by Blink>\r\nSubject: =?utf-8?Q?=E9=80=9A=E5=91=8A?=\r\nMIME-Version: 1.0\r\n"
