@@ -497,8 +497,8 @@ def _detect_after(data: bytes, late: int | None, name: str, final: bool) -> tupl
 
 # A line longer than this many pieces, counted in characters where pieces are read in
 # bytes (text with no line breaks at all, such as a whole book exported on one line), is
-# cut at its last sentence end instead, so that
-# memory stays bounded; its cuts are the splitter's own, except inside quotation marks.
+# cut at its last sentence end instead, so that memory stays bounded; its cuts are the
+# splitter's own.
 LONG_LINE = 1
 
 

@@ -1,7 +1,8 @@
 """Sentence splitting as the annotation guide defines a sentence.
 
-A sentence ends at 。！？； (or their half-width forms !?;) or at a line break, but not
-inside a quotation “…”. Spans are ``(start, end)`` offsets into the text given.
+A sentence ends at 。！？； (or their half-width forms !?;) or at a line break, inside a
+quotation too (the guide's sentence is the text between them); the closing marks after a
+terminator are its sentence's. Spans are ``(start, end)`` offsets into the text given.
 """
 from __future__ import annotations
 
@@ -14,10 +15,10 @@ __all__ = ["sentence_spans", "split_sentences", "last_sentence_end", "MAX_SENTEN
 TERMINATORS = frozenset("。！？；!?;")
 #: Every line break, of any kind; "\r\n" is one.
 LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-_OPEN, _CLOSE = "“「『", "”」』"
+_TERMINATOR = re.compile("[" + re.escape("".join(sorted(TERMINATORS))) + "]")
 # A terminator takes closing quotes and brackets that follow it: 他说：“要落实。”; a
 # straight quote only where it closes one opened before it on the line (。"四早"要求 opens one).
-TRAILERS = frozenset(_CLOSE + ")）】》’")
+TRAILERS = frozenset("”」』)）】》’")
 _STRAIGHT = frozenset("\"'")
 _ENDING = TERMINATORS | TRAILERS | _STRAIGHT
 # Leading bullets and list markers carry no meaning for the classifier or the reader.
@@ -35,10 +36,6 @@ def line_number(data: bytes, offset: int) -> int:
     return data[:offset].count(b"\n" if b"\n" in data else b"\r") + 1
 
 
-def _quotes_balanced(line: str) -> bool:
-    return all(line.count(o) == line.count(c) for o, c in zip(_OPEN, _CLOSE))
-
-
 def _sentence_end(text: str, at: int, stop: int, start: int = 0) -> int:
     """Just past the sentence whose terminator is at ``at``: the terminators and closing
     marks that follow it, up to ``stop``, belong to it; a straight quote when it closes
@@ -52,9 +49,7 @@ def _sentence_end(text: str, at: int, stop: int, start: int = 0) -> int:
 
 def last_sentence_end(text: str) -> int:
     """Just past the last sentence that surely ends inside ``text``, a piece of a longer
-    line (marks running to its end may go on in what follows), or -1 if there is none.
-    Quotation marks are not considered: a cut there is the splitter's only when no
-    quotation is open."""
+    line (marks running to its end may go on in what follows), or -1 if there is none."""
     at = max(text.rfind(mark) for mark in TERMINATORS)
     if at >= 0 and _sentence_end(text, at, len(text)) == len(text):
         while at > 0 and text[at - 1] in _ENDING:  # before the marks at the end
@@ -74,19 +69,13 @@ def _lines(text: str):
 
 def _raw_spans(text: str):
     for pos, end_of_line in _lines(text):
-        use_quotes = _quotes_balanced(text[pos:end_of_line])
-        depth, start, i = 0, pos, pos
-        while i < end_of_line:
-            ch = text[i]
-            if use_quotes and ch in _OPEN:
-                depth += 1
-            elif use_quotes and ch in _CLOSE and depth:
-                depth -= 1
-            elif ch in TERMINATORS and depth == 0:
-                start_next = _sentence_end(text, i, end_of_line, pos)  # quotes paired across the line
-                yield start, start_next
-                start, i = start_next, start_next - 1
-            i += 1
+        start = pos
+        for mark in _TERMINATOR.finditer(text, pos, end_of_line):
+            if mark.start() < start:  # taken by the sentence before, as one of its closing marks
+                continue
+            start_next = _sentence_end(text, mark.start(), end_of_line, pos)  # quotes paired across the line
+            yield start, start_next
+            start = start_next
         if start < end_of_line:
             yield start, end_of_line
 
