@@ -17,6 +17,7 @@ cluster run and a one-process run give the same records.
 from __future__ import annotations
 
 import logging
+import operator
 from functools import lru_cache
 
 __all__ = ["read_jsonl", "tag_bag", "tag_records"]
@@ -69,24 +70,62 @@ def _dask_bag():
     return dask, dask.bag
 
 
-def read_jsonl(urlpath):
+def read_jsonl(urlpath, blocksize="64 MiB"):
     """JSONL files (a path, a glob or a list, as ``dask.bag.read_text`` takes them) as a
     bag of ``{"id", "text"}`` records, their lines read as ``measures tag`` reads them: a
     byte-order mark dropped, blank lines skipped, a record without an id named
     ``file:line`` (the file as Dask names it, a full path), and a line that is not UTF-8
-    or not a JSON object with a text logged as a warning and left out, the others going on."""
-    _, db = _dask_bag()
-    # one partition per file (no blocksize), its lines in order, so their numbers are known
-    # lines end at "\n" only, as the CLI's: a lone "\r" inside a record is no line break
-    return db.read_text(urlpath, include_path=True, errors="surrogateescape",
-                        linedelimiter="\n").map_partitions(_records)
+    or not a JSON object with a text logged as a warning and left out, the others going on.
+
+    A file is cut into partitions of about ``blocksize`` bytes (a number or a string such
+    as ``"64 MiB"``) at line ends, so that one large file is spread over the workers; a
+    compressed file (``.gz``, ``.bz2``, ...), which cannot be read from the middle, and
+    every file when ``blocksize`` is None, is one partition. The records and their order
+    do not depend on it."""
+    from fsspec.core import get_fs_token_paths
+    from fsspec.utils import infer_compression
+
+    dask, db = _dask_bag()
+    from dask.bytes import read_bytes
+
+    _, _, paths = get_fs_token_paths(urlpath, mode="rb")
+    if not paths:
+        raise FileNotFoundError(f"no files match {urlpath!r}")
+    parse = dask.delayed(_block_records, pure=True)
+    parts = []
+    for path in paths:
+        compression = infer_compression(path)
+        if blocksize is None or compression:
+            whole = dask.delayed(_file_bytes, pure=True)(path, compression)
+            parts.append(parse(whole, path, 0))
+            continue
+        # lines end at "\n" only, as the CLI's: a lone "\r" inside a record is no line break
+        _, (blocks,) = read_bytes(path, delimiter=b"\n", blocksize=blocksize, sample=False)
+        # a block's first line number is one more than the lines of the blocks before it
+        lines_before = 0
+        for block in blocks:
+            parts.append(parse(block, path, lines_before))
+            lines_before = dask.delayed(operator.add, pure=True)(lines_before, dask.delayed(bytes.count, pure=True)(block, b"\n"))
+    return db.from_delayed(parts)
 
 
-def _records(lines) -> list[dict]:
+def _file_bytes(path: str, compression: str | None) -> bytes:
+    import fsspec
+
+    with fsspec.open(path, "rb", compression=compression) as handle:
+        return handle.read()
+
+
+def _block_records(block: bytes, path: str, lines_before: int) -> list[dict]:
+    """The records of a run of whole lines of ``path``, the first of them line
+    ``lines_before + 1`` of the file."""
     from .sources import jsonl_source
 
     out = []
-    for number, (line, path) in enumerate(lines, start=1):
+    lines = block.decode("utf-8", "surrogateescape").split("\n")
+    if lines and not lines[-1]:  # the block ends with a line end: no line after it
+        lines.pop()
+    for number, line in enumerate(lines, start=lines_before + 1):
         source = jsonl_source(line.removeprefix("\ufeff") if number == 1 else line, f"{path}:{number}")
         if source is None:
             continue

@@ -57,7 +57,8 @@ def test_on_the_cluster_records_are_named_by_partition_and_position(client, reco
                                               "<partition 1>:1"]
 
 
-def test_jsonl_files_read_on_the_cluster_give_what_the_cli_writes(client, records, tmp_path):
+@pytest.mark.parametrize("blocksize", [None, 300, "64 MiB"])
+def test_jsonl_files_read_on_the_cluster_give_what_the_cli_writes(client, records, tmp_path, blocksize):
     # a byte-order mark, a blank line, a bad line and records without an id, as the CLI takes them
     lines = [json.dumps(records[0], ensure_ascii=False), "", "{not json", json.dumps({"text": records[1]["text"]}),
              json.dumps({"id": None, "source": "晚报", "text": records[2]["text"]})]
@@ -67,10 +68,40 @@ def test_jsonl_files_read_on_the_cluster_give_what_the_cli_writes(client, record
     # a line that is not UTF-8, and a lone CR, which ends no line for the CLI
     second.write_bytes(b'{"text": "caf\xe9"}\n{"text": "a"}\r{"text": "b"}\n'
                        + json.dumps(records[3], ensure_ascii=False).encode() + b"\n")
-    on_cluster = tag_bag(read_jsonl([str(corpus), str(second)])).compute()
+    bag = read_jsonl([str(corpus), str(second)], blocksize=blocksize)
+    # 300 bytes: the first file in several partitions, its lines numbered across them
+    assert bag.npartitions == 2 if blocksize != 300 else bag.npartitions > 10
+    on_cluster = tag_bag(bag).compute()
     out = tmp_path / "out.jsonl"
     result = run_cli("tag", corpus, second, "--format", "jsonl", "-o", out)
     assert result.returncode == 1 and f"{corpus}:3: not a JSON object" in result.stderr.decode()
     assert f"{second}:1: not UTF-8" in result.stderr.decode() and f"{second}:2: not a JSON object" in result.stderr.decode()
     assert on_cluster == [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     assert [r["source"] for r in on_cluster] == ["doc0", f"{corpus}:4", "晚报", "doc3"]
+
+
+def test_a_large_file_is_spread_over_partitions_and_numbered_as_one(client, tmp_path):
+    import gzip
+
+    # records without ids, named by line, and blank and bad lines among them
+    lines = []
+    for i in range(60):
+        lines.append(json.dumps({"text": f"全市第{i}轮核酸检测。"}, ensure_ascii=False) if i % 7 else ("" if i % 2 else "{bad"))
+    corpus = tmp_path / "big.jsonl"
+    corpus.write_text("\n".join(lines) + "\n", "utf-8")
+    packed = tmp_path / "big.jsonl.gz"
+    packed.write_bytes(gzip.compress(corpus.read_bytes()))
+    whole = read_jsonl(str(corpus), blocksize=None).compute()
+    assert [r["id"] for r in whole] == [f"{corpus}:{i + 1}" for i in range(60) if i % 7]
+    for blocksize in (50, 128, 1000):
+        bag = read_jsonl(str(corpus), blocksize=blocksize)
+        assert bag.npartitions > 1 and bag.compute() == whole
+    # a compressed file cannot be cut: one partition, the same records
+    bag = read_jsonl(str(packed), blocksize=50)
+    assert bag.npartitions == 1
+    assert [r["text"] for r in bag.compute()] == [r["text"] for r in whole]
+
+
+def test_a_pattern_that_matches_no_file_is_named(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no files match"):
+        read_jsonl(str(tmp_path / "*.jsonl"))
