@@ -93,7 +93,7 @@ def _damage(data: bytes) -> str | None:
     damaged bytes (a bad copy, a cut download) make the whole file undecodable, and the
     place tells the user what to mend."""
     reached = []
-    for encoding in ("utf-8", "gb18030", "cp950", "big5hkscs"):
+    for encoding in ("utf-8", "gb18030", "cp950"):
         try:
             data.decode(encoding)
         except UnicodeDecodeError as error:
@@ -124,7 +124,7 @@ def _guess(data: bytes, final: bool) -> tuple[str, str] | None:
     try:
         detected = "utf-8", _decoder("utf-8").decode(data, final)
     except UnicodeDecodeError:
-        detected = _declared(data, final) or _detect_legacy(data, final)
+        detected = _detect_legacy(data, final)
     else:
         if "\x00" in detected[1]:  # UTF-16 without a BOM decodes as UTF-8 full of NULs
             detected = _detect_legacy(data, final)
@@ -134,27 +134,18 @@ def _guess(data: bytes, final: bool) -> tuple[str, str] | None:
 # A page's own <meta charset="gbk"> or <meta http-equiv=... content="text/html; charset=big5">,
 # looked for where browsers look (the start of the page).
 _DECLARED = re.compile(rb"<meta\b[^>]{0,300}?charset\s*=\s*[\"']?\s*([a-z0-9_.:-]+)", re.I)
-# The labels browsers read as GBK (GB18030 holds it) and as Big5 (of which cp950 and
-# Big5-HKSCS are the two extended forms met in files).
+# The labels browsers read as GBK (GB18030 holds it) and as Big5 (cp950 here).
 _DECLARED_ENCODINGS = {
     **dict.fromkeys(("gb2312", "gbk", "gb18030", "x-gbk", "cp936", "csgb2312", "chinese", "gb_2312-80",
-                     "iso-ir-58", "csiso58gb231280"), ("gb18030",)),
-    **dict.fromkeys(("big5", "big5-hkscs", "big5hkscs", "cn-big5", "csbig5", "x-x-big5", "cp950"),
-                    ("cp950", "big5hkscs")),
+                     "iso-ir-58", "csiso58gb231280"), "gb18030"),
+    **dict.fromkeys(("big5", "big5-hkscs", "cn-big5", "csbig5", "x-x-big5", "cp950"), "cp950"),
 }
 
 
-def _declared(data: bytes, final: bool) -> tuple[str, str] | None:
-    """(encoding, text) by the Chinese encoding a page declares, when its bytes decode so:
-    on a page of markup with a few Chinese characters the bytes alone cannot tell GBK from
-    Big5, and the page says which it is. A declaration the bytes do not bear out is ignored."""
+def _declared(data: bytes) -> str | None:
+    """The Chinese encoding a page declares at its start ("gb18030" or "cp950"), or None."""
     match = _DECLARED.search(data, 0, 4096)
-    for encoding in _DECLARED_ENCODINGS.get(match.group(1).decode("ascii").lower() if match else "", ()):
-        try:
-            return encoding, _decoder(encoding).decode(data, final)
-        except UnicodeDecodeError:
-            continue
-    return None
+    return _DECLARED_ENCODINGS.get(match.group(1).decode("ascii").lower()) if match else None
 
 
 def _decoder(encoding: str):
@@ -178,16 +169,20 @@ def _readable(text: str) -> float:
 _SHORT = 32
 
 
+#: How much more chaos than the other reading a declared encoding's reading may show and
+#: still be taken: a GBK page of markup with 健康码 reads with the same chaos both ways; a
+#: Big5 page that declares gb2312 reads as GB18030 with so much that charset-normalizer
+#: drops that reading.
+_LEVEL = 0.01
+
+
 def _detect_legacy(data: bytes, final: bool = True) -> tuple[str, str] | None:
     # A wrong decoding mostly still "succeeds", so candidates are ranked by how much of
     # the result is ordinary Chinese, ASCII and punctuation.
-    candidates: list[tuple[float, str, str]] = []
-    # cp950, Windows' Big5, which also has 裏, 恒, 碁 and the like that strict Big5 lacks;
-    # Big5-HKSCS, Hong Kong's, for Cantonese characters (嘅, 咗, 佢) neither has
+    candidates = []
+    # cp950, Windows' Big5, which also has 裏, 恒, 碁 and the like that strict Big5 lacks
     encodings = ("utf-16-le", "utf-16-be", "gb18030", "cp950") if len(data) % 2 == 0 else ("gb18030", "cp950")
-    for encoding in encodings + ("big5hkscs",):
-        if encoding == "big5hkscs" and candidates and candidates[-1][1] == "cp950":
-            break  # it reads what cp950 reads the same
+    for encoding in encodings:
         try:
             text = _decoder(encoding).decode(data, final)
         except UnicodeDecodeError:
@@ -199,20 +194,27 @@ def _detect_legacy(data: bytes, final: bool = True) -> tuple[str, str] | None:
     best = candidates[0]
     if best[0] < 0.9:
         return None
-    close = [c for c in candidates if best[0] - c[0] < 0.02 and c[1] in ("gb18030", "cp950", "big5hkscs")]
+    close = [c for c in candidates if best[0] - c[0] < 0.02 and c[1] in ("gb18030", "cp950")]
     if len(close) < 2:
         return best[1], best[2]
     # GB18030 and Big5 both read Chinese bytes as Chinese characters; charset-normalizer
     # tells which reading is language rather than noise, given enough of it: on a title of
-    # a few characters it guesses, and the mainland's encoding is the likelier one.
+    # a few characters it guesses, and the mainland's encoding is the likelier one. A page
+    # that declares its encoding is read in it where the bytes leave the two level (a GBK
+    # page of markup with a few Chinese characters), never against what they show.
     readings = {c[1]: c[2] for c in close}
+    declared = _declared(data)
     if len(data) < _SHORT:
-        return "gb18030", readings["gb18030"]
+        chosen = declared or "gb18030"
+        return chosen, readings[chosen]
     from charset_normalizer import from_bytes
 
-    big5 = "cp950" if "cp950" in readings else "big5hkscs"
-    match = from_bytes(data, cp_isolation=["gb18030", "big5" if big5 == "cp950" else big5]).best()
-    chosen = big5 if match and match.encoding.replace("_", "").lower() in ("big5", "big5hkscs") else "gb18030"
+    # its readings, best first, with their chaos (its measure of noise)
+    chaos = {("cp950" if match.encoding.replace("_", "").lower() == "big5" else "gb18030"): match.chaos
+             for match in from_bytes(data, cp_isolation=["gb18030", "big5"])}
+    chosen = next(iter(chaos), "gb18030")
+    if declared in chaos and chaos[declared] <= chaos[chosen] + _LEVEL:
+        chosen = declared
     return chosen, readings[chosen]
 
 
@@ -498,7 +500,8 @@ def _detect_after(data: bytes, late: int | None, name: str, final: bool) -> tupl
 # A line longer than this many pieces, counted in characters where pieces are read in
 # bytes (text with no line breaks at all, such as a whole book exported on one line), is
 # cut at its last sentence end instead, so that memory stays bounded; its cuts are the
-# splitter's own.
+# splitter's own, except near a straight quotation mark (paired from the piece's start,
+# not the line's) or a sentence mark that cleaning removes (the ";" of "&nbsp;").
 LONG_LINE = 1
 
 

@@ -41,8 +41,17 @@ def _sentence_end(text: str, at: int, stop: int, start: int = 0) -> int:
     marks that follow it, up to ``stop``, belong to it; a straight quote when it closes
     one opened since ``start`` (its line's start)."""
     end = at + 1
-    while end < stop and (text[end] in TERMINATORS or text[end] in TRAILERS
-                          or text[end] in _STRAIGHT and text.count(text[end], start, end) % 2):
+    while end < stop:
+        if text[end].isspace():  # a space before a closing mark ("要落实。 ”") is inside it
+            after = end + 1
+            while after < stop and text[after].isspace():
+                after += 1
+            if after == stop or text[after] not in TRAILERS:
+                break
+            end = after
+        elif not (text[end] in TERMINATORS or text[end] in TRAILERS
+                  or text[end] in _STRAIGHT and text.count(text[end], start, end) % 2):
+            break
         end += 1
     return end
 
@@ -51,8 +60,8 @@ def last_sentence_end(text: str) -> int:
     """Just past the last sentence that surely ends inside ``text``, a piece of a longer
     line (marks running to its end may go on in what follows), or -1 if there is none."""
     at = max(text.rfind(mark) for mark in TERMINATORS)
-    if at >= 0 and _sentence_end(text, at, len(text)) == len(text):
-        while at > 0 and text[at - 1] in _ENDING:  # before the marks at the end
+    if at >= 0 and not text[_sentence_end(text, at, len(text)):].strip():
+        while at > 0 and (text[at - 1] in _ENDING or text[at - 1].isspace()):  # before the marks at the end
             at -= 1
         at = max(text.rfind(mark, 0, at) for mark in TERMINATORS)
     return -1 if at < 0 else _sentence_end(text, at, len(text))

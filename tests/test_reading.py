@@ -141,16 +141,6 @@ def test_short_files_and_symbols_in_legacy_encodings_are_read(tmp_path, text, en
     assert read_document(path) == text
 
 
-@pytest.mark.parametrize("text", [
-    "佢哋今日去咗社區檢測中心做核酸檢測，嘅確好多人排隊。",         # Cantonese characters only HKSCS has
-    "香港衞生署今日公布，本港新增確診個案，佢哋已送往隔離設施。" * 20,
-])
-def test_big5_hkscs_files_are_read(tmp_path, text):
-    path = tmp_path / "doc.txt"
-    path.write_bytes(text.encode("big5hkscs"))
-    assert read_document(path) == text
-
-
 PAGE = ('<!DOCTYPE html><html><head>{meta}<title>{title}</title><link rel="stylesheet" href="/css/a.css">'
         '<script src="/js/jquery.min.js"></script></head><body><div class="nav"><a href="/">home</a></div>'
         '<p>{title}</p></body></html>')
@@ -165,15 +155,17 @@ def test_a_page_is_read_in_the_chinese_encoding_it_declares(tmp_path, meta):
     assert read_document(path) == "健康码\nhome\n健康码"
 
 
-@pytest.mark.parametrize("meta, encoding", [
-    ('<meta charset="big5">', "gbk"),         # GBK bytes that Big5 cannot read: detected, not declared
-    ('<meta charset="windows-1252">', "gbk"),  # not a Chinese encoding: detected
-    ('<meta charset="gbk">', "utf-8"),         # saved as UTF-8 since: UTF-8 first
+@pytest.mark.parametrize("meta, encoding, title", [
+    ('<meta charset="big5">', "gbk", "关于全市开展全员核酸检测的通告，请广大市民积极配合。"),  # Big5 cannot read it
+    ('<meta charset="big5">', "gbk", "关于开展核酸检测的通告"),   # Big5 can, as nonsense: the bytes decide
+    ('<meta charset="gb2312">', "cp950", "關於開展全員核酸檢測的通告"),  # and the other way round
+    ('<meta charset="windows-1252">', "gbk", "关于全市开展全员核酸检测的通告"),  # not a Chinese encoding
+    ('<meta charset="gbk">', "utf-8", "关于全市开展全员核酸检测的通告"),  # saved as UTF-8 since: UTF-8 first
 ])
-def test_a_declaration_the_bytes_do_not_bear_out_is_ignored(tmp_path, meta, encoding):
+def test_a_declaration_the_bytes_speak_against_is_not_followed(tmp_path, meta, encoding, title):
     path = tmp_path / "page.html"
-    path.write_bytes(PAGE.format(meta=meta, title="关于全市开展全员核酸检测的通告，请广大市民积极配合。").encode(encoding))
-    assert read_document(path).startswith("关于全市开展全员核酸检测的通告")
+    path.write_bytes(PAGE.format(meta=meta, title=title).encode(encoding))
+    assert read_document(path).startswith(title)
 
 
 def test_a_page_saved_as_one_file_is_named_not_read_as_nothing(tmp_path):
@@ -235,3 +227,16 @@ def test_a_small_file_damaged_in_the_middle_is_refused_with_the_place(tmp_path, 
     assert len(data) // 2 - 2 <= offset <= len(data) // 2 + 200        # near the damage
     assert line == damage(data)[:offset].count(b"\n") + 1
     assert "do not decode as" in message and "damaged there" in message
+
+
+def test_a_big5_file_that_lost_a_byte_is_refused_where_it_did_not_read_as_garbage(tmp_path):
+    # a Big5 reading of Hong Kong's extensions went on through the lost byte, out of step,
+    # and read the rest as other characters
+    data = ("全市開展全員核酸檢測，請市民配合。\n" * 20 + "確診病例已送往定點醫院隔離治療。\n" * 20).encode("cp950")
+    lost = len(data) // 2
+    while data[lost] < 0x80:
+        lost += 1
+    path = tmp_path / "doc.txt"
+    path.write_bytes(data[:lost] + data[lost + 1:])
+    with pytest.raises(DocumentError, match=r"doc.txt: bytes near offset \d+ \(line 20\) do not decode as cp950"):
+        read_document(path)

@@ -18,6 +18,8 @@ from conftest import needs_shared, seed_files
     ("“要应检尽检。”他说。下一句。", ["“要应检尽检。”", "他说。", "下一句。"]),
     ("通知指出「一是加强检测；二是做好保供。」各区落实。", ["通知指出「一是加强检测；", "二是做好保供。」", "各区落实。"]),
     ("习近平指出，“志合者，不以山海为远。”友谊长存。", ["习近平指出，“志合者，不以山海为远。”", "友谊长存。"]),
+    ("他说：“要应检尽检。 ”随后离开。", ["他说：“要应检尽检。 ”", "随后离开。"]),  # a space before the quote
+    ("开展检测。 随后离开。", ["开展检测。", "随后离开。"]),
     ("他说：“要应检尽检。不漏一人。", ["他说：“要应检尽检。", "不漏一人。"]),  # unbalanced quote: split anyway
     ("真的吗？！是的。", ["真的吗？！", "是的。"]),
     # a straight quote after a sentence end closes a quotation the sentence opened, or opens one
@@ -47,6 +49,8 @@ def test_spans_point_at_the_sentences():
     ("落实检测（详见附件。）加强", "落实检测（详见附件。）"),
     ("开展检测。加强管控。", "开展检测。"),  # the last mark may yet be followed by its quote
     ("开展检测。加强管控。”", "开展检测。"),
+    ("开展检测。加强管控。 ", "开展检测。"),  # a closing quote may follow the space
+    ("开展检测。 ”加强管控", "开展检测。 ”"),
     ("要落实。”", ""),
     ("检测。。。", ""),
     ("没有句号", ""),
