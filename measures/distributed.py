@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import operator
+import os
 from functools import lru_cache
 
 __all__ = ["read_jsonl", "tag_bag", "tag_records"]
@@ -82,37 +83,60 @@ def read_jsonl(urlpath, blocksize="64 MiB"):
     compressed file (``.gz``, ``.bz2``, ...), which cannot be read from the middle, and
     every file when ``blocksize`` is None, is one partition. The records and their order
     do not depend on it."""
-    from fsspec.core import get_fs_token_paths
+    dask, db = _dask_bag()
+    from dask.utils import parse_bytes
     from fsspec.utils import infer_compression
 
-    dask, db = _dask_bag()
-    from dask.bytes import read_bytes
-
-    _, _, paths = get_fs_token_paths(urlpath, mode="rb")
-    if not paths:
-        raise FileNotFoundError(f"no files match {urlpath!r}")
+    size = None if blocksize is None else parse_bytes(blocksize)
+    if size is not None and size <= 0:
+        raise ValueError(f"blocksize must be a positive size (such as 64 MiB) or None for one partition "
+                         f"a file, got {blocksize!r}")
     parse = dask.delayed(_block_records, pure=True)
     parts = []
-    for path in paths:
+    for fs, path in _files(urlpath):
         compression = infer_compression(path)
-        if blocksize is None or compression:
-            whole = dask.delayed(_file_bytes, pure=True)(path, compression)
+        if size is None or compression:
+            whole = dask.delayed(_file_bytes, pure=True)(fs, path, compression)
             parts.append(parse(whole, path, 0))
             continue
-        # lines end at "\n" only, as the CLI's: a lone "\r" inside a record is no line break
-        _, (blocks,) = read_bytes(path, delimiter=b"\n", blocksize=blocksize, sample=False)
-        # a block's first line number is one more than the lines of the blocks before it
+        # blocks of whole lines, as dask.bytes.read_bytes cuts them, from the file named (a
+        # name with "*" or "[1]" in it is that file, not a pattern); lines end at "\n" only,
+        # as the CLI's: a lone "\r" inside a record is no line break. A block's first line
+        # is one past the lines of the blocks before it.
         lines_before = 0
-        for block in blocks:
+        for offset in range(0, max(fs.size(path), 1), size):
+            block = dask.delayed(_file_block, pure=True)(fs, path, offset, size)
             parts.append(parse(block, path, lines_before))
             lines_before = dask.delayed(operator.add, pure=True)(lines_before, dask.delayed(bytes.count, pure=True)(block, b"\n"))
     return db.from_delayed(parts)
 
 
-def _file_bytes(path: str, compression: str | None) -> bytes:
-    import fsspec
+def _files(urlpath) -> list:
+    """(filesystem, path) of each file ``urlpath`` names: a name of a file that exists is
+    that file, anything else a pattern, expanded in sorted order (as dask.bag.read_text)."""
+    from fsspec.core import url_to_fs
 
-    with fsspec.open(path, "rb", compression=compression) as handle:
+    found = []
+    for pattern in [urlpath] if isinstance(urlpath, (str, os.PathLike)) else list(urlpath):
+        fs, path = url_to_fs(os.fspath(pattern))
+        if fs.isfile(path):
+            found.append((fs, path))
+        else:
+            found += [(fs, match) for match in sorted(fs.glob(path)) if fs.isfile(match)]
+    if not found:
+        raise FileNotFoundError(f"no files match {urlpath!r}")
+    return found
+
+
+def _file_block(fs, path: str, offset: int, size: int) -> bytes:
+    from fsspec.utils import read_block
+
+    with fs.open(path, "rb") as handle:
+        return read_block(handle, offset, size, delimiter=b"\n")
+
+
+def _file_bytes(fs, path: str, compression: str | None) -> bytes:
+    with fs.open(path, "rb", compression=compression) as handle:
         return handle.read()
 
 

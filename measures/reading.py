@@ -169,13 +169,6 @@ def _readable(text: str) -> float:
 _SHORT = 32
 
 
-#: How much more chaos than the other reading a declared encoding's reading may show and
-#: still be taken: a GBK page of markup with 健康码 reads with the same chaos both ways; a
-#: Big5 page that declares gb2312 reads as GB18030 with so much that charset-normalizer
-#: drops that reading.
-_LEVEL = 0.01
-
-
 def _detect_legacy(data: bytes, final: bool = True) -> tuple[str, str] | None:
     # A wrong decoding mostly still "succeeds", so candidates are ranked by how much of
     # the result is ordinary Chinese, ASCII and punctuation.
@@ -200,8 +193,9 @@ def _detect_legacy(data: bytes, final: bool = True) -> tuple[str, str] | None:
     # GB18030 and Big5 both read Chinese bytes as Chinese characters; charset-normalizer
     # tells which reading is language rather than noise, given enough of it: on a title of
     # a few characters it guesses, and the mainland's encoding is the likelier one. A page
-    # that declares its encoding is read in it where the bytes leave the two level (a GBK
-    # page of markup with a few Chinese characters), never against what they show.
+    # that declares its encoding is read in it unless charset-normalizer finds that reading
+    # noise: on markup with a few Chinese characters (a GBK page titled 健康码) its guess
+    # is no better than a coin's, and a page is far likelier to declare right than wrong.
     readings = {c[1]: c[2] for c in close}
     declared = _declared(data)
     if len(data) < _SHORT:
@@ -212,9 +206,8 @@ def _detect_legacy(data: bytes, final: bool = True) -> tuple[str, str] | None:
     # its readings, best first, with their chaos (its measure of noise)
     chaos = {("cp950" if match.encoding.replace("_", "").lower() == "big5" else "gb18030"): match.chaos
              for match in from_bytes(data, cp_isolation=["gb18030", "big5"])}
-    chosen = next(iter(chaos), "gb18030")
-    if declared in chaos and chaos[declared] <= chaos[chosen] + _LEVEL:
-        chosen = declared
+    # a declared reading it keeps is taken, one it drops as noise is not
+    chosen = declared if declared in chaos else next(iter(chaos), "gb18030")
     return chosen, readings[chosen]
 
 

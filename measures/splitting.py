@@ -21,6 +21,9 @@ _TERMINATOR = re.compile("[" + re.escape("".join(sorted(TERMINATORS))) + "]")
 TRAILERS = frozenset("”」』)）】》’")
 _STRAIGHT = frozenset("\"'")
 _ENDING = TERMINATORS | TRAILERS | _STRAIGHT
+# Spaces that are not line breaks (a line break always ends a sentence).
+_BLANKS = re.compile(r"[^\S\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
+_BLANKS_TO_END = re.compile(r"[^\S\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]*\Z")
 # Leading bullets and list markers carry no meaning for the classifier or the reader.
 _LEAD = re.compile(r"[\s●○■□◆◇▲△▶►•·\-—*#>]+")
 _HAS_WORD = re.compile(r"\w")
@@ -36,32 +39,35 @@ def line_number(data: bytes, offset: int) -> int:
     return data[:offset].count(b"\n" if b"\n" in data else b"\r") + 1
 
 
+def _closes(text: str, i: int, start: int) -> bool:
+    """Whether ``text[i]`` closes what came before it: a closing quote or bracket, or a
+    straight quote that closes one opened since ``start`` (its line's start)."""
+    return text[i] in TRAILERS or text[i] in _STRAIGHT and text.count(text[i], start, i) % 2 == 1
+
+
 def _sentence_end(text: str, at: int, stop: int, start: int = 0) -> int:
     """Just past the sentence whose terminator is at ``at``: the terminators and closing
-    marks that follow it, up to ``stop``, belong to it; a straight quote when it closes
-    one opened since ``start`` (its line's start)."""
+    marks that follow it, up to ``stop``, belong to it, and the spaces before such a mark
+    ("要落实。 ”"), but not a line break."""
     end = at + 1
     while end < stop:
-        if text[end].isspace():  # a space before a closing mark ("要落实。 ”") is inside it
-            after = end + 1
-            while after < stop and text[after].isspace():
-                after += 1
-            if after == stop or text[after] not in TRAILERS:
-                break
-            end = after
-        elif not (text[end] in TERMINATORS or text[end] in TRAILERS
-                  or text[end] in _STRAIGHT and text.count(text[end], start, end) % 2):
+        if text[end] in TERMINATORS or _closes(text, end, start):
+            end += 1
+            continue
+        blank = _BLANKS.match(text, end, stop)
+        if not (blank and blank.end() < stop and _closes(text, blank.end(), start)):
             break
-        end += 1
+        end = blank.end() + 1
     return end
 
 
 def last_sentence_end(text: str) -> int:
     """Just past the last sentence that surely ends inside ``text``, a piece of a longer
-    line (marks running to its end may go on in what follows), or -1 if there is none."""
+    line (marks and spaces running to its end may go on in what follows), or -1 if there
+    is none."""
     at = max(text.rfind(mark) for mark in TERMINATORS)
-    if at >= 0 and not text[_sentence_end(text, at, len(text)):].strip():
-        while at > 0 and (text[at - 1] in _ENDING or text[at - 1].isspace()):  # before the marks at the end
+    if at >= 0 and _BLANKS_TO_END.match(text, _sentence_end(text, at, len(text))):
+        while at > 0 and (text[at - 1] in _ENDING or _BLANKS.match(text, at - 1, at)):  # before the marks at the end
             at -= 1
         at = max(text.rfind(mark, 0, at) for mark in TERMINATORS)
     return -1 if at < 0 else _sentence_end(text, at, len(text))

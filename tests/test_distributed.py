@@ -105,3 +105,25 @@ def test_a_large_file_is_spread_over_partitions_and_numbered_as_one(client, tmp_
 def test_a_pattern_that_matches_no_file_is_named(tmp_path):
     with pytest.raises(FileNotFoundError, match="no files match"):
         read_jsonl(str(tmp_path / "*.jsonl"))
+
+
+@pytest.mark.parametrize("blocksize", [None, 64])
+def test_a_name_that_looks_like_a_pattern_is_its_file(tmp_path, blocksize):
+    # a glob's matches are read as the files they are, and a listed name that exists is
+    # that file, "*" and "[1]" in it included
+    for name, text in [("star*.jsonl", "a"), ("starX.jsonl", "b"), ("br[1].jsonl", "c"), ("br1.jsonl", "d")]:
+        (tmp_path / name).write_text(json.dumps({"text": text}) + "\n", "utf-8")
+    found = read_jsonl(str(tmp_path / "sta*.jsonl"), blocksize=blocksize).compute(scheduler="sync")
+    assert [r["text"] for r in found] == ["a", "b"]
+    found = read_jsonl(str(tmp_path / "star*.jsonl"), blocksize=blocksize).compute(scheduler="sync")
+    assert [r["text"] for r in found] == ["a"]
+    found = read_jsonl([str(tmp_path / "br[1].jsonl")], blocksize=blocksize).compute(scheduler="sync")
+    assert [(r["id"], r["text"]) for r in found] == [(f"{tmp_path / 'br[1].jsonl'}:1", "c")]
+
+
+@pytest.mark.parametrize("blocksize", [0, "0 B", -1, "-5"])
+def test_a_block_size_that_cannot_cut_is_refused(tmp_path, blocksize):
+    path = tmp_path / "a.jsonl"
+    path.write_text('{"text": "a"}\n', "utf-8")
+    with pytest.raises(ValueError, match="blocksize must be a positive size"):
+        read_jsonl(str(path), blocksize=blocksize)

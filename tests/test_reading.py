@@ -155,6 +155,17 @@ def test_a_page_is_read_in_the_chinese_encoding_it_declares(tmp_path, meta):
     assert read_document(path) == "健康码\nhome\n健康码"
 
 
+@pytest.mark.parametrize("title, encoding, meta", [
+    ("續測體溫", "cp950", '<meta charset="big5">'),   # read by the bytes alone as GB18030
+    ("寶坻區", "cp950", '<meta http-equiv="Content-Type" content="text/html; charset=big5">'),
+    ("简评", "gbk", '<meta charset="gbk">'),          # and as Big5
+])
+def test_a_few_declared_characters_are_read_as_declared(tmp_path, title, encoding, meta):
+    path = tmp_path / "page.html"
+    path.write_bytes(PAGE.format(meta=meta, title=title).encode(encoding))
+    assert read_document(path).startswith(title)
+
+
 @pytest.mark.parametrize("meta, encoding, title", [
     ('<meta charset="big5">', "gbk", "关于全市开展全员核酸检测的通告，请广大市民积极配合。"),  # Big5 cannot read it
     ('<meta charset="big5">', "gbk", "关于开展核酸检测的通告"),   # Big5 can, as nonsense: the bytes decide

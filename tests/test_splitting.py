@@ -20,6 +20,8 @@ from conftest import needs_shared, seed_files
     ("习近平指出，“志合者，不以山海为远。”友谊长存。", ["习近平指出，“志合者，不以山海为远。”", "友谊长存。"]),
     ("他说：“要应检尽检。 ”随后离开。", ["他说：“要应检尽检。 ”", "随后离开。"]),  # a space before the quote
     ("开展检测。 随后离开。", ["开展检测。", "随后离开。"]),
+    ('他说："要应检尽检。 "随后离开。', ['他说："要应检尽检。 "', '随后离开。']),
+    ("开展检测。\u2028”随后离开。", ["开展检测。", "”随后离开。"]),  # a line break ends it
     ("他说：“要应检尽检。不漏一人。", ["他说：“要应检尽检。", "不漏一人。"]),  # unbalanced quote: split anyway
     ("真的吗？！是的。", ["真的吗？！", "是的。"]),
     # a straight quote after a sentence end closes a quotation the sentence opened, or opens one
@@ -51,6 +53,7 @@ def test_spans_point_at_the_sentences():
     ("开展检测。加强管控。”", "开展检测。"),
     ("开展检测。加强管控。 ", "开展检测。"),  # a closing quote may follow the space
     ("开展检测。 ”加强管控", "开展检测。 ”"),
+    ("开展检测。\u2028”随后", "开展检测。"),  # not past a line break
     ("要落实。”", ""),
     ("检测。。。", ""),
     ("没有句号", ""),
