@@ -341,17 +341,16 @@ def primary_errors(gold: list[str], predicted: dict[str, list[str]]) -> str:
     """The sentences whose primary label is wrong, split by whether the right one was given
     as a later label (the order is wrong) or not at all: two problems with different cures."""
     lines = [f"{'primary-label errors':<34}" + "".join(f"{n:>22}" for n in predicted)]
-    kinds = [("right label given, not first", True), ("right label not given", False)]
-    for title, given in kinds:
-        counts = []
-        for labels in predicted.values():
-            counts.append(sum(g.split("|")[0] != p.split("|")[0] and (g.split("|")[0] in p.split("|")) == given
-                              for g, p in zip(gold, labels)))
+    # each model's wrong rows: (the right primary label, the labels given)
+    wrong = {name: [(g.split("|")[0], p.split("|")) for g, p in zip(gold, labels)
+                    if g.split("|")[0] != p.split("|")[0]] for name, labels in predicted.items()}
+    kinds = [("right label given, not first", lambda right, given: right in given),
+             ("right label not given", lambda right, given: right not in given),
+             # the border between no measure and some measure, where a sentence alone says least
+             ("of these, other on either side", lambda right, given: OTHER in (right, given[0]))]
+    for title, kind in kinds:
+        counts = [sum(kind(right, given) for right, given in errors) for errors in wrong.values()]
         lines.append(f"  {title:<32}" + "".join(f"{c:>22}" for c in counts))
-    # the border between no measure and some measure, where a sentence alone says least
-    counts = [sum(g.split("|")[0] != p.split("|")[0] and OTHER in (g.split("|")[0], p.split("|")[0])
-                  for g, p in zip(gold, labels)) for labels in predicted.values()]
-    lines.append(f"  {'of these, other on either side':<32}" + "".join(f"{c:>22}" for c in counts))
     return "\n".join(lines)
 
 
