@@ -22,13 +22,15 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import accuracy  # noqa: E402  (a script folder, not a package)
 import learning_curve  # noqa: E402
 import nb_weighting  # noqa: E402
+import primary_order  # noqa: E402
 import settings  # noqa: E402
 
 CORPUS = SHARED / "corpus"
 needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason=f"no shared corpus at {CORPUS}")
 
 
-@pytest.mark.parametrize("script", ["accuracy", "settings", "learning_curve", "ruled_corpus", "nb_weighting"])
+@pytest.mark.parametrize("script", ["accuracy", "settings", "learning_curve", "ruled_corpus", "nb_weighting",
+                                    "primary_order"])
 def test_a_benchmark_measures_the_checkout_it_sits_in_not_an_installed_copy(tmp_path, script):
     # as `python benchmarks/SCRIPT.py` starts: its own folder first on the path
     found = subprocess.run([sys.executable, "-c", f"import sys; sys.path.insert(0, {str(ROOT / 'benchmarks')!r}); "
@@ -331,3 +333,27 @@ def test_nb_weighting_folds_its_scale_into_the_weights(monkeypatch):
     weighted = nb_weighting.NBWeighted(thresholds=0.5, min_df=1).fit(texts, y)
     assert abs(weighted.coef_ - plain.coef_).max() > 0.05
     assert list(weighted.predict(texts)) == list(y)
+
+
+def test_primary_order_places_each_measure_where_the_sentence_names_it():
+    model = measures.load_model()
+    sentence = clean("统筹抓好核酸筛查、流调追踪、人员转运和环境消杀。")  # the guide's rule 3
+    places = dict(zip(model.classes, primary_order.evidence_places(model, sentence, "half")))
+    assert places["testing"] < places["tracing"] < places["isolation_transfer"] < places["disinfection"] < 1
+
+
+def test_primary_order_changes_only_which_given_label_comes_first():
+    text = ("统筹抓好核酸筛查、流调追踪、人员转运和环境消杀。\n会议强调，当前疫情形势依然严峻复杂。\n"
+            "各隔离点要每日对公共区域进行消毒。\n全市新增本土确诊病例5例。")
+    shipped = measures.load_model().tag(text).sentences
+    model = measures.load_model()
+    model.__class__ = primary_order.Reordered
+    model.where, model.weight = "half", 0.0
+    assert [s.labels for s in model.tag(text).sentences] == [s.labels for s in shipped]
+    model.weight = 1000.0
+    reordered = model.tag(text).sentences
+    assert [sorted(s.labels) for s in reordered] == [sorted(s.labels) for s in shipped]
+    assert reordered[0].labels[0] == "testing" != shipped[0].labels[0]
+    # the place named first leads, where our labels read the measure done (docs/labelling.md)
+    assert reordered[2].labels == ("isolation_transfer", "disinfection") == shipped[2].labels[::-1]
+    assert [reordered[k].labels for k in (1, 3)] == [shipped[k].labels for k in (1, 3)] == [("other",), ("case_report",)]
