@@ -33,9 +33,9 @@ class NBWeighted(classifier.MeasureClassifier):
     power = 0.5
     counts = "binary"
 
-    def _fit_label(self, X, column):
+    def _fit_label(self, X, column, weight=None):
         if column.min() == column.max():
-            return super()._fit_label(X, column)
+            return super()._fit_label(X, column, weight)
         present = X.copy()
         if self.counts == "binary":
             present.data[:] = 1.0
@@ -43,7 +43,7 @@ class NBWeighted(classifier.MeasureClassifier):
         q = np.asarray(present[column == 0].sum(axis=0)).ravel() + 1.0
         ratio = np.log((p / p.sum()) / (q / q.sum()))
         scale = (np.sign(ratio) * np.abs(ratio) ** self.power).astype(np.float32)
-        coef, intercept = super()._fit_label(X @ diags(scale), column)  # the estimator's own SVM
+        coef, intercept = super()._fit_label(X @ diags(scale), column, weight)  # the estimator's own SVM
         return coef * scale, intercept
 
 

@@ -196,12 +196,14 @@ def _weigh(counts, idf):
     return normalize(weighted, copy=False)
 
 
-def _f1_threshold(probabilities: np.ndarray, truth: np.ndarray, grid: np.ndarray) -> float:
+def _f1_threshold(probabilities: np.ndarray, truth: np.ndarray, grid: np.ndarray,
+                  weights: np.ndarray | None = None) -> float:
+    weights = np.ones(len(truth)) if weights is None else weights
     best, best_f1 = 0.5, -1.0
     for t in grid:
         predicted = probabilities >= t
-        tp = np.sum(predicted & (truth == 1))
-        denominator = predicted.sum() + truth.sum()
+        tp = np.sum(weights[predicted & (truth == 1)])
+        denominator = np.sum(weights[predicted]) + np.sum(weights[truth == 1])
         f1 = 2 * tp / denominator if denominator else 0.0
         if f1 > best_f1 + 1e-9:
             best, best_f1 = float(t), f1
@@ -285,24 +287,25 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
     def _analyzer(self) -> Analyzer:
         return Analyzer(self.word_ngrams, self.char_ngrams, self.segmenter, self.prefix)
 
-    def _fit_part(self, counts, Y, train, test, labels):
-        """Fit the SVMs of ``labels`` on the ``train`` rows of the term counts. Returns
-        (kept columns, idf, coef, intercept) without ``test`` rows, else those rows'
-        margins."""
+    def _fit_part(self, counts, Y, weights, train, test, labels):
+        """Fit the SVMs of ``labels`` on the ``train`` rows of the term counts (each row
+        weighed by ``weights``, None: all alike). Returns (kept columns, idf, coef,
+        intercept) without ``test`` rows, else those rows' margins."""
         tfidf, keep, idf = self._tfidf(counts[train])
         coef = np.zeros((tfidf.shape[1], len(labels)), dtype=np.float32)
         intercept = np.zeros(len(labels), dtype=np.float32)
+        weight = None if weights is None else weights[train]
         for i, k in enumerate(labels):
-            coef[:, i], intercept[i] = self._fit_label(tfidf, Y[train, k])
+            coef[:, i], intercept[i] = self._fit_label(tfidf, Y[train, k], weight)
         if test is None:
             return keep, idf, coef, intercept
         return _weigh(counts[test][:, keep], idf) @ coef + intercept
 
-    def _fit_label(self, X, column):
+    def _fit_label(self, X, column, weight=None):
         if column.min() == column.max():  # a label always or never present
             return 0.0, (10.0 if column[0] else -10.0)
         svm = LinearSVC(C=self.C, class_weight=self.class_weight, max_iter=5000, tol=_TOL,
-                        random_state=self.random_state).fit(X, column)
+                        random_state=self.random_state).fit(X, column, sample_weight=weight)
         return svm.coef_[0], svm.intercept_[0]
 
     def _tfidf(self, counts):
@@ -314,16 +317,23 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         idf = (np.log((1.0 + counts.shape[0]) / (1.0 + df[keep])) + 1.0).astype(np.float32)
         return _weigh(counts[:, keep], idf), keep, idf
 
-    def fit(self, X, y, groups=None) -> MeasureClassifier:
+    def fit(self, X, y, groups=None, sample_weight=None) -> MeasureClassifier:
         """Fit on sentences ``X`` and their labels ``y`` (``"a|b"`` strings or lists).
 
         ``groups`` (e.g. the file each sentence comes from) makes the folds behind the
         calibration and thresholds hold out whole groups, so they are chosen on text
         unlike the rest, as real documents are; with a float ``thresholds`` there are no
-        folds and it is not used."""
+        folds and it is not used. ``sample_weight`` weighs each sentence in the SVMs, the
+        calibration, the choice of thresholds and the cross-validated figures (a
+        sentence of weight 0 still counts towards the terms' document frequencies).
+
+        A ``random_state`` of None or a ``RandomState`` draws one seed for the fit; the
+        model's metadata records that seed as ``random_state``, so the fit can be
+        repeated."""
         self._check_params()
         sentences = sentence_list(X)
         rows = _paired_rows(y, len(sentences))
+        weights = _sample_weight(sample_weight, len(sentences))
         if groups is not None:
             groups = _one_per_sentence(groups, len(sentences), "groups")
         keys = [sentence_key(sentence) for sentence in sentences]  # copies as the model reads them
@@ -358,7 +368,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
             fits += worker._folds(Y, groups, keys)
         self._check_terms(counts, fits)
         done = _run_parts([(worker, train, test, part) for train, test in fits for part in parts],
-                          (counts, Y), self.n_jobs)
+                          (counts, Y, weights), self.n_jobs)
         done = [done[i:i + len(parts)] for i in range(0, len(done), len(parts))]
         keep, self.idf_ = done[0][0][:2]
         self.coef_ = np.hstack([part[2] for part in done[0]])
@@ -368,27 +378,27 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
             margins = np.zeros(Y.shape, dtype=np.float32)
             for (_, test), fold in zip(fits[1:], done[1:]):
                 margins[test] = np.hstack(fold)
-            scale, shift = self._calibrate(margins, Y)
+            scale, shift = self._calibrate(margins, Y, weights)
             # Platt scaling is linear in the margin, so it folds into the weights and the
             # model stays sigmoid(x @ coef + intercept).
             self.coef_ = self.coef_ * scale
             self.intercept_ = self.intercept_ * scale + shift
             out_of_fold = 1.0 / (1.0 + np.exp(-(margins * scale + shift)))
-            self.thresholds_ = self._thresholds(out_of_fold, Y)
-            self.cv_scores_ = self._summarize_cv(out_of_fold, rows)
+            self.thresholds_ = self._thresholds(out_of_fold, Y, weights)
+            self.cv_scores_ = self._summarize_cv(out_of_fold, rows, weights)
         else:
             self.thresholds_ = np.full(len(self.classes_), float(self.thresholds), dtype=np.float32)
         # Weights are kept at half precision, as the model file stores them (it stays a few
         # MB); the fitted estimator and the saved model then predict the same.
         self.coef_ = _half(self.coef_)
         self.analyzer_ = analyzer
-        self.model_ = self._model(self._fit_metadata(len(sentences)), self.max_labels, self.context)
+        self.model_ = self._model(self._fit_metadata(len(sentences), seed), self.max_labels, self.context)
         # one column of text; scikit-learn's vectorizers leave this unset, but meta-estimators
         # (Pipeline, for one) report it from their first step
         self.n_features_in_ = 1
         return self
 
-    def _fit_metadata(self, rows: int) -> dict:
+    def _fit_metadata(self, rows: int, seed: int) -> dict:
         """What a model saved from this fit records of it, whichever way it is saved
         (``measures.train`` names the data; a model saved from the estimator itself
         still says what made it and how it did in cross-validation)."""
@@ -402,7 +412,8 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
             "measures_version": __version__,
             "sklearn_version": sklearn.__version__,
             "numpy_version": np.__version__,
-            "estimator_params": json.loads(json.dumps(self.get_params(), default=_recorded)),
+            # the seed the fit used, which repeats it (None or a RandomState would not)
+            "estimator_params": json.loads(json.dumps(dict(self.get_params(), random_state=seed), default=_recorded)),
             "training_data": {"rows": rows},
             "evaluation": {},
         }
@@ -496,13 +507,13 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         return [(np.flatnonzero(np.isin(ids, train)), np.flatnonzero(np.isin(ids, test))) for train, test in folds]
 
     @staticmethod
-    def _calibrate(margins, Y):
+    def _calibrate(margins, Y, weights):
         scale = np.ones(Y.shape[1], dtype=np.float32)
         shift = np.zeros(Y.shape[1], dtype=np.float32)
         for k in range(Y.shape[1]):
             if Y[:, k].min() == Y[:, k].max():
                 continue
-            platt = LogisticRegression(C=100.0).fit(margins[:, k:k + 1], Y[:, k])
+            platt = LogisticRegression(C=100.0).fit(margins[:, k:k + 1], Y[:, k], sample_weight=weights)
             # a slope of 0 or less would turn the label's SVM around: its folds learnt
             # nothing of it (all its sentences in one fold), so its margins stay as they are
             if platt.coef_[0, 0] > 0:
@@ -510,16 +521,16 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         return scale, shift
 
     @staticmethod
-    def _thresholds(probabilities, Y) -> np.ndarray:
+    def _thresholds(probabilities, Y, weights) -> np.ndarray:
         grid = np.arange(0.15, 0.86, 0.025)
-        return np.array([_f1_threshold(probabilities[:, k], Y[:, k], grid)
+        return np.array([_f1_threshold(probabilities[:, k], Y[:, k], grid, weights)
                          for k in range(Y.shape[1])], dtype=np.float32)
 
-    def _summarize_cv(self, out_of_fold, y) -> dict:
+    def _summarize_cv(self, out_of_fold, y, weights) -> dict:
         from .evaluation import scores
 
         predicted = decide(out_of_fold, self.thresholds_, list(self.classes_), self.max_labels)
-        result = scores(list(y), predicted, list(self.classes_))
+        result = scores(list(y), predicted, list(self.classes_), weights)
         return {key: round(result[key], 4) if isinstance(result[key], float) else result[key]
                 for key in ("sentences", "micro_f1", "macro_f1", "primary_accuracy", "exact_match")}
 

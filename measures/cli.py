@@ -6,6 +6,7 @@ import contextlib
 import json
 import math
 import os
+import shlex
 import signal
 import sys
 import time
@@ -304,8 +305,10 @@ def cmd_train(args) -> int:
     params["n_jobs"] = args.jobs
     started = time.perf_counter()
     model = train(data, name=args.name, **params)
-    model.save(args.output)
     cv = model.metadata.get("evaluation", {}).get("cross_validation")
+    if cv:  # the card names the command that gives its figures again
+        cv["command"] = args.command_line
+    model.save(args.output)
     figures = (f"; cross-validated macro-F1 {cv['macro_f1']:.3f}, primary accuracy "
                f"{cv['primary_accuracy']:.3f}" if cv else "")
     print(f"trained on {len(data)} sentences in {time.perf_counter() - started:.1f} s{figures}; "
@@ -532,6 +535,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
+    args.command_line = shlex.join(["measures", *(sys.argv[1:] if argv is None else argv)])
     from concurrent.futures.process import BrokenProcessPool
 
     from .export import OutputError

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import os
 import warnings
+from collections import Counter
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
@@ -104,6 +105,9 @@ def weights_problem(vocabulary: Sequence, idf: np.ndarray, coef: np.ndarray, int
     """What is wrong with a model's terms and weights, or None (their shapes aside)."""
     if not all(isinstance(term, str) and term for term in vocabulary):
         return "the vocabulary must be non-empty strings"
+    if len(set(vocabulary)) != len(vocabulary):
+        repeated = next(term for term, n in Counter(vocabulary).items() if n > 1)
+        return f"the vocabulary holds the term {repeated!r} more than once"
     for name, array in (("idf", idf), ("coef", coef), ("intercept", intercept)):
         if array.dtype.kind not in "fiu":
             return f"{name} must hold real numbers, not {array.dtype}"

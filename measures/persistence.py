@@ -127,8 +127,35 @@ def check_save_path(path) -> None:
             shown = ", ".join(extra[:5]) + (f" and {len(extra) - 5} more" if len(extra) > 5 else "")
             raise ModelFileError(f"{path}: not saving the model here: saving replaces the whole folder, "
                                  f"and it also holds {shown}; move them out or choose a new path")
+        # As for an output file: renaming over a read-only model needs no permission on
+        # it, so a model someone protected would be replaced where writing to it is refused.
+        locked = next((entry for entry in [target, *entries] if not _writable(entry)), None)
+        if locked is not None:
+            raise ModelFileError(f"{path}: not saving the model here: {locked} is read-only; make it "
+                                 f"writable or choose a new path")
         return
     raise ModelFileError(f"{path}: not saving the model here: it is a file; choose a new path or an empty folder")
+
+
+def _writable(path: Path) -> bool:
+    return bool(path.stat().st_mode & 0o222) and os.access(path, os.W_OK)
+
+
+def _where_saved(path) -> Path:
+    """The folder a model saved at ``path`` goes to: where a symbolic link leads (the
+    link stays a link, as an output file's does)."""
+    target = Path(os.path.abspath(as_the_kernel_reads(path)))
+    return Path(os.path.realpath(target)) if os.path.islink(target) else target
+
+
+def _keep_modes(new: Path, old: Path) -> None:
+    """Give the folder ``new`` and its files the permissions of the folder ``old`` they
+    replace and of its files of the same names: a model kept private stays private."""
+    if not old.is_dir():
+        return
+    for made, was in [(new, old), *((entry, old / entry.name) for entry in new.iterdir())]:
+        if was.exists():
+            made.chmod(stat.S_IMODE(was.stat().st_mode))
 
 
 def _reason(error: OSError, target: Path) -> str:
@@ -150,7 +177,7 @@ def _atomic_folder(path: Path, write) -> None:
     # moment leaves either the old complete model or the new complete one.
     from .forking import signals_held
 
-    target = Path(os.path.abspath(as_the_kernel_reads(path)))  # "." and ".." have no name to swap under; this has
+    target = _where_saved(path)  # "." and ".." have no name to swap under; this has
     tmp = None
     try:
         check_save_path(path)
@@ -159,6 +186,7 @@ def _atomic_folder(path: Path, write) -> None:
         UNFINISHED.add(str(tmp))
         tmp.chmod(default_mode(folder=True))  # mkdtemp's folder is private; a model folder is not
         write(tmp)
+        _keep_modes(tmp, target)
         with signals_held():  # Ctrl-C between the two renames of a swap left no model at all
             if os.path.lexists(target):
                 _swap(tmp, target)
@@ -344,7 +372,10 @@ def _load_folder(folder: Path, segmenter: str) -> Model:
             return Model(arrays["vocabulary"].tolist(), arrays["idf"], arrays["coef"],
                          arrays["intercept"], config["thresholds"], config["classes"],
                          config["analyzer"], config["max_labels"], config, segmenter, config["context"])
-    except (KeyError, ValueError, TypeError, EOFError, OSError, zipfile.BadZipFile) as error:
+    # RuntimeError and NotImplementedError: zipfile's words for a member marked encrypted
+    # or compressed by a method it does not know
+    except (KeyError, ValueError, TypeError, EOFError, OSError, RuntimeError, NotImplementedError,
+            zipfile.BadZipFile) as error:
         raise ModelFileError(f"{weights}: unreadable model weights ({error})") from None
 
 
@@ -525,6 +556,19 @@ def _figures(result) -> str | None:
     return ", ".join(named) + sentences
 
 
+def _decision(config: dict) -> str:
+    """How the fit turned each label's margin into a probability and a label, from the
+    parameters it records (a model made in Python with fixed thresholds has no folds)."""
+    params = config.get("estimator_params")
+    params = params if isinstance(params, dict) else {}
+    if params.get("thresholds", "cv") == "cv":
+        folds = params.get("cv")
+        return ("its margin calibrated to a probability (Platt scaling) and its threshold chosen, both on "
+                f"{f'{folds}-fold ' if is_whole(folds, 2) else ''}cross-validated predictions over the training data")
+    return ("its margin read as a probability through the logistic function, not calibrated, and one "
+            f"threshold, {params['thresholds']}, for every label")
+
+
 def model_card(config: dict) -> str:
     """The short README.md that goes with a model folder."""
     training = config.get("training_data")
@@ -533,14 +577,13 @@ def model_card(config: dict) -> str:
     lines = [
         f"# {config.get('name', 'measures model')}",
         "",
-        "A sentence classifier for Chinese epidemic-control policy documents, made by "
-        "measures (`measures train`). It labels each sentence "
+        "A sentence classifier for Chinese epidemic-control policy documents, made with "
+        "measures. It labels each sentence "
         "with the policy measures of the annotation guide (multi-label, primary first).",
         "",
         "## Model",
-        f"- TF-IDF over {_terms(config['analyzer'])} (words by jieba); one linear SVM per label, its margin "
-        f"calibrated to a probability (Platt scaling) and its threshold chosen, both on "
-        f"cross-validated predictions over the training data; the most probable label is primary."
+        f"- TF-IDF over {_terms(config['analyzer'])} (words by jieba); one linear SVM per label, "
+        f"{_decision(config)}; the most probable label is primary."
         + (f" When a document is tagged, the primary label is chosen from each sentence's label log-odds "
            f"plus {config['context']} times the mean of those of up to {CONTEXT_WINDOW} sentences on each side; "
            "`predict` reads sentences alone."

@@ -60,7 +60,4 @@ def train(data=None, *, name: str = "custom", skip_bad_rows: bool = False, **par
     metadata = {"name": name,
                 "training_data": {"files": files, "rows": len(labelled), "bundled_rows": bundled_rows,
                                   "sha256": labelled.sha256}}
-    cross_validation = estimator.model_.metadata["evaluation"].get("cross_validation")
-    if cross_validation:
-        metadata["evaluation"] = {"cross_validation": dict(cross_validation, command="measures train")}
     return estimator.to_model(metadata)

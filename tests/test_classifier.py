@@ -48,6 +48,20 @@ def test_follows_scikit_learn_conventions(sample):
     assert not hasattr(twin, "coef_")
 
 
+@pytest.mark.parametrize("check", ["check_get_params_invariance", "check_set_params",
+                                   "check_no_attributes_set_in_init", "check_parameters_default_constructible",
+                                   "check_estimator_repr", "check_mixin_order", "check_estimator_cloneable",
+                                   "check_valid_tag_types"])
+def test_passes_scikit_learns_checks_that_do_not_fit_on_numbers(check):
+    # check_estimator skips the estimator as a whole (it takes text); its other checks fit
+    # on matrices of numbers, which a text classifier refuses
+    import sklearn.utils.estimator_checks as checks
+
+    if not hasattr(checks, check):
+        pytest.skip(f"{check} is not in this scikit-learn")
+    getattr(checks, check)("MeasureClassifier", MeasureClassifier())
+
+
 def test_works_in_a_pipeline_and_grid_search(sample):
     X, y = sample
     pipeline = make_pipeline(FunctionTransformer(lambda rows: [r.strip() for r in rows]),
@@ -540,13 +554,46 @@ def test_a_model_saved_from_the_estimator_says_what_made_it(fitted, sample, tmp_
     assert added.metadata["training_data"] == {"files": ["mine.tsv"], "rows": len(sample[0])}
 
 
-def test_an_estimator_seeded_with_a_random_state_object_saves(sample, tmp_path):
-    # scikit-learn's convention allows one; JSON cannot hold it, so the card shows its repr
+@pytest.mark.parametrize("random_state", [None, np.random.RandomState(0)])
+def test_a_fit_drawing_its_seed_records_the_seed_that_repeats_it(sample, tmp_path, random_state):
+    # scikit-learn's convention allows None or a RandomState; neither says how to fit again
     X, y = sample
-    estimator = MeasureClassifier(random_state=np.random.RandomState(0), thresholds=0.5).fit(X[:300], y[:300])
+    estimator = MeasureClassifier(random_state=random_state, cv=2).fit(X[:400], y[:400])
     measures.save_model(estimator, tmp_path / "m")
     params = json.loads((tmp_path / "m" / "config.json").read_text("utf-8"))["estimator_params"]
-    assert params["random_state"].startswith("RandomState(")
+    assert isinstance(params["random_state"], int)
+    again = MeasureClassifier(**params).fit(X[:400], y[:400])
+    np.testing.assert_array_equal(again.coef_, estimator.coef_)
+    np.testing.assert_array_equal(again.thresholds_, estimator.thresholds_)
+
+
+def test_sample_weight_weighs_sentences_in_the_fit(sample):
+    X, y = list(sample[0][:500]), list(sample[1][:500])
+    plain = MeasureClassifier(cv=2).fit(X, y)
+    ones = MeasureClassifier(cv=2).fit(X, y, sample_weight=np.ones(len(X)))
+    np.testing.assert_array_equal(ones.coef_, plain.coef_)
+    np.testing.assert_array_equal(ones.thresholds_, plain.thresholds_)
+    assert ones.cv_scores_ == plain.cv_scores_
+    # sentences that teach the wrong label: without weight they teach nothing, with a
+    # large one they win
+    wrong = [f"{place}开展第{n}轮全员核酸检测" for place in ("东城", "西城", "南城", "北城") for n in range(2, 9)]
+    texts, labels = X + wrong, y + ["other"] * len(wrong)
+    for weight, expected in ((0.0, "testing"), (20.0, "other")):
+        weights = np.r_[np.ones(len(X)), np.full(len(wrong), weight)]
+        fitted = MeasureClassifier(thresholds=0.5).fit(texts, labels, sample_weight=weights)
+        assert [label.split("|")[0] for label in fitted.predict(wrong)] == [expected] * len(wrong)
+    with pytest.raises(ValueError, match="sample_weight"):
+        MeasureClassifier(thresholds=0.5).fit(X, y, sample_weight=-np.ones(len(X)))
+    with pytest.raises(ValueError, match="sample_weight"):
+        MeasureClassifier(thresholds=0.5).fit(X, y, sample_weight=np.ones(3))
+
+
+def test_a_grid_search_passes_sample_weight_to_fit(sample):
+    X, y = list(sample[0][:300]), list(sample[1][:300])
+    search = GridSearchCV(MeasureClassifier(thresholds=0.5), {"C": [0.5, 1.0]}, cv=KFold(2, shuffle=True, random_state=0))
+    search.fit(X, y, sample_weight=np.linspace(0.5, 2, len(X)))
+    assert search.best_estimator_.predict(X[:3]).shape == (3,)
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
 
 
 def test_numpy_settings_of_a_grid_search_are_saved_as_numbers(sample, tmp_path):

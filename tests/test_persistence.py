@@ -584,3 +584,110 @@ def test_ctrl_c_during_the_swap_of_a_model_folder_waits_for_the_swap(tmp_path, m
         model.save(tmp_path / "m")
     assert load_model(tmp_path / "m").predict(["全市开展全员核酸检测。"]) == ["testing"]
     assert [p.name for p in tmp_path.iterdir()] == ["m"]  # nothing left aside
+
+
+def _rewrite_weights(folder: Path, edit) -> None:
+    """Edit a model's weights.npz bytes and give config.json the new checksum, as a
+    hand-made model would have it."""
+    import hashlib
+
+    weights = folder / "weights.npz"
+    data = edit(bytearray(weights.read_bytes()))
+    weights.write_bytes(bytes(data))
+    config = json.loads((folder / "config.json").read_text("utf-8"))
+    config["weights_sha256"] = hashlib.sha256(bytes(data)).hexdigest()
+    (folder / "config.json").write_text(json.dumps(config), "utf-8")
+
+
+@pytest.mark.parametrize("field, value, words", [
+    (8, 9, "compression method"),     # Deflate64, which zipfile cannot read
+    (6, 1, "encrypted"),              # the general-purpose flag's encryption bit
+])
+def test_weights_zipfile_cannot_read_are_refused_by_name(tmp_path, estimator, field, value, words):
+    import struct
+
+    def edit(data):
+        # in each local header (field at its offset) and central-directory entry (two bytes on)
+        for signature, offset in ((b"PK\x03\x04", field), (b"PK\x01\x02", field + 2)):
+            at = data.find(signature)
+            while at >= 0:
+                struct.pack_into("<H", data, at + offset, value)
+                at = data.find(signature, at + 4)
+        return data
+
+    estimator.to_model().save(tmp_path / "m")
+    _rewrite_weights(tmp_path / "m", edit)
+    with pytest.raises(ModelFileError, match=f"weights.npz: unreadable model weights .*{words}"):
+        load_model(tmp_path / "m")
+
+
+def test_a_vocabulary_holding_a_term_twice_is_named():
+    with pytest.raises(ValueError, match="the vocabulary holds the term '#核' more than once"):
+        measures.Model(["#核", "#酸", "#核"], np.ones(3), np.zeros((3, 2)), np.zeros(2), [0.5, 0.5],
+                       ["testing", "other"], {"word_ngrams": None, "char_ngrams": [1, 1]})
+
+
+def test_the_card_says_how_the_thresholds_were_chosen(tmp_path, estimator):
+    estimator.to_model().save(tmp_path / "fixed")
+    card = (tmp_path / "fixed" / "README.md").read_text("utf-8")
+    assert "not calibrated, and one threshold, 0.5, for every label" in card
+    assert "Platt" not in card and "cross-validated" not in card and "`measures train`" not in card
+    places = [place for place in ("东区", "西区", "南区", "北区", "中区", "新区") for _ in range(4)]
+    MeasureClassifier(cv=2, min_df=1).fit([p + s for p, s in zip(places, SENTENCES)], LABELS).to_model().save(
+        tmp_path / "cv")
+    card = (tmp_path / "cv" / "README.md").read_text("utf-8")
+    assert "both on 2-fold cross-validated predictions over the training data" in card
+
+
+def test_the_card_names_the_command_that_trained_the_model(tmp_path):
+    mine = tmp_path / "mine.tsv"
+    mine.write_text("text\tlabels\n" + "".join(f"{place}{row}\n" for place in ("", "东区", "西区", "南区") for row in (
+        "全市开展核酸检测。\ttesting", "对密接人员集中隔离。\tisolation_transfer", "点击分享本页\tother")), "utf-8")
+    result = run_cli("train", mine, "-o", tmp_path / "cli", "--name", "区 模型")
+    assert result.returncode == 0, result.stderr.decode()
+    cv = json.loads((tmp_path / "cli" / "config.json").read_text("utf-8"))["evaluation"]["cross_validation"]
+    assert cv["command"] == f"measures train {mine} -o {tmp_path / 'cli'} --name '区 模型'"
+    assert f"`{cv['command']}`" in (tmp_path / "cli" / "README.md").read_text("utf-8")
+    # trained in Python there is no command to give
+    measures.train(mine).save(tmp_path / "python")
+    assert "command" not in json.loads((tmp_path / "python" / "config.json").read_text("utf-8"))["evaluation"][
+        "cross_validation"]
+
+
+def test_a_model_saved_over_another_keeps_its_permissions(tmp_path, estimator):
+    folder = tmp_path / "private"
+    estimator.to_model().save(folder)
+    folder.chmod(0o700)
+    for name in ("config.json", "weights.npz", "README.md"):
+        (folder / name).chmod(0o600)
+    estimator.to_model({"name": "again"}).save(folder)
+    assert load_model(folder).metadata["name"] == "again"
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert {p.name: p.stat().st_mode & 0o777 for p in folder.iterdir()} == dict.fromkeys(
+        ["config.json", "weights.npz", "README.md"], 0o600)
+
+
+@pytest.mark.parametrize("locked", ["", "weights.npz"])
+def test_a_read_only_model_folder_is_not_replaced(tmp_path, estimator, locked):
+    folder = tmp_path / "kept"
+    estimator.to_model({"name": "kept"}).save(folder)
+    (folder / locked).chmod(0o555 if not locked else 0o444)
+    try:
+        with pytest.raises(ModelFileError, match="read-only"):
+            estimator.to_model({"name": "new"}).save(folder)
+        result = run_cli("train", tmp_path / "none.tsv", "-o", folder)  # refused before reading the data
+        assert result.returncode == 1 and "read-only" in result.stderr.decode()
+    finally:
+        (folder / locked).chmod(0o755 if not locked else 0o644)
+    assert load_model(folder).metadata["name"] == "kept"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept"]
+
+
+def test_a_model_saved_through_a_link_goes_where_the_link_leads(tmp_path, estimator):
+    (tmp_path / "models").mkdir()
+    estimator.to_model({"name": "first"}).save(tmp_path / "models" / "current")
+    (tmp_path / "latest").symlink_to(tmp_path / "models" / "current")
+    estimator.to_model({"name": "second"}).save(tmp_path / "latest")
+    assert (tmp_path / "latest").is_symlink()
+    assert load_model(tmp_path / "models" / "current").metadata["name"] == "second"
+    assert sorted(p.name for p in (tmp_path / "models").iterdir()) == ["current"]

@@ -187,6 +187,12 @@ def test_collections_are_scored_apart_by_folder():
     assert rows["web"] == ["1", "1", "0.000", "/", "0.000"]
 
 
+def test_record_names_the_command_that_scores_the_same_model_again():
+    assert accuracy.record_command("dev", None, str(accuracy.SHARED)) == "python benchmarks/accuracy.py --on dev --record"
+    assert accuracy.record_command("validation", "my model", "/data/shared") == (
+        "python benchmarks/accuracy.py --on validation --model 'my model' --shared /data/shared --record")
+
+
 def test_record_refuses_other_labels_before_any_work(tmp_path, capsys):
     other = _write(tmp_path, "doc\tindex\thash\tlabels", "a.txt\t0\t0123456789\tother")
     assert accuracy.main(["--on", "validation", "--labels", str(other), "--record",
