@@ -9,7 +9,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-import matplotlib
+try:
+    import matplotlib
+    import pandas  # noqa: F401
+except ImportError as missing:
+    sys.exit(f"notebook_flow.py needs {missing.name}: pip install '.[pandas,plot]' in a checkout "
+             "(or pip install pandas matplotlib)")
 
 matplotlib.use("Agg")  # draw to files; a notebook shows the figures instead
 

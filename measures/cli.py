@@ -275,6 +275,17 @@ def _warn_missing_labels(data) -> None:
               file=sys.stderr)
 
 
+def _warn_not_one_sentence(data) -> None:
+    """Say when rows are not one sentence as measures splits text: the model learns each as
+    one, and reads such text in a document as several."""
+    from .labelled_data import not_one_sentence
+
+    rows = not_one_sentence(data)
+    if rows:
+        print(f"measures: warning: {len(rows)} row{'s are' if len(rows) > 1 else ' is'} not one sentence as "
+              f"measures splits text (the first: {rows[0].where}); `measures check-data` lists them", file=sys.stderr)
+
+
 def _warn_trained_on(model, paths) -> None:
     """Say when a file scored has the name of one the model was trained on: a model scored
     on its own training sentences looks far better than it does on new text."""
@@ -297,6 +308,7 @@ def cmd_train(args) -> int:
     check_save_path(args.output)
     data = _labelled(paths, args.skip_bad_rows, "trains on")
     _warn_missing_labels(data)
+    _warn_not_one_sentence(data)
     params = {}
     if args.C is not None:
         params["C"] = args.C

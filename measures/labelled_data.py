@@ -15,7 +15,7 @@ from typing import Iterable, Sequence, Union
 from .cleaning import normalize_sentence
 from .inputs import is_device
 from .labels import LABEL_IDS, LabelError, joined_labels, parse_labels
-from .splitting import line_number
+from .splitting import LINE_BREAK, line_number, split_sentences
 
 # one labelled file or several, each named by a string or a path
 Paths = Union[str, "os.PathLike[str]", Iterable[Union[str, "os.PathLike[str]"]]]
@@ -116,6 +116,9 @@ def _not_utf8(raw: bytes) -> str:
     text" as UTF-16 and, on Chinese Windows, plain text as GBK."""
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         found = "UTF-16 text (a spreadsheet's 'Unicode text')"
+    elif raw[:4] == b"PK\x03\x04":
+        return ("a zip archive, not text (a workbook or a Word file?); save it as tab-separated text in UTF-8, "
+                "the guide's TSV format")
     else:
         try:
             raw.decode("gb18030")
@@ -271,6 +274,13 @@ def _read_files(paths: Paths) -> LabelledData:
                                                            f"after the header is a row: text<TAB>labels)",
                                              unlabelled))
                 continue
+            if any(cell.strip() for cell in cells[len(header):]):
+                # a column the header does not name: most often a tab typed inside the text,
+                # which moved the labels one cell on
+                data.problems.append(Problem(path, number, f"{len(cells)} tab-separated cells, where the header "
+                                                           f"names {len(header)} columns: does the text hold a "
+                                                           f"tab? (the guide's text never does)"))
+                continue
             if _add_row(data, first_seen, _unquoted(cells[text_col]), cells[labels_col], path, number):
                 data.locations.append((path, number))
     data.sha256 = digest.hexdigest()
@@ -400,6 +410,26 @@ def agreement(data: LabelledData, second: LabelledData) -> dict:
     }
 
 
+def _not_one_sentence(text: str) -> str | None:
+    """What is wrong with a row that is not one sentence as measures splits text (the
+    guide's unit), or None: the model would read its parts apart."""
+    brk = LINE_BREAK.search(text.strip())
+    if brk:
+        return (f"the text holds a line break ({', '.join(f'U+{ord(c):04X}' for c in brk.group())}), which the "
+                "guide's text never does; give each line its own row")
+    pieces = split_sentences(text)
+    if len(pieces) > 1:
+        return (f"the text is {len(pieces)} sentences as measures splits it ({' / '.join(p[:10] for p in pieces[:3])}"
+                f"{' / …' if len(pieces) > 3 else ''}); the guide's unit is one sentence: give each its own row")
+    return None
+
+
+def not_one_sentence(data: LabelledData) -> list[Problem]:
+    """The rows of ``data`` that are not one sentence as measures splits text."""
+    return [Problem(*location, problem) for text, location in zip(data.texts, data.locations)
+            if (problem := _not_one_sentence(text))]
+
+
 def check_data(paths: Paths,
                second_reading: Paths | None = None) -> dict:
     """Per-label counts, multi-label rate, exact and near-duplicate rates, and the rows
@@ -422,9 +452,12 @@ def check_data(paths: Paths,
                             f"{named}: none of its sentences is in the data (sentences are matched by their text, cleaned as the model reads it)")
     any_position = collections.Counter(label for labels in data.labels for label in labels)
     primary = collections.Counter(labels[0] for labels in data.labels)
+    problems += [str(problem) for problem in not_one_sentence(data)]
     keys = [sentence_key(text) for text in data.texts]
     counts = collections.Counter(keys)
     exact = sum(c - 1 for c in counts.values() if c > 1)
+    first: dict[str, int] = {}
+    copies = [(first[key], k) for k, key in enumerate(keys) if first.setdefault(key, k) != k]
     # copies as the model reads them are exact duplicates, counted above, not pairs here
     pairs = [(i, j, s) for i, j, s in near_duplicates(data.texts) if keys[i] != keys[j]]
     # every row of a text in a pair, its copies too
@@ -437,6 +470,8 @@ def check_data(paths: Paths,
         "primary": {label: primary.get(label, 0) for label in LABEL_IDS},
         "multi_label_rate": sum(len(l) > 1 for l in data.labels) / n,
         "exact_duplicates": exact,
+        "exact_duplicate_examples": [{"a": _where(data.locations[i]), "b": _where(data.locations[j])}
+                                     for i, j in copies[:20]],
         "near_duplicate_rows": len(near),
         "near_duplicate_rate": len(near) / n,
         "near_duplicate_examples": [
@@ -455,6 +490,8 @@ def format_check(report: dict) -> str:
              f"{'label':<20}{'rows':>7}{'primary':>9}"]
     for label in LABEL_IDS:
         lines.append(f"{label:<20}{report['labels'][label]:>7}{report['primary'][label]:>9}")
+    for pair in report["exact_duplicate_examples"]:
+        lines.append(f"duplicate: {pair['a']} = {pair['b']}")
     for pair in report["near_duplicate_examples"]:
         lines.append(f"near-duplicate: {pair['a']} ~ {pair['b']} ({pair['jaccard']})")
     for problem in report["problems"]:

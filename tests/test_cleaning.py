@@ -130,6 +130,9 @@ def test_normalize_whitespace(text, expected):
 
 @pytest.mark.parametrize("line, expected", [
     ("分享到微信", True),
+    ("分享到：微信 微博 QQ空间", True),
+    ("分享到:微信微博 QQ空间 朋友圈", True),
+    ("通过微信公众号和微博发布每日疫情信息。", False),   # where a notice is published is content
     ("版权所有 蒲公英文摘 www.example.com", True),
     ("京ICP备12345678号", True),
     ("沪公网安备31010602000299号", True),

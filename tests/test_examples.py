@@ -32,6 +32,19 @@ def test_notebook_flow_writes_the_frame_and_the_charts(tmp_path):
     assert "most frequent measure per document" in out
 
 
+@pytest.mark.parametrize("missing", ["matplotlib", "pandas"])
+def test_notebook_flow_without_its_extras_says_what_to_install(tmp_path, missing):
+    # as in the README's base install, which has neither
+    blocked = (f"import runpy, sys; sys.modules[{missing!r}] = None; "
+               f"sys.argv = ['notebook_flow.py', {str(tmp_path / 'out')!r}]; "
+               f"runpy.run_path({str(EXAMPLES / 'notebook_flow.py')!r}, run_name='__main__')")
+    result = subprocess.run([sys.executable, "-c", blocked], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 1
+    assert result.stderr == f"notebook_flow.py needs {missing}: pip install '.[pandas,plot]' in a checkout " \
+                            "(or pip install pandas matplotlib)\n"
+    assert not (tmp_path / "out").exists()
+
+
 def test_labelling_loop_writes_a_file_to_correct_and_train_on(tmp_path):
     out = run_example("labelling_loop.py", tmp_path)
     data = measures.read_labelled(str(tmp_path / "to_label.tsv"))

@@ -363,3 +363,51 @@ def test_a_comma_separated_file_to_leave_out_says_how_to_save_it(tmp_path):
     path = write(tmp_path, "text,labels\n全市开展核酸检测。,testing\n")
     with pytest.raises(DataError, match="the file is comma-separated: save it as tab-separated text"):
         read_texts(path)
+
+
+@pytest.mark.parametrize("text, words", [
+    ("全市开展核酸检测。小区实行封闭管理。", "the text is 2 sentences as measures splits it (全市开展核酸检测。 / 小区实行封闭管理。)"),
+    ("口罩\u2028要戴好吗？", "the text holds a line break (U+2028)"),
+    ("口罩要\r戴好。", "the text holds a line break (U+000D)"),
+    ("他说：“要应检尽检。不漏一人。”", "the text is 2 sentences"),
+])
+def test_check_data_names_rows_that_are_not_one_sentence(tmp_path, text, words):
+    # the guide's unit is one sentence, and its text never holds a line break
+    path = write(tmp_path, f"text\tlabels\n加强生活物资保供。\tsupply\n{text}\ttesting\n")
+    report = check_data([path])
+    assert report["rows"] == 2
+    assert [p for p in report["problems"] if words in p and p.startswith(f"{path}:3: ")] == report["problems"]
+    result = run_cli("train", "bundled", path, "-o", tmp_path / "m")
+    assert result.returncode == 0
+    assert f"1 row is not one sentence as measures splits text (the first: {path}:3)" in result.stderr.decode()
+
+
+def test_check_data_keeps_one_sentence_rows_and_trailing_line_ends(tmp_path):
+    path = write(tmp_path, "text\tlabels\n“门口有人守着，进出都要刷卡。”\tcommunity_control\n加强生活物资保供。 \tsupply\n")
+    assert check_data([path])["problems"] == []
+
+
+def test_check_data_names_both_lines_of_an_exact_duplicate(tmp_path):
+    path = write(tmp_path, "text\tlabels\n加强生活物资保供。\tsupply\n全市开展核酸检测。\ttesting\n加强生活物资保供。\tsupply\n")
+    report = check_data([path])
+    assert report["exact_duplicates"] == 1
+    assert report["exact_duplicate_examples"] == [{"a": f"{path}:2", "b": f"{path}:4"}]
+    assert f"duplicate: {path}:2 = {path}:4" in run_cli("check-data", path).stdout.decode()
+
+
+def test_a_tab_inside_the_text_is_named_as_such(tmp_path):
+    path = write(tmp_path, "text\tlabels\n多一个\ttab的行。\ttesting\n加强生活物资保供。\tsupply\t\n")
+    with pytest.raises(DataError) as caught:
+        read_labelled(path)
+    problems = caught.value.problems
+    assert [(p.line, p.message) for p in problems] == [
+        (2, "3 tab-separated cells, where the header names 2 columns: does the text hold a tab? "
+            "(the guide's text never does)")]  # an empty cell after the labels is no column
+
+
+def test_a_workbook_given_as_labelled_data_is_named_as_a_zip_archive(tmp_path):
+    path = tmp_path / "labels.xlsx"
+    path.write_bytes(b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xff\xfe")
+    with pytest.raises(DataError, match=r"labels.xlsx:1: a zip archive, not text \(a workbook or a Word file\?\); "
+                                        "save it as tab-separated text in UTF-8"):
+        read_labelled(path)
