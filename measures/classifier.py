@@ -196,6 +196,18 @@ def _weigh(counts, idf):
     return normalize(weighted, copy=False)
 
 
+def _weighed_presence(column: np.ndarray, weight: np.ndarray | None) -> bool | None:
+    """True when a label is on every sentence that weighs (weight above 0), False when on
+    none, else None: a label whose sentences all weigh 0 is one the data never shows, and
+    an SVM given one class of weight would learn it the wrong way round."""
+    shown = column if weight is None else column[weight > 0]
+    if not len(shown):
+        return False
+    if shown.min() == shown.max():
+        return bool(shown[0])
+    return None
+
+
 def _f1_threshold(probabilities: np.ndarray, truth: np.ndarray, grid: np.ndarray,
                   weights: np.ndarray | None = None) -> float:
     weights = np.ones(len(truth)) if weights is None else weights
@@ -302,8 +314,9 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         return _weigh(counts[test][:, keep], idf) @ coef + intercept
 
     def _fit_label(self, X, column, weight=None):
-        if column.min() == column.max():  # a label always or never present
-            return 0.0, (10.0 if column[0] else -10.0)
+        present = _weighed_presence(column, weight)
+        if present is not None:  # a label always or never present, among the sentences that weigh
+            return 0.0, (10.0 if present else -10.0)
         svm = LinearSVC(C=self.C, class_weight=self.class_weight, max_iter=5000, tol=_TOL,
                         random_state=self.random_state).fit(X, column, sample_weight=weight)
         return svm.coef_[0], svm.intercept_[0]
@@ -329,11 +342,13 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
 
         A ``random_state`` of None or a ``RandomState`` draws one seed for the fit; the
         model's metadata records that seed as ``random_state``, so the fit can be
-        repeated."""
+        repeated on the same data (and weights: the metadata says when there were)."""
         self._check_params()
         sentences = sentence_list(X)
         rows = _paired_rows(y, len(sentences))
         weights = _sample_weight(sample_weight, len(sentences))
+        if weights is not None and not weights.any():
+            raise ValueError("sample_weight is 0 for every sentence: there is nothing to learn from")
         if groups is not None:
             groups = _one_per_sentence(groups, len(sentences), "groups")
         keys = [sentence_key(sentence) for sentence in sentences]  # copies as the model reads them
@@ -392,13 +407,14 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         # MB); the fitted estimator and the saved model then predict the same.
         self.coef_ = _half(self.coef_)
         self.analyzer_ = analyzer
-        self.model_ = self._model(self._fit_metadata(len(sentences), seed), self.max_labels, self.context)
+        self.model_ = self._model(self._fit_metadata(len(sentences), seed, groups is not None, weights is not None),
+                                  self.max_labels, self.context)
         # one column of text; scikit-learn's vectorizers leave this unset, but meta-estimators
         # (Pipeline, for one) report it from their first step
         self.n_features_in_ = 1
         return self
 
-    def _fit_metadata(self, rows: int, seed: int) -> dict:
+    def _fit_metadata(self, rows: int, seed: int, grouped: bool, weighted: bool) -> dict:
         """What a model saved from this fit records of it, whichever way it is saved
         (``measures.train`` names the data; a model saved from the estimator itself
         still says what made it and how it did in cross-validation)."""
@@ -414,12 +430,14 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
             "numpy_version": np.__version__,
             # the seed the fit used, which repeats it (None or a RandomState would not)
             "estimator_params": json.loads(json.dumps(dict(self.get_params(), random_state=seed), default=_recorded)),
-            "training_data": {"rows": rows},
+            "training_data": {"rows": rows, **({"weighted": True} if weighted else {})},
             "evaluation": {},
         }
         if getattr(self, "cv_scores_", None):
             metadata["evaluation"]["cross_validation"] = dict(
-                self.cv_scores_, data=f"{self.cv}-fold cross-validation on the training data")
+                self.cv_scores_, data=f"{self.cv}-fold cross-validation on the training data"
+                                      + (", each fold holding out whole groups" if grouped else "")
+                                      + (", sentences weighed by sample_weight" if weighted else ""))
         return metadata
 
     def _check_params(self):
@@ -511,7 +529,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         scale = np.ones(Y.shape[1], dtype=np.float32)
         shift = np.zeros(Y.shape[1], dtype=np.float32)
         for k in range(Y.shape[1]):
-            if Y[:, k].min() == Y[:, k].max():
+            if _weighed_presence(Y[:, k], weights) is not None:
                 continue
             platt = LogisticRegression(C=100.0).fit(margins[:, k:k + 1], Y[:, k], sample_weight=weights)
             # a slope of 0 or less would turn the label's SVM around: its folds learnt

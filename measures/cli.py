@@ -316,7 +316,7 @@ def cmd_train(args) -> int:
         params["segmenter"] = args.segmenter
     params["n_jobs"] = args.jobs
     started = time.perf_counter()
-    model = train(data, name=args.name, **params)
+    model = train(data, name=args.name, folds_by_file=args.folds_by_file, **params)
     cv = model.metadata.get("evaluation", {}).get("cross_validation")
     if cv:  # the card names the command that gives its figures again
         cv["command"] = args.command_line
@@ -504,6 +504,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="jieba's Rust port (rjieba, faster) or jieba itself; the same words either way "
                             "(default: auto, rjieba when installed)")
     train.add_argument("--skip-bad-rows", action="store_true", help="train on the good rows and list the bad ones")
+    train.add_argument("--folds-by-file", action="store_true",
+                       help="cross-validate (calibration, thresholds, the figures) with folds that hold out whole "
+                            "files, as rows of one file, like those of one document, are alike; needs 3 files or more")
     train.add_argument("--jobs", type=_cores, default=-1, metavar="N",
                        help="processes fitting the model and its cross-validation folds (default -1: all cores); "
                             "the model does not depend on it")

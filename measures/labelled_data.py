@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence, Union
 
-from .cleaning import normalize_sentence
+from .cleaning import clean, normalize_sentence
 from .inputs import is_device
 from .labels import LABEL_IDS, LabelError, joined_labels, parse_labels
 from .splitting import LINE_BREAK, line_number, split_sentences
@@ -417,7 +417,9 @@ def _not_one_sentence(text: str) -> str | None:
     if brk:
         return (f"the text holds a line break ({', '.join(f'U+{ord(c):04X}' for c in brk.group())}), which the "
                 "guide's text never does; give each line its own row")
-    pieces = split_sentences(text)
+    # as a document holding the text is read: cleaning first takes away what would cut it
+    # and is no sentence (a web address's "?" and ";", a footnote's [1])
+    pieces = split_sentences(clean(text))
     if len(pieces) > 1:
         return (f"the text is {len(pieces)} sentences as measures splits it ({' / '.join(p[:10] for p in pieces[:3])}"
                 f"{' / …' if len(pieces) > 3 else ''}); the guide's unit is one sentence: give each its own row")
@@ -471,7 +473,7 @@ def check_data(paths: Paths,
         "multi_label_rate": sum(len(l) > 1 for l in data.labels) / n,
         "exact_duplicates": exact,
         "exact_duplicate_examples": [{"a": _where(data.locations[i]), "b": _where(data.locations[j])}
-                                     for i, j in copies[:20]],
+                                     for i, j in copies],
         "near_duplicate_rows": len(near),
         "near_duplicate_rate": len(near) / n,
         "near_duplicate_examples": [
@@ -490,8 +492,11 @@ def format_check(report: dict) -> str:
              f"{'label':<20}{'rows':>7}{'primary':>9}"]
     for label in LABEL_IDS:
         lines.append(f"{label:<20}{report['labels'][label]:>7}{report['primary'][label]:>9}")
-    for pair in report["exact_duplicate_examples"]:
+    copies = report["exact_duplicate_examples"]
+    for pair in copies[:SHOWN_DIFFERENCES]:
         lines.append(f"duplicate: {pair['a']} = {pair['b']}")
+    if len(copies) > SHOWN_DIFFERENCES:
+        lines.append(f"… and {len(copies) - SHOWN_DIFFERENCES} more duplicates (all of them with --format json)")
     for pair in report["near_duplicate_examples"]:
         lines.append(f"near-duplicate: {pair['a']} ~ {pair['b']} ({pair['jaccard']})")
     for problem in report["problems"]:

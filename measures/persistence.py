@@ -15,6 +15,7 @@ import stat
 import tempfile
 import warnings
 import zipfile
+import zlib
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -107,11 +108,15 @@ def check_save_path(path) -> None:
     """Raise ModelFileError if :func:`save_model` would refuse ``path``: saving replaces
     what is there, so only nothing, an empty folder or a model folder holding nothing but
     its own files may be there, and a user's file or folder of other files is never
-    deleted by a mistyped path. Commands
+    deleted by a mistyped path. Through a symbolic link, what it leads to is judged (a
+    link that leads nowhere yet is where the model will be). Commands
     call it before their work; saving calls it again."""
-    target = Path(os.path.abspath(as_the_kernel_reads(path)))
+    target = _where_saved(path)
     if not os.path.lexists(target):
         return
+    if os.path.islink(target):  # still a link once followed: a loop
+        raise ModelFileError(f"{path}: not saving the model here: it is a symbolic link that leads round in a "
+                             f"loop; choose a new path")
     if target.is_dir():
         entries = list(target.iterdir())
         if not entries:
@@ -372,12 +377,22 @@ def _load_folder(folder: Path, segmenter: str) -> Model:
             return Model(arrays["vocabulary"].tolist(), arrays["idf"], arrays["coef"],
                          arrays["intercept"], config["thresholds"], config["classes"],
                          config["analyzer"], config["max_labels"], config, segmenter, config["context"])
-    # RuntimeError and NotImplementedError: zipfile's words for a member marked encrypted
-    # or compressed by a method it does not know
-    except (KeyError, ValueError, TypeError, EOFError, OSError, RuntimeError, NotImplementedError,
-            zipfile.BadZipFile) as error:
+    except _UNREADABLE_WEIGHTS as error:
         raise ModelFileError(f"{weights}: unreadable model weights ({error})") from None
 
+
+try:  # Python may be built without lzma, and zipfile then reads no LZMA member at all
+    from lzma import LZMAError
+    _LZMA_ERROR: tuple[type[BaseException], ...] = (LZMAError,)
+except ImportError:
+    _LZMA_ERROR = ()
+
+# What reading a weights file can raise besides ModelFileError: RuntimeError and
+# NotImplementedError are zipfile's words for a member marked encrypted or compressed by a
+# method it does not know; zlib's and lzma's, a member's damaged data.
+_UNREADABLE_WEIGHTS: tuple[type[BaseException], ...] = (
+    KeyError, ValueError, TypeError, EOFError, OSError, RuntimeError, NotImplementedError,
+    zipfile.BadZipFile, zlib.error, *_LZMA_ERROR)
 
 _ARRAYS = {"vocabulary": ("U", 1), "idf": ("f", 1), "coef": ("f", 2), "intercept": ("f", 1)}
 _HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
@@ -595,7 +610,8 @@ def model_card(config: dict) -> str:
         "## Training data",
         f"- {training.get('rows', '?')} labelled sentences from "
         f"{', '.join(map(str, files)) if isinstance(files, list) and files else 'pairs given in Python'}"
-        + (f" (sha256 `{str(training['sha256'])[:16]}…`)." if training.get("sha256") else "."),
+        + (f" (sha256 `{str(training['sha256'])[:16]}…`)." if training.get("sha256") else ".")
+        + (" Each sentence weighed as given (`sample_weight`)." if training.get("weighted") is True else ""),
         "",
         "## Labels and thresholds",
         "| id | 中文 | threshold |",

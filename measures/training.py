@@ -36,13 +36,17 @@ def _as_data(data, skip_bad_rows: bool) -> LabelledData:
     return labelled_pairs(items, skip_bad_rows)
 
 
-def train(data=None, *, name: str = "custom", skip_bad_rows: bool = False, **params) -> Model:
+def train(data=None, *, name: str = "custom", skip_bad_rows: bool = False, folds_by_file: bool = False,
+          **params) -> Model:
     """Train a model.
 
     ``data`` is None (the bundled corpus), one or more TSV paths, a
     :class:`~measures.labelled_data.LabelledData`, or ``(text, labels)`` pairs where
     labels is ``"primary|second"`` or a list. ``params`` go to
-    :class:`~measures.classifier.MeasureClassifier`.
+    :class:`~measures.classifier.MeasureClassifier`. ``folds_by_file`` makes the
+    cross-validation behind the calibration, the thresholds and the figures hold out whole
+    files (the rows of one file, like those of one document, are alike); it needs at
+    least ``cv`` files.
 
     Raises :class:`~measures.labelled_data.DataError` for rows that break the guide
     (unless ``skip_bad_rows``) and for data too small to train on.
@@ -51,7 +55,11 @@ def train(data=None, *, name: str = "custom", skip_bad_rows: bool = False, **par
     from .datasets import load_training_data
 
     labelled = _as_data(data, skip_bad_rows)
-    estimator = MeasureClassifier(**params).fit(labelled.texts, labelled.y)
+    if folds_by_file and any(line is None for _, line in labelled.locations):
+        raise ValueError("folds_by_file needs labelled files: rows given in Python have none "
+                         "(MeasureClassifier.fit takes groups of your own)")
+    groups = [path for path, _ in labelled.locations] if folds_by_file else None
+    estimator = MeasureClassifier(**params).fit(labelled.texts, labelled.y, groups=groups)
     files = sorted({Path(path).name for path, line in labelled.locations if line is not None})
     # The model card says whose sentences a model learnt from: ours, the user's, or both.
     # Counted by text, as pairs given in Python carry no file to tell them apart by.

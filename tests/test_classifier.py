@@ -588,6 +588,21 @@ def test_sample_weight_weighs_sentences_in_the_fit(sample):
         MeasureClassifier(thresholds=0.5).fit(X, y, sample_weight=np.ones(3))
 
 
+def test_a_label_whose_sentences_all_weigh_nothing_is_never_given(sample):
+    # the data never shows it: an SVM given one class of weight learnt it backwards and
+    # gave it to most sentences
+    X, y = list(sample[0][:600]), list(sample[1][:600])
+    weights = np.array([0.0 if "vaccination" in labels.split("|") else 1.0 for labels in y])
+    assert 10 < (weights == 0).sum() < 100
+    fitted = MeasureClassifier(cv=2).fit(X, y, sample_weight=weights)
+    assert not any("vaccination" in labels for labels in fitted.predict(X))
+    assert fitted.model_.metadata["training_data"]["weighted"] is True
+    assert fitted.cv_scores_ and "sentences weighed by sample_weight" in \
+        fitted.model_.metadata["evaluation"]["cross_validation"]["data"]
+    with pytest.raises(ValueError, match="sample_weight is 0 for every sentence"):
+        MeasureClassifier(cv=2).fit(X, y, sample_weight=np.zeros(len(X)))
+
+
 def test_a_grid_search_passes_sample_weight_to_fit(sample):
     X, y = list(sample[0][:300]), list(sample[1][:300])
     search = GridSearchCV(MeasureClassifier(thresholds=0.5), {"C": [0.5, 1.0]}, cv=KFold(2, shuffle=True, random_state=0))

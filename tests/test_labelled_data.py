@@ -383,7 +383,9 @@ def test_check_data_names_rows_that_are_not_one_sentence(tmp_path, text, words):
 
 
 def test_check_data_keeps_one_sentence_rows_and_trailing_line_ends(tmp_path):
-    path = write(tmp_path, "text\tlabels\n“门口有人守着，进出都要刷卡。”\tcommunity_control\n加强生活物资保供。 \tsupply\n")
+    path = write(tmp_path, "text\tlabels\n“门口有人守着，进出都要刷卡。”\tcommunity_control\n加强生活物资保供。 \tsupply\n"
+                           # read in a document, cleaning takes the address and the note mark away first
+                           "市民可登录http://a.example.gov.cn/yy?id=12;type=2预约核酸检测。\ttesting\n加强检测。[1]\ttesting\n")
     assert check_data([path])["problems"] == []
 
 
@@ -393,6 +395,10 @@ def test_check_data_names_both_lines_of_an_exact_duplicate(tmp_path):
     assert report["exact_duplicates"] == 1
     assert report["exact_duplicate_examples"] == [{"a": f"{path}:2", "b": f"{path}:4"}]
     assert f"duplicate: {path}:2 = {path}:4" in run_cli("check-data", path).stdout.decode()
+    many = write(tmp_path, "text\tlabels\n" + "".join(f"第{n}轮全员核酸检测。\ttesting\n" for n in range(40)) * 2, "many.tsv")
+    assert len(check_data([many])["exact_duplicate_examples"]) == 40
+    shown = run_cli("check-data", many).stdout.decode()
+    assert shown.count("duplicate: ") == 30 and "… and 10 more duplicates (all of them with --format json)" in shown
 
 
 def test_a_tab_inside_the_text_is_named_as_such(tmp_path):
@@ -411,3 +417,25 @@ def test_a_workbook_given_as_labelled_data_is_named_as_a_zip_archive(tmp_path):
     with pytest.raises(DataError, match=r"labels.xlsx:1: a zip archive, not text \(a workbook or a Word file\?\); "
                                         "save it as tab-separated text in UTF-8"):
         read_labelled(path)
+
+
+def test_training_with_folds_by_file_holds_out_whole_files(tmp_path):
+    paths = []
+    for k, place in enumerate(("东区", "西区", "南区")):
+        paths.append(write(tmp_path, "text\tlabels\n" + "".join(
+            f"{place}{row}\n" for row in ("全市开展核酸检测。\ttesting", "对密接人员集中隔离。\tisolation_transfer",
+                                          "点击分享本页\tother", "组织核酸采样。\ttesting",
+                                          "转运至隔离点。\tisolation_transfer", "版权所有\tother")), f"part{k}.tsv"))
+    model = train(paths, folds_by_file=True, min_df=1)
+    cv = model.metadata["evaluation"]["cross_validation"]
+    assert cv["data"] == "3-fold cross-validation on the training data, each fold holding out whole groups"
+    assert train(paths, min_df=1).metadata["evaluation"]["cross_validation"]["data"] == \
+        "3-fold cross-validation on the training data"
+    with pytest.raises(DataError, match="3-fold cross-validation over groups needs at least 3 groups, got 2"):
+        train(paths[:2], folds_by_file=True, min_df=1)
+    with pytest.raises(ValueError, match="folds_by_file needs labelled files"):
+        train([("全市开展核酸检测。", "testing"), ("点击分享本页", "other")] * 3, folds_by_file=True)
+    result = run_cli("train", *paths, "-o", tmp_path / "m", "--folds-by-file")
+    assert result.returncode == 0, result.stderr.decode()
+    config = json.loads((tmp_path / "m" / "config.json").read_text("utf-8"))
+    assert config["evaluation"]["cross_validation"]["data"].endswith("each fold holding out whole groups")

@@ -602,6 +602,7 @@ def _rewrite_weights(folder: Path, edit) -> None:
 @pytest.mark.parametrize("field, value, words", [
     (8, 9, "compression method"),     # Deflate64, which zipfile cannot read
     (6, 1, "encrypted"),              # the general-purpose flag's encryption bit
+    (8, 14, ""),                      # LZMA, which the deflated data is not
 ])
 def test_weights_zipfile_cannot_read_are_refused_by_name(tmp_path, estimator, field, value, words):
     import struct
@@ -619,6 +620,21 @@ def test_weights_zipfile_cannot_read_are_refused_by_name(tmp_path, estimator, fi
     _rewrite_weights(tmp_path / "m", edit)
     with pytest.raises(ModelFileError, match=f"weights.npz: unreadable model weights .*{words}"):
         load_model(tmp_path / "m")
+
+
+def test_weights_whose_compressed_data_is_damaged_are_refused_by_name(tmp_path, estimator):
+    def edit(data):
+        start = 30 + int.from_bytes(data[26:28], "little") + int.from_bytes(data[28:30], "little")
+        for k in range(start + 20, start + 40):  # inside the first member's deflated data
+            data[k] ^= 0x5A
+        return data
+
+    estimator.to_model().save(tmp_path / "m")
+    _rewrite_weights(tmp_path / "m", edit)
+    with pytest.raises(ModelFileError, match="weights.npz: unreadable model weights"):
+        load_model(tmp_path / "m")
+    result = run_cli("tag", "-", "--model", tmp_path / "m", stdin="全市开展核酸检测。".encode())
+    assert result.returncode == 1 and "Traceback" not in result.stderr.decode()
 
 
 def test_a_vocabulary_holding_a_term_twice_is_named():
@@ -691,3 +707,12 @@ def test_a_model_saved_through_a_link_goes_where_the_link_leads(tmp_path, estima
     assert (tmp_path / "latest").is_symlink()
     assert load_model(tmp_path / "models" / "current").metadata["name"] == "second"
     assert sorted(p.name for p in (tmp_path / "models").iterdir()) == ["current"]
+    # a link that leads nowhere yet: the model goes where it leads, as an output file does
+    (tmp_path / "next").symlink_to(tmp_path / "models" / "next")
+    estimator.to_model({"name": "third"}).save(tmp_path / "next")
+    assert (tmp_path / "next").is_symlink() and load_model(tmp_path / "models" / "next").metadata["name"] == "third"
+    # a loop of links is named as one
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    with pytest.raises(ModelFileError, match="a symbolic link that leads round in a loop"):
+        estimator.to_model().save(tmp_path / "a")
