@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import bisect
 import html
+from array import array
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, List, Optional, Sequence, Tuple
+from typing import Callable, Iterable, Optional, Sequence, Tuple
 
 from .inputs import text_argument
 from .splitting import LINE_BREAK, TERMINATORS, TRAILERS
@@ -213,7 +214,14 @@ def _markup_removed(text: str) -> _Mapped:
 #: A step's result, and for each of its characters the index in the step's input of the
 #: first and of the last character it comes from (None: the input, unchanged). Two, as a
 #: decoded "&hellip;" ending a sentence must take the whole reference into its span.
-_Mapped = Tuple[str, Optional[List[int]], Optional[List[int]]]
+#: Maps are arrays of machine integers: a one-line file's piece is a million characters,
+#: and lists of Python ints and one-character strings took hundreds of MiB to clean it.
+_Map = Sequence[int]
+_Mapped = Tuple[str, Optional[_Map], Optional[_Map]]
+
+
+def _index_map(values: Iterable[int] = ()) -> array[int]:
+    return array("q", values)
 
 
 def _substituted(pattern: re.Pattern, replace: Callable[[re.Match], str], text: str) -> _Mapped:
@@ -226,23 +234,26 @@ def _substituted(pattern: re.Pattern, replace: Callable[[re.Match], str], text: 
     current, firsts, lasts = text, None, None
     while True:
         first, last = firsts or range(len(text)), lasts or range(len(text))
-        out: list[str] = []  # the result so far, a character an item
-        new_firsts: list[int] = []
-        new_lasts: list[int] = []
+        out: list[str] = []  # the result so far, in pieces
+        new_firsts, new_lasts = _index_map(), _index_map()
         pos = 0
         for match in pattern.finditer(current):
             new = replace(match)
             if new == match.group():
                 continue
             start, end = match.span()
-            out += [*current[pos:start], *new]
-            new_firsts += [*first[pos:start], *[first[start]] * len(new)]
-            new_lasts += [*last[pos:start], *[last[end - 1]] * len(new)]
+            out += (current[pos:start], new)
+            new_firsts.extend(first[pos:start])
+            new_firsts.extend([first[start]] * len(new))
+            new_lasts.extend(last[pos:start])
+            new_lasts.extend([last[end - 1]] * len(new))
             pos = end
-        if not new_firsts and pos == 0:  # lasts as firsts where they agree, one list kept, not two
+        if not out:  # lasts as firsts where they agree, one map kept, not two
             return current, firsts, (firsts if lasts == firsts else lasts)
         current = "".join(out) + current[pos:]
-        firsts, lasts = new_firsts + [*first[pos:]], new_lasts + [*last[pos:]]
+        new_firsts.extend(first[pos:])
+        new_lasts.extend(last[pos:])
+        firsts, lasts = new_firsts, new_lasts
 
 
 @lru_cache(maxsize=1)
@@ -546,14 +557,14 @@ class CleanText:
         return orig_start + mapping[offset]
 
 
-def _align(before: str, after: str) -> list[int]:
+def _align(before: str, after: str) -> _Map:
     """For each character of ``after``, its index in ``before``.
 
     The cleaning steps only delete characters or replace them one for one, so a greedy
     walk that matches equal characters (or whitespace with whitespace) suffices; a step
     that does neither (a rare OpenCC phrase of another length) falls back to difflib.
     """
-    mapping, j = [], 0
+    mapping, j = _index_map(), 0
     for ch in after:
         while j < len(before) and before[j] != ch and not (ch.isspace() and before[j].isspace()):
             j += 1
@@ -565,7 +576,7 @@ def _align(before: str, after: str) -> list[int]:
         return mapping
     import difflib
 
-    mapping = [0] * len(after)
+    mapping = _index_map([0]) * len(after)
     last = 0
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -575,12 +586,16 @@ def _align(before: str, after: str) -> list[int]:
     return mapping
 
 
-def _composed(outer: list[int] | None, inner: list[int]) -> list[int]:
-    return inner if outer is None else [outer[i] for i in inner]
+def _composed(outer: _Map | None, inner: _Map) -> _Map:
+    if outer is None:
+        return inner
+    # through a list is quicker for a line's worth; a one-line file's piece of a million
+    # characters goes straight into the array, without a list of as many ints beside it
+    return _index_map([outer[i] for i in inner] if len(inner) < 1 << 16 else map(outer.__getitem__, inner))
 
 
-def _followed(firsts: list[int] | None, lasts: list[int] | None, step_firsts: list[int],
-              step_lasts: list[int] | None) -> tuple[list[int], list[int]]:
+def _followed(firsts: _Map | None, lasts: _Map | None, step_firsts: _Map,
+              step_lasts: _Map | None) -> tuple[_Map, _Map]:
     """Where the characters after a step come from, given where those before it came from."""
     same = firsts is lasts and step_firsts is step_lasts
     composed = _composed(firsts, step_firsts)
@@ -601,9 +616,12 @@ def _line_mapping(line: str) -> _Mapped:
     return current, firsts, lasts
 
 
-def _cut(mapping: list[int] | None, length: int, parts: list[tuple[int, int]]) -> list[int]:
+def _cut(mapping: _Map | None, length: int, parts: list[tuple[int, int]]) -> _Map:
     whole = mapping if mapping is not None else range(length)
-    return [index for a, b in parts for index in whole[a:b]]
+    cut = _index_map()
+    for a, b in parts:
+        cut.extend(whole[a:b])
+    return cut
 
 
 def clean_document(text: str) -> CleanText:
