@@ -57,6 +57,13 @@ def _cannot_write(target: Path, error: OSError) -> str:
     return f"{target}: cannot write ({error.strerror or error})"
 
 
+def writable(path: Path) -> bool:
+    """Whether an output may replace ``path``. Renaming over a file or folder needs no
+    permission on it, so one that is read-only would be replaced where writing to it is
+    refused; its mode bits count even for root, whom ``os.access`` lets write anything."""
+    return bool(path.stat().st_mode & 0o222) and os.access(path, os.W_OK)
+
+
 def temporary_file(target: Path, folder: bool = False) -> tuple[int, str]:
     """A new temporary file beside ``target``, with a new file's usual mode. Raises
     OutputError naming ``target`` if there is none to be had (its folder must exist:
@@ -65,9 +72,7 @@ def temporary_file(target: Path, folder: bool = False) -> tuple[int, str]:
     if target.is_dir() and not folder:
         raise OutputError(f"{target}: is a folder; give the name of a file to write")
     existing = target.stat().st_mode if target.is_file() else None
-    # Renaming over a file needs no permission on the file itself: a read-only file
-    # would be replaced, where writing to it is refused.
-    if existing is not None and not (existing & 0o222 and os.access(target, os.W_OK)):
+    if existing is not None and not writable(target):
         raise OutputError(f"{target}: cannot write (the file is read-only)")
     try:
         # the name's start only: a name of up to 255 bytes (82 Chinese characters) must leave

@@ -456,8 +456,7 @@ def check_data(paths: Paths,
     primary = collections.Counter(labels[0] for labels in data.labels)
     problems += [str(problem) for problem in not_one_sentence(data)]
     keys = [sentence_key(text) for text in data.texts]
-    counts = collections.Counter(keys)
-    exact = sum(c - 1 for c in counts.values() if c > 1)
+    # each copy of a sentence (as the model reads it) after its first row
     first: dict[str, int] = {}
     copies = [(first[key], k) for k, key in enumerate(keys) if first.setdefault(key, k) != k]
     # copies as the model reads them are exact duplicates, counted above, not pairs here
@@ -471,7 +470,7 @@ def check_data(paths: Paths,
         "labels": {label: any_position.get(label, 0) for label in LABEL_IDS},
         "primary": {label: primary.get(label, 0) for label in LABEL_IDS},
         "multi_label_rate": sum(len(l) > 1 for l in data.labels) / n,
-        "exact_duplicates": exact,
+        "exact_duplicates": len(copies),
         "exact_duplicate_examples": [{"a": _where(data.locations[i]), "b": _where(data.locations[j])}
                                      for i, j in copies],
         "near_duplicate_rows": len(near),

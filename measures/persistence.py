@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .export import UNFINISHED, OutputError, as_the_kernel_reads, default_mode, temporary_file
+from .export import UNFINISHED, OutputError, as_the_kernel_reads, default_mode, temporary_file, writable
 from .labels import zh_name
 from .inputs import is_whole
 from .model import CONTEXT_WINDOW, Model, labels_problem, settings_problem
@@ -132,18 +132,13 @@ def check_save_path(path) -> None:
             shown = ", ".join(extra[:5]) + (f" and {len(extra) - 5} more" if len(extra) > 5 else "")
             raise ModelFileError(f"{path}: not saving the model here: saving replaces the whole folder, "
                                  f"and it also holds {shown}; move them out or choose a new path")
-        # As for an output file: renaming over a read-only model needs no permission on
-        # it, so a model someone protected would be replaced where writing to it is refused.
-        locked = next((entry for entry in [target, *entries] if not _writable(entry)), None)
+        # as an output file is: a model someone protected is not replaced
+        locked = next((entry for entry in [target, *entries] if not writable(entry)), None)
         if locked is not None:
             raise ModelFileError(f"{path}: not saving the model here: {locked} is read-only; make it "
                                  f"writable or choose a new path")
         return
     raise ModelFileError(f"{path}: not saving the model here: it is a file; choose a new path or an empty folder")
-
-
-def _writable(path: Path) -> bool:
-    return bool(path.stat().st_mode & 0o222) and os.access(path, os.W_OK)
 
 
 def _where_saved(path) -> Path:
