@@ -14,7 +14,7 @@ import json
 import math
 import multiprocessing
 import numbers
-from collections import Counter
+from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
@@ -31,7 +31,7 @@ from scipy.sparse import csr_matrix
 from .features import Analyzer
 from .segmenting import check_backend
 from .forking import fork_context, quiet_worker, running
-from .labelled_data import DataError, Problem, repeat_problem, sentence_key
+from .labelled_data import DataError, Problem, empty_problem, repeat_problem, sentence_key
 from .labels import LABEL_IDS, LabelError, joined_labels, label_tuple, parse_labels
 from .inputs import as_real, is_whole, sentence_list
 from .model import Model, decide, settings_problem
@@ -472,7 +472,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
             raise DataError(message="no labelled sentences to train on")
         problems, first_seen = [], {}
         for i, (sentence, key, row) in enumerate(zip(sentences, keys, rows)):
-            problem = ("empty text" if not sentence.strip() else
+            problem = (empty_problem(sentence, key) or
                        repeat_problem(first_seen, key, row, f"X[{i}]", "|".join(row)))
             if problem:
                 problems.append(Problem(f"X[{i}]", None, problem))
@@ -480,8 +480,9 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
             raise DataError(problems)
         given = {label for row in rows for label in row}
         if len(given) < 2:
-            raise DataError(message=f"every sentence is labelled {given.pop()!r}: training needs sentences "
-                                    "of at least two labels (for instance some 'other')")
+            label = given.pop()
+            raise DataError(message=f"every sentence is labelled {label!r}: training needs sentences of at least "
+                                    f"two labels ({'sentences of the measures as well' if label == 'other' else 'for instance some ' + repr('other')})")
         if self.thresholds != "cv":
             return
         if groups is None and len(set(keys)) < self.cv:
@@ -496,10 +497,26 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
             raise DataError(message=(
                 f"too few sentences to train on: {', '.join(short)}; the thresholds are chosen by "
                 f"{self.cv}-fold cross-validation, which needs at least {self.cv} {kind} of every label given"))
-        n_groups = None if groups is None else len(set(groups.tolist()))
-        if n_groups is not None and n_groups < self.cv:
+        if groups is None:
+            return
+        n_groups = len(set(groups.tolist()))
+        if n_groups < self.cv:
             raise DataError(message=f"{self.cv}-fold cross-validation over groups needs at least {self.cv} "
                                     f"groups, got {n_groups}")
+        # a label of one group alone is missing from the training part of the fold that
+        # scores that group: its calibration and threshold would come from a model that
+        # never saw it (and give it to nearly every sentence)
+        holders = defaultdict(set)
+        for row, group in zip(rows, groups.tolist()):
+            for label in row:
+                holders[label].add(group)
+        alone = [f"{label!r} (all in {next(iter(holders[label]))})" for label in LABEL_IDS
+                 if len(holders.get(label, ())) == 1]
+        if alone:
+            raise DataError(message=(
+                f"a label whose sentences are all in one group cannot be calibrated by folds that hold out "
+                f"whole groups: {', '.join(alone)}; spread its sentences over two groups or more, or train "
+                f"without groups"))
 
     def _check_terms(self, counts, fits):
         """Refuse a fit, or a fold's fit, left with no term once ``min_df`` drops the rare ones."""

@@ -127,16 +127,30 @@ def _load(args):
     return load_model(args.model, trusted=getattr(args, "trust", False))
 
 
+_progress_open = False  # a progress line without its line end on stderr
+
+
 def _progress(count: int, chars: int, started: float, final: bool = False) -> None:
+    global _progress_open
     elapsed = max(time.perf_counter() - started, 1e-9)
     sys.stderr.write(f"\rtagged {count} documents, {chars / elapsed / 1000:.0f}k characters/s")
     if final:
         sys.stderr.write("\n")
     sys.stderr.flush()
+    _progress_open = not final
+
+
+def _end_progress_line() -> None:
+    """End the progress line, so that a message does not run on from it."""
+    global _progress_open
+    if _progress_open:
+        sys.stderr.write("\n")
+        _progress_open = False
 
 
 # what -o's extension says the output is, when --format is not given
-_FORMAT_OF = {".csv": "csv", ".json": "json", ".jsonl": "jsonl"}
+_FORMAT_OF = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+_COMPRESSED = (".gz", ".bz2", ".xz", ".zst", ".zip", ".7z")
 # extensions of formats tag does not write, which would get the text summary under their name
 _NOT_WRITTEN = {".html": "measures report FILE -o report.html makes the HTML report",
                 ".htm": "measures report FILE -o report.html makes the HTML report",
@@ -154,6 +168,10 @@ def cmd_tag(args) -> int:
         if suffix in _NOT_WRITTEN:
             raise UsageError(f"{args.output}: tag writes text, csv, json or jsonl, not {suffix[1:]} "
                              f"({_NOT_WRITTEN[suffix]}; --format text writes the summary under this name)")
+        if suffix in _COMPRESSED:
+            raise UsageError(f"{args.output}: tag does not compress its output; pipe it instead "
+                             f"(measures tag ... --format jsonl | gzip > out.jsonl.gz), or give --format to "
+                             f"write uncompressed output under this name")
         args.format = _FORMAT_OF.get(suffix, "text")
     if args.bom and args.format in ("json", "jsonl"):
         raise UsageError(f"--bom is for csv and text output (Excel); a JSON reader refuses {args.format} "
@@ -176,6 +194,7 @@ def cmd_tag(args) -> int:
         writer.close()
     if show_progress and writer.count >= 20:
         _progress(writer.count, chars, started, final=True)
+    _end_progress_line()
     if failed:
         print(f"measures: {len(failed)} input(s) could not be tagged; {writer.count} tagged", file=sys.stderr)
         return 1
@@ -210,6 +229,7 @@ def tagged_documents(args, model, failed: list, stream_large: bool = False):
                                         stream_large=stream_large):
         if source.error:
             failed.append(source.name)
+            _end_progress_line()
             print(f"measures: {source.error}", file=sys.stderr)
         else:
             yield document
@@ -291,10 +311,12 @@ def _warn_trained_on(model, paths) -> None:
     on its own training sentences looks far better than it does on new text."""
     recorded = model.metadata.get("training_data")
     files = recorded.get("files") if isinstance(recorded, dict) else None
-    trained = {name for name in files if isinstance(name, str)} if isinstance(files, list) else set()
+    trained = [Path(name).parts for name in files if isinstance(name, str) and name] if isinstance(files, list) else []
     for path in paths:
-        if Path(path).name in trained:
-            print(f"measures: note: the model was trained on a file named {Path(path).name}; if it is this one, "
+        parts = Path(path).resolve().parts
+        named = next((tail for tail in trained if parts[-len(tail):] == tail), None)
+        if named:
+            print(f"measures: note: the model was trained on a file named {'/'.join(named)}; if it is this one, "
                   f"these figures say how it fits its training sentences, not how it does on new text "
                   f"(keep some labelled rows out of training to score on)", file=sys.stderr)
 
@@ -585,8 +607,11 @@ def main(argv=None) -> int:
     except BrokenPipeError:
         return 0
     except BrokenProcessPool:
-        print("measures: a worker process ended unexpectedly (killed, or out of memory?); nothing was "
-              "written to -o; try fewer --jobs", file=sys.stderr)
+        output = getattr(args, "output", None)
+        left = (f"nothing was written to {output}" if output else
+                "what standard output received before it is not the whole result")
+        print(f"measures: a worker process ended unexpectedly (killed, or out of memory?); {left}; try fewer "
+              "--jobs", file=sys.stderr)
         return 1
     except OSError as error:  # a file the checks above did not foresee
         print(f"measures: {error.filename}: {error.strerror}" if error.filename else f"measures: {error}",

@@ -119,6 +119,10 @@ def _not_utf8(raw: bytes) -> str:
     elif raw[:4] == b"PK\x03\x04":
         return ("a zip archive, not text (a workbook or a Word file?); save it as tab-separated text in UTF-8, "
                 "the guide's TSV format")
+    elif raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        # the compound-file signature of .xls and .doc before 2007
+        return ("an old Office file, not text (an .xls workbook or a .doc?); save it as tab-separated text in "
+                "UTF-8, the guide's TSV format")
     else:
         try:
             raw.decode("gb18030")
@@ -149,6 +153,17 @@ def repeat_problem(first_seen: dict, key: str, labels: tuple[str, ...], where: s
     return None
 
 
+def empty_problem(text: str, key: str) -> str | None:
+    """What is wrong with a row's text whose :func:`sentence_key` is ``key`` when there is
+    no sentence in it, or None."""
+    if not text.strip():
+        return "empty text"
+    if not key:
+        return (f"the text {text.strip()[:30]!r} is empty as the model reads it (a web address, markup or "
+                "invisible characters alone): no sentence to learn from")
+    return None
+
+
 def _add_row(data: LabelledData, first_seen: dict, text: str, value: str, path: str,
              line: int | None) -> bool:
     """Check a row against the guide and add it to ``data``, or add its problem to
@@ -158,17 +173,39 @@ def _add_row(data: LabelledData, first_seen: dict, text: str, value: str, path: 
         return False
 
     text, value = text.strip(), value.strip()
-    if not text:
-        return refuse("empty text")
+    key = sentence_key(text)
+    empty = empty_problem(text, key)
+    if empty:
+        return refuse(empty)
     try:
         labels = parse_labels(value)
     except LabelError as error:
         return refuse(str(error), unlabelled=not value)
-    repeated = repeat_problem(first_seen, sentence_key(text), labels, Problem(path, line, "").where, value)
+    repeated = repeat_problem(first_seen, key, labels, Problem(path, line, "").where, value)
     if repeated:
         return refuse(repeated)
     data.texts.append(text)
     data.labels.append(labels)
+    return True
+
+
+def _quoted_line_break(lines: list[str], number: int) -> int:
+    """The number of the line that closes a quoted cell opened on line ``number`` (1-based),
+    a line short of its cells, as a spreadsheet quotes a cell holding a line break; else 0."""
+    line = lines[number - 1]
+    if not any(cell.lstrip().startswith('"') and cell.count('"') % 2 for cell in line.split("\t")):
+        return 0
+    for after in range(number, len(lines)):
+        if lines[after].count('"') % 2:
+            return after + 1
+    return 0
+
+
+def _parses(value: str) -> bool:
+    try:
+        parse_labels(value.strip())
+    except LabelError:
+        return False
     return True
 
 
@@ -247,7 +284,13 @@ def _read_files(paths: Paths) -> LabelledData:
     data = LabelledData()
     digest = hashlib.sha256()
     first_seen: dict[str, tuple[tuple[str, ...], str]] = {}
+    given: dict[str, str] = {}
     for path in _path_list(paths):
+        if os.path.realpath(path) in given:
+            data.problems.append(Problem(path, 1, f"the same file as {given[os.path.realpath(path)]}, given twice: "
+                                                  "its rows would count twice"))
+            continue
+        given[os.path.realpath(path)] = path
         raw, lines = _rows(path)
         digest.update(raw)
         if not lines:
@@ -262,10 +305,18 @@ def _read_files(paths: Paths) -> LabelledData:
             data.problems.append(Problem(path, 1, twice))
             continue
         text_col, labels_col = header.index("text"), header.index("labels")
+        quoted_to = 0
         for number, line in enumerate(lines[1:], start=2):
-            if not line.strip():
+            if number <= quoted_to or not line.strip():
                 continue
             cells = line.split("\t")
+            quoted_to = _quoted_line_break(lines, number) if len(cells) <= max(text_col, labels_col) else 0
+            if quoted_to:
+                data.problems.append(Problem(path, number, f"a quoted cell holds a line break (lines {number}–"
+                                                           f"{quoted_to}, as a spreadsheet saves a cell of two "
+                                                           f"lines), which the guide's text never does: put its "
+                                                           f"sentence on one line"))
+                continue
             if len(cells) <= max(text_col, labels_col):
                 # a trailing empty labels cell an editor trimmed away
                 unlabelled = labels_col >= len(cells) > text_col and bool(cells[text_col].strip())
@@ -274,9 +325,11 @@ def _read_files(paths: Paths) -> LabelledData:
                                                            f"after the header is a row: text<TAB>labels)",
                                              unlabelled))
                 continue
-            if any(cell.strip() for cell in cells[len(header):]):
+            if any(cell.strip() for cell in cells[len(header):]) or (
+                    len(cells) > len(header) and not _parses(cells[labels_col])):
                 # a column the header does not name: most often a tab typed inside the text,
-                # which moved the labels one cell on
+                # which moved the labels one cell on (into a named column left empty, the
+                # extra cell is empty too)
                 data.problems.append(Problem(path, number, f"{len(cells)} tab-separated cells, where the header "
                                                            f"names {len(header)} columns: does the text hold a "
                                                            f"tab? (the guide's text never does)"))

@@ -419,6 +419,7 @@ def iter_pieces(path, piece: int | None = None, handle=None) -> Iterator[str]:
         decoder = _decoder(encoding)
         decoder.decode(first, False)
         offset, pending = len(first), text
+        breaks = [text.count("\n"), text.count("\r")]  # so far, to name a bad byte's line
         # ASCII reads the same in UTF-8, GB18030 and Big5: until the first byte that is not
         # ASCII, the encoding is still open (an English header over GBK text, say)
         undecided = encoding == "utf-8" and first.isascii()
@@ -435,12 +436,21 @@ def iter_pieces(path, piece: int | None = None, handle=None) -> Iterator[str]:
                 guessed = _guess(block[start:], final=ended)
                 if guessed is not None and _plausible(guessed[1]):
                     encoding, decoder = guessed[0], _decoder(guessed[0])
-            carried = len(decoder.getstate()[0])  # bytes of a character cut at the last block's end
+            state = decoder.getstate()
+            carried = len(state[0])  # bytes of a character cut at the last block's end
             try:
-                pending += decoder.decode(block, not block)
+                decoded = decoder.decode(block, not block)
             except UnicodeDecodeError as error:
-                raise DocumentError(f"{path}: bytes near offset {offset - carried + error.start} do not decode as "
-                                    f"{encoding}, the encoding read from the file's start") from None
+                decoder.setstate(state)
+                before = decoder.decode(block[:max(0, error.start - carried)], False)
+                # lines end at "\n", or at "\r" in a file without any (splitting.line_number)
+                line = 1 + (breaks[0] + before.count("\n") if breaks[0] or "\n" in before
+                            else breaks[1] + before.count("\r"))
+                raise DocumentError(f"{path}: bytes near offset {offset - carried + error.start} (line {line}) do "
+                                    f"not decode as {encoding}, the encoding read from the file's start") from None
+            pending += decoded
+            breaks[0] += decoded.count("\n")
+            breaks[1] += decoded.count("\r")
             offset += len(block)
             if not block:
                 break

@@ -6,14 +6,17 @@ from __future__ import annotations
 import codecs
 import json
 import os
+import shutil
 import stat
 import sys
+import tempfile
 import weakref
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from . import reading
 from .cleaning import text_name
 from .inputs import is_device
 from .reading import (HTML_SUFFIXES, MHTML, DocumentError, document_text, is_large, is_lock_file, iter_pieces, open_document,
@@ -22,6 +25,7 @@ from .reading import (HTML_SUFFIXES, MHTML, DocumentError, document_text, is_lar
 __all__ = ["Source", "iter_sources", "jsonl_source", "record_name", "read_from_folder", "DOCUMENT_SUFFIXES"]
 
 DOCUMENT_SUFFIXES = (".txt", ".text", ".md", *HTML_SUFFIXES, ".docx", ".docm")
+JSONL_SUFFIXES = (".jsonl", ".ndjson")  # one JSON object a line, by either name
 
 
 @dataclass
@@ -66,7 +70,7 @@ def jsonl_source(line: str, where: str) -> Source | None:
     try:
         record = json.loads(line)
     except json.JSONDecodeError as error:
-        return Source(where, error=f"{where}: not a JSON object ({error.msg})")
+        return Source(where, error=f"{where}: not a JSON object ({error.msg} at column {error.colno})")
     except (RecursionError, ValueError) as error:  # nested past Python's stack, a number past its limit
         return Source(where, error=f"{where}: a JSON value this reader cannot hold ({type(error).__name__})")
     if not isinstance(record, dict) or not isinstance(record.get("text"), str):
@@ -91,9 +95,23 @@ def _file(path: Path) -> Iterator[Source]:
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
         yield Source(str(path), error=f"{path}: a device, not a document file")
         return
-    if path.suffix.lower() == ".jsonl":
+    if path.suffix.lower() in _NOT_DOCUMENTS:
+        yield Source(str(path), error=f"{path}: {_NOT_DOCUMENTS[path.suffix.lower()]}")
+        return
+    if stat.S_ISFIFO(mode):  # no name to go by: read as standard input is
         try:
             with open(path, "rb") as handle:
+                yield from _stream(handle, str(path))
+        except OSError as error:
+            yield Source(str(path), error=f"{path}: cannot read ({error.strerror})")
+        return
+    if path.suffix.lower() in JSONL_SUFFIXES:
+        try:
+            with open(path, "rb") as handle:
+                wrong = _not_jsonl(handle.peek(4096)[:4096])
+                if wrong:
+                    yield Source(str(path), error=f"{path}: {wrong}")
+                    return
                 lines = chain([handle.readline().removeprefix(codecs.BOM_UTF8)], handle)
                 yield from _jsonl(str(path), lines)
         except OSError as error:
@@ -101,23 +119,39 @@ def _file(path: Path) -> Iterator[Source]:
         return
     try:
         if is_large(path):
-            # One decoding pass first, so a bad byte deep inside is reported before any
-            # of the document is written; the file stays open for the second, so a file
-            # renamed or deleted in between is still read, not a run ended half-written.
-            handle = open_document(path)
-            try:
-                for _ in iter_pieces(path, handle=handle):
-                    pass
-            except BaseException:
-                handle.close()
-                raise
-            source = Source(str(path), pieces=lambda: iter_pieces(path, handle=handle))
-            weakref.finalize(source, handle.close)  # closed with the source, read or not
-            yield source
+            yield _in_pieces(path, open_document(path))
         else:
             yield Source(str(path), read_document(path))
     except DocumentError as error:
         yield Source(str(path), error=str(error))
+
+
+def _in_pieces(path: Path, handle) -> Source:
+    """A large document as a Source of pieces, read from ``handle`` (binary, its own:
+    closed with the Source, read or not); DocumentError if a byte does not decode.
+
+    One decoding pass first, so a bad byte deep inside is reported before any of the
+    document is written; the file stays open for the second, so a file renamed or deleted
+    in between is still read, not a run ended half-written."""
+    try:
+        for _ in iter_pieces(path, handle=handle):
+            pass
+    except BaseException:
+        handle.close()
+        raise
+    source = Source(str(path), pieces=lambda: iter_pieces(path, handle=handle))
+    weakref.finalize(source, handle.close)
+    return source
+
+
+def _not_jsonl(start: bytes) -> str | None:
+    """What a file named as JSONL is instead, by its first bytes, or None: such a file
+    would give an error for every line (or every 0x0A byte in it)."""
+    if start.startswith(b"\x1f\x8b") or start.startswith(b"BZh") or start.startswith(b"\xfd7zXZ"):
+        return "compressed, not JSONL text; decompress it first (zcat FILE | measures tag -)"
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in start:
+        return "UTF-16 or binary, not JSONL (JSONL input must be UTF-8)"
+    return None
 
 
 def _descriptor_of(stream) -> int:
@@ -128,11 +162,15 @@ def _descriptor_of(stream) -> int:
 
 
 def _stdin(stream) -> Iterator[Source]:
-    """Standard input: a JSONL stream when its first non-blank line opens a JSON object
-    (read line by line, so it may be endless), else one document."""
     if is_device(_descriptor_of(stream)):
         yield Source("<stdin>", error="<stdin>: a device, not a document (such as /dev/zero, read for ever)")
         return
+    yield from _stream(stream, "<stdin>")
+
+
+def _stream(stream, name: str) -> Iterator[Source]:
+    """Standard input or a named pipe: a JSONL stream when its first non-blank line opens
+    a JSON object (read line by line, so it may be endless), else one document."""
     first = stream.readline()
     blank = b""
     while first and not first.strip():
@@ -140,12 +178,34 @@ def _stdin(stream) -> Iterator[Source]:
         first = stream.readline()
     if first.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"{"):
         lines = chain([first.removeprefix(codecs.BOM_UTF8)], stream)
-        yield from _jsonl("<stdin>", lines, 1 + blank.count(b"\n"))
+        yield from _jsonl(name, lines, 1 + blank.count(b"\n"))
         return
+    head = blank + first
+    while len(head) <= reading.LARGE_FILE:
+        more = stream.read(reading.LARGE_FILE + 1 - len(head))
+        if not more:
+            break
+        head += more
     try:
-        yield Source("<stdin>", document_text(blank + first + stream.read(), "<stdin>"))
+        if len(head) <= reading.LARGE_FILE:  # the whole of it
+            yield Source(name, document_text(head, name))
+            return
+        # Too large to hold as text (it takes about 18 times its size): kept in a
+        # temporary file and read in pieces, as a large file given by name is.
+        spool = tempfile.TemporaryFile()
+        try:
+            spool.write(head)
+            del head
+            shutil.copyfileobj(stream, spool, 1 << 20)
+        except BaseException:
+            spool.close()
+            raise
+        yield _in_pieces(Path(name), spool)
     except DocumentError as error:
-        yield Source("<stdin>", error=str(error))
+        yield Source(name, error=str(error))
+    except OSError as error:  # the temporary file: a full disk
+        yield Source(name, error=f"{name}: cannot keep it in a temporary file to read it in pieces "
+                                 f"({error.strerror or error})")
 
 
 def read_from_folder(path: Path, folder: Path) -> bool:
@@ -153,7 +213,7 @@ def read_from_folder(path: Path, folder: Path) -> bool:
     a document or ``.jsonl`` file with no hidden part below the folder (``.git``, or
     ``.ipynb_checkpoints``, whose files are copies of a notebook user's documents), and
     not a lock file Word keeps beside an open document (``~$通告.docx``)."""
-    return not _hidden(path, folder) and path.suffix.lower() in DOCUMENT_SUFFIXES + (".jsonl",)
+    return not _hidden(path, folder) and path.suffix.lower() in DOCUMENT_SUFFIXES + JSONL_SUFFIXES
 
 
 def _hidden(path: Path, folder: Path) -> bool:
@@ -162,10 +222,21 @@ def _hidden(path: Path, folder: Path) -> bool:
 
 # Documents people keep beside their text files that measures cannot read: named, so that
 # a folder run does not look complete when it left them out.
+_COMPRESSED = dict.fromkeys((".gz", ".bz2", ".xz", ".zst", ".zip", ".7z", ".rar"),
+                            "a compressed file; decompress it first (for JSONL: zcat FILE | measures tag -)")
+# Given by name, these are refused by their name: read as text, a table or a JSON array
+# would be one document of markup. In a folder, a table beside the documents is most
+# often their index, and is passed over; a PDF or .doc given by name is told by its
+# content (reading._not_text).
+_NOT_DOCUMENTS = {**_COMPRESSED,
+                  **dict.fromkeys((".csv", ".tsv", ".json", ".xlsx", ".xls", ".ods", ".parquet"),
+                                  "a table or JSON file, not a document; give its texts as JSONL, one "
+                                  "{\"id\": …, \"text\": …} object a line")}
 _NOT_READ = {".pdf": "a PDF file; extract its text first (for example with pdftotext)",
              **dict.fromkeys((".doc", ".wps", ".rtf", ".odt"), "a word-processor file measures does not "
                              "read; save it as .docx or .txt"),
-             **dict.fromkeys((".mht", ".mhtml"), MHTML)}
+             **dict.fromkeys((".mht", ".mhtml"), MHTML),
+             **_COMPRESSED}
 
 
 def _is_model(folder: Path) -> bool:
@@ -244,7 +315,8 @@ def iter_sources(inputs: Iterable[str]) -> Iterator[Source]:
                 else:
                     yield from _file(child)
             if not found:
-                yield Source(str(path), error=f"{path}: no document files ({', '.join(DOCUMENT_SUFFIXES)}, .jsonl) in this folder")
+                yield Source(str(path), error=f"{path}: no document files "
+                                             f"({', '.join(DOCUMENT_SUFFIXES + JSONL_SUFFIXES)}) in this folder")
         elif path.exists():
             yield from _file(path)
         else:

@@ -13,6 +13,18 @@ if TYPE_CHECKING:
 __all__ = ["train"]
 
 
+def file_names(paths: list[str]) -> list[str]:
+    """The files rows came from, as the model card names them: each by its name, or, where
+    two share a name (``r1/to_label.tsv``, ``r2/to_label.tsv``), by its path below the
+    folder they share; never a whole path of the machine it was trained on."""
+    unique = sorted({os.path.abspath(path) for path in paths})
+    names = [Path(path).name for path in unique]
+    if len(set(names)) == len(names):
+        return sorted(names)
+    top = os.path.commonpath(unique) if len(unique) > 1 else os.path.dirname(unique[0])
+    return sorted(Path(os.path.relpath(path, top)).as_posix() for path in unique)
+
+
 def _as_data(data, skip_bad_rows: bool) -> LabelledData:
     if data is None:
         from .datasets import load_training_data
@@ -60,7 +72,7 @@ def train(data=None, *, name: str = "custom", skip_bad_rows: bool = False, folds
                          "(MeasureClassifier.fit takes groups of your own)")
     groups = [path for path, _ in labelled.locations] if folds_by_file else None
     estimator = MeasureClassifier(**params).fit(labelled.texts, labelled.y, groups=groups)
-    files = sorted({Path(path).name for path, line in labelled.locations if line is not None})
+    files = file_names([path for path, line in labelled.locations if line is not None])
     # The model card says whose sentences a model learnt from: ours, the user's, or both.
     # Counted by text, as pairs given in Python carry no file to tell them apart by.
     bundled = set((labelled if data is None else load_training_data()).texts)

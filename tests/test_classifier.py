@@ -217,7 +217,10 @@ def test_labels_are_checked_against_the_guide(y, message):
     (["甲乙", "丙丁", "戊己", "庚辛", "壬癸", "子丑"], ["testing", "other"] * 3, {},
      "no term occurs in 2 or more of the sentences"),
     (["甲乙", "丙丁"], ["testing", "other"], {"thresholds": 0.5}, "no term occurs"),
-    (SMALL_X[:6], ["testing"] * 6, {}, "every sentence is labelled 'testing': training needs sentences of at least two"),
+    (SMALL_X[:6], ["testing"] * 6, {}, r"every sentence is labelled 'testing': training needs sentences of at least two "
+                                       r"labels \(for instance some 'other'\)"),
+    (SMALL_X[:6], ["other"] * 6, {}, r"every sentence is labelled 'other': training needs sentences of at least two "
+                                     r"labels \(sentences of the measures as well\)"),
 ])
 def test_too_little_data_is_a_clear_error(X, y, params, message):
     with pytest.raises(DataError, match=message):
@@ -227,6 +230,10 @@ def test_too_little_data_is_a_clear_error(X, y, params, message):
 def test_training_with_too_few_groups_is_a_clear_error():
     with pytest.raises(DataError, match="needs at least 3 groups, got 2"):
         MeasureClassifier().fit(SMALL_X, SMALL_Y, groups=[0, 1] * 12)
+    # every 'supply' sentence in group "a", the others spread over three groups
+    groups = ["a" if labels == "supply" else "abc"[i % 3] for i, labels in enumerate(SMALL_Y)]
+    with pytest.raises(DataError, match=r"whole groups: 'supply' \(all in a\); spread its sentences"):
+        MeasureClassifier().fit(SMALL_X, SMALL_Y, groups=groups)
 
 
 @pytest.mark.parametrize("params, message", [
@@ -758,13 +765,14 @@ def test_labels_a_meta_estimator_encoded_as_integers_are_named_as_such():
 
 
 def test_fit_refuses_what_a_labelled_file_would_empty_text_and_conflicting_copies():
-    X = SMALL_X + ["  ", SMALL_X[0]]
-    y = SMALL_Y + ["other", "other" if SMALL_Y[0] != "other" else "testing"]
+    X = SMALL_X + ["  ", SMALL_X[0], "https://example.com/a?b=1"]
+    y = SMALL_Y + ["other", "other" if SMALL_Y[0] != "other" else "testing", "testing"]
     with pytest.raises(DataError) as caught:
         MeasureClassifier().fit(X, y)
     message = str(caught.value)
     assert f"X[{len(SMALL_X)}]: empty text" in message
     assert f"X[{len(SMALL_X) + 1}]: same sentence labelled {SMALL_Y[0]!r} at X[0]" in message
+    assert f"X[{len(SMALL_X) + 2}]: the text 'https://example.com/a?b=1' is empty as the model reads it" in message
 
 
 def test_fits_running_at_once_in_threads_each_fit_their_own_data():

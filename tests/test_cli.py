@@ -1,4 +1,5 @@
 import csv
+import gzip
 import io
 import json
 import os
@@ -198,6 +199,13 @@ def test_progress_shows_on_a_terminal_only(tmp_path):
     assert status == 0 and "tagged" not in shown
     piped = run_cli("tag", corpus, "--format", "jsonl")  # stderr is a pipe, not a terminal
     assert piped.returncode == 0 and b"tagged" not in piped.stderr
+    # a bad line after the progress has shown: its message on a line of its own
+    with corpus.open("a", encoding="utf-8") as more:
+        more.write("not json\n" + json.dumps({"id": "last", "text": "加强生活物资保供。"}, ensure_ascii=False) + "\n")
+    status, shown = _stderr_on_a_terminal("tag", corpus, "--format", "jsonl")
+    assert status == 1 and "characters/s" in shown
+    assert [line.strip("\r").split("\r")[-1] for line in shown.splitlines() if "corpus.jsonl:46" in line] == \
+        [f"measures: {corpus}:46: not a JSON object (Expecting value at column 1)"]
 
 
 def test_jsonl_on_stdin_is_read_line_by_line_and_bad_lines_are_named():
@@ -211,6 +219,20 @@ def test_jsonl_on_stdin_is_read_line_by_line_and_bad_lines_are_named():
     assert [json.loads(line)["source"] for line in result.stdout.decode().splitlines()] == ["a", "c"]
     errors = result.stderr.decode()
     assert "<stdin>:3:" in errors and "<stdin>:4:" in errors and "2 input(s) could not be tagged" in errors
+
+
+@pytest.mark.parametrize("content, why", [
+    (gzip.compress(b'{"text": "a"}\n' * 5000), "compressed, not JSONL text; decompress it first"),
+    ('{"text": "全市开展全员核酸检测。"}\n'.encode("utf-16") * 3, "UTF-16 or binary, not JSONL"),
+], ids=["gzip", "utf-16"])
+def test_a_jsonl_file_that_is_not_utf8_text_is_one_error_not_one_a_line(tmp_path, content, why):
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_bytes(content)
+    result = run_cli("tag", corpus, EXAMPLES / "press_briefing.txt", "--format", "jsonl")
+    assert result.returncode == 1
+    first, *others = result.stderr.decode().splitlines()
+    assert first.startswith(f"measures: {corpus}: {why}")
+    assert others == ["measures: 1 input(s) could not be tagged; 1 tagged"]
 
 
 def test_stdin_of_one_document_with_a_brace_later_is_one_document():
@@ -318,6 +340,41 @@ def test_a_named_pipe_in_a_folder_and_a_device_are_named_not_read(tmp_path):
     assert [json.loads(line)["source"] for line in result.stdout.decode().splitlines()] == [str(archive / "a.txt")]
     assert f"{archive / 'b.txt'}: not a regular file (a named pipe or a device), not read" in err
     assert "/dev/zero: a device, not a document file" in err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
+@pytest.mark.parametrize("content, sources", [
+    # bash's <(zcat corpus.jsonl.gz): a pipe has no extension to tell JSONL by
+    ('{"id": "a", "text": "全市开展全员核酸检测。"}\n{"id": "b", "text": "加强生活物资保供。"}\n', ["a", "b"]),
+    ("全市开展全员核酸检测。\n加强生活物资保供。\n", ["PIPE"]),
+], ids=["jsonl", "document"])
+def test_a_named_pipe_given_as_an_input_is_read_as_standard_input_is(tmp_path, content, sources):
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    process = subprocess.Popen(measures_command() + ["tag", str(pipe), "--format", "jsonl"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    with open(pipe, "w", encoding="utf-8") as writer:
+        writer.write(content)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err.decode()
+    assert [json.loads(line)["source"] for line in out.decode().splitlines()] == \
+        [str(pipe) if name == "PIPE" else name for name in sources]
+
+
+def test_ndjson_is_jsonl_and_tables_and_compressed_files_are_refused_by_name(tmp_path):
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "corpus.ndjson").write_text('{"id": "a", "text": "全市开展全员核酸检测。"}\n', "utf-8")
+    (archive / "index.csv").write_text("id,title\na,核酸检测\n", "utf-8")     # the folder's index: passed over
+    (archive / "more.jsonl.gz").write_bytes(b"\x1f\x8b\x08\x00" + bytes(40))  # named, not read
+    result = run_cli("tag", archive, archive / "index.csv", "--format", "jsonl")
+    err = result.stderr.decode()
+    assert result.returncode == 1 and "Traceback" not in err
+    assert [json.loads(line)["source"] for line in result.stdout.decode().splitlines()] == ["a"]
+    assert err.count("index.csv") == 1 and f"{archive / 'index.csv'}: a table or JSON file, not a document; " \
+        'give its texts as JSONL, one {"id": …, "text": …} object a line' in err
+    assert f"{archive / 'more.jsonl.gz'}: a compressed file; decompress it first (for JSONL: zcat FILE | " \
+        "measures tag -)" in err
 
 
 def test_the_command_exits_whatever_threads_are_left(tmp_path):

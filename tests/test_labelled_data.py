@@ -10,7 +10,7 @@ from conftest import run_cli
 from measures.labelled_data import (DataError, agreement, check_data, labelled_pairs, near_duplicates,
                                    read_labelled, read_texts)
 from measures.labels import LabelError, parse_labels
-from measures.training import train
+from measures.training import file_names, train
 
 
 def write(tmp_path, text, name="data.tsv"):
@@ -31,6 +31,11 @@ def test_reads_rows_and_ignores_extra_columns(tmp_path):
     ("全市开展核酸检测。\ttestng", "did you mean 'testing'"),
     ("全市开展核酸检测。\tother|testing", "never combined"),
     ("   \ttesting", "empty text"),
+    # empty once the model has normalised it: nothing to learn from, and every such row the
+    # same sentence as every other
+    ("https://example.com/a?b=1\ttesting", "is empty as the model reads it (a web address, markup or invisible"),
+    ("\u200b\tsupply", "is empty as the model reads it"),
+    ("&nbsp;**\tsupply", "is empty as the model reads it"),
     ("全市开展核酸检测。", "columns"),
     ("全市开展核酸检测。\ttesting|testing", "repeated"),
     ("全市开展核酸检测。\t", "no labels given"),
@@ -365,21 +370,29 @@ def test_a_comma_separated_file_to_leave_out_says_how_to_save_it(tmp_path):
         read_texts(path)
 
 
-@pytest.mark.parametrize("text, words", [
+NOT_ONE_SENTENCE = [
     ("全市开展核酸检测。小区实行封闭管理。", "the text is 2 sentences as measures splits it (全市开展核酸检测。 / 小区实行封闭管理。)"),
     ("口罩\u2028要戴好吗？", "the text holds a line break (U+2028)"),
     ("口罩要\r戴好。", "the text holds a line break (U+000D)"),
     ("他说：“要应检尽检。不漏一人。”", "the text is 2 sentences"),
-])
+]
+
+
+@pytest.mark.parametrize("text, words", NOT_ONE_SENTENCE)
 def test_check_data_names_rows_that_are_not_one_sentence(tmp_path, text, words):
     # the guide's unit is one sentence, and its text never holds a line break
     path = write(tmp_path, f"text\tlabels\n加强生活物资保供。\tsupply\n{text}\ttesting\n")
     report = check_data([path])
     assert report["rows"] == 2
     assert [p for p in report["problems"] if words in p and p.startswith(f"{path}:3: ")] == report["problems"]
+
+
+def test_training_on_rows_that_are_not_one_sentence_warns_naming_the_first(tmp_path):
+    path = write(tmp_path, "text\tlabels\n加强生活物资保供。\tsupply\n"
+                           + "".join(f"{text}\ttesting\n" for text, _ in NOT_ONE_SENTENCE))
     result = run_cli("train", "bundled", path, "-o", tmp_path / "m")
     assert result.returncode == 0
-    assert f"1 row is not one sentence as measures splits text (the first: {path}:3)" in result.stderr.decode()
+    assert f"4 rows are not one sentence as measures splits text (the first: {path}:3)" in result.stderr.decode()
 
 
 def test_check_data_keeps_one_sentence_rows_and_trailing_line_ends(tmp_path):
@@ -411,12 +424,71 @@ def test_a_tab_inside_the_text_is_named_as_such(tmp_path):
             "(the guide's text never does)")]  # an empty cell after the labels is no column
 
 
+def test_a_tab_inside_the_text_is_named_when_a_named_column_is_left_empty(tmp_path):
+    # text<TAB>labels<TAB>doc with the doc left empty: the tab moves the labels into `doc`,
+    # the extra cell is empty, and the labels cell holds the text's second half
+    path = write(tmp_path, "text\tlabels\tdoc\n多一个\ttab的行。\ttesting\t\n加强生活物资保供。\tsupply\t\n"
+                           "开展全员核酸检测。\ttesting\t甲\t\n")
+    with pytest.raises(DataError) as caught:
+        read_labelled(path)
+    assert [(p.line, p.message) for p in caught.value.problems] == [
+        (2, "4 tab-separated cells, where the header names 3 columns: does the text hold a tab? "
+            "(the guide's text never does)")]  # rows 3 and 4: a trailing empty cell, labels fine
+
+
 def test_a_workbook_given_as_labelled_data_is_named_as_a_zip_archive(tmp_path):
     path = tmp_path / "labels.xlsx"
     path.write_bytes(b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xff\xfe")
     with pytest.raises(DataError, match=r"labels.xlsx:1: a zip archive, not text \(a workbook or a Word file\?\); "
                                         "save it as tab-separated text in UTF-8"):
         read_labelled(path)
+
+
+def test_a_spreadsheet_cell_of_two_lines_is_named_and_its_second_line_not_read_as_a_row(tmp_path):
+    # as csv.writer(delimiter="\t") and spreadsheets save a cell holding a line break
+    path = write(tmp_path, 'text\tlabels\n全市开展核酸检测。\ttesting\n"东城区开展核酸检测，\n结果当天反馈。"\ttesting\n'
+                           '"实行""先消毒""。"\tdisinfection\n')
+    data = read_labelled(path, skip_bad_rows=True)
+    assert data.texts == ["全市开展核酸检测。", '实行"先消毒"。']
+    assert [(p.line, p.message) for p in data.problems] == [
+        (3, "a quoted cell holds a line break (lines 3–4, as a spreadsheet saves a cell of two lines), which the "
+            "guide's text never does: put its sentence on one line")]
+
+
+def test_an_old_office_workbook_given_as_labelled_data_is_named_as_such(tmp_path):
+    path = tmp_path / "labels.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 4)
+    with pytest.raises(DataError, match=r"labels.xls:1: an old Office file, not text \(an .xls workbook or a "
+                                        r"\.doc\?\); save it as tab-separated text in UTF-8"):
+        read_labelled(path)
+
+
+def test_a_file_given_twice_is_refused_not_counted_twice(tmp_path):
+    path = write(tmp_path, "text\tlabels\n全市开展核酸检测。\ttesting\n点击分享本页\tother\n")
+    for again in (path, tmp_path / "." / "data.tsv"):  # the same file, however named
+        with pytest.raises(DataError) as caught:
+            read_labelled([path, again], skip_bad_rows=True)  # the whole file: not a bad row to skip
+        assert str(caught.value).startswith(f"{again}:1: the same file as {path}, given twice: its rows would "
+                                            "count twice")
+
+
+def test_the_model_card_names_files_of_one_name_by_their_folders(tmp_path):
+    assert file_names([str(tmp_path / "b.tsv"), str(tmp_path / "a.tsv")] * 3) == ["a.tsv", "b.tsv"]
+    assert file_names([str(tmp_path / "r2" / "to_label.tsv"), str(tmp_path / "r1" / "to_label.tsv"),
+                       str(tmp_path / "r1" / "extra" / "mine.tsv")]) == \
+        ["r1/extra/mine.tsv", "r1/to_label.tsv", "r2/to_label.tsv"]
+
+
+def test_folds_by_file_refuse_a_label_whose_sentences_are_all_in_one_file(tmp_path):
+    rows = ["全市开展核酸检测。\ttesting", "对密接人员集中隔离。\tisolation_transfer", "点击分享本页\tother"]
+    paths = [write(tmp_path, "text\tlabels\n" + "".join(f"{place}{row}\n" for row in rows)
+                   + ("东区保障生活物资供应。\tsupply\n西区保障生活物资供应。\tsupply\n南区保障生活物资供应。\tsupply\n"
+                      if k == 0 else ""), f"part{k}.tsv")
+             for k, place in enumerate(("东区", "西区", "南区"))]
+    with pytest.raises(DataError, match=rf"whole groups: 'supply' \(all in {re.escape(str(paths[0]))}\); spread its "
+                                        "sentences over two groups or more, or train without groups"):
+        train(paths, folds_by_file=True, min_df=1)
+    assert "supply" in train(paths, min_df=1).classes  # folds of rows mix the files
 
 
 def test_training_with_folds_by_file_holds_out_whole_files(tmp_path):

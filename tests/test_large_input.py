@@ -5,6 +5,7 @@ import io
 import json
 import random
 import re
+import sys
 
 import pytest
 
@@ -98,11 +99,15 @@ def test_a_few_chinese_bytes_at_the_end_of_an_ascii_piece_do_not_decide_the_enco
     assert "".join(iter_pieces(path, piece=piece)) == read_document(path) == text
 
 
-def test_a_bad_byte_deep_inside_is_reported_with_its_offset(tmp_path):
+@pytest.mark.parametrize("encoding, end", [("utf-8", "\n"), ("utf-16", "\n"), ("gb18030", "\r")])
+def test_a_bad_byte_deep_inside_is_reported_with_its_offset_and_line(tmp_path, encoding, end):
     path = tmp_path / "doc.txt"
-    good = (SPEECH * 4).encode("utf-8")
-    path.write_bytes(good + b"\xff\xfe\xfa" + good)
-    with pytest.raises(DocumentError, match=rf"doc.txt: bytes near offset {len(good)} do not decode as utf-8"):
+    good = (SPEECH * 4).replace("\n", end).encode(encoding)
+    bad = b"\xff\xfe\xfa" if encoding != "utf-16" else b"\x00\xdc"  # a lone low surrogate in UTF-16
+    path.write_bytes(good + bad + good.removeprefix(codecs.BOM_UTF16))
+    line = (SPEECH * 4).count("\n") + 1
+    with pytest.raises(DocumentError, match=rf"doc.txt: bytes near offset {len(good)} \(line {line}\) do not "
+                                            rf"decode as {encoding}"):
         list(iter_pieces(path, piece=1000))
 
 
@@ -149,6 +154,27 @@ def test_streamed_output_equals_whole_document_output(tmp_path, monkeypatch, mod
         assert record["summary"]["sentences"] == len(sentences) > 50
         for s in sentences[::7]:  # spans index the whole file
             assert HAN.findall(s["text"]) == HAN.findall(text[s["start"]:s["end"]])
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "utf-16"])
+def test_a_large_document_on_standard_input_is_read_in_pieces_as_its_file_is(tmp_path, monkeypatch, model, encoding):
+    # held whole, a document on standard input took about 18 times its size
+    path = tmp_path / "big.txt"
+    path.write_bytes((SPEECH * 5).encode(encoding))
+    whole = written(model, [str(path)], "jsonl")
+    monkeypatch.setattr(reading, "LARGE_FILE", 4096)
+    monkeypatch.setattr(reading, "PIECE", 1024)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(path.read_bytes())))
+    (source,) = iter_sources(["-"])
+    assert source.name == "<stdin>" and source.text is None and "".join(source.pieces()) == read_document(path)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(path.read_bytes())))
+    assert written(model, ["-"], "jsonl") == whole.replace(json.dumps(str(path)), json.dumps("<stdin>"))
+    # a bad byte deep inside: named as standard input's, before any of it is tagged
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(path.read_bytes() + b"\xff\xfe\x00\xd8" * 2
+                                                                  + path.read_bytes())))
+    (source,) = iter_sources(["-"])
+    found = re.match(r"<stdin>: bytes near offset (\d+) \(line \d+\) do not decode", source.error)
+    assert found and len(path.read_bytes()) <= int(found[1]) < len(path.read_bytes()) + 8 and source.pieces is None
 
 
 def test_large_files_keep_input_order_with_workers(tmp_path, small_limits, model):
