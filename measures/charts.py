@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 
 from .labels import LABELS, zh_name
-from .summary import as_summary, share_table, share_text, shown_names
+from .summary import as_summary, fit_name, share_table, share_text, shown_names
 
 __all__ = ["plot_summary", "plot_comparison"]
 
@@ -113,12 +113,18 @@ def plot_summary(summary, ax=None, include_other: bool = False, sort: bool = Fal
     ax.set_xlim(0, max(max(shares, default=0) * 1.15, 0.05))
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))  # 2.5% is not "2%"
     ax.set_xlabel("share of sentences")
-    # a document's name is often Chinese (通告.txt): drawn in the font that has its glyphs
-    ax.set_title(f"{summary.source or 'document'} ({summary.sentences} sentences)", fontproperties=font)
+    # a document's name is often Chinese (通告.txt): drawn in the font that has its glyphs;
+    # a long one cut at its start, as tables cut names, so that its end and the count show
+    name = fit_name(summary.source, TITLE_COLUMNS) if summary.source else "document"
+    ax.set_title(f"{name} ({summary.sentences} sentences)", fontproperties=font)
     if own_figure:
         ax.figure.tight_layout()
     return ax
 
+
+#: Terminal columns (a Chinese character is two) of a document's name in a chart's title:
+#: what a 7-inch figure holds beside the sentence count.
+TITLE_COLUMNS = 52
 
 #: Documents side by side in one heat map at most.
 MAX_COMPARED = 60

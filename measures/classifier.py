@@ -222,6 +222,10 @@ def _f1_threshold(probabilities: np.ndarray, truth: np.ndarray, grid: np.ndarray
     return best
 
 
+def _listed(names: list[str], most: int = 3) -> str:
+    return ", ".join(names[:most]) + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
 class MeasureClassifier(ClassifierMixin, BaseEstimator):
     """Multi-label sentence classifier for the annotation guide's label set.
 
@@ -503,20 +507,25 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         if n_groups < self.cv:
             raise DataError(message=f"{self.cv}-fold cross-validation over groups needs at least {self.cv} "
                                     f"groups, got {n_groups}")
-        # a label of one group alone is missing from the training part of the fold that
-        # scores that group: its calibration and threshold would come from a model that
-        # never saw it (and give it to nearly every sentence)
+        # A label whose groups a fold holds out together (one group, or several that
+        # GroupKFold puts in one fold) is missing from that fold's training part: its
+        # calibration and threshold would come from a model that never saw it, and it
+        # would be given to nearly every sentence.
         holders = defaultdict(set)
         for row, group in zip(rows, groups.tolist()):
             for label in row:
                 holders[label].add(group)
-        alone = [f"{label!r} (all in {next(iter(holders[label]))})" for label in LABEL_IDS
-                 if len(holders.get(label, ())) == 1]
-        if alone:
+        missing = {}
+        for train, _ in GroupKFold(self.cv).split(np.zeros(len(rows)), groups=groups):
+            seen = {label for i in train for label in rows[i]}
+            missing.update((label, holders[label]) for label in holders if label not in seen)
+        if missing:
+            named = [f"{label!r} (all in {_listed(sorted(map(str, missing[label])))})"
+                     for label in LABEL_IDS if label in missing]
             raise DataError(message=(
-                f"a label whose sentences are all in one group cannot be calibrated by folds that hold out "
-                f"whole groups: {', '.join(alone)}; spread its sentences over two groups or more, or train "
-                f"without groups"))
+                f"a label that a cross-validation fold holding out whole groups leaves out of its training part "
+                f"cannot be calibrated: {', '.join(named)}, held out together; spread its sentences over more "
+                f"groups, or train without groups"))
 
     def _check_terms(self, counts, fits):
         """Refuse a fit, or a fold's fit, left with no term once ``min_df`` drops the rare ones."""

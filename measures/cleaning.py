@@ -313,6 +313,15 @@ _CHROME_START = re.compile(
     | (?:相关热词搜索|上一篇|下一篇)
     # government portals: breadcrumbs, the site's organisers
     | 当前位置\s*[:：] | 您(?:现在)?的位置\s*[:：] | (?:主办|承办|协办)(?:单位)?\s*[:：]
+    | (?:网站首页|首页|主页)\s*(?:>|›|»|→|/)
+    # a footer's row of links (网站地图 | 联系我们 | 关于我们)
+    | (?:(?:首页|网站首页|网站地图|网站导航|网站声明|联系我们|关于我们|返回顶部|手机版|免责声明|隐私政策|设为首页|
+        加入收藏|意见反馈)\s*[|｜丨·]?\s*){2,}$
+    # a site's menu, from its home page on (首页 | 新闻 | 国内 | 国际); not a row of short
+    # words alone, which a notice's list (停课|停工|停业) or a table's row is too
+    | (?:网站首页|首页)\s*[|｜丨]\s*(?:[^\d\s|｜丨,，。；;！？!?]{1,6}\s*[|｜丨]\s*){1,}[^\d\s|｜丨,，。；;！？!?]{1,6}\s*$
+    # a comment box's prompt alone, not a rule on comments (用户登录后方可发表评论)
+    | 请?登录后(?:才能|方可|即可)?(?:发表|参与)评论\s*$
     # a copyright line whose © was lost to decoding
     | \?\s*\d{4}-\d{4}
     # a contact line, not a notice's sentence that ends with its number (…，联系电话：…)

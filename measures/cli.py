@@ -83,7 +83,8 @@ def _stopped(signum, frame):
         from .export import remove_unfinished
 
         remove_unfinished()
-        print(f"measures: {_STOP_WORDS[_stopping]}", file=sys.stderr, flush=True)
+        _say(_STOP_WORDS[_stopping])
+        sys.stderr.flush()
         os._exit(_stop_code(_stopping))
     _stopping = signum
     if signum == signal.SIGINT:
@@ -107,7 +108,7 @@ def _check_output(output, inputs, folder: bool = False) -> None:
     next run would read it back as a document."""
     from .export import check_not_input, check_output
 
-    if inputs.count("-") > 1:
+    if sum(item in ("-", "/dev/stdin", "/dev/fd/0") for item in inputs) > 1:
         raise UsageError("- (standard input) is given more than once; it can be read only once")
     check_not_input(output, inputs)
     check_output(output, folder)
@@ -148,9 +149,14 @@ def _end_progress_line() -> None:
         _progress_open = False
 
 
+def _say(message: str) -> None:
+    """A message on stderr, on a line of its own."""
+    _end_progress_line()
+    print(f"measures: {message}", file=sys.stderr)
+
+
 # what -o's extension says the output is, when --format is not given
 _FORMAT_OF = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
-_COMPRESSED = (".gz", ".bz2", ".xz", ".zst", ".zip", ".7z")
 # extensions of formats tag does not write, which would get the text summary under their name
 _NOT_WRITTEN = {".html": "measures report FILE -o report.html makes the HTML report",
                 ".htm": "measures report FILE -o report.html makes the HTML report",
@@ -162,13 +168,14 @@ _NOT_WRITTEN = {".html": "measures report FILE -o report.html makes the HTML rep
 
 def cmd_tag(args) -> int:
     from .export import Writer, open_output
+    from .sources import COMPRESSED_SUFFIXES
 
     if args.format is None:
         suffix = Path(args.output or "").suffix.lower()
         if suffix in _NOT_WRITTEN:
             raise UsageError(f"{args.output}: tag writes text, csv, json or jsonl, not {suffix[1:]} "
                              f"({_NOT_WRITTEN[suffix]}; --format text writes the summary under this name)")
-        if suffix in _COMPRESSED:
+        if suffix in COMPRESSED_SUFFIXES:
             raise UsageError(f"{args.output}: tag does not compress its output; pipe it instead "
                              f"(measures tag ... --format jsonl | gzip > out.jsonl.gz), or give --format to "
                              f"write uncompressed output under this name")
@@ -229,8 +236,7 @@ def tagged_documents(args, model, failed: list, stream_large: bool = False):
                                         stream_large=stream_large):
         if source.error:
             failed.append(source.name)
-            _end_progress_line()
-            print(f"measures: {source.error}", file=sys.stderr)
+            _say(source.error)
         else:
             yield document
 
@@ -382,11 +388,15 @@ def cmd_check_data(args) -> int:
 
 
 def cmd_explain(args) -> int:
+    from .cleaning import normalize_sentence
     from .inputs import names_a_file
 
     for sentence in args.sentences:
         if not sentence.strip():
             raise UsageError("an empty sentence: nothing to explain")
+        if not normalize_sentence(sentence).strip():
+            raise UsageError(f"{sentence[:30]!r} is empty once normalised (a web address, markup or invisible "
+                             "characters alone): nothing to explain")
         if names_a_file(sentence):
             raise UsageError(f"{sentence}: a file; explain labels the sentences given as arguments "
                                f"(for a document: measures tag {sentence})")
@@ -402,11 +412,15 @@ def _explain(model, args) -> None:
         return
     for sentence in args.sentences:
         result = model.explain(sentence, top=args.top)
-        print(f"{sentence}\n  labels: {'|'.join(result['labels'])}")
+        print(sentence)
+        if result["read_as"] != sentence:  # the terms are the normalised text's
+            print(f"  read as: {result['read_as']}")
+        print(f"  labels: {'|'.join(result['labels'])}")
         ranked = sorted(result["scores"].items(), key=lambda kv: -kv[1])[:4]
         print("  scores: " + ", ".join(f"{label} {score:.2f}" for label, score in ranked))
         for label, terms in result["terms"].items():
-            print(f"  {label} because of: " + ", ".join(f"{t} (+{w:.2f})" for t, w in terms))
+            because = ", ".join(f"{t} (+{w:.2f})" for t, w in terms) or "no term of the sentence; the label's bias"
+            print(f"  {label} because of: {because}")
 
 
 def cmd_suggest(args) -> int:
@@ -552,7 +566,7 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("sentences", nargs="+", metavar="SENTENCE")
     explain.add_argument("--top", type=_count(1), default=5, metavar="N", help="terms per label (default 5)")
     explain.add_argument("--format", choices=["text", "json"], default="text",
-                         help="json: one array, an object (text, labels, scores, terms) per sentence")
+                         help="json: one array, an object (text, read_as, labels, scores, terms) per sentence")
     model_options(explain)
 
     suggest = command("suggest", cmd_suggest, "pick the sentences the model is least sure of, "
@@ -592,36 +606,34 @@ def main(argv=None) -> int:
             stdout.reconfigure(encoding="utf-8")
     # a signal ignored when the run starts stays ignored: `nohup` ignores SIGHUP so that
     # the run outlives the terminal
-    global _stopping
-    _stopping = None
+    global _stopping, _progress_open
+    _stopping, _progress_open = None, False
     previous = {signum: signal.signal(signum, _stopped) for signum in (signal.SIGINT, *STOP_SIGNALS)
                 if signal.getsignal(signum) is not signal.SIG_IGN}
     try:
         return args.func(args)
     except (DataError, ModelFileError, DocumentError, OutputError, CommandError) as error:
-        print(f"measures: {error}", file=sys.stderr)
+        _say(str(error))
         return 1
     except UsageError as error:
-        print(f"measures: {error}", file=sys.stderr)
+        _say(str(error))
         return 2
     except BrokenPipeError:
         return 0
     except BrokenProcessPool:
         output = getattr(args, "output", None)
-        left = (f"nothing was written to {output}" if output else
+        left = (f"nothing was written to {output}" if output not in (None, "-") else
                 "what standard output received before it is not the whole result")
-        print(f"measures: a worker process ended unexpectedly (killed, or out of memory?); {left}; try fewer "
-              "--jobs", file=sys.stderr)
+        _say(f"a worker process ended unexpectedly (killed, or out of memory?); {left}; try fewer --jobs")
         return 1
     except OSError as error:  # a file the checks above did not foresee
-        print(f"measures: {error.filename}: {error.strerror}" if error.filename else f"measures: {error}",
-              file=sys.stderr)
+        _say(f"{error.filename}: {error.strerror}" if error.filename else str(error))
         return 1
     except KeyboardInterrupt:
-        print(f"measures: {_STOP_WORDS[signal.SIGINT]}", file=sys.stderr)
+        _say(_STOP_WORDS[signal.SIGINT])
         return _stop_code(signal.SIGINT)
     except _Terminated as stop:
-        print(f"measures: {_STOP_WORDS[stop.signum]}", file=sys.stderr)
+        _say(_STOP_WORDS[stop.signum])
         return _stop_code(stop.signum)
     finally:
         for signum, handler in previous.items():

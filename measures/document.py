@@ -75,9 +75,8 @@ class Document:
     def to_dict(self, examples: int = 3) -> dict:
         """The JSON shape of ``measures tag --format json``, without the label codes
         (``labels_zh``, ``oxcgrt``, ``who_phsm``) that the command adds to each sentence."""
-        return {"source": self.source,
-                "sentences": [s.to_dict() for s in self.sentences],
-                "summary": self.summary(examples).to_dict()}
+        return {"source": self.source, "sentences": [s.to_dict() for s in self.sentences],
+                "summary": self.summary(examples).to_dict(source=False)}
 
     def __len__(self) -> int:
         return len(self.sentences)

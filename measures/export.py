@@ -381,7 +381,7 @@ class Writer:
                                    *[f"{s.scores.get(c, 0.0):.4f}" for c in self.classes], _inert(s.text)])
         summary = builder.build()
         if fmt in ("json", "jsonl"):
-            stream.write('], "summary": ' + json.dumps(summary.to_dict(), ensure_ascii=False) + "}")
+            stream.write('], "summary": ' + json.dumps(summary.to_dict(source=False), ensure_ascii=False) + "}")
             stream.write("\n" if fmt == "jsonl" else "")
         elif fmt == "text":
             stream.write(("\n" if self.count else "") + str(summary) + "\n")

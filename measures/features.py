@@ -57,6 +57,11 @@ class Analyzer:
         # ("^\n" made the opening pairs of "\n全市…" other than those of "全市…").
         return _NUMBER.sub("0", (sentence if cleaned else normalize_sentence(sentence)).lower())
 
+    def read_as(self, sentence: str) -> str:
+        """A sentence as the model reads it: normalised (Simplified characters, half-width
+        punctuation, markup and web addresses gone), lower case, every number as 0."""
+        return self._prepare(sentence)
+
     def words(self, sentence: str) -> list[str]:
         """The words of a sentence as the model sees them (normalised, numbers as 0)."""
         return self._words(self._prepare(sentence))

@@ -159,7 +159,7 @@ def empty_problem(text: str, key: str) -> str | None:
     if not text.strip():
         return "empty text"
     if not key:
-        return (f"the text {text.strip()[:30]!r} is empty as the model reads it (a web address, markup or "
+        return (f"the text {text.strip()[:30]!r} is empty once normalised (a web address, markup or "
                 "invisible characters alone): no sentence to learn from")
     return None
 
@@ -189,16 +189,56 @@ def _add_row(data: LabelledData, first_seen: dict, text: str, value: str, path: 
     return True
 
 
-def _quoted_line_break(lines: list[str], number: int) -> int:
+def _quoted_line_break(lines: list[str], number: int, needed: int, text_col: int) -> int:
     """The number of the line that closes a quoted cell opened on line ``number`` (1-based),
-    a line short of its cells, as a spreadsheet quotes a cell holding a line break; else 0."""
-    line = lines[number - 1]
-    if not any(cell.lstrip().startswith('"') and cell.count('"') % 2 for cell in line.split("\t")):
+    as a spreadsheet quotes a cell holding a line break; else 0. The cell opens on a line
+    short of the ``needed`` cells, or in the text cell ending a full row (a file whose
+    labels come first); the lines between hold no tab, and the lines joined make a row: a
+    sentence opening with a quote that a later row closes is no such cell."""
+    cells = lines[number - 1].split("\t")
+    if len(cells) >= needed:
+        if text_col != len(cells) - 1 or not _opens_quote(cells[text_col]):
+            return 0
+        closing_tabs = False  # the text ends the row: its closing line has no further cell
+    elif any(_opens_quote(cell) for cell in cells):
+        closing_tabs = True
+    else:
         return 0
-    for after in range(number, len(lines)):
-        if lines[after].count('"') % 2:
-            return after + 1
+    for after in range(number, min(len(lines), number + 20)):
+        line = lines[after]
+        if line.count('"') % 2:
+            if "\t" in line and not closing_tabs:
+                return 0
+            joined = "\n".join(lines[number - 1:after + 1])
+            return after + 1 if joined.count("\t") + 1 >= needed else 0
+        if "\t" in line:
+            return 0
     return 0
+
+
+def _opens_quote(cell: str) -> bool:
+    """Whether a cell opens a spreadsheet's quoted cell that it does not close."""
+    return cell.lstrip().startswith('"') and cell.count('"') % 2 == 1
+
+
+def _identity(path: str) -> object:
+    """What tells a file from another, however it is named (a link, a hard link)."""
+    try:
+        found = os.stat(path)
+    except OSError:  # reading it says why
+        return os.path.realpath(path)
+    return found.st_dev, found.st_ino
+
+
+def _moved_text(cells: list[str], labels_col: int) -> bool:
+    """Whether the labels cell of a row with an extra empty cell holds the second half of
+    a text a tab cut, not labels mistyped before a trailing tab: it does not read as
+    labels, and either the next cell does or it ends as a sentence does."""
+    value = cells[labels_col].strip()
+    if _parses(value):
+        return False
+    after = cells[labels_col + 1] if labels_col + 1 < len(cells) else ""
+    return _parses(after) or value.endswith(tuple("。！？；!?;”\"）)"))
 
 
 def _parses(value: str) -> bool:
@@ -275,7 +315,7 @@ def read_labelled(paths: Paths, skip_bad_rows: bool = False) -> LabelledData:
 def files_refused(problems: list[Problem], option: str) -> DataError:
     """The error for files refused whole while ``option`` asked to skip bad rows."""
     return DataError(problems, "\n".join(map(str, problems))
-                     + f"\n({option} leaves out bad rows, not a file without a usable header)")
+                     + f"\n({option} leaves out bad rows, not a whole file that cannot be used)")
 
 
 def _read_files(paths: Paths) -> LabelledData:
@@ -284,13 +324,14 @@ def _read_files(paths: Paths) -> LabelledData:
     data = LabelledData()
     digest = hashlib.sha256()
     first_seen: dict[str, tuple[tuple[str, ...], str]] = {}
-    given: dict[str, str] = {}
+    given: dict[object, str] = {}
     for path in _path_list(paths):
-        if os.path.realpath(path) in given:
-            data.problems.append(Problem(path, 1, f"the same file as {given[os.path.realpath(path)]}, given twice: "
-                                                  "its rows would count twice"))
+        same = _identity(path)
+        if same in given:
+            data.problems.append(Problem(path, 1, f"the same file as {given[same]}, given twice: its rows would "
+                                                  "count twice"))
             continue
-        given[os.path.realpath(path)] = path
+        given[same] = path
         raw, lines = _rows(path)
         digest.update(raw)
         if not lines:
@@ -310,7 +351,7 @@ def _read_files(paths: Paths) -> LabelledData:
             if number <= quoted_to or not line.strip():
                 continue
             cells = line.split("\t")
-            quoted_to = _quoted_line_break(lines, number) if len(cells) <= max(text_col, labels_col) else 0
+            quoted_to = _quoted_line_break(lines, number, max(text_col, labels_col) + 1, text_col)
             if quoted_to:
                 data.problems.append(Problem(path, number, f"a quoted cell holds a line break (lines {number}–"
                                                            f"{quoted_to}, as a spreadsheet saves a cell of two "
@@ -326,10 +367,10 @@ def _read_files(paths: Paths) -> LabelledData:
                                              unlabelled))
                 continue
             if any(cell.strip() for cell in cells[len(header):]) or (
-                    len(cells) > len(header) and not _parses(cells[labels_col])):
+                    len(cells) > len(header) and _moved_text(cells, labels_col)):
                 # a column the header does not name: most often a tab typed inside the text,
                 # which moved the labels one cell on (into a named column left empty, the
-                # extra cell is empty too)
+                # extra cell is empty too; an empty cell after the last is no column)
                 data.problems.append(Problem(path, number, f"{len(cells)} tab-separated cells, where the header "
                                                            f"names {len(header)} columns: does the text hold a "
                                                            f"tab? (the guide's text never does)"))

@@ -296,11 +296,16 @@ class Model:
 
     def explain(self, sentence: str, top: int = 5) -> dict:
         """Labels, probabilities and, for each label given, the terms that pushed the
-        sentence towards it (term weight times TF-IDF value, largest first). The sentence
-        is read alone, as :meth:`predict` reads it."""
+        sentence towards it (term weight times TF-IDF value, largest first; none when only
+        the label's bias did). The sentence is read alone, as :meth:`predict` reads it;
+        ``read_as`` is its text as the model reads it, in which the terms occur."""
         text_argument(sentence, "sentence")
         if not sentence.strip():
             raise ValueError("an empty sentence: nothing to explain")
+        read_as = self.analyzer.read_as(sentence)
+        if not read_as.strip():
+            raise ValueError(f"{sentence[:30]!r} is empty once normalised (a web address, markup or invisible "
+                             "characters alone): nothing to explain")
         _warn_if_a_file(sentence, "explain() labels the sentence it is given")
         if not is_whole(top, 1):
             raise ValueError(f"top must be a whole number, 1 or more, not {top!r}")
@@ -316,7 +321,7 @@ class Model:
             order = np.argsort(-column)[:top]
             reasons[label] = [(terms[int(indices[i])], round(float(column[i]), 4))
                               for i in order if column[i] > 0]
-        return {"text": sentence, "labels": list(labels),
+        return {"text": sentence, "read_as": read_as, "labels": list(labels),
                 "scores": {c: round(float(p), 4) for c, p in zip(self.classes, probabilities)},
                 "terms": reasons}
 

@@ -80,8 +80,8 @@ def jsonl_source(line: str, where: str) -> Source | None:
 
 def record_name(record: dict, where: str) -> str:
     """A JSONL record's source name: its ``id``, else its ``source``, else ``where`` it
-    was read (a null counts as absent)."""
-    name = next((record[key] for key in ("id", "source") if record.get(key) is not None), where)
+    was read (a null or an empty string counts as absent)."""
+    name = next((record[key] for key in ("id", "source") if record.get(key) not in (None, "")), where)
     return str(name)
 
 
@@ -105,7 +105,7 @@ def _file(path: Path) -> Iterator[Source]:
         except OSError as error:
             yield Source(str(path), error=f"{path}: cannot read ({error.strerror})")
         return
-    if path.suffix.lower() in JSONL_SUFFIXES:
+    if path.suffix.lower() in JSONL_SUFFIXES or (_is_descriptor(path) and _opens_an_object(path)):
         try:
             with open(path, "rb") as handle:
                 wrong = _not_jsonl(handle.peek(4096)[:4096])
@@ -144,10 +144,27 @@ def _in_pieces(path: Path, handle) -> Source:
     return source
 
 
+def _is_descriptor(path: Path) -> bool:
+    """Whether ``path`` names an open descriptor (/dev/stdin, bash's /dev/fd/63): a name
+    that says nothing of what it holds."""
+    return str(path) == "/dev/stdin" or str(path).startswith("/dev/fd/")
+
+
+def _opens_an_object(path: Path) -> bool:
+    """Whether a file's first line that is not blank opens a JSON object, as standard
+    input is told JSONL (a file redirected to /dev/stdin is read in place, not spooled)."""
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(1 << 16)
+    except OSError:  # reading it says why
+        return False
+    return start.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"{")
+
+
 def _not_jsonl(start: bytes) -> str | None:
     """What a file named as JSONL is instead, by its first bytes, or None: such a file
     would give an error for every line (or every 0x0A byte in it)."""
-    if start.startswith(b"\x1f\x8b") or start.startswith(b"BZh") or start.startswith(b"\xfd7zXZ"):
+    if start.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"\x28\xb5\x2f\xfd")):  # gzip, bzip2, xz, zstd
         return "compressed, not JSONL text; decompress it first (zcat FILE | measures tag -)"
     if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in start:
         return "UTF-16 or binary, not JSONL (JSONL input must be UTF-8)"
@@ -173,7 +190,7 @@ def _stream(stream, name: str) -> Iterator[Source]:
     a JSON object (read line by line, so it may be endless), else one document."""
     first = stream.readline()
     blank = b""
-    while first and not first.strip():
+    while first and not first.removeprefix(codecs.BOM_UTF8 if not blank else b"").strip():
         blank += first
         first = stream.readline()
     if first.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"{"):
@@ -222,8 +239,10 @@ def _hidden(path: Path, folder: Path) -> bool:
 
 # Documents people keep beside their text files that measures cannot read: named, so that
 # a folder run does not look complete when it left them out.
-_COMPRESSED = dict.fromkeys((".gz", ".bz2", ".xz", ".zst", ".zip", ".7z", ".rar"),
-                            "a compressed file; decompress it first (for JSONL: zcat FILE | measures tag -)")
+COMPRESSED_SUFFIXES = (".gz", ".tgz", ".bz2", ".tbz2", ".xz", ".txz", ".lzma", ".lz", ".lz4", ".z", ".zst", ".zip",
+                       ".7z", ".rar", ".tar")  # lower case: ".Z" is ".z"
+_COMPRESSED = dict.fromkeys(COMPRESSED_SUFFIXES,
+                            "a compressed file or archive; unpack it first (for JSONL: zcat FILE | measures tag -)")
 # Given by name, these are refused by their name: read as text, a table or a JSON array
 # would be one document of markup. In a folder, a table beside the documents is most
 # often their index, and is passed over; a PDF or .doc given by name is told by its

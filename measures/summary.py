@@ -42,8 +42,11 @@ class Summary:
     # compared, not hashed (a dict has no hash): summaries can go in a set
     categories: dict[str, CategorySummary] = field(default_factory=dict, hash=False)
 
-    def to_dict(self) -> dict:
-        return {"sentences": self.sentences,
+    def to_dict(self, *, source: bool = True) -> dict:
+        """The summary as JSON-ready values; ``source=False`` leaves out the document's
+        name, for a record that gives it already (``measures tag``'s)."""
+        named = {"source": self.source} if source else {}
+        return {**named, "sentences": self.sentences,
                 "categories": {label: c.to_dict() for label, c in self.categories.items()}}
 
     def top(self, n: int | None = None, include_other: bool = False) -> list[tuple[str, CategorySummary]]:
@@ -167,6 +170,12 @@ def _fit(text: str, width: int, right: bool = True) -> str:
         text = "…" + text if right else text + "…"
     pad = " " * (width - _columns(text))
     return pad + text if right else text + pad
+
+
+def fit_name(name: str, width: int) -> str:
+    """A document's name in at most ``width`` terminal columns: whole when it fits, else
+    cut at its start (its end, the file name, tells documents apart)."""
+    return _fit(name, width).strip()
 
 
 def share_text(share: float) -> str:

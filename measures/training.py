@@ -15,14 +15,16 @@ __all__ = ["train"]
 
 def file_names(paths: list[str]) -> list[str]:
     """The files rows came from, as the model card names them: each by its name, or, where
-    two share a name (``r1/to_label.tsv``, ``r2/to_label.tsv``), by its path below the
-    folder they share; never a whole path of the machine it was trained on."""
-    unique = sorted({os.path.abspath(path) for path in paths})
-    names = [Path(path).name for path in unique]
-    if len(set(names)) == len(names):
-        return sorted(names)
-    top = os.path.commonpath(unique) if len(unique) > 1 else os.path.dirname(unique[0])
-    return sorted(Path(os.path.relpath(path, top)).as_posix() for path in unique)
+    files share a name (``r1/to_label.tsv``, ``r2/to_label.tsv``), by as many of its last
+    folders as tell them apart; never a whole path of the machine it was trained on."""
+    unique = sorted({Path(os.path.abspath(path)).parts[1:] for path in paths})  # the root is no folder
+    names = []
+    for parts in unique:
+        depth = 1
+        while depth < len(parts) and any(other != parts and other[-depth:] == parts[-depth:] for other in unique):
+            depth += 1
+        names.append("/".join(parts[-depth:]))
+    return sorted(names)
 
 
 def _as_data(data, skip_bad_rows: bool) -> LabelledData:

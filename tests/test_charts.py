@@ -164,7 +164,18 @@ def test_plot_summary_names_categories_in_chinese_with_that_font(plt, chinese_fo
     _, titled = plt.subplots()
     measures.plot_summary(dataclasses.replace(A, source="南湖区通告.txt"), ax=titled)
     assert titled.title.get_text().startswith("南湖区通告.txt")
+    measures.plot_summary(dataclasses.replace(A, source="r1/南湖区通告.txt"), ax=titled)  # short: whole
+    assert titled.title.get_text() == "r1/南湖区通告.txt (10 sentences)"
     assert titled.title.get_fontproperties().get_file() == chinese_font.get_file()
+    # a long name loses its folder and its start, not its end or the count, nor the figure's edge
+    figure, long = plt.subplots(figsize=(7, 5))
+    measures.plot_summary(dataclasses.replace(A, source="/data/archive/" + "上海市疫情防控新闻发布会实录" * 5 + ".txt"),
+                          ax=long)
+    title = long.title.get_text()
+    assert title.startswith("…") and title.endswith("发布会实录.txt (10 sentences)") and "/data" not in title
+    figure.canvas.draw()
+    box = long.title.get_window_extent()
+    assert 0 <= box.x0 and box.x1 <= figure.bbox.x1
     widths = [bar.get_width() for bar in ax.patches]
     assert widths == sorted(widths, reverse=True)
 

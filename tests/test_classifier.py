@@ -232,7 +232,14 @@ def test_training_with_too_few_groups_is_a_clear_error():
         MeasureClassifier().fit(SMALL_X, SMALL_Y, groups=[0, 1] * 12)
     # every 'supply' sentence in group "a", the others spread over three groups
     groups = ["a" if labels == "supply" else "abc"[i % 3] for i, labels in enumerate(SMALL_Y)]
-    with pytest.raises(DataError, match=r"whole groups: 'supply' \(all in a\); spread its sentences"):
+    with pytest.raises(DataError, match=r"cannot be calibrated: 'supply' \(all in a\), held out together; spread"):
+        MeasureClassifier().fit(SMALL_X, SMALL_Y, groups=groups)
+    # in two groups that GroupKFold puts in one fold (largest groups first, each to the
+    # lightest fold: A and B fill two folds, v1, v2 and C the third)
+    others = iter(["A"] * 8 + ["B"] * 8 + ["C"] * 2)
+    supply = iter(["v1"] * 3 + ["v2"] * 3)
+    groups = [next(supply) if labels == "supply" else next(others) for labels in SMALL_Y]
+    with pytest.raises(DataError, match=r"cannot be calibrated: 'supply' \(all in v1, v2\), held out together"):
         MeasureClassifier().fit(SMALL_X, SMALL_Y, groups=groups)
 
 
@@ -298,6 +305,7 @@ def test_a_lone_string_is_refused(model):
     (lambda m: list(m.tag_many(["甲。"], sources=["a", "b"])), ValueError, "more sources than texts"),
     (lambda m: m.tag_many(["甲。", "乙。"], sources="ab"), TypeError, "one source per document, not a string"),
     (lambda m: m.explain("核酸检测。", top=0), ValueError, "top must be a whole number, 1 or more"),
+    (lambda m: m.explain("&nbsp;\u200b"), ValueError, "is empty once normalised (a web address, markup"),
     (lambda m: m.tag("甲。").summary(examples=1.5), ValueError, "examples must be a whole number"),
     (lambda m: m.tag("全市开展核酸检测。").summary().top(0), ValueError, "n must be a whole number"),
     (lambda m: measures.compare(m.tag("甲。")), TypeError, "expected a list of summaries or tagged documents"),
@@ -352,6 +360,14 @@ def test_sentences_and_summaries_can_be_kept_in_sets(model):
                 model.tag(document_text).summary()}) == 2
 
 
+def test_a_summarys_dict_names_its_document_and_a_documents_names_it_once(model):
+    document = model.tag("全市开展全员核酸检测。加强生活物资保供。", source="讲话.txt")
+    summaries = json.loads(json.dumps([document.summary().to_dict()], ensure_ascii=False))
+    assert summaries[0]["source"] == "讲话.txt" and summaries[0]["sentences"] == 2
+    record = document.to_dict()
+    assert record["source"] == "讲话.txt" and "source" not in record["summary"]
+
+
 def test_a_segmenter_replaces_lone_surrogates():
     assert measures.Segmenter("jieba").cut("核酸\ud800检测") == ["核酸", "\ufffd", "检测"]
 
@@ -365,6 +381,11 @@ def test_explain_names_the_terms_the_whole_vocabulary_names(model):
         column = contributions[:, model.classes.index(label)]
         expected = [(terms[int(indices[i])], round(float(column[i]), 4)) for i in np.argsort(-column)[:50] if column[i] > 0]
         assert reasons == expected and len(reasons) > 3
+    # the terms are those of the sentence as the model reads it, which explain gives
+    read_as = model.explain("全市開展12輪全員核酸檢測，ＡＢ。")["read_as"]
+    assert read_as == "全市开展0轮全员核酸检测,ab。"
+    reasons = model.explain("全市開展12輪全員核酸檢測，ＡＢ。", top=50)["terms"]["testing"]
+    assert reasons and {term for term, _ in reasons} <= set(model.analyzer(read_as))
 
 
 def test_summary_counts_shares_and_examples_follow_the_sentences(model):
@@ -772,7 +793,7 @@ def test_fit_refuses_what_a_labelled_file_would_empty_text_and_conflicting_copie
     message = str(caught.value)
     assert f"X[{len(SMALL_X)}]: empty text" in message
     assert f"X[{len(SMALL_X) + 1}]: same sentence labelled {SMALL_Y[0]!r} at X[0]" in message
-    assert f"X[{len(SMALL_X) + 2}]: the text 'https://example.com/a?b=1' is empty as the model reads it" in message
+    assert f"X[{len(SMALL_X) + 2}]: the text 'https://example.com/a?b=1' is empty once normalised" in message
 
 
 def test_fits_running_at_once_in_threads_each_fit_their_own_data():

@@ -212,6 +212,20 @@ def test_normalize_whitespace(text, expected):
     ("? 2014-2025 上海东方报业有限公司", True),    # a © lost to decoding, then a "?"
     # government portals and bylines
     ("当前位置:首页 > 政务公开 > 通知公告", True),
+    ("首页 > 新闻中心 > 通知公告", True),                 # a breadcrumb without its heading
+    ("网站地图 | 联系我们 | 关于我们", True),
+    ("首页 | 新闻 | 国内 | 国际 | 登录 | 注册", True),       # a site's menu
+    ("请登录后发表评论", True),
+    ("首页是市民了解防疫政策的窗口。", False),
+    # rows of short words a notice or a table holds, and rules on comments, are text
+    ("停课|停工|停业|停运", False),
+    ("东城区|西城区|朝阳区|海淀区", False),
+    ("四早：早发现|早报告|早隔离|早治疗", False),
+    ("朝阳区 | 将台地区 | 驼房营南里 | 高风险区", False),
+    ("地区 | 新增确诊 | 新增无症状 | 累计确诊", False),
+    ("湖北 | 新增 | 3 | 累计 | 67802", False),
+    ("各平台须落实实名制，用户登录后方可发表评论。", False),
+    ("登录后请如实填报健康信息。", False),
     ("【字体:大中小】浏览次数:1234", True),
     ("打印本页关闭窗口", True),
     ("扫一扫在手机打开当前页", True),
@@ -242,6 +256,9 @@ def test_is_boilerplate(line, expected):
     # a footer of several sentences goes whole, the remark among them too
     ("版权所有：某某网。未经授权禁止转载。如需使用请联系。", ""),
     ("全市开展核酸检测。\n分享到微信", "全市开展核酸检测。"),
+    # a rule on comments among rumour-control sentences keeps its line
+    ("网信部门要加强网络舆情监测。各平台须落实实名制，用户登录后方可发表评论。对散布谣言的，依法查处。",
+     "网信部门要加强网络舆情监测。各平台须落实实名制，用户登录后方可发表评论。对散布谣言的，依法查处。"),
     ("全市开展核酸检测。", "全市开展核酸检测。"),
 ])
 def test_drop_boilerplate_lines(text, expected):

@@ -1,3 +1,4 @@
+import codecs
 import csv
 import gzip
 import io
@@ -71,7 +72,7 @@ def test_bad_labelled_data_is_refused_by_line_with_the_way_on(tmp_path, command,
     assert not (tmp_path / "model").exists()
 
 
-HEADER_HINT = "(--skip-bad-rows leaves out bad rows, not a file without a usable header)"
+HEADER_HINT = "(--skip-bad-rows leaves out bad rows, not a whole file that cannot be used)"
 
 
 @pytest.mark.parametrize("content, message, hint", [
@@ -118,6 +119,15 @@ def test_train_then_evaluate_and_explain(tmp_path):
     assert edited.returncode == 0 and "macro-F1" in edited.stdout.decode() and "note:" not in edited.stderr.decode()
     explained = run_cli("explain", "组织全员核酸采样。", "--model", tmp_path / "model").stdout.decode()
     assert "labels: testing" in explained and "because of" in explained
+
+
+def test_explain_shows_the_sentence_as_read_and_refuses_one_normalisation_empties():
+    shown = run_cli("explain", "全市開展12輪核酸檢測。", "□□□").stdout.decode().splitlines()
+    assert shown[:2] == ["全市開展12輪核酸檢測。", "  read as: 全市开展0轮核酸检测。"]
+    # a line of marks has no term the model knows: its label is the bias's
+    assert "  other because of: no term of the sentence; the label's bias" in shown
+    refused = run_cli("explain", "&nbsp;")
+    assert refused.returncode == 2 and "'&nbsp;' is empty once normalised" in refused.stderr.decode()
 
 
 def test_untrusted_pickle_model_is_refused(tmp_path):
@@ -224,7 +234,8 @@ def test_jsonl_on_stdin_is_read_line_by_line_and_bad_lines_are_named():
 @pytest.mark.parametrize("content, why", [
     (gzip.compress(b'{"text": "a"}\n' * 5000), "compressed, not JSONL text; decompress it first"),
     ('{"text": "全市开展全员核酸检测。"}\n'.encode("utf-16") * 3, "UTF-16 or binary, not JSONL"),
-], ids=["gzip", "utf-16"])
+    (b"\x28\xb5\x2f\xfd" + b"\n" * 50, "compressed, not JSONL text"),  # zstd's magic, line ends after it
+], ids=["gzip", "utf-16", "zstd"])
 def test_a_jsonl_file_that_is_not_utf8_text_is_one_error_not_one_a_line(tmp_path, content, why):
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_bytes(content)
@@ -233,6 +244,17 @@ def test_a_jsonl_file_that_is_not_utf8_text_is_one_error_not_one_a_line(tmp_path
     first, *others = result.stderr.decode().splitlines()
     assert first.startswith(f"measures: {corpus}: {why}")
     assert others == ["measures: 1 input(s) could not be tagged; 1 tagged"]
+
+
+def test_standard_input_by_its_device_name_and_after_a_bom_and_a_blank_line_is_still_jsonl(tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_bytes(codecs.BOM_UTF8 + b"\n\n" + '{"id": "a", "text": "全市开展全员核酸检测。"}\n'.encode())
+    for command in (["tag", "-"], ["tag", "/dev/stdin"]):  # a file on standard input: no name to go by
+        with corpus.open("rb") as stdin:
+            result = subprocess.run(measures_command() + command + ["--format", "jsonl"], stdin=stdin,
+                                    capture_output=True, timeout=120)
+        assert result.returncode == 0, result.stderr.decode()
+        assert [json.loads(line)["source"] for line in result.stdout.decode().splitlines()] == ["a"]
 
 
 def test_stdin_of_one_document_with_a_brace_later_is_one_document():
@@ -367,14 +389,16 @@ def test_ndjson_is_jsonl_and_tables_and_compressed_files_are_refused_by_name(tmp
     (archive / "corpus.ndjson").write_text('{"id": "a", "text": "全市开展全员核酸检测。"}\n', "utf-8")
     (archive / "index.csv").write_text("id,title\na,核酸检测\n", "utf-8")     # the folder's index: passed over
     (archive / "more.jsonl.gz").write_bytes(b"\x1f\x8b\x08\x00" + bytes(40))  # named, not read
+    (archive / "old.tar").write_bytes(bytes(512))
     result = run_cli("tag", archive, archive / "index.csv", "--format", "jsonl")
     err = result.stderr.decode()
     assert result.returncode == 1 and "Traceback" not in err
     assert [json.loads(line)["source"] for line in result.stdout.decode().splitlines()] == ["a"]
     assert err.count("index.csv") == 1 and f"{archive / 'index.csv'}: a table or JSON file, not a document; " \
         'give its texts as JSONL, one {"id": …, "text": …} object a line' in err
-    assert f"{archive / 'more.jsonl.gz'}: a compressed file; decompress it first (for JSONL: zcat FILE | " \
+    assert f"{archive / 'more.jsonl.gz'}: a compressed file or archive; unpack it first (for JSONL: zcat FILE | " \
         "measures tag -)" in err
+    assert f"{archive / 'old.tar'}: a compressed file or archive" in err
 
 
 def test_the_command_exits_whatever_threads_are_left(tmp_path):

@@ -3,10 +3,12 @@ import json
 import pickle
 import random
 import re
+from pathlib import Path
 
 import pytest
 
 from conftest import run_cli
+from measures.datasets import training_files
 from measures.labelled_data import (DataError, agreement, check_data, labelled_pairs, near_duplicates,
                                    read_labelled, read_texts)
 from measures.labels import LabelError, parse_labels
@@ -33,9 +35,9 @@ def test_reads_rows_and_ignores_extra_columns(tmp_path):
     ("   \ttesting", "empty text"),
     # empty once the model has normalised it: nothing to learn from, and every such row the
     # same sentence as every other
-    ("https://example.com/a?b=1\ttesting", "is empty as the model reads it (a web address, markup or invisible"),
-    ("\u200b\tsupply", "is empty as the model reads it"),
-    ("&nbsp;**\tsupply", "is empty as the model reads it"),
+    ("https://example.com/a?b=1\ttesting", "is empty once normalised (a web address, markup or invisible"),
+    ("\u200b\tsupply", "is empty once normalised"),
+    ("&nbsp;**\tsupply", "is empty once normalised"),
     ("全市开展核酸检测。", "columns"),
     ("全市开展核酸检测。\ttesting|testing", "repeated"),
     ("全市开展核酸检测。\t", "no labels given"),
@@ -92,7 +94,7 @@ def test_bad_files(tmp_path, content, message):
 def test_skipping_bad_rows_does_not_drop_a_whole_file(tmp_path, content):
     good = write(tmp_path, "text\tlabels\n全市开展核酸检测。\ttesting\n", "good.tsv")
     bad = write(tmp_path, content, "bad.tsv")
-    with pytest.raises(DataError, match=r"bad.tsv:1: .*\n\(skip_bad_rows=True leaves out bad rows, not a file"):
+    with pytest.raises(DataError, match=r"bad.tsv:1: .*\n\(skip_bad_rows=True leaves out bad rows, not a whole file"):
         read_labelled([good, bad], skip_bad_rows=True)
     with pytest.raises(DataError, match="bad.tsv:1"):
         train(bad, skip_bad_rows=True)
@@ -455,6 +457,42 @@ def test_a_spreadsheet_cell_of_two_lines_is_named_and_its_second_line_not_read_a
             "guide's text never does: put its sentence on one line")]
 
 
+@pytest.mark.parametrize("header, row", [
+    ("text\tlabels", "全市开展\t核酸检测。\t"),                 # not labelled yet
+    ("text\tlabels\tdoc", "全市开展\t核酸检测。\ttestng\t"),   # labels mistyped too
+])
+def test_a_tab_inside_the_text_is_named_whatever_the_labels(tmp_path, header, row):
+    path = write(tmp_path, f"{header}\n{row}\n")
+    (problem,) = read_labelled(path, skip_bad_rows=True).problems
+    assert "does the text hold a tab?" in problem.message
+
+
+def test_a_spreadsheet_line_break_in_a_text_that_ends_the_row_is_named(tmp_path):
+    # labels first, text last: the opening line has all its cells
+    path = write(tmp_path, 'labels\ttext\ntesting\t"全市开展\n核酸检测。"\nother\t"应检尽检。\n'
+                           'community_control\t要加强管理。"\n')
+    data = read_labelled(path, skip_bad_rows=True)
+    assert data.texts == ['"应检尽检。', '要加强管理。"']          # a quotation over two rows stays
+    assert [(p.line, p.message[:43]) for p in data.problems] == [(2, "a quoted cell holds a line break (lines 2–3")]
+
+
+def test_a_trailing_empty_cell_leaves_a_rows_own_label_error(tmp_path):
+    path = write(tmp_path, "text\tlabels\n全市开展核酸检测。\ttestng\t\n对密接人员集中隔离。\t\t\n"
+                           "压实四方责任。\tother|testing\t\n")
+    problems = read_labelled(path, skip_bad_rows=True).problems
+    assert [p.line for p in problems] == [2, 3, 4] and "did you mean 'testing'" in problems[0].message
+    assert problems[1].unlabelled and "never combined" in problems[2].message
+
+
+def test_a_sentence_opening_with_a_quote_that_a_later_row_closes_is_no_spreadsheet_cell(tmp_path):
+    # the splitter cuts a straight-quoted quotation so; an annotator left the first unlabelled
+    path = write(tmp_path, 'text\tlabels\n"应检尽检，应收尽收。\n对密接人员集中隔离。\tisolation_transfer\n'
+                           '加强物资保供。\tsupply\n要加强管理。"\tcommunity_control\n')
+    data = read_labelled(path, skip_bad_rows=True)
+    assert data.texts == ["对密接人员集中隔离。", "加强物资保供。", '要加强管理。"']
+    assert [(p.line, p.unlabelled) for p in data.problems] == [(2, True)]
+
+
 def test_an_old_office_workbook_given_as_labelled_data_is_named_as_such(tmp_path):
     path = tmp_path / "labels.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 4)
@@ -465,7 +503,8 @@ def test_an_old_office_workbook_given_as_labelled_data_is_named_as_such(tmp_path
 
 def test_a_file_given_twice_is_refused_not_counted_twice(tmp_path):
     path = write(tmp_path, "text\tlabels\n全市开展核酸检测。\ttesting\n点击分享本页\tother\n")
-    for again in (path, tmp_path / "." / "data.tsv"):  # the same file, however named
+    (tmp_path / "hard.tsv").hardlink_to(path)
+    for again in (path, tmp_path / "." / "data.tsv", tmp_path / "hard.tsv"):  # the same file, however named
         with pytest.raises(DataError) as caught:
             read_labelled([path, again], skip_bad_rows=True)  # the whole file: not a bad row to skip
         assert str(caught.value).startswith(f"{again}:1: the same file as {path}, given twice: its rows would "
@@ -475,8 +514,13 @@ def test_a_file_given_twice_is_refused_not_counted_twice(tmp_path):
 def test_the_model_card_names_files_of_one_name_by_their_folders(tmp_path):
     assert file_names([str(tmp_path / "b.tsv"), str(tmp_path / "a.tsv")] * 3) == ["a.tsv", "b.tsv"]
     assert file_names([str(tmp_path / "r2" / "to_label.tsv"), str(tmp_path / "r1" / "to_label.tsv"),
-                       str(tmp_path / "r1" / "extra" / "mine.tsv")]) == \
-        ["r1/extra/mine.tsv", "r1/to_label.tsv", "r2/to_label.tsv"]
+                       str(tmp_path / "r1" / "extra" / "mine.tsv")]) == ["mine.tsv", "r1/to_label.tsv", "r2/to_label.tsv"]
+    # beside the bundled files, far from the user's folder: only the two of one name are qualified
+    bundled = [str(path) for path in training_files()]
+    assert file_names([*bundled, "r1/to_label.tsv", "r2/to_label.tsv"]) == \
+        sorted([Path(path).name for path in bundled] + ["r1/to_label.tsv", "r2/to_label.tsv"])
+    assert file_names(["/a/x/r1/t.tsv", "/b/x/r1/t.tsv"]) == ["a/x/r1/t.tsv", "b/x/r1/t.tsv"]
+    assert file_names(["/x.tsv", "/home/x.tsv"]) == ["home/x.tsv", "x.tsv"]   # never the root's "/"
 
 
 def test_folds_by_file_refuse_a_label_whose_sentences_are_all_in_one_file(tmp_path):
@@ -485,8 +529,8 @@ def test_folds_by_file_refuse_a_label_whose_sentences_are_all_in_one_file(tmp_pa
                    + ("东区保障生活物资供应。\tsupply\n西区保障生活物资供应。\tsupply\n南区保障生活物资供应。\tsupply\n"
                       if k == 0 else ""), f"part{k}.tsv")
              for k, place in enumerate(("东区", "西区", "南区"))]
-    with pytest.raises(DataError, match=rf"whole groups: 'supply' \(all in {re.escape(str(paths[0]))}\); spread its "
-                                        "sentences over two groups or more, or train without groups"):
+    with pytest.raises(DataError, match=rf"cannot be calibrated: 'supply' \(all in {re.escape(str(paths[0]))}\), held "
+                                        "out together; spread its sentences over more groups, or train without groups"):
         train(paths, folds_by_file=True, min_df=1)
     assert "supply" in train(paths, min_df=1).classes  # folds of rows mix the files
 

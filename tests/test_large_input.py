@@ -210,10 +210,11 @@ def test_a_jsonl_line_that_is_not_utf8_is_named_and_the_rest_are_read(tmp_path):
     assert [s.name for s in sources if not s.error] == [f"d{i}" for i in range(1, 2001) if i != 1001]
 
 
-def test_a_jsonl_record_with_a_null_id_is_named_by_file_and_line(tmp_path):
+def test_a_jsonl_record_with_a_null_or_empty_id_is_named_by_file_and_line(tmp_path):
     corpus_file = tmp_path / "c.jsonl"
-    corpus_file.write_text('{"id": null, "text": "核酸检测。"}\n{"id": null, "source": "s", "text": "隔离。"}\n', "utf-8")
-    assert [s.name for s in iter_sources([str(corpus_file)])] == [f"{corpus_file}:1", "s"]
+    corpus_file.write_text('{"id": null, "text": "核酸检测。"}\n{"id": null, "source": "s", "text": "隔离。"}\n'
+                           '{"id": "", "source": "", "text": "消杀。"}\n{"id": 0, "text": "保供。"}\n', "utf-8")
+    assert [s.name for s in iter_sources([str(corpus_file)])] == [f"{corpus_file}:1", "s", f"{corpus_file}:3", "0"]
 
 
 def test_streamed_labels_equal_whole_labels_when_pieces_hold_few_sentences(tmp_path, monkeypatch):

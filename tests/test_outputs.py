@@ -593,10 +593,13 @@ def test_the_output_format_follows_the_files_extension_unless_given(tmp_path, na
     # a compressed name would get plain text (the summary, not even the records)
     (["tag", SPEECH, "-o", "out.jsonl.gz"], "tag does not compress its output; pipe it instead (measures tag ... "
                                             "--format jsonl | gzip > out.jsonl.gz)"),
+    (["tag", SPEECH, "-o", "out.tgz"], "tag does not compress its output"),
+    (["tag", SPEECH, "-o", "out.jsonl.lz4"], "tag does not compress its output"),
+    (["tag", "-", "/dev/stdin"], "- (standard input) is given more than once"),
     (["report", "-", "-", "-o", "r.html"], "- (standard input) is given more than once"),
 ])
 def test_what_cannot_work_is_refused_before_any_input_is_read(tmp_path, command, message):
-    result = run_cli(*[tmp_path / arg if arg in ("out.json", "r.html", "out.xlsx", "out.jsonl.gz") else arg
+    result = run_cli(*[tmp_path / arg if arg in ("out.json", "r.html", "out.xlsx", "out.jsonl.gz", "out.tgz", "out.jsonl.lz4") else arg
                        for arg in command],
                      stdin="全市开展全员核酸检测。".encode())
     assert result.returncode == 2 and message in result.stderr.decode() and not result.stdout  # a usage error
