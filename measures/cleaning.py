@@ -313,7 +313,10 @@ _CHROME_START = re.compile(
     | (?:相关热词搜索|上一篇|下一篇)
     # government portals: breadcrumbs, the site's organisers
     | 当前位置\s*[:：] | 您(?:现在)?的位置\s*[:：] | (?:主办|承办|协办)(?:单位)?\s*[:：]
-    | (?:网站首页|首页|主页)\s*(?:>|›|»|→|/)
+    # a breadcrumb alone on its line (首页 > 新闻中心 > 通知公告), not an app's path in a
+    # notice's step (首页→核酸检测→预约采样，选择…) nor one a one-line page runs on from
+    | (?:网站首页|首页|主页)\s*(?:>>?|›|»)\s*(?:[^\s>›»,，。；;！？!?:：]{1,12}\s*(?:>>?|›|»)\s*)*
+      [^\s>›»,，。；;！？!?:：]{1,12}\s*$
     # a footer's row of links (网站地图 | 联系我们 | 关于我们)
     | (?:(?:首页|网站首页|网站地图|网站导航|网站声明|联系我们|关于我们|返回顶部|手机版|免责声明|隐私政策|设为首页|
         加入收藏|意见反馈)\s*[|｜丨·]?\s*){2,}$

@@ -108,7 +108,7 @@ def _check_output(output, inputs, folder: bool = False) -> None:
     next run would read it back as a document."""
     from .export import check_not_input, check_output
 
-    if sum(item in ("-", "/dev/stdin", "/dev/fd/0") for item in inputs) > 1:
+    if sum(item in ("-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0") for item in inputs) > 1:
         raise UsageError("- (standard input) is given more than once; it can be read only once")
     check_not_input(output, inputs)
     check_output(output, folder)

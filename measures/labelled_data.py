@@ -238,7 +238,7 @@ def _moved_text(cells: list[str], labels_col: int) -> bool:
     if _parses(value):
         return False
     after = cells[labels_col + 1] if labels_col + 1 < len(cells) else ""
-    return _parses(after) or value.endswith(tuple("。！？；!?;”\"）)"))
+    return _parses(after) or value.endswith(tuple("。！？；!?;”\""))
 
 
 def _parses(value: str) -> bool:
@@ -375,8 +375,16 @@ def _read_files(paths: Paths) -> LabelledData:
                                                            f"names {len(header)} columns: does the text hold a "
                                                            f"tab? (the guide's text never does)"))
                 continue
+            before = len(data.problems)
             if _add_row(data, first_seen, _unquoted(cells[text_col]), cells[labels_col], path, number):
                 data.locations.append((path, number))
+            elif len(cells) > len(header) and not _parses(cells[labels_col]):
+                # labels that do not read, before a trailing tab: mistyped, or the end of a
+                # text a tab cut (核酸检测 is both a label's Chinese name and words)
+                problem = data.problems[before]
+                data.problems[before] = Problem(problem.path, problem.line, problem.message + (
+                    f" (or does the text hold a tab? the row has {len(cells)} cells, the header names "
+                    f"{len(header)} columns)"), problem.unlabelled)
     data.sha256 = digest.hexdigest()
     return data
 

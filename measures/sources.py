@@ -147,7 +147,7 @@ def _in_pieces(path: Path, handle) -> Source:
 def _is_descriptor(path: Path) -> bool:
     """Whether ``path`` names an open descriptor (/dev/stdin, bash's /dev/fd/63): a name
     that says nothing of what it holds."""
-    return str(path) == "/dev/stdin" or str(path).startswith("/dev/fd/")
+    return str(path) == "/dev/stdin" or str(path).startswith(("/dev/fd/", "/proc/self/fd/"))
 
 
 def _opens_an_object(path: Path) -> bool:
@@ -165,7 +165,7 @@ def _not_jsonl(start: bytes) -> str | None:
     """What a file named as JSONL is instead, by its first bytes, or None: such a file
     would give an error for every line (or every 0x0A byte in it)."""
     if start.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"\x28\xb5\x2f\xfd")):  # gzip, bzip2, xz, zstd
-        return "compressed, not JSONL text; decompress it first (zcat FILE | measures tag -)"
+        return "compressed, not JSONL text; decompress it first (zcat, bzcat, xzcat or zstdcat FILE | measures tag -)"
     if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in start:
         return "UTF-16 or binary, not JSONL (JSONL input must be UTF-8)"
     return None
@@ -242,7 +242,8 @@ def _hidden(path: Path, folder: Path) -> bool:
 COMPRESSED_SUFFIXES = (".gz", ".tgz", ".bz2", ".tbz2", ".xz", ".txz", ".lzma", ".lz", ".lz4", ".z", ".zst", ".zip",
                        ".7z", ".rar", ".tar")  # lower case: ".Z" is ".z"
 _COMPRESSED = dict.fromkeys(COMPRESSED_SUFFIXES,
-                            "a compressed file or archive; unpack it first (for JSONL: zcat FILE | measures tag -)")
+                            "a compressed file or archive; unpack it first (for JSONL: zcat, bzcat, xzcat or "
+                            "zstdcat FILE | measures tag -)")
 # Given by name, these are refused by their name: read as text, a table or a JSON array
 # would be one document of markup. In a folder, a table beside the documents is most
 # often their index, and is passed over; a PDF or .doc given by name is told by its

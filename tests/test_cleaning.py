@@ -213,6 +213,11 @@ def test_normalize_whitespace(text, expected):
     # government portals and bylines
     ("当前位置:首页 > 政务公开 > 通知公告", True),
     ("首页 > 新闻中心 > 通知公告", True),                 # a breadcrumb without its heading
+    ("首页>>政务公开>>通知公告", True),
+    # an app's path in a notice's step is text
+    ("首页→核酸检测→预约采样，选择就近采样点并按预约时段前往。", False),
+    ("首页 / 核酸结果查询：输入身份证号即可查询最近一次检测结果。", False),
+    ("首页 > 通知公告 > 正文 关于加强疫情防控的通告 全市开展新一轮全员核酸检测。", False),
     ("网站地图 | 联系我们 | 关于我们", True),
     ("首页 | 新闻 | 国内 | 国际 | 登录 | 注册", True),       # a site's menu
     ("请登录后发表评论", True),
@@ -256,6 +261,9 @@ def test_is_boilerplate(line, expected):
     # a footer of several sentences goes whole, the remark among them too
     ("版权所有：某某网。未经授权禁止转载。如需使用请联系。", ""),
     ("全市开展核酸检测。\n分享到微信", "全市开展核酸检测。"),
+    # a one-line page that opens with its breadcrumb keeps its story
+    ("首页 > 通知公告 > 正文 关于进一步加强疫情防控工作的通告 全市开展新一轮全员核酸检测。各区要做好采样点设置。对密接人员一律集中隔离。",
+     "首页 > 通知公告 > 正文 关于进一步加强疫情防控工作的通告 全市开展新一轮全员核酸检测。各区要做好采样点设置。对密接人员一律集中隔离。"),
     # a rule on comments among rumour-control sentences keeps its line
     ("网信部门要加强网络舆情监测。各平台须落实实名制，用户登录后方可发表评论。对散布谣言的，依法查处。",
      "网信部门要加强网络舆情监测。各平台须落实实名制，用户登录后方可发表评论。对散布谣言的，依法查处。"),

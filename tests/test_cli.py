@@ -396,8 +396,8 @@ def test_ndjson_is_jsonl_and_tables_and_compressed_files_are_refused_by_name(tmp
     assert [json.loads(line)["source"] for line in result.stdout.decode().splitlines()] == ["a"]
     assert err.count("index.csv") == 1 and f"{archive / 'index.csv'}: a table or JSON file, not a document; " \
         'give its texts as JSONL, one {"id": …, "text": …} object a line' in err
-    assert f"{archive / 'more.jsonl.gz'}: a compressed file or archive; unpack it first (for JSONL: zcat FILE | " \
-        "measures tag -)" in err
+    assert f"{archive / 'more.jsonl.gz'}: a compressed file or archive; unpack it first (for JSONL: zcat, bzcat, " \
+        "xzcat or zstdcat FILE | measures tag -)" in err
     assert f"{archive / 'old.tar'}: a compressed file or archive" in err
 
 

@@ -460,6 +460,7 @@ def test_a_spreadsheet_cell_of_two_lines_is_named_and_its_second_line_not_read_a
 @pytest.mark.parametrize("header, row", [
     ("text\tlabels", "全市开展\t核酸检测。\t"),                 # not labelled yet
     ("text\tlabels\tdoc", "全市开展\t核酸检测。\ttestng\t"),   # labels mistyped too
+    ("text\tlabels", "全市开展\t核酸检测\t"),                  # a label's Chinese name, or words: both said
 ])
 def test_a_tab_inside_the_text_is_named_whatever_the_labels(tmp_path, header, row):
     path = write(tmp_path, f"{header}\n{row}\n")

@@ -596,6 +596,7 @@ def test_the_output_format_follows_the_files_extension_unless_given(tmp_path, na
     (["tag", SPEECH, "-o", "out.tgz"], "tag does not compress its output"),
     (["tag", SPEECH, "-o", "out.jsonl.lz4"], "tag does not compress its output"),
     (["tag", "-", "/dev/stdin"], "- (standard input) is given more than once"),
+    (["tag", "-", "/proc/self/fd/0"], "- (standard input) is given more than once"),
     (["report", "-", "-", "-o", "r.html"], "- (standard input) is given more than once"),
 ])
 def test_what_cannot_work_is_refused_before_any_input_is_read(tmp_path, command, message):
