@@ -33,7 +33,7 @@ from .segmenting import check_backend
 from .forking import fork_context, quiet_worker, running
 from .labelled_data import DataError, Problem, empty_problem, repeat_problem, sentence_key
 from .labels import LABEL_IDS, LabelError, joined_labels, label_tuple, parse_labels
-from .inputs import as_real, is_whole, sentence_list
+from .inputs import as_real, is_whole, listed, sentence_list
 from .model import Model, decide, settings_problem
 from .vectorizing import count_terms, supports
 
@@ -220,10 +220,6 @@ def _f1_threshold(probabilities: np.ndarray, truth: np.ndarray, grid: np.ndarray
         if f1 > best_f1 + 1e-9:
             best, best_f1 = float(t), f1
     return best
-
-
-def _listed(names: list[str], most: int = 3) -> str:
-    return ", ".join(names[:most]) + (f" and {len(names) - most} more" if len(names) > most else "")
 
 
 class MeasureClassifier(ClassifierMixin, BaseEstimator):
@@ -520,7 +516,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
             seen = {label for i in train for label in rows[i]}
             missing.update((label, holders[label]) for label in holders if label not in seen)
         if missing:
-            named = [f"{label!r} (all in {_listed(sorted(map(str, missing[label])))})"
+            named = [f"{label!r} (all in {listed(sorted(map(str, missing[label])))})"
                      for label in LABEL_IDS if label in missing]
             raise DataError(message=(
                 f"a label that a cross-validation fold holding out whole groups leaves out of its training part "

@@ -529,6 +529,11 @@ def normalize_sentence(text: str) -> str:
     return normalize(LINE_BREAK.sub(" ", text))
 
 
+def emptied(text: str) -> str:
+    """What to call a text that :func:`normalize_sentence` leaves empty, in a message."""
+    return f"{text[:30]!r} is empty once normalised (a web address, markup or invisible characters alone)"
+
+
 def clean(text: str) -> str:
     """The whole chain: line breaks, width, invisible characters, pinyin, Traditional ->
     Simplified, whitespace, boilerplate, blank lines; that is,

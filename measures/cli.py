@@ -388,15 +388,14 @@ def cmd_check_data(args) -> int:
 
 
 def cmd_explain(args) -> int:
-    from .cleaning import normalize_sentence
+    from .cleaning import emptied, normalize_sentence
     from .inputs import names_a_file
 
     for sentence in args.sentences:
         if not sentence.strip():
             raise UsageError("an empty sentence: nothing to explain")
         if not normalize_sentence(sentence).strip():
-            raise UsageError(f"{sentence[:30]!r} is empty once normalised (a web address, markup or invisible "
-                             "characters alone): nothing to explain")
+            raise UsageError(f"{emptied(sentence)}: nothing to explain")
         if names_a_file(sentence):
             raise UsageError(f"{sentence}: a file; explain labels the sentences given as arguments "
                                f"(for a document: measures tag {sentence})")

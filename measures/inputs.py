@@ -41,6 +41,11 @@ def text_argument(text, what: str = "text"):
 _PATH_LIKE = re.compile(r"[/\\]|\.[A-Za-z][A-Za-z0-9]{0,4}$")
 
 
+def listed(names: list[str], most: int = 3) -> str:
+    """The first ``most`` of ``names`` for a message, and how many more there are."""
+    return ", ".join(names[:most]) + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
 def is_device(fd: int) -> bool:
     """Whether descriptor ``fd`` is a device other than a terminal: read whole, /dev/zero
     would fill the memory. A terminal, a pipe and a file are read."""

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence, Union
 
-from .cleaning import clean, normalize_sentence
+from .cleaning import clean, emptied, normalize_sentence
 from .inputs import is_device
 from .labels import LABEL_IDS, LabelError, joined_labels, parse_labels
 from .splitting import LINE_BREAK, line_number, split_sentences
@@ -159,8 +159,7 @@ def empty_problem(text: str, key: str) -> str | None:
     if not text.strip():
         return "empty text"
     if not key:
-        return (f"the text {text.strip()[:30]!r} is empty once normalised (a web address, markup or "
-                "invisible characters alone): no sentence to learn from")
+        return f"the text {emptied(text.strip())}: no sentence to learn from"
     return None
 
 

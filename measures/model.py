@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 import numpy as np
 
+from .cleaning import emptied
 from .features import Analyzer
 from .inputs import as_real, is_whole, names_a_file, sentence_list, text_argument
 from .labels import LABEL_IDS, OTHER
@@ -304,8 +305,7 @@ class Model:
             raise ValueError("an empty sentence: nothing to explain")
         read_as = self.analyzer.read_as(sentence)
         if not read_as.strip():
-            raise ValueError(f"{sentence[:30]!r} is empty once normalised (a web address, markup or invisible "
-                             "characters alone): nothing to explain")
+            raise ValueError(f"{emptied(sentence)}: nothing to explain")
         _warn_if_a_file(sentence, "explain() labels the sentence it is given")
         if not is_whole(top, 1):
             raise ValueError(f"top must be a whole number, 1 or more, not {top!r}")

@@ -24,7 +24,7 @@ import numpy as np
 
 from .export import UNFINISHED, OutputError, as_the_kernel_reads, default_mode, temporary_file, writable
 from .labels import zh_name
-from .inputs import is_whole
+from .inputs import is_whole, listed
 from .model import CONTEXT_WINDOW, Model, labels_problem, settings_problem
 
 if TYPE_CHECKING:
@@ -129,9 +129,8 @@ def check_save_path(path) -> None:
         extra = sorted(entry.name + ("/" if entry.is_dir() else "") for entry in entries
                        if entry.name not in MODEL_FILES)
         if extra:
-            shown = ", ".join(extra[:5]) + (f" and {len(extra) - 5} more" if len(extra) > 5 else "")
             raise ModelFileError(f"{path}: not saving the model here: saving replaces the whole folder, "
-                                 f"and it also holds {shown}; move them out or choose a new path")
+                                 f"and it also holds {listed(extra, 5)}; move them out or choose a new path")
         # as an output file is: a model someone protected is not replaced
         locked = next((entry for entry in [target, *entries] if not writable(entry)), None)
         if locked is not None:

@@ -158,7 +158,12 @@ def _opens_an_object(path: Path) -> bool:
             start = handle.read(1 << 16)
     except OSError:  # reading it says why
         return False
-    return start.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"{")
+    return _opens_object(start)
+
+
+def _opens_object(data: bytes) -> bool:
+    """Whether bytes that start after any blank lines open a JSON object."""
+    return data.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"{")
 
 
 def _not_jsonl(start: bytes) -> str | None:
@@ -193,7 +198,7 @@ def _stream(stream, name: str) -> Iterator[Source]:
     while first and not first.removeprefix(codecs.BOM_UTF8 if not blank else b"").strip():
         blank += first
         first = stream.readline()
-    if first.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"{"):
+    if _opens_object(first):
         lines = chain([first.removeprefix(codecs.BOM_UTF8)], stream)
         yield from _jsonl(name, lines, 1 + blank.count(b"\n"))
         return
