@@ -24,7 +24,7 @@ import numpy as np
 
 from .export import UNFINISHED, OutputError, as_the_kernel_reads, default_mode, temporary_file, writable
 from .labels import zh_name
-from .inputs import is_whole, listed
+from .inputs import as_real, is_whole, listed
 from .model import CONTEXT_WINDOW, Model, labels_problem, settings_problem
 
 if TYPE_CHECKING:
@@ -578,6 +578,14 @@ def _decision(config: dict) -> str:
             f"threshold, {params['thresholds']}, for every label")
 
 
+def _primary_weight(config: dict) -> str:
+    params = config.get("estimator_params")
+    weight = as_real(params.get("primary_weight")) if isinstance(params, dict) else None
+    if weight is None or weight == 1:  # models made before the setting, or with it off
+        return ""
+    return f" (in which a sentence whose primary label it is weighs {weight:g} times)"
+
+
 def model_card(config: dict) -> str:
     """The short README.md that goes with a model folder."""
     training = config.get("training_data")
@@ -591,8 +599,8 @@ def model_card(config: dict) -> str:
         "with the policy measures of the annotation guide (multi-label, primary first).",
         "",
         "## Model",
-        f"- TF-IDF over {_terms(config['analyzer'])} (words by jieba); one linear SVM per label, "
-        f"{_decision(config)}; the most probable label is primary."
+        f"- TF-IDF over {_terms(config['analyzer'])} (words by jieba); one linear SVM per label"
+        f"{_primary_weight(config)}, {_decision(config)}; the most probable label is primary."
         + (f" When a document is tagged, the primary label is chosen from each sentence's label log-odds "
            f"plus {config['context']} times the mean of those of up to {CONTEXT_WINDOW} sentences on each side; "
            "`predict` reads sentences alone."

@@ -655,6 +655,16 @@ def test_the_card_says_how_the_thresholds_were_chosen(tmp_path, estimator):
     assert "both on 2-fold cross-validated predictions over the training data" in card
 
 
+@pytest.mark.parametrize("weight, said", [(3, "one linear SVM per label (in which a sentence whose primary label "
+                                                  "it is weighs 3 times), its margin"),
+                                          (2.5, "weighs 2.5 times"), (1, "one linear SVM per label, its margin")])
+def test_the_card_says_how_much_a_sentence_weighs_for_its_primary_label(tmp_path, weight, said):
+    MeasureClassifier(thresholds=0.5, min_df=1, primary_weight=weight).fit(SENTENCES, LABELS).to_model().save(
+        tmp_path / "m")
+    card = (tmp_path / "m" / "README.md").read_text("utf-8")
+    assert said in card and (weight != 1 or "weighs" not in card)
+
+
 def test_the_card_names_the_command_that_trained_the_model(tmp_path):
     mine = tmp_path / "mine.tsv"
     mine.write_text("text\tlabels\n" + "".join(f"{place}{row}\n" for place in ("", "东区", "西区", "南区") for row in (
