@@ -260,6 +260,9 @@ def test_training_with_too_few_groups_is_a_clear_error():
     ({"primary_weight": 0}, "primary_weight must be a finite positive number"),
     ({"primary_weight": -2}, "primary_weight must be"), ({"primary_weight": float("nan")}, "primary_weight must be"),
     ({"primary_weight": "3"}, "primary_weight must be"),
+    # out of a 32-bit float's range: infinite, or 0 for every sentence of a label's own
+    ({"primary_weight": 1e40}, "primary_weight must be .* a 32-bit float holds \\(1.2e-38 to 3.4e\\+38\\)"),
+    ({"primary_weight": 1e-50}, "primary_weight must be"),
     ({"segmenter": "foo"}, "unknown segmenter backend 'foo'; choose from 'auto', 'rjieba', 'jieba'"),
     ({"n_jobs": 0}, "n_jobs must be None, a whole number of processes or -1 for all cores \\(not 0\\)"),
     ({"n_jobs": 1.5}, "n_jobs must be"),

@@ -107,3 +107,20 @@ def test_ruled_corpus_writes_a_copy_with_the_rulings_and_leaves_the_corpus_alone
     assert "of the rows ruled wrong, 1 take the ruled labels, 288 have them" in capsys.readouterr().out
     with pytest.raises(SystemExit):
         ruled_corpus.main([str(record), "-o", str(training_files()[0].parent)])
+
+
+def test_the_situation_reading_read_every_corpus_row_it_is_about():
+    # benchmarks/situation_statements.py picks the rows; the record rules each of them
+    import csv
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from situation_statements import is_situation_statement
+
+    data = load_training_data()
+    candidates = {text for text, y in zip(data.texts, data.y)
+                  if "case_report" in label_tuple(y) and is_situation_statement(text)}
+    with open(ROOT / "benchmarks" / "data" / "training_situation_reading.tsv", encoding="utf-8", newline="") as handle:
+        record = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    assert {row["text"] for row in record} == candidates and len(record) == len(candidates) == 96
+    for row in record:
+        assert ("case_report" in label_tuple(row["labels"])) == (row["verdict"] == "agree"), row["text"]
