@@ -30,7 +30,7 @@ needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason=f"no shared corpus
 
 
 @pytest.mark.parametrize("script", ["accuracy", "settings", "learning_curve", "ruled_corpus", "nb_weighting",
-                                    "primary_order"])
+                                    "primary_order", "situation_statements"])
 def test_a_benchmark_measures_the_checkout_it_sits_in_not_an_installed_copy(tmp_path, script):
     # as `python benchmarks/SCRIPT.py` starts: its own folder first on the path
     found = subprocess.run([sys.executable, "-c", f"import sys; sys.path.insert(0, {str(ROOT / 'benchmarks')!r}); "
