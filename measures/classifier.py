@@ -31,8 +31,8 @@ from scipy.sparse import csr_matrix
 from .features import Analyzer
 from .segmenting import check_backend
 from .forking import fork_context, quiet_worker, running
-from .labelled_data import DataError, Problem, empty_problem, repeat_problem, sentence_key
-from .labels import LABEL_IDS, LabelError, joined_labels, label_tuple, parse_labels
+from .labelled_data import DataError, Problem, empty_problem, label_rows, repeat_problem, sentence_key
+from .labels import LABEL_IDS, label_tuple
 from .inputs import as_real, is_whole, listed, sentence_list
 from .model import Model, decide, settings_problem
 from .vectorizing import count_terms, supports
@@ -126,15 +126,7 @@ def _label_rows(y) -> list[tuple[str, ...]]:
                         "classes before fitting; this estimator needs 'primary|second' strings "
                         "(GridSearchCV, cross_val_score, cross_validate, Pipeline and "
                         "cross_val_predict with method='predict' pass them on)")
-    rows, problems = [], []
-    for i, value in enumerate(y):
-        try:
-            rows.append(parse_labels(joined_labels(value)))
-        except LabelError as error:
-            problems.append(Problem(f"y[{i}]", None, str(error)))
-    if problems:
-        raise DataError(problems)
-    return rows
+    return label_rows(y, "y")
 
 
 def _one_per_sentence(values, n: int, name: str) -> np.ndarray:
@@ -171,6 +163,32 @@ def _sample_weight(sample_weight, n: int) -> np.ndarray | None:
     if not (np.all(np.isfinite(weights)) and np.all(weights >= 0)):
         raise ValueError("sample_weight must be finite numbers of at least 0")
     return weights
+
+
+def _copies_joined(groups: np.ndarray, keys: list[str]) -> np.ndarray:
+    """``groups`` with groups that share a sentence (as the model reads it) made one, named
+    by the first of them: a copy in each of two groups would otherwise be fitted in one
+    fold and scored in another, which flatters the thresholds and the figures."""
+    order: dict = {}
+    parent: dict = {}
+
+    def root(group):
+        while parent[group] != group:
+            parent[group] = group = parent[parent[group]]
+        return group
+
+    holder: dict[str, object] = {}
+    for group, key in zip(groups.tolist(), keys):
+        if group not in parent:
+            parent[group] = group
+            order[group] = len(order)
+        a, b = root(group), root(holder.setdefault(key, group))
+        if a != b:
+            first, later = sorted((a, b), key=order.__getitem__)
+            parent[later] = first
+    joined = groups.copy()
+    joined[:] = [root(group) for group in groups.tolist()]
+    return joined
 
 
 def _paired_rows(y, n: int) -> list[tuple[str, ...]]:
@@ -350,8 +368,9 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
 
         ``groups`` (e.g. the file each sentence comes from) makes the folds behind the
         calibration and thresholds hold out whole groups, so they are chosen on text
-        unlike the rest, as real documents are; with a float ``thresholds`` there are no
-        folds and it is not used. ``sample_weight`` weighs each sentence in the SVMs, the
+        unlike the rest, as real documents are (groups that share a sentence count as one,
+        so that no fold is scored on a copy of a sentence it was fitted on); with a float
+        ``thresholds`` there are no folds and it is not used. ``sample_weight`` weighs each sentence in the SVMs, the
         calibration, the choice of thresholds and the cross-validated figures (a
         sentence of weight 0 still counts towards the terms' document frequencies).
 
@@ -367,7 +386,10 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         if groups is not None:
             groups = _one_per_sentence(groups, len(sentences), "groups")
         keys = [sentence_key(sentence) for sentence in sentences]  # copies as the model reads them
-        self._check_data(rows, groups, sentences, keys)
+        given_groups = None if groups is None else len(set(groups.tolist()))
+        if groups is not None:
+            groups = _copies_joined(groups, keys)
+        self._check_data(rows, groups, sentences, keys, given_groups)
         for name in [name for name in vars(self) if name.endswith("_")]:  # nothing of a previous fit stays
             delattr(self, name)
         classes, Y = binarize(rows)
@@ -487,7 +509,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         elif (threshold := as_real(self.thresholds)) is None or not 0 <= threshold <= 1:
             raise ValueError(f"thresholds must be 'cv' or a number from 0 to 1, got {self.thresholds!r}")
 
-    def _check_data(self, rows, groups, sentences, keys):
+    def _check_data(self, rows, groups, sentences, keys, given_groups=None):
         """Refuse rows a labelled file would have refused (empty text, a sentence given
         again with other labels), and data too small to train on, saying what training needs."""
         if not rows:
@@ -523,8 +545,10 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
             return
         n_groups = len(set(groups.tolist()))
         if n_groups < self.cv:
+            joined = (f" ({given_groups} given; groups that share a sentence count as one, so that no fold "
+                      f"is scored on a sentence it was fitted on)" if given_groups and given_groups > n_groups else "")
             raise DataError(message=f"{self.cv}-fold cross-validation over groups needs at least {self.cv} "
-                                    f"groups, got {n_groups}")
+                                    f"groups, got {n_groups}{joined}")
         # A label whose groups a fold holds out together (one group, or several that
         # GroupKFold puts in one fold) is missing from that fold's training part: its
         # calibration and threshold would come from a model that never saw it, and it

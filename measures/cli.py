@@ -302,8 +302,8 @@ def _warn_missing_labels(data) -> None:
 
 
 def _warn_not_one_sentence(data) -> None:
-    """Say when rows are not one sentence as measures splits text: the model learns each as
-    one, and reads such text in a document as several."""
+    """Say when rows are not one sentence as measures splits text: training and scoring
+    read each as one, where a document's text like it is read as several."""
     from .labelled_data import not_one_sentence
 
     rows = not_one_sentence(data)
@@ -358,18 +358,14 @@ def cmd_train(args) -> int:
 
 def cmd_evaluate(args) -> int:
     from .evaluation import format_scores, scores
-    from .labels import LABEL_IDS
 
     data = _labelled(args.data, args.skip_bad_rows, "scores")
     if not len(data):  # scores of nothing would print as a model that gets everything wrong
         raise CommandError(f"{', '.join(args.data)}: no labelled sentences to score")
+    _warn_not_one_sentence(data)
     model = _load(args)
     _warn_trained_on(model, args.data)
-    # A gold label the model was not trained on still counts (every sentence of it
-    # missed), or the figures would flatter a model that lacks a category.
-    gold = {label for labels in data.labels for label in labels}
-    unknown = sorted(gold - set(model.classes), key=LABEL_IDS.index)
-    result = scores(data.y, model.predict(data.texts), [*model.classes, *unknown])
+    result = scores(data.y, model.predict(data.texts), model.classes)
     with _printing():
         if args.format == "json":
             print(json.dumps(result, ensure_ascii=False, indent=2))
@@ -549,12 +545,15 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = command("evaluate", cmd_evaluate, "score a model on labelled sentences (each read alone, "
                                                  "without the document context tag gives)")
     evaluate.add_argument("data", nargs="+", metavar="DATA.tsv", help="labelled files to score the model on")
-    evaluate.add_argument("--format", choices=["text", "json"], default="text")
-    evaluate.add_argument("--skip-bad-rows", action="store_true")
+    evaluate.add_argument("--format", choices=["text", "json"], default="text",
+                          help="json: the figures and, per label, precision, recall, F1, support and predicted")
+    evaluate.add_argument("--skip-bad-rows", action="store_true", help="score the good rows and list the bad ones")
     model_options(evaluate)
 
-    check = command("check-data", cmd_check_data, "report label counts, duplicates and rows that break the guide")
-    check.add_argument("data", nargs="*", metavar="DATA.tsv", help="labelled files (default: the bundled corpus)")
+    check = command("check-data", cmd_check_data, "report label counts, duplicates and rows that break the guide "
+                                                   "(exit status 1 when it lists a problem)")
+    check.add_argument("data", nargs="*", metavar="DATA.tsv",
+                       help="labelled files; 'bundled' or nothing means the bundled corpus")
     check.add_argument("--second-reading", action="append", metavar="OTHER.tsv",
                        help="another annotator's labels for some of the same sentences (matched by their "
                             "text, cleaned as the model reads it), made without seeing these: how the two readings agree, and where "

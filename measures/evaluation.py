@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Iterable, Sequence
 
-from .labels import label_tuple
+from .labelled_data import label_rows
+from .labels import LABEL_IDS
 
 __all__ = ["scores", "format_scores"]
 
@@ -11,13 +12,19 @@ __all__ = ["scores", "format_scores"]
 def scores(truth: Sequence, predicted: Sequence, classes: Sequence[str], weights: Iterable[float] | None = None) -> dict:
     """Compare label rows (``"a|b"`` strings or sequences, primary first).
 
-    ``macro_f1`` averages the F1 of the labels in ``classes`` that occur in ``truth`` or
-    in ``predicted`` (a label absent from both has no defined F1 and is left out);
-    ``primary_accuracy`` is the share of sentences whose first label matches. ``weights``
-    (one per sentence, else 1) weigh each sentence's counts, supports included.
+    ``macro_f1`` averages the F1 of the labels that occur in ``truth`` or in
+    ``predicted`` (a label absent from both has no defined F1 and is left out);
+    ``per_label`` lists ``classes`` and, after them, any label of ``truth`` or
+    ``predicted`` that ``classes`` lacks (a model without a category misses all of its
+    sentences, and that counts). ``primary_accuracy`` is the share of sentences whose first
+    label matches. ``weights`` (one per sentence, else 1) weigh each sentence's counts,
+    supports included. Rows are checked against the guide: a :class:`DataError` names each
+    bad one as ``truth[i]`` or ``predicted[i]``.
     """
-    truth = [label_tuple(t) for t in truth]
-    predicted = [label_tuple(p) for p in predicted]
+    truth = label_rows(truth, "truth")
+    predicted = label_rows(predicted, "predicted")
+    given = {label for row in truth + predicted for label in row}
+    classes = [*classes, *(label for label in LABEL_IDS if label in given and label not in classes)]
     if len(truth) != len(predicted):
         raise ValueError(f"{len(truth)} true rows but {len(predicted)} predictions")
     w = [1] * len(truth) if weights is None else [float(v) for v in weights]  # counts stay whole without
@@ -61,7 +68,18 @@ def format_scores(result: dict, title: str = "") -> str:
     lines.append(f"sentences {result['sentences']}  micro-F1 {result['micro_f1']:.3f}  "
                  f"macro-F1 {result['macro_f1']:.3f}  primary accuracy {result['primary_accuracy']:.3f}  "
                  f"exact match {result['exact_match']:.3f}")
-    lines.append(f"{'label':<20}{'P':>7}{'R':>7}{'F1':>7}{'support':>9}")
+    lines.append(f"{'label':<20}{'P':>7}{'R':>7}{'F1':>7}{'support':>9}{'predicted':>11}")
+    unscored = False
     for label, v in result["per_label"].items():
-        lines.append(f"{label:<20}{v['precision']:>7.3f}{v['recall']:>7.3f}{v['f1']:>7.3f}{v['support']:>9}")
+        if v["support"] or v["predicted"]:
+            figures = f"{v['precision']:>7.3f}{v['recall']:>7.3f}{v['f1']:>7.3f}"
+        else:  # no F1 to speak of: not a 0 that macro-F1 averages
+            figures, unscored = f"{'—':>7}{'—':>7}{'—':>7}", True
+        lines.append(f"{label:<20}{figures}{_count(v['support']):>9}{_count(v['predicted']):>11}")
+    if unscored:
+        lines.append("—: neither given nor predicted, left out of macro-F1")
     return "\n".join(lines)
+
+
+def _count(value) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)

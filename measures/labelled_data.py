@@ -132,6 +132,20 @@ def _not_utf8(raw: bytes) -> str:
     return f"{found}; save it as UTF-8 (the guide's TSV format is UTF-8)"
 
 
+def label_rows(values: Iterable, name: str) -> list[tuple[str, ...]]:
+    """Each label row (``"a|b"`` or a sequence of ids) checked against the guide as a
+    labelled file's rows are: a :class:`DataError` names every bad one as ``name[i]``."""
+    rows, problems = [], []
+    for i, value in enumerate(values):
+        try:
+            rows.append(parse_labels(joined_labels(value)))
+        except LabelError as error:
+            problems.append(Problem(f"{name}[{i}]", None, str(error)))
+    if problems:
+        raise DataError(problems)
+    return rows
+
+
 def sentence_key(text: str) -> str:
     """A sentence as cleaning leaves it, for telling copies apart: normalised and trimmed,
     so that one typed with "，" and the same one as ``suggest`` wrote it, with ",", are one
@@ -248,20 +262,29 @@ def _parses(value: str) -> bool:
     return True
 
 
-def _unquoted(cell: str) -> str:
-    """A text cell as the sentence it holds: a spreadsheet saving tab-separated text quotes
-    a cell that holds a '"' and doubles its quotes ("实行""先消毒""。" for 实行"先消毒"。);
+def _unquoted(cell: str, all_quoted: bool = False) -> str:
+    """A cell as the sentence or labels it holds: a spreadsheet saving tab-separated text
+    quotes a cell that holds a '"' and doubles its quotes ("实行""先消毒""。" for
+    实行"先消毒"。), and some exports quote every cell (``all_quoted``: the header's are);
     left quoted, the sentence would match no other copy of it."""
     cell = cell.strip()
     inner = cell[1:-1]
-    if len(cell) > 2 and cell[0] == cell[-1] == '"' and '""' in inner and '"' not in inner.replace('""', ""):
+    if len(cell) >= 2 and cell[0] == cell[-1] == '"' and '"' not in inner.replace('""', "") and (
+            all_quoted or '""' in inner):
         return inner.replace('""', '"')
     return cell
 
 
+def _all_quoted(lines: list[str]) -> bool:
+    """Whether a file quotes every cell, as its header shows ("text"<TAB>"labels": an
+    export set to quote all text cells, R's write.table, pandas' QUOTE_ALL)."""
+    cells = [cell.strip() for cell in lines[0].split("\t")] if lines else []
+    return bool(cells) and all(len(cell) > 2 and cell[0] == cell[-1] == '"' for cell in cells)
+
+
 def _header(lines: list[str]) -> list[str]:
-    """A file's column names, as the readers match them (case and spaces aside)."""
-    return [name.strip().lower() for name in lines[0].split("\t")] if lines else []
+    """A file's column names, as the readers match them (case, spaces and quotes aside)."""
+    return [_unquoted(name, True).strip().lower() for name in lines[0].split("\t")] if lines else []
 
 
 def _named_twice(header: list[str], names) -> str | None:
@@ -345,6 +368,7 @@ def _read_files(paths: Paths) -> LabelledData:
             data.problems.append(Problem(path, 1, twice))
             continue
         text_col, labels_col = header.index("text"), header.index("labels")
+        all_quoted = _all_quoted(lines)
         quoted_to = 0
         for number, line in enumerate(lines[1:], start=2):
             if number <= quoted_to or not line.strip():
@@ -375,7 +399,8 @@ def _read_files(paths: Paths) -> LabelledData:
                                                            f"tab? (the guide's text never does)"))
                 continue
             before = len(data.problems)
-            if _add_row(data, first_seen, _unquoted(cells[text_col]), cells[labels_col], path, number):
+            labels = _unquoted(cells[labels_col], True) if all_quoted else cells[labels_col]
+            if _add_row(data, first_seen, _unquoted(cells[text_col], all_quoted), labels, path, number):
                 data.locations.append((path, number))
             elif len(cells) > len(header) and not _parses(cells[labels_col]):
                 # labels that do not read, before a trailing tab: mistyped, or the end of a
@@ -401,8 +426,9 @@ def read_texts(paths: Paths) -> list[str]:
         twice = _named_twice(header, ("text",))
         if twice:
             raise DataError(message=str(Problem(path, 1, twice)))
-        at = header.index("text")
-        texts += [_unquoted(cells[at]).strip() for cells in (line.split("\t") for line in lines[1:]) if len(cells) > at]
+        at, all_quoted = header.index("text"), _all_quoted(lines)
+        texts += [_unquoted(cells[at], all_quoted).strip()
+                  for cells in (line.split("\t") for line in lines[1:]) if len(cells) > at]
     return [text for text in texts if text]
 
 
@@ -543,6 +569,11 @@ def check_data(paths: Paths,
     problems = [str(p) for p in data.problems]
     compared = None
     if second_reading is not None:
+        # a file read against itself agrees perfectly and says nothing
+        data_files = {_identity(path) for path in _path_list(paths)}
+        problems += [f"{path}: given as the data and as the second reading; the second reading is another "
+                     f"annotator's labels of the same sentences" for path in _path_list(second_reading)
+                     if _identity(path) in data_files]
         second = _read_files(second_reading)
         compared = agreement(data, second)
         # a colleague labels some rows of a copy and leaves the rest empty, as asked: those
@@ -578,7 +609,7 @@ def check_data(paths: Paths,
         "near_duplicate_rate": len(near) / n,
         "near_duplicate_examples": [
             {"a": _where(data.locations[i]), "b": _where(data.locations[j]), "jaccard": round(s, 3)}
-            for i, j, s in pairs[:20]],
+            for i, j, s in pairs],
         "problems": problems,
         "sha256": data.sha256,
         **({"second_reading": compared} if compared is not None else {}),
@@ -595,10 +626,11 @@ def format_check(report: dict) -> str:
     copies = report["exact_duplicate_examples"]
     for pair in copies[:SHOWN_DIFFERENCES]:
         lines.append(f"duplicate: {pair['a']} = {pair['b']}")
-    if len(copies) > SHOWN_DIFFERENCES:
-        lines.append(f"… and {len(copies) - SHOWN_DIFFERENCES} more duplicates (all of them with --format json)")
-    for pair in report["near_duplicate_examples"]:
+    lines += _and_more(len(copies), "duplicates")
+    near = report["near_duplicate_examples"]
+    for pair in near[:SHOWN_DIFFERENCES]:
         lines.append(f"near-duplicate: {pair['a']} ~ {pair['b']} ({pair['jaccard']})")
+    lines += _and_more(len(near), "near-duplicate pairs")
     for problem in report["problems"]:
         lines.append(f"problem: {problem}")
     second = report.get("second_reading")
@@ -615,6 +647,12 @@ def format_check(report: dict) -> str:
                          + ", ".join(f"{label} {f1:.2f}" for label, f1 in weakest))
         for row in second["differences"][:SHOWN_DIFFERENCES]:
             lines.append(f"differs: {row['where']}  {row['labels']}  second: {row['second']}  {row['text']}")
-        if len(second["differences"]) > SHOWN_DIFFERENCES:
-            lines.append(f"… and {len(second['differences']) - SHOWN_DIFFERENCES} more differences (all of them with --format json)")
+        lines += _and_more(len(second["differences"]), "differences")
     return "\n".join(lines)
+
+
+def _and_more(count: int, what: str) -> list[str]:
+    """The line that says how many of ``what`` the text leaves out, if any."""
+    if count <= SHOWN_DIFFERENCES:
+        return []
+    return [f"… and {count - SHOWN_DIFFERENCES} more {what} (all of them with --format json)"]

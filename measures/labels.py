@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
 
 __all__ = ["Label", "LABELS", "LABEL_IDS", "OTHER", "LabelError", "parse_labels", "joined_labels", "label_info",
@@ -118,7 +119,7 @@ def _unknown(label_id: str) -> str:
 def _known_as(value: str) -> str | None:
     """The id ``value`` stands for, written as its Chinese name or with capitals, spaces
     or hyphens; None if it stands for none."""
-    value = value.strip()
+    value = unicodedata.normalize("NFKC", value).strip()  # full-width letters, typed by an input method
     found = next((label.id for label in LABELS if label.zh == value), None)
     key = re.sub(r"[\s-]+", "_", value.lower())
     return found or (key if key in _BY_ID else None)
@@ -159,9 +160,14 @@ def parse_labels(value: str) -> tuple[str, ...]:
         raise LabelError("no labels given")
     if any(not part for part in ids):
         raise LabelError(f"empty label in {value!r}")
-    for label_id in ids:
-        if label_id not in _BY_ID:
-            raise LabelError(_unknown(label_id))
+    unknown = [label_id for label_id in ids if label_id not in _BY_ID]
+    if unknown:  # all of them at once, so that a spreadsheet's export is mended in one pass
+        fixed = [_known_as(label_id) if label_id in unknown else label_id for label_id in ids]
+        if len(unknown) > 1 and all(fixed):
+            shown = "|".join(label_id for label_id in fixed if label_id)
+            raise LabelError(f"unknown label ids {', '.join(map(repr, unknown))}; did you mean {shown!r}?")
+        also = f" (also unknown: {', '.join(map(repr, unknown[1:]))})" if len(unknown) > 1 else ""
+        raise LabelError(_unknown(unknown[0]) + also)
     if len(set(ids)) != len(ids):
         raise LabelError(f"repeated label in {value!r}")
     if OTHER in ids and len(ids) > 1:

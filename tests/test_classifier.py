@@ -227,6 +227,26 @@ def test_too_little_data_is_a_clear_error(X, y, params, message):
         MeasureClassifier(**params).fit(X, y)
 
 
+def test_groups_that_share_a_sentence_are_folded_as_one(sample):
+    # a copy in each of two groups would be fitted in one fold and scored in another
+    X, y = sample
+    X, y = X[:600], list(y[:600])
+    groups = [i % 5 for i in range(600)]
+    copied = [i for i in range(600) if groups[i] == 0][:60]
+    X2, y2 = X + [X[i] for i in copied], y + [y[i] for i in copied]
+    as_given = groups + [4] * len(copied)
+    as_one = [0 if g == 4 else g for g in as_given]
+    given = MeasureClassifier(cv=3).fit(X2, y2, groups=as_given)
+    joined = MeasureClassifier(cv=3).fit(X2, y2, groups=as_one)
+    assert given.cv_scores_ == joined.cv_scores_
+    assert np.array_equal(given.thresholds_, joined.thresholds_)
+    # three files, one sharing a sentence with another: two groups for three folds
+    with pytest.raises(DataError, match=r"needs at least 3 groups, got 2 \(3 given; groups that share a sentence "
+                                        r"count as one"):
+        MeasureClassifier().fit(SMALL_X + SMALL_X[:1], SMALL_Y + SMALL_Y[:1],
+                                groups=["a", "b", "c"] * 8 + ["b"])
+
+
 def test_training_with_too_few_groups_is_a_clear_error():
     with pytest.raises(DataError, match="needs at least 3 groups, got 2"):
         MeasureClassifier().fit(SMALL_X, SMALL_Y, groups=[0, 1] * 12)
@@ -886,6 +906,25 @@ def test_scores_refuse_weights_of_another_length():
 
     with pytest.raises(ValueError, match="3 true rows but 1 weights"):
         scores(["testing", "supply", "supply"], ["testing"] * 3, measures.LABEL_IDS, weights=[1])
+
+
+@pytest.mark.parametrize("truth, predicted, message", [
+    (["Testing", "testing"], ["testing", "testing"], r"truth\[0\]: unknown label id 'Testing'"),
+    (["testing", None], ["testing", "testing"], r"truth\[1\]: expected labels"),
+    (["testing"], ["testing|tracing|testing"], r"predicted\[0\]: repeated label"),
+])
+def test_scores_name_a_bad_row(truth, predicted, message):
+    with pytest.raises(DataError, match=message):
+        measures.scores(truth, predicted, measures.LABEL_IDS)
+
+
+def test_scores_count_the_labels_that_classes_lack():
+    # a model without 'tracing' misses its sentence, and macro-F1 says so
+    result = measures.scores(["testing", "tracing"], ["testing", "testing"], ["testing"])
+    assert list(result["per_label"]) == ["testing", "tracing"]
+    assert result["per_label"]["tracing"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 1, "predicted": 0}
+    assert result["macro_f1"] == pytest.approx((2 / 3 + 0) / 2)
+    assert result["micro_f1"] == pytest.approx(0.5)  # 1 right, 1 wrongly given, 1 missed
 
 
 def _fit_in_a_pool_worker(n_jobs):

@@ -283,6 +283,20 @@ def test_evaluate_counts_gold_labels_the_model_does_not_know(tmp_path):
     assert "\neconomy " in text
 
 
+def test_the_evaluate_table_tells_a_label_left_out_of_macro_f1_from_one_scored_zero(tmp_path):
+    gold = tmp_path / "gold.tsv"
+    gold.write_text("text\tlabels\n全市开展新一轮全员核酸检测。\tother\n对密接人员一律集中隔离。\tisolation_transfer\n", "utf-8")
+    lines = run_cli("evaluate", gold).stdout.decode().splitlines()
+    assert lines[2].split() == ["label", "P", "R", "F1", "support", "predicted"]
+    rows = {line.split()[0]: line.split()[1:] for line in lines[3:-1]}
+    assert rows["testing"] == ["0.000", "0.000", "0.000", "0", "1"]  # given wrongly: a 0 in macro-F1
+    assert rows["supply"] == ["—", "—", "—", "0", "0"]
+    assert lines[-1] == "—: neither given nor predicted, left out of macro-F1"
+    scored = [label for label, row in rows.items() if row[0] != "—"]
+    macro = float(lines[1].split("macro-F1 ")[1].split()[0])
+    assert macro == pytest.approx(sum(float(rows[label][2]) for label in scored) / len(scored), abs=5e-4)
+
+
 def test_evaluating_a_file_of_no_sentences_is_an_error_not_a_score_of_zero(tmp_path):
     header_only = tmp_path / "mine.tsv"
     header_only.write_text("text\tlabels\n", "utf-8")

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import run_cli
 from measures.datasets import training_files
-from measures.labelled_data import (DataError, agreement, check_data, labelled_pairs, near_duplicates,
+from measures.labelled_data import (DataError, agreement, check_data, format_check, labelled_pairs, near_duplicates,
                                    read_labelled, read_texts)
 from measures.labels import LabelError, parse_labels
 from measures.training import file_names, train
@@ -141,6 +141,24 @@ def test_near_duplicates_and_check(tmp_path):
     report = check_data([path])
     assert report["rows"] == 3 and report["near_duplicate_rows"] == 2
     assert report["labels"]["testing"] == 3 and len(report["problems"]) == 1
+
+
+def test_every_near_duplicate_pair_is_in_the_json_and_the_text_says_how_many_it_leaves_out(tmp_path):
+    texts = [f"全市各区今天开展全员核酸检测工作，确保不漏一户、不落一人，做到应检尽检（{n}）" for n in "一二三四五六七八九十"]
+    path = write(tmp_path, "text\tlabels\n" + "".join(f"{t}\ttesting\n" for t in texts))
+    report = check_data([path])
+    pairs = len(near_duplicates(texts))
+    assert len(report["near_duplicate_examples"]) == pairs > 30
+    lines = format_check(report).splitlines()
+    assert sum(line.startswith("near-duplicate: ") for line in lines) == 30
+    assert f"… and {pairs - 30} more near-duplicate pairs (all of them with --format json)" in lines
+
+
+def test_a_file_given_as_its_own_second_reading_is_a_problem_not_perfect_agreement(tmp_path):
+    ours = write(tmp_path, "text\tlabels\n全市开展全员核酸检测。\ttesting\n", "ours.tsv")
+    report = check_data([ours], [ours])
+    assert any(p.startswith(f"{ours}: given as the data and as the second reading") for p in report["problems"])
+    assert run_cli("check-data", ours, "--second-reading", ours).returncode == 1
 
 
 def _all_pairs(texts, threshold):
@@ -359,6 +377,26 @@ def test_a_cell_quoted_by_a_spreadsheet_is_read_as_its_sentence(tmp_path, cell, 
     assert read_texts(path) == [text]
 
 
+def test_a_file_that_quotes_every_cell_is_read_as_its_sentences_and_labels(tmp_path):
+    # an export set to quote all text cells (LibreOffice), R's write.table, pandas' QUOTE_ALL
+    import csv
+
+    path = tmp_path / "quoted.tsv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter="\t", quoting=csv.QUOTE_ALL, lineterminator="\n")
+        writer.writerows([["text", "labels", "doc"], ["全市开展新一轮全员核酸检测。", "testing", "a"],
+                          ['对入境人员实行"14+7"隔离。', "isolation_transfer|border_import", "a"],
+                          ['"先消毒、后作业"', "disinfection", "b"]])
+    data = read_labelled(path)
+    assert data.texts == ["全市开展新一轮全员核酸检测。", '对入境人员实行"14+7"隔离。', '"先消毒、后作业"']
+    assert data.y == ["testing", "isolation_transfer|border_import", "disinfection"]
+    assert read_texts(path) == data.texts
+    plain = write(tmp_path, "text\tlabels\n全市开展新一轮全员核酸检测。\tother\n", "plain.tsv")
+    assert any("same sentence labelled 'testing'" in p for p in check_data([path, plain])["problems"])
+    # quotes on a column name alone: the name is read, and the text keeps its own quotes
+    assert read_labelled(write(tmp_path, '"text"\tlabels\n"先消毒"\tdisinfection\n', "names.tsv")).texts == ['"先消毒"']
+
+
 def test_copies_in_two_widths_are_one_exact_duplicate_not_also_a_near_duplicate(tmp_path):
     long = "各区要严格落实四方责任，加强重点场所管理，做好人员排查和健康监测工作。"
     path = write(tmp_path, f"text\tlabels\n{long}\tcommunity_control\n{long.replace('，', ',')}\tcommunity_control\n")
@@ -393,6 +431,10 @@ def test_training_on_rows_that_are_not_one_sentence_warns_naming_the_first(tmp_p
     path = write(tmp_path, "text\tlabels\n加强生活物资保供。\tsupply\n"
                            + "".join(f"{text}\ttesting\n" for text, _ in NOT_ONE_SENTENCE))
     result = run_cli("train", "bundled", path, "-o", tmp_path / "m")
+    assert result.returncode == 0
+    assert f"4 rows are not one sentence as measures splits text (the first: {path}:3)" in result.stderr.decode()
+    # scored, such a row is read as one sentence too, where `tag` reads its text as several
+    result = run_cli("evaluate", path)
     assert result.returncode == 0
     assert f"4 rows are not one sentence as measures splits text (the first: {path}:3)" in result.stderr.decode()
 

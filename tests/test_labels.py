@@ -44,9 +44,20 @@ def test_every_label_has_a_chinese_name_and_other_has_no_codes():
     ("testing supply", "labels are joined by '|': 'testing|supply'"),
     ("isolaton", "did you mean 'isolation_transfer'?"),
     ("xyz", "known ids: testing, isolation_transfer"),
+    ("ｔｅｓｔｉｎｇ", "did you mean 'testing'?"),              # full-width letters of an input method
 ])
 def test_an_unknown_label_gets_the_hint_that_fits_the_mistake(value, hint):
     with pytest.raises(LabelError, match=re.escape(f"unknown label id {value!r}; {hint}")):
+        parse_labels(value)
+
+
+@pytest.mark.parametrize("value, message", [
+    ("TESTING|TRACING", "unknown label ids 'TESTING', 'TRACING'; did you mean 'testing|tracing'?"),
+    ("隔离转运|supply|流调溯源", "unknown label ids '隔离转运', '流调溯源'; did you mean 'isolation_transfer|supply|tracing'?"),
+    ("TESTING|xyz", "unknown label id 'TESTING'; did you mean 'testing'? (also unknown: 'xyz')"),
+])
+def test_every_unknown_id_of_a_row_is_named_at_once(value, message):
+    with pytest.raises(LabelError, match=re.escape(message)):
         parse_labels(value)
 
 
