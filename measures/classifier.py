@@ -14,6 +14,7 @@ import json
 import math
 import multiprocessing
 import numbers
+import warnings
 from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
 
@@ -165,11 +166,14 @@ def _sample_weight(sample_weight, n: int) -> np.ndarray | None:
     return weights
 
 
-def _copies_joined(groups: np.ndarray, keys: list[str]) -> np.ndarray:
-    """``groups`` with groups that share a sentence (as the model reads it) made one, named
-    by the first of them: a copy in each of two groups would otherwise be fitted in one
-    fold and scored in another, which flatters the thresholds and the figures."""
+def _copies_joined(groups: np.ndarray, keys: list[str]) -> tuple[np.ndarray, list[tuple]]:
+    """Each sentence's group as a whole number, groups that share a sentence (as the model
+    reads it) made one: a copy in each of two groups would otherwise be fitted in one fold
+    and scored in another, which flatters the thresholds and the figures. Also the pairs
+    of groups as given that a shared sentence joined. Numbers, as groups of mixed types
+    (1 and "a") cannot be sorted into folds."""
     order: dict = {}
+    joins: list[tuple] = []
     parent: dict = {}
 
     def root(group):
@@ -182,13 +186,17 @@ def _copies_joined(groups: np.ndarray, keys: list[str]) -> np.ndarray:
         if group not in parent:
             parent[group] = group
             order[group] = len(order)
-        a, b = root(group), root(holder.setdefault(key, group))
+        other = holder.setdefault(key, group)
+        a, b = root(group), root(other)
         if a != b:
             first, later = sorted((a, b), key=order.__getitem__)
             parent[later] = first
-    joined = groups.copy()
-    joined[:] = [root(group) for group in groups.tolist()]
-    return joined
+            joins.append((other, group))
+    return np.array([order[root(group)] for group in groups.tolist()], dtype=np.int64), joins
+
+
+def _joined_named(joins: list[tuple]) -> str:
+    return listed([f"{a} with {b}" for a, b in joins])
 
 
 def _paired_rows(y, n: int) -> list[tuple[str, ...]]:
@@ -386,10 +394,15 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         if groups is not None:
             groups = _one_per_sentence(groups, len(sentences), "groups")
         keys = [sentence_key(sentence) for sentence in sentences]  # copies as the model reads them
-        given_groups = None if groups is None else len(set(groups.tolist()))
+        given = groups
+        joins: list[tuple] = []
         if groups is not None:
-            groups = _copies_joined(groups, keys)
-        self._check_data(rows, groups, sentences, keys, given_groups)
+            groups, joins = _copies_joined(groups, keys)
+            if joins and self.thresholds == "cv":
+                warnings.warn(f"groups that share a sentence are one group in the folds, so that no fold is "
+                              f"scored on a sentence it was fitted on: {_joined_named(joins)}", UserWarning,
+                              stacklevel=2)
+        self._check_data(rows, groups, sentences, keys, given, joins)
         for name in [name for name in vars(self) if name.endswith("_")]:  # nothing of a previous fit stays
             delattr(self, name)
         classes, Y = binarize(rows)
@@ -509,7 +522,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         elif (threshold := as_real(self.thresholds)) is None or not 0 <= threshold <= 1:
             raise ValueError(f"thresholds must be 'cv' or a number from 0 to 1, got {self.thresholds!r}")
 
-    def _check_data(self, rows, groups, sentences, keys, given_groups=None):
+    def _check_data(self, rows, groups, sentences, keys, named_groups=None, joins=()):
         """Refuse rows a labelled file would have refused (empty text, a sentence given
         again with other labels), and data too small to train on, saying what training needs."""
         if not rows:
@@ -545,8 +558,8 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
             return
         n_groups = len(set(groups.tolist()))
         if n_groups < self.cv:
-            joined = (f" ({given_groups} given; groups that share a sentence count as one, so that no fold "
-                      f"is scored on a sentence it was fitted on)" if given_groups and given_groups > n_groups else "")
+            joined = (f" ({len(set(named_groups.tolist()))} given; groups that share a sentence count as one, so that "
+                      f"no fold is scored on a sentence it was fitted on: {_joined_named(joins)})" if joins else "")
             raise DataError(message=f"{self.cv}-fold cross-validation over groups needs at least {self.cv} "
                                     f"groups, got {n_groups}{joined}")
         # A label whose groups a fold holds out together (one group, or several that
@@ -554,7 +567,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         # calibration and threshold would come from a model that never saw it, and it
         # would be given to nearly every sentence.
         holders = defaultdict(set)
-        for row, group in zip(rows, groups.tolist()):
+        for row, group in zip(rows, named_groups.tolist()):  # named as given
             for label in row:
                 holders[label].add(group)
         missing = {}

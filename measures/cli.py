@@ -10,6 +10,7 @@ import shlex
 import signal
 import sys
 import time
+import warnings
 from pathlib import Path
 
 from . import __version__
@@ -344,7 +345,11 @@ def cmd_train(args) -> int:
         params["segmenter"] = args.segmenter
     params["n_jobs"] = args.jobs
     started = time.perf_counter()
-    model = train(data, name=args.name, folds_by_file=args.folds_by_file, **params)
+    with warnings.catch_warnings(record=True) as caught:  # said as the command's own warnings are
+        warnings.simplefilter("always", UserWarning)
+        model = train(data, name=args.name, folds_by_file=args.folds_by_file, **params)
+    for warning in caught:
+        print(f"measures: warning: {warning.message}", file=sys.stderr)
     cv = model.metadata.get("evaluation", {}).get("cross_validation")
     if cv:  # the card names the command that gives its figures again
         cv["command"] = args.command_line
@@ -537,7 +542,8 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--skip-bad-rows", action="store_true", help="train on the good rows and list the bad ones")
     train.add_argument("--folds-by-file", action="store_true",
                        help="cross-validate (calibration, thresholds, the figures) with folds that hold out whole "
-                            "files, as rows of one file, like those of one document, are alike; needs 3 files or more")
+                            "files, as rows of one file, like those of one document, are alike; needs 3 files or more "
+                            "(files that share a sentence count as one)")
     train.add_argument("--jobs", type=_cores, default=-1, metavar="N",
                        help="processes fitting the model and its cross-validation folds (default -1: all cores); "
                             "the model does not depend on it")

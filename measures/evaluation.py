@@ -27,7 +27,7 @@ def scores(truth: Sequence, predicted: Sequence, classes: Sequence[str], weights
     classes = [*classes, *(label for label in LABEL_IDS if label in given and label not in classes)]
     if len(truth) != len(predicted):
         raise ValueError(f"{len(truth)} true rows but {len(predicted)} predictions")
-    w = [1] * len(truth) if weights is None else [float(v) for v in weights]  # counts stay whole without
+    w: list[float] = [1] * len(truth) if weights is None else [float(v) for v in weights]  # whole without
     if len(w) != len(truth):
         raise ValueError(f"{len(truth)} true rows but {len(w)} weights")
     rows = list(zip(truth, predicted, w))
@@ -75,11 +75,12 @@ def format_scores(result: dict, title: str = "") -> str:
             figures = f"{v['precision']:>7.3f}{v['recall']:>7.3f}{v['f1']:>7.3f}"
         else:  # no F1 to speak of: not a 0 that macro-F1 averages
             figures, unscored = f"{'—':>7}{'—':>7}{'—':>7}", True
-        lines.append(f"{label:<20}{figures}{_count(v['support']):>9}{_count(v['predicted']):>11}")
+        lines.append(f"{label:<20}{figures} {_count(v['support']):>8} {_count(v['predicted']):>10}")
     if unscored:
         lines.append("—: neither given nor predicted, left out of macro-F1")
     return "\n".join(lines)
 
 
 def _count(value) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    """A support: whole, or weighed (``weights``) to one decimal, never in exponent form."""
+    return f"{value:.1f}" if isinstance(value, float) else str(value)

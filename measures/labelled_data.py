@@ -279,7 +279,9 @@ def _all_quoted(lines: list[str]) -> bool:
     """Whether a file quotes every cell, as its header shows ("text"<TAB>"labels": an
     export set to quote all text cells, R's write.table, pandas' QUOTE_ALL)."""
     cells = [cell.strip() for cell in lines[0].split("\t")] if lines else []
-    return bool(cells) and all(len(cell) > 2 and cell[0] == cell[-1] == '"' for cell in cells)
+    # pandas names its index column "" (to_csv(quoting=QUOTE_ALL) with the index kept)
+    return any(len(cell) > 2 for cell in cells) and all(len(cell) >= 2 and cell[0] == cell[-1] == '"'
+                                                        for cell in cells)
 
 
 def _header(lines: list[str]) -> list[str]:
@@ -373,7 +375,8 @@ def _read_files(paths: Paths) -> LabelledData:
         for number, line in enumerate(lines[1:], start=2):
             if number <= quoted_to or not line.strip():
                 continue
-            cells = line.split("\t")
+            # a file that quotes every cell is read as its cells, unquoted once
+            cells = [_unquoted(cell, True) for cell in line.split("\t")] if all_quoted else line.split("\t")
             quoted_to = _quoted_line_break(lines, number, max(text_col, labels_col) + 1, text_col)
             if quoted_to:
                 data.problems.append(Problem(path, number, f"a quoted cell holds a line break (lines {number}–"
@@ -399,8 +402,8 @@ def _read_files(paths: Paths) -> LabelledData:
                                                            f"tab? (the guide's text never does)"))
                 continue
             before = len(data.problems)
-            labels = _unquoted(cells[labels_col], True) if all_quoted else cells[labels_col]
-            if _add_row(data, first_seen, _unquoted(cells[text_col], all_quoted), labels, path, number):
+            text = cells[text_col].strip() if all_quoted else _unquoted(cells[text_col])
+            if _add_row(data, first_seen, text, cells[labels_col], path, number):
                 data.locations.append((path, number))
             elif len(cells) > len(header) and not _parses(cells[labels_col]):
                 # labels that do not read, before a trailing tab: mistyped, or the end of a

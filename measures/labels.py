@@ -149,6 +149,14 @@ def label_tuple(value) -> tuple[str, ...]:
     return tuple(part.strip() if isinstance(part, str) else part for part in parts)
 
 
+def _reads(value: str) -> bool:
+    try:
+        parse_labels(value)
+    except LabelError:
+        return False
+    return True
+
+
 def parse_labels(value: str) -> tuple[str, ...]:
     """Split ``"primary|second"`` into ids, checking them against the guide.
 
@@ -162,10 +170,9 @@ def parse_labels(value: str) -> tuple[str, ...]:
         raise LabelError(f"empty label in {value!r}")
     unknown = [label_id for label_id in ids if label_id not in _BY_ID]
     if unknown:  # all of them at once, so that a spreadsheet's export is mended in one pass
-        fixed = [_known_as(label_id) if label_id in unknown else label_id for label_id in ids]
-        if len(unknown) > 1 and all(fixed):
-            shown = "|".join(label_id for label_id in fixed if label_id)
-            raise LabelError(f"unknown label ids {', '.join(map(repr, unknown))}; did you mean {shown!r}?")
+        fixed = "|".join(_known_as(label_id) or "" if label_id in unknown else label_id for label_id in ids)
+        if len(unknown) > 1 and _reads(fixed):  # a row offered is one the guide takes
+            raise LabelError(f"unknown label ids {', '.join(map(repr, unknown))}; did you mean {fixed!r}?")
         also = f" (also unknown: {', '.join(map(repr, unknown[1:]))})" if len(unknown) > 1 else ""
         raise LabelError(_unknown(unknown[0]) + also)
     if len(set(ids)) != len(ids):

@@ -60,7 +60,7 @@ def train(data=None, *, name: str = "custom", skip_bad_rows: bool = False, folds
     :class:`~measures.classifier.MeasureClassifier`. ``folds_by_file`` makes the
     cross-validation behind the calibration, the thresholds and the figures hold out whole
     files (the rows of one file, like those of one document, are alike); it needs at
-    least ``cv`` files.
+    least ``cv`` files, files that share a sentence counting as one.
 
     Raises :class:`~measures.labelled_data.DataError` for rows that break the guide
     (unless ``skip_bad_rows``) and for data too small to train on.

@@ -236,15 +236,26 @@ def test_groups_that_share_a_sentence_are_folded_as_one(sample):
     X2, y2 = X + [X[i] for i in copied], y + [y[i] for i in copied]
     as_given = groups + [4] * len(copied)
     as_one = [0 if g == 4 else g for g in as_given]
-    given = MeasureClassifier(cv=3).fit(X2, y2, groups=as_given)
+    with pytest.warns(UserWarning, match="groups that share a sentence are one group in the folds, .*: 0 with 4$"):
+        given = MeasureClassifier(cv=3).fit(X2, y2, groups=as_given)
     joined = MeasureClassifier(cv=3).fit(X2, y2, groups=as_one)
     assert given.cv_scores_ == joined.cv_scores_
     assert np.array_equal(given.thresholds_, joined.thresholds_)
     # three files, one sharing a sentence with another: two groups for three folds
     with pytest.raises(DataError, match=r"needs at least 3 groups, got 2 \(3 given; groups that share a sentence "
-                                        r"count as one"):
+                                        r"count as one, .*: a with b\)"), pytest.warns(UserWarning):
         MeasureClassifier().fit(SMALL_X + SMALL_X[:1], SMALL_Y + SMALL_Y[:1],
                                 groups=["a", "b", "c"] * 8 + ["b"])
+    # a label held only in a group joined to another is named by the group that holds it
+    groups = ["d" if labels == "supply" else "abc"[i % 3] for i, labels in enumerate(SMALL_Y)]
+    with pytest.raises(DataError, match=r"'supply' \(all in d\)"), pytest.warns(UserWarning, match="a with d"):
+        MeasureClassifier().fit(SMALL_X + SMALL_X[:1], SMALL_Y + SMALL_Y[:1], groups=groups + ["d"])
+
+
+def test_groups_of_mixed_types_are_folded(sample):
+    X, y = sample
+    groups = np.array([[1, "a", 2.5, "b", 3][i % 5] for i in range(len(X))], dtype=object)
+    assert MeasureClassifier(cv=3).fit(X, y, groups=groups).cv_scores_["sentences"] == len(X)
 
 
 def test_training_with_too_few_groups_is_a_clear_error():

@@ -283,6 +283,15 @@ def test_evaluate_counts_gold_labels_the_model_does_not_know(tmp_path):
     assert "\neconomy " in text
 
 
+def test_the_evaluate_table_keeps_weighed_supports_in_their_columns():
+    from measures import LABEL_IDS, scores
+    from measures.evaluation import format_scores
+
+    result = scores(["testing"], ["testing"], LABEL_IDS, weights=[1234567.5])
+    assert format_scores(result).splitlines()[2].split() == ["testing", "1.000", "1.000", "1.000", "1234567.5",
+                                                            "1234567.5"]
+
+
 def test_the_evaluate_table_tells_a_label_left_out_of_macro_f1_from_one_scored_zero(tmp_path):
     gold = tmp_path / "gold.tsv"
     gold.write_text("text\tlabels\n全市开展新一轮全员核酸检测。\tother\n对密接人员一律集中隔离。\tisolation_transfer\n", "utf-8")

@@ -393,6 +393,13 @@ def test_a_file_that_quotes_every_cell_is_read_as_its_sentences_and_labels(tmp_p
     assert read_texts(path) == data.texts
     plain = write(tmp_path, "text\tlabels\n全市开展新一轮全员核酸检测。\tother\n", "plain.tsv")
     assert any("same sentence labelled 'testing'" in p for p in check_data([path, plain])["problems"])
+    # a trailing tab, as in an unquoted file, and pandas' index column, named ""
+    trailing = write(tmp_path, '"text"\t"labels"\n"全市开展核酸检测。"\t"testing"\t\n"加强物资保供。"\t"supply"\n', "t.tsv")
+    assert read_labelled(trailing).y == ["testing", "supply"]
+    indexed = write(tmp_path, '""\t"text"\t"labels"\n"0"\t"对入境人员实行""14+7""隔离。"\t"isolation_transfer|border_import"\n'
+                              '1\t"全市开展核酸检测。"\t"testing"\n', "indexed.tsv")   # QUOTE_NONNUMERIC leaves 1 bare
+    assert read_labelled(indexed).texts == ['对入境人员实行"14+7"隔离。', "全市开展核酸检测。"]
+    assert read_texts(indexed) == ['对入境人员实行"14+7"隔离。', "全市开展核酸检测。"]
     # quotes on a column name alone: the name is read, and the text keeps its own quotes
     assert read_labelled(write(tmp_path, '"text"\tlabels\n"先消毒"\tdisinfection\n', "names.tsv")).texts == ['"先消毒"']
 

@@ -55,6 +55,9 @@ def test_an_unknown_label_gets_the_hint_that_fits_the_mistake(value, hint):
     ("TESTING|TRACING", "unknown label ids 'TESTING', 'TRACING'; did you mean 'testing|tracing'?"),
     ("隔离转运|supply|流调溯源", "unknown label ids '隔离转运', '流调溯源'; did you mean 'isolation_transfer|supply|tracing'?"),
     ("TESTING|xyz", "unknown label id 'TESTING'; did you mean 'testing'? (also unknown: 'xyz')"),
+    # a corrected row the guide would refuse is not offered
+    ("TESTING|TESTING", "unknown label id 'TESTING'; did you mean 'testing'? (also unknown: 'TESTING')"),
+    ("Other|Testing", "unknown label id 'Other'; did you mean 'other'? (also unknown: 'Testing')"),
 ])
 def test_every_unknown_id_of_a_row_is_named_at_once(value, message):
     with pytest.raises(LabelError, match=re.escape(message)):
