@@ -14,7 +14,7 @@ from typing import Iterable, Sequence, Union
 
 from .cleaning import clean, emptied, normalize_sentence
 from .inputs import is_device
-from .labels import LABEL_IDS, LabelError, joined_labels, parse_labels
+from .labels import LABEL_IDS, LabelError, joined_labels, parse_labels, reads_as_labels
 from .splitting import LINE_BREAK, line_number, split_sentences
 
 # one labelled file or several, each named by a string or a path
@@ -248,18 +248,10 @@ def _moved_text(cells: list[str], labels_col: int) -> bool:
     a text a tab cut, not labels mistyped before a trailing tab: it does not read as
     labels, and either the next cell does or it ends as a sentence does."""
     value = cells[labels_col].strip()
-    if _parses(value):
+    if reads_as_labels(value):
         return False
     after = cells[labels_col + 1] if labels_col + 1 < len(cells) else ""
-    return _parses(after) or value.endswith(tuple("。！？；!?;”\""))
-
-
-def _parses(value: str) -> bool:
-    try:
-        parse_labels(value.strip())
-    except LabelError:
-        return False
-    return True
+    return reads_as_labels(after) or value.endswith(tuple("。！？；!?;”\""))
 
 
 def _unquoted(cell: str, all_quoted: bool = False) -> str:
@@ -405,7 +397,7 @@ def _read_files(paths: Paths) -> LabelledData:
             text = cells[text_col].strip() if all_quoted else _unquoted(cells[text_col])
             if _add_row(data, first_seen, text, cells[labels_col], path, number):
                 data.locations.append((path, number))
-            elif len(cells) > len(header) and not _parses(cells[labels_col]):
+            elif len(cells) > len(header) and not reads_as_labels(cells[labels_col]):
                 # labels that do not read, before a trailing tab: mistyped, or the end of a
                 # text a tab cut (核酸检测 is both a label's Chinese name and words)
                 problem = data.problems[before]

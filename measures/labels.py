@@ -149,7 +149,8 @@ def label_tuple(value) -> tuple[str, ...]:
     return tuple(part.strip() if isinstance(part, str) else part for part in parts)
 
 
-def _reads(value: str) -> bool:
+def reads_as_labels(value: str) -> bool:
+    """Whether :func:`parse_labels` takes ``value`` (spaces around it and its ids aside)."""
     try:
         parse_labels(value)
     except LabelError:
@@ -171,7 +172,7 @@ def parse_labels(value: str) -> tuple[str, ...]:
     unknown = [label_id for label_id in ids if label_id not in _BY_ID]
     if unknown:  # all of them at once, so that a spreadsheet's export is mended in one pass
         fixed = "|".join(_known_as(label_id) or "" if label_id in unknown else label_id for label_id in ids)
-        if len(unknown) > 1 and _reads(fixed):  # a row offered is one the guide takes
+        if len(unknown) > 1 and reads_as_labels(fixed):  # a row offered is one the guide takes
             raise LabelError(f"unknown label ids {', '.join(map(repr, unknown))}; did you mean {fixed!r}?")
         also = f" (also unknown: {', '.join(map(repr, unknown[1:]))})" if len(unknown) > 1 else ""
         raise LabelError(_unknown(unknown[0]) + also)
