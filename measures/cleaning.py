@@ -309,10 +309,17 @@ _CHROME_START = re.compile(
         # where a share button sends the page (分享到：微信 微博 QQ空间)
         微信好友|微信朋友圈|微信|朋友圈|新浪微博|腾讯微博|微博|QQ空间|QQ好友|QQ|人人网|豆瓣|百度贴吧|
         支持\s*反对|回复\s*支持\s*反对|[xX]|\d+\s*\#|\d+楼|楼主|沙发|板凳|点赞|评论|关闭窗口|打印本页|
-        打印此页|关闭本页|【?关闭】?|【?打印】?|\[?关闭\]?|\[?打印\]?)\s*)+$
-    | (?:相关热词搜索|上一篇|下一篇)
-    # government portals: breadcrumbs, the site's organisers
-    | 当前位置\s*[:：] | 您(?:现在)?的位置\s*[:：] | (?:主办|承办|协办)(?:单位)?\s*[:：]
+        打印此页|关闭本页|【?关闭】?|【?打印】?|\[?关闭\]?|\[?打印\]?)\s*[|｜丨·]?\s*)+$
+    # links to the articles around (上一篇：…, 上一篇关于…的通知, a title without an end
+    # mark), not a sentence that refers to one (上一篇报道中提到的…。)
+    | 相关热词搜索 | (?:上一篇|下一篇)\s*(?:[:：>》]|[^。！？!?]*$)
+    # a short line with a page's notice against reposting (本站原创文章，禁止转载，违者必究),
+    # not a rule against spreading rumours (禁止转载、传播未经证实的…, 各网站平台对…一律禁止转载。)
+    | [^。！？!?]{0,12}禁止转载[^。！？!?]{0,8}[。.!！]?\s*$
+    # government portals: breadcrumbs, the site's organisers (not a notice's sentence that
+    # names an event's: 主办单位：市卫健委，活动期间所有人员须…。)
+    | 当前位置\s*[:：] | 您(?:现在)?的位置\s*[:：]
+    | (?:主办|承办|协办)(?:单位)?\s*[:：](?![^。！？!?]*(?:须|必须|不得|严禁|一律|应当|要求|请))
     # a breadcrumb alone on its line (首页 > 新闻中心 > 通知公告), not an app's path in a
     # notice's step (首页→核酸检测→预约采样，选择…) nor one a one-line page runs on from
     | (?:网站首页|首页|主页)\s*(?:>>?|›|»)\s*(?:[^\s>›»,，。；;！？!?:：]{1,12}\s*(?:>>?|›|»)\s*)*
@@ -328,8 +335,9 @@ _CHROME_START = re.compile(
     # a copyright line whose © was lost to decoding
     | \?\s*\d{4}-\d{4}
     # a contact line, not a notice's sentence that ends with its number (…，联系电话：…)
-    # (one that sets up or publishes a channel for reports is the guide's publicity)
-    | (?![^,，。；;！？!?]{0,40}(?:设立|开通|公布|举报))[^,，。；;！？!?]{0,40}联系电话\s*[:：]
+    # (one that sets up or publishes a channel for reports or help is the guide's publicity)
+    | (?![^,，。；;！？!?]{0,40}(?:设立|开通|公布|举报))(?![^,，。；;！？!?]{0,30}(?:心理|援助)[^,，。；;！？!?]{0,10}联系电话)
+      [^,，。；;！？!?]{0,40}联系电话\s*[:：]
     | 联系人\s*[:：]
     # a feedback link alone or opening a contact line
     | (?:意见反馈|给\S{1,10}提意见)(?:邮箱|电话|热线)?\s*(?:$|[:：|｜丨·])
@@ -351,15 +359,22 @@ _CHROME_START = re.compile(
 )
 _CHROME_ANYWHERE = re.compile(
     r"""
-    上一主题 | 下一主题 | 使用道具 | 快速回复
+    上一主题 | 下一主题 | 使用道具
     | 只看该作者 | 倒序浏览 | 阅读模式 | 回帖奖励 | 发表于\s*\d{4}-\d | 查看\s*[:：]\s*\d+\s*\|\s*回复
-    | 您需要\s*登录\s*(?:后|才) | 没有[帐账]号\s*[?？]?\s*(?:立即)?注册 | 登录后才可以
+    # a forum's login prompt, not a service's (市民登录后才可以查询…, 没有账号注册的老年人…)
+    # nor a platform's rule, which is a sentence (用户实名登录后才可以发表评论。)
+    | 您需要\s*登录\s*(?:后\s*)?才(?:可以|能)\s*(?:下载|查看|浏览|回复|回帖|发帖|发表)
+    | 没有[帐账]号\s*(?:[?？]\s*(?:立即)?|立即)注册(?!的)
+    | 登录后才(?:可以|能)(?:回复|回帖|发帖|发表|评论|下载|查看帖子|浏览帖子|查看本帖)[^。！？!?]*$
     # government portals: font-size switches, view counters, "open on your phone"
     | 字体\s*[:：]?\s*[【\[]?\s*大\s*中\s*小 | (?:浏览|阅读|访问)次数\s*[:：]
     | 扫一扫在手机(?:上)?打开 | 网站标识码
     | ©\s*\d{4} | \s\?\s*\d{4}-\d{4}
-    | 版权所有 | 版权说明 | 版权声明 | 版权保护\s*[:：] | 未经.{0,20}授权.{0,10}禁止转载 | 禁止转载
-    | 公网安备 | 增值电信业务 | 违法和不良信息举报
+    # a page's notice (short ones are among the lines' starts above)
+    | 版权所有 | 版权说明 | 版权声明 | 版权保护\s*[:：] | 未经.{0,20}(?:授权|许可|允许|同意).{0,10}禁止转载
+    # a site's licence (B2-20090059), not the permits of firms a notice is about
+    | 公网安备 | 增值电信业务经营许可证\s*[:：(（]?\s*[京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川贵云陕甘青蒙桂藏宁新]?[A-Za-z]\d-?\d
+    | 违法和不良信息举报
     | 报料热线 | 报料邮箱
     # a feedback link in brackets or between links; not a channel or duty a sentence names
     # (畅通意见反馈渠道, 落实意见反馈机制：)
@@ -414,11 +429,26 @@ def _is_chrome(text: str) -> bool:
 
 
 def is_boilerplate(line: str) -> bool:
-    """True when a cleaned line is page chrome, a footer, a byline or spam, not text, and
-    goes whole (:func:`drop_boilerplate_lines` cuts the chrome out of a line that also
-    holds text)."""
+    """True when a cleaned line is page chrome, a footer, a byline or spam, or holds no
+    Chinese character, and goes whole (:func:`drop_boilerplate_lines` cuts the chrome out
+    of a line that also holds text)."""
     return _text_parts(line) is None
 
+
+# A portal's header or a bracketed byline that a page scraped onto one line puts before its
+# story (字体：大 中 小 全市开展…, 发布时间：2022-04-10 浏览次数：1234 全市开展…, 【责任编辑：王翔】全市开展…):
+# it is cut off, so that it does not make the story's first sentence chrome.
+_HEADER = re.compile(
+    r"""(?:\s*(?:
+        [【\[]?\s*字体\s*[:：]?\s*[【\[]?\s*大\s*中\s*小\s*[】\]]?
+      # a date standing apart, not one that opens the story (时间：2022年4月10日起，…)
+      | (?:发布时间|发布日期|更新时间|时间|日期)\s*[:：]\s*\d{4}[-/年.]\d{1,2}[-/月.]\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?(?=\s)
+      | (?:浏览|阅读|访问|点击)次数\s*[:：]\s*\d+(?!\d)
+      | [【\[(](?:责任编辑|编辑|责编|来源|作者|记者|通讯员)\s*[:：]?[^【】\[\]()]{1,20}[】\])]
+      | [【\[](?:打印|关闭|打印本页|关闭窗口|收藏)[】\]]
+    ))+\s*""",
+    re.VERBOSE,
+)
 
 # A line's sentences for judging chrome: each up to and with its end marks.
 _MARKS = "".join(sorted(TERMINATORS))
@@ -441,6 +471,10 @@ def _text_parts(line: str) -> list[tuple[int, int]] | None:
     stripped = line.strip()
     if not stripped or not _is_chrome(stripped):
         return [(0, len(line))]
+    header = _HEADER.match(line)
+    if header and HAN.search(line, header.end()):
+        parts = _text_parts(line[header.end():])
+        return None if parts is None else [(a + header.end(), b + header.end()) for a, b in parts]
     pieces = [match.span() for match in _PIECE.finditer(line) if match.group().strip()]
     chrome = [_is_chrome(line[a:b].strip()) for a, b in pieces]
     prose = [not is_chrome and line[a:b].rstrip(_CLOSERS).strip()[-1:] in TERMINATORS
@@ -480,7 +514,8 @@ def _kept_parts(lines: Sequence[str]) -> list[list[tuple[int, int]] | None]:
 
 def drop_boilerplate_lines(text: str) -> str:
     """Remove lines of page chrome (navigation, share buttons, login prompts, copyright,
-    ICP and record numbers, bylines), spam lines, and everything after a trailing
+    ICP and record numbers, bylines), spam lines, lines without a Chinese character (the
+    model reads Chinese only: an English line is dropped too), and everything after a trailing
     "related articles" or comments heading; from a line that also holds text, cut the
     chrome sentences out (:func:`_text_parts` says which)."""
     lines = text.split("\n")
@@ -535,8 +570,10 @@ def emptied(text: str) -> str:
 
 
 def clean(text: str) -> str:
-    """The whole chain: line breaks, width, invisible characters, pinyin, Traditional ->
-    Simplified, whitespace, boilerplate, blank lines; that is,
+    """The whole chain: line breaks, width, invisible characters, markup (HTML references,
+    Markdown's marks, web addresses, pinyin), Traditional -> Simplified, whitespace,
+    boilerplate (with every line that holds no Chinese character: the model reads Chinese
+    only), blank lines; that is,
     ``collapse_blank_lines(drop_boilerplate_lines(normalize(normalize_line_breaks(text))))``
     (computed line by line by :func:`clean_document`, which also maps the characters back).
 

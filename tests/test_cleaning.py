@@ -143,6 +143,7 @@ def test_normalize_whitespace(text, expected):
     ("您需要登录才可以下载或查看,没有帐号?注册", True),
     ("发表于 2022-4-11 16:44 来自手机 | 只看该作者", True),
     ("- +1", True),
+    ("All residents must be tested.", True),          # no Chinese: the model reads Chinese only
     ("www.精品视频,久久在线播放,免费福利,午夜视频,高清字幕", True),
     ("全市开展新一轮全员核酸检测，确保不漏一户、不落一人。", False),
     # a repost's credits and disclaimer, Markdown's italics around one
@@ -239,6 +240,36 @@ def test_normalize_whitespace(text, expected):
     ("编辑:张敏审核:王立", True),
     ("记者:张三通讯员:李四", True),
     ("责编:张三", True),
+    # words of chrome that policy sentences use too: chrome only in chrome's shape
+    ("禁止转载、传播未经证实的涉疫信息，对造谣传谣者依法处理。", False),
+    ("本文禁止转载。", True),
+    ("市民登录后才可以查询本人核酸检测结果。", False),
+    ("您需要登录后在首页选择就近的采样点进行预约。", False),
+    ("没有账号注册的老年人可由社区工作人员代为预约接种。", False),
+    ("登录后才可以回帖 登录 | 注册", True),
+    ("没有账号？立即注册", True),
+    ("12345热线对群众反映的涉疫诉求做到快速回复、及时办理。", False),
+    ("回复 支持 反对 快速回复", True),
+    ("对增值电信业务经营许可证到期的企业，有效期顺延至疫情结束后三个月。", False),
+    ("增值电信业务经营许可证：京B2-20090059", True),
+    ("主办单位：市卫健委，活动期间所有人员须持48小时核酸阴性证明。", False),
+    ("主办单位：某市人民政府办公室，地址：某市人民路1号", True),
+    ("各区心理援助热线联系电话：0431-12345678", False),
+    ("上一篇报道中提到的集中隔离点已全部启用。", False),
+    ("上一篇：关于做好春节期间疫情防控工作的通知", True),
+    ("下一篇", True),
+    ("上一篇 关于做好春节期间疫情防控工作的通知", True),   # the space goes in cleaning
+    ("本站原创文章，禁止转载，违者必究", True),
+    ("任何网站或单位未经允许禁止转载、使用,违者必究。", True),
+    ("各网站平台对未经核实的疫情信息一律禁止转载。", False),
+    ("主办单位：某市人民政府办公室；承办单位：某市大数据中心", True),
+    ("网站热线联系电话：0431-88888888", True),
+    ("增值电信业务经营许可证（京B2-20090059）", True),
+    ("增值电信业务经营许可证2022年底前到期的企业，有效期自动顺延6个月。", False),
+    ("快速回复 | 返回列表", True),
+    ("请登录后才可以查看帖子内容", True),
+    ("各平台须落实实名制，用户实名登录后才可以发表评论。", False),
+    ("没有账号立即注册的，可在现场登记。", False),
 ])
 def test_is_boilerplate(line, expected):
     assert is_boilerplate(line) is expected
@@ -268,6 +299,18 @@ def test_is_boilerplate(line, expected):
     ("网信部门要加强网络舆情监测。各平台须落实实名制，用户登录后方可发表评论。对散布谣言的，依法查处。",
      "网信部门要加强网络舆情监测。各平台须落实实名制，用户登录后方可发表评论。对散布谣言的，依法查处。"),
     ("全市开展核酸检测。", "全市开展核酸检测。"),
+    # a one-line page that opens with a portal's header or a byline keeps its story whole
+    ("字体:大中小全市开展新一轮全员核酸检测,各区要在4月12日前完成采样。对密接人员一律集中隔离。",
+     "全市开展新一轮全员核酸检测,各区要在4月12日前完成采样。对密接人员一律集中隔离。"),
+    ("发布时间:2022-04-10 浏览次数:1234 全市开展新一轮全员核酸检测。各区要做好采样点设置。",
+     "全市开展新一轮全员核酸检测。各区要做好采样点设置。"),
+    ("【责任编辑:王翔】全市开展新一轮全员核酸检测,各区要做好采样。", "全市开展新一轮全员核酸检测,各区要做好采样。"),
+    ("发布时间:2022-04-10 来源:人民网", ""),            # a header and nothing after it
+    ("字体:大中小【打印】【关闭】全市开展新一轮全员核酸检测,各区要做好采样。对密接人员一律集中隔离。",
+     "全市开展新一轮全员核酸检测,各区要做好采样。对密接人员一律集中隔离。"),
+    # a date that opens the story is the story's, not a header
+    ("时间:2022年4月10日起,全市暂停堂食。【责任编辑:王翔】", "时间:2022年4月10日起,全市暂停堂食。"),
+    ("时间:2022年4月10日前完成全员接种。浏览次数:12", "时间:2022年4月10日前完成全员接种。"),
 ])
 def test_drop_boilerplate_lines(text, expected):
     assert drop_boilerplate_lines(text) == expected
@@ -304,6 +347,14 @@ def test_spans_of_a_line_with_its_chrome_cut_out():
         start, end = cleaned.to_original(a, b)
         assert normalize(original[start:end]) == cleaned.text[a:b]
     assert cleaned.to_original(13, len(cleaned.text)) == (original.index("全市"), original.index("本文"))
+
+
+def test_spans_of_a_line_with_its_header_cut_off():
+    original = "发布时间：2022-04-10  浏览次数：1234 全市开展核酸检测。对密接人员一律集中隔离。"
+    cleaned = clean_document(original)
+    assert cleaned.text == "全市开展核酸检测。对密接人员一律集中隔离。"
+    assert cleaned.to_original(0, 9) == (original.index("全市"), original.index("对密接"))
+    assert cleaned.to_original(9, len(cleaned.text)) == (original.index("对密接"), len(original))
 
 
 def test_drop_boilerplate_cuts_related_articles_at_the_end_only():
