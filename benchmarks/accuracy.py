@@ -51,8 +51,8 @@ sys.path.insert(0, str(ROOT))
 import measures  # noqa: E402
 from measures.cleaning import clean, normalize
 from measures.evaluation import scores
-from measures.export import OutputError, check_output, open_output
-from measures.labelled_data import _rows, read_labelled
+from measures.outputs import OutputError, check_output, open_output
+from measures.labelled_data import file_lines, read_labelled
 from measures.labels import LABEL_IDS, OTHER, LabelError, parse_labels
 from measures.persistence import ModelFileError
 from measures.reading import DocumentError, read_document
@@ -211,7 +211,7 @@ def agreement(rows, strict: bool = True) -> dict | None:
 
 def _column(path: Path, name: str) -> list[str]:
     # rows split as read_labelled splits them (at line feeds only), so they stay aligned
-    lines = _rows(str(path))[1]
+    lines = file_lines(str(path))[1]
     at = lines[0].split("\t").index(name)
     return [line.split("\t")[at] for line in lines[1:] if line]
 

@@ -32,7 +32,7 @@ import accuracy  # first: it puts this checkout's measures on the path
 import measures
 from measures.classifier import MeasureClassifier
 from measures.cleaning import HAN
-from measures.features import _LATIN, _RUNS
+from measures.features import LATIN_WORD, WORD_RUN
 from measures.labels import OTHER
 from measures.model import Model, decide
 
@@ -50,7 +50,7 @@ def _occurrences(analyzer, sentence: str) -> list[tuple[str, float]]:
         if HAN.search(token):
             words.append((token, start))
         else:
-            words.extend((m.group(), start + m.start()) for m in _LATIN.finditer(token))
+            words.extend((m.group(), start + m.start()) for m in LATIN_WORD.finditer(token))
         offset = start + len(token)
     found = []
     low, high = analyzer.word_ngrams
@@ -58,7 +58,7 @@ def _occurrences(analyzer, sentence: str) -> list[tuple[str, float]]:
         found.extend((" ".join(w for w, _ in words[i:i + n]), words[i][1] / size)
                      for i in range(len(words) - n + 1))
     low, high = analyzer.char_ngrams
-    for run in _RUNS.finditer(text):
+    for run in WORD_RUN.finditer(text):
         for n in range(low, high + 1):
             found.extend(("#" + run.group()[i:i + n], (run.start() + i) / size)
                          for i in range(len(run.group()) - n + 1))

@@ -14,6 +14,8 @@ import json
 import math
 import multiprocessing
 import numbers
+import os
+import sys
 import warnings
 from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
@@ -34,7 +36,7 @@ from .segmenting import check_backend
 from .forking import fork_context, quiet_worker, running
 from .labelled_data import DataError, Problem, empty_problem, label_rows, repeat_problem, sentence_key
 from .labels import LABEL_IDS, label_tuple
-from .inputs import as_real, is_whole, listed, sentence_list
+from .inputs import as_real, is_whole, listed, one_per_sentence, sentence_list, weights_argument
 from .model import Model, decide, settings_problem
 from .vectorizing import count_terms, supports
 
@@ -117,8 +119,8 @@ def binarize(y):
 def _label_rows(y) -> list[tuple[str, ...]]:
     """Each row of ``y`` checked against the guide as a labelled file's rows are: a
     :class:`DataError` names every bad row as ``y[i]``."""
-    if isinstance(y, str):  # iterating over it would give its characters as label rows
-        raise TypeError("expected one label row per sentence, not a string")
+    if isinstance(y, str) or not hasattr(y, "__iter__") or getattr(y, "ndim", 1) == 2:
+        return label_rows(y, "y")  # which says what is wrong with it
     y = list(y)
     if y and all(isinstance(value, numbers.Integral) for value in y):
         # what CalibratedClassifierCV, VotingClassifier(voting="soft") and
@@ -128,42 +130,6 @@ def _label_rows(y) -> list[tuple[str, ...]]:
                         "(GridSearchCV, cross_val_score, cross_validate, Pipeline and "
                         "cross_val_predict with method='predict' pass them on)")
     return label_rows(y, "y")
-
-
-def _one_per_sentence(values, n: int, name: str) -> np.ndarray:
-    """``groups`` or ``sample_weight`` as a one-dimensional array of ``n`` values, or a
-    ValueError that says what is wrong with it."""
-    if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__iter__"):
-        raise ValueError(f"{name} must hold one value per sentence, got {type(values).__name__} {values!r:.60}")
-    array = np.asarray(values if hasattr(values, "__len__") else list(values))
-    if array.ndim != 1:
-        raise ValueError(f"{name} must hold one value per sentence (one dimension), got shape {array.shape}")
-    if len(array) != n:
-        raise ValueError(f"X has {n} sentences but {name} has {len(array)} entries")
-    missing = [i for i, value in enumerate(array) if _missing(value)]
-    if missing:
-        raise ValueError(f"{name}[{missing[0]}] is missing ({array[missing[0]]!r}); every sentence needs one")
-    return array
-
-
-def _missing(value) -> bool:
-    """None, a NaN of any float type, or pandas' NA (which refuses to be a truth value)."""
-    if value is None or type(value).__name__ in ("NAType", "NaTType"):
-        return True
-    return isinstance(value, (float, np.floating)) and math.isnan(value)
-
-
-def _sample_weight(sample_weight, n: int) -> np.ndarray | None:
-    if sample_weight is None:
-        return None
-    weights = _one_per_sentence(sample_weight, n, "sample_weight")
-    try:
-        weights = weights.astype(np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"sample_weight must be numbers, got {weights.dtype}") from None
-    if not (np.all(np.isfinite(weights)) and np.all(weights >= 0)):
-        raise ValueError("sample_weight must be finite numbers of at least 0")
-    return weights
 
 
 def _copies_joined(groups: np.ndarray, keys: list[str]) -> tuple[np.ndarray, list[tuple]]:
@@ -193,6 +159,53 @@ def _copies_joined(groups: np.ndarray, keys: list[str]) -> tuple[np.ndarray, lis
             parent[later] = first
             joins.append((other, group))
     return np.array([order[root(group)] for group in groups.tolist()], dtype=np.int64), joins
+
+
+def _spread_labels(fold_of: np.ndarray, ids: np.ndarray, Y, weights, classes) -> None:
+    """Move sentences between folds (``fold_of``, one fold per distinct sentence; ``ids``,
+    each row's sentence) until no label has all its sentences that weigh (``weights`` > 0)
+    in one fold. That fold's training part would lack it: its calibration would come from
+    margins of a model that never saw it, and its threshold would give it to nearly every
+    sentence. KFold's folds of a label with a few sentences can fall so; when no label
+    does, as in any corpus of some size, the folds stay KFold's."""
+    counted = np.ones(len(ids), dtype=bool) if weights is None else weights > 0
+    holders = [np.unique(ids[np.flatnonzero((Y[:, k] > 0) & counted)]) for k in range(Y.shape[1])]
+
+    def alone() -> list[int]:
+        return [k for k, held in enumerate(holders) if len(held) and len(np.unique(fold_of[held])) == 1]
+
+    def spread_one(stuck: list[int]) -> bool:
+        # the first move of a sentence of a lone label that leaves fewer labels alone: a
+        # sentence of two rare labels can strand one while it spreads the other
+        sizes = np.bincount(fold_of)
+        for k in stuck:
+            here = fold_of[holders[k][0]]
+            for sentence in holders[k][::-1]:
+                for fold in np.argsort(sizes, kind="stable"):
+                    if fold != here:
+                        fold_of[sentence] = fold
+                        if len(alone()) < len(stuck):
+                            return True
+                fold_of[sentence] = here
+        return False
+
+    while stuck := alone():
+        if not spread_one(stuck):
+            one = all(len(holders[k]) < 2 for k in stuck)
+            raise DataError(message=(
+                f"cross-validation cannot give every fold's training part a sentence of "
+                f"{listed([repr(classes[k]) for k in stuck])}: {'each has one sentence' if one else 'too few sentences'} "
+                f"of weight above 0, and at least 2, in different folds, are needed"))
+
+
+def _outside_the_package() -> int:
+    """The ``stacklevel`` of a warning that names the line that called into measures,
+    whether it called ``fit`` or ``measures.train`` (Python 3.12's ``skip_file_prefixes``)."""
+    package = os.path.dirname(os.path.abspath(__file__)) + os.sep
+    frame, level = sys._getframe(1), 1
+    while frame.f_back is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _joined_named(joins: list[tuple]) -> str:
@@ -388,11 +401,11 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         self._check_params()
         sentences = sentence_list(X)
         rows = _paired_rows(y, len(sentences))
-        weights = _sample_weight(sample_weight, len(sentences))
+        weights = weights_argument(sample_weight, len(sentences))
         if weights is not None and not weights.any():
             raise ValueError("sample_weight is 0 for every sentence: there is nothing to learn from")
         if groups is not None:
-            groups = _one_per_sentence(groups, len(sentences), "groups")
+            groups = one_per_sentence(groups, len(sentences), "groups")
         keys = [sentence_key(sentence) for sentence in sentences]  # copies as the model reads them
         given = groups
         joins: list[tuple] = []
@@ -401,7 +414,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
             if joins and self.thresholds == "cv":
                 warnings.warn(f"groups that share a sentence are one group in the folds, so that no fold is "
                               f"scored on a sentence it was fitted on: {_joined_named(joins)}", UserWarning,
-                              stacklevel=2)
+                              stacklevel=_outside_the_package())
         self._check_data(rows, groups, sentences, keys, given, joins)
         for name in [name for name in vars(self) if name.endswith("_")]:  # nothing of a previous fit stays
             delattr(self, name)
@@ -432,7 +445,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         worker = clone(self).set_params(random_state=seed)
         fits = [(np.arange(len(sentences)), None)]
         if self.thresholds == "cv":
-            fits += worker._folds(Y, groups, keys)
+            fits += worker._folds(Y, groups, keys, weights, classes)
         self._check_terms(counts, fits)
         done = _run_parts([(worker, train, test, part) for train, test in fits for part in parts],
                           (counts, Y, primary, weights), self.n_jobs)
@@ -592,9 +605,10 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
                     f"no term occurs in {self.min_df} or more of {part}, so there is nothing to learn "
                     f"from; training needs more sentences, with words in common"))
 
-    def _folds(self, Y, groups, keys) -> list:
+    def _folds(self, Y, groups, keys, weights=None, classes=()) -> list:
         """(train, test) row indices of the cross-validation folds; ``keys`` are the
-        sentences' :func:`~measures.labelled_data.sentence_key`."""
+        sentences' :func:`~measures.labelled_data.sentence_key`, ``classes`` the labels of
+        ``Y``'s columns, named in an error."""
         if groups is not None:
             return list(GroupKFold(self.cv).split(Y, groups=groups))
         # Copies of a sentence (as the model reads it) go to one fold: a copy fitted on and
@@ -602,8 +616,12 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         # Without copies these are KFold's folds of the rows.
         first: dict[str, int] = {}
         ids = np.array([first.setdefault(key, len(first)) for key in keys])
-        folds = KFold(self.cv, shuffle=True, random_state=self.random_state).split(np.arange(len(first)))
-        return [(np.flatnonzero(np.isin(ids, train)), np.flatnonzero(np.isin(ids, test))) for train, test in folds]
+        fold_of = np.empty(len(first), dtype=np.int64)
+        for k, (_, test) in enumerate(KFold(self.cv, shuffle=True, random_state=self.random_state)
+                                      .split(np.arange(len(first)))):
+            fold_of[test] = k
+        _spread_labels(fold_of, ids, Y, weights, classes)
+        return [(np.flatnonzero(fold_of[ids] != k), np.flatnonzero(fold_of[ids] == k)) for k in range(self.cv)]
 
     @staticmethod
     def _calibrate(margins, Y, weights):
@@ -659,7 +677,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
 
         predicted = list(self.predict(X))
         rows = _paired_rows(y, len(predicted))
-        return scores(rows, predicted, LABEL_IDS, _sample_weight(sample_weight, len(rows)))["macro_f1"]
+        return scores(rows, predicted, LABEL_IDS, weights_argument(sample_weight, len(rows)))["macro_f1"]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -81,7 +81,7 @@ def _stopped(signum, frame):
     be stopped). Workers end with their parent."""
     global _stopping
     if _stopping is not None:
-        from .export import remove_unfinished
+        from .outputs import remove_unfinished
 
         remove_unfinished()
         _say(_STOP_WORDS[_stopping])
@@ -107,7 +107,7 @@ def _check_output(output, inputs, folder: bool = False) -> None:
     ``inputs``, and inputs that name standard input twice. An output inside an input
     folder is fine unless it is a kind of file the folder's documents are read from: the
     next run would read it back as a document."""
-    from .export import check_not_input, check_output
+    from .outputs import check_not_input, check_output
 
     if sum(item in ("-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0") for item in inputs) > 1:
         raise UsageError("- (standard input) is given more than once; it can be read only once")
@@ -168,7 +168,8 @@ _NOT_WRITTEN = {".html": "measures report FILE -o report.html makes the HTML rep
 
 
 def cmd_tag(args) -> int:
-    from .export import Writer, open_output
+    from .export import Writer
+    from .outputs import open_output
     from .sources import COMPRESSED_SUFFIXES
 
     if args.format is None:
@@ -213,9 +214,9 @@ def cmd_tag(args) -> int:
 def _printing():
     """Around a command's printed result: a full disk or quota is named as the standard
     output, as tag names its output, instead of a bare errno."""
-    from .export import _writes_to
+    from .outputs import writes_to
 
-    with _writes_to(Path("<standard output>")):
+    with writes_to(Path("<standard output>")):
         yield
         sys.stdout.flush()  # a short result fails here, not in print()
 
@@ -593,7 +594,7 @@ def main(argv=None) -> int:
     args.command_line = shlex.join(["measures", *(sys.argv[1:] if argv is None else argv)])
     from concurrent.futures.process import BrokenProcessPool
 
-    from .export import OutputError
+    from .outputs import OutputError
     from .forking import STOP_SIGNALS
     from .labelled_data import DataError
     from .persistence import ModelFileError

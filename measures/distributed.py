@@ -9,10 +9,11 @@ and need no pickling of the model itself); the texts travel, the model does not.
 
     client = Client("scheduler-address:8786")          # or Client() for a local cluster
     records = read_jsonl("archive/*.jsonl")            # {"id": ..., "text": ...} a line
-    tag_bag(records).map(json.dumps, ensure_ascii=False).to_textfiles("tagged/*.jsonl")
+    tag_bag(records).map(json.dumps, ensure_ascii=False).to_textfiles("tagged/*.jsonl", last_endline=True)
 
 The result of every record is what ``measures tag --format jsonl`` writes for it, so a
-cluster run and a one-process run give the same records.
+cluster run and a one-process run give the same records (``last_endline=True`` ends each
+file with a line break, as ``measures tag`` does, so that the files can be joined).
 """
 from __future__ import annotations
 

@@ -1,7 +1,6 @@
 """A tagged document: its sentences, where they stand in the original, and their labels."""
 from __future__ import annotations
 
-import math
 import numbers
 import os
 from dataclasses import dataclass, field
@@ -10,7 +9,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 import numpy as np
 
 from .cleaning import clean_document, text_name
-from .inputs import as_real
+from .inputs import as_real, is_missing
 from .model import CONTEXT_WINDOW, add_context
 from .splitting import LINE_BREAK, sentence_spans
 
@@ -92,16 +91,14 @@ def document_name(source) -> str | None:
     as None.
     Anything else is refused now: kept, it broke the report, ``compare`` and JSON output
     far from where it was passed."""
-    if source is None or type(source).__name__ in ("NAType", "NaTType"):  # pandas' empty cells
+    if is_missing(source):  # pandas' empty cells
         return None
     if isinstance(source, os.PathLike):
         source = os.fsdecode(source)
     elif isinstance(source, numbers.Integral) and not isinstance(source, bool):
         return str(int(source))
-    # an id column of pandas with one empty cell holds floats, and NaN for that cell
+    # an id column of pandas with one empty cell holds floats (and NaN for that cell)
     number = None if isinstance(source, str) else as_real(source)
-    if number is not None and math.isnan(number):
-        return None
     if number is not None and number.is_integer():
         return str(int(number))
     if not isinstance(source, str):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Iterable, Sequence
 
+from .inputs import weights_argument
 from .labelled_data import label_rows
 from .labels import LABEL_IDS
 
@@ -17,19 +18,28 @@ def scores(truth: Sequence, predicted: Sequence, classes: Sequence[str], weights
     ``per_label`` lists ``classes`` and, after them, any label of ``truth`` or
     ``predicted`` that ``classes`` lacks (a model without a category misses all of its
     sentences, and that counts). ``primary_accuracy`` is the share of sentences whose first
-    label matches. ``weights`` (one per sentence, else 1) weigh each sentence's counts,
-    supports included. Rows are checked against the guide: a :class:`DataError` names each
-    bad one as ``truth[i]`` or ``predicted[i]``.
+    label matches. ``weights`` (one per sentence, else 1; finite numbers of at least 0) weigh
+    each sentence's counts, supports included. Rows are checked against the guide: a
+    :class:`DataError` names each bad one as ``truth[i]`` or ``predicted[i]``; ``classes``
+    must be label ids of the guide, each once.
     """
     truth = label_rows(truth, "truth")
     predicted = label_rows(predicted, "predicted")
+    if isinstance(classes, str) or not hasattr(classes, "__iter__"):
+        raise TypeError(f"classes: expected a list of label ids, got {type(classes).__name__} {classes!r:.40}")
+    classes = list(classes)
+    unknown = [label for label in classes if label not in LABEL_IDS]
+    if unknown or len(set(classes)) < len(classes):
+        raise ValueError(f"classes must be label ids of the guide, each once; got {classes!r}")
     given = {label for row in truth + predicted for label in row}
-    classes = [*classes, *(label for label in LABEL_IDS if label in given and label not in classes)]
+    classes += [label for label in LABEL_IDS if label in given and label not in classes]
     if len(truth) != len(predicted):
         raise ValueError(f"{len(truth)} true rows but {len(predicted)} predictions")
-    w: list[float] = [1] * len(truth) if weights is None else [float(v) for v in weights]  # whole without
-    if len(w) != len(truth):
-        raise ValueError(f"{len(truth)} true rows but {len(w)} weights")
+    # whole numbers without weights, which the tables print as such
+    checked = weights_argument(weights, len(truth), "weights")
+    if checked is not None and len(checked) and not checked.any():
+        raise ValueError("weights are 0 for every row: there is nothing to score")
+    w: list[float] = [1] * len(truth) if checked is None else checked.tolist()
     rows = list(zip(truth, predicted, w))
     per_label = {}
     tp_all: float = 0

@@ -17,8 +17,8 @@ __all__ = ["Analyzer"]
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # Outside Chinese, jieba and rjieba group Latin, digits and symbols differently
 # (COVID-19 vs COVID, -, 19); re-splitting those tokens makes both give the same terms.
-_LATIN = re.compile(r"[a-z]+|0")
-_RUNS = re.compile(r"[\w]+")
+LATIN_WORD = re.compile(r"[a-z]+|0")
+WORD_RUN = re.compile(r"[\w]+")
 
 
 class Analyzer:
@@ -72,7 +72,7 @@ class Analyzer:
             if HAN.search(token):
                 words.append(token)
             else:
-                words.extend(_LATIN.findall(token))
+                words.extend(LATIN_WORD.findall(token))
         return words
 
     def __call__(self, sentence: str) -> list[str]:
@@ -85,7 +85,7 @@ class Analyzer:
                 terms.extend(" ".join(words[i:i + n]) for i in range(len(words) - n + 1))
         if self.char_ngrams:
             low, high = self.char_ngrams
-            for run in _RUNS.findall(text):
+            for run in WORD_RUN.findall(text):
                 for n in range(low, high + 1):
                     terms.extend("#" + run[i:i + n] for i in range(len(run) - n + 1))
         if self.prefix:

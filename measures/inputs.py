@@ -3,13 +3,16 @@ kind fails far from the mistake (a lone string as a list gives its characters; a
 pandas cell is a float NaN), so the public functions check first and say what they got."""
 from __future__ import annotations
 
+import math
 import numbers
 import os
 import re
 import stat
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 
-__all__ = ["text_argument", "sentence_list", "is_whole", "as_real"]
+import numpy as np
+
+__all__ = ["text_argument", "sentence_list", "is_whole", "as_real", "one_per_sentence", "is_missing", "weights_argument"]
 
 
 def as_real(value) -> float | None:
@@ -75,6 +78,8 @@ def sentence_list(sentences) -> list[str]:
     pandas cell is a float NaN, not an empty sentence)."""
     if isinstance(sentences, str):
         raise TypeError("expected a list of sentences, not a string (to label a document, use tag())")
+    if not hasattr(sentences, "__iter__"):
+        raise TypeError(f"expected a list of sentences, got {type(sentences).__name__} {sentences!r:.60}")
     if isinstance(sentences, Mapping):  # it iterates over its keys
         raise TypeError("expected a list of sentences, not a dict (its values: list(d.values()))")
     if isinstance(sentences, (set, frozenset)):  # its order is no order: labels would match no sentence
@@ -90,3 +95,56 @@ def sentence_list(sentences) -> list[str]:
     if bad is not None:
         raise TypeError(f"sentence {bad} is {type(items[bad]).__name__} {items[bad]!r}, not a string")
     return items
+
+
+def one_per_sentence(values, n: int, name: str) -> np.ndarray:
+    """``groups`` or ``sample_weight`` as a one-dimensional array of ``n`` values, or a
+    ValueError that says what is wrong with it."""
+    if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__iter__"):
+        raise ValueError(f"{name} must hold one value per sentence, got {type(values).__name__} {values!r:.60}")
+    values = values if hasattr(values, "__len__") else list(values)
+    try:
+        # groups as given: numpy would make 1 and "1" one group, as strings
+        array = np.asarray(values, dtype=object if name == "groups" and not hasattr(values, "dtype") else None)
+    except ValueError:  # ragged: numpy's "inhomogeneous shape"
+        raise ValueError(f"{name} must hold one value per sentence, not sequences of different lengths") from None
+    if array.ndim != 1:
+        raise ValueError(f"{name} must hold one value per sentence (one dimension), got shape {array.shape}")
+    if len(array) != n:
+        raise ValueError(f"X has {n} sentences but {name} has {len(array)} entries")
+    missing = [i for i, value in enumerate(array) if is_missing(value)]
+    if missing:
+        raise ValueError(f"{name}[{missing[0]}] is missing ({array[missing[0]]!r}); every sentence needs one")
+    unnamed = next((i for i, value in enumerate(array) if not isinstance(value, Hashable)), None)
+    if unnamed is not None:
+        raise ValueError(f"{name}[{unnamed}] is a {type(array[unnamed]).__name__}, not one value "
+                         f"({array[unnamed]!r:.60})")
+    return array
+
+
+def is_missing(value) -> bool:
+    """Whether ``value`` is an empty table cell: None, a NaN of any float type, pandas' NA
+    (which refuses to be a truth value) or a missing date."""
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):
+        return True
+    if isinstance(value, (np.datetime64, np.timedelta64)):  # a pandas date Series's missing date
+        return bool(np.isnat(value))
+    return isinstance(value, (float, np.floating)) and math.isnan(value)
+
+
+def weights_argument(sample_weight, n: int, name: str = "sample_weight") -> np.ndarray | None:
+    """``sample_weight`` (or the ``name``d weights) checked: None, or ``n`` finite numbers
+    of at least 0, as an array; a ValueError says what is wrong."""
+    if sample_weight is None:
+        return None
+    weights = one_per_sentence(sample_weight, n, name)
+    # numbers only: numpy reads "1.5" as one
+    if weights.dtype.kind in "SUa" or (weights.dtype.kind == "O" and any(isinstance(v, (str, bytes)) for v in weights)):
+        raise ValueError(f"{name} must be numbers, got text")
+    try:
+        weights = weights.astype(np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be numbers, got {weights.dtype}") from None
+    if not (np.all(np.isfinite(weights)) and np.all(weights >= 0)):
+        raise ValueError(f"{name} must be finite numbers of at least 0")
+    return weights

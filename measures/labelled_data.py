@@ -87,7 +87,9 @@ class LabelledData:
         return len(self.texts)
 
 
-def _rows(path: str):
+def file_lines(path: str):
+    """A labelled file's bytes and its lines as text (UTF-8, with or without BOM), or a
+    DataError naming the file (and the line of bytes that do not decode)."""
     try:
         with open(path, "rb") as handle:
             if is_device(handle.fileno()):  # /dev/zero is read for ever
@@ -135,6 +137,17 @@ def _not_utf8(raw: bytes) -> str:
 def label_rows(values: Iterable, name: str) -> list[tuple[str, ...]]:
     """Each label row (``"a|b"`` or a sequence of ids) checked against the guide as a
     labelled file's rows are: a :class:`DataError` names every bad one as ``name[i]``."""
+    if isinstance(values, str):  # iterating over it would give its characters as label rows
+        raise TypeError(f"{name}: expected one label row per sentence, not a string")
+    if not hasattr(values, "__iter__"):
+        raise TypeError(f"{name}: expected one label row per sentence, got {type(values).__name__} {values!r:.60}")
+    if getattr(values, "ndim", 1) == 2 and hasattr(values, "columns"):  # it iterates over its column names
+        raise TypeError(f"{name}: expected one label row per sentence, got a {type(values).__name__}; give its "
+                        f"column of labels (df['labels'])")
+    if getattr(values, "ndim", 1) == 2 and getattr(getattr(values, "dtype", None), "kind", "O") in "biuf":
+        raise TypeError(f"{name}: expected one label row per sentence ('primary|second' or a list of ids), got "
+                        f"a matrix of numbers of shape {getattr(values, 'shape', None)} (an indicator matrix: "
+                        f"MultiLabelBinarizer's inverse_transform gives the rows back)")
     rows, problems = [], []
     for i, value in enumerate(values):
         try:
@@ -254,7 +267,7 @@ def _moved_text(cells: list[str], labels_col: int) -> bool:
     return reads_as_labels(after) or value.endswith(tuple("。！？；!?;”\""))
 
 
-def _unquoted(cell: str, all_quoted: bool = False) -> str:
+def unquoted_cell(cell: str, all_quoted: bool = False) -> str:
     """A cell as the sentence or labels it holds: a spreadsheet saving tab-separated text
     quotes a cell that holds a '"' and doubles its quotes ("实行""先消毒""。" for
     实行"先消毒"。), and some exports quote every cell (``all_quoted``: the header's are);
@@ -278,7 +291,7 @@ def _all_quoted(lines: list[str]) -> bool:
 
 def _header(lines: list[str]) -> list[str]:
     """A file's column names, as the readers match them (case, spaces and quotes aside)."""
-    return [_unquoted(name, True).strip().lower() for name in lines[0].split("\t")] if lines else []
+    return [unquoted_cell(name, True).strip().lower() for name in lines[0].split("\t")] if lines else []
 
 
 def _named_twice(header: list[str], names) -> str | None:
@@ -348,7 +361,7 @@ def _read_files(paths: Paths) -> LabelledData:
                                                   "count twice"))
             continue
         given[same] = path
-        raw, lines = _rows(path)
+        raw, lines = file_lines(path)
         digest.update(raw)
         if not lines:
             data.problems.append(Problem(path, 1, "empty file: expected a header 'text<TAB>labels'"))
@@ -368,7 +381,7 @@ def _read_files(paths: Paths) -> LabelledData:
             if number <= quoted_to or not line.strip():
                 continue
             # a file that quotes every cell is read as its cells, unquoted once
-            cells = [_unquoted(cell, True) for cell in line.split("\t")] if all_quoted else line.split("\t")
+            cells = [unquoted_cell(cell, True) for cell in line.split("\t")] if all_quoted else line.split("\t")
             quoted_to = _quoted_line_break(lines, number, max(text_col, labels_col) + 1, text_col)
             if quoted_to:
                 data.problems.append(Problem(path, number, f"a quoted cell holds a line break (lines {number}–"
@@ -394,7 +407,7 @@ def _read_files(paths: Paths) -> LabelledData:
                                                            f"tab? (the guide's text never does)"))
                 continue
             before = len(data.problems)
-            text = cells[text_col].strip() if all_quoted else _unquoted(cells[text_col])
+            text = cells[text_col].strip() if all_quoted else unquoted_cell(cells[text_col])
             if _add_row(data, first_seen, text, cells[labels_col], path, number):
                 data.locations.append((path, number))
             elif len(cells) > len(header) and not reads_as_labels(cells[labels_col]):
@@ -414,7 +427,7 @@ def read_texts(paths: Paths) -> list[str]:
     back). A file without a ``text`` column is a :class:`DataError`."""
     texts = []
     for path in _path_list(paths):
-        lines = _rows(path)[1]
+        lines = file_lines(path)[1]
         header = _header(lines)
         if "text" not in header:
             raise DataError(message=str(Problem(path, 1, _bad_header(lines, "a 'text' column"))))
@@ -422,7 +435,7 @@ def read_texts(paths: Paths) -> list[str]:
         if twice:
             raise DataError(message=str(Problem(path, 1, twice)))
         at, all_quoted = header.index("text"), _all_quoted(lines)
-        texts += [_unquoted(cells[at], all_quoted).strip()
+        texts += [unquoted_cell(cells[at], all_quoted).strip()
                   for cells in (line.split("\t") for line in lines[1:]) if len(cells) > at]
     return [text for text in texts if text]
 
@@ -462,7 +475,8 @@ def labelled_pairs(pairs: Iterable[tuple[str, object]], skip_bad_rows: bool = Fa
 SHOWN_DIFFERENCES = 30
 
 
-def _grams(text: str, n: int = 4) -> frozenset:
+def char_grams(text: str, n: int = 4) -> frozenset:
+    """The character ``n``-grams of ``text``, for near-duplicate similarity (Jaccard)."""
     return frozenset(text[i:i + n] for i in range(max(1, len(text) - n + 1)))
 
 
@@ -481,7 +495,7 @@ def near_duplicates(texts: Sequence[str], threshold: float = 0.7) -> list[tuple[
     for position, text in enumerate(texts):
         first.setdefault(text, position)
     distinct = list(first)
-    grams = [_grams(t) for t in distinct]
+    grams = [char_grams(t) for t in distinct]
     frequency = collections.Counter(gram for g in grams for gram in g)
     index: dict[str, list[int]] = collections.defaultdict(list)
     pairs = []

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .export import UNFINISHED, OutputError, as_the_kernel_reads, default_mode, temporary_file, writable
+from .outputs import UNFINISHED, OutputError, as_the_kernel_reads, default_mode, temporary_file, writable
 from .labels import zh_name
 from .inputs import as_real, is_whole, listed
 from .model import CONTEXT_WINDOW, Model, labels_problem, settings_problem

@@ -236,6 +236,8 @@ def render_report(documents: Iterable, title: str | None = None) -> str:
     document × category table comes first."""
     from . import __version__
 
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"title must be a string, got {type(title).__name__} {title!r:.40}")
     documents = _documents(documents)
     summaries = [document.summary(examples=0) for document in documents]
     labels = _labels_of(documents)
@@ -265,7 +267,7 @@ def write_report(documents: Iterable, path, title: str | None = None) -> None:
     """Write :func:`render_report` to ``path`` (UTF-8), atomically; ``None`` or ``"-"``:
     standard output. A path that would replace a file one of the documents was read from,
     or a folder holding one, is refused (OutputError), as on the command line."""
-    from .export import check_not_input, open_output
+    from .outputs import check_not_input, open_output
 
     documents = _documents(documents)
     # a source that is no file (a name given to a text) has nothing to lose

@@ -278,7 +278,7 @@ def _walk(folder: Path) -> Iterator[tuple[Path, str | None]]:
 
     A linked subfolder or document is named, not followed: an output written through it
     would be outside the input folder by its real path, so the check that keeps outputs
-    from replacing inputs (export.check_not_input) would not see it."""
+    from replacing inputs (outputs.check_not_input) would not see it."""
     errors: list[OSError] = []
     for root, dirs, files in os.walk(folder, onerror=errors.append):
         for error in errors:

@@ -27,7 +27,7 @@ import numpy as np
 from .splitting import LINE_BREAK, TERMINATORS
 from .document import Document
 from .inputs import as_real, is_whole, looks_like_a_path
-from .labelled_data import _grams, _unquoted, sentence_key
+from .labelled_data import char_grams, unquoted_cell, sentence_key
 from .model import decide
 
 __all__ = ["Suggestion", "margins", "suggest", "write_suggestions", "COLUMNS"]
@@ -66,7 +66,7 @@ def _text_cell(text: str) -> str:
     """A sentence as its TSV cell: one that a reader would take for a spreadsheet's quoted
     cell ("外防输入""内防反弹") is quoted as a spreadsheet would, so it reads back as itself."""
     cell = _cell(text)
-    return '"' + cell.replace('"', '""') + '"' if _unquoted(cell) != cell else cell
+    return '"' + cell.replace('"', '""') + '"' if unquoted_cell(cell) != cell else cell
 
 
 def margins(probabilities: np.ndarray, thresholds: np.ndarray, classes: Sequence[str],
@@ -105,8 +105,6 @@ MARGIN_ROWS = 4096
 
 def _margins(p: np.ndarray, thresholds, classes, max_labels: int, cutoff: float) -> np.ndarray:
     n = len(p)
-    if p.size == 0:
-        return np.zeros(n)
     t = np.asarray(thresholds, dtype=np.float64)
     k_count = p.shape[1]
     rows = np.arange(n)
@@ -198,7 +196,7 @@ def _diverse(candidates: Iterable[Suggestion], n: int, similarity: float) -> lis
     for candidate in candidates:
         if len(picked) >= n:
             break
-        grams = _grams(candidate.text)
+        grams = char_grams(candidate.text)
         if any(len(grams & other) >= similarity * len(grams | other) for other in picked_grams):
             continue
         picked.append(candidate)
@@ -291,7 +289,7 @@ def suggest(model, texts_or_documents: Iterable, n: int = 200, per_document: int
 def write_suggestions(suggestions: Iterable[Suggestion], path: str | os.PathLike[str] | None) -> int:
     """Write suggestions as TSV (header :data:`COLUMNS`) to ``path`` (``None`` or ``-``:
     standard output), atomically. Returns the number of rows."""
-    from .export import open_output
+    from .outputs import open_output
 
     count = 0
     with open_output(path) as stream:

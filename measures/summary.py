@@ -69,11 +69,12 @@ class Summary:
                  "examples": list(c.examples)} for label, c in self.categories.items()]
         return pd.DataFrame(rows).set_index("category")
 
-    def plot(self, ax=None, include_other: bool = False):
-        """A horizontal bar chart of category shares (needs matplotlib)."""
+    def plot(self, ax=None, include_other: bool = False, sort: bool = False):
+        """A horizontal bar chart of category shares (needs matplotlib): see
+        :func:`~measures.charts.plot_summary`."""
         from .charts import plot_summary
 
-        return plot_summary(self, ax=ax, include_other=include_other)
+        return plot_summary(self, ax=ax, include_other=include_other, sort=sort)
 
     def __str__(self) -> str:
         title = self.source or "document"

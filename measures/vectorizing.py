@@ -21,7 +21,7 @@ from typing import Sequence
 import numpy as np
 
 from .cleaning import HAN
-from .features import _LATIN, Analyzer
+from .features import LATIN_WORD, Analyzer
 
 __all__ = ["TermIndex", "count_terms"]
 
@@ -82,7 +82,7 @@ class _Words:
     def _resolve(self, token: str) -> tuple[int, ...]:
         if HAN.search(token):
             return (self._id(token),)
-        return tuple(self._id(piece) for piece in _LATIN.findall(token))
+        return tuple(self._id(piece) for piece in LATIN_WORD.findall(token))
 
     def __call__(self, segmenter, texts) -> tuple[np.ndarray, np.ndarray]:
         """(sentence row, word id) of every word of ``texts``.

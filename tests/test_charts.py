@@ -118,6 +118,8 @@ def test_plot_summary_draws_one_bar_per_category_with_its_share(plt, monkeypatch
     with_other = A.plot(include_other=True)
     assert len(with_other.patches) == len(LABEL_IDS)
     assert with_other.patches[-1].get_width() == pytest.approx(0.3)
+    ranked = [t.get_text() for t in A.plot(sort=True).get_yticklabels()]   # plot took no sort once
+    assert ranked == [t.get_text() for t in measures.plot_summary(A, sort=True).get_yticklabels()]
 
 
 def _font_with_chinese():

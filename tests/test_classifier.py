@@ -15,9 +15,9 @@ from sklearn.preprocessing import FunctionTransformer
 from conftest import EXAMPLES, loaded_modules, run_cli
 
 import measures
-from measures.classifier import MeasureClassifier
+from measures.classifier import MeasureClassifier, binarize
 from measures.datasets import load_training_data
-from measures.labelled_data import DataError
+from measures.labelled_data import DataError, sentence_key
 from measures.labels import OTHER, LabelError
 from measures.model import decide
 
@@ -191,6 +191,57 @@ def test_grouped_folds_hold_out_whole_groups(sample):
     assert grouped["micro_f1"] < ungrouped["micro_f1"] - 0.05
 
 
+def _with_rare_economy(sample, n: int, weighed: int):
+    """The sample without economy, then ``n`` economy sentences, and the first seed whose
+    KFold folds hold the last ``weighed`` of them in one fold."""
+    data = load_training_data()
+    X = [x for x, labels in zip(*sample) if "economy" not in labels]
+    y = [labels for labels in sample[1] if "economy" not in labels]
+    X += [x for x, labels in zip(data.texts, data.y) if labels == "economy"][:n]
+    y += ["economy"] * n
+    rare = set(range(len(X) - weighed, len(X)))
+    together = next(seed for seed in range(100)
+                    if any(rare <= set(test) for _, test in
+                           KFold(3, shuffle=True, random_state=seed).split(np.arange(len(X)))))
+    return X, y, rare, MeasureClassifier(cv=3, random_state=together), data.texts[20000:21000]
+
+
+def test_a_label_of_a_few_sentences_is_in_every_folds_training_part(sample):
+    # KFold can put all of a rare label's sentences in one fold; that fold's model never
+    # saw the label, and its threshold gave it to most sentences (822 of 1,000)
+    X, y, rare, estimator, others = _with_rare_economy(sample, 3, 3)
+    for train, _ in estimator._folds(binarize(y)[1], None, [sentence_key(x) for x in X]):
+        assert rare & set(train)
+    assert sum("economy" in labels for labels in estimator.fit(X, y).predict(others)) < 50
+
+
+def test_folds_spread_a_sentence_of_two_rare_labels_without_stranding_either():
+    from measures.classifier import _spread_labels
+
+    # moving sentence 8 (both labels) spread one label and stranded the other, back and forth
+    fold_of = np.array([0, 0, 1, 1, 1, 2, 2, 2, 0])
+    Y = np.zeros((9, 2), dtype=np.int8)
+    Y[[0, 1, 8], 0] = 1
+    Y[[3, 4, 8], 1] = 1
+    _spread_labels(fold_of, np.arange(9), Y, None, ["economy", "vaccination"])
+    assert all(len(set(fold_of[np.flatnonzero(Y[:, k])])) > 1 for k in range(2))
+
+
+def test_folds_spread_the_sentences_that_weigh(sample):
+    # three economy sentences of weight 0 beside three that weigh: the three that weigh
+    # must not share a fold (a fold held them together, and economy went to 843 of 1,000)
+    X, y, weighed, estimator, others = _with_rare_economy(sample, 6, 3)
+    weights = np.ones(len(X))
+    weights[-6:-3] = 0
+    for train, _ in estimator._folds(binarize(y)[1], None, [sentence_key(x) for x in X], weights, ["economy"]):
+        assert weighed & set(train)
+    given = estimator.fit(X, y, sample_weight=weights).predict(others)
+    assert sum("economy" in labels for labels in given) < 50
+    weights[-2:] = 0
+    with pytest.raises(DataError, match="sentence of 'economy': each has one sentence of weight above 0"):
+        MeasureClassifier(cv=3).fit(X, y, sample_weight=weights)
+
+
 # six different sentences of each of four labels
 SMALL_X = [f"{place}{sentence}" for place in ("东城", "西城", "南岗", "北林", "中原", "河口")
            for sentence in ("全市开展全员核酸检测。", "对密接人员实行集中隔离。", "分享到微信", "加强生活物资保供。")]
@@ -236,8 +287,10 @@ def test_groups_that_share_a_sentence_are_folded_as_one(sample):
     X2, y2 = X + [X[i] for i in copied], y + [y[i] for i in copied]
     as_given = groups + [4] * len(copied)
     as_one = [0 if g == 4 else g for g in as_given]
-    with pytest.warns(UserWarning, match="groups that share a sentence are one group in the folds, .*: 0 with 4$"):
+    with pytest.warns(UserWarning, match="groups that share a sentence are one group in the folds, .*: 0 with 4$") \
+            as caught:
         given = MeasureClassifier(cv=3).fit(X2, y2, groups=as_given)
+    assert [warning.filename for warning in caught] == [__file__]   # the line that called fit
     joined = MeasureClassifier(cv=3).fit(X2, y2, groups=as_one)
     assert given.cv_scores_ == joined.cv_scores_
     assert np.array_equal(given.thresholds_, joined.thresholds_)
@@ -256,6 +309,12 @@ def test_groups_of_mixed_types_are_folded(sample):
     X, y = sample
     groups = np.array([[1, "a", 2.5, "b", 3][i % 5] for i in range(len(X))], dtype=object)
     assert MeasureClassifier(cv=3).fit(X, y, groups=groups).cv_scores_["sentences"] == len(X)
+
+
+def test_groups_given_as_a_list_stay_as_given():
+    # numpy would read 1 and "1" as one group, "1"; six groups are enough for 6 folds
+    groups = [0, 1, 2, "0", "1", "2"] * 4
+    assert MeasureClassifier(cv=6).fit(SMALL_X, SMALL_Y, groups=groups).cv_scores_["sentences"] == 24
 
 
 def test_training_with_too_few_groups_is_a_clear_error():
@@ -364,6 +423,8 @@ def test_a_lone_string_is_refused(model):
     # a dict iterates over its keys: the names would be tagged as texts
     (lambda m: m.tag_many({"讲话": "全市开展核酸检测。"}), TypeError, "tag_many(texts.values(), sources=texts.keys())"),
     (lambda m: m.predict({"讲话": "全市开展核酸检测。"}), TypeError, "not a dict"),
+    (lambda m: m.predict(None), TypeError, "expected a list of sentences, got NoneType"),
+    (lambda m: m.predict_proba(3), TypeError, "expected a list of sentences, got int 3"),
     # a set's order is no order: the labels could not be matched to the sentences
     (lambda m: m.predict({"全市开展核酸检测。", "加强社区管控。"}), TypeError, "not a set"),
     (lambda m: m.tag("甲。", source=1.5), TypeError, "a string, a path or a whole-number id, not float 1.5"),
@@ -584,9 +645,14 @@ def test_label_rows_that_are_not_labels_are_named_by_row(y, message):
         MeasureClassifier().fit(["全市开展核酸检测。", "加强宣传。"], y)
 
 
-def test_a_lone_string_of_labels_is_refused():
-    with pytest.raises(TypeError, match="one label row per sentence, not a string"):
-        MeasureClassifier().fit(["全市开展核酸检测。"], "testing")
+@pytest.mark.parametrize("y, message", [
+    ("testing", "y: expected one label row per sentence, not a string"),
+    (None, "y: expected one label row per sentence, got NoneType"),
+    (np.array([[1, 0], [0, 1]]), r"got a matrix of numbers of shape \(2, 2\) \(an indicator matrix"),
+])
+def test_labels_that_are_not_rows_are_refused(y, message):
+    with pytest.raises(TypeError, match=message):
+        MeasureClassifier().fit(["全市开展核酸检测。", "加强宣传。"], y)
 
 
 @pytest.mark.parametrize("data, error, message", [
@@ -722,7 +788,7 @@ def test_copies_of_a_sentence_share_a_fold_so_they_do_not_flatter_the_cross_vali
     # when the copies were split); kept together, the figures are those of the data once
     assert abs(doubled.cv_scores_["macro_f1"] - fitted.cv_scores_["macro_f1"]) < 0.02
     assert abs(doubled.cv_scores_["primary_accuracy"] - fitted.cv_scores_["primary_accuracy"]) < 0.02
-    for train, test in doubled._folds(None, None, X + X):
+    for train, test in doubled._folds(binarize(y + y)[1], None, X + X):
         assert not {X[i % len(X)] for i in train} & {X[i % len(X)] for i in test}
 
 
@@ -731,10 +797,9 @@ def test_copies_in_other_punctuation_widths_share_a_fold_too(sample):
     X = [x for x in sample[0] if "，" in x]
     twins = [x.replace("，", ",") for x in X]
     assert len(X) > 500
-    from measures.labelled_data import sentence_key
 
     keys = [sentence_key(x) for x in X + twins]  # as fit gives them to the folds
-    for train, test in MeasureClassifier(cv=3)._folds(None, None, keys):
+    for train, test in MeasureClassifier(cv=3)._folds(np.zeros((len(keys), 1)), None, keys):
         assert not {X[i % len(X)] for i in train} & {X[i % len(X)] for i in test}
 
 
@@ -912,11 +977,34 @@ def test_copies_that_differ_by_a_line_break_are_one_sentence():
                                 SMALL_Y + ["testing", "supply"])
 
 
-def test_scores_refuse_weights_of_another_length():
-    from measures.evaluation import scores
+@pytest.mark.parametrize("classes, weights, message", [
+    (measures.LABEL_IDS, [1], "X has 3 sentences but weights has 1 entries"),
+    (measures.LABEL_IDS, [1, -1, 1], "weights must be finite numbers of at least 0"),
+    (measures.LABEL_IDS, [1, float("nan"), 1], r"weights\[1\] is missing"),
+    (measures.LABEL_IDS, ["1", "1", "1"], "weights must be numbers, got text"),
+    (measures.LABEL_IDS, 2, "weights must hold one value per sentence, got int"),
+    (["testing", "testing"], None, "classes must be label ids of the guide, each once"),
+    (["testng"], None, "classes must be label ids of the guide, each once; got .'testng'."),
+    (measures.LABEL_IDS, [0, 0, 0], "weights are 0 for every row"),
+])
+def test_scores_refuse_weights_and_classes_they_cannot_use(classes, weights, message):
+    # a weight of -1 gave a primary accuracy of -1.0; a class named twice, its counts twice
+    with pytest.raises(ValueError, match=message):
+        measures.scores(["testing", "supply", "supply"], ["testing"] * 3, classes, weights=weights)
 
-    with pytest.raises(ValueError, match="3 true rows but 1 weights"):
-        scores(["testing", "supply", "supply"], ["testing"] * 3, measures.LABEL_IDS, weights=[1])
+
+def test_scores_refuse_a_string_for_rows_or_classes():
+    with pytest.raises(TypeError, match="classes: expected a list of label ids, got str 'testing'"):
+        measures.scores(["testing"], ["testing"], "testing")
+    with pytest.raises(TypeError, match="classes: expected a list of label ids, got NoneType"):
+        measures.scores(["testing"], ["testing"], None)
+    # a table iterates over its column names: they were scored as 14 rows
+    table = pd.DataFrame([[1] + [0] * 13] * 14, columns=measures.LABEL_IDS)
+    with pytest.raises(TypeError, match=r"truth: expected one label row per sentence, got a DataFrame; give its "
+                                        r"column of labels \(df\['labels'\]\)"):
+        measures.scores(table, ["testing"] * 14, measures.LABEL_IDS)
+    with pytest.raises(TypeError, match="truth: expected one label row per sentence, not a string"):
+        measures.scores("testing", "testing", measures.LABEL_IDS)
 
 
 @pytest.mark.parametrize("truth, predicted, message", [
@@ -973,6 +1061,10 @@ def test_a_random_state_object_gives_the_same_model_whatever_the_jobs():
     (pd.array(["a", "b", "c"] * 7 + ["a", "b", pd.NA], dtype="string"), r"groups\[23\] is missing"),
     (np.array([0, 1, 2] * 7 + [0, 1, np.nan], dtype=np.float32), r"groups\[23\] is missing"),
     ("abc", "groups must hold one value per sentence, got str"),
+    ([[0]] + [[1, 1]] * 23, r"groups\[0\] is a list, not one value"),
+    ([{}] * 24, r"groups\[0\] is a dict, not one value"),
+    (pd.Series(pd.to_datetime(["2020-01-01", "2020-02-01", "2020-03-01"] * 7 + ["2020-01-01", "2020-02-01", None])),
+     r"groups\[23\] is missing"),
 ])
 def test_groups_are_checked_before_any_work(groups, message):
     with pytest.raises(ValueError, match=message):

@@ -585,6 +585,17 @@ def test_folds_by_file_refuse_a_label_whose_sentences_are_all_in_one_file(tmp_pa
     assert "supply" in train(paths, min_df=1).classes  # folds of rows mix the files
 
 
+def test_trains_warning_about_files_joined_points_at_its_caller(tmp_path):
+    rows = ("全市开展核酸检测。\ttesting", "对密接人员集中隔离。\tisolation_transfer", "点击分享本页\tother")
+    paths = [write(tmp_path, "text\tlabels\n" + "".join(f"{place}{row}\n" for row in rows), f"part{k}.tsv")
+             for k, place in enumerate(("东区", "西区", "南区", "北区"))]
+    with open(paths[3], "a", encoding="utf-8") as handle:
+        handle.write("东区全市开展核酸检测。\ttesting\n")   # a copy of a row of part0
+    with pytest.warns(UserWarning, match="part0.tsv with .*part3.tsv") as caught:
+        train(paths, folds_by_file=True, min_df=1)
+    assert [Path(warning.filename).name for warning in caught] == [Path(__file__).name]
+
+
 def test_training_with_folds_by_file_holds_out_whole_files(tmp_path):
     paths = []
     for k, place in enumerate(("东区", "西区", "南区")):

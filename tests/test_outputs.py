@@ -659,10 +659,10 @@ def test_a_second_signal_ends_the_run_at_once_and_removes_its_temporary_outputs(
     otherwise. What is being written goes with it."""
     part, folder = tmp_path / ".out.jsonl.x.part", tmp_path / ".model.x"
     script = ("import signal\n"
-              "from measures import cli, export\n"
+              "from measures import cli, outputs\n"
               f"open({str(part)!r}, 'w').write('half')\n"
               f"import os; os.mkdir({str(folder)!r})\n"
-              f"export.UNFINISHED.update([{str(part)!r}, {str(folder)!r}])\n"
+              f"outputs.UNFINISHED.update([{str(part)!r}, {str(folder)!r}])\n"
               "cli._stopping = signal.SIGTERM  # the first signal came\n"
               "cli._stopped(signal.SIGINT, None)\n"
               "print('not reached')\n")

@@ -17,7 +17,7 @@ import pytest
 from conftest import EXAMPLES, run_cli
 from measures.document import Document, Sentence
 from measures.labels import LABEL_IDS, label_info
-from measures.export import OutputError
+from measures.outputs import OutputError
 from measures.report import render_report, write_report
 
 DOCUMENTS = sorted(EXAMPLES.glob("*.txt"))
@@ -288,6 +288,8 @@ def test_one_document_is_a_report_of_one_and_what_is_not_a_document_is_named(mod
         render_report([document, "全市开展全员核酸检测。"])
     with pytest.raises(TypeError, match="not a string"):
         render_report("全市开展全员核酸检测。")
+    with pytest.raises(TypeError, match="title must be a string, got int 123"):   # not html's AttributeError
+        render_report(document, title=123)
 
 
 def test_a_report_is_not_written_over_a_document_it_shows(model, tmp_path):

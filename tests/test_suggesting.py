@@ -12,7 +12,7 @@ import pytest
 from conftest import EXAMPLES, run_cli
 
 import measures
-from measures.labelled_data import _grams, read_labelled
+from measures.labelled_data import char_grams, read_labelled
 from measures.model import decide
 from measures.suggesting import COLUMNS, margins, suggest, write_suggestions
 
@@ -21,7 +21,7 @@ slow = pytest.mark.skipif(os.environ.get("MEASURES_SKIP_SLOW") == "1",
 
 
 def _jaccard(a, b):
-    a, b = _grams(a), _grams(b)
+    a, b = char_grams(a), char_grams(b)
     return len(a & b) / len(a | b)
 
 
