@@ -33,6 +33,7 @@ _EXPORTS = {
     "read_document": "reading", "DocumentError": "reading",
     "load_training_data": "datasets",
     "scores": "evaluation",
+    "OutputError": "outputs",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
     from .labelled_data import DataError as DataError, read_labelled as read_labelled
     from .labels import LABEL_IDS as LABEL_IDS, LABELS as LABELS, label_info as label_info
     from .model import Model as Model
+    from .outputs import OutputError as OutputError
     from .persistence import ModelFileError as ModelFileError, load_model as load_model, save_model as save_model
     from .reading import DocumentError as DocumentError, read_document as read_document
     from .segmenting import Segmenter as Segmenter, cut as cut

@@ -18,6 +18,7 @@ import os
 import sys
 import warnings
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
@@ -119,7 +120,7 @@ def binarize(y):
 def _label_rows(y) -> list[tuple[str, ...]]:
     """Each row of ``y`` checked against the guide as a labelled file's rows are: a
     :class:`DataError` names every bad row as ``y[i]``."""
-    if isinstance(y, str) or not hasattr(y, "__iter__") or getattr(y, "ndim", 1) == 2:
+    if isinstance(y, (str, Mapping, set, frozenset)) or not hasattr(y, "__iter__") or getattr(y, "ndim", 1) == 2:
         return label_rows(y, "y")  # which says what is wrong with it
     y = list(y)
     if y and all(isinstance(value, numbers.Integral) for value in y):
@@ -175,27 +176,34 @@ def _spread_labels(fold_of: np.ndarray, ids: np.ndarray, Y, weights, classes) ->
         return [k for k, held in enumerate(holders) if len(held) and len(np.unique(fold_of[held])) == 1]
 
     def spread_one(stuck: list[int]) -> bool:
-        # the first move of a sentence of a lone label that leaves fewer labels alone: a
-        # sentence of two rare labels can strand one while it spreads the other
+        # The first move of a sentence of a lone label that leaves fewer labels alone (a
+        # sentence of two rare labels can strand one while it spreads the other); else the
+        # first such swap with a sentence of the fold it goes to.
         sizes = np.bincount(fold_of)
-        for k in stuck:
-            here = fold_of[holders[k][0]]
-            for sentence in holders[k][::-1]:
-                for fold in np.argsort(sizes, kind="stable"):
-                    if fold != here:
+        for swap in (False, True):
+            for k in stuck:
+                here = fold_of[holders[k][0]]
+                for sentence in holders[k][::-1]:
+                    for fold in np.argsort(sizes, kind="stable"):
+                        if fold == here:
+                            continue
                         fold_of[sentence] = fold
-                        if len(alone()) < len(stuck):
-                            return True
-                fold_of[sentence] = here
+                        for other in np.flatnonzero(fold_of == fold) if swap else [sentence]:
+                            fold_of[other] = here if other != sentence else fold
+                            if len(alone()) < len(stuck):
+                                return True
+                            fold_of[other] = fold
+                    fold_of[sentence] = here
         return False
 
     while stuck := alone():
-        if not spread_one(stuck):
-            one = all(len(holders[k]) < 2 for k in stuck)
-            raise DataError(message=(
-                f"cross-validation cannot give every fold's training part a sentence of "
-                f"{listed([repr(classes[k]) for k in stuck])}: {'each has one sentence' if one else 'too few sentences'} "
-                f"of weight above 0, and at least 2, in different folds, are needed"))
+        single = [k for k in stuck if len(holders[k]) < 2]
+        if single or not spread_one(stuck):
+            named = listed([repr(classes[k]) for k in single or stuck])
+            reason = ("one sentence of weight above 0, and at least 2 are needed" if single else
+                      "no move or swap of sentences between folds spreads them without leaving another label in one fold")
+            raise DataError(message=f"cross-validation cannot give every fold's training part a sentence of {named}: "
+                                    f"{reason}; add sentences of it, or train with fewer folds (cv)")
 
 
 def _outside_the_package() -> int:
@@ -415,7 +423,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
                 warnings.warn(f"groups that share a sentence are one group in the folds, so that no fold is "
                               f"scored on a sentence it was fitted on: {_joined_named(joins)}", UserWarning,
                               stacklevel=_outside_the_package())
-        self._check_data(rows, groups, sentences, keys, given, joins)
+        self._check_data(rows, groups, sentences, keys, given, joins, weights)
         for name in [name for name in vars(self) if name.endswith("_")]:  # nothing of a previous fit stays
             delattr(self, name)
         classes, Y = binarize(rows)
@@ -535,7 +543,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         elif (threshold := as_real(self.thresholds)) is None or not 0 <= threshold <= 1:
             raise ValueError(f"thresholds must be 'cv' or a number from 0 to 1, got {self.thresholds!r}")
 
-    def _check_data(self, rows, groups, sentences, keys, named_groups=None, joins=()):
+    def _check_data(self, rows, groups, sentences, keys, named_groups=None, joins=(), weights=None):
         """Refuse rows a labelled file would have refused (empty text, a sentence given
         again with other labels), and data too small to train on, saying what training needs."""
         if not rows:
@@ -579,21 +587,24 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         # GroupKFold puts in one fold) is missing from that fold's training part: its
         # calibration and threshold would come from a model that never saw it, and it
         # would be given to nearly every sentence.
+        # Only sentences that weigh count: one of weight 0 teaches the label nothing.
+        counted = [i for i in range(len(rows)) if weights is None or weights[i] > 0]
         holders = defaultdict(set)
-        for row, group in zip(rows, named_groups.tolist()):  # named as given
-            for label in row:
-                holders[label].add(group)
+        for i in counted:
+            for label in rows[i]:
+                holders[label].add(named_groups[i])  # named as given
         missing = {}
         for train, _ in GroupKFold(self.cv).split(np.zeros(len(rows)), groups=groups):
-            seen = {label for i in train for label in rows[i]}
+            seen = {label for i in train if weights is None or weights[i] > 0 for label in rows[i]}
             missing.update((label, holders[label]) for label in holders if label not in seen)
         if missing:
             named = [f"{label!r} (all in {listed(sorted(map(str, missing[label])))})"
                      for label in LABEL_IDS if label in missing]
+            weighed = " (of weight above 0)" if weights is not None else ""
             raise DataError(message=(
                 f"a label that a cross-validation fold holding out whole groups leaves out of its training part "
-                f"cannot be calibrated: {', '.join(named)}, held out together; spread its sentences over more "
-                f"groups, or train without groups"))
+                f"cannot be calibrated: {', '.join(named)}, held out together; spread its sentences{weighed} "
+                f"over more groups, or train without groups"))
 
     def _check_terms(self, counts, fits):
         """Refuse a fit, or a fold's fit, left with no term once ``min_df`` drops the rare ones."""

@@ -304,7 +304,8 @@ def _anycase(word: str) -> str:
 _CHROME_START = re.compile(
     r"""
     # a line of buttons and links alone (打印本页 关闭窗口: whitespace's step joins them)
-    (?:(?:找回密码|注册|登录|立即登录|登录\s*\|\s*注册|打印|跳转到指定楼层|快速回复|返回顶部|返回列表|
+    (?:(?:找回密码|注册|登录|立即登录|登录\s*\|\s*注册|打印|跳转到指定楼层|快速回复|快速回复主题|发表回复|发表主题|
+        回到顶部|返回顶部|返回列表|
         \[?复制链接\]?|收藏|分享|分享到|分享到\S{1,6}|分享到\s*[:：]|扫一扫|使用道具|举报|回复|本版积分规则|
         # where a share button sends the page (分享到：微信 微博 QQ空间)
         微信好友|微信朋友圈|微信|朋友圈|新浪微博|腾讯微博|微博|QQ空间|QQ好友|QQ|人人网|豆瓣|百度贴吧|
@@ -313,13 +314,18 @@ _CHROME_START = re.compile(
     # links to the articles around (上一篇：…, 上一篇关于…的通知, a title without an end
     # mark), not a sentence that refers to one (上一篇报道中提到的…。)
     | 相关热词搜索 | (?:上一篇|下一篇)\s*(?:[:：>》]|[^。！？!?]*$)
-    # a short line with a page's notice against reposting (本站原创文章，禁止转载，违者必究),
-    # not a rule against spreading rumours (禁止转载、传播未经证实的…, 各网站平台对…一律禁止转载。)
-    | [^。！？!?]{0,12}禁止转载[^。！？!?]{0,8}[。.!！]?\s*$
+    # a page's notice against reposting, in a page's words (本站原创文章，禁止转载，违者必究;
+    # 本文禁止转载), not a rule against spreading rumours (禁止转载、传播未经证实的…,
+    # 各网站平台对…一律禁止转载。, 涉疫信息未经官方同意一律禁止转载，对造谣传谣者…)
+    | [^。！？!?]{0,30}(?:本站|本网|本文|版权|所有内容)[^。！？!?]{0,30}禁止转载
+    | [^。！？!?]{0,40}禁止转载[^。！？!?]{0,12}违者必究 | [^。！？!?]{0,4}禁止转载[^。！？!?]{0,8}[。.!！]?\s*$
+    # a forum's prompt, short, not a platform's rule (用户实名登录后才可以发表评论。)
+    | [^。！？!?,，]{0,6}登录后才(?:可以|能)(?:回复|回帖|发帖|发表|评论|下载|查看帖子|浏览帖子|查看本帖)[^。！？!?]{0,12}
+      [。！？!?]?\s*$
     # government portals: breadcrumbs, the site's organisers (not a notice's sentence that
     # names an event's: 主办单位：市卫健委，活动期间所有人员须…。)
     | 当前位置\s*[:：] | 您(?:现在)?的位置\s*[:：]
-    | (?:主办|承办|协办)(?:单位)?\s*[:：](?![^。！？!?]*(?:须|必须|不得|严禁|一律|应当|要求|请))
+    | (?:主办|承办|协办)(?:单位)?\s*[:：](?![^。！？!?]*[,，][^。！？!?]*(?:须|必须|不得|严禁|一律|应当|要求))
     # a breadcrumb alone on its line (首页 > 新闻中心 > 通知公告), not an app's path in a
     # notice's step (首页→核酸检测→预约采样，选择…) nor one a one-line page runs on from
     | (?:网站首页|首页|主页)\s*(?:>>?|›|»)\s*(?:[^\s>›»,，。；;！？!?:：]{1,12}\s*(?:>>?|›|»)\s*)*
@@ -362,16 +368,16 @@ _CHROME_ANYWHERE = re.compile(
     上一主题 | 下一主题 | 使用道具
     | 只看该作者 | 倒序浏览 | 阅读模式 | 回帖奖励 | 发表于\s*\d{4}-\d | 查看\s*[:：]\s*\d+\s*\|\s*回复
     # a forum's login prompt, not a service's (市民登录后才可以查询…, 没有账号注册的老年人…)
-    # nor a platform's rule, which is a sentence (用户实名登录后才可以发表评论。)
     | 您需要\s*登录\s*(?:后\s*)?才(?:可以|能)\s*(?:下载|查看|浏览|回复|回帖|发帖|发表)
     | 没有[帐账]号\s*(?:[?？]\s*(?:立即)?|立即)注册(?!的)
-    | 登录后才(?:可以|能)(?:回复|回帖|发帖|发表|评论|下载|查看帖子|浏览帖子|查看本帖)[^。！？!?]*$
+    # print and close buttons in brackets, before a story scraped onto their line
+    | [【\[](?:打印|关闭|打印本页|关闭窗口)[】\]]
     # government portals: font-size switches, view counters, "open on your phone"
     | 字体\s*[:：]?\s*[【\[]?\s*大\s*中\s*小 | (?:浏览|阅读|访问)次数\s*[:：]
     | 扫一扫在手机(?:上)?打开 | 网站标识码
     | ©\s*\d{4} | \s\?\s*\d{4}-\d{4}
     # a page's notice (short ones are among the lines' starts above)
-    | 版权所有 | 版权说明 | 版权声明 | 版权保护\s*[:：] | 未经.{0,20}(?:授权|许可|允许|同意).{0,10}禁止转载
+    | 版权所有 | 版权说明 | 版权声明 | 版权保护\s*[:：]
     # a site's licence (B2-20090059), not the permits of firms a notice is about
     | 公网安备 | 增值电信业务经营许可证\s*[:：(（]?\s*[京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川贵云陕甘青蒙桂藏宁新]?[A-Za-z]\d-?\d
     | 违法和不良信息举报
@@ -441,9 +447,13 @@ def is_boilerplate(line: str) -> bool:
 _HEADER = re.compile(
     r"""(?:\s*(?:
         [【\[]?\s*字体\s*[:：]?\s*[【\[]?\s*大\s*中\s*小\s*[】\]]?
-      # a date standing apart, not one that opens the story (时间：2022年4月10日起，…)
-      | (?:发布时间|发布日期|更新时间|时间|日期)\s*[:：]\s*\d{4}[-/年.]\d{1,2}[-/月.]\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?(?=\s)
+      # a date standing apart, before another part of the header or a space and the story,
+      # not one that opens the story (时间：2022年4月10日起，…, 日期：2022-04-10 至 04-20，…)
+      | (?:发布时间|发布日期|更新时间|时间|日期)\s*[:：]\s*\d{4}[-/年.]\d{1,2}[-/月.]\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?
+        (?=\s*(?:来源|作者|发布|浏览|阅读|访问|点击|字体|[【\[])|\s+(?![至到~～\-—]|\d))
       | (?:浏览|阅读|访问|点击)次数\s*[:：]\s*\d+(?!\d)
+      # (the space after a source that ends in Chinese goes in whitespace's step)
+      | (?:来源|作者)\s*[:：]\s*[^\s,，。]{1,20}?(?=\s|发布时间|发布日期|更新时间|(?:浏览|阅读|访问|点击)次数|字体|[【\[])
       | [【\[(](?:责任编辑|编辑|责编|来源|作者|记者|通讯员)\s*[:：]?[^【】\[\]()]{1,20}[】\])]
       | [【\[](?:打印|关闭|打印本页|关闭窗口|收藏)[】\]]
     ))+\s*""",

@@ -97,9 +97,10 @@ def sentence_list(sentences) -> list[str]:
     return items
 
 
-def one_per_sentence(values, n: int, name: str) -> np.ndarray:
+def one_per_sentence(values, n: int, name: str, counted: str = "") -> np.ndarray:
     """``groups`` or ``sample_weight`` as a one-dimensional array of ``n`` values, or a
-    ValueError that says what is wrong with it."""
+    ValueError that says what is wrong with it (``counted``: what there are ``n`` of,
+    "X has n sentences" by default)."""
     if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__iter__"):
         raise ValueError(f"{name} must hold one value per sentence, got {type(values).__name__} {values!r:.60}")
     values = values if hasattr(values, "__len__") else list(values)
@@ -111,7 +112,7 @@ def one_per_sentence(values, n: int, name: str) -> np.ndarray:
     if array.ndim != 1:
         raise ValueError(f"{name} must hold one value per sentence (one dimension), got shape {array.shape}")
     if len(array) != n:
-        raise ValueError(f"X has {n} sentences but {name} has {len(array)} entries")
+        raise ValueError(f"{counted or f'X has {n} sentences'} but {name} has {len(array)} entries")
     missing = [i for i, value in enumerate(array) if is_missing(value)]
     if missing:
         raise ValueError(f"{name}[{missing[0]}] is missing ({array[missing[0]]!r}); every sentence needs one")
@@ -132,12 +133,12 @@ def is_missing(value) -> bool:
     return isinstance(value, (float, np.floating)) and math.isnan(value)
 
 
-def weights_argument(sample_weight, n: int, name: str = "sample_weight") -> np.ndarray | None:
+def weights_argument(sample_weight, n: int, name: str = "sample_weight", counted: str = "") -> np.ndarray | None:
     """``sample_weight`` (or the ``name``d weights) checked: None, or ``n`` finite numbers
     of at least 0, as an array; a ValueError says what is wrong."""
     if sample_weight is None:
         return None
-    weights = one_per_sentence(sample_weight, n, name)
+    weights = one_per_sentence(sample_weight, n, name, counted)
     # numbers only: numpy reads "1.5" as one
     if weights.dtype.kind in "SUa" or (weights.dtype.kind == "O" and any(isinstance(v, (str, bytes)) for v in weights)):
         raise ValueError(f"{name} must be numbers, got text")

@@ -6,6 +6,7 @@ spreadsheet export in one pass instead of one error per run.
 from __future__ import annotations
 
 import collections
+import collections.abc
 import hashlib
 import math
 import os
@@ -141,6 +142,10 @@ def label_rows(values: Iterable, name: str) -> list[tuple[str, ...]]:
         raise TypeError(f"{name}: expected one label row per sentence, not a string")
     if not hasattr(values, "__iter__"):
         raise TypeError(f"{name}: expected one label row per sentence, got {type(values).__name__} {values!r:.60}")
+    if isinstance(values, collections.abc.Mapping):  # it iterates over its keys
+        raise TypeError(f"{name}: expected one label row per sentence, not a dict (its values: list(d.values()))")
+    if isinstance(values, (set, frozenset)):  # its order is no order: labels would go to other sentences
+        raise TypeError(f"{name}: expected one label row per sentence, not a set, which has no order")
     if getattr(values, "ndim", 1) == 2 and hasattr(values, "columns"):  # it iterates over its column names
         raise TypeError(f"{name}: expected one label row per sentence, got a {type(values).__name__}; give its "
                         f"column of labels (df['labels'])")

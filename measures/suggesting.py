@@ -105,6 +105,8 @@ MARGIN_ROWS = 4096
 
 def _margins(p: np.ndarray, thresholds, classes, max_labels: int, cutoff: float) -> np.ndarray:
     n = len(p)
+    if p.size == 0:
+        return np.zeros(n)
     t = np.asarray(thresholds, dtype=np.float64)
     k_count = p.shape[1]
     rows = np.arange(n)

@@ -227,6 +227,26 @@ def test_folds_spread_a_sentence_of_two_rare_labels_without_stranding_either():
     assert all(len(set(fold_of[np.flatnonzero(Y[:, k])])) > 1 for k in range(2))
 
 
+def test_folds_are_spread_by_a_swap_where_no_single_move_does():
+    # two folds; a single move of either testing sentence strands supply or economy
+    for seed in range(12):
+        fitted = MeasureClassifier(cv=2, min_df=1, random_state=seed).fit(
+            ["全市开展核酸检测并保障物资供应。", "全市开展核酸检测并帮助企业复工。", "超市保障蔬菜物资供应。", "企业有序复工复产。"],
+            ["testing|supply", "testing|economy", "supply", "economy"])
+        assert list(fitted.classes_) == ["testing", "supply", "economy"]
+
+
+def test_a_label_whose_groups_weigh_nothing_but_one_is_refused_with_groups(sample):
+    # weight 0 for testing outside group 0: GroupKFold holds group 0 out in one fold, whose
+    # model never sees testing (it gave testing to 857 of 1,000 sentences)
+    X, y = sample
+    groups = np.arange(len(X)) % 3
+    weights = np.array([0.0 if "testing" in labels and group else 1.0 for labels, group in zip(y, groups)])
+    with pytest.raises(DataError, match=r"'testing' \(all in 0\), held out together; spread its sentences "
+                                        r"\(of weight above 0\) over more groups"):
+        MeasureClassifier(cv=3).fit(X, y, groups=groups, sample_weight=weights)
+
+
 def test_folds_spread_the_sentences_that_weigh(sample):
     # three economy sentences of weight 0 beside three that weigh: the three that weigh
     # must not share a fold (a fold held them together, and economy went to 843 of 1,000)
@@ -238,7 +258,7 @@ def test_folds_spread_the_sentences_that_weigh(sample):
     given = estimator.fit(X, y, sample_weight=weights).predict(others)
     assert sum("economy" in labels for labels in given) < 50
     weights[-2:] = 0
-    with pytest.raises(DataError, match="sentence of 'economy': each has one sentence of weight above 0"):
+    with pytest.raises(DataError, match="sentence of 'economy': one sentence of weight above 0, and at least 2"):
         MeasureClassifier(cv=3).fit(X, y, sample_weight=weights)
 
 
@@ -649,6 +669,8 @@ def test_label_rows_that_are_not_labels_are_named_by_row(y, message):
     ("testing", "y: expected one label row per sentence, not a string"),
     (None, "y: expected one label row per sentence, got NoneType"),
     (np.array([[1, 0], [0, 1]]), r"got a matrix of numbers of shape \(2, 2\) \(an indicator matrix"),
+    ({0: "testing", 1: "publicity"}, r"not a dict \(its values: list\(d.values\(\)\)\)"),   # was "y holds integers"
+    ({"testing", "publicity"}, "not a set, which has no order"),
 ])
 def test_labels_that_are_not_rows_are_refused(y, message):
     with pytest.raises(TypeError, match=message):
@@ -978,7 +1000,7 @@ def test_copies_that_differ_by_a_line_break_are_one_sentence():
 
 
 @pytest.mark.parametrize("classes, weights, message", [
-    (measures.LABEL_IDS, [1], "X has 3 sentences but weights has 1 entries"),
+    (measures.LABEL_IDS, [1], "3 true rows but weights has 1 entries"),
     (measures.LABEL_IDS, [1, -1, 1], "weights must be finite numbers of at least 0"),
     (measures.LABEL_IDS, [1, float("nan"), 1], r"weights\[1\] is missing"),
     (measures.LABEL_IDS, ["1", "1", "1"], "weights must be numbers, got text"),
