@@ -171,9 +171,10 @@ def _spread_labels(fold_of: np.ndarray, ids: np.ndarray, Y, weights, classes) ->
     does, as in any corpus of some size, the folds stay KFold's."""
     counted = np.ones(len(ids), dtype=bool) if weights is None else weights > 0
     holders = [np.unique(ids[np.flatnonzero((Y[:, k] > 0) & counted)]) for k in range(Y.shape[1])]
+    kfold = fold_of.copy()
 
-    def alone() -> list[int]:
-        return [k for k, held in enumerate(holders) if len(held) and len(np.unique(fold_of[held])) == 1]
+    def alone(folds=fold_of) -> list[int]:
+        return [k for k, held in enumerate(holders) if len(held) and len(np.unique(folds[held])) == 1]
 
     def spread_one(stuck: list[int]) -> bool:
         # The first move of a sentence of a lone label that leaves fewer labels alone (a
@@ -196,14 +197,26 @@ def _spread_labels(fold_of: np.ndarray, ids: np.ndarray, Y, weights, classes) ->
                     fold_of[sentence] = here
         return False
 
+    def shuffled() -> bool:
+        # a few data sets of a handful of sentences need more than a move or a swap: folds
+        # of KFold's sizes, drawn at random
+        rng = np.random.RandomState(0)
+        for _ in range(200):
+            trial = rng.permutation(kfold)
+            if not alone(trial):
+                fold_of[:] = trial
+                return True
+        return False
+
     while stuck := alone():
         single = [k for k in stuck if len(holders[k]) < 2]
-        if single or not spread_one(stuck):
+        if single or not (spread_one(stuck) or shuffled()):
             named = listed([repr(classes[k]) for k in single or stuck])
             reason = ("one sentence of weight above 0, and at least 2 are needed" if single else
-                      "no move or swap of sentences between folds spreads them without leaving another label in one fold")
+                      "no arrangement of the sentences in folds that was tried spreads them all")
+            fewer = ", or train with fewer folds (cv)" if fold_of.max() > 1 else ""
             raise DataError(message=f"cross-validation cannot give every fold's training part a sentence of {named}: "
-                                    f"{reason}; add sentences of it, or train with fewer folds (cv)")
+                                    f"{reason}; add sentences of it{fewer}")
 
 
 def _outside_the_package() -> int:

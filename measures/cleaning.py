@@ -314,18 +314,20 @@ _CHROME_START = re.compile(
     # links to the articles around (上一篇：…, 上一篇关于…的通知, a title without an end
     # mark), not a sentence that refers to one (上一篇报道中提到的…。)
     | 相关热词搜索 | (?:上一篇|下一篇)\s*(?:[:：>》]|[^。！？!?]*$)
-    # a page's notice against reposting, in a page's words (本站原创文章，禁止转载，违者必究;
-    # 本文禁止转载), not a rule against spreading rumours (禁止转载、传播未经证实的…,
-    # 各网站平台对…一律禁止转载。, 涉疫信息未经官方同意一律禁止转载，对造谣传谣者…)
-    | [^。！？!?]{0,30}(?:本站|本网|本文|版权|所有内容)[^。！？!?]{0,30}禁止转载
-    | [^。！？!?]{0,40}禁止转载[^。！？!?]{0,12}违者必究 | [^。！？!?]{0,4}禁止转载[^。！？!?]{0,8}[。.!！]?\s*$
-    # a forum's prompt, short, not a platform's rule (用户实名登录后才可以发表评论。)
-    | [^。！？!?,，]{0,6}登录后才(?:可以|能)(?:回复|回帖|发帖|发表|评论|下载|查看帖子|浏览帖子|查看本帖)[^。！？!?]{0,12}
-      [。！？!?]?\s*$
+    # a page's notice against reposting (本站原创文章，禁止转载; 本文禁止转载。; 未经许可禁止转载，
+    # 违者必究), not a rule against spreading rumours (禁止转载、传播未经证实的…, 各网站平台
+    # 对…一律禁止转载。, 本网格内居民禁止转载…, 本文件所列…禁止转载…)
+    | (?:本站|本网站|本网(?![格点])|本文(?![件])|本报)[^。！？!?]{0,10}禁止转载
+    | [^。！？!?,，、]{0,4}禁止转载[^。！？!?]{0,12}[。.!！]?\s*$
+    # a forum's prompt, short and without a sentence's end, not a platform's rule or a
+    # service (用户实名登录后才可以发表评论。, 市民登录后才可以下载健康码截图。)
+    | [^。！？!?,，]{0,6}登录后才(?:可以|能)(?:回复|回帖|发帖|发表|评论|查看帖子|浏览帖子|查看本帖|下载附件)
+      [^。！？!?]{0,12}[！!~～]?\s*$
     # government portals: breadcrumbs, the site's organisers (not a notice's sentence that
     # names an event's: 主办单位：市卫健委，活动期间所有人员须…。)
     | 当前位置\s*[:：] | 您(?:现在)?的位置\s*[:：]
-    | (?:主办|承办|协办)(?:单位)?\s*[:：](?![^。！？!?]*[,，][^。！？!?]*(?:须|必须|不得|严禁|一律|应当|要求))
+    # (a line without a sentence's end: a notice that names an event's organisers is a sentence)
+    | (?:主办|承办|协办)(?:单位)?\s*[:：][^。！？!?]*$
     # a breadcrumb alone on its line (首页 > 新闻中心 > 通知公告), not an app's path in a
     # notice's step (首页→核酸检测→预约采样，选择…) nor one a one-line page runs on from
     | (?:网站首页|首页|主页)\s*(?:>>?|›|»)\s*(?:[^\s>›»,，。；;！？!?:：]{1,12}\s*(?:>>?|›|»)\s*)*
@@ -370,14 +372,12 @@ _CHROME_ANYWHERE = re.compile(
     # a forum's login prompt, not a service's (市民登录后才可以查询…, 没有账号注册的老年人…)
     | 您需要\s*登录\s*(?:后\s*)?才(?:可以|能)\s*(?:下载|查看|浏览|回复|回帖|发帖|发表)
     | 没有[帐账]号\s*(?:[?？]\s*(?:立即)?|立即)注册(?!的)
-    # print and close buttons in brackets, before a story scraped onto their line
-    | [【\[](?:打印|关闭|打印本页|关闭窗口)[】\]]
     # government portals: font-size switches, view counters, "open on your phone"
     | 字体\s*[:：]?\s*[【\[]?\s*大\s*中\s*小 | (?:浏览|阅读|访问)次数\s*[:：]
     | 扫一扫在手机(?:上)?打开 | 网站标识码
     | ©\s*\d{4} | \s\?\s*\d{4}-\d{4}
-    # a page's notice (short ones are among the lines' starts above)
-    | 版权所有 | 版权说明 | 版权声明 | 版权保护\s*[:：]
+    # a page's notice (未经授权，禁止转载; the short ones are among the lines' starts above)
+    | 版权所有 | 版权说明 | 版权声明 | 版权保护\s*[:：] | 未经[^。！？!?,，]{0,20}授权[^。！？!?]{0,10}禁止转载
     # a site's licence (B2-20090059), not the permits of firms a notice is about
     | 公网安备 | 增值电信业务经营许可证\s*[:：(（]?\s*[京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川贵云陕甘青蒙桂藏宁新]?[A-Za-z]\d-?\d
     | 违法和不良信息举报
@@ -447,13 +447,13 @@ def is_boilerplate(line: str) -> bool:
 _HEADER = re.compile(
     r"""(?:\s*(?:
         [【\[]?\s*字体\s*[:：]?\s*[【\[]?\s*大\s*中\s*小\s*[】\]]?
-      # a date standing apart, before another part of the header or a space and the story,
-      # not one that opens the story (时间：2022年4月10日起，…, 日期：2022-04-10 至 04-20，…)
+      # a date or a source only before another part of the header: a date that opens the
+      # story stays with it (时间：2022年4月10日起，…, 日期：2022-04-10 起，…)
       | (?:发布时间|发布日期|更新时间|时间|日期)\s*[:：]\s*\d{4}[-/年.]\d{1,2}[-/月.]\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?
-        (?=\s*(?:来源|作者|发布|浏览|阅读|访问|点击|字体|[【\[])|\s+(?![至到~～\-—]|\d))
+        (?=\s*(?:来源\s*[:：]|作者\s*[:：]|(?:浏览|阅读|访问|点击)次数|字体|[【\[](?:打印|关闭|责任编辑|来源)))
+      | (?:来源|作者)\s*[:：]\s*[^\s,，。|｜]{1,20}?
+        (?=\s*(?:发布时间|发布日期|更新时间)\s*[:：]|\s*(?:浏览|阅读|访问|点击)次数|\s*字体)
       | (?:浏览|阅读|访问|点击)次数\s*[:：]\s*\d+(?!\d)
-      # (the space after a source that ends in Chinese goes in whitespace's step)
-      | (?:来源|作者)\s*[:：]\s*[^\s,，。]{1,20}?(?=\s|发布时间|发布日期|更新时间|(?:浏览|阅读|访问|点击)次数|字体|[【\[])
       | [【\[(](?:责任编辑|编辑|责编|来源|作者|记者|通讯员)\s*[:：]?[^【】\[\]()]{1,20}[】\])]
       | [【\[](?:打印|关闭|打印本页|关闭窗口|收藏)[】\]]
     ))+\s*""",
@@ -482,7 +482,8 @@ def _text_parts(line: str) -> list[tuple[int, int]] | None:
     if not stripped or not _is_chrome(stripped):
         return [(0, len(line))]
     header = _HEADER.match(line)
-    if header and HAN.search(line, header.end()):
+    # what follows a header is a story only if it has a sentence's end
+    if header and re.search(f"[{_MARKS}]", line[header.end():]):
         parts = _text_parts(line[header.end():])
         return None if parts is None else [(a + header.end(), b + header.end()) for a, b in parts]
     pieces = [match.span() for match in _PIECE.finditer(line) if match.group().strip()]

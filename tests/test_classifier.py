@@ -236,6 +236,15 @@ def test_folds_are_spread_by_a_swap_where_no_single_move_does():
         assert list(fitted.classes_) == ["testing", "supply", "economy"]
 
 
+def test_folds_are_spread_where_neither_a_move_nor_a_swap_does():
+    labels = ["testing|isolation_transfer|disinfection", "economy|publicity", "isolation_transfer|supply|publicity",
+              "isolation_transfer", "supply", "testing|supply", "disinfection|economy"]
+    texts = ["全市开展核酸检测并转运隔离人员、消毒。", "帮助企业复工并宣传政策。", "转运隔离人员、保障物资并宣传。",
+             "转运密接人员至隔离点。", "保障生活物资供应。", "核酸检测并保障物资。", "消毒后企业复工复产。"]
+    for seed in range(30):
+        assert MeasureClassifier(cv=2, min_df=1, random_state=seed).fit(texts, labels).cv_scores_["sentences"] == 7
+
+
 def test_a_label_whose_groups_weigh_nothing_but_one_is_refused_with_groups(sample):
     # weight 0 for testing outside group 0: GroupKFold holds group 0 out in one fold, whose
     # model never sees testing (it gave testing to 857 of 1,000 sentences)
