@@ -6,6 +6,8 @@ import csv
 import json
 
 from .labels import label_info
+# where they were before measures.outputs held them: code that imports them from here runs on
+from .outputs import OutputError, check_not_input, check_output, open_output, temporary_file  # noqa: F401
 from .summary import Summary, SummaryBuilder, compare
 
 __all__ = ["FORMATS", "document_record", "Writer"]

@@ -525,6 +525,12 @@ def test_the_chain_of_steps_is_clean(text):
     '对增值电信业务经营许可证到期的企业，有效期顺延至疫情结束后三个月。',
     '增值电信业务经营许可证2022年底前到期的企业，有效期自动顺延6个月。',
     '没有账号立即注册的，可在现场登记。',
+    '二、用户登录后才能评论',
+    '网民须实名登录后才能评论！',
+    '用户须实名登录后才能发帖，不得传播谣言',
+    '（三）用户登录后才能发表评论',
+    '学生须登录后才能查看帖子',
+    '市民登录后才可以下载健康码截图。',
 ])
 def test_policy_sentences_that_share_chromes_words_stay_whole(line):
     assert clean(line) == normalize(line).strip()
@@ -563,6 +569,10 @@ def test_policy_sentences_that_share_chromes_words_stay_whole(line):
     '【打印】【关闭】',
     '字体：大 中 小 【打印】【关闭】',
     '发布时间：2022-04-10 来源：人民网',
+    '图片来源于网络，禁止转载',
+    '版权归原作者所有，禁止转载',
+    '登录后才可以查看附件',
+    '游客，登录后才可以回帖',
 ])
 def test_chrome_in_its_usual_forms_goes(line):
     assert clean(line) == ""
@@ -598,3 +608,9 @@ def test_chrome_in_its_usual_forms_goes(line):
 ])
 def test_a_header_is_cut_off_a_story_and_a_date_that_opens_it_stays(line, expected):
     assert clean(line) == expected and clean(expected) == expected
+
+
+@pytest.mark.parametrize("tail", ["本文禁止转载。", "本站原创文章，禁止转载", "未经许可禁止转载，违者必究", " 登录后才可以回帖",
+                                  " 快速回复 返回顶部"])
+def test_chrome_closing_a_story_on_its_line_goes_and_the_story_stays(tail):
+    assert clean("全市暂停堂食，请广大市民积极配合。" + tail) == "全市暂停堂食,请广大市民积极配合。"

@@ -102,3 +102,38 @@ def test_references_and_links_clean_once_and_spans_cover_them(tokens):
         start, end = cleaned.to_original(a, b)
         # a sentence that ends in a decoded &hellip; takes the whole reference
         assert normalize(text[start:end]) == cleaned.text[a:b]
+
+
+def test_folds_leave_no_label_alone_and_refuse_only_what_cannot_be_folded():
+    # small multi-label sets, drawn at random: where a label would lack a fold's training
+    # part, sentences are moved; a refusal must be true, which trying every assignment shows
+    import itertools
+
+    import numpy as np
+    from sklearn.model_selection import KFold
+
+    from measures.classifier import _spread_labels
+    from measures.labelled_data import DataError
+
+    rng = np.random.RandomState(1)
+    tried = refused = 0
+    for trial in range(1500):
+        n, cv, width = rng.randint(4, 9), rng.choice([2, 3]), rng.randint(2, 5)
+        Y = (rng.rand(n, width) < 0.35).astype(np.int8)
+        Y[np.arange(n), rng.randint(0, width, n)] = 1
+        if (Y.sum(0) < cv).any():
+            continue  # refused before folding: fewer sentences than folds
+        tried += 1
+        folds = np.empty(n, dtype=np.int64)
+        for k, (_, test) in enumerate(KFold(cv, shuffle=True, random_state=trial).split(np.arange(n))):
+            folds[test] = k
+        try:
+            _spread_labels(folds, np.arange(n), Y, None, [str(k) for k in range(width)])
+        except DataError:
+            refused += 1
+            assert not any(len(set(a)) == cv and all(len(set(np.array(a)[Y[:, k] > 0])) > 1 for k in range(width))
+                           for a in itertools.product(range(cv), repeat=n))
+            continue
+        assert len(set(folds)) == cv
+        assert all(len(set(folds[Y[:, k] > 0])) > 1 for k in range(width))
+    assert tried > 800  # sets that reach the folding (892)
