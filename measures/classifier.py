@@ -426,7 +426,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         if weights is not None and not weights.any():
             raise ValueError("sample_weight is 0 for every sentence: there is nothing to learn from")
         if groups is not None:
-            groups = one_per_sentence(groups, len(sentences), "groups")
+            groups = one_per_sentence(groups, len(sentences), "groups", as_given=True)
         keys = [sentence_key(sentence) for sentence in sentences]  # copies as the model reads them
         given = groups
         joins: list[tuple] = []

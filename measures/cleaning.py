@@ -298,6 +298,17 @@ def _anycase(word: str) -> str:
     return "".join(f"[{ch.upper()}{ch.lower()}]" if ch.isalpha() else re.escape(ch) for ch in word)
 
 
+# Two kinds of chrome that a line can be, or can end with after a story's last sentence
+# (…请广大市民积极配合。本文禁止转载。): a short notice against reposting (本文禁止转载。;
+# 未经许可禁止转载，违者必究), not a rule against spreading rumours (禁止转载、传播未经证实的…,
+# 对涉疫谣言信息一律禁止转载。, 三、涉疫谣言禁止转载、传播。); and a forum's prompt in its own
+# words, not a platform's rule or a service (用户实名登录后才可以发表评论。, 二、用户登录后才能评论,
+# 市民登录后才可以下载健康码截图。).
+_SHORT_REPOSTING_NOTICE = r"[^。！？!?,，、]{0,4}禁止转载[^。！？!?]{0,12}[。.!！]?\s*$"
+_FORUM_PROMPT = (r"(?:游客[,，]?\s*|请)?登录后才可以(?:回复|回帖|发帖|发表|评论|查看帖子|浏览帖子|查看本帖|查看附件|下载附件)"
+                 r"[^。！？!?]{0,12}[！!~～]?\s*$")
+_AFTER_A_SENTENCE = r"[。！？!?]\s*"
+
 # Chrome is what a line starts as (_CHROME_START, tried at its start only) or holds
 # anywhere (_CHROME_ANYWHERE): one expression with both tried every alternative at every
 # character of every line, and took a third of cleaning's time.
@@ -318,11 +329,8 @@ _CHROME_START = re.compile(
     # 违者必究), not a rule against spreading rumours (禁止转载、传播未经证实的…, 各网站平台
     # 对…一律禁止转载。, 本网格内居民禁止转载…, 本文件所列…禁止转载…)
     | (?:本站|本网站|本网(?![格点])|本文(?![件])|本报)[^。！？!?]{0,10}禁止转载
-    | [^。！？!?,，、]{0,4}禁止转载[^。！？!?]{0,12}[。.!！]?\s*$
-    # a forum's prompt in its own words, not a platform's rule or a service (用户实名登录后才
-    # 可以发表评论。, 二、用户登录后才能评论, 市民登录后才可以下载健康码截图。)
-    | (?:游客[,，]?\s*|请)?登录后才可以(?:回复|回帖|发帖|发表|评论|查看帖子|浏览帖子|查看本帖|查看附件|下载附件)
-      [^。！？!?]{0,12}[！!~～]?\s*$
+    # (and a few characters around 禁止转载, _SHORT_REPOSTING_NOTICE, and a forum's prompt,
+    # _FORUM_PROMPT, after this expression)
     # a source's remark ending with its notice (图片来源于网络，禁止转载)
     | [^。！？!?,，]{0,12}[,，]\s*禁止转载\s*[。.!！]?\s*$
     # government portals: breadcrumbs, the site's organisers (not a notice's sentence that
@@ -364,7 +372,8 @@ _CHROME_START = re.compile(
     | \d{4}[-/年]\d{1,2}[-/月]\d{1,2}日?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*$
     """
     + "|" + r"\s*-\s*(?:" + _anycase("IP") + r"\s+" + _anycase("SHANGHAI") + "|" + _anycase("SIXTH") + r"\s+"
-    + _anycase("TONE") + r")\s*$",
+    + _anycase("TONE") + r")\s*$"
+    + "|" + _SHORT_REPOSTING_NOTICE + "|" + _FORUM_PROMPT,
     re.VERBOSE,
 )
 _CHROME_ANYWHERE = re.compile(
@@ -394,17 +403,17 @@ _CHROME_ANYWHERE = re.compile(
     | 编辑\s*[:：]\s*\S{1,4}\s*$
     # a notice against reposting, a forum's prompt or its buttons closing a line after its
     # last sentence (…请广大市民积极配合。本文禁止转载。)
-    | [。！？!?]\s*(?:(?:本站|本网站|本报|本文)[^。！？!?]{0,10}|[^。！？!?,，、]{0,4})禁止转载[^。！？!?]{0,12}[。.!！]?\s*$
-    | [。！？!?]\s*(?:游客[,，]?\s*|请)?登录后才可以(?:回复|回帖|发帖|发表|评论|查看帖子|浏览帖子|查看本帖|查看附件|下载附件)
-      [^。！？!?]{0,12}[！!~～]?\s*$
+    | [。！？!?]\s*(?:本站|本网站|本报|本文)[^。！？!?]{0,10}禁止转载[^。！？!?]{0,12}[。.!！]?\s*$
     | [。！？!?]\s*(?:(?:快速回复|返回顶部|返回列表|回到顶部|发表回复)\s*[|｜丨·]?\s*)+$
+    # (and _SHORT_REPOSTING_NOTICE and _FORUM_PROMPT there, after this expression)
     # the same, closing a line after its last sentence (…当日解除医学观察187人。(某省卫健委))
     | [。！？!?;；][(\[【][^()\[\]【】,，。！？!?]{1,20}[)\]】]$
     """
     + "|" + "|".join([_anycase("Powered") + r"\s+" + _anycase("by"),
                       _anycase("Processed") + r"\s+" + _anycase("in") + r"\s+[\d.]+\s+" + _anycase("second"),
                       _anycase("GMT") + r"\+8", _anycase("Copyright"), _anycase("ICP") + r"\s*(?:备|证)?\s*\d",
-                      r"手机版\s*\|\s*" + _anycase("Archiver")]),
+                      r"手机版\s*\|\s*" + _anycase("Archiver"),
+                      _AFTER_A_SENTENCE + _SHORT_REPOSTING_NOTICE, _AFTER_A_SENTENCE + _FORUM_PROMPT]),
     re.VERBOSE,
 )
 

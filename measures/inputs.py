@@ -12,7 +12,8 @@ from collections.abc import Hashable, Mapping
 
 import numpy as np
 
-__all__ = ["text_argument", "sentence_list", "is_whole", "as_real", "one_per_sentence", "is_missing", "weights_argument"]
+__all__ = ["text_argument", "sentence_list", "check_ordered", "is_whole", "as_real", "one_per_sentence", "is_missing",
+           "weights_argument"]
 
 
 def as_real(value) -> float | None:
@@ -78,13 +79,7 @@ def sentence_list(sentences) -> list[str]:
     pandas cell is a float NaN, not an empty sentence)."""
     if isinstance(sentences, str):
         raise TypeError("expected a list of sentences, not a string (to label a document, use tag())")
-    if not hasattr(sentences, "__iter__"):
-        raise TypeError(f"expected a list of sentences, got {type(sentences).__name__} {sentences!r:.60}")
-    if isinstance(sentences, Mapping):  # it iterates over its keys
-        raise TypeError("expected a list of sentences, not a dict (its values: list(d.values()))")
-    if isinstance(sentences, (set, frozenset)):  # its order is no order: labels would match no sentence
-        raise TypeError("expected a list of sentences, not a set, which has no order to give the labels "
-                        "back in (sorted(s) or list(s) first)")
+    check_ordered(sentences, "expected a list of sentences", " to give the labels back in (sorted(s) or list(s) first)")
     # a table iterates over its column names: df[["text"]] would be one sentence, "text"
     if getattr(sentences, "ndim", 1) != 1:
         shape = "x".join(map(str, getattr(sentences, "shape", ())))
@@ -97,16 +92,29 @@ def sentence_list(sentences) -> list[str]:
     return items
 
 
-def one_per_sentence(values, n: int, name: str, counted: str = "") -> np.ndarray:
+def check_ordered(values, expected: str, unordered: str = "") -> None:
+    """Refuse what cannot be one item per sentence, in order: something that is not
+    iterable, a dict (it iterates over its keys) or a set (its order is no order, so
+    results would go to other sentences). ``expected`` opens each message, ``unordered``
+    closes the one for a set."""
+    if not hasattr(values, "__iter__"):
+        raise TypeError(f"{expected}, got {type(values).__name__} {values!r:.60}")
+    if isinstance(values, Mapping):
+        raise TypeError(f"{expected}, not a dict (its values: list(d.values()))")
+    if isinstance(values, (set, frozenset)):
+        raise TypeError(f"{expected}, not a set, which has no order{unordered}")
+
+
+def one_per_sentence(values, n: int, name: str, counted: str = "", as_given: bool = False) -> np.ndarray:
     """``groups`` or ``sample_weight`` as a one-dimensional array of ``n`` values, or a
     ValueError that says what is wrong with it (``counted``: what there are ``n`` of,
-    "X has n sentences" by default)."""
+    "X has n sentences" by default). ``as_given`` keeps a list's values as they are:
+    numpy would read 1 and "1" as one value, "1"."""
     if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__iter__"):
         raise ValueError(f"{name} must hold one value per sentence, got {type(values).__name__} {values!r:.60}")
     values = values if hasattr(values, "__len__") else list(values)
     try:
-        # groups as given: numpy would make 1 and "1" one group, as strings
-        array = np.asarray(values, dtype=object if name == "groups" and not hasattr(values, "dtype") else None)
+        array = np.asarray(values, dtype=object if as_given and not hasattr(values, "dtype") else None)
     except ValueError:  # ragged: numpy's "inhomogeneous shape"
         raise ValueError(f"{name} must hold one value per sentence, not sequences of different lengths") from None
     if array.ndim != 1:

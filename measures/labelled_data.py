@@ -6,7 +6,6 @@ spreadsheet export in one pass instead of one error per run.
 from __future__ import annotations
 
 import collections
-import collections.abc
 import hashlib
 import math
 import os
@@ -14,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence, Union
 
 from .cleaning import clean, emptied, normalize_sentence
-from .inputs import is_device
+from .inputs import check_ordered, is_device
 from .labels import LABEL_IDS, LabelError, joined_labels, parse_labels, reads_as_labels
 from .splitting import LINE_BREAK, line_number, split_sentences
 
@@ -140,12 +139,7 @@ def label_rows(values: Iterable, name: str) -> list[tuple[str, ...]]:
     labelled file's rows are: a :class:`DataError` names every bad one as ``name[i]``."""
     if isinstance(values, str):  # iterating over it would give its characters as label rows
         raise TypeError(f"{name}: expected one label row per sentence, not a string")
-    if not hasattr(values, "__iter__"):
-        raise TypeError(f"{name}: expected one label row per sentence, got {type(values).__name__} {values!r:.60}")
-    if isinstance(values, collections.abc.Mapping):  # it iterates over its keys
-        raise TypeError(f"{name}: expected one label row per sentence, not a dict (its values: list(d.values()))")
-    if isinstance(values, (set, frozenset)):  # its order is no order: labels would go to other sentences
-        raise TypeError(f"{name}: expected one label row per sentence, not a set, which has no order")
+    check_ordered(values, f"{name}: expected one label row per sentence")
     if getattr(values, "ndim", 1) == 2 and hasattr(values, "columns"):  # it iterates over its column names
         raise TypeError(f"{name}: expected one label row per sentence, got a {type(values).__name__}; give its "
                         f"column of labels (df['labels'])")
