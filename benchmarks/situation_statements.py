@@ -7,8 +7,9 @@ Prints, for sentences that say how something stands or moves and name no count o
 patients or people (the patterns below; most are about an epidemic, some about a market or
 a flow of people, and some hold a measure as well):
   1. the corpus rows among them by primary label, and how many have `case_report` at all:
-     the candidates read one by one for ``benchmarks/data/training_situation_reading.tsv``
-     (each row there is one of them, ruled or agreed);
+     96 before the corpus took the reading of ``benchmarks/data/training_situation_reading.tsv``
+     (December 2026), where each of those is read, ruled or agreed; since, the 12 it agreed
+     on, which name a count the patterns miss (docs/labelling.md);
   2. the validation rows read for errors (1-2,286) among them by our primary label, and
      the primary label the model gives those we labelled `other`.
 It needs the shared material beside the checkout for 2 (see ``accuracy.py``).

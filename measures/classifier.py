@@ -306,7 +306,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         a sentence that only has it (or not), so that a label's probability is higher
         where it is the measure a sentence is about, and the most probable label, taken
         as primary, is more often the right one. 3 was chosen on our validation set (of
-        1.5, 2 and 3, against 1; README, Accuracy); 1 weighs every sentence alike.
+        1.5, 2 and 3, against 1; docs/accuracy-history.md); 1 weighs every sentence alike.
     thresholds : "cv" or float
         ``"cv"``: calibrate each label's margins to probabilities and choose its decision
         threshold (maximising its F1) on out-of-fold predictions from ``cv`` folds of the
@@ -329,8 +329,8 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         documents, so it is not fitted. 0.2 was chosen on our validation set (then 1,645
         sentences), for the multi-class primary-label SVM of measures 0.1, and kept. On
         the validation set's first 2,286 rows, read for errors, the model shipped now
-        gives primary accuracy 0.809 at 0, 0.821 at 0.1, 0.827 at 0.2, 0.829 at 0.3 and
-        0.830 at 0.5 (``benchmarks/accuracy.py --on validation --labels`` with those rows
+        gives primary accuracy 0.814 at 0, 0.825 at 0.1, 0.832 at 0.2, 0.832 at 0.3 and
+        0.834 at 0.5 (``benchmarks/accuracy.py --on validation --labels`` with those rows
         and ``--model`` the shipped model with each ``context`` in its config.json): any
         weight from 0.1 gains on 0, and none beats 0.2 by the 0.005 we ask of a change.
     segmenter : "auto", "rjieba" or "jieba"

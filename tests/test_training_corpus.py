@@ -106,31 +106,39 @@ def test_ruled_corpus_writes_a_copy_with_the_rulings_and_leaves_the_corpus_alone
     copy = read_labelled(sorted(str(p) for p in tmp_path.glob("*.tsv")))
     corpus = load_training_data()
     assert copy.texts == corpus.texts
+    # rows the situation reading relabelled after this reading was made stay as they are
+    stale = {text for text, y in zip(corpus.texts, corpus.y)
+             if text in ruled and label_tuple(y) != label_tuple(ruled[text][0])}
+    assert len(stale) == 2
     for text, old, new in zip(corpus.texts, corpus.y, copy.y):
-        assert label_tuple(new) == label_tuple(ruled[text][1] if text in ruled else old), text
-    assert sum(label_tuple(a) != label_tuple(b) for a, b in zip(corpus.y, copy.y)) == len(ruled) > 1000
-    # the earlier second readings are in the corpus already, but for the one slogan kept
-    # as `other` (README, Training data); the targeted reading and the situation
-    # statements' were tried and not adopted (README, Accuracy)
-    older = [str(p) for p in RECORDS if "targeted" not in p.name and "situation" not in p.name]
+        assert label_tuple(new) == label_tuple(ruled[text][1] if text in ruled and text not in stale else old), text
+    assert sum(label_tuple(a) != label_tuple(b) for a, b in zip(corpus.y, copy.y)) == len(ruled) - 2 > 1000
+    assert "1938 take the ruled labels, 0 have them already, 2 were relabelled otherwise" in capsys.readouterr().out
+    # the other readings are in the corpus already, but for the one slogan kept as `other`
+    # (README, Training data); the targeted reading was tried and not adopted (README, Accuracy)
+    older = [str(p) for p in RECORDS if "targeted" not in p.name]
     ruled_corpus.main(older + ["-o", str(tmp_path / "older")])
-    assert "of the rows ruled wrong, 1 take the ruled labels, 288 have them" in capsys.readouterr().out
+    assert "of the rows ruled wrong, 1 take the ruled labels, 371 have them" in capsys.readouterr().out
     with pytest.raises(SystemExit):
         ruled_corpus.main([str(record), "-o", str(training_files()[0].parent)])
 
 
-def test_the_situation_reading_read_every_corpus_row_it_is_about():
-    # benchmarks/situation_statements.py picks the rows; the record rules each of them
+def test_the_corpus_reads_situation_statements_as_its_record_rules():
+    # benchmarks/situation_statements.py picks the rows; the record read each of them, and
+    # the corpus keeps case_report only on the 12 that name a count (docs/labelling.md)
     import csv
 
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from situation_statements import is_situation_statement
 
     data = load_training_data()
-    candidates = {text for text, y in zip(data.texts, data.y)
-                  if "case_report" in label_tuple(y) and is_situation_statement(text)}
+    labels = dict(zip(data.texts, data.y))
+    with_case_report = {text for text, y in labels.items()
+                        if "case_report" in label_tuple(y) and is_situation_statement(text)}
     with open(ROOT / "benchmarks" / "data" / "training_situation_reading.tsv", encoding="utf-8", newline="") as handle:
         record = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
-    assert {row["text"] for row in record} == candidates and len(record) == len(candidates) == 96
+    assert len(record) == 96
+    assert with_case_report == {row["text"] for row in record if row["verdict"] == "agree"}
+    assert len(with_case_report) == 12
     for row in record:
-        assert ("case_report" in label_tuple(row["labels"])) == (row["verdict"] == "agree"), row["text"]
+        assert label_tuple(labels[row["text"]]) == label_tuple(row["labels"]), row["text"]
