@@ -17,7 +17,7 @@ import numbers
 import os
 import sys
 import warnings
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 
@@ -162,19 +162,28 @@ def _copies_joined(groups: np.ndarray, keys: list[str]) -> tuple[np.ndarray, lis
     return np.array([order[root(group)] for group in groups.tolist()], dtype=np.int64), joins
 
 
+def _holders(ids: np.ndarray, Y, weights) -> list[np.ndarray]:
+    """For each label (column of ``Y``), the units (``ids``: each row's) of its rows that
+    weigh (``weights`` > 0): a sentence of weight 0 teaches a fold's model nothing of it."""
+    counted = np.ones(len(ids), dtype=bool) if weights is None else weights > 0
+    return [np.unique(ids[np.flatnonzero((Y[:, k] > 0) & counted)]) for k in range(Y.shape[1])]
+
+
+def _alone(holders: list[np.ndarray], fold_of: np.ndarray) -> list[int]:
+    """The labels whose units (:func:`_holders`) are all in one fold (``fold_of``, each
+    unit's). That fold's training part lacks the label: its calibration would come from
+    margins of a model that never saw it, and its threshold would give it to nearly every
+    sentence."""
+    return [k for k, held in enumerate(holders) if len(held) and len(np.unique(fold_of[held])) == 1]
+
+
 def _spread_labels(fold_of: np.ndarray, ids: np.ndarray, Y, weights, classes) -> None:
     """Move sentences between folds (``fold_of``, one fold per distinct sentence; ``ids``,
-    each row's sentence) until no label has all its sentences that weigh (``weights`` > 0)
-    in one fold. That fold's training part would lack it: its calibration would come from
-    margins of a model that never saw it, and its threshold would give it to nearly every
-    sentence. KFold's folds of a label with a few sentences can fall so; when no label
-    does, as in any corpus of some size, the folds stay KFold's."""
-    counted = np.ones(len(ids), dtype=bool) if weights is None else weights > 0
-    holders = [np.unique(ids[np.flatnonzero((Y[:, k] > 0) & counted)]) for k in range(Y.shape[1])]
+    each row's sentence) until no label is :func:`_alone`. KFold's folds of a label with a
+    few sentences can fall so; when no label does, as in any corpus of some size, the
+    folds stay KFold's."""
+    holders = _holders(ids, Y, weights)
     kfold = fold_of.copy()
-
-    def alone(folds=fold_of) -> list[int]:
-        return [k for k, held in enumerate(holders) if len(held) and len(np.unique(folds[held])) == 1]
 
     def spread_one(stuck: list[int]) -> bool:
         # The first move of a sentence of a lone label that leaves fewer labels alone (a
@@ -191,7 +200,7 @@ def _spread_labels(fold_of: np.ndarray, ids: np.ndarray, Y, weights, classes) ->
                         fold_of[sentence] = fold
                         for other in np.flatnonzero(fold_of == fold) if swap else [sentence]:
                             fold_of[other] = here if other != sentence else fold
-                            if len(alone()) < len(stuck):
+                            if len(_alone(holders, fold_of)) < len(stuck):
                                 return True
                             fold_of[other] = fold
                     fold_of[sentence] = here
@@ -203,12 +212,12 @@ def _spread_labels(fold_of: np.ndarray, ids: np.ndarray, Y, weights, classes) ->
         rng = np.random.RandomState(0)
         for _ in range(200):
             trial = rng.permutation(kfold)
-            if not alone(trial):
+            if not _alone(holders, trial):
                 fold_of[:] = trial
                 return True
         return False
 
-    while stuck := alone():
+    while stuck := _alone(holders, fold_of):
         single = [k for k in stuck if len(holders[k]) < 2]
         if single or not (spread_one(stuck) or shuffled()):
             named = listed([repr(classes[k]) for k in single or stuck])
@@ -422,9 +431,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         self._check_params()
         sentences = sentence_list(X)
         rows = _paired_rows(y, len(sentences))
-        weights = weights_argument(sample_weight, len(sentences))
-        if weights is not None and not weights.any():
-            raise ValueError("sample_weight is 0 for every sentence: there is nothing to learn from")
+        weights = weights_argument(sample_weight, len(sentences), purpose="learn from")
         if groups is not None:
             groups = one_per_sentence(groups, len(sentences), "groups", as_given=True)
         keys = [sentence_key(sentence) for sentence in sentences]  # copies as the model reads them
@@ -436,10 +443,19 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
                 warnings.warn(f"groups that share a sentence are one group in the folds, so that no fold is "
                               f"scored on a sentence it was fitted on: {_joined_named(joins)}", UserWarning,
                               stacklevel=_outside_the_package())
-        self._check_data(rows, groups, sentences, keys, given, joins, weights)
+        self._check_data(rows, groups, sentences, keys, given, joins)
+        classes, Y = binarize(rows)
+        # One seed for the folds and every SVM, drawn once from a RandomState (or None):
+        # each process would otherwise draw from its own copy, and the result depend on n_jobs.
+        seed = self.random_state
+        if not is_whole(seed, 0):
+            seed = int(check_random_state(seed).randint(np.iinfo(np.int32).max))
+        worker = clone(self).set_params(random_state=seed)
+        # the folds refuse data as _check_data does (a label a fold's training part would lack):
+        # before any work, and before a previous fit is cleared
+        folds = worker._folds(Y, groups, keys, weights, classes, given) if self.thresholds == "cv" else []
         for name in [name for name in vars(self) if name.endswith("_")]:  # nothing of a previous fit stays
             delattr(self, name)
-        classes, Y = binarize(rows)
         index = {label: k for k, label in enumerate(classes)}
         primary = np.array([index[row[0]] for row in rows], dtype=np.int32)
         self.classes_ = np.asarray(classes, dtype=object)  # an array, as scikit-learn's classifiers have it
@@ -458,15 +474,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         # each fit split in two halves of its labels when there is more than one.
         labels = np.arange(Y.shape[1])
         parts = [labels] if _jobs(self.n_jobs) == 1 else np.array_split(labels, 2)
-        # One seed for the folds and every SVM, drawn once from a RandomState (or None):
-        # each process would otherwise draw from its own copy, and the result depend on n_jobs.
-        seed = self.random_state
-        if not is_whole(seed, 0):
-            seed = int(check_random_state(seed).randint(np.iinfo(np.int32).max))
-        worker = clone(self).set_params(random_state=seed)
-        fits = [(np.arange(len(sentences)), None)]
-        if self.thresholds == "cv":
-            fits += worker._folds(Y, groups, keys, weights, classes)
+        fits = [(np.arange(len(sentences)), None), *folds]
         self._check_terms(counts, fits)
         done = _run_parts([(worker, train, test, part) for train, test in fits for part in parts],
                           (counts, Y, primary, weights), self.n_jobs)
@@ -556,7 +564,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         elif (threshold := as_real(self.thresholds)) is None or not 0 <= threshold <= 1:
             raise ValueError(f"thresholds must be 'cv' or a number from 0 to 1, got {self.thresholds!r}")
 
-    def _check_data(self, rows, groups, sentences, keys, named_groups=None, joins=(), weights=None):
+    def _check_data(self, rows, groups, sentences, keys, named_groups=None, joins=()):
         """Refuse rows a labelled file would have refused (empty text, a sentence given
         again with other labels), and data too small to train on, saying what training needs."""
         if not rows:
@@ -596,28 +604,6 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
                       f"no fold is scored on a sentence it was fitted on: {_joined_named(joins)})" if joins else "")
             raise DataError(message=f"{self.cv}-fold cross-validation over groups needs at least {self.cv} "
                                     f"groups, got {n_groups}{joined}")
-        # A label whose groups a fold holds out together (one group, or several that
-        # GroupKFold puts in one fold) is missing from that fold's training part: its
-        # calibration and threshold would come from a model that never saw it, and it
-        # would be given to nearly every sentence.
-        # Only sentences that weigh count: one of weight 0 teaches the label nothing.
-        counted = [i for i in range(len(rows)) if weights is None or weights[i] > 0]
-        holders = defaultdict(set)
-        for i in counted:
-            for label in rows[i]:
-                holders[label].add(named_groups[i])  # named as given
-        missing = {}
-        for train, _ in GroupKFold(self.cv).split(np.zeros(len(rows)), groups=groups):
-            seen = {label for i in train if weights is None or weights[i] > 0 for label in rows[i]}
-            missing.update((label, holders[label]) for label in holders if label not in seen)
-        if missing:
-            named = [f"{label!r} (all in {listed(sorted(map(str, missing[label])))})"
-                     for label in LABEL_IDS if label in missing]
-            weighed = " (of weight above 0)" if weights is not None else ""
-            raise DataError(message=(
-                f"a label that a cross-validation fold holding out whole groups leaves out of its training part "
-                f"cannot be calibrated: {', '.join(named)}, held out together; spread its sentences{weighed} "
-                f"over more groups, or train without groups"))
 
     def _check_terms(self, counts, fits):
         """Refuse a fit, or a fold's fit, left with no term once ``min_df`` drops the rare ones."""
@@ -629,12 +615,29 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
                     f"no term occurs in {self.min_df} or more of {part}, so there is nothing to learn "
                     f"from; training needs more sentences, with words in common"))
 
-    def _folds(self, Y, groups, keys, weights=None, classes=()) -> list:
-        """(train, test) row indices of the cross-validation folds; ``keys`` are the
-        sentences' :func:`~measures.labelled_data.sentence_key`, ``classes`` the labels of
-        ``Y``'s columns, named in an error."""
+    def _folds(self, Y, groups, keys, weights=None, classes=(), given=None) -> list:
+        """(train, test) row indices of the cross-validation folds, each training part
+        holding every label that has sentences of weight above 0, or a :class:`DataError`;
+        ``keys`` are the sentences' :func:`~measures.labelled_data.sentence_key`,
+        ``classes`` the labels of ``Y``'s columns and ``given`` the groups as given, named
+        in an error."""
         if groups is not None:
-            return list(GroupKFold(self.cv).split(Y, groups=groups))
+            folds = list(GroupKFold(self.cv).split(Y, groups=groups))
+            fold_of = np.empty(len(Y), dtype=np.int64)
+            for k, (_, test) in enumerate(folds):
+                fold_of[test] = k
+            holders = _holders(np.arange(len(Y)), Y, weights)
+            # whole groups are held out, so no sentence can move to another fold
+            stuck = _alone(holders, fold_of)
+            if stuck:
+                named = [f"{classes[k]!r} (all in {listed(sorted(map(str, {given[i] for i in holders[k]})))})"
+                         for k in stuck]
+                weighed = " (of weight above 0)" if weights is not None else ""
+                raise DataError(message=(
+                    f"a label that a cross-validation fold holding out whole groups leaves out of its training part "
+                    f"cannot be calibrated: {', '.join(named)}, held out together; spread its sentences{weighed} "
+                    f"over more groups, or train without groups"))
+            return folds
         # Copies of a sentence (as the model reads it) go to one fold: a copy fitted on and
         # another scored would flatter the thresholds and the cross-validated figures.
         # Without copies these are KFold's folds of the rows.
@@ -701,7 +704,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
 
         predicted = list(self.predict(X))
         rows = _paired_rows(y, len(predicted))
-        return scores(rows, predicted, LABEL_IDS, weights_argument(sample_weight, len(rows)))["macro_f1"]
+        return scores(rows, predicted, LABEL_IDS, weights_argument(sample_weight, len(rows), purpose="score"))["macro_f1"]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -348,7 +348,9 @@ _CHROME_START = re.compile(
     # a site's menu, from its home page on (首页 | 新闻 | 国内 | 国际); not a row of short
     # words alone, which a notice's list (停课|停工|停业) or a table's row is too
     | (?:网站首页|首页)\s*[|｜丨]\s*(?:[^\d\s|｜丨,，。；;！？!?]{1,6}\s*[|｜丨]\s*){1,}[^\d\s|｜丨,，。；;！？!?]{1,6}\s*$
-    # a comment box's prompt alone, not a rule on comments (用户登录后方可发表评论)
+    # a comment box's prompt alone, not a rule on comments (用户登录后方可发表评论);
+    # not part of _FORUM_PROMPT: no wording matches both, and one closing a story's line
+    # (…。请登录后发表评论) stays with the story, where a forum's prompt is cut off it
     | 请?登录后(?:才能|方可|即可)?(?:发表|参与)评论\s*$
     # a copyright line whose © was lost to decoding
     | \?\s*\d{4}-\d{4}

@@ -36,9 +36,7 @@ def scores(truth: Sequence, predicted: Sequence, classes: Sequence[str], weights
     if len(truth) != len(predicted):
         raise ValueError(f"{len(truth)} true rows but {len(predicted)} predictions")
     # whole numbers without weights, which the tables print as such
-    checked = weights_argument(weights, len(truth), "weights", f"{len(truth)} true rows")
-    if checked is not None and len(checked) and not checked.any():
-        raise ValueError("weights are 0 for every row: there is nothing to score")
+    checked = weights_argument(weights, len(truth), "weights", f"{len(truth)} true rows", purpose="score")
     w: list[float] = [1] * len(truth) if checked is None else checked.tolist()
     rows = list(zip(truth, predicted, w))
     per_label = {}

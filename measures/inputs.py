@@ -141,9 +141,11 @@ def is_missing(value) -> bool:
     return isinstance(value, (float, np.floating)) and math.isnan(value)
 
 
-def weights_argument(sample_weight, n: int, name: str = "sample_weight", counted: str = "") -> np.ndarray | None:
+def weights_argument(sample_weight, n: int, name: str = "sample_weight", counted: str = "", *,
+                     purpose: str) -> np.ndarray | None:
     """``sample_weight`` (or the ``name``d weights) checked: None, or ``n`` finite numbers
-    of at least 0, as an array; a ValueError says what is wrong."""
+    of at least 0, not all 0 (there would be nothing to ``purpose``, "learn from"), as an
+    array; a ValueError says what is wrong."""
     if sample_weight is None:
         return None
     weights = one_per_sentence(sample_weight, n, name, counted)
@@ -156,4 +158,6 @@ def weights_argument(sample_weight, n: int, name: str = "sample_weight", counted
         raise ValueError(f"{name} must be numbers, got {weights.dtype}") from None
     if not (np.all(np.isfinite(weights)) and np.all(weights >= 0)):
         raise ValueError(f"{name} must be finite numbers of at least 0")
+    if n and not weights.any():
+        raise ValueError(f"{name} has no value above 0: there is nothing to {purpose}")
     return weights

@@ -271,6 +271,21 @@ def test_folds_spread_the_sentences_that_weigh(sample):
         MeasureClassifier(cv=3).fit(X, y, sample_weight=weights)
 
 
+def test_a_fit_the_folds_refuse_leaves_the_previous_fit():
+    # the folds are drawn before any work, as the other checks of the data run: a refused
+    # fit left the estimator half cleared, with the classes of the data it refused
+    estimator = MeasureClassifier(cv=2, min_df=1).fit(SMALL_X, SMALL_Y)
+    before = estimator.predict(SMALL_X)
+    X, y = SMALL_X + ["追踪密接人员。", "追踪次密接人员。"], SMALL_Y + ["tracing"] * 2
+    with pytest.raises(DataError, match="sentence of 'tracing': one sentence of weight above 0"):
+        estimator.fit(X, y, sample_weight=[1] * 25 + [0])
+    groups = [0, 1, 2] * 8 + [0, 0]
+    with pytest.raises(DataError, match=r"'tracing' \(all in 0\), held out together"):
+        estimator.fit(X, y, groups=groups)
+    assert list(estimator.classes_) == ["testing", "isolation_transfer", "supply", "other"]
+    assert np.array_equal(estimator.predict(SMALL_X), before)
+
+
 # six different sentences of each of four labels
 SMALL_X = [f"{place}{sentence}" for place in ("东城", "西城", "南岗", "北林", "中原", "河口")
            for sentence in ("全市开展全员核酸检测。", "对密接人员实行集中隔离。", "分享到微信", "加强生活物资保供。")]
@@ -772,7 +787,7 @@ def test_a_label_whose_sentences_all_weigh_nothing_is_never_given(sample):
     assert fitted.model_.metadata["training_data"]["weighted"] is True
     assert fitted.cv_scores_ and "sentences weighed by sample_weight" in \
         fitted.model_.metadata["evaluation"]["cross_validation"]["data"]
-    with pytest.raises(ValueError, match="sample_weight is 0 for every sentence"):
+    with pytest.raises(ValueError, match="sample_weight has no value above 0: there is nothing to learn from"):
         MeasureClassifier(cv=2).fit(X, y, sample_weight=np.zeros(len(X)))
 
 
@@ -987,7 +1002,9 @@ def test_score_weighs_sentences():
     assert estimator.score(X, y, sample_weight=[1, 1, 1, 0]) == estimator.score(X[:3], y[:3]) == 1.0
     assert estimator.score(X, y, sample_weight=[2, 2, 2, 2]) == estimator.score(X, y)
     for bad, message in [([1, 1, 1], "X has 4 sentences but sample_weight has 3"),
-                         ([1, 1, 1, -1], "at least 0"), ([[1, 1, 1, 1]], "one dimension")]:
+                         ([1, 1, 1, -1], "at least 0"), ([[1, 1, 1, 1]], "one dimension"),
+                         # named as score() was given it, not as scores() takes it
+                         ([0, 0, 0, 0], "sample_weight has no value above 0: there is nothing to score")]:
         with pytest.raises(ValueError, match=message):
             estimator.score(X, y, sample_weight=bad)
 
@@ -1016,7 +1033,7 @@ def test_copies_that_differ_by_a_line_break_are_one_sentence():
     (measures.LABEL_IDS, 2, "weights must hold one value per sentence, got int"),
     (["testing", "testing"], None, "classes must be label ids of the guide, each once"),
     (["testng"], None, "classes must be label ids of the guide, each once; got .'testng'."),
-    (measures.LABEL_IDS, [0, 0, 0], "weights are 0 for every row"),
+    (measures.LABEL_IDS, [0, 0, 0], "weights has no value above 0: there is nothing to score"),
 ])
 def test_scores_refuse_weights_and_classes_they_cannot_use(classes, weights, message):
     # a weight of -1 gave a primary accuracy of -1.0; a class named twice, its counts twice
