@@ -309,6 +309,31 @@ _FORUM_PROMPT = (r"(?:游客[,，]?\s*|请)?登录后才可以(?:回复|回帖|�
                  r"[^。！？!?]{0,12}[！!~～]?\s*$")
 _AFTER_A_SENTENCE = r"[。！？!?]\s*"
 
+# What a Markdown repost from a news "farm" (…农场) keeps of its links as lines of its own,
+# never a sentence's words: the repost's own credit (某某农场 [转载自GNews]: a farm's,
+# GNews's or a translators' name, not a headline), a platform's links left as their
+# titles (YouTube:[某某农场]、[某某工作室];, [Gettr: 某某农场 时事]: short, without a comma or
+# an end mark), a link's label whose address went (原文链接:, 参考连结:, 新闻链接), a caption
+# alone (视频截图), and what follows a link split at its title's end mark (据[标题!](某某报
+# 发布时间: 2022-04-10 10:00), [标题!]引用完毕: the title is text and stays; after the title's
+# end mark too, in _CHROME_ANYWHERE). The farms' credits (编辑:某甲, 播报:… -【…】) and
+# calls to follow them are left: their words are a notice's too (审核：社区网格员上门核实,
+# 广而告之：…欢迎加入我们的志愿者队伍), and no rule we tried told them apart.
+_AFTER_A_LINKS_TITLE = (r"\]\s*(?:[(（][^()（）]{0,20}发布时间\s*[:：]\s*\d{4}-\d{1,2}-\d{1,2}[^()（）]{0,10}[)）]|引用完毕)"
+                        r"\s*$")
+_PLATFORMS = "|".join([*map(_anycase, ("Discord", "YouTube", "G-News", "GNews", "G-TV", "GTV", "Gettr", "Twitter",
+                                       "Telegram")), "盖特", "推特", "油管", "电报"])
+_LINKED = r"\[(?:[^\[\]\n]|\[[^\[\]\n]*\])+\]"  # a link's title, in its brackets (one pair inside)
+_REPOSTS_LINKS = (
+    rf"(?:\#{{1,6}}|>|[-+])?\s*(?:"  # (after a Markdown heading's or a list's mark: - [Gettr: …])
+    rf"(?:{_PLATFORMS})\s*[:：]\s*{_LINKED}(?:\s*[、,，]?\s*{_LINKED})*\s*[;；。]?\s*$"
+    rf"|\[\s*(?:{_PLATFORMS})\s*[:：][^\[\],，。；;！？!?]{{1,20}}\]\s*$"
+    rf"|[^。！？!?\[\],，]{{0,24}}(?:农场|翻译组|{_anycase('G-')}|{_anycase('GNews')})[^。！？!?\[\],，]{{0,24}}"
+    r"\[\s*(?:转载自|转自)\s*" + _anycase("GNews") + r"\s*\]\s*$"
+    r"|(?:原文|参考|新闻|新闻参考|相关|来源|盖特|推特)(?:链接|连结|链结)\s*[:：]?\s*$"
+    r"|(?:视频|网络|网页|屏幕|直播)截图\s*$"
+    r"|" + _AFTER_A_LINKS_TITLE + ")")
+
 # Chrome is what a line starts as (_CHROME_START, tried at its start only) or holds
 # anywhere (_CHROME_ANYWHERE): one expression with both tried every alternative at every
 # character of every line, and took a third of cleaning's time.
@@ -375,7 +400,7 @@ _CHROME_START = re.compile(
     """
     + "|" + r"\s*-\s*(?:" + _anycase("IP") + r"\s+" + _anycase("SHANGHAI") + "|" + _anycase("SIXTH") + r"\s+"
     + _anycase("TONE") + r")\s*$"
-    + "|" + _SHORT_REPOSTING_NOTICE + "|" + _FORUM_PROMPT,
+    + "|" + _SHORT_REPOSTING_NOTICE + "|" + _FORUM_PROMPT + "|" + _REPOSTS_LINKS,
     re.VERBOSE,
 )
 _CHROME_ANYWHERE = re.compile(
@@ -415,7 +440,8 @@ _CHROME_ANYWHERE = re.compile(
                       _anycase("Processed") + r"\s+" + _anycase("in") + r"\s+[\d.]+\s+" + _anycase("second"),
                       _anycase("GMT") + r"\+8", _anycase("Copyright"), _anycase("ICP") + r"\s*(?:备|证)?\s*\d",
                       r"手机版\s*\|\s*" + _anycase("Archiver"),
-                      _AFTER_A_SENTENCE + _SHORT_REPOSTING_NOTICE, _AFTER_A_SENTENCE + _FORUM_PROMPT]),
+                      _AFTER_A_SENTENCE + _SHORT_REPOSTING_NOTICE, _AFTER_A_SENTENCE + _FORUM_PROMPT,
+                      r"[。！？!?]" + _AFTER_A_LINKS_TITLE]),
     re.VERBOSE,
 )
 

@@ -573,6 +573,27 @@ def test_policy_sentences_that_share_chromes_words_stay_whole(line):
     '版权归原作者所有，禁止转载',
     '登录后才可以查看附件',
     '游客，登录后才可以回帖',
+    # what a Markdown repost from a news "farm" keeps of its links, as lines of their own
+    # (names, farms and links here are made up)
+    "` 青松农场多伦多营` [轉載自GNews](http://repost.example.org/1234567/)",
+    "白杨农场悉尼营 [转载自GNews]",
+    "G-NEWS 宝岛 [转载自GNews]",
+    "远山翻译组G-Translators [转载自GNews]",
+    "原文链接：[http://news.example.com/a/1.html](http://news.example.com/a/1.html)",
+    "参考连结：",
+    "盖特链接：",
+    "新闻链接",
+    "视频截图",
+    "- [Gettr: 枫叶农场 时事频道](http://gt.example.org/user/abc)",
+    "Discord：[樱花农场Discord房](http://chat.example.org/x/1)；",
+    "YouTube：[樱花农场](http://yt.example.org/a)、[阿七工作室](http://yt.example.org/b) 、"
+    "[Hello World 你好,世界](http://yt.example.org/c)；",
+    "G-News：[sakura2021 news](http://gn.example.org/author/s/)、 [樱花农场 G-News频道](http://gn.example.org/author/t/) ；",
+    "盖特：[樱花农场@sakurafarm盖特](http://gt.example.org/user/s)；",
+    "推特：[樱花农场\\[@sakura\\]推特](http://tw.example.org/s)；",
+    "G-TV：[樱花农场](http://tv.example.org/user/1#top)。",
+    "](某某晨报发布时间: 2022-05-01 08:30)",
+    "]引用完毕",
 ])
 def test_chrome_in_its_usual_forms_goes(line):
     assert clean(line) == ""
@@ -614,3 +635,63 @@ def test_a_header_is_cut_off_a_story_and_a_date_that_opens_it_stays(line, expect
                                   " 快速回复 返回顶部"])
 def test_chrome_closing_a_story_on_its_line_goes_and_the_story_stays(tail):
     assert clean("全市暂停堂食，请广大市民积极配合。" + tail) == "全市暂停堂食,请广大市民积极配合。"
+
+
+@pytest.mark.parametrize("line", [
+    # the farms' credits and calls to follow them stay: their words are a notice's too
+    "编辑：远山 / 作图：石头哥",
+    "播报：枫叶农场 -【小岚】",
+    "采集：海燕新闻组",
+    "广而告之：亲爱的朋友，欢迎加入我们",
+    "审核：街道办事处审核后发放通行证",
+    "审核：社区网格员上门核实；",
+    "采集：区人民医院医疗团队；请居民按楼栋有序排队，保持一米间距。",
+    "作图：各区静默区域示意",
+    "配图：医护人员上门为独居老人服务",
+    "播报 -【广州白云区静默管理】",
+    "发布：关于做好近期疫情防控工作的通知",
+    "发布：黄码",
+    "采集：唾液",
+    "播报：各商超物资供应充足",
+    "广而告之：本周六社区组织全员核酸检测，欢迎加入我们的志愿者队伍。请居民携带身份证按楼栋顺序排队。",
+    "广而告之：即日起全市暂停堂食，欢迎关注我们的公众号[健康某市]获取最新通知",
+    "欢迎关注健康某市官方账号：[健康某市]",
+    "欢迎市民订阅我们的防疫短信提醒服务。",
+    "更多防疫政策解读的频道，请关注：",
+    "请点击以下链接：",
+    # a headline before a repost's credit, a post quoted in brackets, a form's star
+    "北京朝阳区全员核酸检测 [转载自GNews]",
+    "上海宣布全市静默管理 [转自推特]",
+    "关于全市暂停堂食的通告 [转自市政府网站]",
+    "[Twitter: 深圳宣布全市暂停公共交通，全员居家办公]",
+    "[Twitter：上海市宣布自3月28日起以黄浦江为界分区分批实施核酸筛查]",
+    "[推特：上海市政府宣布，自4月1日起浦东实行封控，市民居家。]",
+    "注：*为新增病例所在小区",
+    "密接者：张*、李*",
+    # sentences with a label's or a platform's words
+    "原文链接已失效的，请以市卫健委官网发布的通告为准。",
+    "预约链接：请在微信公众号首页点击核酸预约。",
+    "参考链接中的采样点名单已更新，请市民就近检测。",
+    "视频截图显示，部分居民未佩戴口罩聚集。",
+    "视频截图请于当日18时前上传至社区群。",
+    "YouTube等境外平台的涉疫视频不得转发。",
+])
+def test_policy_lines_with_a_reposts_words_stay_whole(line):
+    assert clean(line) == normalize(line).strip()
+
+
+def test_a_repost_keeps_its_story_and_its_link_titles_without_its_links():
+    original = ("全市暂停堂食\n\n` 青松农场多伦多营` [轉載自GNews](http://repost.example.org/1/)\n\n"
+                "据[刚刚，某市发布第8号通告！](https://news.example.org/s?id=1)（某某晨报发布时间: 2022-05-01 08:30）\n\n"
+                "全市餐饮门店暂停堂食，市民非必要不离市。\n\n"
+                "\\*\\*\\*[刚刚，某市发布第8号通告！](https://news.example.org/s?id=1)引用完毕\\*\\*\n\n"
+                "原文链接：[https://news.example.org/s?id=1](https://news.example.org/s?id=1)\n\n"
+                "Discord：[樱花农场Discord房](http://chat.example.org/x/1)；")
+    assert split_sentences(clean(original)) == [
+        "全市暂停堂食", "据[刚刚,某市发布第8号通告!", "全市餐饮门店暂停堂食,市民非必要不离市。",
+        "[刚刚,某市发布第8号通告!"]
+    cleaned = clean_document(original)
+    assert clean(cleaned.text) == cleaned.text
+    start = cleaned.text.index("全市餐饮")
+    a, b = cleaned.to_original(start, start + len("全市餐饮门店暂停堂食"))
+    assert original[a:b] == "全市餐饮门店暂停堂食"
