@@ -9,6 +9,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import measures
@@ -20,6 +21,7 @@ from conftest import ROOT, SHARED, needs_shared
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import accuracy  # noqa: E402  (a script folder, not a package)
+import context  # noqa: E402
 import learning_curve  # noqa: E402
 import nb_weighting  # noqa: E402
 import primary_order  # noqa: E402
@@ -30,7 +32,7 @@ needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason=f"no shared corpus
 
 
 @pytest.mark.parametrize("script", ["accuracy", "settings", "learning_curve", "ruled_corpus", "nb_weighting",
-                                    "primary_order", "situation_statements"])
+                                    "primary_order", "situation_statements", "context"])
 def test_a_benchmark_measures_the_checkout_it_sits_in_not_an_installed_copy(tmp_path, script):
     # as `python benchmarks/SCRIPT.py` starts: its own folder first on the path
     found = subprocess.run([sys.executable, "-c", f"import sys; sys.path.insert(0, {str(ROOT / 'benchmarks')!r}); "
@@ -339,6 +341,31 @@ def test_nb_weighting_folds_its_scale_into_the_weights(monkeypatch):
     weighted = nb_weighting.NBWeighted(thresholds=0.5, min_df=1).fit(texts, y)
     assert abs(weighted.coef_ - plain.coef_).max() > 0.05
     assert list(weighted.predict(texts)) == list(y)
+
+
+@pytest.mark.parametrize("short, expected", [(20, [0.8, 0.4, 0.2, 0.2]), (40, [1.0, 0.8, 0.2, 0.2])])
+def test_the_adaptive_context_raises_only_short_sentences_weights_up_to_one(short, expected):
+    texts = ["三是“帮”", "二是做好用工的对接。", "本区已为二十余家外贸企业办理出口退税三千多万元，并为六家物流企业发放一次性运营补贴共计四百万元。", "长" * 100]
+    assert [len(t) for t in texts[:2]] == [5, 10] and len(texts[2]) > 40
+    assert context.adaptive_weights(texts, 0.2, short).tolist() == pytest.approx(expected)
+
+
+def test_the_context_benchmark_retells_a_document_as_tag_does_at_the_same_weight():
+    text = ("某区出台八条举措帮扶中小企业渡过难关。\n一是“减”。\n对受疫情影响的小微企业减免三个月房租，降低水电气费用。\n"
+            "二是“帮”。\n人社部门上门对接企业用工需求，一周内办结稳岗补贴。\n会议强调，当前疫情形势依然严峻复杂。")
+    retold = context.Retold(measures.load_model(), {})
+    for weight in (0.0, 0.2, 0.5):
+        model = measures.load_model()
+        model.context = weight
+        tagged = [s.labels for s in model.tag(text).sentences]
+        retold.weigh = lambda texts, w=weight: np.full(len(texts), w)
+        assert [s.labels for s in retold.tag(text).sentences] == tagged
+    retold.weigh = lambda texts: context.adaptive_weights(texts, 0.2, 1000)  # every sentence at 1
+    leaning = [s.labels for s in retold.tag(text).sentences]
+    model.context = 1.0
+    assert leaning == [s.labels for s in model.tag(text).sentences]
+    # the point whose measure only its neighbours name: other alone, economy read with them
+    assert leaning[1] == ("economy",) != tagged[1]
 
 
 def test_primary_order_places_each_measure_where_the_sentence_names_it():
