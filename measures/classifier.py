@@ -431,6 +431,8 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         sentences = sentence_list(X)
         rows = _paired_rows(y, len(sentences))
         weights = weights_argument(sample_weight, len(sentences), purpose="learn from")
+        if weights is not None:
+            self._check_weight_range(weights)
         if groups is not None:
             groups = one_per_sentence(groups, len(sentences), "groups", as_given=True)
         keys = [sentence_key(sentence) for sentence in sentences]  # copies as the model reads them
@@ -451,14 +453,12 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
             seed = int(check_random_state(seed).randint(np.iinfo(np.int32).max))
         worker = clone(self).set_params(random_state=seed)
         # the folds refuse data as _check_data does (a label a fold's training part would lack):
-        # before any work, and before a previous fit is cleared
+        # before any work
         folds = worker._folds(Y, groups, keys, weights, classes, given) if self.thresholds == "cv" else []
-        for name in [name for name in vars(self) if name.endswith("_")]:  # nothing of a previous fit stays
-            delattr(self, name)
         index = {label: k for k, label in enumerate(classes)}
         primary = np.array([index[row[0]] for row in rows], dtype=np.int32)
-        self.classes_ = np.asarray(classes, dtype=object)  # an array, as scikit-learn's classifiers have it
-        analyzer = self._analyzer()
+        worker.classes_ = np.asarray(classes, dtype=object)  # an array, as scikit-learn's classifiers have it
+        analyzer = worker._analyzer()
         # Terms are counted once; every fold and the final fit slice these counts.
         if supports(analyzer):
             counts, names = count_terms(analyzer, sentences)
@@ -472,40 +472,56 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         # The final fit and the folds' fits are independent: n_jobs processes run them,
         # each fit split in two halves of its labels when there is more than one.
         labels = np.arange(Y.shape[1])
-        parts = [labels] if _jobs(self.n_jobs) == 1 else np.array_split(labels, 2)
+        parts = [labels] if _jobs(worker.n_jobs) == 1 else np.array_split(labels, 2)
         fits = [(np.arange(len(sentences)), None), *folds]
-        self._check_terms(counts, fits)
+        worker._check_terms(counts, fits)
         done = _run_parts([(worker, train, test, part) for train, test in fits for part in parts],
-                          (counts, Y, primary, weights), self.n_jobs)
+                          (counts, Y, primary, weights), worker.n_jobs)
         done = [done[i:i + len(parts)] for i in range(0, len(done), len(parts))]
-        keep, self.idf_ = done[0][0][:2]
-        self.coef_ = np.hstack([part[2] for part in done[0]])
-        self.intercept_ = np.concatenate([part[3] for part in done[0]])
-        self.vocabulary_ = np.asarray(names, dtype=object)[keep]
-        if self.thresholds == "cv":
+        keep, worker.idf_ = done[0][0][:2]
+        worker.coef_ = np.hstack([part[2] for part in done[0]])
+        worker.intercept_ = np.concatenate([part[3] for part in done[0]])
+        worker.vocabulary_ = np.asarray(names, dtype=object)[keep]
+        if worker.thresholds == "cv":
             margins = np.zeros(Y.shape, dtype=np.float32)
             for (_, test), fold in zip(fits[1:], done[1:]):
                 margins[test] = np.hstack(fold)
-            scale, shift = self._calibrate(margins, Y, weights)
+            scale, shift = worker._calibrate(margins, Y, weights)
             # Platt scaling is linear in the margin, so it folds into the weights and the
             # model stays sigmoid(x @ coef + intercept).
-            self.coef_ = self.coef_ * scale
-            self.intercept_ = self.intercept_ * scale + shift
+            worker.coef_ = worker.coef_ * scale
+            worker.intercept_ = worker.intercept_ * scale + shift
             out_of_fold = 1.0 / (1.0 + np.exp(-(margins * scale + shift)))
-            self.thresholds_ = self._thresholds(out_of_fold, Y, weights)
-            self.cv_scores_ = self._summarize_cv(out_of_fold, rows, weights)
+            worker.thresholds_ = worker._thresholds(out_of_fold, Y, weights)
+            worker.cv_scores_ = worker._summarize_cv(out_of_fold, rows, weights)
         else:
-            self.thresholds_ = np.full(len(self.classes_), float(self.thresholds), dtype=np.float32)
+            worker.thresholds_ = np.full(len(worker.classes_), float(worker.thresholds), dtype=np.float32)
         # Weights are kept at half precision, as the model file stores them (it stays a few
         # MB); the fitted estimator and the saved model then predict the same.
-        self.coef_ = _half(self.coef_)
-        self.analyzer_ = analyzer
-        self.model_ = self._model(self._fit_metadata(len(sentences), seed, groups is not None, weights is not None),
-                                  self.max_labels, self.context)
+        worker.coef_ = _half(worker.coef_)
+        worker.analyzer_ = analyzer
+        worker.model_ = worker._model(worker._fit_metadata(len(sentences), seed, groups is not None, weights is not None),
+                                  worker.max_labels, worker.context)
         # one column of text; scikit-learn's vectorizers leave this unset, but meta-estimators
         # (Pipeline, for one) report it from their first step
-        self.n_features_in_ = 1
+        worker.n_features_in_ = 1
+        # The fit is made on the worker and replaces a previous one only when it is whole: a
+        # fit refused or interrupted part way leaves the estimator as it was.
+        for name in [name for name in vars(self) if name.endswith("_")]:  # nothing of a previous fit stays
+            delattr(self, name)
+        self.__dict__.update((name, value) for name, value in vars(worker).items() if name.endswith("_"))
         return self
+
+    def _check_weight_range(self, weights: np.ndarray) -> None:
+        """Refuse a weight the SVMs cannot hold, before any work: they take weights as
+        32-bit floats, times ``primary_weight`` for a label's primary sentences."""
+        low, high = _FLOAT32_RANGE
+        high /= max(float(self.primary_weight), 1.0)
+        bad = np.flatnonzero((weights > high) | ((weights > 0) & (weights < low)))
+        if len(bad):
+            raise ValueError(f"sample_weight[{bad[0]}] is {float(weights[bad[0]])!r}: a weight must be 0 or from "
+                             f"{low:.1e} to {high:.1e} (the SVMs take 32-bit floats, times primary_weight "
+                             f"{float(self.primary_weight):g})")
 
     def _fit_metadata(self, rows: int, seed: int, grouped: bool, weighted: bool) -> dict:
         """What a model saved from this fit records of it, whichever way it is saved
@@ -678,6 +694,11 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
                 for key in ("sentences", "micro_f1", "macro_f1", "primary_accuracy", "exact_match")}
 
     # --- predicting -------------------------------------------------------------------
+
+    def __sklearn_is_fitted__(self) -> bool:
+        # fitted is a whole fit, the model that predicts: scikit-learn's default (any
+        # attribute ending in _) would also take one set by hand
+        return hasattr(self, "model_")
 
     def _check_fitted(self):
         from sklearn.utils.validation import check_is_fitted

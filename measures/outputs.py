@@ -35,9 +35,15 @@ def default_mode(folder: bool = False) -> int:
     return (0o777 if folder else 0o666) & ~umask
 
 
+def file_in_the_way(target: Path) -> Path | None:
+    """The nearest existing folder above ``target`` when it is a file, not a folder."""
+    nearest = next((p for p in target.parents if p.exists()), None)
+    return nearest if nearest is not None and not nearest.is_dir() else None
+
+
 def _cannot_write(target: Path, error: OSError) -> str:
-    blocker = next((p for p in target.parents if p.exists()), None)
-    if blocker is not None and not blocker.is_dir():
+    blocker = file_in_the_way(target)
+    if blocker is not None:
         return f"{target}: cannot write there: {blocker} is a file, not a folder"
     if error.errno == errno.ENOENT and not target.parent.is_dir():
         return f"{target}: cannot write there: folder {target.parent} does not exist"

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .outputs import UNFINISHED, OutputError, as_the_kernel_reads, default_mode, temporary_file, writable
+from .outputs import (UNFINISHED, OutputError, as_the_kernel_reads, default_mode, file_in_the_way, temporary_file,
+                      writable)
 from .labels import zh_name
 from .inputs import as_real, is_whole, listed
 from .model import CONTEXT_WINDOW, Model, labels_problem, settings_problem
@@ -165,10 +166,13 @@ def _reason(error: OSError, target: Path) -> str:
     return reason
 
 
-def _check_folder(path, folder: Path) -> None:
+def _check_folder(path, target: Path) -> None:
     # As for any output: a mistyped path is not created.
-    if not folder.exists():
-        raise ModelFileError(f"{path}: cannot write the model there: folder {folder} does not exist")
+    blocker = file_in_the_way(target)
+    if blocker is not None:
+        raise ModelFileError(f"{path}: cannot write the model there: {blocker} is a file, not a folder")
+    if not target.parent.exists():
+        raise ModelFileError(f"{path}: cannot write the model there: folder {target.parent} does not exist")
 
 
 def _atomic_folder(path: Path, write) -> None:
@@ -180,7 +184,7 @@ def _atomic_folder(path: Path, write) -> None:
     tmp = None
     try:
         check_save_path(path)
-        _check_folder(path, target.parent)
+        _check_folder(path, target)
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name[:40]}.", dir=target.parent))  # room for a long name
         UNFINISHED.add(str(tmp))
         tmp.chmod(default_mode(folder=True))  # mkdtemp's folder is private; a model folder is not
@@ -443,7 +447,7 @@ def load_model(path=None, trusted: bool = False, segmenter: str = "auto") -> Mod
         raise ModelFileError(f"{path}: no such model folder or file")
     suffix = path.suffix.lower()
     if suffix == ".skops":
-        return _from_estimator(_load_skops(path), path)
+        return _from_estimator(_load_skops(path), path, segmenter)
     if suffix in _PICKLES:
         if not trusted:
             raise ModelFileError(
@@ -456,7 +460,7 @@ def load_model(path=None, trusted: bool = False, segmenter: str = "auto") -> Mod
             obj = joblib.load(path)
         except Exception as error:  # unpickling fails in any way a damaged file leads it to
             raise _unreadable(path, error) from None
-        return _from_estimator(obj, path)
+        return _from_estimator(obj, path, segmenter)
     raise ModelFileError(f"{path}: not a model folder, .skops, or (trusted) .joblib file")
 
 
@@ -485,7 +489,7 @@ def _unreadable(path: Path, error: Exception) -> ModelFileError:
     return ModelFileError(f"{path}: not a readable {path.suffix} model file ({type(error).__name__}: {detail})")
 
 
-def _from_estimator(obj, path: Path) -> Model:
+def _from_estimator(obj, path: Path, segmenter: str) -> Model:
     # Pickles keep whatever attributes they were made with: one from measures 0.1 may carry
     # a primary-label layer this version would silently ignore, and a 0.1 estimator
     # without one read sentences alone where this version reads their context. Rather than
@@ -493,17 +497,17 @@ def _from_estimator(obj, path: Path) -> Model:
     if any(name in getattr(obj, "__dict__", {}) for name in ("primary_C", "primary_layer", "primary_layer_")):
         raise ModelFileError(f"{path}: made by measures 0.1, whose primary-label layer this version "
                              f"({_version()}) no longer has; retrain with `measures train`")
+    if not isinstance(obj, Model) and not hasattr(obj, "to_model"):
+        raise ModelFileError(f"{path}: holds a {type(obj).__name__}, not a measures model")
     try:
-        if isinstance(obj, Model):
-            # an archive restores the object's attributes as stored: built again, it is
-            # checked as any model is (a class name with markup in it, weights that are NaN)
-            return Model(obj.terms, obj.idf, obj.coef, obj.intercept, obj.thresholds, obj.classes,
-                         obj.analyzer.config(), obj.max_labels, obj.metadata, obj.analyzer.segmenter, obj.context)
-        if hasattr(obj, "to_model"):
-            return obj.to_model({"name": path.stem, "source_file": str(path)})
+        model = obj if isinstance(obj, Model) else obj.to_model({"name": path.stem, "source_file": str(path)})
+        # built again: an archive restores the object's attributes as stored, so it is
+        # checked as any model is (a class name with markup in it, weights that are NaN),
+        # and it segments with the backend asked for, as a model folder does
+        return Model(model.terms, model.idf, model.coef, model.intercept, model.thresholds, model.classes,
+                     model.analyzer.config(), model.max_labels, model.metadata, segmenter, model.context)
     except (AttributeError, TypeError, ValueError, KeyError) as error:
         raise ModelFileError(f"{path}: not a usable measures model ({error})") from None
-    raise ModelFileError(f"{path}: holds a {type(obj).__name__}, not a measures model")
 
 
 def save_estimator(estimator, path) -> None:

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.pipeline import make_pipeline
@@ -284,6 +285,44 @@ def test_a_fit_the_folds_refuse_leaves_the_previous_fit():
         estimator.fit(X, y, groups=groups)
     assert list(estimator.classes_) == ["testing", "isolation_transfer", "supply", "other"]
     assert np.array_equal(estimator.predict(SMALL_X), before)
+
+
+def test_a_fit_refused_or_failing_after_the_folds_leaves_the_previous_fit(monkeypatch):
+    # the terms are checked, and the SVMs fitted, after the folds: a fit that stopped there
+    # left only classes_ (or no model_), and scikit-learn's check took it for fitted
+    from sklearn.utils.validation import check_is_fitted
+
+    estimator = MeasureClassifier(cv=2, min_df=1).fit(SMALL_X, SMALL_Y)
+    before = estimator.predict(SMALL_X)
+    with pytest.raises(DataError, match="no term occurs in 5000 or more"):
+        estimator.set_params(min_df=5000).fit(SMALL_X[:8], SMALL_Y[:8])
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(MeasureClassifier, "_calibrate", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        estimator.set_params(min_df=1).fit(SMALL_X[:12], SMALL_Y[:12])
+    assert list(estimator.classes_) == ["testing", "isolation_transfer", "supply", "other"]
+    assert np.array_equal(estimator.predict(SMALL_X), before)
+    check_is_fitted(estimator)
+    cleared = clone(estimator)
+    cleared.classes_ = estimator.classes_  # fitted is a whole fit, not any attribute ending in _
+    with pytest.raises(NotFittedError):
+        check_is_fitted(cleared)
+
+
+@pytest.mark.parametrize("weight, primary_weight, index", [
+    (1e39, 3.0, 7), (2e38, 3.0, 7), (1e-46, 3.0, 7), (2e38, 1.0, None)])
+def test_a_weight_the_svms_cannot_hold_is_refused_by_index_before_any_work(weight, primary_weight, index):
+    weights = np.ones(len(SMALL_X))
+    weights[7] = weight
+    estimator = MeasureClassifier(cv=2, min_df=1, primary_weight=primary_weight)
+    if index is None:  # in range once primary_weight no longer multiplies it
+        assert estimator.fit(SMALL_X, SMALL_Y, sample_weight=weights).predict(SMALL_X[:1]).shape == (1,)
+        return
+    with pytest.raises(ValueError, match=re.escape(f"sample_weight[{index}] is {weight!r}: a weight must be 0 or from")):
+        estimator.fit(SMALL_X, SMALL_Y, sample_weight=weights)
 
 
 # six different sentences of each of four labels

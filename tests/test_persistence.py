@@ -14,6 +14,7 @@ from sklearn.exceptions import NotFittedError
 import measures
 from measures.classifier import MeasureClassifier
 from measures.persistence import ModelFileError, load_model, save_estimator, shipped_model_path
+from measures.segmenting import Segmenter
 
 from conftest import run_cli
 
@@ -121,6 +122,19 @@ def test_saving_into_a_missing_folder_is_refused_and_creates_nothing(tmp_path, e
     assert not (tmp_path / "typo").exists()
 
 
+@pytest.mark.parametrize("name", ["shared.joblib", "shared.skops"])
+def test_an_estimator_file_segments_with_the_backend_asked_for(tmp_path, estimator, name):
+    # as a model folder does: the argument was ignored for estimator files
+    pytest.importorskip("skops")
+    save_estimator(estimator, tmp_path / name)
+    for backend in ("jieba", "rjieba", "auto"):
+        if backend == "rjieba" and Segmenter("auto").backend != "rjieba":
+            continue  # not installed
+        loaded = load_model(tmp_path / name, trusted=True, segmenter=backend)
+        assert loaded.analyzer.segmenter.backend == Segmenter(backend).backend
+        assert loaded.predict(SENTENCES) == estimator.to_model().predict(SENTENCES)
+
+
 def test_a_malicious_pickle_is_not_run_without_trust(tmp_path):
     marker = tmp_path / "ran"
 
@@ -218,10 +232,18 @@ def test_save_fills_an_empty_folder(tmp_path, estimator):
 
 
 def test_save_under_a_file_is_a_clear_error_and_writes_nothing(tmp_path, estimator):
+    # the message named the temporary folder the save had tried to make there
     (tmp_path / "data.tsv").write_text("text\tlabels\n", "utf-8")
-    with pytest.raises(ModelFileError, match=r"model: cannot write the model: .*data.tsv"):
-        estimator.to_model().save(tmp_path / "data.tsv" / "model")
+    model = estimator.to_model()
+    for save, name in ((model.save, "model"), (lambda path: save_estimator(estimator, path), "model.joblib")):
+        for under in ("data.tsv", "data.tsv/deeper"):
+            with pytest.raises(ModelFileError) as refused:
+                save(tmp_path / under / name)
+            message = str(refused.value)
+            assert message.startswith(f"{tmp_path / under / name}: cannot write")
+            assert message.endswith(f" there: {tmp_path}/data.tsv is a file, not a folder")
     assert _left_in(tmp_path) == ["data.tsv"]
+    assert (tmp_path / "data.tsv").read_text("utf-8") == "text\tlabels\n"
 
 
 @pytest.mark.parametrize("edit, message", [
