@@ -109,6 +109,8 @@ def _check_output(output, inputs, folder: bool = False) -> None:
     next run would read it back as a document."""
     from .outputs import check_not_input, check_output
 
+    if output == "":
+        raise UsageError("the output name is empty: give a file name, or - for standard output")
     if sum(item in ("-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0") for item in inputs) > 1:
         raise UsageError("- (standard input) is given more than once; it can be read only once")
     check_not_input(output, inputs)
@@ -196,11 +198,11 @@ def cmd_tag(args) -> int:
             chars += writer.write(document)
             if show_progress and writer.count % 20 == 0:
                 _progress(writer.count, chars, started)
+        writer.close()  # an empty JSON list on standard output, as CSV has its header
         if failed and not writer.count:
             # raised inside the output's block, so a file that -o names is left as it was:
             # a mistyped input must not wipe out an earlier run's output
             raise CommandError(_nothing_written("tagged", args.output))
-        writer.close()
     if show_progress and writer.count >= 20:
         _progress(writer.count, chars, started, final=True)
     _end_progress_line()
@@ -626,10 +628,11 @@ def main(argv=None) -> int:
     except BrokenPipeError:
         return 0
     except BrokenProcessPool:
-        output = getattr(args, "output", None)
-        left = (f"nothing was written to {output}" if output not in (None, "-") else
-                "what standard output received before it is not the whole result")
-        _say(f"a worker process ended unexpectedly (killed, or out of memory?); {left}; try fewer --jobs")
+        _say(f"a worker process ended unexpectedly (killed, or out of memory?); {_left(args)}; try fewer --jobs")
+        return 1
+    except MemoryError:
+        # a JSONL record or a table cell is held whole, where a document file is read in pieces
+        _say(f"out of memory, on a document too large to hold at once or too many at once; {_left(args)}")
         return 1
     except OSError as error:  # a file the checks above did not foresee
         _say(f"{error.filename}: {error.strerror}" if error.filename else str(error))
@@ -643,6 +646,13 @@ def main(argv=None) -> int:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+def _left(args) -> str:
+    """What a run that stopped part way left of its output."""
+    output = getattr(args, "output", None)
+    return (f"nothing was written to {output}" if output not in (None, "-") else
+            "what standard output received before it is not the whole result")
 
 
 def _leave(signum, frame):

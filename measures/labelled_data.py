@@ -311,7 +311,7 @@ def _header_shown(lines: list[str]) -> str:
 def _bad_header(lines: list[str], wanted: str) -> str:
     """What is wrong with a header that does not name ``wanted``, with how to save a
     comma-separated file."""
-    comma = "text" in {name.strip().lower() for name in (lines[0].split(",") if lines else ())}
+    comma = bool(lines) and "," in lines[0] and "text" in {name.strip().lower() for name in lines[0].split(",")}
     return (f"header must name {wanted}, got {_header_shown(lines)}"
             + ("; the file is comma-separated: save it as tab-separated text (TSV)" if comma else ""))
 

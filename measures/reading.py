@@ -126,7 +126,10 @@ def _guess(data: bytes, final: bool) -> tuple[str, str] | None:
     except UnicodeDecodeError:
         detected = _detect_legacy(data, final)
     else:
-        if "\x00" in detected[1]:  # UTF-16 without a BOM decodes as UTF-8 full of NULs
+        # UTF-16 without a BOM decodes as UTF-8 full of NULs (one in every other character
+        # of ASCII text); a stray NUL in UTF-8 text is dropped by cleaning, as it is from a
+        # file large enough to be read in pieces
+        if detected[1].count("\x00") * 8 > len(detected[1]):
             detected = _detect_legacy(data, final)
     return detected
 

@@ -68,9 +68,13 @@ def jsonl_source(line: str, where: str) -> Source | None:
     if not line.strip():
         return None
     try:
-        record = json.loads(line)
+        # without its line break: a string cut off at the line's end is unterminated, not
+        # a string holding a control character
+        record = json.loads(line.rstrip("\r\n"))
     except json.JSONDecodeError as error:
-        return Source(where, error=f"{where}: not a JSON object ({error.msg} at column {error.colno})")
+        # some of json's messages end in "at" (Invalid control character at)
+        return Source(where, error=f"{where}: not a JSON object ({error.msg.removesuffix(' at')} at column "
+                                   f"{error.colno})")
     except (RecursionError, ValueError) as error:  # nested past Python's stack, a number past its limit
         return Source(where, error=f"{where}: a JSON value this reader cannot hold ({type(error).__name__})")
     if not isinstance(record, dict) or not isinstance(record.get("text"), str):
@@ -82,7 +86,11 @@ def record_name(record: dict, where: str) -> str:
     """A JSONL record's source name: its ``id``, else its ``source``, else ``where`` it
     was read (a null or an empty string counts as absent)."""
     name = next((record[key] for key in ("id", "source") if record.get(key) not in (None, "")), where)
-    return str(name)
+    if isinstance(name, str):
+        return name
+    # an id that is not a string or a number is named as the JSON spells it (true, not True)
+    return str(name) if isinstance(name, (int, float)) and not isinstance(name, bool) else \
+        json.dumps(name, ensure_ascii=False)
 
 
 def _file(path: Path) -> Iterator[Source]:

@@ -332,6 +332,41 @@ def test_an_output_is_left_as_it_was_when_no_input_can_be_read(tmp_path, command
     assert sorted(p.name for p in tmp_path.iterdir()) == ["scan.pdf", "to_label.tsv"]
 
 
+@pytest.mark.parametrize("fmt, expected", [("json", "[]"), ("csv", "source,sentence,")])
+def test_standard_output_gets_the_empty_result_when_no_input_can_be_tagged(tmp_path, fmt, expected):
+    # JSON wrote nothing at all where CSV wrote its header: a JSON reader got no list
+    binary = tmp_path / "scan.pdf"
+    binary.write_bytes(bytes(range(256)) * 4)
+    result = run_cli("tag", binary, "--format", fmt)
+    assert result.returncode == 1
+    assert result.stdout.decode("utf-8-sig").startswith(expected)
+    assert f"{binary}: binary or undecodable" in result.stderr.decode()
+
+
+@pytest.mark.parametrize("command", [["tag", SPEECH], ["report", SPEECH], ["suggest", SPEECH], ["train"]])
+def test_an_empty_output_name_is_a_usage_error(tmp_path, command):
+    result = run_cli(*command, "-o", "", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "the output name is empty: give a file name, or - for standard output" in result.stderr.decode()
+    assert not list(tmp_path.iterdir())
+
+
+def test_running_out_of_memory_is_one_line_that_says_what_was_left(tmp_path):
+    # an out-of-memory cannot be made alike on every machine: the scoring fails as it would
+    code = ("import sys, measures.document as d\n"
+            "def full(*args): raise MemoryError\n"
+            "d._score_texts = full\n"
+            "from measures.cli import main\n"
+            "sys.exit(main(sys.argv[1:]))\n")
+    out = tmp_path / "out.jsonl"
+    result = subprocess.run([sys.executable, "-c", code, "tag", str(SPEECH), "--format", "jsonl", "-o", str(out)],
+                            capture_output=True, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.decode() == (f"measures: out of memory, on a document too large to hold at once or too "
+                                      f"many at once; nothing was written to {out}\n")
+    assert not list(tmp_path.iterdir())
+
+
 def test_a_folder_input_leaves_hidden_files_and_folders_out(tmp_path):
     archive = tmp_path / "archive"
     for name in ("a.txt", "sub/c.txt", ".notes.txt", ".git/x.txt", ".ipynb_checkpoints/a-checkpoint.txt"):

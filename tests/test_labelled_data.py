@@ -342,13 +342,16 @@ def test_rows_end_at_any_line_end_a_spreadsheet_writes(tmp_path, line_end):
     ("text,labels\n全市开展核酸检测。,testing\n".encode(),
      "data.tsv:1: header must name the columns 'text' and 'labels', got 'text,labels'; the file is "
      "comma-separated: save it as tab-separated text (TSV)"),
-], ids=["utf-16", "gbk", "gbk-cr", "neither", "comma-separated"])
+    # no comma in it: the labels column is missing, the file is not comma-separated
+    ("text\n全市开展核酸检测。\n".encode(), "data.tsv:1: header must name the columns 'text' and 'labels', got 'text'"),
+], ids=["utf-16", "gbk", "gbk-cr", "neither", "comma-separated", "no-labels-column"])
 def test_a_file_saved_the_wrong_way_says_how_to_save_it(tmp_path, content, message):
     path = tmp_path / "data.tsv"
     path.write_bytes(content)
     with pytest.raises(DataError) as caught:
         read_labelled(path)
     assert message in str(caught.value)
+    assert ("comma-separated" in str(caught.value)) == ("comma-separated" in message)
 
 
 def test_a_sentence_typed_with_full_width_punctuation_is_the_one_suggest_wrote(tmp_path):

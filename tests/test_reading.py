@@ -212,6 +212,20 @@ def test_a_byte_lost_anywhere_in_a_long_file_is_found(tmp_path, at, encoding):
     assert abs(int(caught.value.args[0].split("offset ")[1].split(" ")[0]) - lost) <= 200
 
 
+def test_a_stray_nul_in_utf8_text_is_read_as_in_pieces_and_as_text_of_utf16_is(tmp_path):
+    # one NUL sent the whole file to the UTF-16 and legacy guesses, which refused it as
+    # binary; read in pieces (a large file) it was UTF-8, NUL and all
+    from measures.reading import iter_pieces
+
+    text = "全市开展新一轮全员核酸检测。\n" * 20 + "\x00" + "对密接人员一律集中隔离。\n"
+    path = tmp_path / "nul.txt"
+    path.write_bytes(text.encode("utf-8"))
+    assert read_document(path) == "".join(iter_pieces(path, piece=64)) == text
+    ascii_text = "Notice No. 7: testing for all residents.\n" * 5
+    path.write_bytes(ascii_text.encode("utf-16-le"))  # valid UTF-8, a NUL in every other character
+    assert read_document(path) == ascii_text
+
+
 def test_a_binary_file_that_opens_like_text_is_still_binary(tmp_path):
     path = tmp_path / "doc.txt"
     path.write_bytes("关于开展全员核酸检测的通告\n".encode() * 8 + bytes(range(256)) * 40)
@@ -251,3 +265,28 @@ def test_a_big5_file_that_lost_a_byte_is_refused_where_it_did_not_read_as_garbag
     path.write_bytes(data[:lost] + data[lost + 1:])
     with pytest.raises(DocumentError, match=r"doc.txt: bytes near offset \d+ \(line 20\) do not decode as cp950"):
         read_document(path)
+
+
+@pytest.mark.parametrize("line, error", [
+    ('{"id": 1, "text": "全市开展\n', "x.jsonl:3: not a JSON object (Unterminated string starting at column 19)"),
+    ('{"id": 1, "text": "全市开展', "x.jsonl:3: not a JSON object (Unterminated string starting at column 19)"),
+    ('{"id": 1, "text": "全市\t开展"}\n', "x.jsonl:3: not a JSON object (Invalid control character at column 22)"),
+    ("not json\n", "x.jsonl:3: not a JSON object (Expecting value at column 1)"),
+], ids=["cut-off", "cut-off-at-the-end", "control-character", "not-json"])
+def test_a_jsonl_line_that_is_not_json_is_named_by_its_cause(line, error):
+    # the line's own break made a cut-off string "a control character", and json's
+    # "...character at" read "at at column"
+    from measures.sources import jsonl_source
+
+    assert jsonl_source(line, "x.jsonl:3").error == error
+
+
+@pytest.mark.parametrize("record, name", [
+    ('{"id": "d7"}', "d7"), ('{"id": 7}', "7"), ('{"id": 7.5}', "7.5"), ('{"id": true}', "true"),
+    ('{"id": {"a": "甲"}}', '{"a": "甲"}'), ('{"id": [1, 2]}', "[1, 2]"), ('{"id": null, "source": "s.txt"}', "s.txt"),
+    ('{"id": ""}', "x.jsonl:3"),
+])
+def test_a_jsonl_record_is_named_by_its_id_as_json_spells_it(record, name):
+    from measures.sources import jsonl_source
+
+    assert jsonl_source(record[:-1] + ', "text": "加强生活物资保供。"}', "x.jsonl:3").name == name
