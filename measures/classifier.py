@@ -501,7 +501,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         worker.coef_ = _half(worker.coef_)
         worker.analyzer_ = analyzer
         worker.model_ = worker._model(worker._fit_metadata(len(sentences), seed, groups is not None, weights is not None),
-                                  worker.max_labels, worker.context)
+                                      worker.max_labels, worker.context)
         # one column of text; scikit-learn's vectorizers leave this unset, but meta-estimators
         # (Pipeline, for one) report it from their first step
         worker.n_features_in_ = 1

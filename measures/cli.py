@@ -631,7 +631,7 @@ def main(argv=None) -> int:
         _say(f"a worker process ended unexpectedly (killed, or out of memory?); {_left(args)}; try fewer --jobs")
         return 1
     except MemoryError:
-        # a JSONL record or a table cell is held whole, where a document file is read in pieces
+        # a JSONL record is held whole, where a document file is read in pieces
         _say(f"out of memory, on a document too large to hold at once or too many at once; {_left(args)}")
         return 1
     except OSError as error:  # a file the checks above did not foresee

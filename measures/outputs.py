@@ -36,7 +36,8 @@ def default_mode(folder: bool = False) -> int:
 
 
 def file_in_the_way(target: Path) -> Path | None:
-    """The nearest existing folder above ``target`` when it is a file, not a folder."""
+    """The nearest existing path above ``target`` when that is a file, not a folder (None
+    when it is a folder)."""
     nearest = next((p for p in target.parents if p.exists()), None)
     return nearest if nearest is not None and not nearest.is_dir() else None
 
