@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +29,7 @@ import numpy as np
 import accuracy  # first: it puts this checkout's measures on the path
 
 import measures
+from measures.document import Document
 from measures.evaluation import scores
 from measures.labels import LABEL_IDS
 from measures.model import add_context
@@ -55,8 +57,8 @@ class Retold:
     """The model's documents, scored once, told again under one context: what
     ``accuracy.in_documents`` needs of a model (``predict`` and ``tag``)."""
 
-    def __init__(self, model, scored: dict):
-        self.model, self.scored, self.weigh = model, scored, None
+    def __init__(self, model):
+        self.model, self.scored, self.weigh = model, {}, None
         model.context = 0.0  # scored once without context; each variant adds its own
 
     def predict(self, texts):
@@ -70,17 +72,7 @@ class Retold:
         sentences, probabilities, log_odds = self.scored[text]
         weights = self.weigh([s.text for s in sentences])
         decided = self.model._decide(probabilities, with_context(log_odds, weights))
-        return _Told([_Said(s.text, labels) for s, labels in zip(sentences, decided)])
-
-
-class _Said:
-    def __init__(self, text, labels):
-        self.text, self.labels = text, labels
-
-
-class _Told:
-    def __init__(self, sentences):
-        self.sentences = sentences
+        return Document([replace(s, labels=labels) for s, labels in zip(sentences, decided)])
 
 
 def main(argv=None) -> int:
@@ -94,7 +86,7 @@ def main(argv=None) -> int:
     texts = accuracy.resolve(rows, corpus, rows_path)
     gold = [labels for *_, labels, _ in rows]
     documents_of = [doc for doc, *_ in rows]
-    retold = Retold(measures.load_model(args.model), {})
+    retold = Retold(measures.load_model(args.model))
     variants = [(f"weight {w:g}", lambda t, w=w: np.full(len(t), w)) for w in WEIGHTS]
     variants += [(f"{BASE:g}, raised under {n} characters", lambda t, n=n: adaptive_weights(t, BASE, n))
                  for n in SHORT]

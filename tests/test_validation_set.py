@@ -353,7 +353,7 @@ def test_the_adaptive_context_raises_only_short_sentences_weights_up_to_one(shor
 def test_the_context_benchmark_retells_a_document_as_tag_does_at_the_same_weight():
     text = ("某区出台八条举措帮扶中小企业渡过难关。\n一是“减”。\n对受疫情影响的小微企业减免三个月房租，降低水电气费用。\n"
             "二是“帮”。\n人社部门上门对接企业用工需求，一周内办结稳岗补贴。\n会议强调，当前疫情形势依然严峻复杂。")
-    retold = context.Retold(measures.load_model(), {})
+    retold = context.Retold(measures.load_model())
     for weight in (0.0, 0.2, 0.5):
         model = measures.load_model()
         model.context = weight
