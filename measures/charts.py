@@ -36,11 +36,12 @@ def _pyplot():
     return plt
 
 
-def _covers(path: str, text: str) -> bool:
+def _covers(path, text: str) -> bool:
     try:
-        from matplotlib.ft2font import FT2Font
+        from matplotlib import font_manager
 
-        font = FT2Font(path)
+        # get_font, not FT2Font: a path into a font collection (.ttc) names one of its faces
+        font = font_manager.get_font(path)
         return all(font.get_char_index(ord(c)) for c in set(text))
     except Exception:  # unreadable or unsupported font file: not usable
         return False
@@ -58,14 +59,20 @@ def _cjk_font():
             return configured
     except Exception:
         pass
-    by_name = {}
-    for entry in font_manager.fontManager.ttflist:
-        by_name.setdefault(entry.name, entry.fname)
-    candidates = [by_name[f] for f in CJK_FAMILIES if f in by_name]
-    candidates += [path for name, path in sorted(by_name.items()) if "CJK" in name and path not in candidates]
-    for path in candidates:
+    # By family, not by file: one collection file holds the Japanese, Korean and Chinese
+    # faces of a family, and bold and regular are files of the same family; findfont picks
+    # the regular face of the family asked for.
+    names = {entry.name for entry in font_manager.fontManager.ttflist}
+    candidates = [family for family in CJK_FAMILIES if family in names]
+    candidates += sorted(name for name in names if "CJK" in name and name not in candidates)
+    for family in candidates:
+        font = font_manager.FontProperties(family=family)
+        try:
+            path = font_manager.findfont(font, fallback_to_default=False)
+        except ValueError:
+            continue
         if _covers(path, _SAMPLE):
-            return font_manager.FontProperties(fname=path)
+            return font
     return None
 
 

@@ -121,13 +121,13 @@ def _bar_chart(summary, labels: Sequence[str]) -> str:
         mid = y + bar_h / 2
         parts.append(
             f'<g class="bar" data-label="{escape(label)}"><title>{escape(zh_name(label))} {escape(label)}: '
-            f'{c.count} 句, {share_text(c.share)}</title>'
+            f'{c.count} 句, {escape(share_text(c.share))}</title>'
             f'<text x="{left - 8}" y="{mid:.1f}" class="name" text-anchor="end" '
             f'dominant-baseline="central">{escape(zh_name(label))}</text>'
             f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_h}" rx="3" '
             f'fill="{_color(label)}"/>'
             f'<text x="{left + w + 8:.1f}" y="{mid:.1f}" class="value" '
-            f'dominant-baseline="central">{share_text(c.share)} · {c.count}</text></g>')
+            f'dominant-baseline="central">{escape(share_text(c.share))} · {c.count}</text></g>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -176,7 +176,7 @@ def _sentences(document) -> str:
 def _document(number: int, document, summary, labels: Sequence[str]) -> str:
     name = document.source or f"文档 {number}"
     top = [f'<span class="tag" style="border-color:{_color(label)}">{escape(zh_name(label))} '
-           f'{share_text(c.share)}</span>' for label, c in summary.top(3)]
+           f'{escape(share_text(c.share))}</span>' for label, c in summary.top(3)]
     return (f'<section class="card doc" id="doc-{number}"><h2><span class="num">{number}</span>'
             f'{escape(name)}</h2><p class="meta">{summary.sentences} 句 sentences'
             f'{" · 主要措施 " if top else ""}{"".join(top)}</p>'
@@ -205,7 +205,7 @@ def _table(documents: Sequence, summaries: Sequence, labels: Sequence[str]) -> s
             alpha = min(share / 0.4, 1.0) * 0.85
             style = (f' style="background:rgba(38,84,160,{alpha:.2f});'
                      f'{"color:#fff" if alpha > 0.45 else ""}"' if share else "")
-            cells.append(f'<td data-label="{escape(label)}"{style}>{share_text(share) if share else "–"}</td>')
+            cells.append(f'<td data-label="{escape(label)}"{style}>{escape(share_text(share)) if share else "–"}</td>')
         rows.append(f'<tr><th scope="row" title="{escape(name)}"><a href="#doc-{number}">{escape(shown)}</a></th>'
                     f'<td class="n">{summary.sentences}</td>{"".join(cells)}</tr>')
     return (f'<section class="card overview"><h2>文档 × 类别 <small>Documents × categories '

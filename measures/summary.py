@@ -181,7 +181,12 @@ def fit_name(name: str, width: int) -> str:
 
 def share_text(share: float) -> str:
     """A share as a percentage: whole percents, one decimal below 10% (so that a measure
-    with one sentence in 300 is not shown as 0%)."""
+    with one sentence in 300 is not shown as 0%); a share that would round to 0% or 100%
+    without being it is shown as under 0.1% or over 99%."""
+    if 0 < share < 0.0005:
+        return "<0.1%"
+    if 0.995 <= share < 1:
+        return ">99%"
     return f"{share * 100:.0f}%" if share >= 0.095 or share == 0 else f"{share * 100:.1f}%"
 
 

@@ -148,12 +148,26 @@ def chinese_font(plt):
     charts._cjk_font.cache_clear()
 
 
-def test_a_font_with_chinese_glyphs_is_found_when_one_is_installed(chinese_font):
-    from matplotlib.ft2font import FT2Font
-    from matplotlib.font_manager import findfont
+def _face(font):
+    """The family and style of the face matplotlib draws a FontProperties with."""
+    from matplotlib.font_manager import findfont, get_font
 
-    assert chinese_font is not None
-    assert all(FT2Font(findfont(chinese_font)).get_char_index(ord(c)) for c in "核酸检测隔离转运")
+    face = get_font(findfont(font))
+    return face.family_name, face.style_name
+
+
+def test_a_font_with_chinese_glyphs_is_found_when_one_is_installed(chinese_font):
+    from matplotlib import font_manager
+
+    face = font_manager.get_font(font_manager.findfont(chinese_font))
+    assert all(face.get_char_index(ord(c)) for c in "核酸检测隔离转运")
+    # a collection's Simplified Chinese face at the regular weight, not the first face of
+    # whichever file (bold, Japanese) was listed first, when the family has one
+    regular = {entry.name for entry in font_manager.fontManager.ttflist if entry.weight in (400, "normal", "regular")}
+    if face.family_name in regular:
+        assert "Bold" not in face.style_name
+    if "Noto Sans CJK SC" in regular:
+        assert _face(chinese_font) == ("Noto Sans CJK SC", "Regular")
 
 
 def test_plot_summary_names_categories_in_chinese_with_that_font(plt, chinese_font):
@@ -161,14 +175,14 @@ def test_plot_summary_names_categories_in_chinese_with_that_font(plt, chinese_fo
     assert measures.plot_summary(A, ax=ax, sort=True) is ax
     ticks = ax.get_yticklabels()
     assert [t.get_text() for t in ticks][:2] == ["核酸检测 testing", "隔离转运 isolation_transfer"]  # sorted by share
-    assert ticks[0].get_fontproperties().get_file() == chinese_font.get_file()
+    assert _face(ticks[0].get_fontproperties()) == _face(chinese_font)
     # a Chinese document name in the title too
     _, titled = plt.subplots()
     measures.plot_summary(dataclasses.replace(A, source="南湖区通告.txt"), ax=titled)
     assert titled.title.get_text().startswith("南湖区通告.txt")
     measures.plot_summary(dataclasses.replace(A, source="r1/南湖区通告.txt"), ax=titled)  # short: whole
     assert titled.title.get_text() == "r1/南湖区通告.txt (10 sentences)"
-    assert titled.title.get_fontproperties().get_file() == chinese_font.get_file()
+    assert _face(titled.title.get_fontproperties()) == _face(chinese_font)
     # a long name loses its folder and its start, not its end or the count, nor the figure's edge
     figure, long = plt.subplots(figsize=(7, 5))
     measures.plot_summary(dataclasses.replace(A, source="/data/archive/" + "上海市疫情防控新闻发布会实录" * 5 + ".txt"),
@@ -232,7 +246,8 @@ def test_compare_columns_of_look_alike_names_differ():
     assert "04-10" in header and "04-11" in header
 
 
-@pytest.mark.parametrize("share, text", [(0, "0%"), (0.003, "0.3%"), (0.05, "5.0%"), (0.25, "25%")])
+@pytest.mark.parametrize("share, text", [(0, "0%"), (0.003, "0.3%"), (0.05, "5.0%"), (0.25, "25%"), (1, "100%"),
+                                         (1 / 2001, "<0.1%"), (0.0005, "0.1%"), (0.9995, ">99%"), (0.994, "99%")])
 def test_share_text_shows_a_measure_present_as_more_than_nothing(share, text):
     from measures.summary import share_text
 

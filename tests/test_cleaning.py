@@ -281,6 +281,11 @@ def test_normalize_whitespace(text, expected):
     ("主办单位：某某市卫生健康委员会 | 网站地图 | 使用须知 | 联系我们", True),
     ("主办：某某市人民政府 承办：某某市政务服务数据管理局 建议使用1366×768分辨率，请使用谷歌浏览器", True),
     ("【打印】【关闭】", True),
+    # the long forms of the same buttons in their brackets, alone or in a row
+    ("【打印本页】【关闭窗口】", True),
+    ("【收藏】【打印此页】【关闭本页】", True),
+    ("[打印本页] [关闭窗口]", True),
+    ("打印本页后关闭窗口。", False),
 ])
 def test_is_boilerplate(line, expected):
     assert is_boilerplate(line) is expected

@@ -47,6 +47,7 @@ def test_csv_opens_as_a_table(tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows and {"source", "primary", "labels_zh", "oxcgrt", "score_testing", "text"} <= set(rows[0])
+    assert [row["sentence"] for row in rows[:3]] == ["0", "1", "2"]  # as doc.sentences[i]; the report counts from 1
 
 
 def test_one_bad_file_does_not_stop_the_others(tmp_path):

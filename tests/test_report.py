@@ -86,6 +86,8 @@ def test_every_sentence_is_one_element_with_its_category(model):
         assert f"c-{sentence.primary}" in shown["class"].split()
         for label in sentence.labels:  # the tooltip names every label with its score
             assert f"{label_info(label).zh} {label}: {sentence.scores[label]:.2f}" in shown["title"]
+    # numbered from 1 for readers: the tag command's sentence 0 is the report's first
+    assert [s["title"].split("\n")[0] for s in page.sentences[:2]] == ["第 1 句 · sentence 1", "第 2 句 · sentence 2"]
 
 
 def test_the_tooltip_calls_the_labels_left_out_not_given_whatever_their_scores():
@@ -130,6 +132,17 @@ def test_legend_chart_and_chinese_names():
     assert 'name="viewport"' in html and "@media (max-width" in html
     assert page.table_rows == 0  # one document: no overview table
     assert "http://" not in html and "https://" not in html  # nothing fetched from the network
+
+
+def test_a_measure_of_one_sentence_in_thousands_is_shown_as_present():
+    long = _document(*[("大家下午好。", ["other"])] * 2500, ("全市开展核酸检测。", ["testing"]), source="long.txt")
+    short = _document(("全市开展核酸检测。", ["testing"]), source="short.txt")
+    html = render_report([long, short])
+    assert Page(html).table_rows == 3
+    cells = re.findall(r'<td data-label="testing"[^>]*>([^<]*)</td>', html)
+    assert cells == ["&lt;0.1%", "100%"]  # a share too small for one decimal, not 0.0%
+    assert "&gt;99% · 2500" in html  # other's bar: not all of the document, so not 100%
+    assert "<0.1" not in html and "0.0%" not in html
 
 
 def test_several_documents_get_the_overview_table(model):
