@@ -103,12 +103,11 @@ def _run_parts(tasks, shared, n_jobs) -> list:
 
 
 def binarize(y):
-    """Label strings (``"a|b"``) or label sequences to ``(classes, indicator matrix)``:
-    the labels given, in the guide's order, then any others sorted."""
+    """Label strings (``"a|b"``) or label sequences, already checked against the guide,
+    to ``(classes, indicator matrix)``: the labels given, in the guide's order."""
     rows = [label_tuple(v) for v in y]
     seen = {label for row in rows for label in row}
-    known = [label for label in LABEL_IDS if label in seen]
-    classes = known + sorted(seen - set(known))
+    classes = [label for label in LABEL_IDS if label in seen]
     index = {label: k for k, label in enumerate(classes)}
     matrix = np.zeros((len(rows), len(classes)), dtype=np.int8)
     for i, row in enumerate(rows):

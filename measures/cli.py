@@ -107,11 +107,12 @@ def _check_output(output, inputs, folder: bool = False) -> None:
     ``inputs``, and inputs that name standard input twice. An output inside an input
     folder is fine unless it is a kind of file the folder's documents are read from: the
     next run would read it back as a document."""
-    from .outputs import check_not_input, check_output
+    from .outputs import check_not_input, check_output, descriptor
 
     if output == "":
         raise UsageError("the output name is empty: give a file name, or - for standard output")
-    if sum(item in ("-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0") for item in inputs) > 1:
+    # however it is spelt (//dev/stdin, /proc/self/fd/../fd/0, a link to it)
+    if sum(item == "-" or descriptor(item) == 0 for item in inputs) > 1:
         raise UsageError("- (standard input) is given more than once; it can be read only once")
     check_not_input(output, inputs)
     check_output(output, folder)
@@ -122,13 +123,22 @@ def _model_folder(args) -> str:
     would break it for every later run."""
     from .persistence import shipped_model_path
 
-    return args.model or str(shipped_model_path())
+    return _model_path(args) or str(shipped_model_path())
+
+
+def _model_path(args):
+    """``--model``, None when left out; an empty one is refused, not read as the current
+    folder, which the output checks would not know is the model read."""
+    if args.model == "":
+        raise UsageError("the model name is empty: give a model folder or file, or leave --model out for the "
+                         "shipped model")
+    return args.model
 
 
 def _load(args):
     from .persistence import load_model
 
-    return load_model(args.model, trusted=getattr(args, "trust", False))
+    return load_model(_model_path(args), trusted=getattr(args, "trust", False))
 
 
 _progress_open = False  # a progress line without its line end on stderr

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 import numpy as np
 
 from .cleaning import clean_document, text_name
-from .inputs import as_real, is_missing
+from .inputs import as_real, is_missing, iterable_argument
 from .model import CONTEXT_WINDOW, add_context
 from .splitting import LINE_BREAK, sentence_spans
 
@@ -62,6 +62,7 @@ class Document:
     line_starts: tuple[int, ...] | None = field(default=None, compare=False)
 
     def __post_init__(self):
+        iterable_argument(self.sentences, "the document's sentences (a list of Sentence)")
         self.source = document_name(self.source)
 
     def summary(self, examples: int = 3) -> Summary:

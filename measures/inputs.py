@@ -8,12 +8,12 @@ import numbers
 import os
 import re
 import stat
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 
 import numpy as np
 
-__all__ = ["text_argument", "sentence_list", "check_ordered", "is_whole", "as_real", "one_per_sentence", "is_missing",
-           "weights_argument"]
+__all__ = ["text_argument", "path_argument", "iterable_argument", "sentence_list", "check_ordered", "is_whole",
+           "as_real", "one_per_sentence", "is_missing", "weights_argument"]
 
 
 def as_real(value) -> float | None:
@@ -38,6 +38,24 @@ def text_argument(text, what: str = "text"):
     if not isinstance(text, str):
         raise TypeError(f"expected the {what} as a string, got {type(text).__name__}")
     return text
+
+
+def path_argument(path, what: str = "path"):
+    """``path`` itself when it is a non-empty string or path: pathlib would take an empty
+    one for the current folder, and name neither the argument nor the mistake for None."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"expected the {what} as a string or a path, got {type(path).__name__}")
+    if not os.fspath(path):
+        raise ValueError(f"the {what} is empty")
+    return path
+
+
+def iterable_argument(value, what: str):
+    """``value`` itself when it can be iterated over, else a TypeError saying what was
+    expected: iterating over None or a number fails deep inside, naming neither."""
+    if not isinstance(value, Iterable):
+        raise TypeError(f"expected {what}, got {type(value).__name__}")
+    return value
 
 
 # what a file's name looks like: a folder in it, or an extension ("speech.txt", "a/b"),

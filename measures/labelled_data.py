@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence, Union
 
 from .cleaning import clean, emptied, normalize_sentence
-from .inputs import check_ordered, is_device
+from .inputs import check_ordered, is_device, iterable_argument, path_argument
 from .labels import LABEL_IDS, LabelError, joined_labels, parse_labels, reads_as_labels
-from .splitting import LINE_BREAK, line_number, split_sentences
+from .reading import line_number
+from .splitting import LINE_BREAK, split_sentences
 
 # one labelled file or several, each named by a string or a path
 Paths = Union[str, "os.PathLike[str]", Iterable[Union[str, "os.PathLike[str]"]]]
@@ -318,7 +319,9 @@ def _bad_header(lines: list[str], wanted: str) -> str:
 
 def _path_list(paths: Paths) -> list[str]:
     """One path or several, as a list of strings."""
-    return [str(paths)] if isinstance(paths, (str, os.PathLike)) else [str(path) for path in paths]
+    if isinstance(paths, (str, os.PathLike)):
+        return [str(path_argument(paths, "TSV path"))]
+    return [str(path_argument(path, "TSV path")) for path in iterable_argument(paths, "one or more TSV paths")]
 
 
 def read_labelled(paths: Paths, skip_bad_rows: bool = False) -> LabelledData:

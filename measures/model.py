@@ -16,7 +16,7 @@ import numpy as np
 
 from .cleaning import emptied
 from .features import Analyzer
-from .inputs import as_real, is_whole, names_a_file, sentence_list, text_argument
+from .inputs import as_real, is_whole, iterable_argument, names_a_file, sentence_list, text_argument
 from .labels import LABEL_IDS, OTHER
 from .vectorizing import TermIndex, supports
 
@@ -352,6 +352,9 @@ class Model:
                             "tag_many(texts.values(), sources=texts.keys()))")
         if isinstance(sources, str):
             raise TypeError("expected one source per document, not a string")
+        if sources is not None:  # now, not when the first document is tagged
+            iterable_argument(sources, "one source per document")
+        iterable_argument(texts, "an iterable of documents")
         return tag_documents(self, _documents(texts, sources))
 
     # --- persistence ------------------------------------------------------------------

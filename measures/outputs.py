@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-__all__ = ["OutputError", "open_output", "check_output", "check_not_input", "temporary_file"]
+__all__ = ["OutputError", "open_output", "check_output", "check_not_input", "temporary_file", "descriptor"]
 
 
 # Write errors that can only be the output's: the disk or the quota is full, the file too big.
@@ -123,7 +123,7 @@ def _special(target: Path) -> bool:
 _DESCRIPTOR = re.compile(r"/dev/(?:std(in|out|err)|fd/(\d+))|/proc/(self|thread-self|\d+)(?:/task/\d+)?/fd/(\d+)")
 
 
-def _descriptor(path: str | os.PathLike[str]) -> int | None:
+def descriptor(path: str | os.PathLike[str]) -> int | None:
     """The descriptor of this process that ``path`` names, or None. Each step resolves the
     folder part as the system does (linked folders, then ".."), so only the last part is
     a name to read as a link."""
@@ -179,7 +179,7 @@ def check_output(path: str | os.PathLike[str] | None, folder: bool = False) -> N
         return
     if not folder:
         _file_path(path)
-        fd = _descriptor(path)
+        fd = descriptor(path)
         if fd is not None:
             _writable_descriptor(path, fd)
             return
@@ -245,7 +245,7 @@ def open_output(path: str | os.PathLike[str] | None, bom: bool = False):
     (``/dev/null``, a FIFO) is written in place. A path that cannot be written, or a
     write that fails (disk full), raises :class:`OutputError` naming it."""
     encoding = "utf-8-sig" if bom else "utf-8"
-    fd = None if path is None or path == "-" else _descriptor(path)
+    fd = None if path is None or path == "-" else descriptor(path)
     if path is None or path == "-" or fd == 1:
         with writes_to(Path("<standard output>" if path is None or path == "-" else os.fspath(path))):
             if bom:

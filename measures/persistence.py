@@ -25,7 +25,7 @@ import numpy as np
 from .outputs import (UNFINISHED, OutputError, as_the_kernel_reads, default_mode, file_in_the_way, temporary_file,
                       writable)
 from .labels import zh_name
-from .inputs import as_real, is_whole, listed
+from .inputs import as_real, is_whole, listed, path_argument
 from .model import CONTEXT_WINDOW, Model, labels_problem, settings_problem
 
 if TYPE_CHECKING:
@@ -112,6 +112,10 @@ def check_save_path(path) -> None:
     deleted by a mistyped path. Through a symbolic link, what it leads to is judged (a
     link that leads nowhere yet is where the model will be). Commands
     call it before their work; saving calls it again."""
+    suffix = Path(path).suffix
+    if suffix.lower() in (".skops", *_PICKLES):  # a folder of that name would be no such file
+        raise ModelFileError(f"{path}: a model is saved as a folder, not as a {suffix} file (a fitted "
+                             "MeasureClassifier is saved as one with measures.persistence.save_estimator)")
     target = _where_saved(path)
     if not os.path.lexists(target):
         return
@@ -230,7 +234,7 @@ def save_model(model: Model | MeasureClassifier, path) -> None:
         if not isinstance(model, MeasureClassifier):
             raise TypeError(f"expected a measures Model or a fitted MeasureClassifier, got {type(model).__name__}")
         model = model.to_model()  # NotFittedError for an estimator not yet fitted
-    path = Path(path)
+    path = Path(path_argument(path, "model path"))
 
     # what loading would refuse is not written: the same limits, before any work
     vocabulary = np.array(model.terms, dtype=str)
@@ -440,7 +444,7 @@ def load_model(path=None, trusted: bool = False, segmenter: str = "auto") -> Mod
         path = shipped_model_path()
         if not (path / "config.json").exists():
             raise ModelFileError(f"the shipped model is missing at {path}; reinstall measures or pass a model path")
-    path = Path(path)
+    path = Path(path_argument(path, "model path (None: the shipped model)"))
     if path.is_dir():
         return _load_folder(path, segmenter)
     if not path.exists():
@@ -521,7 +525,7 @@ def save_estimator(estimator, path) -> None:
     if not isinstance(estimator, MeasureClassifier):
         raise TypeError(f"expected a fitted MeasureClassifier, got {type(estimator).__name__}")
     check_is_fitted(estimator)  # an unfitted one would save, and fail only when used
-    path = Path(path)
+    path = Path(path_argument(path, "estimator's path"))
     suffix = path.suffix.lower()
     if suffix not in (".skops", *_PICKLES):
         raise ModelFileError(f"{path}: an estimator is saved as a .skops or .joblib file (a model "

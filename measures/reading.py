@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .cleaning import HAN_RANGES, remove_invisible
-from .splitting import last_sentence_end, line_number
+from .splitting import last_sentence_end
 from .word_files import ZIP_MAGIC, WordFileError, docx_text
 
 __all__ = ["DocumentError", "decode", "read_document", "iter_pieces", "is_large", "html_to_text", "looks_like_html"]
@@ -27,6 +27,12 @@ class DocumentError(ValueError):
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def line_number(data: bytes, offset: int) -> int:
+    """The line, counted from 1, that byte ``offset`` of a file's ``data`` is on: lines end
+    at "\n", or at "\r" in a file without any "\n" (old Mac files)."""
+    return data[:offset].count(b"\n" if b"\n" in data else b"\r") + 1
 
 
 def _plausible(text: str) -> bool:
@@ -446,7 +452,7 @@ def iter_pieces(path, piece: int | None = None, handle=None) -> Iterator[str]:
             except UnicodeDecodeError as error:
                 decoder.setstate(state)
                 before = decoder.decode(block[:max(0, error.start - carried)], False)
-                # lines end at "\n", or at "\r" in a file without any (splitting.line_number)
+                # lines end at "\n", or at "\r" in a file without any (line_number)
                 line = 1 + (breaks[0] + before.count("\n") if breaks[0] or "\n" in before
                             else breaks[1] + before.count("\r"))
                 raise DocumentError(f"{path}: bytes near offset {offset - carried + error.start} (line {line}) do "

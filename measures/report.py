@@ -60,7 +60,8 @@ def _tint(hex_color: str, amount: float = _TINT) -> str:
 
 
 def _labels_of(documents: Sequence) -> list[str]:
-    """The labels to show: the label set's, then any others the documents' model has."""
+    """The labels to show: the label set's, then any others of a Document built by hand
+    (a model's labels are the guide's)."""
     seen = list(LABEL_IDS)
     for document in documents:
         for label in document.labels or ():
@@ -222,7 +223,9 @@ def _documents(documents) -> list:
         return [documents]
     if isinstance(documents, (str, bytes)):
         raise TypeError("expected tagged documents (model.tag(text)), not a string")
-    documents = list(documents)
+    from .inputs import iterable_argument
+
+    documents = list(iterable_argument(documents, "tagged documents (model.tag(text))"))
     bad = next((i for i, d in enumerate(documents) if not isinstance(d, Document)), None)
     if bad is not None:
         raise TypeError(f"document {bad} is {type(documents[bad]).__name__}, not a tagged Document (model.tag(text))")

@@ -19,6 +19,7 @@ from typing import Callable, Iterable, Iterator
 from . import reading
 from .cleaning import text_name
 from .inputs import is_device
+from .outputs import descriptor
 from .reading import (HTML_SUFFIXES, MHTML, DocumentError, document_text, is_large, is_lock_file, iter_pieces, open_document,
                       read_document)
 
@@ -155,7 +156,7 @@ def _in_pieces(path: Path, handle) -> Source:
 def _is_descriptor(path: Path) -> bool:
     """Whether ``path`` names an open descriptor (/dev/stdin, bash's /dev/fd/63): a name
     that says nothing of what it holds."""
-    return str(path) == "/dev/stdin" or str(path).startswith(("/dev/fd/", "/proc/self/fd/"))
+    return descriptor(path) is not None
 
 
 def _opens_an_object(path: Path) -> bool:

@@ -34,12 +34,6 @@ _HAS_WORD = re.compile(r"\w")
 MAX_SENTENCE = 400
 
 
-def line_number(data: bytes, offset: int) -> int:
-    """The line, counted from 1, that byte ``offset`` of a file's ``data`` is on: lines end
-    at "\n", or at "\r" in a file without any "\n" (old Mac files)."""
-    return data[:offset].count(b"\n" if b"\n" in data else b"\r") + 1
-
-
 def _closes(text: str, i: int, start: int) -> bool:
     """Whether ``text[i]`` closes what came before it: a closing quote or bracket, or a
     straight quote that closes one opened since ``start`` (its line's start)."""

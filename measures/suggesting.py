@@ -26,7 +26,7 @@ import numpy as np
 
 from .splitting import LINE_BREAK, TERMINATORS
 from .document import Document
-from .inputs import as_real, is_whole, looks_like_a_path
+from .inputs import as_real, is_whole, iterable_argument, looks_like_a_path
 from .labelled_data import char_grams, unquoted_cell, sentence_key
 from .model import decide
 
@@ -34,7 +34,7 @@ __all__ = ["Suggestion", "margins", "suggest", "write_suggestions", "COLUMNS"]
 
 #: Columns of the suggestions TSV; ``measures.read_labelled`` reads ``text`` and
 #: ``labels`` and ignores the others.
-COLUMNS = ("text", "labels", "margin", "scores", "source", "sentence")
+COLUMNS = ("text", "labels", "margin", "scores", "source", "sentence", "document")
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class Suggestion:
     def row(self) -> list[str]:
         return [_text_cell(self.text), "|".join(self.labels), f"{self.margin:.4f}",
                 ", ".join(f"{label} {p:.2f}" for label, p in self.scores),
-                _cell(self.source or ""), str(self.sentence)]
+                _cell(self.source or ""), str(self.sentence), str(self.document)]
 
 
 def _cell(value: str) -> str:
@@ -259,6 +259,7 @@ def suggest(model, texts_or_documents: Iterable, n: int = 200, per_document: int
     in_heap: set[str] = set()
     tie = itertools.count()
     thresholds, classes = np.asarray(model.thresholds), list(model.classes)
+    iterable_argument(texts_or_documents, "documents, texts or (name, text) pairs")
     for number, document in enumerate(_documents(model, texts_or_documents)):
         sentences = [(k, s) for k, s in enumerate(document.sentences)
                      if len(s.text) >= min_chars and s.text not in excluded and s.text not in in_heap]

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
 
-from .inputs import is_whole
+from .inputs import is_whole, iterable_argument
 from .labels import LABEL_IDS, OTHER, zh_name
 
 if TYPE_CHECKING:
@@ -237,7 +237,7 @@ def summary_list(items) -> list[Summary]:
     refused: a document iterates over its sentences, which are neither."""
     if isinstance(items, Summary) or callable(getattr(items, "summary", None)):
         raise TypeError("expected a list of summaries or tagged documents, not one ([a, b])")
-    return [as_summary(item) for item in items]
+    return [as_summary(item) for item in iterable_argument(items, "a list of summaries or tagged documents")]
 
 
 def share_table(items, include_other: bool = False, values: str = "share"):

@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .inputs import iterable_argument
 from .labelled_data import LabelledData, labelled_pairs, read_labelled
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ def _as_data(data, skip_bad_rows: bool) -> LabelledData:
     if hasattr(data, "columns"):  # a table iterates over its column names
         raise TypeError("expected TSV paths or (text, labels) pairs, not a table "
                         "(pass zip(df['text'], df['labels']))")
-    items = list(data)
+    items = list(iterable_argument(data, "TSV paths or (text, labels) pairs"))
     if items and all(isinstance(item, (str, os.PathLike)) for item in items):
         if not any(os.path.exists(item) for item in items):  # sentences without their labels, most likely
             raise TypeError(f"expected TSV paths or (text, labels) pairs; none of these strings is a file: "

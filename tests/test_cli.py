@@ -344,6 +344,12 @@ def test_standard_output_gets_the_empty_result_when_no_input_can_be_tagged(tmp_p
     assert f"{binary}: binary or undecodable" in result.stderr.decode()
 
 
+def test_a_model_is_trained_into_a_folder_not_a_file_named_as_one(tmp_path):
+    result = run_cli("train", "-o", tmp_path / "mine.skops")
+    assert result.returncode == 1 and "a model is saved as a folder, not as a .skops file" in result.stderr.decode()
+    assert "save_estimator" in result.stderr.decode() and list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("command", [["tag", SPEECH], ["report", SPEECH], ["suggest", SPEECH], ["train"]])
 def test_an_empty_output_name_is_a_usage_error(tmp_path, command):
     result = run_cli(*command, "-o", "", cwd=tmp_path)

@@ -597,6 +597,12 @@ def test_the_output_format_follows_the_files_extension_unless_given(tmp_path, na
     (["tag", SPEECH, "-o", "out.jsonl.lz4"], "tag does not compress its output"),
     (["tag", "-", "/dev/stdin"], "- (standard input) is given more than once"),
     (["tag", "-", "/proc/self/fd/0"], "- (standard input) is given more than once"),
+    # however it is spelt
+    (["tag", "-", "//dev/stdin"], "- (standard input) is given more than once"),
+    (["tag", "/dev/fd/0", "/proc/self/fd/../fd/0"], "- (standard input) is given more than once"),
+    # an empty model name is not the current folder, which a model may be and -o may name
+    (["tag", SPEECH, "--model", "", "-o", "config.json"], "the model name is empty"),
+    (["explain", "全市开展核酸检测。", "--model", ""], "the model name is empty"),
     (["report", "-", "-", "-o", "r.html"], "- (standard input) is given more than once"),
 ])
 def test_what_cannot_work_is_refused_before_any_input_is_read(tmp_path, command, message):
@@ -637,11 +643,20 @@ def test_a_worker_that_dies_is_named_not_a_traceback_and_nothing_is_written(tmp_
     out = tmp_path / "out.jsonl"
     process = subprocess.Popen(measures_command() + ["tag", str(corpus), "--jobs", "2", "--format", "jsonl", "-o", str(out)],
                                stderr=subprocess.PIPE)
+    def children(task):
+        try:
+            return (task / "children").read_text().split()
+        except FileNotFoundError:  # a thread that ended since the folder was listed
+            return []
+
     workers: list[int] = []
     for _ in range(600):  # the workers start once the model is loaded
         time.sleep(0.05)
-        workers = [int(pid) for task in Path(f"/proc/{process.pid}/task").iterdir()
-                   for pid in (task / "children").read_text().split()]
+        try:
+            tasks = list(Path(f"/proc/{process.pid}/task").iterdir())
+        except FileNotFoundError:  # the command has ended
+            tasks = []
+        workers = [int(pid) for task in tasks for pid in children(task)]
         if workers or process.poll() is not None:
             break
     assert workers, "no worker process started"

@@ -14,6 +14,7 @@ from sklearn.exceptions import NotFittedError
 import measures
 from measures.classifier import MeasureClassifier
 from measures.persistence import ModelFileError, load_model, save_estimator, shipped_model_path
+from measures.report import write_report
 from measures.segmenting import Segmenter
 
 from conftest import run_cli
@@ -748,3 +749,33 @@ def test_a_model_saved_through_a_link_goes_where_the_link_leads(tmp_path, estima
     (tmp_path / "b").symlink_to(tmp_path / "a")
     with pytest.raises(ModelFileError, match="a symbolic link that leads round in a loop"):
         estimator.to_model().save(tmp_path / "a")
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda model: measures.load_model(123), TypeError, "expected the model path .* as a string or a path, got int"),
+    (lambda model: measures.load_model(""), ValueError, "the model path .* is empty"),
+    (lambda model: measures.save_model(model, None), TypeError, "expected the model path as a string or a path, got NoneType"),
+    (lambda model: measures.save_model(model, ""), ValueError, "the model path is empty"),
+    (lambda model: measures.read_labelled(None), TypeError, "expected one or more TSV paths, got NoneType"),
+    (lambda model: measures.read_labelled(["a.tsv", None]), TypeError, "expected the TSV path as a string or a path, got NoneType"),
+    (lambda model: measures.train(123), TypeError, r"expected TSV paths or \(text, labels\) pairs, got int"),
+    (lambda model: measures.compare(None), TypeError, "expected a list of summaries or tagged documents, got NoneType"),
+    (lambda model: measures.summaries_frame(5), TypeError, "expected a list of summaries or tagged documents, got int"),
+    (lambda model: measures.suggest(model, None), TypeError, r"expected documents, texts or \(name, text\) pairs, got NoneType"),
+    (lambda model: measures.Document(None), TypeError, r"expected the document's sentences \(a list of Sentence\), got NoneType"),
+    (lambda model: model.tag_many(["全市开展核酸检测。"], sources=5), TypeError, "expected one source per document, got int"),
+    (lambda model: model.tag_many(None), TypeError, "expected an iterable of documents, got NoneType"),
+    (lambda model: write_report(None, "r.html"), TypeError, r"expected tagged documents \(model.tag\(text\)\), got NoneType"),
+])
+def test_an_argument_of_the_wrong_kind_is_named_at_the_call(tmp_path, monkeypatch, model, call, error, message):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(error, match=message):
+        call(model)  # at the call, even where the result is lazy
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_model_is_saved_as_a_folder_not_under_a_model_files_name(tmp_path, model):
+    for name in ("model.skops", "model.joblib", "model.PKL"):
+        with pytest.raises(ModelFileError, match="a model is saved as a folder, not as a .* file .*save_estimator"):
+            model.save(tmp_path / name)
+    assert list(tmp_path.iterdir()) == []

@@ -305,3 +305,16 @@ def test_a_suggested_sentence_reads_back_as_itself(tmp_path, text):
     out = tmp_path / "to_label.tsv"
     write_suggestions([Suggestion(text, ("other",), 0.1, (("other", 0.6),), "doc", 0, 0)], out)
     assert read_labelled(out).texts == [text] and read_texts(out) == [text]
+
+
+def test_records_of_one_source_are_told_apart_by_their_document_number(tmp_path):
+    import json
+
+    corpus = tmp_path / "news.jsonl"
+    corpus.write_text("".join(json.dumps({"source": "本地日报", "text": text}, ensure_ascii=False) + "\n" for text in
+                              ("东湖街道今天起对三个小区实行封闭管理。", "西山镇卫生院开设了发热门诊。")), "utf-8")
+    out = tmp_path / "to_label.tsv"
+    assert run_cli("suggest", corpus, "--min-chars", 1, "--similarity", 1, "-o", out).returncode == 0
+    rows = [dict(zip(COLUMNS, line.split("\t"))) for line in out.read_text("utf-8").splitlines()[1:]]
+    assert {row["source"] for row in rows} == {"本地日报"}
+    assert sorted((row["document"], row["sentence"]) for row in rows) == [("0", "0"), ("1", "0")]
