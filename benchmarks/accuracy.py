@@ -436,8 +436,10 @@ def main(argv=None) -> int:
     started = time.perf_counter()
     folders = [shared / "dev" / "docs", shared] if args.on == "dev" else [needed[1]]
     shipped, found = in_documents(model, texts, documents_of, folders)
+    # a model given with --model is named so, not as the shipped one it may be scored against
+    subject = "shipped model" if args.model is None else "--model model"
     predicted = {
-        "shipped model": shipped,
+        subject: shipped,
         "keyword matcher": keyword_matcher(guide_cues(shared / "annotation-guide.md"))(texts),
         "char n-gram TF-IDF": char_ngram_baseline(corpus.texts, corpus.y)(texts),
     }
@@ -452,12 +454,12 @@ def main(argv=None) -> int:
             print(f"accuracy: {error}", file=sys.stderr)
             return 2
     results = {name: scores(gold, labels, LABEL_IDS) for name, labels in predicted.items()}
-    print(f"{args.on}: {data}; training corpus: {len(corpus)} bundled sentences; "
+    print(f"{args.on}: {data}; the char n-gram baseline trained on the {len(corpus)} bundled sentences; "
           f"{time.perf_counter() - started:.1f} s")
     if model.context:
         rest = ("" if found == len(texts) else
                 "; the rest, cut differently from how measures splits or without their document, alone")
-        print(f"the shipped model reads {found} of the {len(texts)} sentences in their documents, as "
+        print(f"the {subject} reads {found} of the {len(texts)} sentences in their documents, as "
               f"`measures tag` does (context {model.context}){rest}")
     print()
     print(table(results))
@@ -472,7 +474,7 @@ def main(argv=None) -> int:
 
         folder = Path(args.model) if args.model else shipped_model_path()
         config = json.loads((folder / "config.json").read_text("utf-8"))
-        result = results["shipped model"]
+        result = results[subject]
         config.setdefault("evaluation", {})[key] = {
             "data": data,
             "command": record_command(args.on, args.model, args.shared),

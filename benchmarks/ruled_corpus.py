@@ -10,8 +10,9 @@ differed. This writes every bundled training file to FOLDER, each row that a rec
 wrong carrying the ruled labels (``second right``: the record's ``labels``; ``neither: L``:
 L) and every other row as it is. A row whose corpus labels are neither the record's
 ``corpus_labels`` nor the ruled ones (relabelled otherwise since) is left as it is and
-counted. The bundled files are
-never written.
+counted. Where two records rule one sentence differently, the later record's ruling is
+taken and the conflict is named on stderr (record and line of both). The bundled files
+are never written.
 """
 from __future__ import annotations
 
@@ -26,18 +27,29 @@ from measures.datasets import training_files
 from measures.labels import label_tuple
 
 
-def rulings(records: list[str]) -> dict[str, tuple[str, str]]:
-    """text -> (labels the corpus had when read, labels ruled), for rows ruled wrong."""
+def rulings(records: list[str]) -> tuple[dict[str, tuple[str, str]], list[str]]:
+    """text -> (labels the corpus had when read, labels ruled), for rows ruled wrong, and
+    the conflicts: a sentence two rows rule differently, the later ruling taken."""
     ruled: dict[str, tuple[str, str]] = {}
+    where: dict[str, str] = {}
+    conflicts = []
     for record in records:
         with open(record, encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
-                verdict = row["verdict"]
+            reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+            for row in reader:
+                verdict, text = row["verdict"], row["text"]
                 if verdict == "second right":
-                    ruled[row["text"]] = (row["corpus_labels"], row["labels"])
+                    ruling = (row["corpus_labels"], row["labels"])
                 elif verdict.startswith("neither:"):
-                    ruled[row["text"]] = (row["corpus_labels"], verdict.partition(":")[2])
-    return ruled
+                    ruling = (row["corpus_labels"], verdict.partition(":")[2])
+                else:
+                    continue
+                here = f"{record}:{reader.line_num}"
+                if text in ruled and label_tuple(ruled[text][1]) != label_tuple(ruling[1]):
+                    conflicts.append(f"{text[:30]}: ruled {ruled[text][1]} at {where[text]} and {ruling[1]} at "
+                                     f"{here}; taking {ruling[1]}")
+                ruled[text], where[text] = ruling, here
+    return ruled, conflicts
 
 
 def main(argv=None) -> int:
@@ -49,7 +61,9 @@ def main(argv=None) -> int:
     output = Path(args.output)
     if output.resolve() == files[0].parent.resolve():
         parser.error(f"{args.output} is the bundled corpus; write the ruled copy elsewhere")
-    ruled = rulings(args.records)
+    ruled, conflicts = rulings(args.records)
+    for conflict in conflicts:
+        print(f"ruled_corpus: two rulings of one sentence: {conflict}", file=sys.stderr)
     output.mkdir(parents=True, exist_ok=True)
     changed = already = stale = 0
     for path in files:

@@ -100,7 +100,8 @@ def test_ruled_corpus_writes_a_copy_with_the_rulings_and_leaves_the_corpus_alone
 
     before = {p.name: p.read_bytes() for p in training_files()}
     record = ROOT / "benchmarks" / "data" / "training_targeted_reading.tsv"
-    ruled = ruled_corpus.rulings([str(record)])
+    ruled, conflicts = ruled_corpus.rulings([str(record)])
+    assert conflicts == []
     assert ruled_corpus.main([str(record), "-o", str(tmp_path)]) == 0
     assert {p.name: p.read_bytes() for p in training_files()} == before
     copy = read_labelled(sorted(str(p) for p in tmp_path.glob("*.tsv")))
@@ -118,7 +119,12 @@ def test_ruled_corpus_writes_a_copy_with_the_rulings_and_leaves_the_corpus_alone
     # (README, Training data); the targeted reading was tried and not adopted (README, Accuracy)
     older = [str(p) for p in RECORDS if "targeted" not in p.name]
     ruled_corpus.main(older + ["-o", str(tmp_path / "older")])
-    assert "of the rows ruled wrong, 1 take the ruled labels, 371 have them" in capsys.readouterr().out
+    out, err = capsys.readouterr()
+    assert "of the rows ruled wrong, 1 take the ruled labels, 371 have them" in out
+    # the second reading ruled one situation statement case_report; the later situation
+    # reading, other: named, and the later taken
+    assert err.count("two rulings of one sentence") == 1
+    assert "training_second_reading.tsv:959 and other at " in err and "training_situation_reading.tsv:13; taking other" in err
     with pytest.raises(SystemExit):
         ruled_corpus.main([str(record), "-o", str(training_files()[0].parent)])
 

@@ -211,12 +211,15 @@ def test_other_labels_and_another_model_are_scored_beside_the_shipped_model(tmp_
     # the sentences of one document, every label turned to other
     relabelled = _write(tmp_path, "doc\tindex\thash\tlabels",
                         *[f"{d}\t{i}\t{h}\tother" for d, i, h, _, _ in kept])
-    assert accuracy.main(["--on", "validation", "--labels", str(relabelled),
-                          "--against", str(ROOT / "models" / "policy-measures-zh")]) == 0
+    shipped = str(ROOT / "models" / "policy-measures-zh")
+    assert accuracy.main(["--on", "validation", "--labels", str(relabelled), "--model", shipped,
+                          "--against", shipped]) == 0
     out = capsys.readouterr().out
     assert str(relabelled) in out and f"{len(kept)} sentences of 1 shared/corpus documents" in out
-    # the same model as --against: its column equals the shipped model's, and its lead is nil
+    # the same model as --against: its column equals --model's, and its lead is nil
     assert "--against model     macro-F1 +0.000 [+0.000, +0.000]" in out
+    # a model given with --model is named so, not as the shipped model, whatever it is
+    assert "--model model minus each baseline" in out and "shipped model" not in out
 
 
 @needs_shared
