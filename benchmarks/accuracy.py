@@ -429,7 +429,7 @@ def main(argv=None) -> int:
         model = measures.load_model(args.model)
         against = measures.load_model(args.against) if args.against else None
         earlier = saved_labels(Path(args.against_labels), args.on, texts) if args.against_labels else None
-    except (ModelFileError, ValidationSetError) as error:
+    except (ModelFileError, ValidationSetError, ValueError, TypeError) as error:  # (an empty --model too)
         print(f"accuracy: {error}", file=sys.stderr)
         return 2
     corpus = measures.load_training_data()

@@ -29,7 +29,8 @@ from measures.labels import label_tuple
 
 def rulings(records: list[str]) -> tuple[dict[str, tuple[str, str]], list[str]]:
     """text -> (labels the corpus had when read, labels ruled), for rows ruled wrong, and
-    the conflicts: a sentence two rows rule differently, the later ruling taken."""
+    the conflicts: a sentence two rows rule differently (a ruling that the corpus was
+    right among them), the later ruling taken."""
     ruled: dict[str, tuple[str, str]] = {}
     where: dict[str, str] = {}
     conflicts = []
@@ -42,6 +43,8 @@ def rulings(records: list[str]) -> tuple[dict[str, tuple[str, str]], list[str]]:
                     ruling = (row["corpus_labels"], row["labels"])
                 elif verdict.startswith("neither:"):
                     ruling = (row["corpus_labels"], verdict.partition(":")[2])
+                elif verdict == "corpus right":
+                    ruling = (row["corpus_labels"], row["corpus_labels"])
                 else:
                     continue
                 here = f"{record}:{reader.line_num}"
@@ -49,7 +52,8 @@ def rulings(records: list[str]) -> tuple[dict[str, tuple[str, str]], list[str]]:
                     conflicts.append(f"{text[:30]}: ruled {ruled[text][1]} at {where[text]} and {ruling[1]} at "
                                      f"{here}; taking {ruling[1]}")
                 ruled[text], where[text] = ruling, here
-    return ruled, conflicts
+    wrong = {text: (was, now) for text, (was, now) in ruled.items() if label_tuple(was) != label_tuple(now)}
+    return wrong, conflicts
 
 
 def main(argv=None) -> int:

@@ -346,7 +346,7 @@ _CHROME_START = re.compile(
         # where a share button sends the page (分享到：微信 微博 QQ空间)
         微信好友|微信朋友圈|微信|朋友圈|新浪微博|腾讯微博|微博|QQ空间|QQ好友|QQ|人人网|豆瓣|百度贴吧|
         支持\s*反对|回复\s*支持\s*反对|[xX]|\d+\s*\#|\d+楼|楼主|沙发|板凳|点赞|评论|
-        [【\[]?(?:关闭窗口|打印本页|打印此页|关闭本页|关闭|打印|收藏)[】\]]?)\s*[|｜丨·]?\s*)+$
+        [【\[]?\s*(?:关闭窗口|打印本页|打印此页|关闭本页|关闭|打印|收藏)\s*[】\]]?)\s*[|｜丨·]?\s*)+$
     # links to the articles around (上一篇：…, 上一篇关于…的通知, a title without an end
     # mark), not a sentence that refers to one (上一篇报道中提到的…。)
     | 相关热词搜索 | (?:上一篇|下一篇)\s*(?:[:：>》]|[^。！？!?]*$)

@@ -20,15 +20,38 @@ from __future__ import annotations
 import logging
 import operator
 import os
+from collections.abc import Mapping
 from functools import lru_cache
+
+from .inputs import iterable_argument, path_argument
 
 __all__ = ["read_jsonl", "tag_bag", "tag_records"]
 
 log = logging.getLogger(__name__)
 
 
+def _stamp(path) -> tuple | None:
+    """What tells a model saved at ``path`` from one saved there before (its files' times,
+    sizes and inodes): a worker lives on between runs, and a model saved again over the
+    same folder must be loaded again. None when they cannot be read: loading says why."""
+    from pathlib import Path
+
+    from .persistence import shipped_model_path
+
+    target = shipped_model_path() if path is None else Path(path)
+    files = [target / "config.json", target / "weights.npz"] if target.is_dir() else [target]
+    try:
+        return tuple((s.st_mtime_ns, s.st_size, s.st_ino) for s in map(os.stat, files))
+    except OSError:
+        return None
+
+
+def _loaded(path, trusted):
+    return _model(path, trusted, _stamp(path))
+
+
 @lru_cache(maxsize=4)
-def _model(path, trusted):
+def _model(path, trusted, stamp):
     from .persistence import load_model
 
     return load_model(path, trusted=trusted)
@@ -43,24 +66,30 @@ def tag_records(records, model_path=None, trusted: bool = False, examples: int =
     A record without an id or source is named ``name:N``, N its position from 1, as the
     CLI names a JSONL line without one by file and line. A record that is neither a text
     nor such a dict is left out and logged as a warning naming it, as the CLI reports
-    and skips a bad line, so one bad record does not fail the rest."""
+    and skips a bad line, so one bad record does not fail the rest. The records are
+    tagged together, as ``Model.tag_many`` tags small documents, which is faster than one
+    by one."""
     from .sources import record_name
     from .export import document_record
 
-    model = _model(None if model_path is None else str(model_path), trusted)
-    out = []
+    if isinstance(records, (str, bytes, Mapping)):  # iterating would give characters or keys
+        raise TypeError(f"expected an iterable of records, not one {type(records).__name__} "
+                        f"(tag_records([text]) for one)")
+    iterable_argument(records, "an iterable of records (texts or dicts with a 'text')")
+    model = _loaded(None if model_path is None else str(model_path), trusted)
+    texts, sources = [], []
     for number, record in enumerate(records, start=1):
         where = f"{name}:{number}"
         if isinstance(record, str):
-            text, source = record, where
+            texts.append(record)
+            sources.append(where)
         elif isinstance(record, dict) and isinstance(record.get("text"), str):
-            text, source = record["text"], record_name(record, where)
+            texts.append(record["text"])
+            sources.append(record_name(record, where))
         else:
             log.warning("%s: expected a text or an object with a string field 'text', got %s",
                         where, type(record).__name__)
-            continue
-        out.append(document_record(model.tag(text, source=source), examples))
-    return out
+    return [document_record(document, examples) for document in model.tag_many(texts, sources=sources)]
 
 
 def _dask_bag():
@@ -72,80 +101,121 @@ def _dask_bag():
     return dask, dask.bag
 
 
-def read_jsonl(urlpath, blocksize="64 MiB"):
+def read_jsonl(urlpath, blocksize="4 MiB"):
     """JSONL files (a path, a glob or a list, as ``dask.bag.read_text`` takes them) as a
     bag of ``{"id", "text"}`` records, their lines read as ``measures tag`` reads them: a
     byte-order mark dropped, blank lines skipped, a record without an id named
     ``file:line`` (the file as Dask names it, a full path), and a line that is not UTF-8
     or not a JSON object with a text logged as a warning and left out, the others going on.
+    A file that is not JSONL text (compressed under a plain name, UTF-16) or that cannot be
+    read (a damaged ``.gz``) is logged once and left out, the other files going on.
 
     A file is cut into partitions of about ``blocksize`` bytes (a number or a string such
-    as ``"64 MiB"``) at line ends, so that one large file is spread over the workers; a
+    as ``"4 MiB"``) at line ends, so that one large file is spread over the workers; a
     compressed file (``.gz``, ``.bz2``, ...), which cannot be read from the middle, and
     every file when ``blocksize`` is None, is one partition. The records and their order
-    do not depend on it."""
+    do not depend on it. A partition's tagged results are held in its worker's memory
+    until written, as Python objects of about 70 times its bytes: keep it small."""
     dask, db = _dask_bag()
     from dask.utils import parse_bytes
     from fsspec.utils import infer_compression
 
     size = None if blocksize is None else parse_bytes(blocksize)
     if size is not None and size <= 0:
-        raise ValueError(f"blocksize must be a positive size (such as 64 MiB) or None for one partition "
+        raise ValueError(f"blocksize must be a positive size (such as 4 MiB) or None for one partition "
                          f"a file, got {blocksize!r}")
     parse = dask.delayed(_block_records, pure=True)
+    count = dask.delayed(_block_lines, pure=True)
     parts = []
     for fs, path in _files(urlpath):
         compression = infer_compression(path)
         if size is None or compression:
-            whole = dask.delayed(_file_bytes, pure=True)(fs, path, compression)
-            parts.append(parse(whole, path, 0))
+            parts.append(parse(fs, path, None, None, compression, 0))
             continue
         # blocks of whole lines, as dask.bytes.read_bytes cuts them, from the file named (a
         # name with "*" or "[1]" in it is that file, not a pattern); lines end at "\n" only,
         # as the CLI's: a lone "\r" inside a record is no line break. A block's first line
-        # is one past the lines of the blocks before it.
+        # is one past the lines of the blocks before it, counted by tasks of their own that
+        # hand on a number, not the block: a block is read when it is parsed, and not held
+        # until then.
         lines_before = 0
         for offset in range(0, max(fs.size(path), 1), size):
-            block = dask.delayed(_file_block, pure=True)(fs, path, offset, size)
-            parts.append(parse(block, path, lines_before))
-            lines_before = dask.delayed(operator.add, pure=True)(lines_before, dask.delayed(bytes.count, pure=True)(block, b"\n"))
+            parts.append(parse(fs, path, offset, size, None, lines_before))
+            lines_before = dask.delayed(operator.add, pure=True)(lines_before, count(fs, path, offset, size))
     return db.from_delayed(parts)
 
 
 def _files(urlpath) -> list:
     """(filesystem, path) of each file ``urlpath`` names: a name of a file that exists is
-    that file, anything else a pattern, expanded in sorted order (as dask.bag.read_text)."""
+    that file, anything else a pattern, expanded in sorted order (as dask.bag.read_text).
+    A folder, or a name that is no file and matches none, is an error naming it."""
     from fsspec.core import url_to_fs
 
-    found = []
-    for pattern in [urlpath] if isinstance(urlpath, (str, os.PathLike)) else list(urlpath):
-        fs, path = url_to_fs(os.fspath(pattern))
+    if isinstance(urlpath, (str, os.PathLike)):
+        patterns = [urlpath]
+    else:
+        patterns = list(iterable_argument(urlpath, "a path, a glob or a list of them"))
+    found, unmatched = [], []
+    for pattern in patterns:
+        fs, path = url_to_fs(os.fspath(path_argument(pattern, "JSONL path")))
         if fs.isfile(path):
             found.append((fs, path))
+        elif fs.isdir(path):
+            raise FileNotFoundError(f"{os.fspath(pattern)}: a folder; name its files, such as "
+                                    f"{os.path.join(os.fspath(pattern), '*.jsonl')}")
         else:
-            found += [(fs, match) for match in sorted(fs.glob(path)) if fs.isfile(match)]
-    if not found:
-        raise FileNotFoundError(f"no files match {urlpath!r}")
+            matches = [(fs, match) for match in sorted(fs.glob(path)) if fs.isfile(match)]
+            found += matches
+            if not matches:
+                unmatched.append(os.fspath(pattern))
+    if unmatched:
+        raise FileNotFoundError(f"no files match {', '.join(map(repr, unmatched))}")
     return found
 
 
-def _file_block(fs, path: str, offset: int, size: int) -> bytes:
+def _read(fs, path: str, offset, size, compression) -> bytes:
+    """A block of whole lines (``offset`` None: the whole file, decompressed)."""
     from fsspec.utils import read_block
 
-    with fs.open(path, "rb") as handle:
-        return read_block(handle, offset, size, delimiter=b"\n")
-
-
-def _file_bytes(fs, path: str, compression: str | None) -> bytes:
     with fs.open(path, "rb", compression=compression) as handle:
-        return handle.read()
+        return handle.read() if offset is None else read_block(handle, offset, size, delimiter=b"\n")
 
 
-def _block_records(block: bytes, path: str, lines_before: int) -> list[dict]:
+def _head(fs, path: str) -> bytes:
+    """The file's first bytes, by which a file named as JSONL is told to be something else."""
+    with fs.open(path, "rb") as handle:
+        return handle.read(4096)
+
+
+def _block_lines(fs, path: str, offset: int, size: int) -> int:
+    try:
+        return _read(fs, path, offset, size, None).count(b"\n")
+    except OSError:  # said by the block's own parsing
+        return 0
+
+
+def _block_records(fs, path: str, offset, size, compression, lines_before: int) -> list[dict]:
     """The records of a run of whole lines of ``path``, the first of them line
-    ``lines_before + 1`` of the file."""
-    from .sources import jsonl_source
+    ``lines_before + 1`` of the file; none, and one warning, from a file that cannot be
+    read or is not JSONL text."""
+    import lzma
+    import zlib
 
+    from .sources import jsonl_source, not_jsonl
+
+    first = offset in (None, 0)
+    try:
+        block = _read(fs, path, offset, size, compression)
+        start = block[:4096] if first else _head(fs, path)
+    except (OSError, EOFError, ValueError, zlib.error, lzma.LZMAError) as error:  # a damaged .gz, .bz2, .xz
+        if first:
+            log.warning("%s: cannot be read (%s); left out", path, error)
+        return []
+    wrong = not_jsonl(start)
+    if wrong:
+        if first:
+            log.warning("%s: %s; left out", path, wrong)
+        return []
     out = []
     lines = block.decode("utf-8", "surrogateescape").split("\n")
     if lines and not lines[-1]:  # the block ends with a line end: no line after it
@@ -164,8 +234,16 @@ def _block_records(block: bytes, path: str, lines_before: int) -> list[dict]:
 def tag_bag(bag, model_path=None, trusted: bool = False, examples: int = 3):
     """A ``dask.bag.Bag`` of texts or ``{"id", "text"}`` dicts -> a bag of result dicts,
     in the same order, one partition at a time on the cluster's workers. A record
-    without an id is named ``<partition P>:N``, its partition and position in it."""
+    without an id is named ``<partition P>:N``, its partition and position in it.
+    A ``model_path`` that exists here is loaded here first, so that a model that cannot
+    be used is said now, not by every worker once the work has started (the workers
+    read it at the same path)."""
     dask, db = _dask_bag()
+    if not isinstance(bag, db.Bag):
+        raise TypeError(f"expected a dask.bag.Bag (read_jsonl(...) or dask.bag.from_sequence(texts)), "
+                        f"got {type(bag).__name__}")
+    if model_path is not None and os.path.exists(path_argument(model_path, "model path")):
+        _loaded(str(model_path), trusted)
     tag = dask.delayed(tag_records, pure=True)
     return db.from_delayed([tag(part, model_path, trusted, examples, f"<partition {p}>")
                             for p, part in enumerate(bag.to_delayed())])

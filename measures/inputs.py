@@ -8,7 +8,7 @@ import numbers
 import os
 import re
 import stat
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Mapping
 
 import numpy as np
 
@@ -43,6 +43,8 @@ def text_argument(text, what: str = "text"):
 def path_argument(path, what: str = "path"):
     """``path`` itself when it is a non-empty string or path: pathlib would take an empty
     one for the current folder, and name neither the argument nor the mistake for None."""
+    if isinstance(path, bytes):
+        raise TypeError(f"expected the {what} as a string or a path, got bytes (os.fsdecode(path) decodes it)")
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"expected the {what} as a string or a path, got {type(path).__name__}")
     if not os.fspath(path):
@@ -52,9 +54,13 @@ def path_argument(path, what: str = "path"):
 
 def iterable_argument(value, what: str):
     """``value`` itself when it can be iterated over, else a TypeError saying what was
-    expected: iterating over None or a number fails deep inside, naming neither."""
-    if not isinstance(value, Iterable):
-        raise TypeError(f"expected {what}, got {type(value).__name__}")
+    expected: iterating over None or a number fails deep inside, naming neither. (iter(),
+    not isinstance Iterable: a sequence with only __getitem__ iterates too; iter() does not
+    consume a generator.)"""
+    try:
+        iter(value)
+    except TypeError:
+        raise TypeError(f"expected {what}, got {type(value).__name__}") from None
     return value
 
 

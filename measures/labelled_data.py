@@ -319,7 +319,7 @@ def _bad_header(lines: list[str], wanted: str) -> str:
 
 def _path_list(paths: Paths) -> list[str]:
     """One path or several, as a list of strings."""
-    if isinstance(paths, (str, os.PathLike)):
+    if isinstance(paths, (str, bytes, os.PathLike)):  # one path (bytes: refused, not iterated as numbers)
         return [str(path_argument(paths, "TSV path"))]
     return [str(path_argument(path, "TSV path")) for path in iterable_argument(paths, "one or more TSV paths")]
 

@@ -127,7 +127,12 @@ def descriptor(path: str | os.PathLike[str]) -> int | None:
     """The descriptor of this process that ``path`` names, or None. Each step resolves the
     folder part as the system does (linked folders, then ".."), so only the last part is
     a name to read as a link."""
-    text = os.path.join(os.getcwd(), os.fspath(path))
+    text = os.fspath(path)
+    if not os.path.isabs(text):
+        try:
+            text = os.path.join(os.getcwd(), text)
+        except OSError:  # the current folder was deleted: a relative name names nothing
+            return None
     for _ in range(40):  # the kernel's limit on a chain of links
         folder, name = os.path.split(text)
         if name in ("", ".", ".."):

@@ -113,10 +113,11 @@ def check_save_path(path) -> None:
     link that leads nowhere yet is where the model will be). Commands
     call it before their work; saving calls it again."""
     suffix = Path(path).suffix
-    if suffix.lower() in (".skops", *_PICKLES):  # a folder of that name would be no such file
+    target = _where_saved(path)
+    # a new folder of that name would be taken for such a file; one saved before is a model
+    if suffix.lower() in (".skops", *_PICKLES) and not (target.is_dir() and is_model_folder(target)):
         raise ModelFileError(f"{path}: a model is saved as a folder, not as a {suffix} file (a fitted "
                              "MeasureClassifier is saved as one with measures.persistence.save_estimator)")
-    target = _where_saved(path)
     if not os.path.lexists(target):
         return
     if os.path.islink(target):  # still a link once followed: a loop

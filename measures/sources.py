@@ -23,7 +23,7 @@ from .outputs import descriptor
 from .reading import (HTML_SUFFIXES, MHTML, DocumentError, document_text, is_large, is_lock_file, iter_pieces, open_document,
                       read_document)
 
-__all__ = ["Source", "iter_sources", "jsonl_source", "record_name", "read_from_folder", "DOCUMENT_SUFFIXES"]
+__all__ = ["Source", "iter_sources", "jsonl_source", "record_name", "read_from_folder", "not_jsonl", "DOCUMENT_SUFFIXES"]
 
 DOCUMENT_SUFFIXES = (".txt", ".text", ".md", *HTML_SUFFIXES, ".docx", ".docm")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")  # one JSON object a line, by either name
@@ -117,7 +117,7 @@ def _file(path: Path) -> Iterator[Source]:
     if path.suffix.lower() in JSONL_SUFFIXES or (_is_descriptor(path) and _opens_an_object(path)):
         try:
             with open(path, "rb") as handle:
-                wrong = _not_jsonl(handle.peek(4096)[:4096])
+                wrong = not_jsonl(handle.peek(4096)[:4096])
                 if wrong:
                     yield Source(str(path), error=f"{path}: {wrong}")
                     return
@@ -175,7 +175,7 @@ def _opens_object(data: bytes) -> bool:
     return data.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"{")
 
 
-def _not_jsonl(start: bytes) -> str | None:
+def not_jsonl(start: bytes) -> str | None:
     """What a file named as JSONL is instead, by its first bytes, or None: such a file
     would give an error for every line (or every 0x0A byte in it)."""
     if start.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"\x28\xb5\x2f\xfd")):  # gzip, bzip2, xz, zstd

@@ -83,7 +83,7 @@ class Summary:
         if not rows:
             lines.append("  (no sentences)")
         for label, c in rows:
-            lines.append(f"  {_fit(f'{zh_name(label)} {label}', 28, right=False)} {c.count:>4}  {c.share:6.1%}")
+            lines.append(f"  {_fit(f'{zh_name(label)} {label}', 28, right=False)} {c.count:>4}  {share_text(c.share, 1):>6}")
             for example in c.examples[:1]:
                 lines.append(f"      e.g. {_shorten(example)}")
         return "\n".join(lines)
@@ -150,7 +150,7 @@ def compare(summaries: Sequence[Summary | Document], include_other: bool = False
     header = _fit("category", 30, right=False) + "".join("  " + _fit(name, 14) for name in shown_names(names, 14))
     lines = [header, "-" * _columns(header)]
     for k, label in enumerate(labels):
-        cells = "".join(f"{row[k]:>16.1%}" for row in rows)
+        cells = "".join(f"{share_text(row[k], 1):>16}" for row in rows)
         lines.append(_fit(f"{zh_name(label)} {label}", 30, right=False) + cells)
     lines.append(_fit("sentences", 30, right=False) + "".join(f"{s.sentences:>16}" for s in summaries))
     return "\n".join(lines)
@@ -179,15 +179,18 @@ def fit_name(name: str, width: int) -> str:
     return _fit(name, width).strip()
 
 
-def share_text(share: float) -> str:
-    """A share as a percentage: whole percents, one decimal below 10% (so that a measure
-    with one sentence in 300 is not shown as 0%); a share that would round to 0% or 100%
-    without being it is shown as under 0.1% or over 99%."""
+def share_text(share: float, decimals: int | None = None) -> str:
+    """A share as a percentage with ``decimals`` decimals, by default whole percents and
+    one decimal below 10% (so that a measure with one sentence in 300 is not shown as 0%);
+    a share that would round to 0% or 100% without being it is shown as under 0.1% or
+    over 99% (99.9% with a decimal)."""
     if 0 < share < 0.0005:
         return "<0.1%"
-    if 0.995 <= share < 1:
-        return ">99%"
-    return f"{share * 100:.0f}%" if share >= 0.095 or share == 0 else f"{share * 100:.1f}%"
+    if decimals is None:
+        decimals = 0 if share >= 0.095 or share == 0 else 1
+    if share < 1 and f"{share * 100:.{decimals}f}" == f"{100:.{decimals}f}":
+        return f">{100 - 10 ** -decimals:.{decimals}f}%"
+    return f"{share * 100:.{decimals}f}%"
 
 
 def shown_names(names: Sequence[str], width: int) -> list[str]:

@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .inputs import iterable_argument
+from .inputs import iterable_argument, path_argument
 from .labelled_data import LabelledData, labelled_pairs, read_labelled
 
 if TYPE_CHECKING:
@@ -35,8 +35,8 @@ def _as_data(data, skip_bad_rows: bool) -> LabelledData:
         return load_training_data()
     if isinstance(data, LabelledData):
         return data
-    if isinstance(data, (str, os.PathLike)):
-        return read_labelled([str(data)], skip_bad_rows)
+    if isinstance(data, (str, bytes, os.PathLike)):  # one path (bytes: refused, not iterated as numbers)
+        return read_labelled([str(path_argument(data, "TSV path"))], skip_bad_rows)
     if isinstance(data, dict):
         raise TypeError("expected TSV paths or (text, labels) pairs, not a dict (pass list(data.items()))")
     if hasattr(data, "columns"):  # a table iterates over its column names

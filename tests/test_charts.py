@@ -246,12 +246,23 @@ def test_compare_columns_of_look_alike_names_differ():
     assert "04-10" in header and "04-11" in header
 
 
-@pytest.mark.parametrize("share, text", [(0, "0%"), (0.003, "0.3%"), (0.05, "5.0%"), (0.25, "25%"), (1, "100%"),
-                                         (1 / 2001, "<0.1%"), (0.0005, "0.1%"), (0.9995, ">99%"), (0.994, "99%")])
-def test_share_text_shows_a_measure_present_as_more_than_nothing(share, text):
+@pytest.mark.parametrize("share, text, one_decimal", [
+    (0, "0%", "0.0%"), (0.003, "0.3%", "0.3%"), (0.05, "5.0%", "5.0%"), (0.25, "25%", "25.0%"), (1, "100%", "100.0%"),
+    (1 / 2001, "<0.1%", "<0.1%"), (0.0005, "0.1%", "0.1%"), (0.9995, ">99%", ">99.9%"), (0.994, "99%", "99.4%"),
+    (0.995, ">99%", "99.5%"),
+])
+def test_share_text_shows_a_measure_present_as_more_than_nothing(share, text, one_decimal):
     from measures.summary import share_text
 
-    assert share_text(share) == text
+    assert share_text(share) == text and share_text(share, 1) == one_decimal
+
+
+def test_the_text_summary_and_compare_tell_one_sentence_in_thousands_from_none():
+    rare = _summary("rare.txt", {"testing": 1, "other": 2499}, sentences=2500)
+    none = _summary("none.txt", {"other": 2500}, sentences=2500)
+    assert "<0.1%" in str(rare) and ">99.9%" in str(rare)
+    testing = next(line for line in measures.compare([rare, none]).splitlines() if "testing" in line)
+    assert testing.split()[-2:] == ["<0.1%", "0.0%"]
 
 
 def test_chart_percentages_are_where_they_say(plt):

@@ -285,6 +285,8 @@ def test_normalize_whitespace(text, expected):
     ("【打印本页】【关闭窗口】", True),
     ("【收藏】【打印此页】【关闭本页】", True),
     ("[打印本页] [关闭窗口]", True),
+    ("[ 打印 ] [ 关闭 ]", True),
+    ("[ 打印本页 ] [ 关闭窗口 ]", True),
     ("打印本页后关闭窗口。", False),
 ])
 def test_is_boilerplate(line, expected):

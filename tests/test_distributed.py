@@ -127,3 +127,84 @@ def test_a_block_size_that_cannot_cut_is_refused(tmp_path, blocksize):
     path.write_text('{"text": "a"}\n', "utf-8")
     with pytest.raises(ValueError, match="blocksize must be a positive size"):
         read_jsonl(str(path), blocksize=blocksize)
+
+
+def test_a_model_saved_again_over_the_same_folder_is_loaded_again(tmp_path):
+    import measures
+
+    record = [{"id": "r", "text": "全市开展新一轮全员核酸检测。对密接人员一律集中隔离。"}]
+    folder = tmp_path / "my-model"
+    measures.load_model().save(folder)
+    before = tag_records(record, model_path=folder)[0]["sentences"][1]["labels"]
+    assert len(before) == 2  # isolation_transfer and tracing, by the shipped thresholds
+    stricter = measures.load_model()
+    stricter.thresholds[:] = 0.999  # only the primary label passes
+    stricter.save(folder)
+    after = tag_records(record, model_path=folder)[0]["sentences"][1]["labels"]
+    assert after == before[:1]
+
+
+def test_every_name_that_matches_no_file_is_named_and_a_folder_is_refused(tmp_path):
+    good = tmp_path / "good.jsonl"
+    good.write_text('{"text": "全市开展核酸检测。"}\n', "utf-8")
+    with pytest.raises(FileNotFoundError, match=r"no files match '.*missing\.jsonl', '.*\*\.ndjson'$"):
+        read_jsonl([str(good), str(tmp_path / "missing.jsonl"), str(tmp_path / "*.ndjson")])
+    with pytest.raises(FileNotFoundError, match=r": a folder; name its files, such as .*\*\.jsonl"):
+        read_jsonl(str(tmp_path))
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: tag_records("全市开展核酸检测。"), "expected an iterable of records, not one str"),
+    (lambda: tag_records(None), "expected an iterable of records .*, got NoneType"),
+    (lambda: read_jsonl(5), "expected a path, a glob or a list of them, got int"),
+    (lambda: read_jsonl([None]), "expected the JSONL path as a string or a path, got NoneType"),
+    (lambda: tag_bag(["全市开展核酸检测。"]), r"expected a dask.bag.Bag .*, got list"),
+])
+def test_arguments_of_the_wrong_kind_are_named(call, message):
+    with pytest.raises(TypeError, match=message):
+        call()
+
+
+def test_a_model_that_cannot_be_used_is_said_before_any_work(tmp_path):
+    from measures.persistence import ModelFileError
+
+    (tmp_path / "notes").mkdir()
+    with pytest.raises(ModelFileError, match="notes: not a model folder"):
+        tag_bag(dask_bag.from_sequence(["全市开展核酸检测。"]), model_path=tmp_path / "notes")
+
+
+def test_a_file_that_is_not_jsonl_text_is_said_once_and_the_others_are_read(tmp_path, caplog):
+    import gzip
+
+    good = tmp_path / "good.jsonl"
+    good.write_text("".join(json.dumps({"id": f"g{i}", "text": "全市开展核酸检测。"}) + "\n" for i in range(3)), "utf-8")
+    lines = "".join(json.dumps({"text": f"第{i}条"}, ensure_ascii=False) + "\n" for i in range(40))
+    (tmp_path / "wide.jsonl").write_bytes(lines.encode("utf-16"))
+    (tmp_path / "packed.jsonl").write_bytes(gzip.compress(lines.encode()))
+    (tmp_path / "cut.jsonl.gz").write_bytes(gzip.compress(lines.encode())[:60])
+    names = [str(tmp_path / name) for name in ("good.jsonl", "wide.jsonl", "packed.jsonl", "cut.jsonl.gz")]
+    for blocksize in (None, 100):
+        caplog.clear()
+        found = read_jsonl(names, blocksize=blocksize).compute(scheduler="sync")
+        assert [r["id"] for r in found] == ["g0", "g1", "g2"]
+        warnings = sorted(r.getMessage() for r in caplog.records)  # in the order the tasks ran
+        assert len(warnings) == 3, warnings
+        assert warnings[0].startswith(f"{names[3]}: cannot be read (") and warnings[0].endswith("); left out")
+        assert f"{names[2]}: compressed, not JSONL text" in warnings[1]
+        assert f"{names[1]}: UTF-16 or binary, not JSONL" in warnings[2]
+
+
+def test_no_block_of_a_file_is_held_as_a_result_of_its_own(tmp_path):
+    # the line counts that number a cut file's lines are handed on as numbers: a task that
+    # returned a block would be held by the scheduler until the block is parsed
+    import dask
+
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(json.dumps({"text": "全市开展新一轮全员核酸检测，各区做好采样组织工作。" * 10}, ensure_ascii=False)
+                      .__add__("\n") * 20, "utf-8")
+    bag = read_jsonl(str(corpus), blocksize=1000)
+    graph = dict(bag.__dask_graph__())
+    results = dask.get(graph, list(graph))
+    assert bag.npartitions > 5
+    assert not any(isinstance(result, bytes) for result in results)
+    assert len(bag.compute(scheduler="sync")) == 20

@@ -723,3 +723,14 @@ def test_the_output_names_are_still_importable_from_export():
 
     for name in ("OutputError", "open_output", "check_output", "check_not_input", "temporary_file"):
         assert getattr(export, name) is getattr(outputs, name)
+
+
+def test_a_deleted_current_folder_leaves_absolute_names_as_they_are(tmp_path, monkeypatch):
+    from measures.outputs import descriptor
+
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    assert descriptor("/dev/stdin") == 0 and descriptor(str(tmp_path)) is None
+    assert descriptor("speech.txt") is None  # a relative name names nothing there

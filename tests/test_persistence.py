@@ -766,6 +766,8 @@ def test_a_model_saved_through_a_link_goes_where_the_link_leads(tmp_path, estima
     (lambda model: model.tag_many(["全市开展核酸检测。"], sources=5), TypeError, "expected one source per document, got int"),
     (lambda model: model.tag_many(None), TypeError, "expected an iterable of documents, got NoneType"),
     (lambda model: write_report(None, "r.html"), TypeError, r"expected tagged documents \(model.tag\(text\)\), got NoneType"),
+    (lambda model: measures.read_labelled(b"s.tsv"), TypeError, r"got bytes \(os.fsdecode\(path\) decodes it\)"),
+    (lambda model: measures.train(b"s.tsv"), TypeError, r"got bytes \(os.fsdecode\(path\) decodes it\)"),
 ])
 def test_an_argument_of_the_wrong_kind_is_named_at_the_call(tmp_path, monkeypatch, model, call, error, message):
     monkeypatch.chdir(tmp_path)
@@ -779,3 +781,33 @@ def test_a_model_is_saved_as_a_folder_not_under_a_model_files_name(tmp_path, mod
         with pytest.raises(ModelFileError, match="a model is saved as a folder, not as a .* file .*save_estimator"):
             model.save(tmp_path / name)
     assert list(tmp_path.iterdir()) == []
+
+
+class _Sequence:
+    """A sequence that iterates through __getitem__ alone, as Python allows (a torch Dataset)."""
+
+    def __init__(self, items):
+        self.items = items
+
+    def __getitem__(self, i):
+        return self.items[i]
+
+    def __len__(self):
+        return len(self.items)
+
+
+def test_a_sequence_without_iter_is_taken_where_an_iterable_is(model):
+    texts = ["全市开展核酸检测。", "对密接人员集中隔离。"]
+    documents = list(model.tag_many(_Sequence(texts), sources=_Sequence(["a", "b"])))
+    assert [d.source for d in documents] == ["a", "b"]
+    assert measures.compare(_Sequence([d.summary() for d in documents])).startswith("category")
+    assert measures.Document(_Sequence(documents[0].sentences)).summary().sentences == 1
+
+
+def test_a_model_folder_saved_under_a_model_files_name_before_is_saved_over(tmp_path, model):
+    import shutil
+
+    old = tmp_path / "old.pkl"
+    shutil.copytree(shipped_model_path(), old)  # as earlier versions let one save it
+    model.save(old)
+    assert load_model(old).classes == model.classes

@@ -121,10 +121,11 @@ def test_ruled_corpus_writes_a_copy_with_the_rulings_and_leaves_the_corpus_alone
     ruled_corpus.main(older + ["-o", str(tmp_path / "older")])
     out, err = capsys.readouterr()
     assert "of the rows ruled wrong, 1 take the ruled labels, 371 have them" in out
-    # the second reading ruled one situation statement case_report; the later situation
-    # reading, other: named, and the later taken
-    assert err.count("two rulings of one sentence") == 1
+    # the second reading ruled two situation statements case_report (one for the corpus,
+    # "corpus right"); the later situation reading, other: named, and the later taken
+    assert err.count("two rulings of one sentence") == 2
     assert "training_second_reading.tsv:959 and other at " in err and "training_situation_reading.tsv:13; taking other" in err
+    assert "training_second_reading.tsv:1387 and other at " in err and "training_situation_reading.tsv:73; taking other" in err
     with pytest.raises(SystemExit):
         ruled_corpus.main([str(record), "-o", str(training_files()[0].parent)])
 

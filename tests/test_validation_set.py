@@ -393,3 +393,9 @@ def test_primary_order_changes_only_which_given_label_comes_first():
     # the place named first leads, where our labels read the measure done (docs/labelling.md)
     assert reordered[2].labels == ("isolation_transfer", "disinfection") == shipped[2].labels[::-1]
     assert [reordered[k].labels for k in (1, 3)] == [shipped[k].labels for k in (1, 3)] == [("other",), ("case_report",)]
+
+
+@needs_shared
+def test_an_empty_model_name_is_said_not_a_traceback(capsys):
+    assert accuracy.main(["--on", "dev", "--model", ""]) == 2
+    assert "accuracy: the model path (None: the shipped model) is empty" in capsys.readouterr().err
