@@ -56,6 +56,8 @@ def main(argv=None) -> int:
     if args.measure:
         measure(Path(args.measure))
         return 0
+    if any(mb <= 0 for mb in args.mb or []):
+        parser.error("--mb takes a size above 0")
     texts = shared_texts(Path(args.shared))
     if not texts:
         print(f"partition_memory: no texts under {args.shared}; pass --shared", file=sys.stderr)

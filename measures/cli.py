@@ -126,6 +126,16 @@ def _model_folder(args) -> str:
     return _model_path(args) or str(shipped_model_path())
 
 
+def _unnamed(error: OSError) -> str:
+    """An error without a file name: most often a relative name read against a current
+    folder that was deleted since the shell entered it."""
+    try:
+        os.getcwd()
+    except OSError:
+        return "the current folder no longer exists: give absolute paths, or cd to a folder that exists"
+    return str(error)
+
+
 def _model_path(args):
     """``--model``, None when left out; an empty one is refused, not read as the current
     folder, which the output checks would not know is the model read."""
@@ -645,7 +655,7 @@ def main(argv=None) -> int:
         _say(f"out of memory, on a document too large to hold at once or too many at once; {_left(args)}")
         return 1
     except OSError as error:  # a file the checks above did not foresee
-        _say(f"{error.filename}: {error.strerror}" if error.filename else str(error))
+        _say(f"{error.filename}: {error.strerror}" if error.filename else _unnamed(error))
         return 1
     except KeyboardInterrupt:
         _say(_STOP_WORDS[signal.SIGINT])

@@ -115,7 +115,8 @@ def read_jsonl(urlpath, blocksize="4 MiB"):
     compressed file (``.gz``, ``.bz2``, ...), which cannot be read from the middle, and
     every file when ``blocksize`` is None, is one partition. The records and their order
     do not depend on it. A partition's tagged results are held in its worker's memory
-    until written, as Python objects of about 70 times its bytes: keep it small."""
+    until written, as Python objects of 10 to 15 times its bytes for news and notices
+    (``benchmarks/partition_memory.py``), more for texts of many short sentences."""
     dask, db = _dask_bag()
     from dask.utils import parse_bytes
     from fsspec.utils import infer_compression
@@ -151,25 +152,28 @@ def _files(urlpath) -> list:
     A folder, or a name that is no file and matches none, is an error naming it."""
     from fsspec.core import url_to_fs
 
-    if isinstance(urlpath, (str, os.PathLike)):
+    if isinstance(urlpath, (str, bytes, os.PathLike)):  # one path (bytes: refused, not iterated)
         patterns = [urlpath]
     else:
         patterns = list(iterable_argument(urlpath, "a path, a glob or a list of them"))
-    found, unmatched = [], []
+    if not patterns:  # an empty glob.glob() of the caller's, most likely
+        raise FileNotFoundError("no files given (an empty list)")
+    found, unmatched, folders = [], [], []
     for pattern in patterns:
         fs, path = url_to_fs(os.fspath(path_argument(pattern, "JSONL path")))
         if fs.isfile(path):
             found.append((fs, path))
         elif fs.isdir(path):
-            raise FileNotFoundError(f"{os.fspath(pattern)}: a folder; name its files, such as "
-                                    f"{os.path.join(os.fspath(pattern), '*.jsonl')}")
+            folders.append(str(pattern))
         else:
             matches = [(fs, match) for match in sorted(fs.glob(path)) if fs.isfile(match)]
             found += matches
             if not matches:
-                unmatched.append(os.fspath(pattern))
-    if unmatched:
-        raise FileNotFoundError(f"no files match {', '.join(map(repr, unmatched))}")
+                unmatched.append(str(pattern))
+    problems = [f"no files match {', '.join(map(repr, unmatched))}"] if unmatched else []
+    problems += [f"{folder}: a folder; name its files, such as {os.path.join(folder, '*.jsonl')}" for folder in folders]
+    if problems:
+        raise FileNotFoundError("; ".join(problems))
     return found
 
 
@@ -198,18 +202,17 @@ def _block_records(fs, path: str, offset, size, compression, lines_before: int) 
     """The records of a run of whole lines of ``path``, the first of them line
     ``lines_before + 1`` of the file; none, and one warning, from a file that cannot be
     read or is not JSONL text."""
-    import lzma
-    import zlib
-
     from .sources import jsonl_source, not_jsonl
 
     first = offset in (None, 0)
     try:
         block = _read(fs, path, offset, size, compression)
-        start = block[:4096] if first else _head(fs, path)
-    except (OSError, EOFError, ValueError, zlib.error, lzma.LZMAError) as error:  # a damaged .gz, .bz2, .xz
+        # every block of a cut file is judged by the file's head, so that all its blocks,
+        # however small, agree on whether it is JSONL text
+        start = block[:4096] if offset is None else _head(fs, path)
+    except Exception as error:  # noqa: BLE001  each decompressor has its own errors for a damaged file
         if first:
-            log.warning("%s: cannot be read (%s); left out", path, error)
+            log.warning("%s: cannot be read (%s: %s); left out", path, type(error).__name__, error)
         return []
     wrong = not_jsonl(start)
     if wrong:
@@ -242,8 +245,17 @@ def tag_bag(bag, model_path=None, trusted: bool = False, examples: int = 3):
     if not isinstance(bag, db.Bag):
         raise TypeError(f"expected a dask.bag.Bag (read_jsonl(...) or dask.bag.from_sequence(texts)), "
                         f"got {type(bag).__name__}")
-    if model_path is not None and os.path.exists(path_argument(model_path, "model path")):
+    local = model_path is None or os.path.exists(path_argument(model_path, "model path"))
+    if model_path is not None and local:
         _loaded(str(model_path), trusted)
-    tag = dask.delayed(tag_records, pure=True)
-    return db.from_delayed([tag(part, model_path, trusted, examples, f"<partition {p}>")
+    # the model's stamp in the tasks' keys: results of an earlier run still held on the
+    # cluster are not taken for those of a model saved over the same folder since
+    stamp = _stamp(None if model_path is None else str(model_path)) if local else None
+    tag = dask.delayed(_tag_partition, pure=True)
+    return db.from_delayed([tag(part, model_path, trusted, examples, f"<partition {p}>", stamp)
                             for p, part in enumerate(bag.to_delayed())])
+
+
+def _tag_partition(records, model_path, trusted, examples, name, stamp) -> list[dict]:
+    """:func:`tag_records`, keyed also by the stamp of the model it is meant to use."""
+    return tag_records(records, model_path, trusted, examples, name)

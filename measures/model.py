@@ -345,8 +345,9 @@ class Model:
         faster than tagging them one by one."""
         from .document import tag_documents
 
-        if isinstance(texts, str):  # now, not when the first document is asked for
-            raise TypeError("expected an iterable of documents, not a string (to tag one document, use tag())")
+        if isinstance(texts, (str, bytes)):  # now, not when the first document is asked for
+            raise TypeError(f"expected an iterable of documents, not {'a string' if isinstance(texts, str) else 'bytes'} "
+                            "(to tag one document, use tag())")
         if isinstance(texts, Mapping):  # it iterates over its keys: the names, tagged as text
             raise TypeError("expected an iterable of documents, not a dict (for names and texts: "
                             "tag_many(texts.values(), sources=texts.keys()))")

@@ -114,8 +114,9 @@ def check_save_path(path) -> None:
     call it before their work; saving calls it again."""
     suffix = Path(path).suffix
     target = _where_saved(path)
-    # a new folder of that name would be taken for such a file; one saved before is a model
-    if suffix.lower() in (".skops", *_PICKLES) and not (target.is_dir() and is_model_folder(target)):
+    # a new folder of that name would be taken for such a file; what is there already is
+    # judged below as under any name (a model folder saved before is saved over)
+    if suffix.lower() in (".skops", *_PICKLES) and not os.path.lexists(target):
         raise ModelFileError(f"{path}: a model is saved as a folder, not as a {suffix} file (a fitted "
                              "MeasureClassifier is saved as one with measures.persistence.save_estimator)")
     if not os.path.lexists(target):

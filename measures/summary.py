@@ -182,12 +182,12 @@ def fit_name(name: str, width: int) -> str:
 def share_text(share: float, decimals: int | None = None) -> str:
     """A share as a percentage with ``decimals`` decimals, by default whole percents and
     one decimal below 10% (so that a measure with one sentence in 300 is not shown as 0%);
-    a share that would round to 0% or 100% without being it is shown as under 0.1% or
-    over 99% (99.9% with a decimal)."""
-    if 0 < share < 0.0005:
-        return "<0.1%"
+    a share that would round to 0% or 100% without being it is shown as under or over
+    the nearest figure that can be shown (<0.1%, >99%; >99.9% with a decimal)."""
     if decimals is None:
         decimals = 0 if share >= 0.095 or share == 0 else 1
+    if 0 < share and f"{share * 100:.{decimals}f}" == f"{0:.{decimals}f}":
+        return f"<{10 ** -decimals:.{decimals}f}%"
     if share < 1 and f"{share * 100:.{decimals}f}" == f"{100:.{decimals}f}":
         return f">{100 - 10 ** -decimals:.{decimals}f}%"
     return f"{share * 100:.{decimals}f}%"

@@ -257,6 +257,14 @@ def test_share_text_shows_a_measure_present_as_more_than_nothing(share, text, on
     assert share_text(share) == text and share_text(share, 1) == one_decimal
 
 
+@pytest.mark.parametrize("share, decimals, text", [(0.003, 0, "<1%"), (0.0003, 2, "0.03%"), (0.00003, 2, "<0.01%"),
+                                                   (0.99999, 2, ">99.99%"), (0.999, 0, ">99%")])
+def test_share_text_at_any_number_of_decimals(share, decimals, text):
+    from measures.summary import share_text
+
+    assert share_text(share, decimals) == text
+
+
 def test_the_text_summary_and_compare_tell_one_sentence_in_thousands_from_none():
     rare = _summary("rare.txt", {"testing": 1, "other": 2499}, sentences=2500)
     none = _summary("none.txt", {"other": 2500}, sentences=2500)

@@ -534,3 +534,23 @@ def test_standard_input_is_read_as_a_file_is(tmp_path):
         record, piped_record = json.loads(from_file), json.loads(piped)
         assert piped_record["sentences"] == record["sentences"]
         assert "var x" not in piped.decode() and len(record["sentences"]) >= 2
+
+
+def test_a_deleted_current_folder_is_named_as_such(tmp_path):
+    import shlex
+
+    from conftest import measures_command
+
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    out = tmp_path / "out.jsonl"
+    command = shlex.join([*measures_command(), "tag", str(SPEECH), "-o"])
+    script = f"cd {shlex.quote(str(gone))} && rmdir {shlex.quote(str(gone))} && "
+    # an absolute output is written; a relative one is named, not a bare "[Errno 2]"
+    absolute = subprocess.run(["bash", "-c", script + command + " " + shlex.quote(str(out))], capture_output=True)
+    assert absolute.returncode == 0 and out.exists()
+    gone.mkdir()
+    relative = subprocess.run(["bash", "-c", script + command + " out.jsonl"], capture_output=True)
+    assert relative.returncode == 1
+    assert relative.stderr.decode() == ("measures: the current folder no longer exists: give absolute paths, or cd to "
+                                        "a folder that exists\n")

@@ -151,6 +151,11 @@ def test_every_name_that_matches_no_file_is_named_and_a_folder_is_refused(tmp_pa
         read_jsonl([str(good), str(tmp_path / "missing.jsonl"), str(tmp_path / "*.ndjson")])
     with pytest.raises(FileNotFoundError, match=r": a folder; name its files, such as .*\*\.jsonl"):
         read_jsonl(str(tmp_path))
+    (tmp_path / "more").mkdir()
+    with pytest.raises(FileNotFoundError, match=r"no files match '.*missing\.jsonl'; .*: a folder; .*more: a folder"):
+        read_jsonl([str(tmp_path / "missing.jsonl"), str(tmp_path), str(tmp_path / "more")])
+    with pytest.raises(FileNotFoundError, match=r"no files given \(an empty list\)"):
+        read_jsonl([])  # an empty glob.glob(), say
 
 
 @pytest.mark.parametrize("call, message", [
@@ -159,6 +164,7 @@ def test_every_name_that_matches_no_file_is_named_and_a_folder_is_refused(tmp_pa
     (lambda: read_jsonl(5), "expected a path, a glob or a list of them, got int"),
     (lambda: read_jsonl([None]), "expected the JSONL path as a string or a path, got NoneType"),
     (lambda: tag_bag(["全市开展核酸检测。"]), r"expected a dask.bag.Bag .*, got list"),
+    (lambda: read_jsonl(b"a.jsonl"), r"got bytes \(os.fsdecode\(path\) decodes it\)"),
 ])
 def test_arguments_of_the_wrong_kind_are_named(call, message):
     with pytest.raises(TypeError, match=message):
@@ -208,3 +214,45 @@ def test_no_block_of_a_file_is_held_as_a_result_of_its_own(tmp_path):
     assert bag.npartitions > 5
     assert not any(isinstance(result, bytes) for result in results)
     assert len(bag.compute(scheduler="sync")) == 20
+
+
+def test_a_file_with_a_nul_is_left_out_whole_however_it_is_cut(tmp_path, caplog):
+    lines = [json.dumps({"id": f"r{i}", "text": "全市开展新一轮全员核酸检测。"}, ensure_ascii=False).encode() for i in range(60)]
+    lines[30] = b'{"id": "r30", "text": "a\x00b"}'  # past the first small block, within the first 4 KiB
+    corpus = tmp_path / "nul.jsonl"
+    corpus.write_bytes(b"\n".join(lines) + b"\n")
+    for blocksize in (None, 500, 1000, 5000):
+        caplog.clear()
+        assert read_jsonl(str(corpus), blocksize=blocksize).compute(scheduler="sync") == [], blocksize
+        assert [r.getMessage() for r in caplog.records] == [f"{corpus}: UTF-16 or binary, not JSONL (JSONL input must "
+                                                            "be UTF-8); left out"]
+
+
+def test_a_damaged_zip_is_left_out_and_the_other_files_read(tmp_path, caplog):
+    import zipfile
+
+    good = tmp_path / "good.jsonl"
+    good.write_text('{"id": "g", "text": "全市开展核酸检测。"}\n', "utf-8")
+    packed = tmp_path / "cut.jsonl.zip"
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.writestr("cut.jsonl", '{"text": "对密接人员集中隔离。"}\n' * 200)
+    packed.write_bytes(packed.read_bytes()[:80])
+    found = read_jsonl([str(good), str(packed)]).compute(scheduler="sync")
+    assert [r["id"] for r in found] == ["g"]
+    assert f"{packed}: cannot be read (BadZipFile: " in caplog.text
+
+
+def test_results_held_from_a_run_are_not_taken_for_a_model_saved_over_its_folder(client, tmp_path):
+    import measures
+
+    folder = tmp_path / "my-model"
+    measures.load_model().save(folder)
+    bag = dask_bag.from_sequence(["全市开展新一轮全员核酸检测。对密接人员一律集中隔离。"] * 2, npartitions=2)
+    kept = tag_bag(bag, model_path=folder).persist()  # an earlier run's results, still on the cluster
+    before = kept.compute()[0]["sentences"][1]["labels"]
+    stricter = measures.load_model()
+    stricter.thresholds[:] = 0.999
+    stricter.save(folder)
+    after = tag_bag(bag, model_path=folder).compute()[0]["sentences"][1]["labels"]
+    assert len(before) == 2 and after == before[:1]
+    del kept
