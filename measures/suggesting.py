@@ -240,8 +240,8 @@ def suggest(model, texts_or_documents: Iterable, n: int = 200, per_document: int
     _check_settings(n, per_document, similarity, min_chars, pool)
     # a string would be read character by character, as documents or sentences
     if isinstance(texts_or_documents, (str, bytes)):
-        raise TypeError(f"expected an iterable of documents, not {type(texts_or_documents).__name__} "
-                        "(for one document: [text])")
+        kind = "a string" if isinstance(texts_or_documents, str) else "bytes"
+        raise TypeError(f"expected an iterable of documents, not {kind} (for one document: [text])")
     if isinstance(texts_or_documents, Mapping):  # it iterates over its keys, the names
         raise TypeError("expected an iterable of documents, not a dict (for names and texts: d.items())")
     if isinstance(exclude, str):
