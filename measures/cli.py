@@ -126,6 +126,15 @@ def _model_folder(args) -> str:
     return _model_path(args) or str(shipped_model_path())
 
 
+def _check_names(args) -> None:
+    """Refuse an empty file name: pathlib reads it as the current folder, which tag would
+    read whole, every document under it."""
+    for option, shown in (("inputs", "an input"), ("data", "a data file"), ("exclude", "an --exclude file"),
+                          ("second_reading", "a --second-reading file")):
+        if "" in (getattr(args, option, None) or ()):
+            raise UsageError(f"{shown}'s name is empty: give a file or folder name (. for the current folder)")
+
+
 def _unnamed(error: OSError) -> str:
     """An error without a file name: most often a relative name read against a current
     folder that was deleted since the shell entered it."""
@@ -638,6 +647,7 @@ def main(argv=None) -> int:
     previous = {signum: signal.signal(signum, _stopped) for signum in (signal.SIGINT, *STOP_SIGNALS)
                 if signal.getsignal(signum) is not signal.SIG_IGN}
     try:
+        _check_names(args)
         return args.func(args)
     except (DataError, ModelFileError, DocumentError, OutputError, CommandError) as error:
         _say(str(error))

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .cleaning import HAN_RANGES, remove_invisible
+from .inputs import path_argument
 from .splitting import last_sentence_end
 from .word_files import ZIP_MAGIC, WordFileError, docx_text
 
@@ -341,7 +342,7 @@ def is_lock_file(path: Path) -> bool:
 def read_document(path) -> str:
     """Read a document file as text (any supported encoding; HTML and Word .docx files
     reduced to their text)."""
-    path = Path(path)
+    path = Path(path_argument(path, "document path"))
     if is_lock_file(path):
         raise DocumentError(f"{path}: a lock file Word keeps beside an open document, not a document")
     with open_document(path) as handle:

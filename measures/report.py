@@ -270,8 +270,11 @@ def write_report(documents: Iterable, path, title: str | None = None) -> None:
     """Write :func:`render_report` to ``path`` (UTF-8), atomically; ``None`` or ``"-"``:
     standard output. A path that would replace a file one of the documents was read from,
     or a folder holding one, is refused (OutputError), as on the command line."""
+    from .inputs import path_argument
     from .outputs import check_not_input, open_output
 
+    if path is not None and path != "-":
+        path_argument(path, "report path")
     documents = _documents(documents)
     # a source that is no file (a name given to a text) has nothing to lose
     check_not_input(path, [d.source for d in documents if d.source and os.path.isfile(d.source)])

@@ -350,6 +350,19 @@ def test_a_model_is_trained_into_a_folder_not_a_file_named_as_one(tmp_path):
     assert "save_estimator" in result.stderr.decode() and list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("command, shown", [
+    (["tag", ""], "an input"), (["report", SPEECH, "", "-o", "r.html"], "an input"), (["suggest", ""], "an input"),
+    (["train", "", "-o", "m"], "a data file"), (["evaluate", ""], "a data file"), (["check-data", ""], "a data file"),
+    (["check-data", "--second-reading", ""], "a --second-reading file"), (["suggest", SPEECH, "--exclude", ""], "an --exclude file"),
+])
+def test_an_empty_input_name_is_a_usage_error_not_the_current_folder(tmp_path, command, shown):
+    (tmp_path / "notes.txt").write_text("全市开展核酸检测。", "utf-8")  # what the current folder would give
+    result = run_cli(*command, cwd=tmp_path)
+    assert result.returncode == 2 and not result.stdout
+    assert result.stderr.decode() == f"measures: {shown}'s name is empty: give a file or folder name (. for the current folder)\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
 @pytest.mark.parametrize("command", [["tag", SPEECH], ["report", SPEECH], ["suggest", SPEECH], ["train"]])
 def test_an_empty_output_name_is_a_usage_error(tmp_path, command):
     result = run_cli(*command, "-o", "", cwd=tmp_path)

@@ -770,6 +770,9 @@ def test_a_model_saved_through_a_link_goes_where_the_link_leads(tmp_path, estima
     (lambda model: measures.train(b"s.tsv"), TypeError, r"got bytes \(os.fsdecode\(path\) decodes it\)"),
     (lambda model: model.tag_many(b"speech.txt"), TypeError, r"expected an iterable of documents, not bytes"),
     (lambda model: measures.suggest(model, b"speech.txt"), TypeError, r"expected an iterable of documents, not bytes"),
+    (lambda model: measures.read_document(b"speech.txt"), TypeError, r"document path .*got bytes \(os.fsdecode"),
+    (lambda model: write_report([], b"r.html"), TypeError, r"report path .*got bytes \(os.fsdecode"),
+    (lambda model: measures.read_document(""), ValueError, "the document path is empty"),
 ])
 def test_an_argument_of_the_wrong_kind_is_named_at_the_call(tmp_path, monkeypatch, model, call, error, message):
     monkeypatch.chdir(tmp_path)
