@@ -109,8 +109,6 @@ def _check_output(output, inputs, folder: bool = False) -> None:
     next run would read it back as a document."""
     from .outputs import check_not_input, check_output, descriptor
 
-    if output == "":
-        raise UsageError("the output name is empty: give a file name, or - for standard output")
     # however it is spelt (//dev/stdin, /proc/self/fd/../fd/0, a link to it)
     if sum(item == "-" or descriptor(item) == 0 for item in inputs) > 1:
         raise UsageError("- (standard input) is given more than once; it can be read only once")
@@ -123,12 +121,18 @@ def _model_folder(args) -> str:
     would break it for every later run."""
     from .persistence import shipped_model_path
 
-    return _model_path(args) or str(shipped_model_path())
+    return args.model or str(shipped_model_path())
 
 
 def _check_names(args) -> None:
-    """Refuse an empty file name: pathlib reads it as the current folder, which tag would
-    read whole, every document under it."""
+    """Refuse an empty file name before any work: pathlib reads it as the current folder,
+    which tag would read whole (every document under it), --model would load as the model
+    (which the output checks would not know is read) and -o would write over."""
+    if getattr(args, "output", None) == "":
+        raise UsageError("the output name is empty: give a file name, or - for standard output")
+    if getattr(args, "model", None) == "":
+        raise UsageError("the model name is empty: give a model folder or file, or leave --model out for the "
+                         "shipped model")
     for option, shown in (("inputs", "an input"), ("data", "a data file"), ("exclude", "an --exclude file"),
                           ("second_reading", "a --second-reading file")):
         if "" in (getattr(args, option, None) or ()):
@@ -145,19 +149,10 @@ def _unnamed(error: OSError) -> str:
     return str(error)
 
 
-def _model_path(args):
-    """``--model``, None when left out; an empty one is refused, not read as the current
-    folder, which the output checks would not know is the model read."""
-    if args.model == "":
-        raise UsageError("the model name is empty: give a model folder or file, or leave --model out for the "
-                         "shipped model")
-    return args.model
-
-
 def _load(args):
     from .persistence import load_model
 
-    return load_model(_model_path(args), trusted=getattr(args, "trust", False))
+    return load_model(args.model, trusted=getattr(args, "trust", False))
 
 
 _progress_open = False  # a progress line without its line end on stderr

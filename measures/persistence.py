@@ -112,14 +112,14 @@ def check_save_path(path) -> None:
     deleted by a mistyped path. Through a symbolic link, what it leads to is judged (a
     link that leads nowhere yet is where the model will be). Commands
     call it before their work; saving calls it again."""
-    suffix = Path(path).suffix
     target = _where_saved(path)
-    # a new folder of that name would be taken for such a file; what is there already is
-    # judged below as under any name (a model folder saved before is saved over)
-    if suffix.lower() in (".skops", *_PICKLES) and not os.path.lexists(target):
-        raise ModelFileError(f"{path}: a model is saved as a folder, not as a {suffix} file (a fitted "
-                             "MeasureClassifier is saved as one with measures.persistence.save_estimator)")
     if not os.path.lexists(target):
+        # a new folder of that name would be taken for such a file; what is there already
+        # is judged below as under any name (a model folder saved before is saved over)
+        suffix = Path(path).suffix
+        if suffix.lower() in (".skops", *_PICKLES):
+            raise ModelFileError(f"{path}: a model is saved as a folder, not as a {suffix} file (a fitted "
+                                 "MeasureClassifier is saved as one with measures.persistence.save_estimator)")
         return
     if os.path.islink(target):  # still a link once followed: a loop
         raise ModelFileError(f"{path}: not saving the model here: it is a symbolic link that leads round in a "
