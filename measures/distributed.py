@@ -20,7 +20,6 @@ from __future__ import annotations
 import logging
 import operator
 import os
-from collections.abc import Mapping
 from functools import lru_cache
 
 from .inputs import iterable_argument, path_argument
@@ -72,10 +71,8 @@ def tag_records(records, model_path=None, trusted: bool = False, examples: int =
     from .sources import record_name
     from .export import document_record
 
-    if isinstance(records, (str, bytes, Mapping)):  # iterating would give characters or keys
-        raise TypeError(f"expected an iterable of records, not one {type(records).__name__} "
-                        f"(tag_records([text]) for one)")
-    iterable_argument(records, "an iterable of records (texts or dicts with a 'text')")
+    iterable_argument(records, "an iterable of records (texts or dicts with a 'text')",
+                      one="tag_records([text]) for one", mapping="tag_records([record]) for one")
     model = _loaded(None if model_path is None else str(model_path), trusted)
     texts, sources = [], []
     for number, record in enumerate(records, start=1):

@@ -52,11 +52,17 @@ def path_argument(path, what: str = "path"):
     return path
 
 
-def iterable_argument(value, what: str):
+def iterable_argument(value, what: str, one: str | None = None, mapping: str | None = None):
     """``value`` itself when it can be iterated over, else a TypeError saying what was
-    expected: iterating over None or a number fails deep inside, naming neither. (iter(),
-    not isinstance Iterable: a sequence with only __getitem__ iterates too; iter() does not
-    consume a generator.)"""
+    expected: iterating over None or a number fails deep inside, naming neither. Given
+    ``one`` (how to pass a single item), a lone string or bytes is refused too, as it would
+    iterate as characters or numbers; given ``mapping`` (how to pass a dict's contents), a
+    mapping is, as it would iterate as its keys. (iter(), not isinstance Iterable: a
+    sequence with only __getitem__ iterates too; iter() does not consume a generator.)"""
+    if one is not None and isinstance(value, (str, bytes)):
+        raise TypeError(f"expected {what}, not {'a string' if isinstance(value, str) else 'bytes'} ({one})")
+    if mapping is not None and isinstance(value, Mapping):
+        raise TypeError(f"expected {what}, not a dict ({mapping})")
     try:
         iter(value)
     except TypeError:

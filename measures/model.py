@@ -9,7 +9,6 @@ import math
 import os
 import warnings
 from collections import Counter
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 import numpy as np
@@ -345,17 +344,11 @@ class Model:
         faster than tagging them one by one."""
         from .document import tag_documents
 
-        if isinstance(texts, (str, bytes)):  # now, not when the first document is asked for
-            raise TypeError(f"expected an iterable of documents, not {'a string' if isinstance(texts, str) else 'bytes'} "
-                            "(to tag one document, use tag())")
-        if isinstance(texts, Mapping):  # it iterates over its keys: the names, tagged as text
-            raise TypeError("expected an iterable of documents, not a dict (for names and texts: "
-                            "tag_many(texts.values(), sources=texts.keys()))")
-        if isinstance(sources, str):
-            raise TypeError("expected one source per document, not a string")
-        if sources is not None:  # now, not when the first document is tagged
-            iterable_argument(sources, "one source per document")
-        iterable_argument(texts, "an iterable of documents")
+        # now, not when the first document is asked for
+        iterable_argument(texts, "an iterable of documents", one="to tag one document, use tag()",
+                          mapping="for names and texts: tag_many(texts.values(), sources=texts.keys())")
+        if sources is not None:
+            iterable_argument(sources, "one source per document", one="for one document: sources=[name]")
         return tag_documents(self, _documents(texts, sources))
 
     # --- persistence ------------------------------------------------------------------

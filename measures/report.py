@@ -221,11 +221,10 @@ def _documents(documents) -> list:
 
     if isinstance(documents, Document):
         return [documents]
-    if isinstance(documents, (str, bytes)):
-        raise TypeError("expected tagged documents (model.tag(text)), not a string")
     from .inputs import iterable_argument
 
-    documents = list(iterable_argument(documents, "tagged documents (model.tag(text))"))
+    documents = list(iterable_argument(documents, "tagged documents (model.tag(text))",
+                                       one="for one text: model.tag(text) first"))
     bad = next((i for i, d in enumerate(documents) if not isinstance(d, Document)), None)
     if bad is not None:
         raise TypeError(f"document {bad} is {type(documents[bad]).__name__}, not a tagged Document (model.tag(text))")

@@ -18,7 +18,6 @@ from __future__ import annotations
 import heapq
 import itertools
 import os
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -238,15 +237,10 @@ def suggest(model, texts_or_documents: Iterable, n: int = 200, per_document: int
     diverse picks are made.
     """
     _check_settings(n, per_document, similarity, min_chars, pool)
-    # a string would be read character by character, as documents or sentences
-    if isinstance(texts_or_documents, (str, bytes)):
-        kind = "a string" if isinstance(texts_or_documents, str) else "bytes"
-        raise TypeError(f"expected an iterable of documents, not {kind} (for one document: [text])")
-    if isinstance(texts_or_documents, Mapping):  # it iterates over its keys, the names
-        raise TypeError("expected an iterable of documents, not a dict (for names and texts: d.items())")
-    if isinstance(exclude, str):
-        raise TypeError("exclude takes an iterable of sentences, not a string (for one sentence: [sentence])")
-    exclude = () if exclude is None else list(exclude)
+    iterable_argument(texts_or_documents, "an iterable of documents", one="for one document: [text]",
+                      mapping="for names and texts: d.items()")
+    exclude = () if exclude is None else list(iterable_argument(exclude, "an iterable of sentences to exclude",
+                                                                one="for one sentence: [sentence]"))
     for text in exclude:
         if not isinstance(text, str):
             raise TypeError(f"exclude takes sentences as strings, got {type(text).__name__} {text!r:.40} "
@@ -260,7 +254,6 @@ def suggest(model, texts_or_documents: Iterable, n: int = 200, per_document: int
     in_heap: set[str] = set()
     tie = itertools.count()
     thresholds, classes = np.asarray(model.thresholds), list(model.classes)
-    iterable_argument(texts_or_documents, "documents, texts or (name, text) pairs")
     for number, document in enumerate(_documents(model, texts_or_documents)):
         sentences = [(k, s) for k, s in enumerate(document.sentences)
                      if len(s.text) >= min_chars and s.text not in excluded and s.text not in in_heap]

@@ -494,6 +494,8 @@ def test_a_lone_string_is_refused(model):
     (lambda m: list(m.tag_many(["甲。", "乙。", "丙。"], sources=["a", "b"])), ValueError, "sources ended at document 2"),
     (lambda m: list(m.tag_many(["甲。"], sources=["a", "b"])), ValueError, "more sources than texts"),
     (lambda m: m.tag_many(["甲。", "乙。"], sources="ab"), TypeError, "one source per document, not a string"),
+    # bytes iterate as numbers, which would become the documents' sources
+    (lambda m: m.tag_many(["甲。", "乙。"], sources=b"ab"), TypeError, "one source per document, not bytes (for one document: sources=[name])"),
     (lambda m: m.explain("核酸检测。", top=0), ValueError, "top must be a whole number, 1 or more"),
     (lambda m: m.explain("&nbsp;\u200b"), ValueError, "is empty once normalised (a web address, markup"),
     (lambda m: m.tag("甲。").summary(examples=1.5), ValueError, "examples must be a whole number"),

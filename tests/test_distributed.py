@@ -159,7 +159,8 @@ def test_every_name_that_matches_no_file_is_named_and_a_folder_is_refused(tmp_pa
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda: tag_records("全市开展核酸检测。"), "expected an iterable of records, not one str"),
+    (lambda: tag_records("全市开展核酸检测。"), r"expected an iterable of records .*, not a string \(tag_records\(\[text\]\) for one\)"),
+    (lambda: tag_records({"text": "全市开展核酸检测。"}), r"not a dict \(tag_records\(\[record\]\) for one\)"),
     (lambda: tag_records(None), "expected an iterable of records .*, got NoneType"),
     (lambda: read_jsonl(5), "expected a path, a glob or a list of them, got int"),
     (lambda: read_jsonl([None]), "expected the JSONL path as a string or a path, got NoneType"),

@@ -761,7 +761,7 @@ def test_a_model_saved_through_a_link_goes_where_the_link_leads(tmp_path, estima
     (lambda model: measures.train(123), TypeError, r"expected TSV paths or \(text, labels\) pairs, got int"),
     (lambda model: measures.compare(None), TypeError, "expected a list of summaries or tagged documents, got NoneType"),
     (lambda model: measures.summaries_frame(5), TypeError, "expected a list of summaries or tagged documents, got int"),
-    (lambda model: measures.suggest(model, None), TypeError, r"expected documents, texts or \(name, text\) pairs, got NoneType"),
+    (lambda model: measures.suggest(model, None), TypeError, "expected an iterable of documents, got NoneType"),
     (lambda model: measures.Document(None), TypeError, r"expected the document's sentences \(a list of Sentence\), got NoneType"),
     (lambda model: model.tag_many(["全市开展核酸检测。"], sources=5), TypeError, "expected one source per document, got int"),
     (lambda model: model.tag_many(None), TypeError, "expected an iterable of documents, got NoneType"),

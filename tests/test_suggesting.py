@@ -160,7 +160,10 @@ def test_exclude_matches_sentences_as_labelled_files_hold_them(model):
 
 @pytest.mark.parametrize("call, message", [
     (lambda model: suggest(model, "全市开展核酸检测。"), "expected an iterable of documents, not a string"),
-    (lambda model: suggest(model, ["全市开展核酸检测。"], exclude="全市开展核酸检测。"), "exclude takes an iterable"),
+    (lambda model: suggest(model, ["全市开展核酸检测。"], exclude="全市开展核酸检测。"),
+     r"expected an iterable of sentences to exclude, not a string \(for one sentence: \[sentence\]\)"),
+    # list(5) would say "'int' object is not iterable", naming neither exclude nor what it takes
+    (lambda model: suggest(model, ["全市开展核酸检测。"], exclude=5), "expected an iterable of sentences to exclude, got int"),
     (lambda model: suggest(model, ["全市开展核酸检测。"], exclude=pd.Series(["甲。", float("nan")])),
      "exclude takes sentences as strings, got float nan"),
 ])
