@@ -265,6 +265,8 @@ def tagged_documents(args, model, failed: list, stream_large: bool = False):
         if source.error:
             failed.append(source.name)
             _say(source.error)
+        elif source.note:
+            _say(source.note)
         else:
             yield document
 

@@ -34,9 +34,11 @@ def is_whole(value, least: int) -> bool:
 
 
 def text_argument(text, what: str = "text"):
-    """``text`` itself when it is a string, else a TypeError naming what was given."""
+    """``text`` itself when it is a string, else a TypeError naming what was given (and, for
+    a path, how to read the file: a newcomer passes tag() the file's name)."""
     if not isinstance(text, str):
-        raise TypeError(f"expected the {what} as a string, got {type(text).__name__}")
+        hint = " (to read a file: measures.read_document(path))" if isinstance(text, os.PathLike) else ""
+        raise TypeError(f"expected the {what} as a string, got {type(text).__name__}{hint}")
     return text
 
 

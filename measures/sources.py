@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Iterator
 
 from . import reading
 from .cleaning import text_name
-from .inputs import is_device
+from .inputs import is_device, listed
 from .outputs import descriptor
 from .reading import (HTML_SUFFIXES, MHTML, DocumentError, document_text, is_large, is_lock_file, iter_pieces, open_document,
                       read_document)
@@ -33,16 +33,18 @@ JSONL_SUFFIXES = (".jsonl", ".ndjson")  # one JSON object a line, by either name
 class Source:
     """One document to tag: its name, and its text or the error that stopped reading it.
     A file too large to hold has ``pieces`` instead of ``text``: a function that opens
-    it as consecutive pieces of whole lines. Exactly one of the three is set."""
+    it as consecutive pieces of whole lines. A ``note`` is no document and no failure: what
+    a folder held that was passed over. Exactly one of the four is set."""
 
     name: str
     text: str | None = None
     error: str | None = None
     pieces: Callable[[], Iterator[str]] | None = None
+    note: str | None = None
 
     def __post_init__(self):
-        if sum(part is not None for part in (self.text, self.error, self.pieces)) != 1:
-            raise ValueError("a Source has exactly one of text, error and pieces")
+        if sum(part is not None for part in (self.text, self.error, self.pieces, self.note)) != 1:
+            raise ValueError("a Source has exactly one of text, error, pieces and note")
         # named in messages as in outputs (a GBK file name read as such)
         self.name, self.error = text_name(self.name), text_name(self.error)
 
@@ -266,6 +268,10 @@ _NOT_DOCUMENTS = {**_COMPRESSED,
                   **dict.fromkeys((".csv", ".tsv", ".json", ".xlsx", ".xls", ".ods", ".parquet"),
                                   "a table or JSON file, not a document; give its texts as JSONL, one "
                                   "{\"id\": …, \"text\": …} object a line")}
+# Never a document, so not worth a word when a folder passes them over.
+_MEDIA = frozenset((".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".svg", ".ico", ".tif", ".tiff", ".heic", ".mp3",
+                    ".wav", ".m4a", ".mp4", ".mov", ".avi", ".flv", ".mkv", ".css", ".js", ".woff", ".woff2", ".ttf",
+                    ".otf", ".exe", ".dll", ".so", ".pyc", ".ds_store"))
 _NOT_READ = {".pdf": "a PDF file; extract its text first (for example with pdftotext)",
              **dict.fromkeys((".doc", ".wps", ".rtf", ".odt"), "a word-processor file measures does not "
                              "read; save it as .docx or .txt"),
@@ -279,11 +285,13 @@ def _is_model(folder: Path) -> bool:
     return is_model_folder(folder)
 
 
-def _walk(folder: Path) -> Iterator[tuple[Path, str | None]]:
+def _walk(folder: Path, passed_over: list[str]) -> Iterator[tuple[Path, str | None]]:
     """(file, None) for each document file under ``folder``, sorted, at any depth, and
     (path, why) for what is not read but should not pass unnoticed: a subfolder that
     cannot be listed, a link, a PDF or .doc. A model folder (whose README.md is no policy
-    document) is left out.
+    document) is left out. Files of any other kind are added to ``passed_over`` (their
+    paths below the folder), except tables, which are most often the documents' index, and
+    images and other media.
 
     A linked subfolder or document is named, not followed: an output written through it
     would be outside the input folder by its real path, so the check that keeps outputs
@@ -307,8 +315,12 @@ def _walk(folder: Path) -> Iterator[tuple[Path, str | None]]:
             child = Path(root) / name
             if read_from_folder(child, folder):
                 yield child, _unread(child)
-            elif child.suffix.lower() in _NOT_READ and not _hidden(child, folder):
+            elif _hidden(child, folder):
+                continue
+            elif child.suffix.lower() in _NOT_READ:
                 yield child, _NOT_READ[child.suffix.lower()]
+            elif child.suffix.lower() not in {*_NOT_DOCUMENTS, *_MEDIA}:  # a page saved as .php, or with no extension
+                passed_over.append(str(child.relative_to(folder)))
     for error in errors:  # the folder itself
         yield Path(error.filename or folder), f"cannot read this folder ({error.strerror or error})"
 
@@ -341,8 +353,8 @@ def iter_sources(inputs: Iterable[str]) -> Iterator[Source]:
         if path.is_dir() and _is_model(path):
             yield Source(str(path), error=f"{path}: a model folder, not documents (for a model, --model {path})")
         elif path.is_dir():
-            found = False
-            for child, problem in _walk(path):
+            found, passed_over = False, []
+            for child, problem in _walk(path, passed_over):
                 found = True
                 if problem:
                     yield Source(str(child), error=f"{child}: {problem}")
@@ -351,6 +363,10 @@ def iter_sources(inputs: Iterable[str]) -> Iterator[Source]:
             if not found:
                 yield Source(str(path), error=f"{path}: no document files "
                                              f"({', '.join(DOCUMENT_SUFFIXES + JSONL_SUFFIXES)}) in this folder")
+            elif passed_over:
+                # a scraped page saved as .php or with no extension is a document too
+                yield Source(str(path), note=f"{path}: passed over {len(passed_over)} file(s) of other kinds "
+                                             f"({listed(passed_over)}); give one by name to read it as a document")
         elif path.exists():
             yield from _file(path)
         else:

@@ -2,6 +2,7 @@ import json
 import re
 import unicodedata
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -488,6 +489,7 @@ def test_a_lone_string_is_refused(model):
      "one column (a pandas Series, df['text']), got a DataFrame of shape 2x1"),
     (lambda m: m.predict_proba(np.array([["核酸检测。"], ["隔离。"]])), TypeError, "got a ndarray of shape 2x1"),
     (lambda m: m.tag(None), TypeError, "expected the document's text as a string, got NoneType"),
+    (lambda m: m.tag(Path("speech.txt")), TypeError, "Path (to read a file: measures.read_document(path))"),
     (lambda m: list(m.tag_many(["核酸检测。", 3])), TypeError, "document 1 is int, not a string"),
     (lambda m: m.explain(None), TypeError, "expected the sentence as a string, got NoneType"),
     (lambda m: m.explain(["甲。", "乙。"]), TypeError, "expected the sentence as a string, got list"),

@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -402,7 +403,7 @@ def test_a_folder_input_leaves_hidden_files_and_folders_out(tmp_path):
 def test_a_folder_names_what_it_holds_but_cannot_read_and_leaves_model_folders_out(tmp_path, model):
     archive = tmp_path / "archive"
     for name in ("a.txt", "scans/b.pdf", "old/c.doc", "linked/d.txt", ".hidden/e.pdf", "~$f.doc", "photo.jpg",
-                 "saved/g.mhtml", "saved/h.shtml"):
+                 "saved/g.mhtml", "saved/h.shtml", "index.csv", "saved/content_12.php", "saved/notice"):
         (archive / name).parent.mkdir(parents=True, exist_ok=True)
         (archive / name).write_text("全市开展全员核酸检测。", "utf-8")
     (archive / "link").symlink_to(archive / "linked")    # a linked folder: named, not followed
@@ -420,6 +421,10 @@ def test_a_folder_names_what_it_holds_but_cannot_read_and_leaves_model_folders_o
     assert f"{archive / 'old' / 'c.doc'}: a word-processor file measures does not read" in err
     assert f"{archive / 'saved' / 'g.mhtml'}: a page saved as a single file (MHTML)" in err
     assert "e.pdf" not in err and "f.doc" not in err and "photo" not in err
+    # a page saved as .php or with no extension may be a document: counted and named, not a
+    # failure (images, an index table and hidden files are not worth the word)
+    assert (f"{archive}: passed over 2 file(s) of other kinds ({Path('saved/content_12.php')}, "
+            f"{Path('saved/notice')}); give one by name to read it as a document") in err
     # a model folder given as an input (--model forgotten) is named, its card not tagged
     result = run_cli("tag", archive / "my-model", archive / "a.txt", "--format", "jsonl")
     assert result.returncode == 1 and f"{archive / 'my-model'}: a model folder, not documents" in result.stderr.decode()
