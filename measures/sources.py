@@ -353,7 +353,8 @@ def iter_sources(inputs: Iterable[str]) -> Iterator[Source]:
         if path.is_dir() and _is_model(path):
             yield Source(str(path), error=f"{path}: a model folder, not documents (for a model, --model {path})")
         elif path.is_dir():
-            found, passed_over = False, []
+            found = False
+            passed_over: list[str] = []
             for child, problem in _walk(path, passed_over):
                 found = True
                 if problem:
