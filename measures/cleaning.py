@@ -346,7 +346,15 @@ _CHROME_START = re.compile(
         # where a share button sends the page (分享到：微信 微博 QQ空间)
         微信好友|微信朋友圈|微信|朋友圈|新浪微博|腾讯微博|微博|QQ空间|QQ好友|QQ|人人网|豆瓣|百度贴吧|
         支持\s*反对|回复\s*支持\s*反对|[xX]|\d+\s*\#|\d+楼|楼主|沙发|板凳|点赞|评论|
+        # a WeChat article's buttons and prompts (点赞 在看 分享, 阅读原文)
+        在看|轻触阅读原文|阅读原文|写留言|留言|预览时标签不可点|继续滑动看下一个|向上滑动看下一个|喜欢此内容的人还喜欢|
         [【\[]?\s*(?:关闭窗口|打印本页|打印此页|关闭本页|关闭|打印|收藏)\s*[】\]]?)\s*[|｜丨·]?\s*)+$
+    # a WeChat article's prompt to follow its account (点击蓝字关注我们, 长按识别二维码关注,
+    # 微信扫一扫关注该公众号), not a notice's to scan a code (扫描二维码预约核酸检测)
+    | (?:点击(?:上方|下方|标题下)?\s*(?:蓝字|[“"「][^”"」]{1,20}[”"」])\s*(?:一键)?
+       | (?:长按(?:识别)?(?:图中|下方)?二维码|(?:微信)?扫一扫|扫描(?:下方|上方)?二维码)\s*(?:即可|立即)?)
+      (?:关注|订阅)(?:我们|该公众号|本公众号|公众号|[“"「][^”"」]{1,20}[”"」])?\s*[!！。~～]*$
+    | 长按(?:识别)?(?:图中|下方)?二维码\s*$
     # links to the articles around (上一篇：…, 上一篇关于…的通知, a title without an end
     # mark), not a sentence that refers to one (上一篇报道中提到的…。)
     | 相关热词搜索 | (?:上一篇|下一篇)\s*(?:[:：>》]|[^。！？!?]*$)
@@ -456,7 +464,7 @@ _LICENCE = re.compile(rf"许可证(?:号|编号)?\s*(?:[:：]\s*(?:[A-Za-z]?\d|[
 _SENTENCE_END = re.compile("[。！？!?]")
 
 # Sections after which a page carries only lists of other articles or comments.
-_TAIL = re.compile(r"^(?:本帖子中包含更多资源|相关文章|相关阅读|相关新闻|相关推荐|延伸阅读|推荐阅读|热门推荐|猜你喜欢|最新评论|网友评论|热门评论|精彩推荐)\s*[:：]?$")
+_TAIL = re.compile(r"^(?:本帖子中包含更多资源|相关文章|相关阅读|相关新闻|相关推荐|延伸阅读|推荐阅读|热门推荐|猜你喜欢|最新评论|网友评论|热门评论|精彩推荐|往期推荐|往期回顾|往期精彩)\s*[:：]?$")
 
 # Spam: keyword-stuffed lines of short comma-separated fragments with adult/video/gambling
 # vocabulary, as injected into hijacked pages.

@@ -288,6 +288,20 @@ def test_normalize_whitespace(text, expected):
     ("[ 打印 ] [ 关闭 ]", True),
     ("[ 打印本页 ] [ 关闭窗口 ]", True),
     ("打印本页后关闭窗口。", False),
+    # a WeChat article's prompts and buttons
+    ("点击蓝字关注我们", True),
+    ("点击上方“健康某市”关注我们！", True),
+    ("长按识别二维码关注我们", True),
+    ("长按识别二维码", True),
+    ("微信扫一扫关注该公众号", True),
+    ("预览时标签不可点", True),
+    ("继续滑动看下一个", True),
+    ("轻触阅读原文", True),
+    ("点赞在看分享", True),
+    ("分享 收藏 点赞 在看", True),
+    ("请居民扫描二维码预约核酸检测。", False),   # a notice's instruction, not a prompt to follow
+    ("扫描二维码关注“健康某市”公众号，及时了解最新防控政策。", False),
+    ("关注微信公众号获取核酸检测点信息。", False),
 ])
 def test_is_boilerplate(line, expected):
     assert is_boilerplate(line) is expected
@@ -385,6 +399,8 @@ def test_drop_boilerplate_cuts_related_articles_at_the_end_only():
     body = "\n".join(["全市开展核酸检测,完成采样46万人。"] * 5)
     assert drop_boilerplate_lines("相关新闻\n" + body) == body
     assert drop_boilerplate_lines(body + "\n相关文章\n- 炒股就看这里") == body
+    # a WeChat article's list of its account's earlier articles
+    assert drop_boilerplate_lines(body + "\n往期推荐\n某区召开疫情防控工作会议") == body
 
 
 @pytest.mark.parametrize("text", [
