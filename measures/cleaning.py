@@ -15,13 +15,13 @@ from functools import lru_cache
 from typing import Callable, Iterable, Optional, Sequence, Tuple
 
 from .inputs import text_argument
-from .splitting import LINE_BREAK, TERMINATORS, TRAILERS
+from .splitting import BREAKS, LINE_BREAK, TERMINATORS, TRAILERS
 
 __all__ = [
     "replace_surrogates", "text_name", "normalize_width", "remove_invisible", "unescape_references",
     "strip_markdown", "drop_links", "strip_pinyin", "remove_markup", "to_simplified",
     "normalize_whitespace",
-    "normalize_line_breaks", "drop_boilerplate_lines", "collapse_blank_lines", "is_boilerplate", "normalize",
+    "strip_tags", "normalize_line_breaks", "drop_boilerplate_lines", "collapse_blank_lines", "is_boilerplate", "normalize",
     "clean", "clean_document", "CleanText",
 ]
 
@@ -587,6 +587,35 @@ def drop_boilerplate_lines(text: str) -> str:
                      for line, parts in zip(lines, _kept_parts(lines)) if parts is not None)
 
 
+# Markup in text that came as text (a JSONL record's field, a string given to tag(), a
+# page's source pasted into a .txt file); a file or stream that begins with markup is read
+# as HTML whole (reading.html_to_text). A tag does not run over a line break, so that
+# clean_document can read it a line at a time.
+_SPACE = rf"[^\S{BREAKS}]"
+_INSIDE_A_TAG = rf"(?:{_SPACE}[^<>{BREAKS}]{{0,500}})?/?>"
+_BLOCK_NAMES = ("p|div|br|hr|li|ul|ol|dl|dt|dd|tr|td|th|table|thead|tbody|tfoot|caption|h[1-6]|section|article|"
+                "header|footer|nav|aside|main|blockquote|pre|center|figure|figcaption|form|title|head|body|html|"
+                "script|style|iframe|noscript|option|select|textarea")
+_INLINE_NAMES = ("span|a|b|i|u|s|em|strong|font|img|sup|sub|small|big|mark|abbr|cite|code|label|input|button|"
+                 "meta|link|source|video|audio|o:p|st1:[a-z]+|w:[a-z]+|" + _BLOCK_NAMES)
+#: a block element's tag, which ends a line as a line break does
+BLOCK_TAG = re.compile(rf"(?i:</?{_SPACE}*(?:{_BLOCK_NAMES}){_INSIDE_A_TAG})")
+_TAG = re.compile(rf"(?i:</?{_SPACE}*(?:{_INLINE_NAMES}){_INSIDE_A_TAG}|<!--[^{BREAKS}]*?-->|<!doctype[^<>{BREAKS}]*>)")
+
+
+def strip_tags(text: str) -> str:
+    """HTML left in text: a block element's tag (``<p>``, ``</div>``, ``<br/>``) as a line
+    break, and any other tag or comment removed: ``<p>全市开展<b>核酸检测</b>。</p>`` ->
+    ``\n全市开展核酸检测。\n``. Only tags of HTML's elements, so ``<5岁`` or 《通告》 stay."""
+    return "\n".join(_tags_stripped(line)[0] for line in BLOCK_TAG.split(text))
+
+
+def _tags_stripped(line: str) -> _Mapped:
+    if "<" not in line:
+        return line, None, None
+    return _substituted(_TAG, lambda match: "", line)
+
+
 def normalize_line_breaks(text: str) -> str:
     """Every kind of line break ("\r\n", "\r", U+2028, form feed, ...) as "\n": text from
     JSONL, Python or old files keeps them, and a byline on a line of its own must not join
@@ -637,9 +666,10 @@ def clean(text: str) -> str:
     """The whole chain: line breaks, width, invisible characters, markup (HTML references,
     Markdown's marks, web addresses, pinyin), Traditional -> Simplified, whitespace,
     boilerplate (with every line that holds no Chinese character: the model reads Chinese
-    only), blank lines; that is,
-    ``collapse_blank_lines(drop_boilerplate_lines(normalize(normalize_line_breaks(text))))``
+    only), blank lines; with HTML's tags after the line breaks (:func:`strip_tags`); that is,
+    ``collapse_blank_lines(drop_boilerplate_lines(normalize(strip_tags(normalize_line_breaks(text)))))``
     (computed line by line by :func:`clean_document`, which also maps the characters back).
+    A sentence given alone (:func:`normalize`) keeps its tags: the model reads it as given.
 
     Blank lines are kept (one) so paragraph breaks survive; the result is idempotent.
     """
@@ -742,16 +772,23 @@ def _cut(mapping: _Map | None, length: int, parts: list[tuple[int, int]]) -> _Ma
     return cut
 
 
+_LINE_END = re.compile(f"{LINE_BREAK.pattern}|{BLOCK_TAG.pattern}")
+
+
 def clean_document(text: str) -> CleanText:
     """Clean ``text`` and remember where each cleaned character came from. Every kind of
     line break ends a line (text from JSONL or Python keeps its "\r" and U+2028), so a
-    byline on a line of its own never joins the story's line."""
+    byline on a line of its own never joins the story's line; so does a block element's
+    tag."""
     text = text_argument(text)
     cleaned, starts, maps = [], [], []
     pos = 0
-    for brk in [*LINE_BREAK.finditer(text), None]:
+    for brk in [*_LINE_END.finditer(text), None]:
         end = brk.start() if brk else len(text)
-        line, firsts, lasts = _line_mapping(text[pos:end])
+        line, firsts, lasts = _tags_stripped(text[pos:end])
+        line, step_firsts, step_lasts = _line_mapping(line)
+        if step_firsts is not None:
+            firsts, lasts = _followed(firsts, lasts, step_firsts, step_lasts)
         cleaned.append(line)
         starts.append(pos)
         maps.append((firsts, lasts))

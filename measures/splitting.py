@@ -13,9 +13,10 @@ from .inputs import text_argument
 __all__ = ["sentence_spans", "split_sentences", "last_sentence_end", "MAX_SENTENCE", "TERMINATORS"]
 
 TERMINATORS = frozenset("。！？；!?;")
-_BREAKS = "\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029"
+#: The characters that break a line, as a regular expression's class.
+BREAKS = "\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029"
 #: Every line break, of any kind; "\r\n" is one.
-LINE_BREAK = re.compile(f"\r\n|[{_BREAKS}]")
+LINE_BREAK = re.compile(f"\r\n|[{BREAKS}]")
 _TERMINATOR = re.compile("[" + re.escape("".join(sorted(TERMINATORS))) + "]")
 # A terminator takes closing quotes and brackets that follow it: 他说：“要落实。”; a
 # straight quote only where it closes one opened before it on the line (。"四早"要求 opens one).
@@ -23,8 +24,8 @@ TRAILERS = frozenset("”」』)）】》’")
 _STRAIGHT = frozenset("\"'")
 _ENDING = TERMINATORS | TRAILERS | _STRAIGHT
 # Spaces that are not line breaks (a line break always ends a sentence).
-_BLANKS = re.compile(f"[^\\S{_BREAKS}]+")
-_BLANKS_TO_END = re.compile(f"[^\\S{_BREAKS}]*\\Z")
+_BLANKS = re.compile(f"[^\\S{BREAKS}]+")
+_BLANKS_TO_END = re.compile(f"[^\\S{BREAKS}]*\\Z")
 # Leading bullets and list markers carry no meaning for the classifier or the reader.
 _LEAD = re.compile(r"[\s●○■□◆◇▲△▶►•·\-—*#>]+")
 _HAS_WORD = re.compile(r"\w")

@@ -4,8 +4,8 @@ import pytest
 
 from measures.cleaning import (clean, clean_document, collapse_blank_lines, drop_boilerplate_lines, drop_links,
                                is_boilerplate, normalize, normalize_line_breaks, normalize_whitespace, normalize_width,
-                               remove_invisible, replace_surrogates, strip_markdown, strip_pinyin, to_simplified,
-                               unescape_references)
+                               remove_invisible, replace_surrogates, strip_markdown, strip_pinyin, strip_tags,
+                               to_simplified, unescape_references)
 from measures.splitting import split_sentences
 
 from conftest import needs_shared, seed_files
@@ -126,6 +126,33 @@ def test_to_simplified(text, expected):
 ])
 def test_normalize_whitespace(text, expected):
     assert normalize_whitespace(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("<p>全市开展<b>核酸检测</b>。</p>", "\n全市开展核酸检测。\n"),
+    ('<div class="content"><p>第一段。</p><p>第二段。</p></div>', "\n\n第一段。\n\n第二段。\n\n"),
+    ("以上<br/>以下为网友评论", "以上\n以下为网友评论"),
+    ("请拨打<a href='tel:12345'>12345</a>热线。", "请拨打12345热线。"),
+    ("<SPAN style=\"color:red\">紧急通知</SPAN>", "紧急通知"),
+    ("<!-- 正文开始 -->全市开展核酸检测。<!-- 正文结束 -->", "全市开展核酸检测。"),
+    ("<o:p></o:p>小区实行封闭管理。", "小区实行封闭管理。"),               # Word's HTML
+    ("<script>var a = '<p>';</script>", "\nvar a = '\n';\n"),              # its own line, which has no Chinese
+    # not tags: a comparison, a title in book marks, an unclosed bracket, a comment over a line break
+    ("5岁<儿童<12岁", "5岁<儿童<12岁"),
+    ("《关于做好疫情防控工作的通知》", "《关于做好疫情防控工作的通知》"),
+    ("<p 全市开展核酸检测。", "<p 全市开展核酸检测。"),
+    ("<!-- 开始\n-->", "<!-- 开始\n-->"),
+    ("<br\n>", "<br\n>"),
+])
+def test_strip_tags(text, expected):
+    assert strip_tags(text) == expected
+
+
+def test_a_text_with_tags_is_cleaned_as_its_page_would_be():
+    # a JSONL record's field or a string given to tag(): tag-only pieces made sentences
+    # of their own (</p>), and the markup stayed in the others
+    cleaned = clean('<div class="c"><p>全市开展新一轮全员<b>核酸检测</b>。</p><p>对密接人员一律集中隔离。</p></div>')
+    assert split_sentences(cleaned) == ["全市开展新一轮全员核酸检测。", "对密接人员一律集中隔离。"]
 
 
 @pytest.mark.parametrize("line, expected", [

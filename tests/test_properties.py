@@ -4,7 +4,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from measures.cleaning import clean, clean_document, normalize
+from measures.cleaning import clean, clean_document, normalize, strip_tags
 from measures.splitting import sentence_spans, split_sentences
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -76,32 +76,38 @@ def test_spans_cover_a_sentence_with_its_pinyin_removed(tokens):
 
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(st.text(max_size=300), scraped,
-                 st.text(alphabet=st.sampled_from(list("核酸检测。版权所有责任编辑：张三分享到微信\n\r\u2028\x0c ")), max_size=200)))
+                 st.text(alphabet=st.sampled_from(list("核酸检测。版权所有责任编辑：张三分享到微信\n\r\u2028\x0c ")), max_size=200),
+                 st.lists(st.sampled_from(["<p>", "</p>", "<b>", "</b>", "<br/>", "<", ">", "<!--", "-->", "p", "核酸",
+                                           "。", "\n", "\r", " "]), max_size=40).map("".join)))
 def test_clean_is_the_chain_of_its_published_steps(text):
     # each step is offered alone; chained, they are clean itself
     from measures import cleaning as c
 
-    chained = c.collapse_blank_lines(c.drop_boilerplate_lines(c.normalize(c.normalize_line_breaks(text))))
+    chained = c.collapse_blank_lines(c.drop_boilerplate_lines(c.normalize(c.strip_tags(c.normalize_line_breaks(text)))))
     assert chained == clean(text)
 
 
 # Text scraped from pages into plain text: HTML references, web addresses and the pieces
-# they are made of, next to Chinese, pinyin and the marks that end sentences.
+# they are made of, tags (block and inline, pieces of them, comments), next to Chinese,
+# pinyin and the marks that end sentences.
 WEB_TOKENS = ["&amp;", "&nbsp;", "&ldquo;", "&rdquo;", "&hellip;", "&#10;", "&#20840;", "&#65307;", "&#8203;", "&",
               "amp;", "nbsp", ";", "http://", "https://", "www.", "a.cn", "/x?y=1", "?", ".", "。", "核酸", "检测",
-              "長(zhǎng)", "(", ")", "\n", " ", "R&D", "#", "**", "*", "`", "\\_", "[", "](", "]"]
+              "長(zhǎng)", "(", ")", "\n", " ", "R&D", "#", "**", "*", "`", "\\_", "[", "](", "]",
+              "<p>", "</p>", "<div class=\"a\">", "</div>", "<br/>", "<b>", "</b>", "<a href=\"x.html\">", "</a>",
+              "<!-- x -->", "<!--", "-->", "<", ">", "p", "/", "<5岁", "《通告》"]
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=700, deadline=None)
 @given(st.lists(st.sampled_from(WEB_TOKENS), max_size=40))
-def test_references_and_links_clean_once_and_spans_cover_them(tokens):
+def test_references_links_and_tags_clean_once_and_spans_cover_them(tokens):
     text = "".join(tokens)
     cleaned = clean_document(text)
     assert clean(cleaned.text) == cleaned.text
     for a, b in sentence_spans(cleaned.text):
         start, end = cleaned.to_original(a, b)
-        # a sentence that ends in a decoded &hellip; takes the whole reference
-        assert normalize(text[start:end]) == cleaned.text[a:b]
+        # a sentence that ends in a decoded &hellip; takes the whole reference; a sentence
+        # holds no block tag (it ends a line), and its inline tags are removed
+        assert normalize(strip_tags(text[start:end])) == cleaned.text[a:b]
 
 
 def test_folds_leave_no_label_alone_and_refuse_only_what_cannot_be_folded():
