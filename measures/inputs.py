@@ -86,10 +86,21 @@ def is_device(fd: int) -> bool:
     """Whether descriptor ``fd`` is a device other than a terminal: read whole, /dev/zero
     would fill the memory. A terminal, a pipe and a file are read."""
     try:
-        mode = os.fstat(fd).st_mode
+        status = os.fstat(fd)
     except OSError:
         return False
-    return (stat.S_ISCHR(mode) or stat.S_ISBLK(mode)) and not os.isatty(fd)
+    return reads_for_ever(status) and not os.isatty(fd)
+
+
+def reads_for_ever(status: os.stat_result) -> bool:
+    """Whether a file of this ``os.stat`` is a device that may be read for ever (/dev/zero,
+    a disk), not /dev/null, which reads as empty as an empty pipe does."""
+    if not (stat.S_ISCHR(status.st_mode) or stat.S_ISBLK(status.st_mode)):
+        return False
+    try:
+        return status.st_rdev != os.stat(os.devnull).st_rdev
+    except OSError:
+        return True
 
 
 def looks_like_a_path(text: str) -> bool:

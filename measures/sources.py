@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Iterator
 
 from . import reading
 from .cleaning import text_name
-from .inputs import is_device, listed
+from .inputs import is_device, listed, reads_for_ever
 from .outputs import descriptor
 from .reading import (HTML_SUFFIXES, MHTML, DocumentError, document_text, is_large, is_lock_file, iter_pieces, open_document,
                       read_document)
@@ -100,10 +100,11 @@ def _file(path: Path) -> Iterator[Source]:
     # a device is read for ever (/dev/zero) or waits on a terminal; a named pipe given by
     # name is a stream someone meant (bash's <(...)), so it is read
     try:
-        mode = path.stat().st_mode
+        status = path.stat()
+        mode, endless = status.st_mode, reads_for_ever(status)
     except OSError:  # reading it says why
-        mode = stat.S_IFREG
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        mode, endless = stat.S_IFREG, False
+    if endless:
         yield Source(str(path), error=f"{path}: a device, not a document file")
         return
     if path.suffix.lower() in _NOT_DOCUMENTS:

@@ -447,6 +447,18 @@ def test_a_named_pipe_in_a_folder_and_a_device_are_named_not_read(tmp_path):
     assert "/dev/zero: a device, not a document file" in err
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/null"), reason="no /dev/null")
+def test_dev_null_reads_as_empty_as_an_empty_pipe_does():
+    # it was refused as a device, given by name or as standard input, where an empty
+    # pipe (printf '' | measures tag -) gave an empty summary
+    with open(os.devnull, "rb") as null:
+        result = subprocess.run(measures_command() + ["tag", "-", "/dev/null", "--format", "jsonl"], stdin=null,
+                                capture_output=True, timeout=120)
+    assert result.returncode == 0, result.stderr.decode()
+    records = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert [(r["source"], r["sentences"]) for r in records] == [("<stdin>", []), ("/dev/null", [])]
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
 @pytest.mark.parametrize("content, sources", [
     # bash's <(zcat corpus.jsonl.gz): a pipe has no extension to tell JSONL by
