@@ -12,7 +12,7 @@ from array import array
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Iterable, Optional, Sequence, Tuple
+from typing import Callable, Iterable, Iterator, Optional, Sequence, Tuple
 
 from .inputs import text_argument
 from .splitting import BREAKS, LINE_BREAK, TERMINATORS, TRAILERS
@@ -339,8 +339,10 @@ _REPOSTS_LINKS = (
 # character of every line, and took a third of cleaning's time.
 _CHROME_START = re.compile(
     r"""
-    # a line of buttons and links alone (打印本页 关闭窗口: whitespace's step joins them)
-    (?:(?:找回密码|注册|登录|立即登录|登录\s*\|\s*注册|打印|跳转到指定楼层|快速回复|快速回复主题|发表回复|发表主题|
+    # a line of buttons and links alone (打印本页 关闭窗口: whitespace's step joins them), of
+    # 60 characters at most: its words overlap (微信朋友圈 is 微信 and 朋友圈), and a longer
+    # line of them that fails at its end took time doubling with every word
+    (?=.{0,60}$)(?:(?:找回密码|注册|登录|立即登录|登录\s*\|\s*注册|打印|跳转到指定楼层|快速回复|快速回复主题|发表回复|发表主题|
         回到顶部|返回顶部|返回列表|
         \[?复制链接\]?|收藏|分享|分享到|分享到\S{1,6}|分享到\s*[:：]|扫一扫|使用道具|举报|回复|本版积分规则|
         # where a share button sends the page (分享到：微信 微博 QQ空间)
@@ -590,28 +592,71 @@ def drop_boilerplate_lines(text: str) -> str:
 # Markup in text that came as text (a JSONL record's field, a string given to tag(), a
 # page's source pasted into a .txt file); a file or stream that begins with markup is read
 # as HTML whole (reading.html_to_text). A tag does not run over a line break, so that
-# clean_document can read it a line at a time.
+# clean_document can read it a line at a time, and its brackets may be escaped or
+# full-width (&lt;br&gt;, ＜p＞), which normalising would make into a tag after the fact.
 _SPACE = rf"[^\S{BREAKS}]"
-_INSIDE_A_TAG = rf"(?:{_SPACE}[^<>{BREAKS}]{{0,500}})?/?>"
+_OPEN = r"(?:<|&lt;|&#0*60;|&#[xX]0*3[cC];|＜)"
+_CLOSE = r"(?:>|&gt;|&#0*62;|&#[xX]0*3[eE];|＞)"
+# an attribute, a name and perhaps a value, so that 当 a<b 且 c>d is no tag
+_VALUE = rf"(?:\"[^\"<>{BREAKS}]{{0,500}}\"|'[^'<>{BREAKS}]{{0,500}}'|&quot;[^<>&{BREAKS}]{{0,500}}&quot;|[^\s\"'=<>`&＞]{{1,500}})"
+_ATTRIBUTE = rf"{_SPACE}+[A-Za-z_:][-A-Za-z0-9_:.]{{0,40}}(?:{_SPACE}*={_SPACE}*{_VALUE})?"
+_INSIDE_A_TAG = rf"(?:{_ATTRIBUTE}){{0,30}}{_SPACE}*/?{_CLOSE}"
 _BLOCK_NAMES = ("p|div|br|hr|li|ul|ol|dl|dt|dd|tr|td|th|table|thead|tbody|tfoot|caption|h[1-6]|section|article|"
                 "header|footer|nav|aside|main|blockquote|pre|center|figure|figcaption|form|title|head|body|html|"
                 "script|style|iframe|noscript|option|select|textarea")
 _INLINE_NAMES = ("span|a|b|i|u|s|em|strong|font|img|sup|sub|small|big|mark|abbr|cite|code|label|input|button|"
                  "meta|link|source|video|audio|o:p|st1:[a-z]+|w:[a-z]+|" + _BLOCK_NAMES)
-#: a block element's tag, which ends a line as a line break does
-BLOCK_TAG = re.compile(rf"(?i:</?{_SPACE}*(?:{_BLOCK_NAMES}){_INSIDE_A_TAG})")
-_TAG = re.compile(rf"(?i:</?{_SPACE}*(?:{_INLINE_NAMES}){_INSIDE_A_TAG}|<!--[^{BREAKS}]*?-->|<!doctype[^<>{BREAKS}]*>)")
+#: a block element's tag, which ends a line as a line break does; a script or style
+#: element's opening tag names it (group ``element``): its code goes with it
+BLOCK_TAG = re.compile(rf"(?i:{_OPEN}(?:{_SPACE}*(?P<element>script|style)|/?{_SPACE}*(?:{_BLOCK_NAMES})){_INSIDE_A_TAG})")
+_TAG = re.compile(rf"(?i:{_OPEN}/?{_SPACE}*(?:{_INLINE_NAMES}){_INSIDE_A_TAG}"
+                  rf"|{_OPEN}!--[^{BREAKS}]{{0,500}}?--{_CLOSE}|{_OPEN}!doctype[^<>{BREAKS}]{{0,200}}{_CLOSE})")
+_MAY_HOLD_A_TAG = re.compile("[<&＜]")
+_ELEMENT_END = {name: re.compile(rf"(?i:</{_SPACE}*{name}{_SPACE}*>)") for name in ("script", "style")}
+
+
+def _line_ends(text: str, breaks: re.Pattern) -> Iterator[tuple[int, int]]:
+    """Where ``breaks`` (line breaks and block tags, or block tags alone) end the lines of
+    ``text``, as (start, end): a script or style element ends one whole, up to its closing
+    tag on the same line, as its code is no text. (On the same line: a large file is read
+    in pieces of whole lines, and must clean as it would whole. Each closing tag is looked
+    for once a line at most: a line of a million unclosed ``<script>`` stays linear.)"""
+    unclosed: set[tuple[str, int]] = set()  # (element, end of its line)
+    line_end = -1
+    pos = 0
+    while (match := breaks.search(text, pos)) is not None:
+        start, end = match.span()
+        element = (match.group("element") or "").lower()
+        if element:
+            if end > line_end:
+                brk = LINE_BREAK.search(text, end)
+                line_end = brk.start() if brk else len(text)
+            if (element, line_end) not in unclosed:
+                closing = _ELEMENT_END[element].search(text, end, line_end)
+                if closing is None:
+                    unclosed.add((element, line_end))
+                else:
+                    end = closing.end()
+        yield start, end
+        pos = end
 
 
 def strip_tags(text: str) -> str:
-    """HTML left in text: a block element's tag (``<p>``, ``</div>``, ``<br/>``) as a line
-    break, and any other tag or comment removed: ``<p>全市开展<b>核酸检测</b>。</p>`` ->
-    ``\n全市开展核酸检测。\n``. Only tags of HTML's elements, so ``<5岁`` or 《通告》 stay."""
-    return "\n".join(_tags_stripped(line)[0] for line in BLOCK_TAG.split(text))
+    """HTML left in text: a block element's tag (``<p>``, ``</div>``, ``<br/>``) and a
+    script or style element whole as a line break, and any other tag or comment removed:
+    ``<p>全市开展<b>核酸检测</b>。</p>`` -> ``\n全市开展核酸检测。\n``. Only tags of HTML's
+    elements, with attributes as HTML writes them, so ``<5岁``, 《通告》 or ``a<b 且 c>d``
+    stay; escaped or full-width brackets (``&lt;br&gt;``, ``＜p＞``) are tags too."""
+    lines, pos = [], 0
+    for start, end in _line_ends(text, BLOCK_TAG):
+        lines.append(text[pos:start])
+        pos = end
+    lines.append(text[pos:])
+    return "\n".join(_tags_stripped(line)[0] for line in lines)
 
 
 def _tags_stripped(line: str) -> _Mapped:
-    if "<" not in line:
+    if not _MAY_HOLD_A_TAG.search(line):
         return line, None, None
     return _substituted(_TAG, lambda match: "", line)
 
@@ -764,6 +809,31 @@ def _line_mapping(line: str) -> _Mapped:
     return current, firsts, lasts
 
 
+def _clean_lines(line: str) -> list[_Mapped]:
+    """A line cleaned (:func:`_line_mapping`, its tags first), with where its characters
+    come from in ``line``. Where cleaning made a tag (a reference or a zero-width space in
+    one: ``<&#8203;p>``), that tag is read as any other is, and the line may become several:
+    no tag is left, and cleaning again changes nothing."""
+    text, firsts, lasts = _tags_stripped(line)
+    text, step_firsts, step_lasts = _line_mapping(text)
+    if step_firsts is not None:
+        firsts, lasts = _followed(firsts, lasts, step_firsts, step_lasts)
+    if not (_MAY_HOLD_A_TAG.search(text) and (BLOCK_TAG.search(text) or _TAG.search(text))):
+        return [(text, firsts, lasts)]
+    whole_firsts = firsts if firsts is not None else _index_map(range(len(text)))
+    whole_lasts = lasts if lasts is not None else whole_firsts
+    out: list[_Mapped] = []
+    pos = 0
+    for start, end in [*_line_ends(text, BLOCK_TAG), (len(text), len(text))]:
+        for piece, piece_firsts, piece_lasts in _clean_lines(text[pos:start]):
+            outer_firsts, outer_lasts = whole_firsts[pos:start], whole_lasts[pos:start]
+            out.append((piece,
+                        outer_firsts if piece_firsts is None else _composed(outer_firsts, piece_firsts),
+                        outer_lasts if piece_lasts is None else _composed(outer_lasts, piece_lasts)))
+        pos = end
+    return out
+
+
 def _cut(mapping: _Map | None, length: int, parts: list[tuple[int, int]]) -> _Map:
     whole = mapping if mapping is not None else range(length)
     cut = _index_map()
@@ -772,27 +842,24 @@ def _cut(mapping: _Map | None, length: int, parts: list[tuple[int, int]]) -> _Ma
     return cut
 
 
-_LINE_END = re.compile(f"{LINE_BREAK.pattern}|{BLOCK_TAG.pattern}")
+#: what ends a line of a document: a line break, of any kind, or a block element's tag
+LINE_END = re.compile(f"{LINE_BREAK.pattern}|{BLOCK_TAG.pattern}")
 
 
 def clean_document(text: str) -> CleanText:
     """Clean ``text`` and remember where each cleaned character came from. Every kind of
     line break ends a line (text from JSONL or Python keeps its "\r" and U+2028), so a
     byline on a line of its own never joins the story's line; so does a block element's
-    tag."""
+    tag, and a script or style element (:func:`strip_tags`)."""
     text = text_argument(text)
     cleaned, starts, maps = [], [], []
     pos = 0
-    for brk in [*_LINE_END.finditer(text), None]:
-        end = brk.start() if brk else len(text)
-        line, firsts, lasts = _tags_stripped(text[pos:end])
-        line, step_firsts, step_lasts = _line_mapping(line)
-        if step_firsts is not None:
-            firsts, lasts = _followed(firsts, lasts, step_firsts, step_lasts)
-        cleaned.append(line)
-        starts.append(pos)
-        maps.append((firsts, lasts))
-        pos = brk.end() if brk else end
+    for brk_start, brk_end in [*_line_ends(text, LINE_END), (len(text), len(text))]:
+        for line, firsts, lasts in _clean_lines(text[pos:brk_start]):
+            cleaned.append(line)
+            starts.append(pos)
+            maps.append((firsts, lasts))
+        pos = brk_end
     out: list[str] = []
     pieces, clean_pos, blank = [], 0, True
     for line, start, (firsts, lasts), parts in zip(cleaned, starts, maps, _kept_parts(cleaned)):

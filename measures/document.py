@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 
 import numpy as np
 
-from .cleaning import clean_document, text_name
+from .cleaning import LINE_END, clean_document, text_name
 from .inputs import as_real, is_missing, iterable_argument
 from .model import CONTEXT_WINDOW, add_context
-from .splitting import LINE_BREAK, sentence_spans
+from .splitting import sentence_spans
 
 if TYPE_CHECKING:
     from .summary import Summary
@@ -130,10 +130,10 @@ def _sentences(model, texts, spans, probabilities, decided) -> Iterator[Sentence
 
 
 def _line_starts(text: str, sentences: list[Sentence]) -> tuple[int, ...]:
-    """The sentences that a line break of the original text (of any kind) separates from
-    the one before."""
+    """The sentences that a line break of the original text (of any kind, or a block
+    element's tag: <p>) separates from the one before."""
     return tuple(k for k in range(1, len(sentences))
-                 if LINE_BREAK.search(text, sentences[k - 1].end, sentences[k].start))
+                 if LINE_END.search(text, sentences[k - 1].end, sentences[k].start))
 
 
 def _tag_prepared(model, prepared) -> list[list[Sentence]]:

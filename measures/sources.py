@@ -46,7 +46,7 @@ class Source:
         if sum(part is not None for part in (self.text, self.error, self.pieces, self.note)) != 1:
             raise ValueError("a Source has exactly one of text, error, pieces and note")
         # named in messages as in outputs (a GBK file name read as such)
-        self.name, self.error = text_name(self.name), text_name(self.error)
+        self.name, self.error, self.note = text_name(self.name), text_name(self.error), text_name(self.note)
 
 
 def _jsonl(name: str, lines: Iterable[bytes], first_number: int = 1) -> Iterator[Source]:
@@ -321,7 +321,7 @@ def _walk(folder: Path, passed_over: list[str]) -> Iterator[tuple[Path, str | No
             elif child.suffix.lower() in _NOT_READ:
                 yield child, _NOT_READ[child.suffix.lower()]
             elif child.suffix.lower() not in {*_NOT_DOCUMENTS, *_MEDIA}:  # a page saved as .php, or with no extension
-                passed_over.append(str(child.relative_to(folder)))
+                passed_over.append(text_name(str(child.relative_to(folder))))  # a GBK name as text
     for error in errors:  # the folder itself
         yield Path(error.filename or folder), f"cannot read this folder ({error.strerror or error})"
 
@@ -362,13 +362,15 @@ def iter_sources(inputs: Iterable[str]) -> Iterator[Source]:
                     yield Source(str(child), error=f"{child}: {problem}")
                 else:
                     yield from _file(child)
+            # a scraped page saved as .php or with no extension is a document too
+            others = (f"passed over {len(passed_over)} file(s) of other kinds ({listed(passed_over)}): give one "
+                      "by name to read it as a document")
             if not found:
                 yield Source(str(path), error=f"{path}: no document files "
-                                             f"({', '.join(DOCUMENT_SUFFIXES + JSONL_SUFFIXES)}) in this folder")
+                                             f"({', '.join(DOCUMENT_SUFFIXES + JSONL_SUFFIXES)}) in this folder"
+                                             + (f"; {others}" if passed_over else ""))
             elif passed_over:
-                # a scraped page saved as .php or with no extension is a document too
-                yield Source(str(path), note=f"{path}: passed over {len(passed_over)} file(s) of other kinds "
-                                             f"({listed(passed_over)}); give one by name to read it as a document")
+                yield Source(str(path), note=f"{path}: {others}")
         elif path.exists():
             yield from _file(path)
         else:

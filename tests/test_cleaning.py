@@ -136,9 +136,22 @@ def test_normalize_whitespace(text, expected):
     ("<SPAN style=\"color:red\">紧急通知</SPAN>", "紧急通知"),
     ("<!-- 正文开始 -->全市开展核酸检测。<!-- 正文结束 -->", "全市开展核酸检测。"),
     ("<o:p></o:p>小区实行封闭管理。", "小区实行封闭管理。"),               # Word's HTML
-    ("<script>var a = '<p>';</script>", "\nvar a = '\n';\n"),              # its own line, which has no Chinese
-    # not tags: a comparison, a title in book marks, an unclosed bracket, a comment over a line break
+    # a script or style element goes whole, its code being no text
+    ("<script type=\"text/javascript\">var msg = '请升级浏览器'; if (a<b) {}</script>正文。", "\n正文。"),
+    # over several lines only its tags go (a large file is read in pieces of whole lines),
+    # and its lines of code, which hold no Chinese, are dropped by clean
+    ("<style>\nbody{font-family:Arial}\n</style>正文。", "\n\nbody{font-family:Arial}\n\n正文。"),
+    ("<script>var a = 1;", "\nvar a = 1;"),                                 # no end: only the tag
+    # escaped (a JSONL field scraped twice) or full-width, as normalising would read it
+    ("各区实行&lt;b&gt;封闭管理&lt;/b&gt;。&lt;br&gt;", "各区实行封闭管理。\n"),
+    ("全市开展＜p＞核酸检测。", "全市开展\n核酸检测。"),
+    ("&lt;p class=&quot;x&quot;&gt;通告。", "\n通告。"),
+    # not tags: comparisons, a title in book marks, an address in brackets, an unclosed
+    # bracket, a comment over a line break
     ("5岁<儿童<12岁", "5岁<儿童<12岁"),
+    ("当 a<b 且 c>d 时启动应急响应。", "当 a<b 且 c>d 时启动应急响应。"),
+    ("年龄＜60岁、体温＞37.3℃者", "年龄＜60岁、体温＞37.3℃者"),
+    ("请发送至 <p zhang@gov.cn> 邮箱。", "请发送至 <p zhang@gov.cn> 邮箱。"),
     ("《关于做好疫情防控工作的通知》", "《关于做好疫情防控工作的通知》"),
     ("<p 全市开展核酸检测。", "<p 全市开展核酸检测。"),
     ("<!-- 开始\n-->", "<!-- 开始\n-->"),

@@ -424,11 +424,29 @@ def test_a_folder_names_what_it_holds_but_cannot_read_and_leaves_model_folders_o
     # a page saved as .php or with no extension may be a document: counted and named, not a
     # failure (images, an index table and hidden files are not worth the word)
     assert (f"{archive}: passed over 2 file(s) of other kinds ({Path('saved/content_12.php')}, "
-            f"{Path('saved/notice')}); give one by name to read it as a document") in err
+            f"{Path('saved/notice')}): give one by name to read it as a document") in err
     # a model folder given as an input (--model forgotten) is named, its card not tagged
     result = run_cli("tag", archive / "my-model", archive / "a.txt", "--format", "jsonl")
     assert result.returncode == 1 and f"{archive / 'my-model'}: a model folder, not documents" in result.stderr.decode()
     assert [json.loads(line)["source"] for line in result.stdout.decode().splitlines()] == [str(archive / "a.txt")]
+
+
+def test_a_folder_of_files_of_other_kinds_names_them(tmp_path):
+    # with nothing to read, the error named no file, where the hint matters most
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "content_12.php").write_text("<p>小区实行封闭管理。</p>", "utf-8")
+    result = run_cli("tag", pages)
+    assert result.returncode == 1
+    assert (f"{pages}: no document files (.txt, .text, .md, .html, .htm, .xhtml, .shtml, .shtm, .docx, .docm, "
+            ".jsonl, .ndjson) in this folder; passed over 1 file(s) of other kinds (content_12.php): give one by "
+            "name to read it as a document") in result.stderr.decode()
+    if os.name == "posix" and sys.platform != "darwin":  # a file name of GBK bytes, as an old archive's
+        (pages / "a.txt").write_text("全市开展核酸检测。", "utf-8")
+        (pages / "通告.aspx").write_text("全市开展核酸检测。", "utf-8")
+        os.close(os.open(bytes(pages) + "/公告.php".encode("gbk"), os.O_CREAT | os.O_WRONLY))
+        err = run_cli("tag", pages).stderr.decode()
+        assert "passed over 3 file(s) of other kinds (content_12.php, 通告.aspx, 公告.php)" in err
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo") or not os.path.exists("/dev/zero"), reason="no named pipes or devices")

@@ -233,6 +233,9 @@ def test_streamed_labels_equal_whole_labels_when_pieces_hold_few_sentences(tmp_p
             line = rng.choice(sentences)
             if rng.random() < 0.3:  # one long sentence, a piece on its own
                 line = (line.rstrip("。") * (1 + 900 // len(line)))[:900] + "。"
+            if lines and rng.random() < 0.2:  # markup in text (not first: a file that opens with it is HTML)
+                line = f"<p>{line[:5]}<b>{line[5:]}</b></p><script>var a = '<p>';</script>"
+                line = rng.choice([line, f"<style>\n{line}\n</style>"])  # on its line, or not
             lines.append(line)
             lines.extend([""] * rng.choice([0, 0, 1, 700]))  # and stretches of nothing but line breaks
         path = tmp_path / f"doc{k}.txt"
@@ -245,10 +248,11 @@ def test_streamed_labels_equal_whole_labels_when_pieces_hold_few_sentences(tmp_p
 
 
 @pytest.mark.parametrize("parts", [{}, {"text": "全市开展核酸检测。", "error": "x: cannot read"},
-                                   {"text": "全市开展核酸检测。", "pieces": lambda: iter(())}])
-def test_a_source_is_a_text_an_error_or_pieces_never_none_or_two(parts):
-    # tagging tells the three kinds apart by which one is set
-    with pytest.raises(ValueError, match="exactly one of text, error and pieces"):
+                                   {"text": "全市开展核酸检测。", "pieces": lambda: iter(())},
+                                   {"error": "x: cannot read", "note": "x: passed over 1 file"}])
+def test_a_source_is_a_text_an_error_pieces_or_a_note_never_none_or_two(parts):
+    # tagging tells the four kinds apart by which one is set
+    with pytest.raises(ValueError, match="exactly one of text, error, pieces and note"):
         Source("x", **parts)
 
 

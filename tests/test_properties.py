@@ -78,13 +78,22 @@ def test_spans_cover_a_sentence_with_its_pinyin_removed(tokens):
 @given(st.one_of(st.text(max_size=300), scraped,
                  st.text(alphabet=st.sampled_from(list("核酸检测。版权所有责任编辑：张三分享到微信\n\r\u2028\x0c ")), max_size=200),
                  st.lists(st.sampled_from(["<p>", "</p>", "<b>", "</b>", "<br/>", "<", ">", "<!--", "-->", "p", "核酸",
-                                           "。", "\n", "\r", " "]), max_size=40).map("".join)))
+                                           "。", "\n", "\r", " ", "&lt;", "&gt;", "＜", "＞", "\u200b", "&#8203;",
+                                           "<script>", "</script>", "br"]), max_size=40).map("".join)))
 def test_clean_is_the_chain_of_its_published_steps(text):
     # each step is offered alone; chained, they are clean itself
     from measures import cleaning as c
 
-    chained = c.collapse_blank_lines(c.drop_boilerplate_lines(c.normalize(c.strip_tags(c.normalize_line_breaks(text)))))
+    chained = c.collapse_blank_lines(c.drop_boilerplate_lines(without_tags(c.normalize_line_breaks(text))))
     assert chained == clean(text)
+
+
+def without_tags(text):
+    """normalize(strip_tags(text)) until no tag is left: normalising can make one (a
+    zero-width space or a reference in it, <&#8203;p>), which clean reads as any other."""
+    while (once := normalize(strip_tags(text))) != text:
+        text = once
+    return text
 
 
 # Text scraped from pages into plain text: HTML references, web addresses and the pieces
@@ -94,7 +103,8 @@ WEB_TOKENS = ["&amp;", "&nbsp;", "&ldquo;", "&rdquo;", "&hellip;", "&#10;", "&#2
               "amp;", "nbsp", ";", "http://", "https://", "www.", "a.cn", "/x?y=1", "?", ".", "。", "核酸", "检测",
               "長(zhǎng)", "(", ")", "\n", " ", "R&D", "#", "**", "*", "`", "\\_", "[", "](", "]",
               "<p>", "</p>", "<div class=\"a\">", "</div>", "<br/>", "<b>", "</b>", "<a href=\"x.html\">", "</a>",
-              "<!-- x -->", "<!--", "-->", "<", ">", "p", "/", "<5岁", "《通告》"]
+              "<!-- x -->", "<!--", "-->", "<", ">", "p", "/", "<5岁", "《通告》", "&lt;", "&gt;", "＜", "＞", "\u200b",
+              " class=", "&quot;", "<script>", "</script>", "<style>", "</style>"]
 
 
 @settings(max_examples=700, deadline=None)
@@ -107,7 +117,7 @@ def test_references_links_and_tags_clean_once_and_spans_cover_them(tokens):
         start, end = cleaned.to_original(a, b)
         # a sentence that ends in a decoded &hellip; takes the whole reference; a sentence
         # holds no block tag (it ends a line), and its inline tags are removed
-        assert normalize(strip_tags(text[start:end])) == cleaned.text[a:b]
+        assert without_tags(text[start:end]) == cleaned.text[a:b]
 
 
 def test_folds_leave_no_label_alone_and_refuse_only_what_cannot_be_folded():

@@ -340,6 +340,8 @@ def test_paragraphs_follow_the_documents_lines_not_the_spaces_between_sentences(
     # where the lines break is layout, not content: the same sentences are the same document
     assert document == Document(document.sentences, document.source, document.labels)
     assert json.loads(json.dumps(dataclasses.asdict(document)))["line_starts"] == [3, 4, 5]
+    # markup left in text: a block element's tag ends a line, as cleaning reads it
+    assert model.tag("<p>全市开展核酸检测。</p><p>加强社区管控。<b>做好物资保供。</b></p>").line_starts == (1,)
 
 
 def test_every_label_has_its_own_colour():
