@@ -144,7 +144,8 @@ def _markdown_stripped(text: str) -> _Mapped:
 # "24小时" that must stay), except a port's ":" and a parameter's ";" (:8080, ;v=2).
 _ADDRESS = (r"(?:(?:https?|ftp)://|www\.)(?:[A-Za-z0-9._~/?#@!$&*+=%-]|:(?=\d)|[;,](?=[A-Za-z0-9_]+=))*"
             r"[A-Za-z0-9/=_#%&+~-]")
-_LINK = re.compile(rf"[(\[<【]\s*{_ADDRESS}\s*[)\]>】]|{_ADDRESS}|网页链接$", re.IGNORECASE)
+# (spaces, not line breaks: normalize() given several lines reads each as clean does)
+_LINK = re.compile(rf"[(\[<【][^\S{BREAKS}]*{_ADDRESS}[^\S{BREAKS}]*[)\]>】]|{_ADDRESS}|网页链接$", re.IGNORECASE)
 
 
 def drop_links(text: str) -> str:
@@ -164,7 +165,7 @@ _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 # after every Traditional character, e.g. 長(zhǎng)春. Plain Latin in brackets (WHO) stays.
 _SYLLABLE = rf"[a-zü]*[{_TONED}][a-zü{_TONED}]*"
 _PINYIN = re.compile(
-    rf"[(（]\s*{_SYLLABLE}(?:\s+{_SYLLABLE})*\s*[)）]"
+    rf"[(（][^\S{BREAKS}]*{_SYLLABLE}(?:[^\S{BREAKS}]+{_SYLLABLE})*[^\S{BREAKS}]*[)）]"
     # the same annotation after a character lost to mis-decoding: 日?qǐng)?bào) -> 日
     rf"|\?{_SYLLABLE}[)）][a-z]*"
 )
@@ -339,18 +340,19 @@ _REPOSTS_LINKS = (
 # character of every line, and took a third of cleaning's time.
 _CHROME_START = re.compile(
     r"""
-    # a line of buttons and links alone (打印本页 关闭窗口: whitespace's step joins them), of
-    # 60 characters at most: its words overlap (微信朋友圈 is 微信 and 朋友圈), and a longer
-    # line of them that fails at its end took time doubling with every word
-    (?=.{0,60}$)(?:(?:找回密码|注册|登录|立即登录|登录\s*\|\s*注册|打印|跳转到指定楼层|快速回复|快速回复主题|发表回复|发表主题|
-        回到顶部|返回顶部|返回列表|
-        \[?复制链接\]?|收藏|分享|分享到|分享到\S{1,6}|分享到\s*[:：]|扫一扫|使用道具|举报|回复|本版积分规则|
+    # a line of buttons and links alone (打印本页 关闭窗口: whitespace's step joins them).
+    # Each row of words is read one way only (no word is two others, 微信朋友圈 is 微信 and
+    # 朋友圈; spaces go to one place): a row that fails at its end took time that grew
+    # tenfold with every word, as the engine tried every way of reading it.
+    (?:(?:找回密码|注册|登录|立即登录|打印|跳转到指定楼层|快速回复|快速回复主题|发表回复|发表主题|
+        回到顶部|返回顶部|返回列表|关闭窗口|打印本页|打印此页|关闭本页|关闭|
+        \[?复制链接\]?|收藏|分享|分享到|分享到\S{1,6}$|分享到\s*[:：]|扫一扫|使用道具|举报|回复|本版积分规则|
         # where a share button sends the page (分享到：微信 微博 QQ空间)
-        微信好友|微信朋友圈|微信|朋友圈|新浪微博|腾讯微博|微博|QQ空间|QQ好友|QQ|人人网|豆瓣|百度贴吧|
-        支持\s*反对|回复\s*支持\s*反对|[xX]|\d+\s*\#|\d+楼|楼主|沙发|板凳|点赞|评论|
+        微信好友|微信|朋友圈|新浪微博|腾讯微博|微博|QQ空间|QQ好友|QQ|人人网|豆瓣|百度贴吧|
+        支持\s*反对|[xX]|\d+\s*\#|\d+楼|楼主|沙发|板凳|点赞|评论|
         # a WeChat article's buttons and prompts (点赞 在看 分享, 阅读原文)
         在看|轻触阅读原文|阅读原文|写留言|留言|预览时标签不可点|继续滑动看下一个|向上滑动看下一个|喜欢此内容的人还喜欢|
-        [【\[]?\s*(?:关闭窗口|打印本页|打印此页|关闭本页|关闭|打印|收藏)\s*[】\]]?)\s*[|｜丨·]?\s*)+$
+        [【\[]\s*(?:关闭窗口|打印本页|打印此页|关闭本页|关闭|打印|收藏)(?:\s*[】\]])?)\s*(?:[|｜丨·]\s*)?)+$
     # a WeChat article's prompt to follow its account (点击蓝字关注我们, 长按识别二维码关注,
     # 微信扫一扫关注该公众号), not a notice's to scan a code (扫描二维码预约核酸检测)
     | (?:点击(?:上方|下方|标题下)?\s*(?:蓝字|[“"「][^”"」]{1,20}[”"」])\s*(?:一键)?
@@ -598,21 +600,26 @@ _SPACE = rf"[^\S{BREAKS}]"
 _OPEN = r"(?:<|&lt;|&#0*60;|&#[xX]0*3[cC];|＜)"
 _CLOSE = r"(?:>|&gt;|&#0*62;|&#[xX]0*3[eE];|＞)"
 # an attribute, a name and perhaps a value, so that 当 a<b 且 c>d is no tag
-_VALUE = rf"(?:\"[^\"<>{BREAKS}]{{0,500}}\"|'[^'<>{BREAKS}]{{0,500}}'|&quot;[^<>&{BREAKS}]{{0,500}}&quot;|[^\s\"'=<>`&＞]{{1,500}})"
+_VALUE = (rf"(?:\"[^\"{BREAKS}]{{0,2000}}\"|'[^'{BREAKS}]{{0,2000}}'|&quot;[^<>&{BREAKS}]{{0,500}}&quot;"
+          rf"|[^\s\"'=<>`&＞](?:[^\s\"'<>`&＞]|&(?!gt;|#0*62;|#[xX]0*3[eE];)){{0,499}})")
 _ATTRIBUTE = rf"{_SPACE}+[A-Za-z_:][-A-Za-z0-9_:.]{{0,40}}(?:{_SPACE}*={_SPACE}*{_VALUE})?"
 _INSIDE_A_TAG = rf"(?:{_ATTRIBUTE}){{0,30}}{_SPACE}*/?{_CLOSE}"
 _BLOCK_NAMES = ("p|div|br|hr|li|ul|ol|dl|dt|dd|tr|td|th|table|thead|tbody|tfoot|caption|h[1-6]|section|article|"
                 "header|footer|nav|aside|main|blockquote|pre|center|figure|figcaption|form|title|head|body|html|"
                 "script|style|iframe|noscript|option|select|textarea")
-_INLINE_NAMES = ("span|a|b|i|u|s|em|strong|font|img|sup|sub|small|big|mark|abbr|cite|code|label|input|button|"
+_INLINE_NAMES = ("span|(?-i:[abisu])|em|strong|font|img|sup|sub|small|big|mark|abbr|cite|code|label|input|button|"
                  "meta|link|source|video|audio|o:p|st1:[a-z]+|w:[a-z]+|" + _BLOCK_NAMES)
 #: a block element's tag, which ends a line as a line break does; a script or style
 #: element's opening tag names it (group ``element``): its code goes with it
-BLOCK_TAG = re.compile(rf"(?i:{_OPEN}(?:{_SPACE}*(?P<element>script|style)|/?{_SPACE}*(?:{_BLOCK_NAMES})){_INSIDE_A_TAG})")
-_TAG = re.compile(rf"(?i:{_OPEN}/?{_SPACE}*(?:{_INLINE_NAMES}){_INSIDE_A_TAG}"
+BLOCK_TAG = re.compile(rf"(?i:{_OPEN}(?:(?P<element>script|style)|/?(?:{_BLOCK_NAMES})){_INSIDE_A_TAG})")
+_TAG = re.compile(rf"(?i:{_OPEN}/?(?:{_INLINE_NAMES}){_INSIDE_A_TAG}"
                   rf"|{_OPEN}!--[^{BREAKS}]{{0,500}}?--{_CLOSE}|{_OPEN}!doctype[^<>{BREAKS}]{{0,200}}{_CLOSE})")
 _MAY_HOLD_A_TAG = re.compile("[<&＜]")
-_ELEMENT_END = {name: re.compile(rf"(?i:</{_SPACE}*{name}{_SPACE}*>)") for name in ("script", "style")}
+_ELEMENT_END = {name: re.compile(rf"(?i:{_OPEN}/{name}{_SPACE}*{_CLOSE})") for name in ("script", "style")}
+# a comment's opening: a block tag inside it (commented-out markup) ends no line
+_COMMENT = rf"(?P<comment>{_OPEN}!--)"
+_COMMENT_END = re.compile(rf"--{_CLOSE}")
+_BLOCK_TAG_OR_COMMENT = re.compile(rf"{BLOCK_TAG.pattern}|(?i:{_COMMENT})")
 
 
 def _line_ends(text: str, breaks: re.Pattern) -> Iterator[tuple[int, int]]:
@@ -621,11 +628,20 @@ def _line_ends(text: str, breaks: re.Pattern) -> Iterator[tuple[int, int]]:
     tag on the same line, as its code is no text. (On the same line: a large file is read
     in pieces of whole lines, and must clean as it would whole. Each closing tag is looked
     for once a line at most: a line of a million unclosed ``<script>`` stays linear.)"""
-    unclosed: set[tuple[str, int]] = set()  # (element, end of its line)
+    unclosed: set[tuple[str, int]] = set()  # (element or comment, end of its line)
     line_end = -1
     pos = 0
     while (match := breaks.search(text, pos)) is not None:
         start, end = match.span()
+        if match.group("comment"):  # passed over whole, to be removed with the other tags
+            if end > line_end:
+                brk = LINE_BREAK.search(text, end)
+                line_end = brk.start() if brk else len(text)
+            closing = None if ("!--", line_end) in unclosed else _COMMENT_END.search(text, end, line_end)
+            if closing is None:
+                unclosed.add(("!--", line_end))
+            pos = closing.end() if closing else end
+            continue
         element = (match.group("element") or "").lower()
         if element:
             if end > line_end:
@@ -648,7 +664,7 @@ def strip_tags(text: str) -> str:
     elements, with attributes as HTML writes them, so ``<5岁``, 《通告》 or ``a<b 且 c>d``
     stay; escaped or full-width brackets (``&lt;br&gt;``, ``＜p＞``) are tags too."""
     lines, pos = [], 0
-    for start, end in _line_ends(text, BLOCK_TAG):
+    for start, end in _line_ends(text, _BLOCK_TAG_OR_COMMENT):
         lines.append(text[pos:start])
         pos = end
     lines.append(text[pos:])
@@ -712,7 +728,8 @@ def clean(text: str) -> str:
     Markdown's marks, web addresses, pinyin), Traditional -> Simplified, whitespace,
     boilerplate (with every line that holds no Chinese character: the model reads Chinese
     only), blank lines; with HTML's tags after the line breaks (:func:`strip_tags`); that is,
-    ``collapse_blank_lines(drop_boilerplate_lines(normalize(strip_tags(normalize_line_breaks(text)))))``
+    ``collapse_blank_lines(drop_boilerplate_lines(normalize(strip_tags(normalize_line_breaks(text)))))``,
+    with ``normalize(strip_tags(...))`` again while normalising makes a tag (``<&#8203;p>``)
     (computed line by line by :func:`clean_document`, which also maps the characters back).
     A sentence given alone (:func:`normalize`) keeps its tags: the model reads it as given.
 
@@ -824,7 +841,7 @@ def _clean_lines(line: str) -> list[_Mapped]:
     whole_lasts = lasts if lasts is not None else whole_firsts
     out: list[_Mapped] = []
     pos = 0
-    for start, end in [*_line_ends(text, BLOCK_TAG), (len(text), len(text))]:
+    for start, end in [*_line_ends(text, _BLOCK_TAG_OR_COMMENT), (len(text), len(text))]:
         for piece, piece_firsts, piece_lasts in _clean_lines(text[pos:start]):
             outer_firsts, outer_lasts = whole_firsts[pos:start], whole_lasts[pos:start]
             out.append((piece,
@@ -844,6 +861,7 @@ def _cut(mapping: _Map | None, length: int, parts: list[tuple[int, int]]) -> _Ma
 
 #: what ends a line of a document: a line break, of any kind, or a block element's tag
 LINE_END = re.compile(f"{LINE_BREAK.pattern}|{BLOCK_TAG.pattern}")
+_LINE_END_OR_COMMENT = re.compile(f"{LINE_END.pattern}|{_COMMENT}")
 
 
 def clean_document(text: str) -> CleanText:
@@ -854,7 +872,7 @@ def clean_document(text: str) -> CleanText:
     text = text_argument(text)
     cleaned, starts, maps = [], [], []
     pos = 0
-    for brk_start, brk_end in [*_line_ends(text, LINE_END), (len(text), len(text))]:
+    for brk_start, brk_end in [*_line_ends(text, _LINE_END_OR_COMMENT), (len(text), len(text))]:
         for line, firsts, lasts in _clean_lines(text[pos:brk_start]):
             cleaned.append(line)
             starts.append(pos)
