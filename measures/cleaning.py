@@ -607,8 +607,10 @@ _INSIDE_A_TAG = rf"(?:{_ATTRIBUTE}){{0,30}}{_SPACE}*/?{_CLOSE}"
 _BLOCK_NAMES = ("p|div|br|hr|li|ul|ol|dl|dt|dd|tr|td|th|table|thead|tbody|tfoot|caption|h[1-6]|section|article|"
                 "header|footer|nav|aside|main|blockquote|pre|center|figure|figcaption|form|title|head|body|html|"
                 "script|style|iframe|noscript|option|select|textarea")
+# (inline names only, not block elements': a block tag that removing an inline one
+# makes, <<b>p>, is read as a block tag by _clean_lines)
 _INLINE_NAMES = ("span|(?-i:[abisu])|em|strong|font|img|sup|sub|small|big|mark|abbr|cite|code|label|input|button|"
-                 "meta|link|source|video|audio|o:p|st1:[a-z]+|w:[a-z]+|" + _BLOCK_NAMES)
+                 "meta|link|source|video|audio|o:p|st1:[a-z]+|w:[a-z]+")
 #: a block element's tag, which ends a line as a line break does; a script or style
 #: element's opening tag names it (group ``element``): its code goes with it
 BLOCK_TAG = re.compile(rf"(?i:{_OPEN}(?:(?P<element>script|style)|/?(?:{_BLOCK_NAMES})){_INSIDE_A_TAG})")

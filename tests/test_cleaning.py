@@ -182,6 +182,10 @@ def test_a_text_with_tags_is_cleaned_as_its_page_would_be():
     # of their own (</p>), and the markup stayed in the others
     cleaned = clean('<div class="c"><p>全市开展新一轮全员<b>核酸检测</b>。</p><p>对密接人员一律集中隔离。</p></div>')
     assert split_sentences(cleaned) == ["全市开展新一轮全员核酸检测。", "对密接人员一律集中隔离。"]
+    # a block tag or a script that removing an inner tag makes is read as one, not removed
+    # as an inline tag (the script's code became a sentence, and the line no break)
+    assert clean("全市开展核酸检测。<scr<b>ipt>var a=1;</scr<b>ipt>各区加强管控。") == "全市开展核酸检测。\n各区加强管控。"
+    assert clean("全市开展核酸检测。<<b>p>各区加强管控。") == "全市开展核酸检测。\n各区加强管控。"
 
 
 @pytest.mark.parametrize("line, expected", [
