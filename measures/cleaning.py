@@ -617,10 +617,11 @@ BLOCK_TAG = re.compile(rf"(?i:{_OPEN}(?:(?P<element>script|style)|/?(?:{_BLOCK_N
 _TAG = re.compile(rf"(?i:{_OPEN}/?(?:{_INLINE_NAMES}){_INSIDE_A_TAG}"
                   rf"|{_OPEN}!--[^{BREAKS}]{{0,500}}?--{_CLOSE}|{_OPEN}!doctype[^<>{BREAKS}]{{0,200}}{_CLOSE})")
 _MAY_HOLD_A_TAG = re.compile("[<&＜]")
-_ELEMENT_END = {name: re.compile(rf"(?i:{_OPEN}/{name}{_SPACE}*{_CLOSE})") for name in ("script", "style")}
 # a comment's opening: a block tag inside it (commented-out markup) ends no line
 _COMMENT = rf"(?P<comment>{_OPEN}!--)"
-_COMMENT_END = re.compile(rf"--{_CLOSE}")
+# what closes a script or style element, or a comment, on the same line
+_CLOSING = {**{name: re.compile(rf"(?i:{_OPEN}/{name}{_SPACE}*{_CLOSE})") for name in ("script", "style")},
+            "!--": re.compile(rf"--{_CLOSE}")}
 _BLOCK_TAG_OR_COMMENT = re.compile(rf"{BLOCK_TAG.pattern}|(?i:{_COMMENT})")
 
 
@@ -635,28 +636,30 @@ def _line_ends(text: str, breaks: re.Pattern) -> Iterator[tuple[int, int]]:
     pos = 0
     while (match := breaks.search(text, pos)) is not None:
         start, end = match.span()
-        if match.group("comment"):  # passed over whole, to be removed with the other tags
+        kind = "!--" if match.group("comment") else (match.group("element") or "").lower()
+        if kind:
             if end > line_end:
                 brk = LINE_BREAK.search(text, end)
                 line_end = brk.start() if brk else len(text)
-            closing = None if ("!--", line_end) in unclosed else _COMMENT_END.search(text, end, line_end)
+            closing = None if (kind, line_end) in unclosed else _CLOSING[kind].search(text, end, line_end)
             if closing is None:
-                unclosed.add(("!--", line_end))
-            pos = closing.end() if closing else end
-            continue
-        element = (match.group("element") or "").lower()
-        if element:
-            if end > line_end:
-                brk = LINE_BREAK.search(text, end)
-                line_end = brk.start() if brk else len(text)
-            if (element, line_end) not in unclosed:
-                closing = _ELEMENT_END[element].search(text, end, line_end)
-                if closing is None:
-                    unclosed.add((element, line_end))
-                else:
-                    end = closing.end()
+                unclosed.add((kind, line_end))
+            if kind == "!--":  # passed over whole, to be removed with the other tags
+                pos = closing.end() if closing else end
+                continue
+            if closing:
+                end = closing.end()
         yield start, end
         pos = end
+
+
+def _lines(text: str, breaks: re.Pattern) -> Iterator[tuple[int, int]]:
+    """The (start, end) of each line of ``text`` between :func:`_line_ends`, the last too."""
+    pos = 0
+    for start, end in _line_ends(text, breaks):
+        yield pos, start
+        pos = end
+    yield pos, len(text)
 
 
 def strip_tags(text: str) -> str:
@@ -665,12 +668,7 @@ def strip_tags(text: str) -> str:
     ``<p>全市开展<b>核酸检测</b>。</p>`` -> ``\n全市开展核酸检测。\n``. Only tags of HTML's
     elements, with attributes as HTML writes them, so ``<5岁``, 《通告》 or ``a<b 且 c>d``
     stay; escaped or full-width brackets (``&lt;br&gt;``, ``＜p＞``) are tags too."""
-    lines, pos = [], 0
-    for start, end in _line_ends(text, _BLOCK_TAG_OR_COMMENT):
-        lines.append(text[pos:start])
-        pos = end
-    lines.append(text[pos:])
-    return "\n".join(_tags_stripped(line)[0] for line in lines)
+    return "\n".join(_tags_stripped(text[start:end])[0] for start, end in _lines(text, _BLOCK_TAG_OR_COMMENT))
 
 
 def _tags_stripped(line: str) -> _Mapped:
@@ -842,14 +840,12 @@ def _clean_lines(line: str) -> list[_Mapped]:
     whole_firsts = firsts if firsts is not None else _index_map(range(len(text)))
     whole_lasts = lasts if lasts is not None else whole_firsts
     out: list[_Mapped] = []
-    pos = 0
-    for start, end in [*_line_ends(text, _BLOCK_TAG_OR_COMMENT), (len(text), len(text))]:
-        for piece, piece_firsts, piece_lasts in _clean_lines(text[pos:start]):
-            outer_firsts, outer_lasts = whole_firsts[pos:start], whole_lasts[pos:start]
+    for start, end in _lines(text, _BLOCK_TAG_OR_COMMENT):
+        outer_firsts, outer_lasts = whole_firsts[start:end], whole_lasts[start:end]
+        for piece, piece_firsts, piece_lasts in _clean_lines(text[start:end]):
             out.append((piece,
                         outer_firsts if piece_firsts is None else _composed(outer_firsts, piece_firsts),
                         outer_lasts if piece_lasts is None else _composed(outer_lasts, piece_lasts)))
-        pos = end
     return out
 
 
@@ -873,13 +869,11 @@ def clean_document(text: str) -> CleanText:
     tag, and a script or style element (:func:`strip_tags`)."""
     text = text_argument(text)
     cleaned, starts, maps = [], [], []
-    pos = 0
-    for brk_start, brk_end in [*_line_ends(text, _LINE_END_OR_COMMENT), (len(text), len(text))]:
-        for line, firsts, lasts in _clean_lines(text[pos:brk_start]):
+    for start, end in _lines(text, _LINE_END_OR_COMMENT):
+        for line, firsts, lasts in _clean_lines(text[start:end]):
             cleaned.append(line)
-            starts.append(pos)
+            starts.append(start)
             maps.append((firsts, lasts))
-        pos = brk_end
     out: list[str] = []
     pieces, clean_pos, blank = [], 0, True
     for line, start, (firsts, lasts), parts in zip(cleaned, starts, maps, _kept_parts(cleaned)):

@@ -273,6 +273,7 @@ _NOT_DOCUMENTS = {**_COMPRESSED,
 _MEDIA = frozenset((".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".svg", ".ico", ".tif", ".tiff", ".heic", ".mp3",
                     ".wav", ".m4a", ".mp4", ".mov", ".avi", ".flv", ".mkv", ".css", ".js", ".woff", ".woff2", ".ttf",
                     ".otf", ".exe", ".dll", ".so", ".pyc", ".ds_store"))
+_PASSED_SILENTLY = frozenset(_NOT_DOCUMENTS) | _MEDIA
 _NOT_READ = {".pdf": "a PDF file; extract its text first (for example with pdftotext)",
              **dict.fromkeys((".doc", ".wps", ".rtf", ".odt"), "a word-processor file measures does not "
                              "read; save it as .docx or .txt"),
@@ -320,7 +321,7 @@ def _walk(folder: Path, passed_over: list[str]) -> Iterator[tuple[Path, str | No
                 continue
             elif child.suffix.lower() in _NOT_READ:
                 yield child, _NOT_READ[child.suffix.lower()]
-            elif child.suffix.lower() not in {*_NOT_DOCUMENTS, *_MEDIA}:  # a page saved as .php, or with no extension
+            elif child.suffix.lower() not in _PASSED_SILENTLY:  # a page saved as .php, or with no extension
                 passed_over.append(text_name(str(child.relative_to(folder))))  # a GBK name as text
     for error in errors:  # the folder itself
         yield Path(error.filename or folder), f"cannot read this folder ({error.strerror or error})"
