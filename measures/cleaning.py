@@ -180,9 +180,21 @@ def _pinyin_stripped(text: str) -> _Mapped:
     return _substituted(_PINYIN, lambda match: "", text)
 
 
-# The four steps above, run in turn until none has more to do: each can make another's
-# match (&am**p;, *(zhǎng)*, &#104;ttp://), and cleaning twice must give what cleaning once
-# gave. Each runs only on text holding what all of its matches hold: most lines need none.
+#: How many times a step runs over a line, and the steps in turn, before their result is
+#: taken as it is. Each round reads the whole line, and markup nested in itself needs a
+#: round for each level (<<<b>b>b>): a line of 24,000 such characters took 12 s, and one of
+#: a million would take hours. Real pages nest two or three deep (&amp;amp;nbsp;); text
+#: nested deeper than this is an attack or garbage, left with some of its markup in place
+#: (cleaning it again removes more), as a parser gives up on too deep a tree.
+_ROUNDS = 16
+#: how many times a line is cleaned again for tags that cleaning made (<&#8203;p>)
+_RECLEANS = 2
+
+
+# The four steps above, run in turn until none has more to do (``_ROUNDS`` times at most):
+# each can make another's match (&am**p;, *(zhǎng)*, &#104;ttp://), and cleaning twice must
+# give what cleaning once gave. Each runs only on text holding what all of its matches
+# hold: most lines need none.
 _MARKUP_STEPS: tuple[tuple[Callable[[str], _Mapped], Callable[[str], bool]], ...] = (
     (_references_decoded, lambda text: "&" in text),
     (_markdown_stripped, lambda text: any(mark in text for mark in ("*", "`", "\\", "]("))),
@@ -194,15 +206,15 @@ _MARKUP_STEPS: tuple[tuple[Callable[[str], _Mapped], Callable[[str], bool]], ...
 def remove_markup(text: str) -> str:
     """:func:`unescape_references`, :func:`strip_markdown`, :func:`drop_links` and
     :func:`strip_pinyin` in turn, until none of them changes the text (the step
-    :func:`clean` runs)."""
+    :func:`clean` runs; ``_ROUNDS`` times at most)."""
     return _markup_removed(text)[0]
 
 
 def _markup_removed(text: str) -> _Mapped:
     current, firsts, lasts = text, None, None
-    changed = True
-    while changed:
-        changed = False
+    changed, rounds = True, 0
+    while changed and rounds < _ROUNDS:
+        changed, rounds = False, rounds + 1
         for step, needed in _MARKUP_STEPS:
             if needed(current):
                 result, step_firsts, step_lasts = step(current)
@@ -231,9 +243,9 @@ def _substituted(pattern: re.Pattern, replace: Callable[[re.Match], str], text: 
     ``)`` of a removed ``(tú)`` took the place of a kept one after it, and a sentence lost
     its last character. Replacing again makes the step idempotent: removing one
     annotation can close up another, as in ((zhǎng)zhǎng), and ``&amp;nbsp;`` is a
-    reference once decoded."""
+    reference once decoded. At most ``_ROUNDS`` rounds (see there)."""
     current, firsts, lasts = text, None, None
-    while True:
+    for _ in range(_ROUNDS):
         first, last = firsts or range(len(text)), lasts or range(len(text))
         out: list[str] = []  # the result so far, in pieces
         new_firsts, new_lasts = _index_map(), _index_map()
@@ -255,6 +267,7 @@ def _substituted(pattern: re.Pattern, replace: Callable[[re.Match], str], text: 
         new_firsts.extend(first[pos:])
         new_lasts.extend(last[pos:])
         firsts, lasts = new_firsts, new_lasts
+    return current, firsts, (firsts if lasts == firsts else lasts)
 
 
 @lru_cache(maxsize=1)
@@ -733,7 +746,9 @@ def clean(text: str) -> str:
     (computed line by line by :func:`clean_document`, which also maps the characters back).
     A sentence given alone (:func:`normalize`) keeps its tags: the model reads it as given.
 
-    Blank lines are kept (one) so paragraph breaks survive; the result is idempotent.
+    Blank lines are kept (one) so paragraph breaks survive; the result is idempotent
+    (except for markup nested in itself more than ``_ROUNDS`` deep, which no page writes:
+    that is cleaned a part at a time rather than for ever).
     """
     return clean_document(text).text
 
@@ -826,23 +841,24 @@ def _line_mapping(line: str) -> _Mapped:
     return current, firsts, lasts
 
 
-def _clean_lines(line: str) -> list[_Mapped]:
+def _clean_lines(line: str, depth: int = 0) -> list[_Mapped]:
     """A line cleaned (:func:`_line_mapping`, its tags first), with where its characters
     come from in ``line``. Where cleaning made a tag (a reference or a zero-width space in
     one: ``<&#8203;p>``), that tag is read as any other is, and the line may become several:
-    no tag is left, and cleaning again changes nothing."""
+    no tag is left, and cleaning again changes nothing (unless the markup is nested deeper
+    than ``_ROUNDS`` levels, ``_RECLEANS`` times over: see ``_ROUNDS``)."""
     text, firsts, lasts = _tags_stripped(line)
     text, step_firsts, step_lasts = _line_mapping(text)
     if step_firsts is not None:
         firsts, lasts = _followed(firsts, lasts, step_firsts, step_lasts)
-    if not (_MAY_HOLD_A_TAG.search(text) and (BLOCK_TAG.search(text) or _TAG.search(text))):
+    if depth == _RECLEANS or not (_MAY_HOLD_A_TAG.search(text) and (BLOCK_TAG.search(text) or _TAG.search(text))):
         return [(text, firsts, lasts)]
     whole_firsts = firsts if firsts is not None else _index_map(range(len(text)))
     whole_lasts = lasts if lasts is not None else whole_firsts
     out: list[_Mapped] = []
     for start, end in _lines(text, _BLOCK_TAG_OR_COMMENT):
         outer_firsts, outer_lasts = whole_firsts[start:end], whole_lasts[start:end]
-        for piece, piece_firsts, piece_lasts in _clean_lines(text[start:end]):
+        for piece, piece_firsts, piece_lasts in _clean_lines(text[start:end], depth + 1):
             out.append((piece,
                         outer_firsts if piece_firsts is None else _composed(outer_firsts, piece_firsts),
                         outer_lasts if piece_lasts is None else _composed(outer_lasts, piece_lasts)))
