@@ -242,7 +242,9 @@ def keyword_matcher(cues: dict[str, list[str]]):
     return predict
 
 
-def char_ngram_baseline(texts, y):
+def char_ngram_margins(texts, y):
+    """The char n-gram baseline's SVMs, trained on ``texts`` and their labels ``y``: a
+    function from sentences to their margins, one column per label in LABEL_IDS order."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.multiclass import OneVsRestClassifier
     from sklearn.preprocessing import MultiLabelBinarizer
@@ -253,9 +255,14 @@ def char_ngram_baseline(texts, y):
     vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2)
     X = vectorizer.fit_transform([normalize(t) for t in texts])
     classifier = OneVsRestClassifier(LinearSVC(C=1.0, class_weight="balanced")).fit(X, Y)
+    return lambda sentences: classifier.decision_function(vectorizer.transform([normalize(s) for s in sentences]))
+
+
+def char_ngram_baseline(texts, y):
+    margins_of = char_ngram_margins(texts, y)
 
     def predict(sentences):
-        margins = classifier.decision_function(vectorizer.transform([normalize(s) for s in sentences]))
+        margins = margins_of(sentences)
         out = []
         for row in margins:
             order = np.argsort(-row)

@@ -70,35 +70,49 @@ class Retold:
             cleaned = [s.text for s in sentences]
             self.scored[text] = (sentences, *self.model._score(cleaned, cleaned=True))
         sentences, probabilities, log_odds = self.scored[text]
-        weights = self.weigh([s.text for s in sentences])
-        decided = self.model._decide(probabilities, with_context(log_odds, weights))
+        decided = self.model._decide(probabilities, self.primary_scores([s.text for s in sentences], log_odds))
         return Document([replace(s, labels=labels) for s, labels in zip(sentences, decided)])
 
+    def primary_scores(self, texts, log_odds):
+        """What a document's sentences choose their primary label from."""
+        return with_context(log_odds, self.weigh(texts))
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+
+def arguments(argv, doc: str) -> argparse.Namespace:
+    """``--labels`` and ``--model``, for this script and ``primary_choice.py``."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--labels", default=str(accuracy.VALIDATION), help="validation rows (default: all)")
     parser.add_argument("--model", help="model folder (default: the shipped model)")
-    args = parser.parse_args(argv)
-    rows_path = Path(args.labels)
+    return parser.parse_args(argv)
+
+
+def tell_each(retold: Retold, variants: list, set_variant, rows_path: Path, heading: str) -> None:
+    """For each ``(name, value)`` of ``variants``, ``set_variant(retold, value)``, then
+    print the macro-F1, primary accuracy and primary errors of ``retold`` on the
+    validation rows of ``rows_path``, each sentence read in its document."""
     rows = accuracy.validation_rows(rows_path)
     corpus = accuracy.SHARED / "corpus"
     texts = accuracy.resolve(rows, corpus, rows_path)
     gold = [labels for *_, labels, _ in rows]
     documents_of = [doc for doc, *_ in rows]
-    retold = Retold(measures.load_model(args.model))
-    variants = [(f"weight {w:g}", lambda t, w=w: np.full(len(t), w)) for w in WEIGHTS]
-    variants += [(f"{BASE:g}, raised under {n} characters", lambda t, n=n: adaptive_weights(t, BASE, n))
-                 for n in SHORT]
     print(f"{rows_path}: {len(gold)} validation sentences of {len(set(documents_of))} documents")
-    print(f"{'context':<36}{'macro-F1':>10}{'primary accuracy':>18}{'primary errors':>16}")
-    for name, weigh in variants:
-        retold.weigh = weigh
+    print(f"{heading:<36}{'macro-F1':>10}{'primary accuracy':>18}{'primary errors':>16}")
+    for name, value in variants:
+        set_variant(retold, value)
         labels, found = accuracy.in_documents(retold, texts, documents_of, [corpus])
         result = scores(gold, labels, LABEL_IDS)
         errors = sum(g.split("|")[0] != p.split("|")[0] for g, p in zip(gold, labels))
         print(f"{name:<36}{result['macro_f1']:>10.3f}{result['primary_accuracy']:>18.4f}{errors:>16}", flush=True)
     print(f"({found} of {len(texts)} sentences read in their documents, the rest alone)")
+
+
+def main(argv=None) -> int:
+    args = arguments(argv, __doc__)
+    variants = [(f"weight {w:g}", lambda t, w=w: np.full(len(t), w)) for w in WEIGHTS]
+    variants += [(f"{BASE:g}, raised under {n} characters", lambda t, n=n: adaptive_weights(t, BASE, n))
+                 for n in SHORT]
+    tell_each(Retold(measures.load_model(args.model)), variants, lambda retold, weigh: setattr(retold, "weigh", weigh),
+              Path(args.labels), "context")
     return 0
 
 
