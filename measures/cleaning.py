@@ -95,6 +95,18 @@ def remove_invisible(text: str) -> str:
     return _INVISIBLE.sub("", text)
 
 
+#: How many passes a step makes over a line before its result is taken as it is (the four
+#: steps of remove_markup a pass each in turn; tags 16, and one more each time a line is
+#: cleaned again). Each pass reads the whole line, and markup nested in itself needs a pass
+#: for each level (<<<b>b>b>): a line of 24,000 such characters took 12 s, and one of a
+#: million would take hours. Real pages nest two or three deep (&amp;amp;nbsp;); text
+#: nested deeper than this is an attack or garbage, left with some of its markup in place
+#: (cleaning it again removes more), as a parser gives up on too deep a tree.
+_ROUNDS = 16
+#: how many times a line is cleaned again for tags that cleaning made (<&#8203;p>)
+_RECLEANS = 2
+
+
 # An HTML character reference left in plain text (JSONL scraped from pages keeps &nbsp;
 # and &ldquo;), only with its semicolon: "R&D" and "&copy2020" are not references.
 _REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -114,8 +126,8 @@ def unescape_references(text: str) -> str:
     return _references_decoded(text)[0]
 
 
-def _references_decoded(text: str) -> _Mapped:
-    return _substituted(_REFERENCE, _referenced, text)
+def _references_decoded(text: str, rounds: int = _ROUNDS) -> _Mapped:
+    return _substituted(_REFERENCE, _referenced, text, rounds)
 
 
 # Markdown's marks in text scraped as Markdown (under any name: reposts saved as .txt): bold
@@ -133,8 +145,8 @@ def strip_markdown(text: str) -> str:
     return _markdown_stripped(text)[0]
 
 
-def _markdown_stripped(text: str) -> _Mapped:
-    return _substituted(_MARKDOWN, lambda match: "", text)
+def _markdown_stripped(text: str, rounds: int = _ROUNDS) -> _Mapped:
+    return _substituted(_MARKDOWN, lambda match: "", text, rounds)
 
 
 # A web address, up to its last letter, digit or slash (a full stop after it is the
@@ -156,8 +168,8 @@ def drop_links(text: str) -> str:
     return _links_dropped(text)[0]
 
 
-def _links_dropped(text: str) -> _Mapped:
-    return _substituted(_LINK, lambda match: " ", text)
+def _links_dropped(text: str, rounds: int = _ROUNDS) -> _Mapped:
+    return _substituted(_LINK, lambda match: " ", text, rounds)
 
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
@@ -176,26 +188,15 @@ def strip_pinyin(text: str) -> str:
     return _pinyin_stripped(text)[0]
 
 
-def _pinyin_stripped(text: str) -> _Mapped:
-    return _substituted(_PINYIN, lambda match: "", text)
-
-
-#: How many times a step runs over a line, and the steps in turn, before their result is
-#: taken as it is. Each round reads the whole line, and markup nested in itself needs a
-#: round for each level (<<<b>b>b>): a line of 24,000 such characters took 12 s, and one of
-#: a million would take hours. Real pages nest two or three deep (&amp;amp;nbsp;); text
-#: nested deeper than this is an attack or garbage, left with some of its markup in place
-#: (cleaning it again removes more), as a parser gives up on too deep a tree.
-_ROUNDS = 16
-#: how many times a line is cleaned again for tags that cleaning made (<&#8203;p>)
-_RECLEANS = 2
+def _pinyin_stripped(text: str, rounds: int = _ROUNDS) -> _Mapped:
+    return _substituted(_PINYIN, lambda match: "", text, rounds)
 
 
 # The four steps above, run in turn until none has more to do (``_ROUNDS`` times at most):
 # each can make another's match (&am**p;, *(zhǎng)*, &#104;ttp://), and cleaning twice must
 # give what cleaning once gave. Each runs only on text holding what all of its matches
 # hold: most lines need none.
-_MARKUP_STEPS: tuple[tuple[Callable[[str], _Mapped], Callable[[str], bool]], ...] = (
+_MARKUP_STEPS: tuple[tuple[Callable[[str, int], _Mapped], Callable[[str], bool]], ...] = (
     (_references_decoded, lambda text: "&" in text),
     (_markdown_stripped, lambda text: any(mark in text for mark in ("*", "`", "\\", "]("))),
     (_links_dropped, lambda text: "//" in text or "www." in text.lower() or "网页链接" in text),
@@ -217,7 +218,7 @@ def _markup_removed(text: str) -> _Mapped:
         changed, rounds = False, rounds + 1
         for step, needed in _MARKUP_STEPS:
             if needed(current):
-                result, step_firsts, step_lasts = step(current)
+                result, step_firsts, step_lasts = step(current, 1)  # a pass of each step a round
                 if step_firsts is not None:
                     firsts, lasts = _followed(firsts, lasts, step_firsts, step_lasts)
                     current, changed = result, True
@@ -237,15 +238,16 @@ def _index_map(values: Iterable[int] = ()) -> array[int]:
     return array("q", values)
 
 
-def _substituted(pattern: re.Pattern, replace: Callable[[re.Match], str], text: str) -> _Mapped:
+def _substituted(pattern: re.Pattern, replace: Callable[[re.Match], str], text: str,
+                 rounds: int = _ROUNDS) -> _Mapped:
     """``pattern``'s matches in ``text`` replaced, until none is left to replace, with
     where each character comes from. Spans need that: matched by character instead, the
     ``)`` of a removed ``(tú)`` took the place of a kept one after it, and a sentence lost
     its last character. Replacing again makes the step idempotent: removing one
     annotation can close up another, as in ((zhǎng)zhǎng), and ``&amp;nbsp;`` is a
-    reference once decoded. At most ``_ROUNDS`` rounds (see there)."""
+    reference once decoded. At most ``rounds`` rounds (see ``_ROUNDS``)."""
     current, firsts, lasts = text, None, None
-    for _ in range(_ROUNDS):
+    for _ in range(rounds):
         first, last = firsts or range(len(text)), lasts or range(len(text))
         out: list[str] = []  # the result so far, in pieces
         new_firsts, new_lasts = _index_map(), _index_map()
@@ -684,10 +686,10 @@ def strip_tags(text: str) -> str:
     return "\n".join(_tags_stripped(text[start:end])[0] for start, end in _lines(text, _BLOCK_TAG_OR_COMMENT))
 
 
-def _tags_stripped(line: str) -> _Mapped:
+def _tags_stripped(line: str, rounds: int = _ROUNDS) -> _Mapped:
     if not _MAY_HOLD_A_TAG.search(line):
         return line, None, None
-    return _substituted(_TAG, lambda match: "", line)
+    return _substituted(_TAG, lambda match: "", line, rounds)
 
 
 def normalize_line_breaks(text: str) -> str:
@@ -845,9 +847,10 @@ def _clean_lines(line: str, depth: int = 0) -> list[_Mapped]:
     """A line cleaned (:func:`_line_mapping`, its tags first), with where its characters
     come from in ``line``. Where cleaning made a tag (a reference or a zero-width space in
     one: ``<&#8203;p>``), that tag is read as any other is, and the line may become several:
-    no tag is left, and cleaning again changes nothing (unless the markup is nested deeper
-    than ``_ROUNDS`` levels, ``_RECLEANS`` times over: see ``_ROUNDS``)."""
-    text, firsts, lasts = _tags_stripped(line)
+    no tag is left, and cleaning again changes nothing (unless markup is nested deeper
+    than ``_ROUNDS`` levels: see there)."""
+    # again, the tags cleaning made, one round: no page nests them (see _ROUNDS)
+    text, firsts, lasts = _tags_stripped(line, _ROUNDS if depth == 0 else 1)
     text, step_firsts, step_lasts = _line_mapping(text)
     if step_firsts is not None:
         firsts, lasts = _followed(firsts, lasts, step_firsts, step_lasts)

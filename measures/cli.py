@@ -71,6 +71,9 @@ class _Terminated(BaseException):
 
 # The signal that is stopping the run, once one has come.
 _stopping: int | None = None
+# The process whose run _stopped stops: a worker forked from it has the handler too until
+# its initializer (forking.quiet_worker) runs.
+_run_pid: int | None = None
 
 
 def _stopped(signum, frame):
@@ -80,6 +83,13 @@ def _stopped(signum, frame):
     leaving half a temporary file and tracebacks; ignored, a cleanup that hung could not
     be stopped). Workers end with their parent."""
     global _stopping
+    if _run_pid is not None and os.getpid() != _run_pid:
+        # a worker just forked, its pool being ended (a worker died, Ctrl-C): it ends as
+        # quiet_worker would have it end, not with a traceback from multiprocessing's start
+        if signum != signal.SIGINT:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+        return
     if _stopping is not None:
         from .outputs import remove_unfinished
 
@@ -291,8 +301,11 @@ def cmd_report(args) -> int:
 def _training_paths(items):
     from .datasets import training_files
 
+    items = items or ["bundled"]
+    if items.count("bundled") > 1:  # each of its files would be named as given twice
+        raise UsageError("bundled is given more than once: its rows would count twice")
     paths = []
-    for item in items or ["bundled"]:
+    for item in items:
         if item == "bundled":
             paths.extend(str(p) for p in training_files())
         else:
@@ -342,19 +355,46 @@ def _warn_not_one_sentence(data) -> None:
               f"measures splits text (the first: {rows[0].where}); `measures check-data` lists them", file=sys.stderr)
 
 
-def _warn_trained_on(model, paths) -> None:
-    """Say when a file scored has the name of one the model was trained on: a model scored
-    on its own training sentences looks far better than it does on new text."""
+def _warn_trained_on(model, data) -> None:
+    """Say, in one line, when sentences scored are some the model was trained on: a model
+    scored on its own training sentences looks far better than it does on new text. Known
+    by content where the model says enough (its files' sha256; for a model trained on the
+    whole bundled corpus, its sentences, when at least 10 and a fifth of those scored are
+    among them), and by file name for a file whose bytes are none of its files' (saved
+    again by a spreadsheet, or one label corrected) or a model saved before measures
+    recorded its files' sha256."""
+    from .datasets import load_training_data, training_files
+    from .inputs import is_whole
+
     recorded = model.metadata.get("training_data")
-    files = recorded.get("files") if isinstance(recorded, dict) else None
-    trained = [Path(name).parts for name in files if isinstance(name, str) and name] if isinstance(files, list) else []
-    for path in paths:
+    recorded = recorded if isinstance(recorded, dict) else {}
+    hashes, files = recorded.get("file_sha256"), recorded.get("files")
+    bundled = recorded.get("bundled_rows")
+    corpus = load_training_data() if is_whole(bundled, 1) else None
+    whole_corpus = corpus is not None and is_whole(bundled, len(corpus))
+    # the bundled files are known by their sentences, not by names such as other.tsv
+    ours = {path.name for path in training_files()} if whole_corpus else set()
+    trained = [Path(name).parts for name in files if isinstance(name, str) and name and name not in ours] \
+        if isinstance(files, list) else []
+    found = []
+    for path, digest in data.file_sha256.items():
         parts = Path(path).resolve().parts
         named = next((tail for tail in trained if parts[-len(tail):] == tail), None)
-        if named:
-            print(f"measures: note: the model was trained on a file named {'/'.join(named)}; if it is this one, "
-                  f"these figures say how it fits its training sentences, not how it does on new text "
-                  f"(keep some labelled rows out of training to score on)", file=sys.stderr)
+        if isinstance(hashes, list) and digest in hashes:
+            found.append(f"{path} (the same bytes)")
+        elif named:
+            found.append(f"{path} (by its name, {'/'.join(named)}; if it is that file)")
+    if not found and corpus is not None and whole_corpus:
+        texts = set(corpus.texts)
+        shared = sum(text in texts for text in data.texts)
+        if shared >= 10 and shared * 5 >= len(data):  # a few, such as 版权所有, flatter no figure
+            found.append(f"{shared} of the {len(data)} sentences scored (of the bundled corpus)")
+    if len(found) > 3:
+        found[3:] = [f"{len(found) - 3} more of the files scored"]
+    if found:
+        print(f"measures: note: the model was trained on {'; '.join(found)}: these figures say how it fits its "
+              f"training sentences, not how it does on new text (keep some labelled rows out of training to "
+              f"score on)", file=sys.stderr)
 
 
 def cmd_train(args) -> int:
@@ -398,7 +438,7 @@ def cmd_evaluate(args) -> int:
         raise CommandError(f"{', '.join(args.data)}: no labelled sentences to score")
     _warn_not_one_sentence(data)
     model = _load(args)
-    _warn_trained_on(model, args.data)
+    _warn_trained_on(model, data)
     result = scores(data.y, model.predict(data.texts), model.classes)
     with _printing():
         if args.format == "json":
@@ -516,6 +556,13 @@ def _above_zero(text: str) -> float:
     return value
 
 
+def _model_name(text: str) -> str:
+    """An argparse type: a model's name, which titles its card and its repr."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty: give the model a name (default: custom)")
+    return text
+
+
 def _cores(text: str) -> int:
     """An argparse type: processes in joblib's convention (-1 all cores), never 0."""
     value = _parsed(int, text)
@@ -563,7 +610,7 @@ def _parser() -> argparse.ArgumentParser:
     train = command("train", cmd_train, "train a model from labelled sentences (TSV: text<TAB>labels)")
     train.add_argument("data", nargs="*", metavar="DATA.tsv", help="labelled files; 'bundled' or nothing means the bundled corpus")
     train.add_argument("-o", "--output", required=True, metavar="PATH", help="model folder to write")
-    train.add_argument("--name", default="custom", help="model name recorded in its metadata")
+    train.add_argument("--name", default="custom", type=_model_name, help="model name recorded in its metadata")
     train.add_argument("--C", type=_above_zero, help="inverse regularisation strength (default: the estimator's)")
     train.add_argument("--segmenter", choices=["auto", "rjieba", "jieba"],
                        help="jieba's Rust port (rjieba, faster) or jieba itself; the same words either way "
@@ -639,8 +686,8 @@ def main(argv=None) -> int:
             stdout.reconfigure(encoding="utf-8")
     # a signal ignored when the run starts stays ignored: `nohup` ignores SIGHUP so that
     # the run outlives the terminal
-    global _stopping, _progress_open
-    _stopping, _progress_open = None, False
+    global _stopping, _progress_open, _run_pid
+    _stopping, _progress_open, _run_pid = None, False, os.getpid()
     previous = {signum: signal.signal(signum, _stopped) for signum in (signal.SIGINT, *STOP_SIGNALS)
                 if signal.getsignal(signum) is not signal.SIG_IGN}
     try:

@@ -7,7 +7,7 @@ import json
 
 from .labels import label_info
 # where they were before measures.outputs held them: code that imports them from here runs on
-from .outputs import OutputError, check_not_input, check_output, open_output, temporary_file  # noqa: F401
+from .outputs import OutputError, check_not_input, check_output, inert_cell, open_output, temporary_file  # noqa: F401
 from .summary import Summary, SummaryBuilder, compare
 
 __all__ = ["FORMATS", "document_record", "Writer"]
@@ -37,12 +37,6 @@ def document_record(document, examples: int = 3) -> dict:
     record = document.to_dict(examples)
     record["sentences"] = [_sentence_item(s) for s in document.sentences]
     return record
-
-
-def _inert(cell: str) -> str:
-    """A CSV text cell that a spreadsheet will not run as a formula: one that starts
-    like a formula gets a leading apostrophe (as OWASP advises against CSV injection)."""
-    return "'" + cell if cell and cell.startswith(("=", "+", "-", "@", "\t", "\r")) else cell
 
 
 class Writer:
@@ -80,10 +74,10 @@ class Writer:
                 stream.write((", " if k else "") + json.dumps(_sentence_item(s), ensure_ascii=False))
             elif fmt == "csv":
                 codes = _label_codes(s.labels)
-                self.csv.writerow([_inert(document.source), k, s.start, s.end, s.primary, "|".join(s.labels),
+                self.csv.writerow([inert_cell(document.source), k, s.start, s.end, s.primary, "|".join(s.labels),
                                    "|".join(codes["labels_zh"]), "|".join(codes["oxcgrt"]),
                                    "|".join(codes["who_phsm"]),
-                                   *[f"{s.scores.get(c, 0.0):.4f}" for c in self.classes], _inert(s.text)])
+                                   *[f"{s.scores.get(c, 0.0):.4f}" for c in self.classes], inert_cell(s.text)])
         summary = builder.build()
         if fmt in ("json", "jsonl"):
             stream.write('], "summary": ' + json.dumps(summary.to_dict(source=False), ensure_ascii=False) + "}")

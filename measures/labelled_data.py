@@ -14,6 +14,7 @@ from typing import Iterable, Sequence, Union
 
 from .cleaning import clean, emptied, normalize_sentence
 from .inputs import check_ordered, is_device, iterable_argument, path_argument
+from .outputs import needs_an_apostrophe
 from .labels import LABEL_IDS, LabelError, joined_labels, parse_labels, reads_as_labels
 from .reading import line_number
 from .splitting import LINE_BREAK, split_sentences
@@ -56,10 +57,15 @@ class DataError(ValueError):
 
     def __init__(self, problems: Sequence[Problem] = (), message: str | None = None):
         self.problems = list(problems)
-        if message is None:
+        if message is None and len(self.problems) == 1:
+            message = str(self.problems[0])
+        elif message is None:
             shown = "\n".join(str(p) for p in self.problems[:20])
             more = f"\n… and {len(self.problems) - 20} more" if len(self.problems) > 20 else ""
-            message = f"{len(self.problems)} bad row(s) in labelled data:\n{shown}{more}"
+            # line 1 is a file's header: a problem there is the file's, not a row's
+            kind = ("files that cannot be used" if all(p.line == 1 for p in self.problems) else
+                    "bad rows" if all(p.line != 1 for p in self.problems) else "problems")
+            message = f"{len(self.problems)} {kind} in labelled data:\n{shown}{more}"
         super().__init__(message)
 
     def __reduce__(self):
@@ -77,6 +83,9 @@ class LabelledData:
     locations: list[tuple[str, int | None]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     sha256: str = ""
+    #: each file's sha256, by its path: a model records those it was trained on, so that
+    #: scoring it on one of them, under any name, is said to be that
+    file_sha256: dict[str, str] = field(default_factory=dict)
 
     @property
     def y(self) -> list[str]:
@@ -97,7 +106,7 @@ def file_lines(path: str):
                 raise DataError(message=f"{path}: a device, not a TSV file")
             raw = handle.read()
     except OSError as error:
-        raise DataError(message=f"{path}: cannot be read ({error.strerror or error})") from None
+        raise DataError(message=f"{path}: cannot be read ({error.strerror or error}){_not_a_file(path)}") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -112,6 +121,16 @@ def file_lines(path: str):
     if lines[-1] == "":
         lines.pop()
     return raw, [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
+def _not_a_file(path: str) -> str:
+    """What a missing file's name was more likely meant to be, as a hint."""
+    if path == "-":
+        return "; labelled data is read from files, not standard input: save it as a .tsv file"
+    if path == "bundled":
+        return ("; 'bundled' names the bundled corpus for `measures train` and `measures check-data`; "
+                "elsewhere, and in Python, give its files: measures.datasets.training_files()")
+    return ""
 
 
 def _not_utf8(raw: bytes) -> str:
@@ -280,6 +299,13 @@ def unquoted_cell(cell: str, all_quoted: bool = False) -> str:
     return cell
 
 
+def as_written(text: str) -> str:
+    """A text cell's sentence without the apostrophe that :func:`~measures.outputs.inert_cell`
+    puts before a formula's first character (``'=各社区…``), as ``measures suggest`` writes
+    the sentences that users correct and train on."""
+    return text[1:] if text[:1] == "'" and needs_an_apostrophe(text[1:]) else text
+
+
 def _all_quoted(lines: list[str]) -> bool:
     """Whether a file quotes every cell, as its header shows ("text"<TAB>"labels": an
     export set to quote all text cells, R's write.table, pandas' QUOTE_ALL)."""
@@ -313,8 +339,22 @@ def _bad_header(lines: list[str], wanted: str) -> str:
     """What is wrong with a header that does not name ``wanted``, with how to save a
     comma-separated file."""
     comma = bool(lines) and "," in lines[0] and "text" in {name.strip().lower() for name in lines[0].split(",")}
+    if lines and not lines[0].strip():
+        return f"the first line is empty: the header, naming {wanted}, must be the first line"
+    names = _header(lines)
+    near = []
+    for column in (column for column in ("text", "labels") if f"'{column}'" in wanted and column not in names):
+        name = next((name for name in names if name in _NEAR_NAMES[column]), None)
+        if name is not None:
+            near.append(f"{name!r} for {column!r}")
     return (f"header must name {wanted}, got {_header_shown(lines)}"
-            + ("; the file is comma-separated: save it as tab-separated text (TSV)" if comma else ""))
+            + ("; the file is comma-separated: save it as tab-separated text (TSV)" if comma else "")
+            + (f"; did you mean {' and '.join(near)}?" if near and not comma else ""))
+
+
+# column names that people write for the guide's two
+_NEAR_NAMES = {"text": ("texts", "sentence", "sentences", "句子", "文本"),
+               "labels": ("label", "tags", "tag", "category", "categories", "标签", "类别")}
 
 
 def _path_list(paths: Paths) -> list[str]:
@@ -330,9 +370,9 @@ def read_labelled(paths: Paths, skip_bad_rows: bool = False) -> LabelledData:
     Further columns are ignored. Bad rows (unknown label ids, ``other`` combined with a
     measure, empty text, missing columns, the same sentence with conflicting labels)
     raise :class:`DataError` naming file and line, unless ``skip_bad_rows`` is true; then
-    they are left out and listed in ``problems``. A file that is empty or whose header
-    does not name both columns is always an error: skipping its rows would drop the
-    whole file without a word.
+    they are left out and listed in ``problems``. A file that is empty, whose header
+    does not name both columns or that has no row under it is always an error: skipping
+    its rows would drop the whole file without a word.
     """
     data = _read_files(paths)
     unusable = [p for p in data.problems if p.line == 1]
@@ -365,7 +405,8 @@ def _read_files(paths: Paths) -> LabelledData:
         given[same] = path
         raw, lines = file_lines(path)
         digest.update(raw)
-        if not lines:
+        data.file_sha256[path] = hashlib.sha256(raw).hexdigest()
+        if not any(line.strip() for line in lines):
             data.problems.append(Problem(path, 1, "empty file: expected a header 'text<TAB>labels'"))
             continue
         header = _header(lines)
@@ -375,6 +416,9 @@ def _read_files(paths: Paths) -> LabelledData:
         twice = _named_twice(header, ("text", "labels"))
         if twice:
             data.problems.append(Problem(path, 1, twice))
+            continue
+        if not any(line.strip() for line in lines[1:]):
+            data.problems.append(Problem(path, 1, "no rows under the header: the file labels no sentence"))
             continue
         text_col, labels_col = header.index("text"), header.index("labels")
         all_quoted = _all_quoted(lines)
@@ -409,7 +453,7 @@ def _read_files(paths: Paths) -> LabelledData:
                                                            f"tab? (the guide's text never does)"))
                 continue
             before = len(data.problems)
-            text = cells[text_col].strip() if all_quoted else unquoted_cell(cells[text_col])
+            text = as_written(cells[text_col].strip() if all_quoted else unquoted_cell(cells[text_col]))
             if _add_row(data, first_seen, text, cells[labels_col], path, number):
                 data.locations.append((path, number))
             elif len(cells) > len(header) and not reads_as_labels(cells[labels_col]):
@@ -437,7 +481,7 @@ def read_texts(paths: Paths) -> list[str]:
         if twice:
             raise DataError(message=str(Problem(path, 1, twice)))
         at, all_quoted = header.index("text"), _all_quoted(lines)
-        texts += [unquoted_cell(cells[at], all_quoted).strip()
+        texts += [as_written(unquoted_cell(cells[at], all_quoted).strip())
                   for cells in (line.split("\t") for line in lines[1:]) if len(cells) > at]
     return [text for text in texts if text]
 

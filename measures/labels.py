@@ -109,11 +109,28 @@ def _unknown(label_id: str) -> str:
         hint = f"; did you mean {known!r}?"
     elif len(parts) > 1 and all(_known_as(part) for part in parts):
         shown = "|".join(_known_as(part) or part for part in parts)
-        hint = f"; labels are joined by '|': {shown!r}"
+        broken = _broken(shown)
+        hint = (f"; labels are joined by '|': {shown!r}" if broken is None
+                else f"; labels are joined by '|', though {shown!r} breaks the guide too: {broken}")
     else:
-        close = difflib.get_close_matches(label_id.lower(), LABEL_IDS, n=1, cutoff=0.5)
-        hint = f"; did you mean {close[0]!r}?" if close else f"; known ids: {', '.join(LABEL_IDS)}"
+        close = _closest(label_id)
+        hint = f"; did you mean {close!r}?" if close else f"; known ids: {', '.join(LABEL_IDS)}"
     return f"unknown label id {label_id!r}{hint}"
+
+
+def _closest(label_id: str) -> str | None:
+    """The id ``label_id`` stands for or was most likely meant to be (a typo), if any."""
+    close = difflib.get_close_matches(label_id.lower(), LABEL_IDS, n=1, cutoff=0.5)
+    return _known_as(label_id) or (close[0] if close else None)
+
+
+def _broken(value: str) -> str | None:
+    """What is wrong with labels made of known ids, by the guide, if anything."""
+    try:
+        parse_labels(value)
+    except LabelError as error:
+        return str(error).split(", got ")[0].split(" in ")[0]
+    return None
 
 
 def _known_as(value: str) -> str | None:
@@ -171,11 +188,18 @@ def parse_labels(value: str) -> tuple[str, ...]:
         raise LabelError(f"empty label in {value!r}")
     unknown = [label_id for label_id in ids if label_id not in _BY_ID]
     if unknown:  # all of them at once, so that a spreadsheet's export is mended in one pass
-        fixed = "|".join(_known_as(label_id) or "" if label_id in unknown else label_id for label_id in ids)
-        if len(unknown) > 1 and reads_as_labels(fixed):  # a row offered is one the guide takes
+        guesses = {label_id: _closest(label_id) for label_id in unknown}
+        fixed = "|".join(guesses.get(label_id) or label_id for label_id in ids)
+        # a row offered is one the guide takes; one it would not take is said to be so
+        broken = _broken(fixed) if all(guesses.values()) and len(ids) > 1 else None
+        also = f"; and {fixed!r} would break the guide: {broken}" if broken else ""
+        if len(unknown) == 1:
+            raise LabelError(_unknown(unknown[0]) + also)
+        if all(guesses.values()) and broken is None:
             raise LabelError(f"unknown label ids {', '.join(map(repr, unknown))}; did you mean {fixed!r}?")
-        also = f" (also unknown: {', '.join(map(repr, unknown[1:]))})" if len(unknown) > 1 else ""
-        raise LabelError(_unknown(unknown[0]) + also)
+        named = ", ".join(f"{label_id!r}" + (f" (did you mean {guesses[label_id]!r}?)" if guesses[label_id] else "")
+                          for label_id in unknown)
+        raise LabelError(f"unknown label ids {named}{also}")
     if len(set(ids)) != len(ids):
         raise LabelError(f"repeated label in {value!r}")
     if OTHER in ids and len(ids) > 1:

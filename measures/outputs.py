@@ -22,6 +22,25 @@ __all__ = ["OutputError", "open_output", "check_output", "check_not_input", "tem
 _FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 
 
+#: how a spreadsheet's formula starts (and the tab and carriage return that some read first)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def needs_an_apostrophe(cell: str) -> bool:
+    """Whether :func:`inert_cell` puts an apostrophe before ``cell``: it starts like a
+    formula, or with an apostrophe before one (which reading it back would take for ours)."""
+    return cell.startswith(FORMULA_STARTS) or (cell[:1] == "'" and cell[1:].startswith(FORMULA_STARTS))
+
+
+def inert_cell(cell: str | None) -> str:
+    """A text cell of a CSV or TSV file that a spreadsheet will not run as a formula: one
+    that starts like a formula gets a leading apostrophe (as OWASP advises against CSV
+    injection). Excel shows ``=各社区…`` as ``#NAME?`` and saves that in its place. None is
+    an empty cell."""
+    cell = cell or ""
+    return "'" + cell if needs_an_apostrophe(cell) else cell
+
+
 class OutputError(Exception):
     """An output path that cannot be written; the message names it."""
 
@@ -87,13 +106,16 @@ def as_the_kernel_reads(path: str | os.PathLike[str]) -> Path:
     """``path`` with a ``..`` taken as the kernel takes it: after a linked folder it goes
     up from where the link leads. Python's path functions (``abspath``, and so
     ``mkstemp``'s folder) go up textually, so a temporary file would be made in another
-    folder, on another disk perhaps, than the one its rename goes to."""
+    folder, on another disk perhaps, than the one its rename goes to. A folder that does
+    not exist before the ``..`` (``nope/../out``), or a file there, leaves ``path`` as it
+    is, for the kernel to refuse: read textually, it would write ``out`` here."""
     path = Path(path)
     if ".." not in path.parts:
         return path
-    if path.name in ("", ".."):
-        return Path(os.path.realpath(path))
-    return Path(os.path.realpath(path.parent)) / path.name
+    folder = path if path.name in ("", "..") else path.parent
+    if not os.path.isdir(folder):  # stat, as the kernel reads the path: nope/.. and afile/.. are no folders
+        return path
+    return Path(os.path.realpath(folder)) / ("" if folder is path else path.name)
 
 
 def _target(path: str | os.PathLike[str]) -> Path:

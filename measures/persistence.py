@@ -150,7 +150,10 @@ def check_save_path(path) -> None:
 def _where_saved(path) -> Path:
     """The folder a model saved at ``path`` goes to: where a symbolic link leads (the
     link stays a link, as an output file's does)."""
-    target = Path(os.path.abspath(as_the_kernel_reads(path)))
+    target = as_the_kernel_reads(path)
+    if ".." in target.parts:  # before the "..", no folder: nothing, or a file
+        raise ModelFileError(f"{path}: cannot save there: {target.parent} is no folder")
+    target = Path(os.path.abspath(target))
     return Path(os.path.realpath(target)) if os.path.islink(target) else target
 
 
@@ -623,6 +626,9 @@ def model_card(config: dict) -> str:
         f"- {training.get('rows', '?')} labelled sentences from "
         f"{', '.join(map(str, files)) if isinstance(files, list) and files else 'pairs given in Python'}"
         + (f" (sha256 `{str(training['sha256'])[:16]}…`)." if training.get("sha256") else ".")
+        + (f" {training['skipped_rows']} "
+           f"{'row that breaks the guide was' if training['skipped_rows'] == 1 else 'rows that break the guide were'} "
+           f"left out (`skip_bad_rows`)." if is_whole(training.get("skipped_rows"), 1) else "")
         + (" Each sentence weighed as given (`sample_weight`)." if training.get("weighted") is True else ""),
         "",
         "## Labels and thresholds",

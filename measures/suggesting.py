@@ -28,6 +28,7 @@ from .document import Document
 from .inputs import as_real, is_whole, iterable_argument, looks_like_a_path
 from .labelled_data import char_grams, unquoted_cell, sentence_key
 from .model import decide
+from .outputs import inert_cell
 
 __all__ = ["Suggestion", "margins", "suggest", "write_suggestions", "COLUMNS"]
 
@@ -54,7 +55,7 @@ class Suggestion:
     def row(self) -> list[str]:
         return [_text_cell(self.text), "|".join(self.labels), f"{self.margin:.4f}",
                 ", ".join(f"{label} {p:.2f}" for label, p in self.scores),
-                _cell(self.source or ""), str(self.sentence), str(self.document)]
+                inert_cell(_cell(self.source or "")), str(self.sentence), str(self.document)]
 
 
 def _cell(value: str) -> str:
@@ -62,9 +63,11 @@ def _cell(value: str) -> str:
 
 
 def _text_cell(text: str) -> str:
-    """A sentence as its TSV cell: one that a reader would take for a spreadsheet's quoted
-    cell ("外防输入""内防反弹") is quoted as a spreadsheet would, so it reads back as itself."""
-    cell = _cell(text)
+    """A sentence as its TSV cell: one that a spreadsheet would run as a formula
+    (``=各社区…``, ``@所有居民``) gets an apostrophe first, which reading labelled data
+    drops; one that a reader would take for a spreadsheet's quoted cell ("外防输入""内防反弹")
+    is quoted as a spreadsheet would, so it reads back as itself."""
+    cell = inert_cell(_cell(text))
     return '"' + cell.replace('"', '""') + '"' if unquoted_cell(cell) != cell else cell
 
 

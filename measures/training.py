@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -69,7 +70,13 @@ def train(data=None, *, name: str = "custom", skip_bad_rows: bool = False, folds
     from .classifier import MeasureClassifier
     from .datasets import load_training_data
 
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError(f"name must be a model's name (it titles the model card), got {name!r}")
     labelled = _as_data(data, skip_bad_rows)
+    if labelled.problems and not isinstance(data, LabelledData):
+        # read here and left out: the caller has no other way to know (the command line lists them)
+        warnings.warn(f"{len(labelled.problems)} bad row(s) left out of training (skip_bad_rows), the first: "
+                      f"{labelled.problems[0]}", stacklevel=2)
     if folds_by_file and any(line is None for _, line in labelled.locations):
         raise ValueError("folds_by_file needs labelled files: rows given in Python have none "
                          "(MeasureClassifier.fit takes groups of your own)")
@@ -82,5 +89,8 @@ def train(data=None, *, name: str = "custom", skip_bad_rows: bool = False, folds
     bundled_rows = sum(text in bundled for text in labelled.texts)
     metadata = {"name": name,
                 "training_data": {"files": files, "rows": len(labelled), "bundled_rows": bundled_rows,
-                                  "sha256": labelled.sha256}}
+                                  "sha256": labelled.sha256,
+                                  **({"file_sha256": sorted(set(labelled.file_sha256.values()))}
+                                     if labelled.file_sha256 else {}),
+                                  **({"skipped_rows": len(labelled.problems)} if labelled.problems else {})}}
     return estimator.to_model(metadata)

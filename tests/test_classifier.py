@@ -462,7 +462,8 @@ def test_a_header_only_file_is_a_one_line_error_on_the_command_line(tmp_path):
     data.write_text("text\tlabels\n", "utf-8")
     result = run_cli("train", data, "-o", tmp_path / "model")
     assert result.returncode == 1
-    assert result.stderr.decode().splitlines() == ["measures: no labelled sentences to train on"]
+    assert result.stderr.decode().splitlines() == [f"measures: {data}:1: no rows under the header: the file labels "
+                                                   f"no sentence"]
 
 
 def test_no_sentences_give_no_predictions(model):

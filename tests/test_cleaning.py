@@ -183,7 +183,7 @@ def test_a_row_of_buttons_that_fails_at_its_end_is_read_once():
     lambda n: "&" + "amp;" * n + "nbsp;",           # a page escaped again and again
 ])
 def test_markup_nested_in_itself_is_removed_to_a_depth_and_no_further(nested):
-    shallow = clean("全市开展" + nested(10) + "核酸检测。")
+    shallow = clean("全市开展" + nested(15) + "核酸检测。")   # 16 passes: the last level is &nbsp;
     assert shallow == "全市开展核酸检测。"
     deep = clean("全市开展" + nested(2000) + "核酸检测。")
     assert deep.startswith("全市开展") and deep.endswith("核酸检测。")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import measures
 from conftest import EXAMPLES, measures_command, needs_shared, run_cli, seed_files
 
 SPEECH = EXAMPLES / "speech_deployment_meeting.txt"
@@ -111,11 +112,41 @@ def test_train_then_evaluate_and_explain(tmp_path):
            + missing in trained.stderr.decode()
     result = run_cli("evaluate", data, "--model", tmp_path / "model", "--format", "json")
     assert json.loads(result.stdout)["macro_f1"] > 0.9
-    # scored on its own training file: the figures are flattered, and the user is told
-    assert "note: the model was trained on a file named mine.tsv" in result.stderr.decode()
+    # scored on its own training file: the figures are flattered, and the user is told,
+    # under any name, and under its name when a spreadsheet saved it again
+    said = f"note: the model was trained on {data} (the same bytes): these figures say how it fits"
+    assert said in result.stderr.decode()
+    copy = tmp_path / "test_set.tsv"
+    copy.write_bytes(data.read_bytes())
+    assert "trained on " + str(copy) + " (the same bytes)" in run_cli("evaluate", copy, "--model",
+                                                                       tmp_path / "model").stderr.decode()
+    (tmp_path / "excel").mkdir()
+    (tmp_path / "excel" / "mine.tsv").write_bytes(data.read_bytes().replace(b"\n", b"\r\n"))
+    assert f"trained on {tmp_path / 'excel' / 'mine.tsv'} (by its name, mine.tsv; if it is that file)" in run_cli(
+        "evaluate", tmp_path / "excel" / "mine.tsv", "--model", tmp_path / "model").stderr.decode()
     assert "note:" not in run_cli("evaluate", data).stderr.decode()  # the shipped model was not
-    # a model whose config records its training data otherwise still scores, without a note
+    # the shipped model, trained on the bundled corpus, knows its sentences under any file's
+    # name, and a file named as one of its files is not taken for it
+    corpus = measures.load_training_data()
+    bundled = tmp_path / "other.tsv"
+    bundled.write_text("text\tlabels\n" + "".join(f"{text}\t{labels}\n" for text, labels in
+                                                   zip(corpus.texts[:12], corpus.y[:12])) + "东湖区开展核酸检测。\ttesting\n",
+                       "utf-8")
+    noted = run_cli("evaluate", bundled).stderr.decode()
+    assert noted.count("note:") == 1
+    assert "note: the model was trained on 12 of the 13 sentences scored (of the bundled corpus)" in noted
+    bundled.write_text("text\tlabels\n" + "".join(f"{text}\t{labels}\n" for text, labels in
+                                                   zip(corpus.texts[:9], corpus.y[:9])) + "东湖区开展核酸检测。\ttesting\n",
+                       "utf-8")
+    assert "note:" not in run_cli("evaluate", bundled).stderr.decode()   # 9 are too few to flatter a figure
+    # a model saved before models recorded their files' sha256: known by the file's name
     config = tmp_path / "model" / "config.json"
+    recorded = json.loads(config.read_text("utf-8"))
+    del recorded["training_data"]["file_sha256"]
+    config.write_text(json.dumps(recorded), "utf-8")
+    assert f"trained on {data} (by its name, mine.tsv; if it is that file)" in run_cli(
+        "evaluate", data, "--model", tmp_path / "model").stderr.decode()
+    # a model whose config records its training data otherwise still scores, without a note
     config.write_text(json.dumps({**json.loads(config.read_text("utf-8")), "training_data": "our corpus, 2023"}), "utf-8")
     edited = run_cli("evaluate", data, "--model", tmp_path / "model")
     assert edited.returncode == 0 and "macro-F1" in edited.stdout.decode() and "note:" not in edited.stderr.decode()
@@ -312,6 +343,11 @@ def test_evaluating_a_file_of_no_sentences_is_an_error_not_a_score_of_zero(tmp_p
     header_only = tmp_path / "mine.tsv"
     header_only.write_text("text\tlabels\n", "utf-8")
     result = run_cli("evaluate", header_only)
+    assert result.returncode == 1 and not result.stdout
+    assert result.stderr.decode() == f"measures: {header_only}:1: no rows under the header: the file labels no sentence\n"
+    # every row left out: nothing to score either
+    header_only.write_text("text\tlabels\n全市开展核酸检测。\ttestng\n", "utf-8")
+    result = run_cli("evaluate", header_only, "--skip-bad-rows")
     assert result.returncode == 1 and not result.stdout
     assert f"{header_only}: no labelled sentences to score" in result.stderr.decode()
 

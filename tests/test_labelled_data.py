@@ -79,18 +79,30 @@ def test_skip_bad_rows_keeps_the_good_ones(tmp_path):
 
 
 @pytest.mark.parametrize("content, message", [
-    ("", "empty file"),
-    ("sentence\tlabel\n句子。\tother\n", "header"),
+    ("", "data.tsv:1: empty file"),
+    ("sentence\tlabel\n句子。\tother\n", "data.tsv:1: header must name the columns 'text' and 'labels', got "
+                                          "'sentence\\tlabel'; did you mean 'sentence' for 'text' and 'label' for 'labels'?"),
+    ("text\tlabel\n句子。\tother\n", "did you mean 'label' for 'labels'?"),
+    ("文本\t标签\n句子。\tother\n", "did you mean '文本' for 'text' and '标签' for 'labels'?"),
+    ("text\tcolour\n句子。\tother\n", "got 'text\\tcolour'\n"),       # nothing near: no guess
+    # a spreadsheet's blank first row
+    ("\ntext\tlabels\n句子。\tother\n", "data.tsv:1: the first line is empty: the header, naming the columns "
+                                          "'text' and 'labels', must be the first line"),
+    # a header and nothing under it adds nothing to what it is trained with, without a word
+    ("text\tlabels\n", "data.tsv:1: no rows under the header: the file labels no sentence"),
+    ("text\tlabels\n\n  \n", "data.tsv:1: no rows under the header"),
 ])
 def test_bad_files(tmp_path, content, message):
-    with pytest.raises(DataError, match=message):
-        read_labelled(write(tmp_path, content))
+    with pytest.raises(DataError) as caught:
+        read_labelled(write(tmp_path, content, "data.tsv"))
+    assert message in str(caught.value) + "\n"
 
 
 @pytest.mark.parametrize("content", ["", "text,labels\n全市开展核酸检测。,testing\n", "全市开展核酸检测。\ttesting\n",
+                                     "text\tlabels\n",
                                      # a corrected column added beside the model's: which is meant?
                                      "text\tlabels\tmargin\tlabels\n全市开展核酸检测。\ttesting\t0.1\tother\n"],
-                         ids=["empty", "comma-separated", "no-header", "labels-twice"])
+                         ids=["empty", "comma-separated", "no-header", "header-only", "labels-twice"])
 def test_skipping_bad_rows_does_not_drop_a_whole_file(tmp_path, content):
     good = write(tmp_path, "text\tlabels\n全市开展核酸检测。\ttesting\n", "good.tsv")
     bad = write(tmp_path, content, "bad.tsv")
@@ -101,6 +113,30 @@ def test_skipping_bad_rows_does_not_drop_a_whole_file(tmp_path, content):
     # the data check lists it beside the good file's counts instead of stopping
     report = check_data([good, bad])
     assert report["rows"] == 1 and [p.split(": ")[0] for p in report["problems"]] == [f"{bad}:1"]
+
+
+@pytest.mark.parametrize("name, hint", [
+    ("-", "-: cannot be read (No such file or directory); labelled data is read from files, not standard input"),
+    ("bundled", "bundled: cannot be read (No such file or directory); 'bundled' names the bundled corpus for "
+                "`measures train` and `measures check-data`; elsewhere, and in Python, give its files: "
+                "measures.datasets.training_files()"),
+    ("mine.tsv", "mine.tsv: cannot be read (No such file or directory)\n"),
+])
+def test_a_name_that_is_not_a_file_says_what_it_might_have_meant(tmp_path, monkeypatch, name, hint):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(DataError) as caught:
+        train([name, *map(str, training_files())])
+    assert str(caught.value).startswith(hint.rstrip("\n")) and (str(caught.value) + "\n").count(hint) == 1
+    if name != "bundled":  # which the command line reads as the bundled corpus
+        result = run_cli("check-data", name, cwd=tmp_path)
+        assert result.returncode == 1 and hint in result.stderr.decode() + "\n"
+
+
+def test_bundled_given_twice_is_refused_once():
+    # each of its files was named as given twice, one line each
+    result = run_cli("check-data", "bundled", "bundled")
+    assert result.returncode == 2
+    assert result.stderr.decode() == "measures: bundled is given more than once: its rows would count twice\n"
 
 
 def test_a_column_named_twice_is_refused_by_name(tmp_path):

@@ -42,6 +42,10 @@ def test_every_label_has_a_chinese_name_and_other_has_no_codes():
     ("核酸检测、隔离转运", "labels are joined by '|': 'testing|isolation_transfer'"),
     ("testing｜tracing", "labels are joined by '|': 'testing|tracing'"),   # a Chinese input method's bar
     ("testing supply", "labels are joined by '|': 'testing|supply'"),
+    # joined, they would still break the guide: not offered as they are
+    ("disinfection、other", "labels are joined by '|', though 'disinfection|other' breaks the guide too: "
+                            "'other' is never combined with another label"),
+    ("testing,testing", "labels are joined by '|', though 'testing|testing' breaks the guide too: repeated label"),
     ("isolaton", "did you mean 'isolation_transfer'?"),
     ("xyz", "known ids: testing, isolation_transfer"),
     ("ｔｅｓｔｉｎｇ", "did you mean 'testing'?"),              # full-width letters of an input method
@@ -54,10 +58,17 @@ def test_an_unknown_label_gets_the_hint_that_fits_the_mistake(value, hint):
 @pytest.mark.parametrize("value, message", [
     ("TESTING|TRACING", "unknown label ids 'TESTING', 'TRACING'; did you mean 'testing|tracing'?"),
     ("隔离转运|supply|流调溯源", "unknown label ids '隔离转运', '流调溯源'; did you mean 'isolation_transfer|supply|tracing'?"),
-    ("TESTING|xyz", "unknown label id 'TESTING'; did you mean 'testing'? (also unknown: 'xyz')"),
-    # a corrected row the guide would refuse is not offered
-    ("TESTING|TESTING", "unknown label id 'TESTING'; did you mean 'testing'? (also unknown: 'TESTING')"),
-    ("Other|Testing", "unknown label id 'Other'; did you mean 'other'? (also unknown: 'Testing')"),
+    ("testng|supplly", "unknown label ids 'testng', 'supplly'; did you mean 'testing|supply'?"),   # typos
+    ("TESTING|xyz", "unknown label ids 'TESTING' (did you mean 'testing'?), 'xyz'"),
+    # a corrected row the guide would refuse is not offered, and it is said why
+    ("TESTING|TESTING", "unknown label ids 'TESTING' (did you mean 'testing'?), 'TESTING' (did you mean 'testing'?); "
+                        "and 'testing|testing' would break the guide: repeated label"),
+    ("其他|核酸检测", "unknown label ids '其他' (did you mean 'other'?), '核酸检测' (did you mean 'testing'?); "
+                  "and 'other|testing' would break the guide: 'other' is never combined with another label"),
+    ("testing|Other", "unknown label id 'Other'; did you mean 'other'?; and 'testing|other' would break the guide: "
+                      "'other' is never combined with another label"),
+    ("testng|testing", "unknown label id 'testng'; did you mean 'testing'?; and 'testing|testing' would break the "
+                       "guide: repeated label"),
 ])
 def test_every_unknown_id_of_a_row_is_named_at_once(value, message):
     with pytest.raises(LabelError, match=re.escape(message)):

@@ -268,6 +268,29 @@ def test_a_model_saved_up_from_a_linked_folder_loads_from_the_same_path(tmp_path
     assert load_model("L/../m2").predict(["全市开展核酸检测。"]) == model.predict(["全市开展核酸检测。"])
 
 
+@pytest.mark.parametrize("up_from", ["nope", "pb.txt"])
+@pytest.mark.parametrize("command", [["train", "bundled", "--C", "0.5"], ["tag", "pb.txt"]])
+def test_up_from_a_folder_that_does_not_exist_is_refused_before_the_work(work, command, up_from):
+    # nope/.. and pb.txt/.. are no folders to the kernel; read textually, they were here,
+    # and the model was saved here after a training that the README says is not begun
+    result = run_cli(*command, "-o", f"{up_from}/../out", cwd=work)
+    assert result.returncode == 1 and result.stderr.decode().startswith(f"measures: {up_from}/../out: cannot ")
+    assert up_from in result.stderr.decode().partition(": cannot ")[2] and not (work / "out").exists()
+    assert result.stdout == b""
+
+
+@pytest.mark.parametrize("up_from", ["nope", "afile"])
+def test_a_model_is_not_saved_up_from_a_folder_that_does_not_exist(tmp_path, monkeypatch, up_from):
+    from measures import load_model
+    from measures.persistence import ModelFileError
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "afile").write_text("", "utf-8")
+    with pytest.raises(ModelFileError, match=rf"^{up_from}/\.\./m: cannot save there: {up_from}/\.\. is no folder$"):
+        load_model().save(f"{up_from}/../m")
+    assert [p.name for p in tmp_path.iterdir()] == ["afile"]
+
+
 @pytest.mark.skipif(not Path("/dev/fd").is_dir(), reason="no /dev/fd on this system")
 def test_a_descriptor_open_for_reading_only_is_refused_by_name(work):
     with open(work / "docs" / "a.txt", "rb") as reading:
@@ -369,6 +392,18 @@ def test_csv_cells_that_start_like_a_formula_are_made_inert():
     # JSON keeps the text as it is
     result = run_cli("tag", "-", "--format", "jsonl", stdin=json.dumps(record, ensure_ascii=False).encode())
     assert json.loads(result.stdout)["sentences"][0]["text"].startswith("=HYPERLINK")
+
+
+def test_a_csv_row_of_a_document_without_a_source_has_an_empty_source_cell():
+    from measures import load_model
+    from measures.export import Writer
+
+    model, stream = load_model(), io.StringIO()
+    writer = Writer(stream, "csv", classes=model.classes)
+    writer.write(model.tag("=全市开展核酸检测。"))
+    writer.close()
+    (row,) = csv.DictReader(io.StringIO(stream.getvalue()))
+    assert row["source"] == "" and row["text"] == "'=全市开展核酸检测。"
 
 
 @pytest.mark.parametrize("command", [["tag", SPEECH, "--examples", "-1"], ["tag", SPEECH, "--jobs", "0"],
@@ -666,6 +701,24 @@ def test_a_worker_that_dies_is_named_not_a_traceback_and_nothing_is_written(tmp_
     assert f"a worker process ended unexpectedly (killed, or out of memory?); nothing was written to {out}; " \
         "try fewer --jobs" in err.decode() and "Traceback" not in err.decode()
     assert not out.exists() and [p.name for p in tmp_path.iterdir()] == ["big.jsonl"]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
+def test_a_worker_stopped_before_its_initializer_ends_without_a_traceback():
+    # a pool whose worker died ends the others; one just forked still had the run's
+    # handler, and multiprocessing printed the _Terminated it raised as a traceback
+    script = ("import os, signal\n"
+              "from measures import cli\n"
+              "cli._run_pid = os.getpid()\n"
+              "signal.signal(signal.SIGTERM, cli._stopped)\n"
+              "pid = os.fork()\n"
+              "if pid == 0:\n"
+              "    os.kill(os.getpid(), signal.SIGTERM)\n"
+              "    os._exit(3)\n"
+              "status = os.waitpid(pid, 0)[1]\n"
+              "print(os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGTERM)\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)
+    assert result.stdout == b"True\n" and result.stderr == b""
 
 
 def test_a_second_signal_ends_the_run_at_once_and_removes_its_temporary_outputs(tmp_path):

@@ -1,8 +1,10 @@
 import json
 import os
+import re
 import signal
 import shutil
 import sys
+import warnings
 from pathlib import Path
 
 import joblib
@@ -44,6 +46,7 @@ def test_shipped_model_is_built_from_the_bundled_corpus_with_the_default_setting
     assert recorded["sha256"] == data.sha256
     assert recorded["rows"] == len(data)
     assert recorded["files"] == sorted({Path(p).name for p, _ in data.locations})
+    assert recorded["file_sha256"] == sorted(set(data.file_sha256.values()))
     defaults = MeasureClassifier(n_jobs=-1).get_params()
     assert model.metadata["estimator_params"] == json.loads(json.dumps(defaults))
 
@@ -330,6 +333,38 @@ def test_the_model_card_says_whose_sentences_a_model_learnt_from_and_where_it_wa
     card = (tmp_path / "mixed" / "README.md").read_text("utf-8")
     assert json.loads((tmp_path / "mixed" / "config.json").read_text("utf-8"))["training_data"]["files"] == []
     assert f"Trained on 600 sentences written by the measures authors and {len(own)} given by whoever" in card
+
+
+def test_rows_left_out_by_skip_bad_rows_are_warned_of_and_counted_in_the_card(tmp_path):
+    mine = tmp_path / "mine.tsv"
+    rows = [f"{place}{row}" for place in ("", "东区", "西区", "南区", "北区", "新区", "老区", "高新区")
+            for row in ["全市开展核酸检测。\ttesting", "对密接人员集中隔离。\tisolation_transfer", "版权所有\tother"]]
+    mine.write_text("text\tlabels\n" + "\n".join(rows) + "\n加强消杀。\tdisinfecton\n点击分享\tother|testing\n", "utf-8")
+    # from Python, nothing else says so: the rows were dropped without a word
+    with pytest.warns(UserWarning, match=rf"^2 bad row\(s\) left out of training \(skip_bad_rows\), the first: "
+                                         rf"{re.escape(str(mine))}:26: unknown label id 'disinfecton'"):
+        model = measures.train(mine, skip_bad_rows=True, min_df=1)
+    assert model.metadata["training_data"]["rows"] == 24 and model.metadata["training_data"]["skipped_rows"] == 2
+    model.save(tmp_path / "m")
+    card = (tmp_path / "m" / "README.md").read_text("utf-8")
+    assert "24 labelled sentences from mine.tsv" in card and "2 rows that break the guide were left out" in card
+    # the command line lists the rows itself, and the card says the same
+    result = run_cli("train", mine, "--skip-bad-rows", "-o", tmp_path / "cli")
+    assert result.returncode == 0 and "Warning" not in result.stderr.decode()
+    assert "2 rows that break the guide were left out" in (tmp_path / "cli" / "README.md").read_text("utf-8")
+    # none left out, none said
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        whole = measures.train([tuple(row.split("\t")) for row in rows], min_df=1)
+    assert "skipped_rows" not in whole.metadata["training_data"]
+
+
+@pytest.mark.parametrize("name", ["", "  "])
+def test_a_model_needs_a_name(tmp_path, name):
+    with pytest.raises(ValueError, match="name must be a model's name"):
+        measures.train([("全市开展核酸检测。", "testing"), ("版权所有", "other")] * 5, name=name)
+    result = run_cli("train", "bundled", "--name", name, "-o", tmp_path / "m")
+    assert result.returncode == 2 and "--name: is empty: give the model a name" in result.stderr.decode()
 
 
 @pytest.mark.parametrize("name", ["train.tsv", "my-model", "model.json"])

@@ -298,15 +298,29 @@ def test_margins_in_slices_are_the_margins_of_the_whole(model, monkeypatch):
     assert margins(probabilities[:0], model.thresholds, model.classes, model.max_labels).shape == (0,)
 
 
-@pytest.mark.parametrize("text", ['"外防输入""内防反弹"', '"先消毒、后作业"', '实行"先消毒、后作业"。'])
-def test_a_suggested_sentence_reads_back_as_itself(tmp_path, text):
+@pytest.mark.parametrize("text, cell", [
+    ('"外防输入""内防反弹"', '"""外防输入""""内防反弹"""'),
+    ('"先消毒、后作业"', '"先消毒、后作业"'),
+    ('实行"先消毒、后作业"。', '实行"先消毒、后作业"。'),
+    # what a spreadsheet would run as a formula, and save as #NAME? in the sentence's place
+    ("=各社区对楼道进行消毒。", "'=各社区对楼道进行消毒。"),
+    ("+86热线电话已开通。", "'+86热线电话已开通。"),
+    ("-全面开展核酸检测。", "'-全面开展核酸检测。"),
+    ("@所有居民:明天上午做核酸。", "'@所有居民:明天上午做核酸。"),
+    ('="先消毒"。', '\'="先消毒"。'),
+    ("'=已有撇号。", "''=已有撇号。"),     # an apostrophe before, kept: one more goes first
+    ("'全市开展核酸检测。", "'全市开展核酸检测。"),
+])
+def test_a_suggested_sentence_reads_back_as_itself(tmp_path, text, cell):
     # a sentence that looks like a spreadsheet's quoted cell is written quoted, so that
     # training and --exclude read the sentence, not its unquoted form
     from measures.labelled_data import read_texts
     from measures.suggesting import Suggestion
 
     out = tmp_path / "to_label.tsv"
-    write_suggestions([Suggestion(text, ("other",), 0.1, (("other", 0.6),), "doc", 0, 0)], out)
+    write_suggestions([Suggestion(text, ("other",), 0.1, (("other", 0.6),), "=doc", 0, 0)], out)
+    row = out.read_text("utf-8").splitlines()[1].split("\t")
+    assert row[0] == cell and row[COLUMNS.index("source")] == "'=doc"
     assert read_labelled(out).texts == [text] and read_texts(out) == [text]
 
 
