@@ -532,6 +532,15 @@ _HEADER = re.compile(
     re.VERBOSE,
 )
 
+# A byline that closes a line, glued to its story's last sentence (…一律集中隔离【责任编辑：
+# 王翔】, …一律集中隔离(记者张三), …一律集中隔离 责任编辑：王翔, whose space is gone by then):
+# cut off, so that it does not make that sentence chrome, end mark or not.
+_TRAILER = re.compile(
+    r"""\s*(?:[【\[(（](?:责任编辑|编辑|责编|来源|作者|记者|通讯员)\s*[:：]?[^【】\[\]()（）]{1,20}[】\])）]
+         | (?:责任编辑|责编)\s*[:：]\s*\S{1,8}(?:\ \S{1,8})?)\s*$""",
+    re.VERBOSE,
+)
+
 # A line's sentences for judging chrome: each up to and with its end marks.
 _MARKS = "".join(sorted(TERMINATORS))
 # (with the closing quotes and brackets after its end, as the splitter has them)
@@ -551,6 +560,9 @@ def _text_parts(line: str) -> list[tuple[int, int]] | None:
     is prose when it has 8 Chinese characters or more (各区要继续做好疫苗接种工作).
     """
     stripped = line.strip()
+    trailer = _TRAILER.search(line)
+    if trailer and HAN.search(line, 0, trailer.start()) and not _is_chrome(line[:trailer.start()].strip()):
+        return _text_parts(line[:trailer.start()])
     if not stripped or not _is_chrome(stripped):
         return [(0, len(line))]
     header = _HEADER.match(line)

@@ -59,3 +59,16 @@ def test_quickstart_runs_end_to_end():
     # the side-by-side table: a column per example document, its sentences counted at the foot
     assert re.search(r"^category +…\S+ +…\S+ +…\S+$", out, re.M)
     assert re.search(r"^sentences +\d+ +\d+ +\d+$", out, re.M)
+
+
+def test_the_readmes_first_python_block_runs_as_written(tmp_path):
+    # it used names it never defined (other_doc, texts, names) and a speech.txt of the
+    # reader's; run from a checkout, as the README's set-up has it, saving under tmp_path
+    readme = (EXAMPLES.parent / "README.md").read_text("utf-8")
+    block = re.search(r"## Python\n\n```python\n(.*?)```", readme, re.S).group(1)
+    assert block.count('"my-model"') == 2
+    (tmp_path / "examples").symlink_to(EXAMPLES)
+    result = subprocess.run([sys.executable, "-c", block], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert "speech: 46 sentences" in result.stdout and "briefing ['testing'," in result.stdout
+    assert sorted(p.name for p in (tmp_path / "my-model").iterdir()) == ["README.md", "config.json", "weights.npz"]
