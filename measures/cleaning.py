@@ -263,13 +263,13 @@ def _substituted(pattern: re.Pattern, replace: Callable[[re.Match], str], text: 
             new_lasts.extend(last[pos:start])
             new_lasts.extend([last[end - 1]] * len(new))
             pos = end
-        if not out:  # lasts as firsts where they agree, one map kept, not two
-            return current, firsts, (firsts if lasts == firsts else lasts)
+        if not out:
+            break
         current = "".join(out) + current[pos:]
         new_firsts.extend(first[pos:])
         new_lasts.extend(last[pos:])
         firsts, lasts = new_firsts, new_lasts
-    return current, firsts, (firsts if lasts == firsts else lasts)
+    return current, firsts, (firsts if lasts == firsts else lasts)  # lasts as firsts where they agree: one map
 
 
 @lru_cache(maxsize=1)
@@ -540,6 +540,8 @@ _TRAILER = re.compile(
          | (?:责任编辑|责编)\s*[:：]\s*\S{1,8}(?:\ \S{1,8})?)\s*$""",
     re.VERBOSE,
 )
+# what such a line ends with, or holds (责任编辑, 责编): every line is judged, few have one
+_TRAILER_ENDS = "】])）"
 
 # A line's sentences for judging chrome: each up to and with its end marks.
 _MARKS = "".join(sorted(TERMINATORS))
@@ -560,7 +562,7 @@ def _text_parts(line: str) -> list[tuple[int, int]] | None:
     is prose when it has 8 Chinese characters or more (各区要继续做好疫苗接种工作).
     """
     stripped = line.strip()
-    trailer = _TRAILER.search(line)
+    trailer = _TRAILER.search(line) if stripped[-1:] in _TRAILER_ENDS or "责" in stripped else None
     if trailer and HAN.search(line, 0, trailer.start()) and not _is_chrome(line[:trailer.start()].strip()):
         return _text_parts(line[:trailer.start()])
     if not stripped or not _is_chrome(stripped):

@@ -363,18 +363,18 @@ def _warn_trained_on(model, data) -> None:
     among them), and by file name for a file whose bytes are none of its files' (saved
     again by a spreadsheet, or one label corrected) or a model saved before measures
     recorded its files' sha256."""
-    from .datasets import load_training_data, training_files
+    from .datasets import bundled_texts, training_files
     from .inputs import is_whole
 
     recorded = model.metadata.get("training_data")
     recorded = recorded if isinstance(recorded, dict) else {}
     hashes, files = recorded.get("file_sha256"), recorded.get("files")
     bundled = recorded.get("bundled_rows")
-    corpus = load_training_data() if is_whole(bundled, 1) else None
-    whole_corpus = corpus is not None and is_whole(bundled, len(corpus))
+    ours = bundled_texts() if is_whole(bundled, 1) else set()
+    whole_corpus = bool(ours) and is_whole(bundled, len(ours))
     # the bundled files are known by their sentences, not by names such as other.tsv
-    ours = {path.name for path in training_files()} if whole_corpus else set()
-    trained = [Path(name).parts for name in files if isinstance(name, str) and name and name not in ours] \
+    our_files = {path.name for path in training_files()} if whole_corpus else set()
+    trained = [Path(name).parts for name in files if isinstance(name, str) and name and name not in our_files] \
         if isinstance(files, list) else []
     found = []
     for path, digest in data.file_sha256.items():
@@ -384,9 +384,8 @@ def _warn_trained_on(model, data) -> None:
             found.append(f"{path} (the same bytes)")
         elif named:
             found.append(f"{path} (by its name, {'/'.join(named)}; if it is that file)")
-    if not found and corpus is not None and whole_corpus:
-        texts = set(corpus.texts)
-        shared = sum(text in texts for text in data.texts)
+    if not found and whole_corpus:
+        shared = sum(text in ours for text in data.texts)
         if shared >= 10 and shared * 5 >= len(data):  # a few, such as 版权所有, flatter no figure
             found.append(f"{shared} of the {len(data)} sentences scored (of the bundled corpus)")
     if len(found) > 3:

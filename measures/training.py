@@ -68,7 +68,7 @@ def train(data=None, *, name: str = "custom", skip_bad_rows: bool = False, folds
     (unless ``skip_bad_rows``) and for data too small to train on.
     """
     from .classifier import MeasureClassifier
-    from .datasets import load_training_data
+    from .datasets import bundled_texts
 
     if not isinstance(name, str) or not name.strip():
         raise ValueError(f"name must be a model's name (it titles the model card), got {name!r}")
@@ -85,7 +85,7 @@ def train(data=None, *, name: str = "custom", skip_bad_rows: bool = False, folds
     files = file_names([path for path, line in labelled.locations if line is not None])
     # The model card says whose sentences a model learnt from: ours, the user's, or both.
     # Counted by text, as pairs given in Python carry no file to tell them apart by.
-    bundled = set((labelled if data is None else load_training_data()).texts)
+    bundled = set(labelled.texts) if data is None else bundled_texts()
     bundled_rows = sum(text in bundled for text in labelled.texts)
     metadata = {"name": name,
                 "training_data": {"files": files, "rows": len(labelled), "bundled_rows": bundled_rows,
