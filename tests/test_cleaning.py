@@ -320,6 +320,9 @@ def test_a_text_with_tags_is_cleaned_as_its_page_would_be():
     ("编辑:张敏审核:王立", True),
     ("记者:张三通讯员:李四", True),
     ("责编:张三", True),
+    ("本报记者:张三", True),
+    ("本台特约记者:王五李四", True),
+    ("本报记者:为什么要开展全员核酸检测?", False),   # a question put, not a byline
     # words of chrome that policy sentences use too: chrome only in chrome's shape
     ("禁止转载、传播未经证实的涉疫信息，对造谣传谣者依法处理。", False),
     ("本文禁止转载。", True),
