@@ -125,11 +125,12 @@ def _closest(label_id: str) -> str | None:
 
 
 def _broken(value: str) -> str | None:
-    """What is wrong with labels made of known ids, by the guide, if anything."""
-    try:
-        parse_labels(value)
-    except LabelError as error:
-        return str(error).split(", got ")[0].split(" in ")[0]
+    """Which of the guide's rules labels made of known ids break, if any."""
+    ids = label_tuple(value)
+    if len(set(ids)) != len(ids):
+        return "repeated label"
+    if OTHER in ids and len(ids) > 1:
+        return "'other' is never combined with another label"
     return None
 
 
@@ -200,8 +201,7 @@ def parse_labels(value: str) -> tuple[str, ...]:
         named = ", ".join(f"{label_id!r}" + (f" (did you mean {guesses[label_id]!r}?)" if guesses[label_id] else "")
                           for label_id in unknown)
         raise LabelError(f"unknown label ids {named}{also}")
-    if len(set(ids)) != len(ids):
-        raise LabelError(f"repeated label in {value!r}")
-    if OTHER in ids and len(ids) > 1:
-        raise LabelError(f"'other' is never combined with another label, got {value!r}")
+    broken = _broken(value)
+    if broken:
+        raise LabelError(f"{broken} in {value!r}")
     return ids
