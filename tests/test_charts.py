@@ -82,6 +82,17 @@ def test_summaries_frame_has_a_row_per_document_and_a_column_per_category(pd):
         measures.summaries_frame([A], values="ratio")
 
 
+def test_a_summarys_frame_has_a_row_per_category_with_its_name_count_share_and_examples(pd):
+    summary = Summary("a.txt", 4, {"testing": CategorySummary(3, 0.75, ("全市开展全员核酸检测。", "做好核酸采样。")),
+                                   "supply": CategorySummary(0, 0.0), OTHER: CategorySummary(1, 0.25, ("同志们：",))})
+    frame = summary.to_frame()
+    assert frame.index.name == "category" and list(frame.index) == ["testing", "supply", OTHER]
+    assert list(frame.columns) == ["name", "count", "share", "examples"]
+    assert frame.loc["testing"].to_dict() == {"name": "核酸检测", "count": 3, "share": 0.75,
+                                              "examples": ["全市开展全员核酸检测。", "做好核酸采样。"]}
+    assert frame.loc["supply", "count"] == 0 and frame.loc[OTHER, "name"] == "其他"
+
+
 def test_documents_tagged_by_models_of_other_label_sets_keep_all_their_categories():
     # a model trained on three labels lists only those; in either order nothing is lost
     three = Summary("three.txt", 4, {label: CategorySummary(1, 0.25) for label in ("testing", "supply", OTHER)})
