@@ -406,6 +406,28 @@ def test_a_csv_row_of_a_document_without_a_source_has_an_empty_source_cell():
     assert row["source"] == "" and row["text"] == "'=全市开展核酸检测。"
 
 
+def test_the_text_format_ends_with_a_side_by_side_table_for_a_few_documents_only(model):
+    from measures.export import COMPARE_AT_MOST, Writer
+
+    def written(n):
+        stream = io.StringIO()
+        writer = Writer(stream, "text", classes=model.classes)
+        for k in range(n):
+            writer.write(model.tag(f"第{k}轮全员核酸检测。", source=f"{k}.txt"))
+        writer.close()
+        return stream.getvalue(), writer
+
+    table = "category "  # the head of compare()'s table
+    one, _ = written(1)
+    few, _ = written(2)
+    many, writer = written(COMPARE_AT_MOST + 1)
+    assert table not in one and few.count(table) == 1
+    assert table not in many and many.count(": 1 sentences") == COMPARE_AT_MOST + 1
+    # a corpus of any size keeps no more summaries than a table could show
+    assert len(writer.summaries) == COMPARE_AT_MOST + 1
+    assert len(written(3 * COMPARE_AT_MOST)[1].summaries) == COMPARE_AT_MOST + 1
+
+
 @pytest.mark.parametrize("command", [["tag", SPEECH, "--examples", "-1"], ["tag", SPEECH, "--jobs", "0"],
                                      ["tag", SPEECH, "--jobs", "1.5"], ["train", SPEECH, "--C", "abc"],
                                      ["suggest", SPEECH, "--similarity", "half"], ["train", SPEECH, "--jobs", "all"],
