@@ -23,13 +23,23 @@ BACKENDS = ("rjieba", "jieba")
 @lru_cache(maxsize=1)
 def domain_words() -> tuple[tuple[str, int], ...]:
     """The shipped domain dictionary as ``(word, frequency)`` pairs."""
-    text = resources.files("measures").joinpath("data/domain_words.txt").read_text("utf-8")
+    path = resources.files("measures").joinpath("data/domain_words.txt")
+    return dictionary_entries(path.read_text("utf-8"), str(path))
+
+
+def dictionary_entries(text: str, name: str) -> tuple[tuple[str, int], ...]:
+    """The ``word frequency`` lines of a dictionary in jieba's format (``#`` opens a
+    comment line); a line that is not one is a ValueError naming ``name`` and the line,
+    so that an edit to the shipped file that breaks it says where."""
     words = []
-    for line in text.splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            word, freq = line.split()[:2]
-            words.append((word, int(freq)))
+    for number, line in enumerate(text.splitlines(), 1):
+        cells = line.split()
+        if not cells or cells[0].startswith("#"):
+            continue
+        if len(cells) < 2 or not cells[1].isdigit():
+            raise ValueError(f"{name}:{number}: expected a word and its frequency (a whole number), "
+                             f"got {line.strip()!r}")
+        words.append((cells[0], int(cells[1])))
     return tuple(words)
 
 

@@ -1,7 +1,7 @@
 import jieba
 import pytest
 
-from measures.segmenting import Segmenter, cut, domain_words
+from measures.segmenting import Segmenter, cut, dictionary_entries, domain_words
 
 from conftest import needs_shared, seed_files
 
@@ -25,6 +25,20 @@ def test_domain_dictionary_is_well_formed():
     words = domain_words()
     assert len(words) > 100
     assert all(freq > 0 and word.strip() == word for word, freq in words)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("# 注释\n核酸检测 3000\n\n  方舱医院 3000 n\n", (("核酸检测", 3000), ("方舱医院", 3000))),
+    ("核酸检测 3000\n方舱\n", "words.txt:2: expected a word and its frequency (a whole number), got '方舱'"),
+    ("# 注释\n方舱 多\n", "words.txt:2: expected a word and its frequency (a whole number), got '方舱 多'"),
+])
+def test_a_dictionary_line_that_is_not_a_word_and_frequency_is_named(text, expected):
+    if isinstance(expected, str):
+        with pytest.raises(ValueError) as caught:
+            dictionary_entries(text, "words.txt")
+        assert str(caught.value) == expected
+    else:
+        assert dictionary_entries(text, "words.txt") == expected
 
 
 def test_unknown_backend_is_refused():
