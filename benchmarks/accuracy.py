@@ -212,7 +212,10 @@ def agreement(rows, strict: bool = True) -> dict | None:
 def _column(path: Path, name: str) -> list[str]:
     # rows split as read_labelled splits them (at line feeds only), so they stay aligned
     lines = file_lines(str(path))[1]
-    at = lines[0].split("\t").index(name)
+    header = lines[0].split("\t") if lines else []
+    if name not in header:
+        raise ValidationSetError(f"{path}:1: no {name!r} column in the header")
+    at = header.index(name)
     return [line.split("\t")[at] for line in lines[1:] if line]
 
 
@@ -405,7 +408,11 @@ def main(argv=None) -> int:
     if args.on == "dev":
         dev = read_labelled(needed[1])
         texts, gold = list(dev.texts), list(dev.y)
-        documents_of = _column(needed[1], "doc")
+        try:
+            documents_of = _column(needed[1], "doc")
+        except ValidationSetError as error:
+            print(f"accuracy: {error}", file=sys.stderr)
+            return 2
         documents = len(set(documents_of))
         data = f"shared/dev/sentences.tsv, {len(gold)} real sentences from {documents} documents"
         key = "dev set (real documents)"

@@ -202,6 +202,17 @@ def test_record_refuses_other_labels_before_any_work(tmp_path, capsys):
     assert "--record scores against the committed labels only" in capsys.readouterr().err
 
 
+def test_a_dev_file_without_its_doc_column_is_named(tmp_path, capsys):
+    # a dev set given with --shared whose header lacks the documents: one line, no traceback
+    (tmp_path / "dev").mkdir()
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "annotation-guide.md").write_text("# guide\n", "utf-8")
+    dev = tmp_path / "dev" / "sentences.tsv"
+    dev.write_text("text\tlabels\n全市开展核酸检测。\ttesting\n", "utf-8")
+    assert accuracy.main(["--shared", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == f"accuracy: {dev}:1: no 'doc' column in the header\n"
+
+
 @needs_shared
 @needs_corpus
 def test_other_labels_and_another_model_are_scored_beside_the_shipped_model(tmp_path, capsys):
