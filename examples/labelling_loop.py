@@ -31,7 +31,7 @@ for pick in picks[:5]:
     print(f"{pick.margin:.3f}  {'|'.join(pick.labels):<40} {pick.text[:40]}")
 
 # 2. Write them as TSV: text, the model's guess as labels (primary first), and extra
-#    columns (margin, scores, source, sentence) that training ignores.
+#    columns (margin, scores, source, sentence, document) that training ignores.
 to_label = out / "to_label.tsv"
 write_suggestions(picks, str(to_label))
 print(f"\nwrote {len(picks)} sentences to {to_label}; correct the 'labels' column, then retrain:")

@@ -25,7 +25,8 @@ summaries = [model.tag(p.read_text(encoding="utf-8"), source=p.name).summary()
              for p in sorted(HERE.glob("*.txt"))]
 print(measures.compare(summaries))
 
-# 4. Retrain: the bundled corpus plus your own labelled sentences (guide's TSV format).
+# 4. Retrain: the bundled corpus plus your own labelled sentences, as (text, "primary|second")
+#    pairs labelled by the guide (files in its TSV format work too: measures.train(paths)).
 corpus = measures.load_training_data()
 mine = [("村里的大喇叭每天播放三遍防疫须知。", "publicity"),
         ("返乡人员须提前三天向村委会报备行程。", "border_import|tracing")]
