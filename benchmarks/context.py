@@ -9,7 +9,7 @@ model with that context in its config.json:
 
 - one weight for every sentence (``add_context``): 0 (each sentence alone), 0.1, 0.2 (the
   shipped default), 0.3 and 0.5;
-- the length-adaptive context, a lever tried and not taken (README, Accuracy): a short
+- the length-adaptive context, a lever tried and not taken (docs/primary-accuracy.md): a short
   sentence has little evidence of its own (一是"降"。), so its weight is raised to
   ``min(1, 0.2 * max(1, T / characters))`` for T of 20, 30 and 40; sentences of T
   characters or more keep 0.2.

@@ -9,7 +9,7 @@ TF-IDF rows scaled, term by term, by that label's naive-Bayes log-count ratio
 sentences holding it; ``tfidf``: its summed weights) in the label's sentences and in the
 others, plus one. ``--power`` softens the scale to ``sign(r) * |r| ** power``. The
 scale folds into the SVM's weights, so the saved model is an ordinary model folder, and
-``accuracy.py`` scores it as it scores the shipped one. README › Accuracy gives the
+``accuracy.py`` scores it as it scores the shipped one. docs/primary-accuracy.md gives the
 figures and why the estimator does not use it.
 """
 from __future__ import annotations

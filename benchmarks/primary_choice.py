@@ -19,7 +19,7 @@ validation`` would score the model so changed:
 
 Sentences not found in their document are read alone, as ``accuracy.py`` reads them, and
 keep the shipped model's labels (all 2,264 of rows 1–2,264 are found). Only validation rows
-are scored, never dev. README › Accuracy gives the figures.
+are scored, never dev. docs/primary-accuracy.md gives the figures.
 """
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ labels are given, stay as they were.
 primary accuracy on the other third for each weight: the weight is chosen there, not on
 real text. ``labels`` writes the reordered labels of the validation rows (read in their
 documents, as ``accuracy.py`` reads the shipped model) for ``--against-labels``, which then
-prints the shipped model minus the reordered one. README › Accuracy gives the figures.
+prints the shipped model minus the reordered one. docs/primary-accuracy.md gives the figures.
 """
 from __future__ import annotations
 

@@ -70,7 +70,7 @@ def test_nothing_is_copied_from_the_shared_material():
 
 
 def test_rows_written_and_not_adopted_are_clean_and_out_of_the_corpus():
-    # benchmarks/data/round16 and round17 (README, Accuracy): written as the corpus is, kept out of it
+    # benchmarks/data/round16 and round17 (docs/primary-accuracy.md): written as the corpus is, kept out of it
     # (an exact duplicate would be a row in both)
     report = check_data([str(p) for p in training_files()] + [str(p) for p in NOT_ADOPTED])
     assert report["problems"] == [] and report["exact_duplicates"] == 0
@@ -116,7 +116,7 @@ def test_ruled_corpus_writes_a_copy_with_the_rulings_and_leaves_the_corpus_alone
     assert sum(label_tuple(a) != label_tuple(b) for a, b in zip(corpus.y, copy.y)) == len(ruled) - len(stale) > 1000
     assert "1938 take the ruled labels, 0 have them already, 2 were relabelled otherwise" in capsys.readouterr().out
     # the other readings are in the corpus already, but for the one slogan kept as `other`
-    # (README, Training data); the targeted reading was tried and not adopted (README, Accuracy)
+    # (README, Training data); the targeted reading was tried and not adopted (docs/primary-accuracy.md)
     older = [str(p) for p in RECORDS if "targeted" not in p.name]
     ruled_corpus.main(older + ["-o", str(tmp_path / "older")])
     out, err = capsys.readouterr()
