@@ -593,27 +593,60 @@ def _text_parts(line: str) -> list[tuple[int, int]] | None:
     return parts or None
 
 
+# After a "related articles" heading, prose on this many lines running (blank lines aside)
+# starts an article again: a digest's next story, a thread's next post saved in one file.
+# A page's tail is teasers, titles and chrome, in which prose does not run so long.
+_ARTICLE_AGAIN = 3
+
+
+def _is_prose_line(line: str) -> bool:
+    stripped = line.strip()
+    return (len(HAN.findall(stripped)) >= 15 and stripped[:1] not in "-*·•●▪►>#"
+            and re.search(f"[{_MARKS}]", stripped) is not None and not _is_chrome(stripped))
+
+
+def _tail_end(lines: Sequence[str], start: int) -> int:
+    """Where the tail that a heading opens before ``lines[start]`` ends: at the first of
+    _ARTICLE_AGAIN lines of prose running, or at the end."""
+    run: list[int] = []
+    for i in range(start, len(lines)):
+        if not lines[i].strip():
+            continue
+        if not _is_prose_line(lines[i]):
+            run = []
+            continue
+        run.append(i)
+        if len(run) == _ARTICLE_AGAIN:
+            return run[0]
+    return len(lines)
+
+
 def _kept_parts(lines: Sequence[str]) -> list[list[tuple[int, int]] | None]:
     total = sum(len(line) for line in lines) or 1
     kept: list[list[tuple[int, int]] | None] = []
-    seen = 0
-    for i, line in enumerate(lines):
+    seen = i = 0
+    while i < len(lines):
+        line = lines[i]
         if _TAIL.match(line.strip()):
-            # Near the top such a heading is navigation; further down the article is over.
-            if seen > 0.4 * total:
-                return kept + [None] * (len(lines) - i)
-            kept.append(None)
+            # Near the top such a heading is navigation; further down the article is over,
+            # and what follows is its tail, until an article starts again
+            end = _tail_end(lines, i + 1) if seen > 0.4 * total else i + 1
+            kept.extend([None] * (end - i))
+            seen += sum(len(line) for line in lines[i + 1:end])
+            i = end
             continue
         kept.append(_text_parts(line))
         seen += len(line)
+        i += 1
     return kept
 
 
 def drop_boilerplate_lines(text: str) -> str:
     """Remove lines of page chrome (navigation, share buttons, login prompts, copyright,
     ICP and record numbers, bylines), spam lines, lines without a Chinese character (the
-    model reads Chinese only: an English line is dropped too), and everything after a trailing
-    "related articles" or comments heading; from a line that also holds text, cut the
+    model reads Chinese only: an English line is dropped too), and the tail after a
+    "related articles" or comments heading below the top of the text (to the end, or to
+    where three lines of prose run again: a digest's next story); from a line that also holds text, cut the
     chrome sentences out (:func:`_text_parts` says which)."""
     lines = text.split("\n")
     return "\n".join("".join(line[a:b] for a, b in parts)

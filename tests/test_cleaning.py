@@ -485,12 +485,30 @@ def test_spans_of_a_line_with_its_header_cut_off():
     assert cleaned.to_original(9, len(cleaned.text)) == (original.index("对密接"), len(original))
 
 
+STORY = ["各小区实行封闭管理,居民足不出户,生活物资由社区统一配送到户。", "",
+         "对密接人员一律集中隔离,隔离期间每天开展两次核酸检测。",
+         "全市暂停堂食,商场超市限流百分之五十,进入须查验健康码。"]
+
+
 def test_drop_boilerplate_cuts_related_articles_at_the_end_only():
     body = "\n".join(["全市开展核酸检测,完成采样46万人。"] * 5)
     assert drop_boilerplate_lines("相关新闻\n" + body) == body
     assert drop_boilerplate_lines(body + "\n相关文章\n- 炒股就看这里") == body
     # a WeChat article's list of its account's earlier articles
     assert drop_boilerplate_lines(body + "\n往期推荐\n某区召开疫情防控工作会议") == body
+    # teasers, prose among them, are the tail still
+    teasers = ["- 某区召开会议。" + STORY[0], "某市发布通告", STORY[2], "- 来源:某报。" + STORY[3], STORY[0]]
+    assert drop_boilerplate_lines(body + "\n" + body + "\n相关阅读\n" + "\n".join(teasers)) == body + "\n" + body
+
+
+def test_a_digests_next_story_after_a_related_articles_heading_is_kept():
+    # files that hold several articles (a day's digest, a thread saved whole): the tail
+    # ends where three lines of prose run again, blank lines aside, not at the file's end
+    body = "\n".join(["全市开展核酸检测,完成采样46万人。"] * 10)
+    story = "\n".join(STORY)
+    assert drop_boilerplate_lines(body + "\n相关阅读\n- 某区召开会议\n某市发布通告\n" + story) == body + "\n" + story
+    tail = "\n最新评论\n网友甲 2022-04-11\n支持!\n"
+    assert drop_boilerplate_lines(body + tail + story + tail + "- 某区召开会议") == body + "\n" + story
 
 
 @pytest.mark.parametrize("text", [
