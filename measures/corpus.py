@@ -42,7 +42,10 @@ def _tag_texts(items):
 
 # Consecutive small documents are tagged (and sent to workers) in groups of about this
 # many characters: classifying their sentences together is much faster than one by one.
+# Each document counts for DOCUMENT_CHARS besides its text, so that a run of empty texts
+# (failed scrapes in a JSONL file) closes its group at 500 too, not at the run's end.
 GROUP_CHARS = 20_000
+DOCUMENT_CHARS = 40
 
 
 def _groups(sources: Iterable[Source]) -> Iterator[list[Source]]:
@@ -51,7 +54,7 @@ def _groups(sources: Iterable[Source]) -> Iterator[list[Source]]:
     for source in sources:
         if source.text is not None:
             group.append(source)
-            size += len(source.text)
+            size += len(source.text) + DOCUMENT_CHARS
             if size >= GROUP_CHARS:
                 yield group
                 group, size = [], 0

@@ -228,7 +228,9 @@ def tag_documents(model, items: Iterable[tuple[str, str | None]]) -> Iterator[Do
         waiting.append(_prepare(text))
         texts.append(text)
         sources.append(source)
-        count += len(waiting[-1][1])
+        # a document without sentences counts as one: a run of them (empty texts, English
+        # ones) is yielded in batches too, not held until a sentence comes
+        count += max(1, len(waiting[-1][1]))
         if count >= BATCH:
             for sentences, text, name in zip(_tag_prepared(model, waiting), texts, sources):
                 yield Document(sentences, name, labels, _line_starts(text, sentences))

@@ -2,6 +2,7 @@
 with the same result as reading it whole."""
 import codecs
 import io
+import itertools
 import json
 import random
 import re
@@ -309,3 +310,35 @@ def test_a_large_files_source_closes_its_file_whether_or_not_it_is_read(tmp_path
     del sources
     gc.collect()
     assert all(handle.closed for handle in opened)
+
+
+def test_a_long_run_of_documents_without_sentences_is_tagged_a_batch_at_a_time(model):
+    # empty texts (failed scrapes) and English ones give no sentence: a run of them is
+    # yielded as it goes, not held until a document with a sentence comes
+    from measures.document import BATCH
+
+    taken = 0
+
+    def texts():
+        nonlocal taken
+        for k in range(100 * BATCH):
+            taken += 1
+            yield "" if k % 2 else "Breaking news, in English only."
+        yield "全市开展全员核酸检测。"
+
+    first = next(model.tag_many(texts()))
+    assert first.sentences == [] and taken <= BATCH
+
+    # and measures tag's groups of them close too (GROUP_CHARS counts each document)
+    from measures.corpus import DOCUMENT_CHARS, GROUP_CHARS
+
+    taken = 0
+
+    def sources():
+        nonlocal taken
+        for k in range(100 * BATCH):
+            taken += 1
+            yield Source(f"{k}.txt", text="")
+
+    (_, document), = itertools.islice(tag_sources(model, sources()), 1)
+    assert document.sentences == [] and taken <= GROUP_CHARS // DOCUMENT_CHARS + 1
