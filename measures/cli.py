@@ -269,7 +269,12 @@ def tagged_documents(args, model, failed: list, stream_large: bool = False):
     from .corpus import tag_sources
     from .sources import iter_sources
 
-    for source, document in tag_sources(model, iter_sources(args.inputs), jobs=getattr(args, "jobs", 1),
+    jobs = getattr(args, "jobs", 1)
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if jobs > cpus:  # each is forked at once and holds what it tags: a typo can exhaust memory
+        _say(f"warning: --jobs {jobs} starts {jobs} worker processes on {cpus} CPU{'s' if cpus > 1 else ''}; "
+             f"more than {cpus} are no faster and each takes memory")
+    for source, document in tag_sources(model, iter_sources(args.inputs), jobs=jobs,
                                         model_path=args.model, trusted=args.trust,
                                         stream_large=stream_large):
         if source.error:

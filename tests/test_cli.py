@@ -638,3 +638,15 @@ def test_a_deleted_current_folder_is_named_as_such(tmp_path):
     assert relative.returncode == 1
     assert relative.stderr.decode() == ("measures: the current folder no longer exists: give absolute paths, or cd to "
                                         "a folder that exists\n")
+
+
+def test_more_jobs_than_cpus_are_warned_of(tmp_path):
+    # forked at once, each holding what it tags: --jobs 200 by mistake can exhaust memory
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    (tmp_path / "a.txt").write_text("全市开展全员核酸检测。", "utf-8")
+    result = run_cli("tag", tmp_path / "a.txt", "--jobs", cpus + 1, "-o", tmp_path / "out.jsonl")
+    assert result.returncode == 0 and (tmp_path / "out.jsonl").exists()
+    assert result.stderr.decode() == (f"measures: warning: --jobs {cpus + 1} starts {cpus + 1} worker processes on "
+                                      f"{cpus} CPU{'s' if cpus > 1 else ''}; more than {cpus} are no faster and "
+                                      "each takes memory\n")
+    assert run_cli("tag", tmp_path / "a.txt", "--jobs", cpus, "-o", tmp_path / "out.jsonl").stderr == b""
