@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterator
 
 from .cleaning import HAN_RANGES, remove_invisible
-from .inputs import path_argument
+from .inputs import path_argument, reads_for_ever
 from .splitting import last_sentence_end
 from .word_files import ZIP_MAGIC, WordFileError, docx_text
 
@@ -325,13 +326,22 @@ def _lines(text: str) -> str:
 
 
 def open_document(path: Path):
-    """``path`` opened for reading bytes, or a DocumentError that names it."""
+    """``path`` opened for reading bytes, or a DocumentError that names it (a device
+    such as /dev/zero among them: read whole, it would fill the memory)."""
     try:
-        return open(path, "rb")
+        handle = open(path, "rb")
     except IsADirectoryError:
         raise DocumentError(f"{path}: is a directory") from None
     except OSError as error:
         raise DocumentError(f"{path}: cannot read ({error.strerror})") from None
+    try:
+        endless = reads_for_ever(os.fstat(handle.fileno()))
+    except OSError:
+        endless = False  # reading it says why
+    if endless:
+        handle.close()
+        raise DocumentError(f"{path}: a device, not a document file")
+    return handle
 
 
 def is_lock_file(path: Path) -> bool:

@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from measures.reading import DocumentError, decode, html_to_text, read_document
+from measures.reading import DocumentError, decode, html_to_text, iter_pieces, read_document
 from measures.cleaning import text_name
 
 TEXT = "長春市開展全員核酸檢測，确保应检尽检。\n第二段：加强社区管控。"
@@ -290,3 +290,13 @@ def test_a_jsonl_record_is_named_by_its_id_as_json_spells_it(record, name):
     from measures.sources import jsonl_source
 
     assert jsonl_source(record[:-1] + ', "text": "加强生活物资保供。"}', "x.jsonl:3").name == name
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero on this system")
+def test_a_device_is_no_document_and_is_not_read():
+    # read whole, /dev/zero would fill the memory; /dev/null reads as an empty file
+    with pytest.raises(DocumentError, match=r"^/dev/zero: a device, not a document file$"):
+        read_document("/dev/zero")
+    with pytest.raises(DocumentError, match=r"^/dev/zero: a device, not a document file$"):
+        list(iter_pieces("/dev/zero"))
+    assert read_document(os.devnull) == ""
