@@ -205,12 +205,17 @@ def _stdin(stream) -> Iterator[Source]:
 def _stream(stream, name: str) -> Iterator[Source]:
     """Standard input or a named pipe: a JSONL stream when its first non-blank line opens
     a JSON object (read line by line, so it may be endless), else one document."""
-    first = stream.readline()
+    # lines read up to LARGE_FILE bytes at a time: input without a line break (binary
+    # data, /dev/zero piped in) is judged as a large document, not held whole first
+    limit = reading.LARGE_FILE
+    first = stream.readline(limit)
     blank = b""
-    while first and not first.removeprefix(codecs.BOM_UTF8 if not blank else b"").strip():
+    while first and len(blank) <= limit and not first.removeprefix(codecs.BOM_UTF8 if not blank else b"").strip():
         blank += first
-        first = stream.readline()
+        first = stream.readline(limit)
     if _opens_object(first):
+        if not first.endswith(b"\n"):  # a record that long is read whole, as JSONL's lines are
+            first += stream.readline()
         lines = chain([first.removeprefix(codecs.BOM_UTF8)], stream)
         yield from _jsonl(name, lines, 1 + blank.count(b"\n"))
         return

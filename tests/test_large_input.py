@@ -342,3 +342,37 @@ def test_a_long_run_of_documents_without_sentences_is_tagged_a_batch_at_a_time(m
 
     (_, document), = itertools.islice(tag_sources(model, sources()), 1)
     assert document.sentences == [] and taken <= GROUP_CHARS // DOCUMENT_CHARS + 1
+
+
+class _Counted(io.BytesIO):
+    """A stream that remembers the most it handed over in one call."""
+
+    most = 0
+
+    def readline(self, size=-1):
+        line = super().readline(size)
+        self.most = max(self.most, len(line))
+        return line
+
+
+@pytest.mark.parametrize("data", [b"\0" * 20_000, b"\n" * 20_000 + b"\0" * 20_000])
+def test_standard_input_without_line_breaks_is_read_a_large_files_worth_at_a_time(small_limits, data):
+    # /dev/zero piped in was read into memory whole, to find its first line's end (or
+    # the first that is not blank)
+    from measures.sources import _stream
+
+    stream = _Counted(data)
+    (source,) = _stream(stream, "<stdin>")
+    assert stream.most <= reading.LARGE_FILE
+    assert source.pieces is not None or source.error.startswith("<stdin>: binary or undecodable data")
+    if data.startswith(b"\0"):
+        assert source.error.startswith("<stdin>: binary or undecodable data")
+
+
+def test_a_jsonl_record_longer_than_a_large_file_is_read_whole(small_limits):
+    from measures.sources import _stream
+
+    record = json.dumps({"id": 1, "text": "全市开展全员核酸检测。" * 1000}, ensure_ascii=False).encode()
+    assert len(record) > reading.LARGE_FILE
+    sources = list(_stream(io.BytesIO(record + b"\n" + record + b"\n"), "<stdin>"))
+    assert [source.text for source in sources] == ["全市开展全员核酸检测。" * 1000] * 2
