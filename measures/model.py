@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 import warnings
 from collections import Counter
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
@@ -30,6 +31,7 @@ CONTEXT_WINDOW = 2
 
 
 _END = object()
+_BUILDING = threading.Lock()  # a model's term index, built on first use
 
 
 def _documents(texts, sources):
@@ -216,9 +218,12 @@ class Model:
 
     @property
     def _index(self) -> TermIndex | None:
-        # Built on first use: a model that is trained and saved never needs it.
+        # Built on first use: a model that is trained and saved never needs it; once, when
+        # threads use a new model at once
         if self._term_index is None and supports(self.analyzer):
-            self._term_index = TermIndex(self.vocabulary, self.analyzer)
+            with _BUILDING:
+                if self._term_index is None:
+                    self._term_index = TermIndex(self.vocabulary, self.analyzer)
         return self._term_index
 
     def _vectorize(self, sentences: Sequence[str], cleaned: bool = False):

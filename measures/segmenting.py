@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from functools import lru_cache
 from importlib import resources
 
@@ -41,6 +42,9 @@ def dictionary_entries(text: str, name: str) -> tuple[tuple[str, int], ...]:
                              f"got {line.strip()!r}")
         words.append((cells[0], int(cells[1])))
     return tuple(words)
+
+
+_LOADING = threading.Lock()
 
 
 @contextlib.contextmanager
@@ -82,6 +86,14 @@ class Segmenter:
         self._cut = None
 
     def _load(self):
+        # one load however many threads use a new model at once (each thread's load took
+        # seconds and hundreds of MB, and their swaps of jieba's log level crossed)
+        with _LOADING:
+            if self._cut is None:
+                self._cut = self._loaded()
+        return self._cut
+
+    def _loaded(self):
         if self.backend == "rjieba":
             import rjieba
 
@@ -98,7 +110,6 @@ class Segmenter:
                 for word, freq in domain_words():
                     engine.add_word(word, freq)
             cut = engine.lcut
-        self._cut = cut
         return cut
 
     def cut(self, text: str) -> list[str]:

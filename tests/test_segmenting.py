@@ -55,3 +55,35 @@ def test_backends_agree_on_the_chinese_of_the_seeds():
     for path in seed_files():
         for line in clean(path.read_text("utf-8")).splitlines():
             assert slow.words(line) == fast.words(line)
+
+
+def test_threads_that_use_a_new_model_at_once_load_its_dictionary_and_index_once(monkeypatch):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    import measures
+    from measures import segmenting, vectorizing
+
+    loads, builds = [], []
+    loaded, built = segmenting.Segmenter._loaded, vectorizing.TermIndex.__init__
+    start = threading.Barrier(8)
+
+    def counted_load(self):
+        loads.append(1)
+        return loaded(self)
+
+    def counted_build(self, *args):
+        builds.append(1)
+        built(self, *args)
+
+    monkeypatch.setattr(segmenting.Segmenter, "_loaded", counted_load)
+    monkeypatch.setattr(vectorizing.TermIndex, "__init__", counted_build)
+    model = measures.load_model(segmenter="jieba")
+
+    def predict(sentence):
+        start.wait()  # all eight at once, on a model none has used
+        return model.predict([sentence])
+
+    with ThreadPoolExecutor(8) as pool:
+        assert list(pool.map(predict, ["全市开展全员核酸检测。"] * 8)) == [["testing"]] * 8
+    assert len(loads) == 1 and len(builds) == 1
