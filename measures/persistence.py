@@ -125,6 +125,12 @@ def check_save_path(path) -> None:
         raise ModelFileError(f"{path}: not saving the model here: it is a symbolic link that leads round in a "
                              f"loop; choose a new path")
     if target.is_dir():
+        # the folder saved over is renamed away: a process inside it is left in a folder
+        # that no longer exists, where its relative paths reach nothing
+        where = _holds_the_working_directory(target)
+        if where:
+            raise ModelFileError(f"{path}: not saving the model here: saving replaces the whole folder, and it "
+                                 f"is {where}; choose a new path, such as my-model")
         entries = list(target.iterdir())
         if not entries:
             return
@@ -145,6 +151,18 @@ def check_save_path(path) -> None:
                                  f"writable or choose a new path")
         return
     raise ModelFileError(f"{path}: not saving the model here: it is a file; choose a new path or an empty folder")
+
+
+def _holds_the_working_directory(folder: Path) -> str | None:
+    """Whether ``folder`` is the current working directory or holds it, in words; None if neither."""
+    try:
+        here = Path(os.path.realpath(os.getcwd()))
+    except OSError:  # gone already
+        return None
+    real = Path(os.path.realpath(folder))
+    if real == here:
+        return "the current working directory"
+    return "a folder the current working directory is in" if real in here.parents else None
 
 
 def _where_saved(path) -> Path:

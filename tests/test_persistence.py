@@ -851,3 +851,20 @@ def test_a_model_folder_saved_under_a_model_files_name_before_is_saved_over(tmp_
     shutil.copytree(shipped_model_path(), old)  # as earlier versions let one save it
     model.save(old)
     assert load_model(old).classes == model.classes
+
+
+def test_the_working_directory_and_folders_that_hold_it_are_not_saved_over(estimator, tmp_path, monkeypatch):
+    # saving renames the folder it replaces away: the process was left in a folder gone
+    (tmp_path / "out" / "deeper").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "out")
+    model = estimator.to_model()
+    for path, where in [(".", "the current working directory"), (str(tmp_path / "out"), "the current working directory"),
+                        ("..", "a folder the current working directory is in")]:
+        with pytest.raises(ModelFileError, match=f"not saving the model here: saving replaces the whole folder, "
+                                                 f"and it is {where}; choose a new path"):
+            model.save(path)
+    assert os.getcwd() == str(tmp_path / "out") and sorted(os.listdir(".")) == ["deeper"]
+    model.save("deeper")
+    assert sorted(os.listdir("deeper")) == ["README.md", "config.json", "weights.npz"]
+    result = run_cli("train", "bundled", "-o", ".", cwd=tmp_path / "out")
+    assert result.returncode == 1 and "and it is the current working directory" in result.stderr.decode()
