@@ -13,7 +13,15 @@ from collections.abc import Hashable, Mapping
 import numpy as np
 
 __all__ = ["text_argument", "path_argument", "iterable_argument", "sentence_list", "check_ordered", "is_whole",
-           "as_real", "one_per_sentence", "is_missing", "weights_argument"]
+           "as_real", "one_per_sentence", "is_missing", "weights_argument", "flag_argument"]
+
+
+def flag_argument(value, name: str) -> bool:
+    """``value`` as a bool when it is True or False (numpy's too), else a TypeError naming
+    ``name``: "false", a non-empty string, is true to ``if``, and would switch it on."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} is True or False, not {type(value).__name__} {value!r:.40}")
+    return bool(value)
 
 
 def as_real(value) -> float | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence, Union
 
 from .cleaning import clean, emptied, normalize_sentence
-from .inputs import check_ordered, is_device, iterable_argument, path_argument
+from .inputs import check_ordered, flag_argument, is_device, iterable_argument, path_argument
 from .outputs import needs_an_apostrophe
 from .labels import LABEL_IDS, LabelError, joined_labels, parse_labels, reads_as_labels
 from .reading import line_number
@@ -374,6 +374,7 @@ def read_labelled(paths: Paths, skip_bad_rows: bool = False) -> LabelledData:
     does not name both columns or that has no row under it is always an error: skipping
     its rows would drop the whole file without a word.
     """
+    skip_bad_rows = flag_argument(skip_bad_rows, "skip_bad_rows")  # before any file is read
     data = _read_files(paths)
     unusable = [p for p in data.problems if p.line == 1]
     if skip_bad_rows and unusable:
@@ -490,6 +491,7 @@ def labelled_pairs(pairs: Iterable[tuple[str, object]], skip_bad_rows: bool = Fa
     """``(text, labels)`` pairs, labels ``"primary|second"`` or a sequence of ids, checked
     as :func:`read_labelled` checks a file's rows; a bad pair is named by its index
     (``data[3]``)."""
+    skip_bad_rows = flag_argument(skip_bad_rows, "skip_bad_rows")
     data = LabelledData()
     first_seen: dict[str, tuple[tuple[str, ...], str]] = {}
     for i, pair in enumerate(pairs):

@@ -25,7 +25,7 @@ import numpy as np
 from .outputs import (UNFINISHED, OutputError, as_the_kernel_reads, default_mode, file_in_the_way, temporary_file,
                       writable)
 from .labels import zh_name
-from .inputs import as_real, is_whole, listed, path_argument
+from .inputs import as_real, flag_argument, is_whole, listed, path_argument
 from .model import CONTEXT_WINDOW, Model, labels_problem, settings_problem
 
 if TYPE_CHECKING:
@@ -460,9 +460,7 @@ def load_model(path=None, trusted: bool = False, segmenter: str = "auto") -> Mod
     from .segmenting import check_backend
 
     check_backend(segmenter)  # the caller's mistake, before any file is blamed for it
-    # only True unlocks a pickle: trusted="false", a non-empty string, is true to `if`
-    if not isinstance(trusted, (bool, np.bool_)):
-        raise TypeError(f"trusted is True or False, not {type(trusted).__name__} {trusted!r:.40}")
+    trusted = flag_argument(trusted, "trusted")  # only True unlocks a pickle
     if path is None:
         path = shipped_model_path()
         if not (path / "config.json").exists():

@@ -6,7 +6,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .inputs import iterable_argument, path_argument
+from .inputs import flag_argument, iterable_argument, path_argument
 from .labelled_data import LabelledData, labelled_pairs, read_labelled
 
 if TYPE_CHECKING:
@@ -72,6 +72,8 @@ def train(data=None, *, name: str = "custom", skip_bad_rows: bool = False, folds
 
     if not isinstance(name, str) or not name.strip():
         raise ValueError(f"name must be a model's name (it titles the model card), got {name!r}")
+    skip_bad_rows = flag_argument(skip_bad_rows, "skip_bad_rows")
+    folds_by_file = flag_argument(folds_by_file, "folds_by_file")
     labelled = _as_data(data, skip_bad_rows)
     if labelled.problems and not isinstance(data, LabelledData):
         # read here and left out: the caller has no other way to know (the command line lists them)

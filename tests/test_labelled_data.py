@@ -658,3 +658,17 @@ def test_training_with_folds_by_file_holds_out_whole_files(tmp_path):
     assert result.returncode == 0, result.stderr.decode()
     config = json.loads((tmp_path / "m" / "config.json").read_text("utf-8"))
     assert config["evaluation"]["cross_validation"]["data"].endswith("each fold holding out whole groups")
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda path: read_labelled([path], skip_bad_rows="false"), "skip_bad_rows is True or False, not str 'false'"),
+    (lambda path: labelled_pairs([("全市开展核酸检测。", "testing")], skip_bad_rows=1),
+     "skip_bad_rows is True or False, not int 1"),
+    (lambda path: train(path, skip_bad_rows="no"), "skip_bad_rows is True or False, not str 'no'"),
+    (lambda path: train(path, folds_by_file="no"), "folds_by_file is True or False, not str 'no'"),
+])
+def test_a_flag_given_as_anything_but_true_or_false_is_refused(tmp_path, call, message):
+    # "false" is true to `if`: it switched skipping on, and bad rows went without a word
+    path = write(tmp_path, "text\tlabels\n加强生活物资保供。\tsupply\n全市开展核酸检测。\ttesting|other\n")
+    with pytest.raises(TypeError, match=f"^{re.escape(message)}$"):
+        call(str(path))
