@@ -44,7 +44,8 @@ def _documents(texts, sources):
     for i, text in enumerate(texts):
         if not isinstance(text, str):
             raise TypeError(f"document {i} is {type(text).__name__}, not a string")
-        _warn_if_a_file(text, f"tag_many() labels the texts it is given (document {i})")
+        # the user's frame iterates tag_documents' generator, which iterates this one
+        _warn_if_a_file(text, f"tag_many() labels the texts it is given (document {i})", stacklevel=4)
         if sources is None:
             yield text, None
             continue
@@ -171,10 +172,12 @@ def add_context(scores: np.ndarray, weight: float, before: np.ndarray | None = N
     return scores + weight * neighbours
 
 
-def _warn_if_a_file(text: str, what: str) -> None:
+def _warn_if_a_file(text: str, what: str, stacklevel: int = 3) -> None:
+    """Warn, at the line of the user's call (``stacklevel`` frames up), when ``text`` is a
+    file's name rather than text."""
     if names_a_file(text):
         warnings.warn(f"{text!r} is the name of a file, labelled here as text: {what}; "
-                      "read the file first (measures.read_document(path))", stacklevel=3)
+                      "read the file first (measures.read_document(path))", stacklevel=stacklevel)
 
 
 class Model:

@@ -920,8 +920,9 @@ def test_a_file_name_given_as_text_is_labelled_with_a_warning(model, tmp_path):
     path.write_text("全市开展全员核酸检测。", "utf-8")
     for call in (lambda: model.tag(str(path)), lambda: model.explain(str(path)),
                  lambda: list(model.tag_many(["全市开展全员核酸检测。", str(path)]))):
-        with pytest.warns(UserWarning, match="is the name of a file, labelled here as text"):
+        with pytest.warns(UserWarning, match="is the name of a file, labelled here as text") as caught:
             call()
+        assert caught[0].filename == __file__  # the caller's line, not one inside measures
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         model.tag(path.read_text("utf-8"))
