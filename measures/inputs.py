@@ -199,16 +199,27 @@ def weights_argument(sample_weight, n: int, name: str = "sample_weight", counted
     array; a ValueError says what is wrong."""
     if sample_weight is None:
         return None
-    weights = one_per_sentence(sample_weight, n, name, counted)
-    # numbers only: numpy reads "1.5" as one
-    if weights.dtype.kind in "SUa" or (weights.dtype.kind == "O" and any(isinstance(v, (str, bytes)) for v in weights)):
-        raise ValueError(f"{name} must be numbers, got text")
+    # a list's values as given, to name the one that is text ([1, "2"] would all be text)
+    weights = one_per_sentence(sample_weight, n, name, counted, as_given=True)
+    # numbers only: numpy reads "1.5" as one; and real ones: a complex weight lost its
+    # imaginary part with a ComplexWarning
+    for said, kinds, types in (("text", "SUa", (str, bytes)), ("a complex number", "c", (complex, np.complexfloating))):
+        if weights.dtype.kind in kinds:
+            at: int | None = 0
+        elif weights.dtype.kind == "O":
+            at = next((i for i, value in enumerate(weights) if isinstance(value, types)), None)
+        else:
+            continue
+        if at is not None:
+            raise ValueError(f"{name}[{at}] is {said} ({weights[at]!r:.40}): {name} must be numbers of at least 0")
     try:
         weights = weights.astype(np.float64)
     except (TypeError, ValueError):
         raise ValueError(f"{name} must be numbers, got {weights.dtype}") from None
-    if not (np.all(np.isfinite(weights)) and np.all(weights >= 0)):
-        raise ValueError(f"{name} must be finite numbers of at least 0")
+    bad = ~np.isfinite(weights) | (weights < 0)
+    if bad.any():
+        at = int(np.argmax(bad))
+        raise ValueError(f"{name}[{at}] is {weights[at]}: {name} must be finite numbers of at least 0")
     if n and not weights.any():
         raise ValueError(f"{name} has no value above 0: there is nothing to {purpose}")
     return weights

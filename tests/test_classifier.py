@@ -1072,9 +1072,12 @@ def test_copies_that_differ_by_a_line_break_are_one_sentence():
 
 @pytest.mark.parametrize("classes, weights, message", [
     (measures.LABEL_IDS, [1], "3 true rows but weights has 1 entries"),
-    (measures.LABEL_IDS, [1, -1, 1], "weights must be finite numbers of at least 0"),
+    (measures.LABEL_IDS, [1, -1, 1], r"weights\[1\] is -1.0: weights must be finite numbers of at least 0"),
+    (measures.LABEL_IDS, [1, 1, float("inf")], r"weights\[2\] is inf: weights must be finite numbers of at least 0"),
     (measures.LABEL_IDS, [1, float("nan"), 1], r"weights\[1\] is missing"),
-    (measures.LABEL_IDS, ["1", "1", "1"], "weights must be numbers, got text"),
+    (measures.LABEL_IDS, ["1", "1", "1"], r"weights\[0\] is text \('1'\): weights must be numbers of at least 0"),
+    (measures.LABEL_IDS, [1, "2", 1], r"weights\[1\] is text \('2'\): weights must be numbers of at least 0"),
+    (measures.LABEL_IDS, [1, 1, 1 + 1j], r"weights\[2\] is a complex number \(\(1\+1j\)\): weights must be numbers"),
     (measures.LABEL_IDS, 2, "weights must hold one value per sentence, got int"),
     (["testing", "testing"], None, "classes must be label ids of the guide, each once"),
     (["testng"], None, "classes must be label ids of the guide, each once; got .'testng'."),
