@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from .cleaning import HAN, normalize_sentence
 from .segmenting import Segmenter
 
@@ -92,6 +94,27 @@ class Analyzer:
             opening = text[:self.prefix]
             terms.extend("^" + opening[i:i + 2] for i in range(len(opening) - 1))
         return terms
+
+    def foreign_term(self, terms) -> str | None:
+        """The first of ``terms`` (an array of strings: a model's vocabulary) that this
+        analyzer never makes, or None: a model file whose analyzer was edited by hand
+        reads its sentences otherwise than its weights were fitted on."""
+        terms = np.asarray(terms, dtype=str)
+        kinds, sizes = terms.astype("U1"), np.char.str_len(terms) - 1
+        chars, pairs = kinds == "#", kinds == "^"
+        words = ~(chars | pairs)
+        made = np.zeros(len(terms), dtype=bool)
+        if self.char_ngrams:
+            low, high = self.char_ngrams
+            made |= chars & (sizes >= low) & (sizes <= high)
+        if self.prefix >= 2:
+            made |= pairs & (sizes == 2)
+        if self.word_ngrams:
+            low, high = self.word_ngrams
+            count = np.char.count(terms, " ") + 1
+            made |= words & (count >= low) & (count <= high)
+        foreign = np.flatnonzero(~made)
+        return str(terms[foreign[0]]) if foreign.size else None
 
     def __repr__(self) -> str:
         return (f"Analyzer(word_ngrams={self.word_ngrams}, char_ngrams={self.char_ngrams}, "

@@ -396,14 +396,26 @@ def _load_folder(folder: Path, segmenter: str) -> Model:
     if made_with.split(".")[:2] != _version().split(".")[:2]:
         warnings.warn(f"{folder}: model made with measures {made_with}, running {_version()}; "
                       f"predictions may differ slightly", stacklevel=3)
+    config_path = folder / "config.json"
     try:
-        _check_array_headers(weights, len(config["classes"]))
-        with np.load(weights, allow_pickle=False) as arrays:
-            return Model(arrays["vocabulary"].tolist(), arrays["idf"], arrays["coef"],
-                         arrays["intercept"], config["thresholds"], config["classes"],
-                         config["analyzer"], config["max_labels"], config, segmenter, config["context"])
+        weighed = _check_array_headers(weights)
     except _UNREADABLE_WEIGHTS as error:
         raise ModelFileError(f"{weights}: unreadable model weights ({error})") from None
+    if weighed != len(config["classes"]):  # the weights' checksum holds: the config was edited
+        raise ModelFileError(f"{config_path}: {len(config['classes'])} classes, but weights.npz weighs "
+                             f"{weighed}; the file is damaged or was edited by hand")
+    try:
+        with np.load(weights, allow_pickle=False) as arrays:
+            model = Model(arrays["vocabulary"].tolist(), arrays["idf"], arrays["coef"],
+                          arrays["intercept"], config["thresholds"], config["classes"],
+                          config["analyzer"], config["max_labels"], config, segmenter, config["context"])
+            foreign = model.analyzer.foreign_term(arrays["vocabulary"])
+    except _UNREADABLE_WEIGHTS as error:
+        raise ModelFileError(f"{weights}: unreadable model weights ({error})") from None
+    if foreign is not None:
+        raise ModelFileError(f"{config_path}: its analyzer ({json.dumps(config['analyzer'])}) never makes the "
+                             f"term {foreign!r} that weights.npz weighs; the file is damaged or was edited by hand")
+    return model
 
 
 try:  # Python may be built without lzma, and zipfile then reads no LZMA member at all
@@ -423,11 +435,11 @@ _ARRAYS = {"vocabulary": ("U", 1), "idf": ("f", 1), "coef": ("f", 2), "intercept
 _HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
 
 
-def _check_array_headers(weights: Path, n_classes: int) -> None:
-    """Raise ValueError unless the arrays of ``weights`` are the four a model holds, of
-    kinds, shapes and sizes that fit together, read from their headers before any data
-    is: a small file of compressed zeros declaring a huge array would otherwise take all
-    the memory there is before its shape was found wrong."""
+def _check_array_headers(weights: Path) -> int:
+    """How many labels the arrays of ``weights`` weigh; a ValueError unless they are the
+    four a model holds, of kinds, shapes and sizes that fit together, read from their
+    headers before any data is: a small file of compressed zeros declaring a huge array
+    would otherwise take all the memory there is before its shape was found wrong."""
     shapes, size = {}, 0
     with zipfile.ZipFile(weights) as archive:
         members = {Path(name).stem: name for name in archive.namelist()}
@@ -445,9 +457,10 @@ def _check_array_headers(weights: Path, n_classes: int) -> None:
             size += int(np.prod(shape, dtype=object)) * dtype.itemsize
     if size > MAX_WEIGHT_BYTES:
         raise ValueError(f"arrays of {size} bytes, more than a model's {MAX_WEIGHT_BYTES}")
-    n = shapes["vocabulary"][0]
-    if (shapes["idf"], shapes["coef"], shapes["intercept"]) != ((n,), (n, n_classes), (n_classes,)):
+    n, labels = shapes["vocabulary"][0], shapes["intercept"][0]
+    if (shapes["idf"], shapes["coef"]) != ((n,), (n, labels)):
         raise ValueError("model weights do not match the vocabulary and label set")
+    return labels
 
 
 def load_model(path=None, trusted: bool = False, segmenter: str = "auto") -> Model:

@@ -868,3 +868,36 @@ def test_the_working_directory_and_folders_that_hold_it_are_not_saved_over(estim
     assert sorted(os.listdir("deeper")) == ["README.md", "config.json", "weights.npz"]
     result = run_cli("train", "bundled", "-o", ".", cwd=tmp_path / "out")
     assert result.returncode == 1 and "and it is the current working directory" in result.stderr.decode()
+
+
+@pytest.mark.parametrize("edit, term", [
+    (lambda analyzer: analyzer.update(prefix=0), "^"),
+    (lambda analyzer: analyzer.update(char_ngrams=[1, 2]), "#"),
+    (lambda analyzer: analyzer.update(char_ngrams=None), "#"),
+    (lambda analyzer: analyzer.update(word_ngrams=[1, 1]), " "),
+    (lambda analyzer: analyzer.update(word_ngrams=None), ""),
+])
+def test_an_analyzer_edited_to_read_otherwise_than_the_weights_were_fitted_is_refused(tmp_path, edit, term):
+    # each of these loaded without a word and changed the labels of 58 to 70 of 840 sentences
+    folder = tmp_path / "m"
+    shutil.copytree(shipped_model_path(), folder)
+    config = json.loads((folder / "config.json").read_text("utf-8"))
+    edit(config["analyzer"])
+    (folder / "config.json").write_text(json.dumps(config), "utf-8")
+    with pytest.raises(ModelFileError) as caught:
+        load_model(folder)
+    found = re.fullmatch(rf"{re.escape(str(folder / 'config.json'))}: its analyzer \(.*\) never makes the term "
+                         r"'(.*)' that weights.npz weighs; the file is damaged or was edited by hand", str(caught.value))
+    assert found and term in found[1]
+
+
+def test_a_class_list_edited_to_fewer_labels_blames_the_config(tmp_path):
+    # the weights' checksum still holds: the config is what was changed
+    folder = tmp_path / "m"
+    shutil.copytree(shipped_model_path(), folder)
+    config = json.loads((folder / "config.json").read_text("utf-8"))
+    del config["classes"][-1], config["thresholds"][-1]
+    (folder / "config.json").write_text(json.dumps(config), "utf-8")
+    with pytest.raises(ModelFileError, match=re.escape(f"{folder / 'config.json'}: 13 classes, but weights.npz "
+                                                       "weighs 14; the file is damaged or was edited by hand")):
+        load_model(folder)
