@@ -413,9 +413,10 @@ _CHROME_START = re.compile(
     | 联系人\s*[:：]
     # a feedback link alone or opening a contact line
     | (?:意见反馈|给\S{1,10}提意见)(?:邮箱|电话|热线)?\s*(?:$|[:：|｜丨·])
-    # bylines: 编辑：张敏 审核：王立, 记者：张三 通讯员：李四, 责编：张三, 本报记者：张三
+    # bylines: 编辑：张敏 审核：王立, 记者：张三 通讯员：李四, 责编：张三, 本报记者：张三; names,
+    # not a reporter's question (记者：核酸检测免费吗？)
     | (?:(?:本报|本台|本网|本刊)?(?:特约|见习|实习)?(?:编辑|责编|审核|审校|校对|记者|通讯员|摄影|摄像|监制|终审|初审|复审|编审|制作|撰稿|发稿|审核校对|上传排版)
-        \s*[:：]\s*\S{1,8}?(?:\ \S{1,8}?)?\s*)+$
+        \s*[:：]\s*[^\s?？!！。]{1,8}?(?:\ [^\s?？!！。]{1,8}?)?\s*)+$
     | 免责声明\s*[:：]
     | \s*-\s*\S{1,12}(?:微博|公众号|抖音号|客户端|头条号)\s*$
     # a byline, not one a repost glued to the story's first sentence (来源：某发布 今日，…)
@@ -593,16 +594,19 @@ def _text_parts(line: str) -> list[tuple[int, int]] | None:
     return parts or None
 
 
-# After a "related articles" heading, prose on this many lines running (blank lines aside)
-# starts an article again: a digest's next story, a thread's next post saved in one file.
-# A page's tail is teasers, titles and chrome, in which prose does not run so long.
+# After a "related articles" heading, a story's paragraphs on this many lines running
+# (blank lines aside) start an article again: a digest's next story, a thread's next post
+# saved in one file. A page's tail is teasers, headlines and comments, which are not
+# written so: a paragraph has a clause before its end and ends with 。, where a headline
+# shouts (紧急提醒！…) and a comment opens with its author (网友甲：…).
 _ARTICLE_AGAIN = 3
+_PARAGRAPH = re.compile(rf"^(?![^,，:：。]{{1,12}}[:：])[^-*·•●▪►>#!?！？][^!?！？]*[,，][^!?！？]*。[{_CLOSERS}]*$")
 
 
 def _is_prose_line(line: str) -> bool:
     stripped = line.strip()
-    return (len(HAN.findall(stripped)) >= 15 and stripped[:1] not in "-*·•●▪►>#"
-            and re.search(f"[{_MARKS}]", stripped) is not None and not _is_chrome(stripped))
+    return (len(HAN.findall(stripped)) >= 20 and _PARAGRAPH.match(stripped) is not None
+            and not _is_chrome(stripped))
 
 
 def _tail_end(lines: Sequence[str], start: int) -> int:

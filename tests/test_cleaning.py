@@ -323,6 +323,8 @@ def test_a_text_with_tags_is_cleaned_as_its_page_would_be():
     ("本报记者:张三", True),
     ("本台特约记者:王五李四", True),
     ("本报记者:为什么要开展全员核酸检测?", False),   # a question put, not a byline
+    ("本台记者:核酸检测免费吗?", False),
+    ("记者:学校何时复课?", False),
     # words of chrome that policy sentences use too: chrome only in chrome's shape
     ("禁止转载、传播未经证实的涉疫信息，对造谣传谣者依法处理。", False),
     ("本文禁止转载。", True),
@@ -496,9 +498,13 @@ def test_drop_boilerplate_cuts_related_articles_at_the_end_only():
     assert drop_boilerplate_lines(body + "\n相关文章\n- 炒股就看这里") == body
     # a WeChat article's list of its account's earlier articles
     assert drop_boilerplate_lines(body + "\n往期推荐\n某区召开疫情防控工作会议") == body
-    # teasers, prose among them, are the tail still
-    teasers = ["- 某区召开会议。" + STORY[0], "某市发布通告", STORY[2], "- 来源:某报。" + STORY[3], STORY[0]]
-    assert drop_boilerplate_lines(body + "\n" + body + "\n相关阅读\n" + "\n".join(teasers)) == body + "\n" + body
+    # teasers, prose among them, are the tail still; so are headlines that shout and
+    # comments that open with their author, however long
+    tails = [["- 某区召开会议。" + STORY[0], "某市发布通告", STORY[2], "- 来源:某报。" + STORY[3], STORY[0]],
+             ["紧急提醒!这些地区来返人员须主动向社区报备并配合核酸检测,不得瞒报漏报。"] * 3,
+             ["网友甲:支持政府的决定,大家一起努力,早日战胜疫情,恢复正常的生产生活秩序。"] * 3]
+    for tail in tails:
+        assert drop_boilerplate_lines(body + "\n" + body + "\n相关阅读\n" + "\n".join(tail)) == body + "\n" + body
 
 
 def test_a_digests_next_story_after_a_related_articles_heading_is_kept():
