@@ -203,5 +203,5 @@ def parse_labels(value: str) -> tuple[str, ...]:
         raise LabelError(f"unknown label ids {named}{also}")
     broken = _broken(value)
     if broken:
-        raise LabelError(f"{broken} in {value!r}")
+        raise LabelError(f"{broken} in {value!r}" if broken == "repeated label" else f"{broken}, got {value!r}")
     return ids
