@@ -4,15 +4,35 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import signal
 import sys
 import threading
 
-__all__ = ["STOP_SIGNALS", "fork_context", "quiet_worker", "running", "signals_held"]
+__all__ = ["STOP_SIGNALS", "ForkSafeLock", "fork_context", "quiet_worker", "running", "signals_held"]
 
 #: The signals that stop a run as Ctrl-C does, cleaning up: SIGTERM, and SIGHUP where there
 #: is one (the terminal closed, the SSH connection dropped).
 STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+class ForkSafeLock:
+    """A lock (``with lock:``) that a forked child process gets anew: a child forked while
+    another thread of its parent held it would wait on it for ever."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        if hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=self._renew)
+
+    def _renew(self) -> None:
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> None:
+        self._lock.acquire()
+
+    def __exit__(self, *exc) -> None:
+        self._lock.release()
 
 
 @contextlib.contextmanager

@@ -5,9 +5,9 @@ model file cannot run code. :class:`measures.classifier.MeasureClassifier` train
 """
 from __future__ import annotations
 
+import json
 import math
 import os
-import threading
 import warnings
 from collections import Counter
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
@@ -16,6 +16,7 @@ import numpy as np
 
 from .cleaning import emptied
 from .features import Analyzer
+from .forking import ForkSafeLock
 from .inputs import as_real, is_whole, iterable_argument, names_a_file, sentence_list, text_argument
 from .labels import LABEL_IDS, OTHER
 from .vectorizing import TermIndex, supports
@@ -31,7 +32,7 @@ CONTEXT_WINDOW = 2
 
 
 _END = object()
-_BUILDING = threading.Lock()  # a model's term index, built on first use
+_BUILDING = ForkSafeLock()  # a model's term index, built on first use
 
 
 def _documents(texts, sources):
@@ -59,6 +60,11 @@ def _documents(texts, sources):
         yield text, source
     if sources is not None and next(sources, _END) is not _END:
         raise ValueError("more sources than texts: give one source per text")
+
+
+def analyzer_settings(analyzer: dict) -> str:
+    """An analyzer's config as a model's config.json holds it, on one line."""
+    return json.dumps({key: analyzer.get(key) for key in ("word_ngrams", "char_ngrams", "prefix")})
 
 
 def settings_problem(max_labels, context, word_ngrams, char_ngrams, prefix) -> str | None:
@@ -216,6 +222,10 @@ class Model:
         if self.idf.shape != (n_terms,) or self.coef.shape != (n_terms, len(self.classes)) or \
                 self.intercept.shape != (len(self.classes),):
             raise ValueError("model weights do not match the vocabulary and label set")
+        foreign = self.analyzer.foreign_term(vocabulary)
+        if foreign is not None:  # its sentences would be read otherwise than they were fitted
+            raise ValueError(f"the analyzer {analyzer_settings(analyzer)} never makes the term {foreign!r} "
+                             "of the vocabulary")
 
     # --- sentences --------------------------------------------------------------------
 

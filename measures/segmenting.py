@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import threading
+import re
 from functools import lru_cache
 from importlib import resources
 
 from .cleaning import replace_surrogates
+from .forking import ForkSafeLock
 from .inputs import text_argument
 
 __all__ = ["Segmenter", "cut", "domain_words", "check_backend", "BACKENDS"]
@@ -29,22 +30,23 @@ def domain_words() -> tuple[tuple[str, int], ...]:
 
 
 def dictionary_entries(text: str, name: str) -> tuple[tuple[str, int], ...]:
-    """The ``word frequency`` lines of a dictionary in jieba's format (``#`` opens a
-    comment line); a line that is not one is a ValueError naming ``name`` and the line,
-    so that an edit to the shipped file that breaks it says where."""
+    """The ``word frequency`` lines of a dictionary in jieba's format, each with its
+    frequency, as the shipped file gives every word one (``#`` opens a comment line); a
+    line that is not one is a ValueError naming ``name`` and the line, so that an edit to
+    the shipped file that breaks it says where."""
     words = []
     for number, line in enumerate(text.splitlines(), 1):
         cells = line.split()
         if not cells or cells[0].startswith("#"):
             continue
-        if len(cells) < 2 or not cells[1].isdigit():
+        if len(cells) < 2 or not re.fullmatch("[0-9]+", cells[1]):  # not isdigit: ² is a digit
             raise ValueError(f"{name}:{number}: expected a word and its frequency (a whole number), "
                              f"got {line.strip()!r}")
         words.append((cells[0], int(cells[1])))
     return tuple(words)
 
 
-_LOADING = threading.Lock()
+_LOADING = ForkSafeLock()
 
 
 @contextlib.contextmanager

@@ -1,3 +1,6 @@
+import os
+import time
+
 import jieba
 import pytest
 
@@ -87,3 +90,26 @@ def test_threads_that_use_a_new_model_at_once_load_its_dictionary_and_index_once
     with ThreadPoolExecutor(8) as pool:
         assert list(pool.map(predict, ["全市开展全员核酸检测。"] * 8)) == [["testing"]] * 8
     assert len(loads) == 1 and len(builds) == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+def test_a_child_forked_while_a_load_is_under_way_loads_anew():
+    # forked while another thread held the lock, the child waited on it for ever
+    from measures import model, segmenting
+
+    for lock in (segmenting._LOADING, model._BUILDING):
+        with lock:
+            child = os.fork()
+            if child == 0:  # the child: the lock is its own, and free
+                with lock:
+                    os._exit(0)
+            for _ in range(300):
+                done, status = os.waitpid(child, os.WNOHANG)
+                if done:
+                    break
+                time.sleep(0.1)
+            else:
+                os.kill(child, 9)
+                os.waitpid(child, 0)
+                pytest.fail("the child waits on a lock its parent held when it was forked")
+        assert os.waitstatus_to_exitcode(status) == 0
