@@ -62,9 +62,15 @@ def _documents(texts, sources):
         raise ValueError("more sources than texts: give one source per text")
 
 
-def analyzer_settings(analyzer: dict) -> str:
-    """An analyzer's config as a model's config.json holds it, on one line."""
-    return json.dumps({key: analyzer.get(key) for key in ("word_ngrams", "char_ngrams", "prefix")})
+class ForeignTermError(ValueError):
+    """A vocabulary holding a term its analyzer never makes: the weights were fitted on
+    sentences read otherwise. ``term`` is the first such term, ``settings`` the analyzer's
+    config on one line, as a model's config.json holds it."""
+
+    def __init__(self, term: str, analyzer: dict):
+        self.term = term
+        self.settings = json.dumps({key: analyzer.get(key) for key in ("word_ngrams", "char_ngrams", "prefix")})
+        super().__init__(f"the analyzer {self.settings} never makes the term {term!r} of the vocabulary")
 
 
 def settings_problem(max_labels, context, word_ngrams, char_ngrams, prefix) -> str | None:
@@ -223,9 +229,8 @@ class Model:
                 self.intercept.shape != (len(self.classes),):
             raise ValueError("model weights do not match the vocabulary and label set")
         foreign = self.analyzer.foreign_term(vocabulary)
-        if foreign is not None:  # its sentences would be read otherwise than they were fitted
-            raise ValueError(f"the analyzer {analyzer_settings(analyzer)} never makes the term {foreign!r} "
-                             "of the vocabulary")
+        if foreign is not None:
+            raise ForeignTermError(foreign, analyzer)
 
     # --- sentences --------------------------------------------------------------------
 

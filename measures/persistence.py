@@ -26,8 +26,7 @@ from .outputs import (UNFINISHED, OutputError, as_the_kernel_reads, default_mode
                       writable)
 from .labels import zh_name
 from .inputs import as_real, flag_argument, is_whole, listed, path_argument
-from .features import Analyzer
-from .model import CONTEXT_WINDOW, Model, analyzer_settings, labels_problem, settings_problem
+from .model import CONTEXT_WINDOW, ForeignTermError, Model, labels_problem, settings_problem
 
 if TYPE_CHECKING:
     from .classifier import MeasureClassifier
@@ -407,17 +406,14 @@ def _load_folder(folder: Path, segmenter: str) -> Model:
                              f"{weighed}; the file is damaged or was edited by hand")
     try:
         with np.load(weights, allow_pickle=False) as arrays:
-            vocabulary = arrays["vocabulary"]
-            # the weights' checksum holds, so a mismatch is the config's
-            foreign = Analyzer.from_config(config["analyzer"]).foreign_term(vocabulary)
-            if foreign is None:
-                return Model(vocabulary.tolist(), arrays["idf"], arrays["coef"],
-                             arrays["intercept"], config["thresholds"], config["classes"],
-                             config["analyzer"], config["max_labels"], config, segmenter, config["context"])
+            return Model(arrays["vocabulary"].tolist(), arrays["idf"], arrays["coef"],
+                         arrays["intercept"], config["thresholds"], config["classes"],
+                         config["analyzer"], config["max_labels"], config, segmenter, config["context"])
+    except ForeignTermError as error:  # the weights' checksum holds, so the mismatch is the config's
+        raise ModelFileError(f"{config_path}: its analyzer {error.settings} never makes the term {error.term!r} "
+                             "that weights.npz weighs; the file is damaged or was edited by hand") from None
     except _UNREADABLE_WEIGHTS as error:
         raise ModelFileError(f"{weights}: unreadable model weights ({error})") from None
-    raise ModelFileError(f"{config_path}: its analyzer {analyzer_settings(config['analyzer'])} never makes the "
-                         f"term {foreign!r} that weights.npz weighs; the file is damaged or was edited by hand")
 
 
 try:  # Python may be built without lzma, and zipfile then reads no LZMA member at all
