@@ -270,10 +270,13 @@ def tagged_documents(args, model, failed: list, stream_large: bool = False):
     from .sources import iter_sources
 
     jobs = getattr(args, "jobs", 1)
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    if jobs > cpus:  # each is forked at once and holds what it tags: a typo can exhaust memory
-        _say(f"warning: --jobs {jobs} starts {jobs} worker processes on {cpus} CPU{'s' if cpus > 1 else ''}; "
-             f"more than {cpus} are no faster and each takes memory")
+    if jobs > 1:
+        from joblib import cpu_count  # the CPUs train's --jobs -1 counts (the process's own)
+
+        cpus = cpu_count()
+        if jobs > cpus:  # each is forked at once and holds what it tags: a typo can exhaust memory
+            _say(f"warning: --jobs {jobs} starts {jobs} worker processes on {cpus} CPU{'s' if cpus > 1 else ''}; "
+                 f"more than {cpus} are no faster and each takes memory")
     for source, document in tag_sources(model, iter_sources(args.inputs), jobs=jobs,
                                         model_path=args.model, trusted=args.trust,
                                         stream_large=stream_large):
