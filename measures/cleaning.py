@@ -650,7 +650,8 @@ def drop_boilerplate_lines(text: str) -> str:
     ICP and record numbers, bylines), spam lines, lines without a Chinese character (the
     model reads Chinese only: an English line is dropped too), and the tail after a
     "related articles" or comments heading below the top of the text (to the end, or to
-    where three lines of prose run again: a digest's next story); from a line that also holds text, cut the
+    where a story's paragraphs run again: a digest's next story, see ``_ARTICLE_AGAIN``);
+    from a line that also holds text, cut the
     chrome sentences out (:func:`_text_parts` says which)."""
     lines = text.split("\n")
     return "\n".join("".join(line[a:b] for a, b in parts)
