@@ -86,6 +86,35 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+# The fields of config.json that turn the weights into labels. The weights' checksum does
+# not cover them, and a hand edit within their bounds (a threshold, a prefix of 8 for 12)
+# changes labels silently; a digest of each, written when saving, names the one edited.
+_SETTINGS = ("classes", "thresholds", "max_labels", "analyzer", "context")
+
+
+def _settings_digests(config: dict) -> dict[str, str]:
+    return {name: hashlib.sha256(json.dumps(config[name], sort_keys=True, separators=(",", ":"),
+                                            default=json_value).encode()).hexdigest()[:16]
+            for name in _SETTINGS}
+
+
+def _edited_settings(config: dict) -> str | None:
+    """What says that config.json's settings are not those the model was saved with, or
+    None. A folder saved before the digests were written has none, and is not checked."""
+    saved = config.get("settings_sha256")
+    if saved is None:
+        return None
+    if not isinstance(saved, dict):
+        return "'settings_sha256' must be an object; the file is damaged or was edited by hand"
+    edited = [name for name, digest in _settings_digests(config).items() if saved.get(name) != digest]
+    if not edited:
+        return None
+    fields = " and ".join(", ".join(repr(name) for name in edited).rsplit(", ", 1))
+    return (f"{fields} {'is' if len(edited) == 1 else 'are'} not what the model was saved with "
+            "(by 'settings_sha256'); the file is damaged or was edited by hand. A setting is changed by "
+            "training with it (MeasureClassifier's parameter of that name)")
+
+
 def is_model_folder(path: Path) -> bool:
     """Whether ``path`` is a folder holding a measures model's config.json."""
     try:
@@ -285,6 +314,7 @@ def save_model(model: Model | MeasureClassifier, path) -> None:
             "context": model.context,
             "weights_sha256": _sha256(weights),
         })
+        config["settings_sha256"] = _settings_digests(config)
         try:
             text = json.dumps(config, ensure_ascii=False, indent=2, default=json_value)
         except (TypeError, ValueError) as error:
@@ -406,14 +436,19 @@ def _load_folder(folder: Path, segmenter: str) -> Model:
                              f"{weighed}; the file is damaged or was edited by hand")
     try:
         with np.load(weights, allow_pickle=False) as arrays:
-            return Model(arrays["vocabulary"].tolist(), arrays["idf"], arrays["coef"],
-                         arrays["intercept"], config["thresholds"], config["classes"],
-                         config["analyzer"], config["max_labels"], config, segmenter, config["context"])
+            model = Model(arrays["vocabulary"].tolist(), arrays["idf"], arrays["coef"],
+                          arrays["intercept"], config["thresholds"], config["classes"],
+                          config["analyzer"], config["max_labels"], config, segmenter, config["context"])
     except ForeignTermError as error:  # the weights' checksum holds, so the mismatch is the config's
         raise ModelFileError(f"{config_path}: its analyzer {error.settings} never makes the term {error.term!r} "
                              "that weights.npz weighs; the file is damaged or was edited by hand") from None
     except _UNREADABLE_WEIGHTS as error:
         raise ModelFileError(f"{weights}: unreadable model weights ({error})") from None
+    # last, so that an edit the checks above can judge is named by them
+    edited = _edited_settings(config)
+    if edited:
+        raise ModelFileError(f"{config_path}: {edited}")
+    return model
 
 
 try:  # Python may be built without lzma, and zipfile then reads no LZMA member at all

@@ -35,7 +35,7 @@ def test_shipped_model_loads_with_its_metadata(model):
     assert model.classes == measures.LABEL_IDS
     meta = model.metadata
     assert meta["training_data"]["rows"] >= 6000
-    assert {"measures_version", "sklearn_version", "weights_sha256"} <= set(meta)
+    assert {"measures_version", "sklearn_version", "weights_sha256", "settings_sha256"} <= set(meta)
 
 
 def test_shipped_model_is_built_from_the_bundled_corpus_with_the_default_settings(model):
@@ -894,6 +894,47 @@ def test_an_analyzer_edited_to_read_otherwise_than_the_weights_were_fitted_is_re
     with pytest.raises(ValueError, match="never makes the term"):
         measures.Model(model.terms, model.idf, model.coef, model.intercept, model.thresholds, model.classes,
                        config["analyzer"], model.max_labels)
+
+
+def _edited_config(folder, edit):
+    config = json.loads((folder / "config.json").read_text("utf-8"))
+    edit(config)
+    (folder / "config.json").write_text(json.dumps(config), "utf-8")
+
+
+@pytest.mark.parametrize("edit, named", [
+    # each within the bounds the other checks allow, and each changes what the model labels
+    (lambda config: config["analyzer"].update(prefix=8), "'analyzer' is"),
+    (lambda config: config["thresholds"].__setitem__(1, 0.3), "'thresholds' is"),
+    (lambda config: config.update(max_labels=1, context=0.5), "'max_labels' and 'context' are"),
+])
+def test_a_setting_edited_within_its_bounds_is_named(tmp_path, estimator, edit, named):
+    folder = tmp_path / "m"
+    estimator.to_model().save(folder)
+    _edited_config(folder, edit)
+    with pytest.raises(ModelFileError, match=re.escape(
+            f"{folder / 'config.json'}: {named} not what the model was saved with (by 'settings_sha256'); "
+            "the file is damaged or was edited by hand. A setting is changed by training with it")):
+        load_model(folder)
+
+
+def test_a_folder_saved_before_settings_had_digests_loads_unchecked(tmp_path, estimator):
+    folder = tmp_path / "m"
+    estimator.to_model().save(folder)
+    _edited_config(folder, lambda config: config.pop("settings_sha256"))
+    assert load_model(folder).predict(SENTENCES[:4]) == LABELS[:4]
+    _edited_config(folder, lambda config: config.update(settings_sha256="0123"))
+    with pytest.raises(ModelFileError, match="'settings_sha256' must be an object; the file is damaged"):
+        load_model(folder)
+
+
+def test_a_loaded_model_saved_again_carries_digests_of_its_own_settings(tmp_path, estimator):
+    estimator.to_model().save(tmp_path / "m")
+    model = load_model(tmp_path / "m")
+    changed = measures.Model(model.terms, model.idf, model.coef, model.intercept, [0.4] * 4, model.classes,
+                             model.analyzer.config(), 2, model.metadata)
+    changed.save(tmp_path / "again")
+    assert load_model(tmp_path / "again").thresholds.tolist() == pytest.approx([0.4] * 4)
 
 
 def test_a_class_list_edited_to_fewer_labels_blames_the_config(tmp_path):
