@@ -218,6 +218,12 @@ def cmd_tag(args) -> int:
                              f"(measures tag ... --format jsonl | gzip > out.jsonl.gz), or give --format to "
                              f"write uncompressed output under this name")
         args.format = _FORMAT_OF.get(suffix, "text")
+    elif _FORMAT_OF.get(Path(args.output or "").suffix.lower(), args.format) != args.format:
+        named = _FORMAT_OF[Path(args.output).suffix.lower()]
+        raise UsageError(f"{args.output}: its name says {named}, and --format says {args.format}; drop --format "
+                         f"(the extension chooses) or name the file for {args.format}")
+    if args.keep_fields and args.format == "text":
+        raise UsageError("--keep-fields is for json, jsonl and csv output; the text summary has no place for fields")
     if args.bom and args.format in ("json", "jsonl"):
         raise UsageError(f"--bom is for csv and text output (Excel); a JSON reader refuses {args.format} "
                            "that starts with one")
@@ -227,9 +233,10 @@ def cmd_tag(args) -> int:
     show_progress = sys.stderr.isatty() and not args.quiet
     started, chars = time.perf_counter(), 0
     with open_output(args.output, bom=args.bom) as stream:
-        writer = Writer(stream, args.format, examples=args.examples, classes=model.classes)
-        for document in tagged_documents(args, model, failed, stream_large=True):
-            chars += writer.write(document)
+        writer = Writer(stream, args.format, examples=args.examples, classes=model.classes,
+                        keep_fields=args.keep_fields)
+        for source, document in tagged_documents(args, model, failed, stream_large=True):
+            chars += writer.write(document, source.where, source.fields)
             if show_progress and writer.count % 20 == 0:
                 _progress(writer.count, chars, started)
         writer.close()  # an empty JSON list on standard output, as CSV has its header
@@ -263,9 +270,9 @@ def _nothing_written(done: str, output: str | None) -> str:
 
 
 def tagged_documents(args, model, failed: list, stream_large: bool = False):
-    """The documents of ``args.inputs`` tagged, in input order (with ``--jobs`` where the
-    command has it). An input that cannot be read is reported by name on stderr, added
-    to ``failed``, and the others go on."""
+    """``(source, document)`` for the documents of ``args.inputs`` tagged, in input order
+    (with ``--jobs`` where the command has it). An input that cannot be read is reported
+    by name on stderr, added to ``failed``, and the others go on."""
     from .corpus import tag_sources
     from .sources import iter_sources
 
@@ -286,15 +293,19 @@ def tagged_documents(args, model, failed: list, stream_large: bool = False):
         elif source.note:
             _say(source.note)
         else:
-            yield document
+            yield source, document
 
 
 def cmd_report(args) -> int:
     from .report import write_report
 
     _check_output(args.output, [*args.inputs, _model_folder(args)])
+    suffix = Path(args.output).suffix.lower()
+    if suffix in _FORMAT_OF or suffix in _NOT_WRITTEN and suffix not in (".html", ".htm"):
+        raise UsageError(f"{args.output}: report writes an HTML page; name it .html "
+                         f"(measures tag writes text, csv, json or jsonl)")
     failed: list = []
-    documents = list(tagged_documents(args, _load(args), failed))
+    documents = [document for _, document in tagged_documents(args, _load(args), failed)]
     if failed and not documents:
         # as tag and suggest: inputs that hold no document (an empty JSONL file) are no failure
         raise CommandError(_nothing_written("tagged", args.output))
@@ -511,7 +522,7 @@ def cmd_suggest(args) -> int:
 
     def documents():
         nonlocal read
-        for document in tagged_documents(args, model, failed):
+        for _, document in tagged_documents(args, model, failed):
             read = True
             yield document
 
@@ -570,6 +581,18 @@ def _model_name(text: str) -> str:
     return text
 
 
+def _field_names(text: str) -> tuple[str, ...]:
+    """An argparse type: JSONL fields to keep, named with commas between (date,url)."""
+    names = tuple(name.strip() for name in text.split(","))
+    if not all(names):
+        raise argparse.ArgumentTypeError(f"names fields with commas between (date,url), not {text!r}")
+    if "text" in names:
+        raise argparse.ArgumentTypeError("'text' is the document, tagged sentence by sentence; name other fields")
+    if len(set(names)) < len(names):
+        raise argparse.ArgumentTypeError(f"names a field twice: {text!r}")
+    return names
+
+
 def _cores(text: str) -> int:
     """An argparse type: processes in joblib's convention (-1 all cores), never 0."""
     value = _parsed(int, text)
@@ -605,6 +628,9 @@ def _parser() -> argparse.ArgumentParser:
     tag.add_argument("--jobs", type=_count(1), default=1, metavar="N", help="worker processes (default 1)")
     tag.add_argument("--examples", type=_count(0), default=3, metavar="N", help="example sentences per category in summaries (default 3; the text summary prints the first)")
     tag.add_argument("--bom", action="store_true", help="start the output with a UTF-8 BOM (for Excel)")
+    tag.add_argument("--keep-fields", type=_field_names, default=(), metavar="NAMES",
+                     help="JSONL records' fields to carry into json, jsonl and csv output, with commas between "
+                          "(date,url); null or empty for a record without one")
     tag.add_argument("-q", "--quiet", action="store_true", help="no progress line on a terminal")
     model_options(tag)
 

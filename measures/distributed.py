@@ -63,7 +63,8 @@ def tag_records(records, model_path=None, trusted: bool = False, examples: int =
     runs on a worker; it is also a plain function for any other engine.
 
     A record without an id or source is named ``name:N``, N its position from 1, as the
-    CLI names a JSONL line without one by file and line. A record that is neither a text
+    CLI names a JSONL line without one by file and line; each result's ``input`` is the
+    record's own ``input`` (``read_jsonl`` gives its ``file:line``), else ``name:N``. A record that is neither a text
     nor such a dict is left out and logged as a warning naming it, as the CLI reports
     and skips a bad line, so one bad record does not fail the rest. The records are
     tagged together, as ``Model.tag_many`` tags small documents, which is faster than one
@@ -74,19 +75,23 @@ def tag_records(records, model_path=None, trusted: bool = False, examples: int =
     iterable_argument(records, "an iterable of records (texts or dicts with a 'text')",
                       one="tag_records([text]) for one", mapping="tag_records([record]) for one")
     model = _loaded(None if model_path is None else str(model_path), trusted)
-    texts, sources = [], []
+    texts, sources, wheres = [], [], []
     for number, record in enumerate(records, start=1):
         where = f"{name}:{number}"
         if isinstance(record, str):
             texts.append(record)
             sources.append(where)
+            wheres.append(where)
         elif isinstance(record, dict) and isinstance(record.get("text"), str):
             texts.append(record["text"])
             sources.append(record_name(record, where))
+            # read_jsonl's records say where they were read: file:line, as the CLI writes it
+            wheres.append(record["input"] if isinstance(record.get("input"), str) else where)
         else:
             log.warning("%s: expected a text or an object with a string field 'text', got %s",
                         where, type(record).__name__)
-    return [document_record(document, examples) for document in model.tag_many(texts, sources=sources)]
+    return [document_record(document, examples, where)
+            for document, where in zip(model.tag_many(texts, sources=sources), wheres)]
 
 
 def _dask_bag():
@@ -100,9 +105,10 @@ def _dask_bag():
 
 def read_jsonl(urlpath, blocksize="4 MiB"):
     """JSONL files (a path, a glob or a list, as ``dask.bag.read_text`` takes them) as a
-    bag of ``{"id", "text"}`` records, their lines read as ``measures tag`` reads them: a
-    byte-order mark dropped, blank lines skipped, a record without an id named
-    ``file:line`` (the file as Dask names it, a full path), and a line that is not UTF-8
+    bag of ``{"id", "input", "text"}`` records, their lines read as ``measures tag`` reads
+    them: ``input`` the line's ``file:line`` (the file as Dask names it, a full path), a
+    byte-order mark dropped, blank lines skipped, a record without an id named by its
+    source, else its ``file:line``, and a line that is not UTF-8
     or not a JSON object with a text logged as a warning and left out, the others going on.
     A file that is not JSONL text (compressed under a plain name, UTF-16) or that cannot be
     read (a damaged ``.gz``) is logged once and left out, the other files going on.
@@ -227,7 +233,7 @@ def _block_records(fs, path: str, offset, size, compression, lines_before: int) 
         if source.error:
             log.warning("%s", source.error)
         else:
-            out.append({"id": source.name, "text": source.text})
+            out.append({"id": source.name, "input": source.where, "text": source.text})
     return out
 
 

@@ -34,19 +34,26 @@ class Source:
     """One document to tag: its name, and its text or the error that stopped reading it.
     A file too large to hold has ``pieces`` instead of ``text``: a function that opens
     it as consecutive pieces of whole lines. A ``note`` is no document and no failure: what
-    a folder held that was passed over. Exactly one of the four is set."""
+    a folder held that was passed over. Exactly one of the four is set.
+
+    A JSONL record's Source also has ``where`` it was read (``file:line``), which joins
+    an output back to its record when names repeat, and ``fields``, the record's fields
+    besides its text, which outputs carry along (a date, an address)."""
 
     name: str
     text: str | None = None
     error: str | None = None
     pieces: Callable[[], Iterator[str]] | None = None
     note: str | None = None
+    where: str | None = None
+    fields: dict | None = None
 
     def __post_init__(self):
         if sum(part is not None for part in (self.text, self.error, self.pieces, self.note)) != 1:
             raise ValueError("a Source has exactly one of text, error, pieces and note")
         # named in messages as in outputs (a GBK file name read as such)
         self.name, self.error, self.note = text_name(self.name), text_name(self.error), text_name(self.note)
+        self.where = self.name if self.where is None else text_name(self.where)
 
 
 def _jsonl(name: str, lines: Iterable[bytes], first_number: int = 1) -> Iterator[Source]:
@@ -82,7 +89,8 @@ def jsonl_source(line: str, where: str) -> Source | None:
         return Source(where, error=f"{where}: a JSON value this reader cannot hold ({type(error).__name__})")
     if not isinstance(record, dict) or not isinstance(record.get("text"), str):
         return Source(where, error=f"{where}: expected an object with a string field 'text'")
-    return Source(record_name(record, where), record["text"])
+    return Source(record_name(record, where), record["text"], where=where,
+                  fields={key: value for key, value in record.items() if key != "text"})
 
 
 def record_name(record: dict, where: str) -> str:
@@ -349,7 +357,7 @@ def _unread(child: Path) -> str | None:
 
 def iter_sources(inputs: Iterable[str]) -> Iterator[Source]:
     """Documents named on a command line: files, folders (their document files, sorted,
-    recursively, hidden ones left out), ``.jsonl`` files (one ``{"id", "text"}`` object a line) and ``-``
+    recursively, hidden ones left out), ``.jsonl`` files (one ``{"id", "text", ...}`` object a line) and ``-``
     (standard input: JSONL when its first non-blank line opens a JSON object, else one
     document)."""
     for item in inputs:

@@ -264,6 +264,53 @@ def test_jsonl_on_stdin_is_read_line_by_line_and_bad_lines_are_named():
     assert "<stdin>:3:" in errors and "<stdin>:4:" in errors and "2 input(s) could not be tagged" in errors
 
 
+def test_each_result_says_where_it_was_read_and_carries_the_fields_asked_for(tmp_path):
+    # records of one paper without ids: their names repeat, and a bad line between them
+    corpus = tmp_path / "news.jsonl"
+    corpus.write_text("\n".join([
+        json.dumps({"source": "新华网", "date": "2022-01-01", "text": "全区开展核酸检测。"}, ensure_ascii=False),
+        json.dumps({"source": "新华网", "date": "2022-01-02", "text": 123}),
+        json.dumps({"id": 5, "source": "新华网", "date": "2022-01-03", "tags": ["a"], "text": "对密接一律集中隔离。"},
+                   ensure_ascii=False),
+        '{"source": "\\udc80", "text": "加强生活物资保供。"}']) + "\n", "utf-8")
+    speech = tmp_path / "speech.txt"
+    speech.write_text("全市开展全员核酸检测。", "utf-8")
+    results = {}
+    for jobs in ("1", "2"):
+        result = run_cli("tag", corpus, speech, "--format", "jsonl", "--keep-fields", "date,id,tags,source",
+                         "--jobs", jobs)
+        assert result.returncode == 1 and f"{corpus}:2: expected an object" in result.stderr.decode()
+        results[jobs] = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
+    assert results["1"] == results["2"]
+    assert [(r["source"], r["input"], r["fields"]) for r in results["1"]] == [
+        ("新华网", f"{corpus}:1", {"date": "2022-01-01", "id": None, "tags": None, "source": "新华网"}),
+        ("5", f"{corpus}:3", {"date": "2022-01-03", "id": 5, "tags": ["a"], "source": "新华网"}),
+        ("\ufffd", f"{corpus}:4", {"date": None, "id": None, "tags": None, "source": "\udc80"}),  # as it came
+        (str(speech), str(speech), {"date": None, "id": None, "tags": None, "source": None})]
+    rows = list(csv.DictReader(io.StringIO(run_cli("tag", corpus, "--format", "csv", "--keep-fields", "date,id,tags")
+                                           .stdout.decode("utf-8"))))
+    assert [(r["input"], r["fields.date"], r["fields.id"], r["fields.tags"]) for r in rows] == [
+        (f"{corpus}:1", "2022-01-01", "", ""), (f"{corpus}:3", "2022-01-03", "5", '["a"]'), (f"{corpus}:4", "", "", "")]
+    # without the option, where it was read and nothing more
+    plain = json.loads(run_cli("tag", corpus, "--format", "jsonl").stdout.decode().splitlines()[0])
+    assert list(plain) == ["source", "input", "sentences", "summary"]
+
+
+@pytest.mark.parametrize("option, message", [
+    ("date,text", "'text' is the document"),
+    ("date,,url", "names fields with commas between (date,url)"),
+    ("date,date", "names a field twice"),
+])
+def test_fields_to_keep_are_named_plainly(tmp_path, option, message):
+    result = run_cli("tag", "-", "--format", "jsonl", "--keep-fields", option, stdin=b"")
+    assert result.returncode == 2 and message in result.stderr.decode()
+
+
+def test_fields_are_refused_for_the_text_summary(tmp_path):
+    result = run_cli("tag", "-", "--keep-fields", "date", stdin='{"text": "全市开展核酸检测。"}\n'.encode())
+    assert result.returncode == 2 and "--keep-fields is for json, jsonl and csv output" in result.stderr.decode()
+
+
 @pytest.mark.parametrize("content, why", [
     (gzip.compress(b'{"text": "a"}\n' * 5000), "compressed, not JSONL text; decompress it first"),
     ('{"text": "全市开展全员核酸检测。"}\n'.encode("utf-16") * 3, "UTF-16 or binary, not JSONL"),
@@ -370,7 +417,7 @@ def test_an_output_is_left_as_it_was_when_no_input_can_be_read(tmp_path, command
     assert sorted(p.name for p in tmp_path.iterdir()) == ["scan.pdf", "to_label.tsv"]
 
 
-@pytest.mark.parametrize("fmt, expected", [("json", "[]"), ("csv", "source,sentence,")])
+@pytest.mark.parametrize("fmt, expected", [("json", "[]"), ("csv", "source,input,sentence,")])
 def test_standard_output_gets_the_empty_result_when_no_input_can_be_tagged(tmp_path, fmt, expected):
     # JSON wrote nothing at all where CSV wrote its header: a JSON reader got no list
     binary = tmp_path / "scan.pdf"

@@ -27,17 +27,28 @@ def client():
     cluster.close()
 
 
+def _positions(records, npartitions):
+    """(partition, position from 1) of each record of dask.bag.from_sequence."""
+    bag = dask_bag.from_sequence(range(len(records)), npartitions=npartitions)
+    return [(p, n) for p, part in enumerate(bag.to_delayed()) for n in range(1, len(part.compute()) + 1)]
+
+
 def test_two_worker_cluster_gives_the_one_process_result(client, records, tmp_path):
     assert len(client.scheduler_info()["workers"]) == 2
     bag = dask_bag.from_sequence(records, npartitions=6)
     on_cluster = tag_bag(bag).compute()
-    assert on_cluster == tag_records(records)
+    in_process = tag_records(records)
+    assert [r.pop("input") for r in in_process] == [f"<records>:{n}" for n in range(1, len(records) + 1)]
+    assert [r.pop("input") for r in on_cluster] == [f"<partition {p}>:{n}" for p, n in _positions(records, 6)]
+    assert on_cluster == in_process
     # and the same records `measures tag --format jsonl` writes
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
     out = tmp_path / "out.jsonl"
     assert run_cli("tag", corpus, "--format", "jsonl", "-o", out).returncode == 0
     from_cli = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    # but for where each was read: a file's line there
+    assert [r.pop("input") for r in from_cli] == [f"{corpus}:{n}" for n in range(1, len(records) + 1)]
     assert on_cluster == from_cli
     assert [r["source"] for r in on_cluster] == [r["id"] for r in records]
     assert all(r["sentences"] for r in on_cluster)

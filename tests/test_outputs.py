@@ -632,12 +632,24 @@ def test_a_full_disk_behind_standard_output_is_named(command, tmp_path):
     ("out.JSON", lambda text: json.loads(text)),
     ("out.txt", lambda text: "sentences" in text.splitlines()[0] and not text.startswith("{")),
 ])
-def test_the_output_format_follows_the_files_extension_unless_given(tmp_path, name, check):
+def test_the_output_format_follows_the_files_extension(tmp_path, name, check):
     assert run_cli("tag", SPEECH, "-o", tmp_path / name).returncode == 0
-    assert check((tmp_path / name).read_text("utf-8"))
-    # --format still decides when given
-    assert run_cli("tag", SPEECH, "-o", tmp_path / name, "--format", "text").returncode == 0
-    assert not (tmp_path / name).read_text("utf-8").startswith(("{", "source,"))
+    written = (tmp_path / name).read_text("utf-8")
+    assert check(written)
+    # a --format that the name contradicts is a mistake, and the file stays as it was
+    result = run_cli("tag", SPEECH, "-o", tmp_path / name, "--format", "csv" if name.lower().endswith("json") else "json")
+    if name.endswith(".txt"):  # a name of no format's: --format decides
+        assert result.returncode == 0 and json.loads((tmp_path / name).read_text("utf-8"))
+    else:
+        assert result.returncode == 2 and "its name says" in result.stderr.decode()
+        assert (tmp_path / name).read_text("utf-8") == written
+
+
+@pytest.mark.parametrize("name", ["r.json", "r.csv", "r.jsonl", "r.xlsx"])
+def test_a_report_is_not_written_under_the_name_of_another_format(tmp_path, name):
+    result = run_cli("report", SPEECH, "-o", tmp_path / name)
+    assert result.returncode == 2 and "report writes an HTML page; name it .html" in result.stderr.decode()
+    assert not (tmp_path / name).exists()
 
 
 @pytest.mark.parametrize("command, message", [
