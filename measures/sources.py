@@ -359,7 +359,24 @@ def iter_sources(inputs: Iterable[str]) -> Iterator[Source]:
     """Documents named on a command line: files, folders (their document files, sorted,
     recursively, hidden ones left out), ``.jsonl`` files (one ``{"id", "text", ...}`` object a line) and ``-``
     (standard input: JSONL when its first non-blank line opens a JSON object, else one
-    document)."""
+    document). A file met again (named twice, or in a folder and by name) is tagged once,
+    with a note: tagged twice, it would count twice in every total made of the output."""
+    seen: dict[tuple[int, int], str] = {}
+
+    def once(path: Path) -> Iterator[Source]:
+        try:
+            status = path.stat()
+        except OSError:  # reading it says why
+            status = None
+        if status is not None and stat.S_ISREG(status.st_mode):
+            key = (status.st_dev, status.st_ino)
+            if key in seen:
+                again = "given more than once" if seen[key] == str(path) else f"the same file as {seen[key]}"
+                yield Source(str(path), note=f"{path}: {again}; read once")
+                return
+            seen[key] = str(path)
+        yield from _file(path)
+
     for item in inputs:
         if item == "-":
             yield from _stdin(sys.stdin.buffer)
@@ -375,7 +392,7 @@ def iter_sources(inputs: Iterable[str]) -> Iterator[Source]:
                 if problem:
                     yield Source(str(child), error=f"{child}: {problem}")
                 else:
-                    yield from _file(child)
+                    yield from once(child)
             # a scraped page saved as .php or with no extension is a document too
             others = (f"passed over {len(passed_over)} file(s) of other kinds ({listed(passed_over)}): give one "
                       "by name to read it as a document")
@@ -386,6 +403,6 @@ def iter_sources(inputs: Iterable[str]) -> Iterator[Source]:
             elif passed_over:
                 yield Source(str(path), note=f"{path}: {others}")
         elif path.exists():
-            yield from _file(path)
+            yield from once(path)
         else:
             yield Source(str(path), error=f"{path}: no such file or folder")

@@ -296,6 +296,24 @@ def test_each_result_says_where_it_was_read_and_carries_the_fields_asked_for(tmp
     assert list(plain) == ["source", "input", "sentences", "summary"]
 
 
+def test_a_file_met_again_is_tagged_once(tmp_path):
+    # in a folder and by name, by a hard link's name, by its own name twice: counted twice otherwise
+    (tmp_path / "docs").mkdir()
+    notice = tmp_path / "docs" / "notice.txt"
+    notice.write_text("全市开展全员核酸检测。对密接人员集中隔离。", "utf-8")
+    os.link(notice, tmp_path / "linked.txt")
+    (tmp_path / "other.txt").write_text("全市开展全员核酸检测。对密接人员集中隔离。", "utf-8")  # a copy is a document
+    result = run_cli("tag", "docs", "docs/notice.txt", "linked.txt", "other.txt", "other.txt", "--format", "jsonl",
+                     cwd=tmp_path)
+    assert result.returncode == 0
+    assert [json.loads(line)["source"] for line in result.stdout.decode().splitlines()] == ["docs/notice.txt",
+                                                                                           "other.txt"]
+    assert result.stderr.decode().splitlines() == [
+        "measures: docs/notice.txt: given more than once; read once",
+        "measures: linked.txt: the same file as docs/notice.txt; read once",
+        "measures: other.txt: given more than once; read once"]
+
+
 @pytest.mark.parametrize("option, message", [
     ("date,text", "'text' is the document"),
     ("date,,url", "names fields with commas between (date,url)"),
