@@ -232,11 +232,17 @@ def cmd_tag(args) -> int:
     failed: list = []
     show_progress = sys.stderr.isatty() and not args.quiet
     started, chars = time.perf_counter(), 0
+    empty = 0
+    empty_names: list[str] = []
     with open_output(args.output, bom=args.bom) as stream:
         writer = Writer(stream, args.format, examples=args.examples, classes=model.classes,
                         keep_fields=args.keep_fields)
         for source, document in tagged_documents(args, model, failed, stream_large=True):
-            chars += writer.write(document, source.where, source.fields)
+            written = writer.write(document, source.where, source.fields)
+            if not written:  # only the first few are named: a corpus of failed scrapes has many
+                empty += 1
+                empty_names += [source.where] if len(empty_names) < 3 else []
+            chars += written
             if show_progress and writer.count % 20 == 0:
                 _progress(writer.count, chars, started)
         writer.close()  # an empty JSON list on standard output, as CSV has its header
@@ -247,6 +253,10 @@ def cmd_tag(args) -> int:
     if show_progress and writer.count >= 20:
         _progress(writer.count, chars, started, final=True)
     _end_progress_line()
+    if empty:
+        more = f" and {empty - len(empty_names)} more" if empty > len(empty_names) else ""
+        _say(f"note: {empty} document{'s' if empty > 1 else ''} gave no sentence ({', '.join(empty_names)}{more}): "
+             "cleaning keeps the lines that hold Chinese text, and drops page chrome")
     if failed:
         print(f"measures: {len(failed)} input(s) could not be tagged; {writer.count} tagged", file=sys.stderr)
         return 1
@@ -431,6 +441,8 @@ def cmd_train(args) -> int:
     if args.segmenter:
         params["segmenter"] = args.segmenter
     params["n_jobs"] = args.jobs
+    if sys.stderr.isatty():  # a run of a minute or more, silent until its last line otherwise
+        _say(f"training on {len(data)} sentences: cross-validating, then fitting ...")
     started = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:  # said as the command's own warnings are
         warnings.simplefilter("always", UserWarning)

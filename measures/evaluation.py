@@ -10,14 +10,15 @@ from .labels import LABEL_IDS
 __all__ = ["scores", "format_scores"]
 
 
-def scores(truth: Sequence, predicted: Sequence, classes: Sequence[str], weights: Iterable[float] | None = None) -> dict:
+def scores(truth: Sequence, predicted: Sequence, classes: Sequence[str] = LABEL_IDS,
+           weights: Iterable[float] | None = None) -> dict:
     """Compare label rows (``"a|b"`` strings or sequences, primary first).
 
     ``macro_f1`` averages the F1 of the labels that occur in ``truth`` or in
     ``predicted`` (a label absent from both has no defined F1 and is left out);
     ``per_label`` lists ``classes`` and, after them, any label of ``truth`` or
     ``predicted`` that ``classes`` lacks (a model without a category misses all of its
-    sentences, and that counts). ``primary_accuracy`` is the share of sentences whose first
+    sentences, and that counts; default: the guide's 14). ``primary_accuracy`` is the share of sentences whose first
     label matches. ``weights`` (one per sentence, else 1; finite numbers of at least 0) weigh
     each sentence's counts, supports included. Rows are checked against the guide: a
     :class:`DataError` names each bad one as ``truth[i]`` or ``predicted[i]``; ``classes``

@@ -370,6 +370,8 @@ def _read_all(handle, path: Path) -> bytes:
 def document_text(data: bytes, name: str, suffix: str = "") -> str:
     """The text of a document's bytes as a file of that ``suffix`` is read: decoded, line
     ends as "\n", HTML reduced to its visible text (standard input is read this way too)."""
+    if not data and suffix.lower() in (".docx", ".docm"):  # a failed download, not an empty document
+        raise DocumentError(f"{name}: an empty file (0 bytes), not a Word document")
     text = _lines(decode(data, name))
     if data.startswith(ZIP_MAGIC):
         return text

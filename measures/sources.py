@@ -133,7 +133,12 @@ def _file(path: Path) -> Iterator[Source]:
                     yield Source(str(path), error=f"{path}: {wrong}")
                     return
                 lines = chain([handle.readline().removeprefix(codecs.BOM_UTF8)], handle)
-                yield from _jsonl(str(path), lines)
+                empty = True
+                for source in _jsonl(str(path), lines):
+                    empty = False
+                    yield source
+                if empty:
+                    yield Source(str(path), note=f"{path}: no records (a JSONL file with no line of text)")
         except OSError as error:
             yield Source(str(path), error=f"{path}: cannot read ({error.strerror})")
         return

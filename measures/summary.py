@@ -78,7 +78,7 @@ class Summary:
 
     def __str__(self) -> str:
         title = self.source or "document"
-        lines = [f"{title}: {self.sentences} sentences"]
+        lines = [f"{title}: {self.sentences} sentence{'' if self.sentences == 1 else 's'}"]
         rows = self.top(include_other=True)
         if not rows:
             lines.append("  (no sentences)")

@@ -6,7 +6,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .inputs import flag_argument, iterable_argument, path_argument
+from .inputs import flag_argument, iterable_argument, looks_like_a_path, path_argument
 from .labelled_data import LabelledData, labelled_pairs, read_labelled
 
 if TYPE_CHECKING:
@@ -45,7 +45,9 @@ def _as_data(data, skip_bad_rows: bool) -> LabelledData:
                         "(pass zip(df['text'], df['labels']))")
     items = list(iterable_argument(data, "TSV paths or (text, labels) pairs"))
     if items and all(isinstance(item, (str, os.PathLike)) for item in items):
-        if not any(os.path.exists(item) for item in items):  # sentences without their labels, most likely
+        # sentences without their labels, most likely; names of files that are not there
+        # (a typo: mine.tvs) are read, and named as missing, as they are beside a file that is
+        if not any(os.path.exists(item) or looks_like_a_path(str(item)) for item in items):
             raise TypeError(f"expected TSV paths or (text, labels) pairs; none of these strings is a file: "
                             f"{str(items[0])!r:.60}")
         return read_labelled([str(item) for item in items], skip_bad_rows)

@@ -750,6 +750,8 @@ def test_labels_that_are_not_rows_are_refused(y, message):
     ([("全市开展核酸检测。", "testing"), (None, "other")], DataError, "data[1]: expected a (text, labels) pair"),
     ([("全市开展核酸检测。", "testing", "x")], DataError, "data[0]: expected a (text, labels) pair"),
     (["全市开展核酸检测。", "加强宣传。"], TypeError, "none of these strings is a file: '全市开展核酸检测。'"),
+    # a mistyped file name alone is named as missing, as it is beside a file that is there
+    (["mine.tvs"], DataError, "mine.tvs: cannot be read (No such file or directory)"),
     ({"全市开展核酸检测。": "testing"}, TypeError, "not a dict (pass list(data.items()))"),
     (pd.DataFrame({"text": ["全市开展核酸检测。"], "labels": ["testing"]}), TypeError,
      "not a table (pass zip(df['text'], df['labels']))"),

@@ -221,6 +221,17 @@ def _on_a_terminal(args, env=None, **streams):
     return process.wait(timeout=600), shown
 
 
+def test_training_says_it_has_begun_on_a_terminal_only(tmp_path):
+    data = tmp_path / "mine.tsv"
+    data.write_text("text\tlabels\n" + "".join(f"{place}{text}\t{label}\n" for place in "东西南北" for text, label in [
+        ("区开展全员核酸检测。", "testing"), ("区对密接人员集中隔离。", "isolation_transfer"),
+        ("区新闻分享到微信", "other")]), "utf-8")
+    args = ["train", data, "-o", tmp_path / "m", "--jobs", "1"]
+    status, shown = _on_a_terminal(args, stdout=subprocess.DEVNULL, stderr=None)
+    assert status == 0 and "measures: training on 12 sentences: cross-validating, then fitting ..." in shown.decode()
+    assert "training on" not in run_cli(*args[:3], tmp_path / "m2", "--jobs", "1").stderr.decode()
+
+
 def test_a_terminal_that_cannot_show_a_character_gets_a_question_mark(tmp_path):
     # a GBK terminal has no emoji: the summary is shown, not a traceback
     (tmp_path / "emoji.txt").write_text("全市开展核酸检测😀。各小区封闭管理。", "utf-8")
@@ -294,6 +305,25 @@ def test_each_result_says_where_it_was_read_and_carries_the_fields_asked_for(tmp
     # without the option, where it was read and nothing more
     plain = json.loads(run_cli("tag", corpus, "--format", "jsonl").stdout.decode().splitlines()[0])
     assert list(plain) == ["source", "input", "sentences", "summary"]
+
+
+def test_documents_that_give_no_sentence_are_noted_in_one_line(tmp_path):
+    (tmp_path / "en.txt").write_text("Hello world. COVID testing.\n", "utf-8")
+    (tmp_path / "empty.jsonl").write_bytes(b"\n")
+    records = [{"text": ""}, {"text": "全市开展核酸检测。"}] + [{"text": "Hello"}] * 4
+    (tmp_path / "scraped.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    (tmp_path / "download.docx").write_bytes(b"")
+    result = run_cli("tag", "en.txt", "empty.jsonl", "scraped.jsonl", "download.docx", "--format", "jsonl",
+                     cwd=tmp_path)
+    assert result.returncode == 1  # the Word file that is no Word file
+    assert [json.loads(line)["input"] for line in result.stdout.decode().splitlines()] == [
+        "en.txt", *(f"scraped.jsonl:{n}" for n in range(1, 7))]
+    assert result.stderr.decode().splitlines() == [
+        "measures: empty.jsonl: no records (a JSONL file with no line of text)",
+        "measures: download.docx: an empty file (0 bytes), not a Word document",
+        "measures: note: 6 documents gave no sentence (en.txt, scraped.jsonl:1, scraped.jsonl:3 and 3 more): "
+        "cleaning keeps the lines that hold Chinese text, and drops page chrome",
+        "measures: 1 input(s) could not be tagged; 7 tagged"]
 
 
 def test_a_file_met_again_is_tagged_once(tmp_path):
@@ -422,7 +452,7 @@ def test_evaluating_a_file_of_no_sentences_is_an_error_not_a_score_of_zero(tmp_p
 ])
 def test_an_output_is_left_as_it_was_when_no_input_can_be_read(tmp_path, command):
     # a mistyped input in the labelling loop must not wipe out the hand-corrected file
-    kept = tmp_path / "to_label.tsv"
+    kept = tmp_path / ("earlier.html" if command[0] == "report" else "to_label.tsv")
     kept.write_text("text\tlabels\n全市开展全员核酸检测。\ttesting\n", "utf-8")
     binary = tmp_path / "scan.pdf"
     binary.write_bytes(bytes(range(256)) * 4)
@@ -432,7 +462,7 @@ def test_an_output_is_left_as_it_was_when_no_input_can_be_read(tmp_path, command
     assert f"no input could be {'read' if command[0] == 'suggest' else 'tagged'}; {kept} not written" in err
     assert "archivee" in err and "Traceback" not in err
     assert kept.read_text("utf-8") == "text\tlabels\n全市开展全员核酸检测。\ttesting\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["scan.pdf", "to_label.tsv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["scan.pdf", kept.name])
 
 
 @pytest.mark.parametrize("fmt, expected", [("json", "[]"), ("csv", "source,input,sentence,")])

@@ -422,7 +422,7 @@ def test_the_text_format_ends_with_a_side_by_side_table_for_a_few_documents_only
     few, _ = written(2)
     many, writer = written(COMPARE_AT_MOST + 1)
     assert table not in one and few.count(table) == 1
-    assert table not in many and many.count(": 1 sentences") == COMPARE_AT_MOST + 1
+    assert table not in many and many.count(": 1 sentence") == COMPARE_AT_MOST + 1
     # a corpus of any size keeps no more summaries than a table could show
     assert len(writer.summaries) == COMPARE_AT_MOST + 1
     assert len(written(3 * COMPARE_AT_MOST)[1].summaries) == COMPARE_AT_MOST + 1
