@@ -283,10 +283,13 @@ _COMPRESSED = dict.fromkeys(COMPRESSED_SUFFIXES,
 # would be one document of markup. In a folder, a table beside the documents is most
 # often their index, and is passed over; a PDF or .doc given by name is told by its
 # content (reading._not_text).
+_AS_JSONL = "give its texts as JSONL, one {\"id\": …, \"text\": …} object a line"
 _NOT_DOCUMENTS = {**_COMPRESSED,
-                  **dict.fromkeys((".csv", ".tsv", ".json", ".xlsx", ".xls", ".ods", ".parquet"),
-                                  "a table or JSON file, not a document; give its texts as JSONL, one "
-                                  "{\"id\": …, \"text\": …} object a line")}
+                  **dict.fromkeys((".csv", ".json", ".xlsx", ".xls", ".ods", ".parquet"),
+                                  f"a table or JSON file, not a document; {_AS_JSONL}"),
+                  # most often labelled sentences, which are scored, not tagged
+                  ".tsv": f"a table, not a document; for labelled sentences, measures evaluate FILE scores a "
+                          f"model on them; else {_AS_JSONL}"}
 # Never a document, so not worth a word when a folder passes them over.
 _MEDIA = frozenset((".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".svg", ".ico", ".tif", ".tiff", ".heic", ".mp3",
                     ".wav", ".m4a", ".mp4", ".mov", ".avi", ".flv", ".mkv", ".css", ".js", ".woff", ".woff2", ".ttf",

@@ -634,7 +634,8 @@ def test_ndjson_is_jsonl_and_tables_and_compressed_files_are_refused_by_name(tmp
     (archive / "index.csv").write_text("id,title\na,核酸检测\n", "utf-8")     # the folder's index: passed over
     (archive / "more.jsonl.gz").write_bytes(b"\x1f\x8b\x08\x00" + bytes(40))  # named, not read
     (archive / "old.tar").write_bytes(bytes(512))
-    result = run_cli("tag", archive, archive / "index.csv", "--format", "jsonl")
+    (tmp_path / "mine.tsv").write_text("text\tlabels\n全市开展全员核酸检测。\ttesting\n", "utf-8")
+    result = run_cli("tag", archive, archive / "index.csv", tmp_path / "mine.tsv", "--format", "jsonl")
     err = result.stderr.decode()
     assert result.returncode == 1 and "Traceback" not in err
     assert [json.loads(line)["source"] for line in result.stdout.decode().splitlines()] == ["a"]
@@ -643,6 +644,9 @@ def test_ndjson_is_jsonl_and_tables_and_compressed_files_are_refused_by_name(tmp
     assert f"{archive / 'more.jsonl.gz'}: a compressed file or archive; unpack it first (for JSONL: zcat, bzcat, " \
         "xzcat or zstdcat FILE | measures tag -)" in err
     assert f"{archive / 'old.tar'}: a compressed file or archive" in err
+    # labelled sentences, most often: scored, not tagged
+    assert f"{tmp_path / 'mine.tsv'}: a table, not a document; for labelled sentences, measures evaluate FILE " \
+        "scores a model on them" in err
 
 
 def test_the_command_exits_whatever_threads_are_left(tmp_path):
