@@ -417,11 +417,6 @@ _CHROME_START = re.compile(
     # not a reporter's question (记者：核酸检测免费吗？)
     | (?:(?:本报|本台|本网|本刊)?(?:特约|见习|实习)?(?:编辑|责编|审核|审校|校对|记者|通讯员|摄影|摄像|监制|终审|初审|复审|编审|制作|撰稿|发稿|审核校对|上传排版)
         \s*[:：]\s*[^\s?？!！。]{1,8}?(?:\ [^\s?？!！。]{1,8}?)?\s*)+$
-    # a paper's byline without a colon (本报记者 张三 李四: whitespace's step joins them),
-    # not a line a reporter's words open (记者从市卫健委获悉, 记者现场探访)
-    | (?:本报|本台|本网|本刊|新华社|中新社|央视)?(?:特约|见习|实习)?记者
-      \s*(?!获悉|了解|从|在|向|对|采访|走访|探访|看到|发现|注意到|调查|连线|问|实地|现场|观察|随|跟)
-      (?:\s*[\u3400-\u9fff]{2,4}){1,4}\s*$
     | 免责声明\s*[:：]
     | \s*-\s*\S{1,12}(?:微博|公众号|抖音号|客户端|头条号)\s*$
     # a byline, not one a repost glued to the story's first sentence (来源：某发布 今日，…)
