@@ -194,6 +194,7 @@ def _say(message: str) -> None:
 
 # what -o's extension says the output is, when --format is not given
 _FORMAT_OF = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+_SUFFIX_OF = {"csv": "csv", "json": "json", "jsonl": "jsonl", "text": "txt"}
 # extensions of formats tag does not write, which would get the text summary under their name
 _NOT_WRITTEN = {".html": "measures report FILE -o report.html makes the HTML report",
                 ".htm": "measures report FILE -o report.html makes the HTML report",
@@ -205,6 +206,7 @@ _NOT_WRITTEN = {".html": "measures report FILE -o report.html makes the HTML rep
 
 def cmd_tag(args) -> int:
     from .export import Writer
+    from .inputs import counted
     from .outputs import open_output
     from .sources import COMPRESSED_SUFFIXES
 
@@ -218,10 +220,14 @@ def cmd_tag(args) -> int:
                              f"(measures tag ... --format jsonl | gzip > out.jsonl.gz), or give --format to "
                              f"write uncompressed output under this name")
         args.format = _FORMAT_OF.get(suffix, "text")
-    elif _FORMAT_OF.get(Path(args.output or "").suffix.lower(), args.format) != args.format:
-        named = _FORMAT_OF[Path(args.output).suffix.lower()]
-        raise UsageError(f"{args.output}: its name says {named}, and --format says {args.format}; drop --format "
-                         f"(the extension chooses) or name the file for {args.format}")
+    else:
+        suffix = Path(args.output or "").suffix.lower()
+        if _FORMAT_OF.get(suffix, args.format) != args.format:
+            raise UsageError(f"{args.output}: its name says {_FORMAT_OF[suffix]}, and --format says {args.format}; "
+                             f"drop --format (the extension chooses) or name the file .{_SUFFIX_OF[args.format]}")
+        if suffix in _NOT_WRITTEN and args.format != "text":  # the summary may go under any name, data may not
+            raise UsageError(f"{args.output}: --format {args.format} is not {suffix[1:]} ({_NOT_WRITTEN[suffix]}); "
+                             f"name the file .{_SUFFIX_OF[args.format]}")
     if args.keep_fields and args.format == "text":
         raise UsageError("--keep-fields is for json, jsonl and csv output; the text summary has no place for fields")
     if args.bom and args.format in ("json", "jsonl"):
@@ -255,7 +261,7 @@ def cmd_tag(args) -> int:
     _end_progress_line()
     if empty:
         more = f" and {empty - len(empty_names)} more" if empty > len(empty_names) else ""
-        _say(f"note: {empty} document{'s' if empty > 1 else ''} gave no sentence ({', '.join(empty_names)}{more}): "
+        _say(f"note: {counted(empty, 'document')} gave no sentence ({', '.join(empty_names)}{more}): "
              "cleaning keeps the lines that hold Chinese text, and drops page chrome")
     if failed:
         print(f"measures: {len(failed)} input(s) could not be tagged; {writer.count} tagged", file=sys.stderr)
@@ -283,6 +289,7 @@ def tagged_documents(args, model, failed: list, stream_large: bool = False):
     """``(source, document)`` for the documents of ``args.inputs`` tagged, in input order
     (with ``--jobs`` where the command has it). An input that cannot be read is reported
     by name on stderr, added to ``failed``, and the others go on."""
+    from .inputs import counted
     from .corpus import tag_sources
     from .sources import iter_sources
 
@@ -292,9 +299,9 @@ def tagged_documents(args, model, failed: list, stream_large: bool = False):
 
         cpus = cpu_count()
         if jobs > cpus:  # each is forked at once and holds what it tags: a typo can exhaust memory
-            _say(f"warning: --jobs {jobs} starts {jobs} worker processes on {cpus} CPU{'s' if cpus > 1 else ''}; "
+            _say(f"warning: --jobs {jobs} starts {jobs} worker processes on {counted(cpus, 'CPU')}; "
                  f"more than {cpus} are no faster and each takes memory")
-    for source, document in tag_sources(model, iter_sources(args.inputs), jobs=jobs,
+    for source, document in tag_sources(model, iter_sources(args.inputs, getattr(args, "keep_fields", ())), jobs=jobs,
                                         model_path=args.model, trusted=args.trust,
                                         stream_large=stream_large):
         if source.error:
@@ -462,6 +469,7 @@ def cmd_train(args) -> int:
 
 def cmd_evaluate(args) -> int:
     from .evaluation import format_scores, scores
+    from .inputs import counted
 
     data = _labelled(args.data, args.skip_bad_rows, "scores")
     if not len(data):  # scores of nothing would print as a model that gets everything wrong
@@ -474,7 +482,7 @@ def cmd_evaluate(args) -> int:
         if args.format == "json":
             print(json.dumps(result, ensure_ascii=False, indent=2))
         else:
-            print(format_scores(result, title=f"{', '.join(args.data)} ({len(data)} sentences)"))
+            print(format_scores(result, title=f"{', '.join(args.data)} ({counted(len(data), 'sentence')})"))
     return 0
 
 
@@ -523,6 +531,7 @@ def _explain(model, args) -> None:
 
 
 def cmd_suggest(args) -> int:
+    from .inputs import counted
     from .labelled_data import read_texts
     from .suggesting import suggest, write_suggestions
 
@@ -544,7 +553,7 @@ def cmd_suggest(args) -> int:
         raise CommandError(_nothing_written("read", args.output))
     write_suggestions(picks, args.output)
     if args.output not in (None, "-"):
-        print(f"wrote {len(picks)} sentences to label to {args.output}", file=sys.stderr)
+        print(f"wrote {counted(len(picks), 'sentence')} to label to {args.output}", file=sys.stderr)
     if failed:
         print(f"measures: {len(failed)} input(s) could not be read", file=sys.stderr)
         return 1

@@ -85,6 +85,11 @@ def iterable_argument(value, what: str, one: str | None = None, mapping: str | N
 _PATH_LIKE = re.compile(r"[/\\]|\.[A-Za-z][A-Za-z0-9]{0,4}$")
 
 
+def counted(n: int, noun: str) -> str:
+    """``n`` and ``noun``, plural unless ``n`` is 1 ("1 sentence", "2 sentences")."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def listed(names: list[str], most: int = 3) -> str:
     """The first ``most`` of ``names`` for a message, and how many more there are."""
     return ", ".join(names[:most]) + (f" and {len(names) - most} more" if len(names) > most else "")

@@ -100,19 +100,21 @@ def _settings_digests(config: dict) -> dict[str, str]:
 
 def _edited_settings(config: dict) -> str | None:
     """What says that config.json's settings are not those the model was saved with, or
-    None. A folder saved before the digests were written has none, and is not checked."""
-    saved = config.get("settings_sha256")
-    if saved is None:
+    None. A folder saved before the digests were written has none, and is not checked; a
+    setting that a later measures adds is checked in the folders that have its digest."""
+    if "settings_sha256" not in config:
         return None
-    if not isinstance(saved, dict):
-        return "'settings_sha256' must be an object; the file is damaged or was edited by hand"
-    edited = [name for name, digest in _settings_digests(config).items() if saved.get(name) != digest]
+    saved = config["settings_sha256"]
+    if not isinstance(saved, dict) or not saved:
+        return "'settings_sha256' must be an object of digests; the file is damaged or was edited by hand"
+    edited = [name for name, digest in _settings_digests(config).items() if name in saved and saved[name] != digest]
     if not edited:
         return None
     fields = " and ".join(", ".join(repr(name) for name in edited).rsplit(", ", 1))
     return (f"{fields} {'is' if len(edited) == 1 else 'are'} not what the model was saved with "
-            "(by 'settings_sha256'); the file is damaged or was edited by hand. A setting is changed by "
-            "training with it (MeasureClassifier's parameter of that name)")
+            "(by 'settings_sha256'); the file is damaged or was edited by hand. Settings are changed by "
+            "training with them (MeasureClassifier's parameters), or by making a Model with them in Python "
+            "and saving that")
 
 
 def is_model_folder(path: Path) -> bool:

@@ -14,7 +14,7 @@ import weakref
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Sequence
 
 from . import reading
 from .cleaning import text_name
@@ -37,8 +37,8 @@ class Source:
     a folder held that was passed over. Exactly one of the four is set.
 
     A JSONL record's Source also has ``where`` it was read (``file:line``), which joins
-    an output back to its record when names repeat, and ``fields``, the record's fields
-    besides its text, which outputs carry along (a date, an address)."""
+    an output back to its record when names repeat, and ``fields``, those of the record's
+    fields that were asked for, which outputs carry along (a date, an address)."""
 
     name: str
     text: str | None = None
@@ -56,21 +56,22 @@ class Source:
         self.where = self.name if self.where is None else text_name(self.where)
 
 
-def _jsonl(name: str, lines: Iterable[bytes], first_number: int = 1) -> Iterator[Source]:
+def _jsonl(name: str, lines: Iterable[bytes], first_number: int = 1, keep_fields: Sequence[str] = ()) -> Iterator[Source]:
     """The records of JSONL ``lines`` (bytes): a line that is not UTF-8 or not a JSON
     object with a text is reported by number and the others go on."""
     for number, raw in enumerate(lines, start=first_number):
         where = f"{name}:{number}"
-        source = jsonl_source(raw.decode("utf-8", "surrogateescape"), where)
+        source = jsonl_source(raw.decode("utf-8", "surrogateescape"), where, keep_fields)
         if source is not None:
             yield source
 
 
-def jsonl_source(line: str, where: str) -> Source | None:
+def jsonl_source(line: str, where: str, keep_fields: Sequence[str] = ()) -> Source | None:
     """One JSONL line read at ``where`` (``file:line``), decoded as UTF-8 with
     ``surrogateescape``: None when blank, else the record's Source, or one with the error
-    that the line is not UTF-8 or not a JSON object with a string ``text``. The CLI and
-    :func:`measures.distributed.read_jsonl` read lines so."""
+    that the line is not UTF-8 or not a JSON object with a string ``text``; its
+    ``fields`` are those of ``keep_fields`` it has (None when none are asked for). The CLI
+    and :func:`measures.distributed.read_jsonl` read lines so."""
     try:
         line.encode("utf-8")
     except UnicodeEncodeError:  # a byte that was not UTF-8
@@ -89,8 +90,9 @@ def jsonl_source(line: str, where: str) -> Source | None:
         return Source(where, error=f"{where}: a JSON value this reader cannot hold ({type(error).__name__})")
     if not isinstance(record, dict) or not isinstance(record.get("text"), str):
         return Source(where, error=f"{where}: expected an object with a string field 'text'")
+    # only the fields asked for: the others (a scraped page's HTML) would be held until written
     return Source(record_name(record, where), record["text"], where=where,
-                  fields={key: value for key, value in record.items() if key != "text"})
+                  fields={key: record[key] for key in keep_fields if key in record} if keep_fields else None)
 
 
 def record_name(record: dict, where: str) -> str:
@@ -104,7 +106,7 @@ def record_name(record: dict, where: str) -> str:
         json.dumps(name, ensure_ascii=False)
 
 
-def _file(path: Path) -> Iterator[Source]:
+def _file(path: Path, keep_fields: Sequence[str] = ()) -> Iterator[Source]:
     # a device is read for ever (/dev/zero) or waits on a terminal; a named pipe given by
     # name is a stream someone meant (bash's <(...)), so it is read
     try:
@@ -121,7 +123,7 @@ def _file(path: Path) -> Iterator[Source]:
     if stat.S_ISFIFO(mode):  # no name to go by: read as standard input is
         try:
             with open(path, "rb") as handle:
-                yield from _stream(handle, str(path))
+                yield from _stream(handle, str(path), keep_fields)
         except OSError as error:
             yield Source(str(path), error=f"{path}: cannot read ({error.strerror})")
         return
@@ -134,7 +136,7 @@ def _file(path: Path) -> Iterator[Source]:
                     return
                 lines = chain([handle.readline().removeprefix(codecs.BOM_UTF8)], handle)
                 empty = True
-                for source in _jsonl(str(path), lines):
+                for source in _jsonl(str(path), lines, keep_fields=keep_fields):
                     empty = False
                     yield source
                 if empty:
@@ -208,14 +210,14 @@ def _descriptor_of(stream) -> int:
         return -1
 
 
-def _stdin(stream) -> Iterator[Source]:
+def _stdin(stream, keep_fields: Sequence[str] = ()) -> Iterator[Source]:
     if is_device(_descriptor_of(stream)):
         yield Source("<stdin>", error="<stdin>: a device, not a document (such as /dev/zero, read for ever)")
         return
-    yield from _stream(stream, "<stdin>")
+    yield from _stream(stream, "<stdin>", keep_fields)
 
 
-def _stream(stream, name: str) -> Iterator[Source]:
+def _stream(stream, name: str, keep_fields: Sequence[str] = ()) -> Iterator[Source]:
     """Standard input or a named pipe: a JSONL stream when its first non-blank line opens
     a JSON object (read line by line, so it may be endless), else one document."""
     # lines read up to LARGE_FILE bytes at a time: input without a line break (binary
@@ -230,7 +232,7 @@ def _stream(stream, name: str) -> Iterator[Source]:
         if not first.endswith(b"\n"):  # a record that long is read whole, as JSONL's lines are
             first += stream.readline()
         lines = chain([first.removeprefix(codecs.BOM_UTF8)], stream)
-        yield from _jsonl(name, lines, 1 + blank.count(b"\n"))
+        yield from _jsonl(name, lines, 1 + blank.count(b"\n"), keep_fields)
         return
     head = blank + first
     while len(head) <= reading.LARGE_FILE:
@@ -363,31 +365,33 @@ def _unread(child: Path) -> str | None:
     return None
 
 
-def iter_sources(inputs: Iterable[str]) -> Iterator[Source]:
+def iter_sources(inputs: Iterable[str], keep_fields: Sequence[str] = ()) -> Iterator[Source]:
     """Documents named on a command line: files, folders (their document files, sorted,
-    recursively, hidden ones left out), ``.jsonl`` files (one ``{"id", "text", ...}`` object a line) and ``-``
-    (standard input: JSONL when its first non-blank line opens a JSON object, else one
-    document). A file met again (named twice, or in a folder and by name) is tagged once,
-    with a note: tagged twice, it would count twice in every total made of the output."""
+    recursively, hidden ones left out), ``.jsonl`` files (one ``{"id", "text", ...}`` object
+    a line, of whose other fields those in ``keep_fields`` are kept) and ``-`` (standard
+    input: JSONL when its first non-blank line opens a JSON object, else one document). A
+    file met again (named twice, by a hard link's name, or in a folder and by name) is read
+    once, with a note (one for a folder): read twice, it would count twice in every total
+    made of the output."""
     seen: dict[tuple[int, int], str] = {}
 
-    def once(path: Path) -> Iterator[Source]:
+    def read_before(path: Path) -> str | None:
+        """The name a regular file was first met by, or None (and it is met now)."""
         try:
             status = path.stat()
         except OSError:  # reading it says why
-            status = None
-        if status is not None and stat.S_ISREG(status.st_mode):
-            key = (status.st_dev, status.st_ino)
-            if key in seen:
-                again = "given more than once" if seen[key] == str(path) else f"the same file as {seen[key]}"
-                yield Source(str(path), note=f"{path}: {again}; read once")
-                return
+            return None
+        if not stat.S_ISREG(status.st_mode):
+            return None
+        key = (status.st_dev, status.st_ino)
+        first = seen.get(key)
+        if first is None:
             seen[key] = str(path)
-        yield from _file(path)
+        return first
 
     for item in inputs:
         if item == "-":
-            yield from _stdin(sys.stdin.buffer)
+            yield from _stdin(sys.stdin.buffer, keep_fields)
             continue
         path = Path(item)
         if path.is_dir() and _is_model(path):
@@ -395,12 +399,15 @@ def iter_sources(inputs: Iterable[str]) -> Iterator[Source]:
         elif path.is_dir():
             found = False
             passed_over: list[str] = []
+            again: list[str] = []
             for child, problem in _walk(path, passed_over):
                 found = True
                 if problem:
                     yield Source(str(child), error=f"{child}: {problem}")
+                elif read_before(child) is None:
+                    yield from _file(child, keep_fields)
                 else:
-                    yield from once(child)
+                    again.append(text_name(str(child.relative_to(path))))
             # a scraped page saved as .php or with no extension is a document too
             others = (f"passed over {len(passed_over)} file(s) of other kinds ({listed(passed_over)}): give one "
                       "by name to read it as a document")
@@ -410,7 +417,15 @@ def iter_sources(inputs: Iterable[str]) -> Iterator[Source]:
                                              + (f"; {others}" if passed_over else ""))
             elif passed_over:
                 yield Source(str(path), note=f"{path}: {others}")
+            if again:
+                yield Source(str(path), note=f"{path}: {len(again)} file(s) read already, given before ({listed(again)}); "
+                                             "read once")
         elif path.exists():
-            yield from once(path)
+            first = read_before(path)
+            if first is None:
+                yield from _file(path, keep_fields)
+            else:
+                again_as = "given more than once" if first == str(path) else f"the same file as {first}"
+                yield Source(str(path), note=f"{path}: {again_as}; read once")
         else:
             yield Source(str(path), error=f"{path}: no such file or folder")

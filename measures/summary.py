@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
 
-from .inputs import is_whole, iterable_argument
+from .inputs import counted, is_whole, iterable_argument
 from .labels import LABEL_IDS, OTHER, zh_name
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ class Summary:
 
     def __str__(self) -> str:
         title = self.source or "document"
-        lines = [f"{title}: {self.sentences} sentence{'' if self.sentences == 1 else 's'}"]
+        lines = [f"{title}: {counted(self.sentences, 'sentence')}"]
         rows = self.top(include_other=True)
         if not rows:
             lines.append("  (no sentences)")

@@ -45,9 +45,9 @@ def _as_data(data, skip_bad_rows: bool) -> LabelledData:
                         "(pass zip(df['text'], df['labels']))")
     items = list(iterable_argument(data, "TSV paths or (text, labels) pairs"))
     if items and all(isinstance(item, (str, os.PathLike)) for item in items):
-        # sentences without their labels, most likely; names of files that are not there
-        # (a typo: mine.tvs) are read, and named as missing, as they are beside a file that is
-        if not any(os.path.exists(item) or looks_like_a_path(str(item)) for item in items):
+        # sentences without their labels, most likely (one may look like a path: 详见附件/通知。);
+        # names that all look like files' (a typo: mine.tvs) are read, and named as missing
+        if not (any(map(os.path.exists, items)) or all(looks_like_a_path(str(item)) for item in items)):
             raise TypeError(f"expected TSV paths or (text, labels) pairs; none of these strings is a file: "
                             f"{str(items[0])!r:.60}")
         return read_labelled([str(item) for item in items], skip_bad_rows)

@@ -752,6 +752,7 @@ def test_labels_that_are_not_rows_are_refused(y, message):
     (["全市开展核酸检测。", "加强宣传。"], TypeError, "none of these strings is a file: '全市开展核酸检测。'"),
     # a mistyped file name alone is named as missing, as it is beside a file that is there
     (["mine.tvs"], DataError, "mine.tvs: cannot be read (No such file or directory)"),
+    (["全市开展核酸检测。", "详见附件/通知。"], TypeError, "none of these strings is a file: '全市开展核酸检测。'"),
     ({"全市开展核酸检测。": "testing"}, TypeError, "not a dict (pass list(data.items()))"),
     (pd.DataFrame({"text": ["全市开展核酸检测。"], "labels": ["testing"]}), TypeError,
      "not a table (pass zip(df['text'], df['labels']))"),
@@ -1089,6 +1090,12 @@ def test_scores_refuse_weights_and_classes_they_cannot_use(classes, weights, mes
     # a weight of -1 gave a primary accuracy of -1.0; a class named twice, its counts twice
     with pytest.raises(ValueError, match=message):
         measures.scores(["testing", "supply", "supply"], ["testing"] * 3, classes, weights=weights)
+
+
+def test_scores_take_the_guides_labels_when_none_are_given():
+    truth, predicted = ["testing", "supply|testing", "other"], ["testing", "supply", "testing"]
+    assert measures.scores(truth, predicted) == measures.scores(truth, predicted, measures.LABEL_IDS)
+    assert list(measures.scores(truth, predicted)["per_label"]) == list(measures.LABEL_IDS)
 
 
 def test_scores_refuse_a_string_for_rows_or_classes():

@@ -300,6 +300,14 @@ def test_each_result_says_where_it_was_read_and_carries_the_fields_asked_for(tmp
         (str(speech), str(speech), {"date": None, "id": None, "tags": None, "source": None})]
     rows = list(csv.DictReader(io.StringIO(run_cli("tag", corpus, "--format", "csv", "--keep-fields", "date,id,tags")
                                            .stdout.decode("utf-8"))))
+    # numbers JSON has not (Python's reader takes them) become null; a negative number is no formula
+    odd = tmp_path / "odd.jsonl"
+    odd.write_text('{"text": "全市开展核酸检测。", "a": NaN, "b": [1e400, -3], "c": -3}\n', "utf-8")
+    assert json.loads(run_cli("tag", odd, "--format", "jsonl", "--keep-fields", "a,b,c").stdout,
+                      parse_constant=pytest.fail)["fields"] == {"a": None, "b": [None, -3], "c": -3}
+    row = next(csv.DictReader(io.StringIO(run_cli("tag", odd, "--format", "csv", "--keep-fields", "a,b,c")
+                                          .stdout.decode("utf-8"))))
+    assert (row["fields.a"], row["fields.b"], row["fields.c"]) == ("", "[null, -3]", "-3")
     assert [(r["input"], r["fields.date"], r["fields.id"], r["fields.tags"]) for r in rows] == [
         (f"{corpus}:1", "2022-01-01", "", ""), (f"{corpus}:3", "2022-01-03", "5", '["a"]'), (f"{corpus}:4", "", "", "")]
     # without the option, where it was read and nothing more
@@ -307,10 +315,20 @@ def test_each_result_says_where_it_was_read_and_carries_the_fields_asked_for(tmp
     assert list(plain) == ["source", "input", "sentences", "summary"]
 
 
+def test_a_folder_whose_files_were_read_already_gets_one_note(tmp_path):
+    (tmp_path / "docs" / "sub").mkdir(parents=True)
+    for n in range(5):
+        (tmp_path / "docs" / "sub" / f"n{n}.txt").write_text(f"第{n}轮全员核酸检测。", "utf-8")
+    result = run_cli("tag", "docs", "docs/sub", "--format", "jsonl", cwd=tmp_path)
+    assert result.returncode == 0 and len(result.stdout.decode().splitlines()) == 5
+    assert result.stderr.decode() == ("measures: docs/sub: 5 file(s) read already, given before (n0.txt, n1.txt, "
+                                      "n2.txt and 2 more); read once\n")
+
+
 def test_documents_that_give_no_sentence_are_noted_in_one_line(tmp_path):
     (tmp_path / "en.txt").write_text("Hello world. COVID testing.\n", "utf-8")
     (tmp_path / "empty.jsonl").write_bytes(b"\n")
-    records = [{"text": ""}, {"text": "全市开展核酸检测。"}] + [{"text": "Hello"}] * 4
+    records = [{"id": "a1", "text": ""}, {"text": "全市开展核酸检测。"}] + [{"text": "Hello"}] * 4  # named by line
     (tmp_path / "scraped.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
     (tmp_path / "download.docx").write_bytes(b"")
     result = run_cli("tag", "en.txt", "empty.jsonl", "scraped.jsonl", "download.docx", "--format", "jsonl",
@@ -452,7 +470,7 @@ def test_evaluating_a_file_of_no_sentences_is_an_error_not_a_score_of_zero(tmp_p
 ])
 def test_an_output_is_left_as_it_was_when_no_input_can_be_read(tmp_path, command):
     # a mistyped input in the labelling loop must not wipe out the hand-corrected file
-    kept = tmp_path / ("earlier.html" if command[0] == "report" else "to_label.tsv")
+    kept = tmp_path / {"tag": f"earlier.{command[-1]}", "report": "earlier.html", "suggest": "to_label.tsv"}[command[0]]
     kept.write_text("text\tlabels\n全市开展全员核酸检测。\ttesting\n", "utf-8")
     binary = tmp_path / "scan.pdf"
     binary.write_bytes(bytes(range(256)) * 4)

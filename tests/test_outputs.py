@@ -645,6 +645,15 @@ def test_the_output_format_follows_the_files_extension(tmp_path, name, check):
         assert (tmp_path / name).read_text("utf-8") == written
 
 
+@pytest.mark.parametrize("name, fmt", [("out.xlsx", "csv"), ("out.tsv", "csv"), ("out.html", "json")])
+def test_data_is_not_written_under_the_name_of_a_format_tag_does_not_write(tmp_path, name, fmt):
+    result = run_cli("tag", SPEECH, "-o", tmp_path / name, "--format", fmt)
+    assert result.returncode == 2 and f"--format {fmt} is not {name.split('.')[1]}" in result.stderr.decode()
+    assert not (tmp_path / name).exists()
+    # the summary may go under any such name
+    assert run_cli("tag", SPEECH, "-o", tmp_path / name, "--format", "text").returncode == 0
+
+
 @pytest.mark.parametrize("name", ["r.json", "r.csv", "r.jsonl", "r.xlsx"])
 def test_a_report_is_not_written_under_the_name_of_another_format(tmp_path, name):
     result = run_cli("report", SPEECH, "-o", tmp_path / name)

@@ -914,7 +914,7 @@ def test_a_setting_edited_within_its_bounds_is_named(tmp_path, estimator, edit, 
     _edited_config(folder, edit)
     with pytest.raises(ModelFileError, match=re.escape(
             f"{folder / 'config.json'}: {named} not what the model was saved with (by 'settings_sha256'); "
-            "the file is damaged or was edited by hand. A setting is changed by training with it")):
+            "the file is damaged or was edited by hand. Settings are changed by training with them")):
         load_model(folder)
 
 
@@ -923,8 +923,13 @@ def test_a_folder_saved_before_settings_had_digests_loads_unchecked(tmp_path, es
     estimator.to_model().save(folder)
     _edited_config(folder, lambda config: config.pop("settings_sha256"))
     assert load_model(folder).predict(SENTENCES[:4]) == LABELS[:4]
-    _edited_config(folder, lambda config: config.update(settings_sha256="0123"))
-    with pytest.raises(ModelFileError, match="'settings_sha256' must be an object; the file is damaged"):
+    for damaged in ("0123", None, {}):  # a null is no older folder's missing key
+        _edited_config(folder, lambda config, damaged=damaged: config.update(settings_sha256=damaged))
+        with pytest.raises(ModelFileError, match="'settings_sha256' must be an object of digests; the file is damaged"):
+            load_model(folder)
+    # a setting a later measures adds: checked where its digest was written, not missed elsewhere
+    _edited_config(folder, lambda config: config.update(settings_sha256={"context": "0" * 16}))
+    with pytest.raises(ModelFileError, match="'context' is not what the model was saved with"):
         load_model(folder)
 
 

@@ -292,6 +292,15 @@ def test_a_jsonl_record_is_named_by_its_id_as_json_spells_it(record, name):
     assert jsonl_source(record[:-1] + ', "text": "加强生活物资保供。"}', "x.jsonl:3").name == name
 
 
+def test_a_jsonl_record_keeps_only_the_fields_asked_for():
+    # the others (a scraped page's HTML beside its text) would be held until written
+    from measures.sources import jsonl_source
+
+    line = '{"id": 1, "html": "<p>…</p>", "date": "2022-04-01", "text": "加强生活物资保供。"}'
+    assert jsonl_source(line, "x.jsonl:3").fields is None
+    assert jsonl_source(line, "x.jsonl:3", ("date", "url")).fields == {"date": "2022-04-01"}
+
+
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero on this system")
 def test_a_device_is_no_document_and_is_not_read():
     # read whole, /dev/zero would fill the memory; /dev/null reads as an empty file
