@@ -73,8 +73,9 @@ class Document:
         return summarize(self, examples=examples)
 
     def to_dict(self, examples: int = 3) -> dict:
-        """The JSON shape of ``measures tag --format json``, without the label codes
-        (``labels_zh``, ``oxcgrt``, ``who_phsm``) that the command adds to each sentence."""
+        """The JSON shape of ``measures tag --format json``, without what the command adds:
+        where the document was read (``input``) and each sentence's label codes
+        (``labels_zh``, ``oxcgrt``, ``who_phsm``)."""
         return {"source": self.source, "sentences": [s.to_dict() for s in self.sentences],
                 "summary": self.summary(examples).to_dict(source=False)}
 
