@@ -1,4 +1,4 @@
-"""Two more ways of choosing the primary label, levers tried and not taken.
+"""Three more ways of choosing the primary label, levers tried and not taken.
 
     python benchmarks/primary_choice.py [--labels ROWS] [--model PATH]
 
@@ -15,7 +15,12 @@ validation`` would score the model so changed:
 - the char n-gram baseline as a second opinion: the same log-odds plus ``a`` times the
   baseline's SVM margins (``accuracy.char_ngram_margins``, trained on the bundled corpus,
   each sentence read alone), for ``a`` of 1 and 2. Two models of one corpus that see the
-  text differently may err on different sentences.
+  text differently may err on different sentences;
+- a prior on which of two labels is primary, from the bundled corpus: for a sentence given
+  two or more labels, each given label L gains ``b`` times the sum, over the other given
+  labels M, of log((rows with L primary and M given + 1) / (rows with M primary and L
+  given + 1)), for ``b`` of 0.5 and 1. Of a pair of labels, the corpus may put one first
+  far more often than the model's probabilities do.
 
 Sentences not found in their document are read alone, as ``accuracy.py`` reads them, and
 keep the shipped model's labels (all 2,264 of rows 1–2,264 are found). Only validation rows
@@ -38,17 +43,46 @@ SHIFTS = (0.0, 0.5, 1.0)
 SECOND_OPINION = (1.0, 2.0)
 
 
+PAIR_PRIOR = (0.5, 1.0)
+
+
 class Chosen(context.Retold):
     """The model's documents told again, the primary label chosen from the shipped
-    context's log-odds plus ``extra(texts)``."""
+    context's log-odds plus ``extra(texts, log_odds)``."""
 
     def __init__(self, model):
         super().__init__(model)
         self.weigh = lambda texts: np.full(len(texts), context.BASE)
-        self.extra = lambda texts: 0.0
+        self.extra = lambda texts, log_odds: 0.0
 
     def primary_scores(self, texts, log_odds):
-        return super().primary_scores(texts, log_odds) + self.extra(texts)
+        return super().primary_scores(texts, log_odds) + self.extra(texts, log_odds)
+
+
+def pair_odds(rows) -> np.ndarray:
+    """``odds[L, M]``: the log of how much more often the corpus puts label L first with M
+    also given than M first with L also given (one added to each count)."""
+    counts = np.zeros((len(LABEL_IDS), len(LABEL_IDS)))
+    for labels in rows:
+        ids = [LABEL_IDS.index(label) for label in labels.split("|")]
+        for also in ids[1:]:
+            counts[ids[0], also] += 1
+    return np.log((counts + 1) / (counts.T + 1))
+
+
+def pair_prior(odds: np.ndarray, thresholds: np.ndarray, b: float):
+    """The extra primary score of each label a sentence is given, when it is given two or
+    more besides ``other``: ``b`` times its pair odds over the others given."""
+    other = LABEL_IDS.index("other")
+
+    def extra(texts, log_odds):
+        given = (1 / (1 + np.exp(-log_odds)) >= thresholds) & (np.arange(len(LABEL_IDS)) != other)
+        added = np.zeros_like(log_odds)
+        for i in np.flatnonzero(given.sum(axis=1) >= 2):
+            labels = np.flatnonzero(given[i])
+            added[i, labels] = b * odds[np.ix_(labels, labels)].sum(axis=1)
+        return added
+    return extra
 
 
 def main(argv=None) -> int:
@@ -60,9 +94,11 @@ def main(argv=None) -> int:
     threshold_odds = np.log(thresholds / (1 - thresholds))
     training = measures.load_training_data()
     margins_of = accuracy.char_ngram_margins(training.texts, training.y)
-    variants = [(f"margin over threshold, s = {s:g}", lambda t, s=s: -s * threshold_odds) for s in SHIFTS]
-    variants += [(f"char n-gram margins, a = {a:g}", lambda t, a=a: a * margins_of(t) if t else 0.0)
+    variants = [(f"margin over threshold, s = {s:g}", lambda t, lo, s=s: -s * threshold_odds) for s in SHIFTS]
+    variants += [(f"char n-gram margins, a = {a:g}", lambda t, lo, a=a: a * margins_of(t) if t else 0.0)
                  for a in SECOND_OPINION]
+    odds = pair_odds(training.y)
+    variants += [(f"pair prior, b = {b:g}", pair_prior(odds, np.asarray(model.thresholds), b)) for b in PAIR_PRIOR]
     context.tell_each(Chosen(model), variants, lambda chosen, extra: setattr(chosen, "extra", extra),
                       Path(args.labels), "primary label from")
     return 0
