@@ -375,23 +375,34 @@ def iter_sources(inputs: Iterable[str], keep_fields: Sequence[str] = ()) -> Iter
     made of the output."""
     seen: dict[tuple[int, int], str] = {}
 
-    def read_before(path: Path) -> str | None:
-        """The name a regular file was first met by, or None (and it is met now)."""
-        try:
-            status = path.stat()
-        except OSError:  # reading it says why
-            return None
-        if not stat.S_ISREG(status.st_mode):
+    def read_before(name: str, status: os.stat_result | None) -> str | None:
+        """The name a file was first met by, or None (and it is met now). A named pipe
+        read a second time would wait for ever for a writer; other devices are not files."""
+        if status is None or not (stat.S_ISREG(status.st_mode) or stat.S_ISFIFO(status.st_mode)):
             return None
         key = (status.st_dev, status.st_ino)
         first = seen.get(key)
         if first is None:
-            seen[key] = str(path)
+            seen[key] = name
         return first
+
+    def status_of(path: Path) -> os.stat_result | None:
+        try:
+            return path.stat()
+        except OSError:  # reading it says why
+            return None
 
     for item in inputs:
         if item == "-":
-            yield from _stdin(sys.stdin.buffer, keep_fields)
+            try:  # standard input redirected from a file given by name too (measures tag f.txt - < f.txt)
+                status = os.fstat(sys.stdin.fileno())
+            except (AttributeError, OSError, ValueError):  # a stream in memory (tests, notebooks)
+                status = None
+            first = read_before("standard input (-)", status)
+            if first is None:
+                yield from _stdin(sys.stdin.buffer, keep_fields)
+            else:
+                yield Source("<stdin>", note=f"<stdin>: the same file as {first}; read once")
             continue
         path = Path(item)
         if path.is_dir() and _is_model(path):
@@ -404,7 +415,7 @@ def iter_sources(inputs: Iterable[str], keep_fields: Sequence[str] = ()) -> Iter
                 found = True
                 if problem:
                     yield Source(str(child), error=f"{child}: {problem}")
-                elif read_before(child) is None:
+                elif read_before(str(child), status_of(child)) is None:
                     yield from _file(child, keep_fields)
                 else:
                     again.append(text_name(str(child.relative_to(path))))
@@ -421,7 +432,7 @@ def iter_sources(inputs: Iterable[str], keep_fields: Sequence[str] = ()) -> Iter
                 yield Source(str(path), note=f"{path}: {len(again)} file(s) read already, given before ({listed(again)}); "
                                              "read once")
         elif path.exists():
-            first = read_before(path)
+            first = read_before(str(path), status_of(path))
             if first is None:
                 yield from _file(path, keep_fields)
             else:

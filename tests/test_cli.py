@@ -315,6 +315,26 @@ def test_each_result_says_where_it_was_read_and_carries_the_fields_asked_for(tmp
     assert list(plain) == ["source", "input", "sentences", "summary"]
 
 
+def test_a_file_met_again_as_standard_input_or_a_named_pipe_is_read_once(tmp_path):
+    speech = tmp_path / "speech.txt"
+    speech.write_text("全市开展全员核酸检测。", "utf-8")
+    for args, note in [(["speech.txt", "-"], "<stdin>: the same file as speech.txt; read once"),
+                       (["-", "speech.txt"], "speech.txt: the same file as standard input (-); read once")]:
+        with open(speech, "rb") as stdin:
+            result = subprocess.run(measures_command() + ["tag", *args, "--format", "jsonl"], stdin=stdin,
+                                    capture_output=True, cwd=tmp_path, timeout=600)
+        assert result.returncode == 0 and len(result.stdout.splitlines()) == 1
+        assert result.stderr.decode() == f"measures: {note}\n"
+    # a named pipe read a second time waited for ever for a writer
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    writer = subprocess.Popen(["sh", "-c", f"printf '全市开展全员核酸检测。' > {pipe}"])
+    result = run_cli("tag", pipe, pipe, "--format", "jsonl")
+    writer.wait(timeout=60)
+    assert result.returncode == 0 and len(result.stdout.splitlines()) == 1
+    assert result.stderr.decode() == f"measures: {pipe}: given more than once; read once\n"
+
+
 def test_a_folder_whose_files_were_read_already_gets_one_note(tmp_path):
     (tmp_path / "docs" / "sub").mkdir(parents=True)
     for n in range(5):
