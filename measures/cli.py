@@ -222,6 +222,8 @@ def cmd_tag(args) -> int:
         args.format = _FORMAT_OF.get(suffix, "text")
     else:
         suffix = Path(args.output or "").suffix.lower()
+        if suffix in COMPRESSED_SUFFIXES:  # written uncompressed, as asked: the name inside must agree
+            suffix = Path(Path(args.output).stem).suffix.lower()
         if _FORMAT_OF.get(suffix, args.format) != args.format:
             raise UsageError(f"{args.output}: its name says {_FORMAT_OF[suffix]}, and --format says {args.format}; "
                              f"drop --format (the extension chooses) or name the file .{_SUFFIX_OF[args.format]}")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 
 from .cleaning import text_name
 from .labels import label_info
@@ -30,18 +29,6 @@ def _json_text(value) -> str:
     """``value`` as JSON, Chinese as it is; a lone surrogate from a record's ``"\\udc80"``,
     which no UTF-8 output takes, escaped as the record had it."""
     return json.dumps(value, ensure_ascii=False).encode("utf-8", "backslashreplace").decode("utf-8")
-
-
-def _json_value(value):
-    """A record's field as JSON can write it: Python's reader takes NaN, Infinity and
-    1e400, which are no JSON numbers, so they become null (nested ones too)."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, list):
-        return [_json_value(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _json_value(item) for key, item in value.items()}
-    return value
 
 
 def _field_cell(value) -> str:
@@ -105,7 +92,7 @@ class Writer:
         builder = SummaryBuilder(document.labels, self.examples, document.source)
         chars = 0
         where = document.source if where is None else where
-        kept = {name: _json_value((fields or {}).get(name)) for name in self.keep_fields}
+        kept = {name: (fields or {}).get(name) for name in self.keep_fields}
         if fmt in ("json", "jsonl"):
             stream.write(("[\n" if self.count == 0 else ",\n") if fmt == "json" else "")
             stream.write('{"source": ' + json.dumps(document.source, ensure_ascii=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import math
 import os
 import shutil
 import stat
@@ -81,7 +82,7 @@ def jsonl_source(line: str, where: str, keep_fields: Sequence[str] = ()) -> Sour
     try:
         # without its line break: a string cut off at the line's end is unterminated, not
         # a string holding a control character
-        record = json.loads(line.rstrip("\r\n"))
+        record = json.loads(line.rstrip("\r\n"), parse_constant=_no_number, parse_float=_finite)
     except json.JSONDecodeError as error:
         # some of json's messages end in "at" (Invalid control character at)
         return Source(where, error=f"{where}: not a JSON object ({error.msg.removesuffix(' at')} at column "
@@ -93,6 +94,19 @@ def jsonl_source(line: str, where: str, keep_fields: Sequence[str] = ()) -> Sour
     # only the fields asked for: the others (a scraped page's HTML) would be held until written
     return Source(record_name(record, where), record["text"], where=where,
                   fields={key: record[key] for key in keep_fields if key in record} if keep_fields else None)
+
+
+def _no_number(constant: str) -> None:
+    """Python's reader takes NaN and Infinity, which JSON has not and no JSON output may
+    hold (a field kept with --keep-fields): read as null."""
+    return None
+
+
+def _finite(text: str) -> float | None:
+    """A JSON number as a float, or null for one past a float's range (1e400), as
+    :func:`_no_number` reads Infinity."""
+    value = float(text)
+    return value if math.isfinite(value) else None
 
 
 def record_name(record: dict, where: str) -> str:
@@ -291,7 +305,7 @@ _NOT_DOCUMENTS = {**_COMPRESSED,
                                   f"a table or JSON file, not a document; {_AS_JSONL}"),
                   # most often labelled sentences, which are scored, not tagged
                   ".tsv": f"a table, not a document; for labelled sentences, measures evaluate FILE scores a "
-                          f"model on them; else {_AS_JSONL}"}
+                          f"model on them (and suggest --exclude FILE leaves them out); else {_AS_JSONL}"}
 # Never a document, so not worth a word when a folder passes them over.
 _MEDIA = frozenset((".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".svg", ".ico", ".tif", ".tiff", ".heic", ".mp3",
                     ".wav", ".m4a", ".mp4", ".mov", ".avi", ".flv", ".mkv", ".css", ".js", ".woff", ".woff2", ".ttf",
@@ -374,16 +388,20 @@ def iter_sources(inputs: Iterable[str], keep_fields: Sequence[str] = ()) -> Iter
     once, with a note (one for a folder): read twice, it would count twice in every total
     made of the output."""
     seen: dict[tuple[int, int], str] = {}
+    refused: dict[tuple[int, int], str] = {}
+    walked: set[Path] = set()
 
-    def read_before(name: str, status: os.stat_result | None) -> str | None:
-        """The name a file was first met by, or None (and it is met now). A named pipe
-        read a second time would wait for ever for a writer; other devices are not files."""
+    def read_before(name: str, status: os.stat_result | None, met: dict | None = None) -> str | None:
+        """The name a file was first met by in ``met`` (default: those read), or None (and
+        it is met now). A named pipe read a second time would wait for ever for a writer;
+        other devices are not files."""
         if status is None or not (stat.S_ISREG(status.st_mode) or stat.S_ISFIFO(status.st_mode)):
             return None
+        met = seen if met is None else met
         key = (status.st_dev, status.st_ino)
-        first = seen.get(key)
+        first = met.get(key)
         if first is None:
-            seen[key] = name
+            met[key] = name
         return first
 
     def status_of(path: Path) -> os.stat_result | None:
@@ -394,6 +412,9 @@ def iter_sources(inputs: Iterable[str], keep_fields: Sequence[str] = ()) -> Iter
 
     for item in inputs:
         if item == "-":
+            if sys.stdin is None:  # started with it closed (measures tag - <&-)
+                yield Source("<stdin>", error="<stdin>: standard input is closed")
+                continue
             try:  # standard input redirected from a file given by name too (measures tag f.txt - < f.txt)
                 status = os.fstat(sys.stdin.fileno())
             except (AttributeError, OSError, ValueError):  # a stream in memory (tests, notebooks)
@@ -407,18 +428,23 @@ def iter_sources(inputs: Iterable[str], keep_fields: Sequence[str] = ()) -> Iter
         path = Path(item)
         if path.is_dir() and _is_model(path):
             yield Source(str(path), error=f"{path}: a model folder, not documents (for a model, --model {path})")
+        elif path.is_dir() and path.resolve() in walked:
+            yield Source(str(path), note=f"{path}: given more than once; read once")
         elif path.is_dir():
+            walked.add(path.resolve())
             found = False
             passed_over: list[str] = []
             again: list[str] = []
             for child, problem in _walk(path, passed_over):
                 found = True
-                if problem:
+                # a file not read (a link, not followed) is met apart: given by name, it is read
+                first = read_before(str(child), status_of(child), refused if problem else None)
+                if first is not None:  # said when it was first met
+                    again.append(f"{text_name(str(child.relative_to(path)))} (as {first})")
+                elif problem:
                     yield Source(str(child), error=f"{child}: {problem}")
-                elif read_before(str(child), status_of(child)) is None:
-                    yield from _file(child, keep_fields)
                 else:
-                    again.append(text_name(str(child.relative_to(path))))
+                    yield from _file(child, keep_fields)
             # a scraped page saved as .php or with no extension is a document too
             others = (f"passed over {len(passed_over)} file(s) of other kinds ({listed(passed_over)}): give one "
                       "by name to read it as a document")
@@ -429,8 +455,8 @@ def iter_sources(inputs: Iterable[str], keep_fields: Sequence[str] = ()) -> Iter
             elif passed_over:
                 yield Source(str(path), note=f"{path}: {others}")
             if again:
-                yield Source(str(path), note=f"{path}: {len(again)} file(s) read already, given before ({listed(again)}); "
-                                             "read once")
+                yield Source(str(path), note=f"{path}: {len(again)} file(s) met already, not read again: "
+                                             f"{listed(again)}")
         elif path.exists():
             first = read_before(str(path), status_of(path))
             if first is None:

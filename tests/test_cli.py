@@ -6,6 +6,7 @@ import json
 import os
 import pty
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -328,11 +329,22 @@ def test_a_file_met_again_as_standard_input_or_a_named_pipe_is_read_once(tmp_pat
     # a named pipe read a second time waited for ever for a writer
     pipe = tmp_path / "pipe"
     os.mkfifo(pipe)
-    writer = subprocess.Popen(["sh", "-c", f"printf '全市开展全员核酸检测。' > {pipe}"])
-    result = run_cli("tag", pipe, pipe, "--format", "jsonl")
-    writer.wait(timeout=60)
+    writer = subprocess.Popen(["sh", "-c", f"printf '全市开展全员核酸检测。' > {shlex.quote(str(pipe))}"])
+    try:
+        result = subprocess.run(measures_command() + ["tag", str(pipe), str(pipe), "--format", "jsonl"],
+                                capture_output=True, timeout=60)
+    finally:
+        writer.kill()
     assert result.returncode == 0 and len(result.stdout.splitlines()) == 1
     assert result.stderr.decode() == f"measures: {pipe}: given more than once; read once\n"
+
+
+def test_standard_input_closed_is_named_not_a_traceback():
+    command = " ".join(map(shlex.quote, measures_command())) + " tag - <&-"
+    result = subprocess.run(["sh", "-c", command], capture_output=True, timeout=600)
+    assert result.returncode == 1
+    assert result.stderr.decode() == ("measures: <stdin>: standard input is closed\n"
+                                      "measures: no input could be tagged\n")
 
 
 def test_a_folder_whose_files_were_read_already_gets_one_note(tmp_path):
@@ -341,8 +353,20 @@ def test_a_folder_whose_files_were_read_already_gets_one_note(tmp_path):
         (tmp_path / "docs" / "sub" / f"n{n}.txt").write_text(f"第{n}轮全员核酸检测。", "utf-8")
     result = run_cli("tag", "docs", "docs/sub", "--format", "jsonl", cwd=tmp_path)
     assert result.returncode == 0 and len(result.stdout.decode().splitlines()) == 5
-    assert result.stderr.decode() == ("measures: docs/sub: 5 file(s) read already, given before (n0.txt, n1.txt, "
-                                      "n2.txt and 2 more); read once\n")
+    assert result.stderr.decode() == ("measures: docs/sub: 5 file(s) met already, not read again: n0.txt (as "
+                                      "docs/sub/n0.txt), n1.txt (as docs/sub/n1.txt), n2.txt (as docs/sub/n2.txt) "
+                                      "and 2 more\n")
+    # a hard link beside its file, a folder given twice, a refused file met twice: each said once
+    os.link(tmp_path / "docs" / "sub" / "n0.txt", tmp_path / "docs" / "n0-link.txt")
+    (tmp_path / "docs" / "sub" / "scan.pdf").write_bytes(b"%PDF-1.4 ...")
+    result = run_cli("tag", "docs/sub", "docs", "docs", "--format", "jsonl", cwd=tmp_path)
+    assert result.returncode == 1 and len(result.stdout.decode().splitlines()) == 5
+    assert result.stderr.decode().splitlines() == [
+        "measures: docs/sub/scan.pdf: a PDF file; extract its text first (for example with pdftotext)",
+        "measures: docs: 7 file(s) met already, not read again: n0-link.txt (as docs/sub/n0.txt), sub/n0.txt (as "
+        "docs/sub/n0.txt), sub/n1.txt (as docs/sub/n1.txt) and 4 more",
+        "measures: docs: given more than once; read once",
+        "measures: 1 input(s) could not be tagged; 5 tagged"]
 
 
 def test_documents_that_give_no_sentence_are_noted_in_one_line(tmp_path):

@@ -645,6 +645,13 @@ def test_the_output_format_follows_the_files_extension(tmp_path, name, check):
         assert (tmp_path / name).read_text("utf-8") == written
 
 
+def test_a_compressed_name_written_uncompressed_must_agree_with_the_format(tmp_path):
+    result = run_cli("tag", SPEECH, "-o", tmp_path / "out.jsonl.gz", "--format", "csv")
+    assert result.returncode == 2 and "its name says jsonl, and --format says csv" in result.stderr.decode()
+    assert run_cli("tag", SPEECH, "-o", tmp_path / "out.csv.gz", "--format", "csv").returncode == 0
+    assert (tmp_path / "out.csv.gz").read_text("utf-8").startswith("source,input,")
+
+
 @pytest.mark.parametrize("name, fmt", [("out.xlsx", "csv"), ("out.tsv", "csv"), ("out.html", "json")])
 def test_data_is_not_written_under_the_name_of_a_format_tag_does_not_write(tmp_path, name, fmt):
     result = run_cli("tag", SPEECH, "-o", tmp_path / name, "--format", fmt)
