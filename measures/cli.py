@@ -206,12 +206,12 @@ _NOT_WRITTEN = {".html": "measures report FILE -o report.html makes the HTML rep
 
 def cmd_tag(args) -> int:
     from .export import Writer
-    from .inputs import counted
+    from .inputs import counted, listed
     from .outputs import open_output
     from .sources import COMPRESSED_SUFFIXES
 
+    suffix = Path(args.output or "").suffix.lower()
     if args.format is None:
-        suffix = Path(args.output or "").suffix.lower()
         if suffix in _NOT_WRITTEN:
             raise UsageError(f"{args.output}: tag writes text, csv, json or jsonl, not {suffix[1:]} "
                              f"({_NOT_WRITTEN[suffix]}; --format text writes the summary under this name)")
@@ -221,7 +221,6 @@ def cmd_tag(args) -> int:
                              f"write uncompressed output under this name")
         args.format = _FORMAT_OF.get(suffix, "text")
     else:
-        suffix = Path(args.output or "").suffix.lower()
         if suffix in COMPRESSED_SUFFIXES:  # written uncompressed, as asked: the name inside must agree
             suffix = Path(Path(args.output).stem).suffix.lower()
         if _FORMAT_OF.get(suffix, args.format) != args.format:
@@ -247,7 +246,7 @@ def cmd_tag(args) -> int:
                         keep_fields=args.keep_fields)
         for source, document in tagged_documents(args, model, failed, stream_large=True):
             written = writer.write(document, source.where, source.fields)
-            if not written:  # only the first few are named: a corpus of failed scrapes has many
+            if not written:  # only the first few are kept: a corpus of failed scrapes has many
                 empty += 1
                 empty_names += [source.where] if len(empty_names) < 3 else []
             chars += written
@@ -262,8 +261,7 @@ def cmd_tag(args) -> int:
         _progress(writer.count, chars, started, final=True)
     _end_progress_line()
     if empty:
-        more = f" and {empty - len(empty_names)} more" if empty > len(empty_names) else ""
-        _say(f"note: {counted(empty, 'document')} gave no sentence ({', '.join(empty_names)}{more}): "
+        _say(f"note: {counted(empty, 'document')} gave no sentence ({listed(empty_names, total=empty)}): "
              "cleaning keeps the lines that hold Chinese text, and drops page chrome")
     if failed:
         print(f"measures: {len(failed)} input(s) could not be tagged; {writer.count} tagged", file=sys.stderr)

@@ -90,9 +90,11 @@ def counted(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def listed(names: list[str], most: int = 3) -> str:
-    """The first ``most`` of ``names`` for a message, and how many more there are."""
-    return ", ".join(names[:most]) + (f" and {len(names) - most} more" if len(names) > most else "")
+def listed(names: list[str], most: int = 3, total: int | None = None) -> str:
+    """The first ``most`` of ``names`` for a message, and how many more there are: of
+    ``total`` when given (a caller that keeps only the first few of many), else of ``names``."""
+    total = len(names) if total is None else total
+    return ", ".join(names[:most]) + (f" and {total - most} more" if total > most else "")
 
 
 def is_device(fd: int) -> bool:
