@@ -206,7 +206,6 @@ _NOT_WRITTEN = {".html": "measures report FILE -o report.html makes the HTML rep
 
 def cmd_tag(args) -> int:
     from .export import Writer
-    from .inputs import counted, listed
     from .outputs import open_output
     from .sources import COMPRESSED_SUFFIXES
 
@@ -239,16 +238,14 @@ def cmd_tag(args) -> int:
     failed: list = []
     show_progress = sys.stderr.isatty() and not args.quiet
     started, chars = time.perf_counter(), 0
-    empty = 0
-    empty_names: list[str] = []
+    empty = _Sentenceless()
     with open_output(args.output, bom=args.bom) as stream:
         writer = Writer(stream, args.format, examples=args.examples, classes=model.classes,
                         keep_fields=args.keep_fields)
         for source, document in tagged_documents(args, model, failed, stream_large=True):
             written = writer.write(document, source.where, source.fields)
-            if not written:  # only the first few are kept: a corpus of failed scrapes has many
-                empty += 1
-                empty_names += [source.where] if len(empty_names) < 3 else []
+            if not written:
+                empty.add(source.where)
             chars += written
             if show_progress and writer.count % 20 == 0:
                 _progress(writer.count, chars, started)
@@ -260,13 +257,32 @@ def cmd_tag(args) -> int:
     if show_progress and writer.count >= 20:
         _progress(writer.count, chars, started, final=True)
     _end_progress_line()
-    if empty:
-        _say(f"note: {counted(empty, 'document')} gave no sentence ({listed(empty_names, total=empty)}): "
-             "cleaning keeps the lines that hold Chinese text, and drops page chrome")
+    empty.note()
     if failed:
         print(f"measures: {len(failed)} input(s) could not be tagged; {writer.count} tagged", file=sys.stderr)
         return 1
     return 0
+
+
+class _Sentenceless:
+    """The documents that gave no sentence, noted in one line when a command is done. Only
+    the first few are named: a corpus of failed scrapes has many."""
+
+    def __init__(self):
+        self.count = 0
+        self.names: list[str] = []
+
+    def add(self, where: str) -> None:
+        self.count += 1
+        self.names += [where] if len(self.names) < 3 else []
+
+    def note(self) -> None:
+        from .inputs import counted, listed
+
+        if self.count:
+            _say(f"note: {counted(self.count, 'document')} gave no sentence "
+                 f"({listed(self.names, total=self.count)}): cleaning keeps the lines that hold "
+                 "Chinese text, and drops page chrome")
 
 
 @contextlib.contextmanager
@@ -322,7 +338,13 @@ def cmd_report(args) -> int:
         raise UsageError(f"{args.output}: report writes an HTML page; name it .html "
                          f"(measures tag writes text, csv, json or jsonl)")
     failed: list = []
-    documents = [document for _, document in tagged_documents(args, _load(args), failed)]
+    empty = _Sentenceless()
+    documents = []
+    for source, document in tagged_documents(args, _load(args), failed):
+        documents.append(document)
+        if not document.sentences:
+            empty.add(source.where)
+    empty.note()
     if failed and not documents:
         # as tag and suggest: inputs that hold no document (an empty JSONL file) are no failure
         raise CommandError(_nothing_written("tagged", args.output))
@@ -539,16 +561,20 @@ def cmd_suggest(args) -> int:
     model = _load(args)
     exclude = read_texts(args.exclude) if args.exclude else ()
     failed: list = []
+    empty = _Sentenceless()
     read = False
 
     def documents():
         nonlocal read
-        for _, document in tagged_documents(args, model, failed):
+        for source, document in tagged_documents(args, model, failed):
             read = True
+            if not document.sentences:
+                empty.add(source.where)
             yield document
 
     picks = suggest(model, documents(), n=args.n, per_document=args.per_document or None,
                     similarity=args.similarity, min_chars=args.min_chars, exclude=exclude)
+    empty.note()
     if failed and not read:
         raise CommandError(_nothing_written("read", args.output))
     write_suggestions(picks, args.output)

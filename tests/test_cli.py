@@ -387,6 +387,17 @@ def test_documents_that_give_no_sentence_are_noted_in_one_line(tmp_path):
         "cleaning keeps the lines that hold Chinese text, and drops page chrome",
         "measures: 1 input(s) could not be tagged; 7 tagged"]
 
+@pytest.mark.parametrize("command, output", [("report", "r.html"), ("suggest", "to_label.tsv")])
+def test_report_and_suggest_note_documents_that_give_no_sentence(tmp_path, command, output):
+    (tmp_path / "notice.txt").write_text("全市开展全员核酸检测。对密接人员一律集中隔离。", "utf-8")
+    (tmp_path / "en.txt").write_text("Hello world. COVID testing.\n", "utf-8")
+    (tmp_path / "menu.txt").write_text("首页 | 登录 | 注册\n", "utf-8")
+    result = run_cli(command, "notice.txt", "en.txt", "menu.txt", "-o", output, cwd=tmp_path)
+    assert result.returncode == 0 and (tmp_path / output).stat().st_size
+    assert ("measures: note: 2 documents gave no sentence (en.txt, menu.txt): cleaning keeps the lines that "
+            "hold Chinese text, and drops page chrome") in result.stderr.decode().splitlines()
+
+
 
 def test_a_file_met_again_is_tagged_once(tmp_path):
     # in a folder and by name, by a hard link's name, by its own name twice: counted twice otherwise
