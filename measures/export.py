@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 
-from .cleaning import text_name
+from .cleaning import replace_surrogates
 from .labels import label_info
 # where they were before measures.outputs held them: code that imports them from here runs on
 from .outputs import OutputError, check_not_input, check_output, inert_cell, open_output, temporary_file  # noqa: F401
@@ -37,7 +37,7 @@ def _field_cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return inert_cell(text_name(value))  # a lone surrogate ("\\udc80"), which UTF-8 cannot hold, as U+FFFD
+        return inert_cell(replace_surrogates(value))  # a lone surrogate ("\\udc80"), which UTF-8 cannot hold
     # a number is no formula, though a negative one starts like one
     return _json_text(value) if isinstance(value, (int, float)) else inert_cell(_json_text(value))
 

@@ -303,12 +303,14 @@ def test_each_result_says_where_it_was_read_and_carries_the_fields_asked_for(tmp
                                            .stdout.decode("utf-8"))))
     # numbers JSON has not (Python's reader takes them) become null; a negative number is no formula
     odd = tmp_path / "odd.jsonl"
-    odd.write_text('{"text": "全市开展核酸检测。", "a": NaN, "b": [1e400, -3], "c": -3}\n', "utf-8")
+    odd.write_text('{"text": "全市开展核酸检测。", "a": NaN, "b": [1e400, -3], "c": -3, "d": "\\udcc4\\udce3"}\n',
+                   "utf-8")
     assert json.loads(run_cli("tag", odd, "--format", "jsonl", "--keep-fields", "a,b,c").stdout,
                       parse_constant=pytest.fail)["fields"] == {"a": None, "b": [None, -3], "c": -3}
-    row = next(csv.DictReader(io.StringIO(run_cli("tag", odd, "--format", "csv", "--keep-fields", "a,b,c")
+    row = next(csv.DictReader(io.StringIO(run_cli("tag", odd, "--format", "csv", "--keep-fields", "a,b,c,d")
                                           .stdout.decode("utf-8"))))
-    assert (row["fields.a"], row["fields.b"], row["fields.c"]) == ("", "[null, -3]", "-3")
+    # lone surrogates in a field are no file name's bytes, to be read as GB18030 (你)
+    assert (row["fields.a"], row["fields.b"], row["fields.c"], row["fields.d"]) == ("", "[null, -3]", "-3", "\ufffd" * 2)
     assert [(r["input"], r["fields.date"], r["fields.id"], r["fields.tags"]) for r in rows] == [
         (f"{corpus}:1", "2022-01-01", "", ""), (f"{corpus}:3", "2022-01-03", "5", '["a"]'), (f"{corpus}:4", "", "", "")]
     # without the option, where it was read and nothing more
