@@ -64,7 +64,10 @@ def tag_records(records, model_path=None, trusted: bool = False, examples: int =
 
     A record without an id or source is named ``name:N``, N its position from 1, as the
     CLI names a JSONL line without one by file and line; each result's ``input`` is the
-    record's own ``input`` (``read_jsonl`` gives its ``file:line``), else ``name:N``. A record that is neither a text
+    record's own ``input`` (``read_jsonl`` gives its ``file:line``), else ``name:N``. A
+    record's ``fields``, a dict (``read_jsonl(..., keep_fields=...)`` gives the fields asked
+    for), is carried into its result after ``input``, as ``measures tag --keep-fields``
+    writes it. A record that is neither a text
     nor such a dict is left out and logged as a warning naming it, as the CLI reports
     and skips a bad line, so one bad record does not fail the rest. The records are
     tagged together, as ``Model.tag_many`` tags small documents, which is faster than one
@@ -75,23 +78,28 @@ def tag_records(records, model_path=None, trusted: bool = False, examples: int =
     iterable_argument(records, "an iterable of records (texts or dicts with a 'text')",
                       one="tag_records([text]) for one", mapping="tag_records([record]) for one")
     model = _loaded(None if model_path is None else str(model_path), trusted)
-    texts, sources, wheres = [], [], []
+    texts: list[str] = []
+    sources: list[str] = []
+    wheres: list[str] = []
+    kept: list[dict | None] = []
     for number, record in enumerate(records, start=1):
         where = f"{name}:{number}"
         if isinstance(record, str):
             texts.append(record)
             sources.append(where)
             wheres.append(where)
+            kept.append(None)
         elif isinstance(record, dict) and isinstance(record.get("text"), str):
             texts.append(record["text"])
             sources.append(record_name(record, where))
             # read_jsonl's records say where they were read: file:line, as the CLI writes it
             wheres.append(record["input"] if isinstance(record.get("input"), str) else where)
+            kept.append(record["fields"] if isinstance(record.get("fields"), dict) else None)
         else:
             log.warning("%s: expected a text or an object with a string field 'text', got %s",
                         where, type(record).__name__)
-    return [document_record(document, examples, where)
-            for document, where in zip(model.tag_many(texts, sources=sources), wheres)]
+    return [document_record(document, examples, where, fields)
+            for document, where, fields in zip(model.tag_many(texts, sources=sources), wheres, kept)]
 
 
 def _dask_bag():
@@ -103,13 +111,17 @@ def _dask_bag():
     return dask, dask.bag
 
 
-def read_jsonl(urlpath, blocksize="4 MiB"):
+def read_jsonl(urlpath, blocksize="4 MiB", keep_fields=()):
     """JSONL files (a path, a glob or a list, as ``dask.bag.read_text`` takes them) as a
     bag of ``{"id", "input", "text"}`` records, their lines read as ``measures tag`` reads
     them: ``input`` the line's ``file:line`` (the file as Dask names it, a full path), a
     byte-order mark dropped, blank lines skipped, a record without an id named by its
     source, else its ``file:line``, and a line that is not UTF-8
     or not a JSON object with a text logged as a warning and left out, the others going on.
+    ``keep_fields`` (names, such as ``["date", "url"]``) adds ``fields``, those fields of the
+    line (None where it has none; NaN and Infinity as None), which :func:`tag_records`
+    carries into each result as ``measures tag --keep-fields`` does; the other fields are
+    not held.
     A file that is not JSONL text (compressed under a plain name, UTF-16) or that cannot be
     read (a damaged ``.gz``) is logged once and left out, the other files going on.
 
@@ -124,6 +136,10 @@ def read_jsonl(urlpath, blocksize="4 MiB"):
     from dask.utils import parse_bytes
     from fsspec.utils import infer_compression
 
+    keep_fields = tuple(iterable_argument(keep_fields, "an iterable of field names",
+                                          one=f"keep_fields=[{keep_fields!r}] for one"))
+    if not all(isinstance(field, str) for field in keep_fields):
+        raise TypeError(f"keep_fields must be names (strings), got {keep_fields!r}")
     size = None if blocksize is None else parse_bytes(blocksize)
     if size is not None and size <= 0:
         raise ValueError(f"blocksize must be a positive size (such as 4 MiB) or None for one partition "
@@ -134,7 +150,7 @@ def read_jsonl(urlpath, blocksize="4 MiB"):
     for fs, path in _files(urlpath):
         compression = infer_compression(path)
         if size is None or compression:
-            parts.append(parse(fs, path, None, None, compression, 0))
+            parts.append(parse(fs, path, None, None, compression, 0, keep_fields))
             continue
         # blocks of whole lines, as dask.bytes.read_bytes cuts them, from the file named (a
         # name with "*" or "[1]" in it is that file, not a pattern); lines end at "\n" only,
@@ -144,7 +160,7 @@ def read_jsonl(urlpath, blocksize="4 MiB"):
         # until then.
         lines_before = 0
         for offset in range(0, max(fs.size(path), 1), size):
-            parts.append(parse(fs, path, offset, size, None, lines_before))
+            parts.append(parse(fs, path, offset, size, None, lines_before, keep_fields))
             lines_before = dask.delayed(operator.add, pure=True)(lines_before, count(fs, path, offset, size))
     return db.from_delayed(parts)
 
@@ -201,7 +217,8 @@ def _block_lines(fs, path: str, offset: int, size: int) -> int:
         return 0
 
 
-def _block_records(fs, path: str, offset, size, compression, lines_before: int) -> list[dict]:
+def _block_records(fs, path: str, offset, size, compression, lines_before: int,
+                   keep_fields: tuple = ()) -> list[dict]:
     """The records of a run of whole lines of ``path``, the first of them line
     ``lines_before + 1`` of the file; none, and one warning, from a file that cannot be
     read or is not JSONL text."""
@@ -227,13 +244,17 @@ def _block_records(fs, path: str, offset, size, compression, lines_before: int) 
     if lines and not lines[-1]:  # the block ends with a line end: no line after it
         lines.pop()
     for number, line in enumerate(lines, start=lines_before + 1):
-        source = jsonl_source(line.removeprefix("\ufeff") if number == 1 else line, f"{path}:{number}")
+        source = jsonl_source(line.removeprefix("\ufeff") if number == 1 else line, f"{path}:{number}",
+                              keep_fields)
         if source is None:
             continue
         if source.error:
             log.warning("%s", source.error)
         else:
-            out.append({"id": source.name, "input": source.where, "text": source.text})
+            record: dict = {"id": source.name, "input": source.where, "text": source.text}
+            if keep_fields:
+                record["fields"] = {name: (source.fields or {}).get(name) for name in keep_fields}
+            out.append(record)
     return out
 
 

@@ -48,13 +48,15 @@ def _sentence_item(sentence) -> dict:
     return item
 
 
-def document_record(document, examples: int = 3, where: str | None = None) -> dict:
-    """The JSON record of one tagged document, as ``--format json``/``jsonl`` write it
-    (without ``--keep-fields``): :meth:`Document.to_dict`, with ``input`` (``where`` it was
-    read; default: its source) after its source, and each sentence's Chinese label names
-    and its OxCGRT and WHO PHSM codes."""
+def document_record(document, examples: int = 3, where: str | None = None, fields: dict | None = None) -> dict:
+    """The JSON record of one tagged document, as ``--format json``/``jsonl`` write it:
+    :meth:`Document.to_dict`, with ``input`` (``where`` it was read; default: its source)
+    after its source, then ``fields`` when given (``--keep-fields``), and each sentence's
+    Chinese label names and its OxCGRT and WHO PHSM codes."""
     record = document.to_dict(examples)
-    record = {"source": record.pop("source"), "input": document.source if where is None else where, **record}
+    source = record.pop("source")
+    record = {"source": source, "input": document.source if where is None else where,
+              **({} if fields is None else {"fields": fields}), **record}
     record["sentences"] = [_sentence_item(s) for s in document.sentences]
     return record
 

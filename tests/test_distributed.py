@@ -91,6 +91,26 @@ def test_jsonl_files_read_on_the_cluster_give_what_the_cli_writes(client, record
     assert [r["source"] for r in on_cluster] == ["doc0", f"{corpus}:4", "晚报", "doc3"]
 
 
+def test_fields_kept_on_the_cluster_are_those_the_cli_keeps(client, records, tmp_path):
+    lines = [{"id": "a", "date": "2022-04-01", "url": "http://x/1", "html": "<p>" * 50, "text": records[0]["text"]},
+             {"date": None, "n": float("nan"), "text": records[1]["text"]},
+             {"n": [1, 2], "text": records[2]["text"]}]
+    corpus = tmp_path / "news.jsonl"
+    corpus.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in lines), "utf-8")
+    bag = read_jsonl(str(corpus), blocksize=200, keep_fields=["date", "n"])
+    assert [r["fields"] for r in bag.compute()] == [{"date": "2022-04-01", "n": None}, {"date": None, "n": None},
+                                                    {"date": None, "n": [1, 2]}]
+    on_cluster = tag_bag(bag).compute()
+    result = run_cli("tag", corpus, "--format", "jsonl", "--keep-fields", "date,n")
+    assert result.returncode == 0
+    assert on_cluster == [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert list(on_cluster[0]) == ["source", "input", "fields", "sentences", "summary"]
+    # without keep_fields no field is held, and none is written
+    assert "fields" not in read_jsonl(str(corpus)).compute()[0]
+    with pytest.raises(TypeError, match=r"not a string \(keep_fields=\['date'\] for one\)"):
+        read_jsonl(str(corpus), keep_fields="date")
+
+
 def test_a_large_file_is_spread_over_partitions_and_numbered_as_one(client, tmp_path):
     import gzip
 
