@@ -332,6 +332,14 @@ def by_source(gold: list[str], documents: list[str], predicted: dict[str, list[s
     return "\n".join(lines)
 
 
+def _figures(v: dict) -> str:
+    """A label's P, R and F1, or dashes for a label neither given nor predicted (a set of
+    rows given with --labels may lack one)."""
+    if v["f1"] is None:
+        return f"{'—':>8}{'—':>7}{'—':>7}"
+    return f"{v['precision']:>8.2f}{v['recall']:>7.2f}{v['f1']:>7.2f}"
+
+
 def table(results: dict[str, dict]) -> str:
     names = list(results)
     lines = [f"{'':<22}" + "".join(f"{n:>22}" for n in names)]
@@ -342,8 +350,7 @@ def table(results: dict[str, dict]) -> str:
     lines.append(f"{'label (support)':<22}" + "".join(f"{'P / R / F1':>22}" for _ in names))
     for label in LABEL_IDS:
         support = results[names[0]]["per_label"][label]["support"]
-        cells = "".join(f"{r['per_label'][label]['precision']:>8.2f}{r['per_label'][label]['recall']:>7.2f}"
-                        f"{r['per_label'][label]['f1']:>7.2f}" for r in results.values())
+        cells = "".join(_figures(r["per_label"][label]) for r in results.values())
         lines.append(f"{label + f' ({support})':<22}" + cells)
     return "\n".join(lines)
 
@@ -494,7 +501,8 @@ def main(argv=None) -> int:
             "command": record_command(args.on, args.model, args.shared),
             # rounded as the table prints them: rounding 4 places and then 3 can differ
             **{k: round(result[k], 3) for k in ("sentences", "micro_f1", "macro_f1", "primary_accuracy", "exact_match")},
-            "per_label_f1": {label: round(v["f1"], 3) for label, v in result["per_label"].items()},
+            "per_label_f1": {label: None if v["f1"] is None else round(v["f1"], 3)
+                             for label, v in result["per_label"].items()},
         }
         # each file replaced whole, so an interrupted run leaves the model loadable
         for name, content in (("config.json", json.dumps(config, ensure_ascii=False, indent=2) + "\n"),

@@ -15,7 +15,8 @@ def scores(truth: Sequence, predicted: Sequence, classes: Sequence[str] = LABEL_
     """Compare label rows (``"a|b"`` strings or sequences, primary first).
 
     ``macro_f1`` averages the F1 of the labels that occur in ``truth`` or in
-    ``predicted`` (a label absent from both has no defined F1 and is left out);
+    ``predicted`` (a label absent from both has no defined F1 and is left out: its
+    precision, recall and F1 are None, null in JSON, not a 0 that an average would count);
     ``per_label`` lists ``classes`` and, after them, any label of ``truth`` or
     ``predicted`` that ``classes`` lacks (a model without a category misses all of its
     sentences, and that counts; default: the guide's 14). ``primary_accuracy`` is the share of sentences whose first
@@ -52,9 +53,10 @@ def scores(truth: Sequence, predicted: Sequence, classes: Sequence[str] = LABEL_
         precision = tp / (tp + fp) if tp + fp else 0.0
         recall = tp / (tp + fn) if tp + fn else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        per_label[label] = {"precision": precision, "recall": recall, "f1": f1,
-                            "support": tp + fn, "predicted": tp + fp}
-    present = [v["f1"] for v in per_label.values() if v["support"] or v["predicted"]]
+        per_label[label] = ({"precision": precision, "recall": recall, "f1": f1} if tp + fn or tp + fp
+                            else {"precision": None, "recall": None, "f1": None})
+        per_label[label].update(support=tp + fn, predicted=tp + fp)
+    present = [v["f1"] for v in per_label.values() if v["f1"] is not None]
     micro_p = tp_all / (tp_all + fp_all) if tp_all + fp_all else 0.0
     micro_r = tp_all / (tp_all + fn_all) if tp_all + fn_all else 0.0
     micro_f1 = 2 * micro_p * micro_r / (micro_p + micro_r) if micro_p + micro_r else 0.0
@@ -80,7 +82,7 @@ def format_scores(result: dict, title: str = "") -> str:
     lines.append(f"{'label':<20}{'P':>7}{'R':>7}{'F1':>7}{'support':>9}{'predicted':>11}")
     unscored = False
     for label, v in result["per_label"].items():
-        if v["support"] or v["predicted"]:
+        if v["f1"] is not None:
             figures = f"{v['precision']:>7.3f}{v['recall']:>7.3f}{v['f1']:>7.3f}"
         else:  # no F1 to speak of: not a 0 that macro-F1 averages
             figures, unscored = f"{'—':>7}{'—':>7}{'—':>7}", True

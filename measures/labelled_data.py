@@ -586,8 +586,7 @@ def agreement(data: LabelledData, second: LabelledData) -> dict:
         "macro_f1": result.get("macro_f1"),
         # where two annotators part most: each label's F1 between the readings, for the
         # labels either of them gave
-        "label_f1": {label: v["f1"] for label, v in result.get("per_label", {}).items()
-                     if v["support"] or v["predicted"]},
+        "label_f1": {label: v["f1"] for label, v in result.get("per_label", {}).items() if v["f1"] is not None},
         "differences": [{"where": _where(a[1]), "labels": "|".join(a[0]),
                          "second": "|".join(b[0]), "second_where": _where(b[1]), "text": text}
                         for a, b, text in pairs if a[0] != b[0]],

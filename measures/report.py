@@ -135,7 +135,8 @@ def _bar_chart(summary, labels: Sequence[str]) -> str:
 
 def _tooltip(index: int, sentence, classes: Sequence[str]) -> str:
     scores = sentence.scores
-    lines = [f"第 {index} 句 · sentence {index}"]
+    # the reader's count from 1; "sentence" is the number tag's CSV and JSON give it, from 0
+    lines = [f"第 {index} 句 · sentence {index - 1}"]
     lines += [f"{zh_name(label)} {label}: {scores.get(label, 0.0):.2f}" for label in sentence.labels]
     others = sorted((label for label in classes if label not in sentence.labels),
                     key=lambda label: -scores.get(label, 0.0))[:_RUNNERS_UP]

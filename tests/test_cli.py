@@ -507,6 +507,14 @@ def test_the_evaluate_table_tells_a_label_left_out_of_macro_f1_from_one_scored_z
     scored = [label for label, row in rows.items() if row[0] != "—"]
     macro = float(lines[1].split("macro-F1 ")[1].split()[0])
     assert macro == pytest.approx(sum(float(rows[label][2]) for label in scored) / len(scored), abs=5e-4)
+    # and in JSON: null, which no average of the F1s takes for a 0
+    result = json.loads(run_cli("evaluate", gold, "--format", "json").stdout)
+    assert result["per_label"]["supply"] == {"precision": None, "recall": None, "f1": None, "support": 0,
+                                             "predicted": 0}
+    f1s = [v["f1"] for v in result["per_label"].values() if v["f1"] is not None]
+    assert sorted(result["per_label"][label]["f1"] is not None for label in rows) == sorted(
+        label in scored for label in rows)
+    assert result["macro_f1"] == pytest.approx(sum(f1s) / len(f1s))
 
 
 def test_evaluating_a_file_of_no_sentences_is_an_error_not_a_score_of_zero(tmp_path):

@@ -86,8 +86,8 @@ def test_every_sentence_is_one_element_with_its_category(model):
         assert f"c-{sentence.primary}" in shown["class"].split()
         for label in sentence.labels:  # the tooltip names every label with its score
             assert f"{label_info(label).zh} {label}: {sentence.scores[label]:.2f}" in shown["title"]
-    # numbered from 1 for readers: the tag command's sentence 0 is the report's first
-    assert [s["title"].split("\n")[0] for s in page.sentences[:2]] == ["第 1 句 · sentence 1", "第 2 句 · sentence 2"]
+    # numbered from 1 for readers, beside the number tag's CSV and JSON give it (from 0)
+    assert [s["title"].split("\n")[0] for s in page.sentences[:2]] == ["第 1 句 · sentence 0", "第 2 句 · sentence 1"]
 
 
 def test_the_tooltip_calls_the_labels_left_out_not_given_whatever_their_scores():
