@@ -53,9 +53,9 @@ def scores(truth: Sequence, predicted: Sequence, classes: Sequence[str] = LABEL_
         precision = tp / (tp + fp) if tp + fp else 0.0
         recall = tp / (tp + fn) if tp + fn else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        per_label[label] = ({"precision": precision, "recall": recall, "f1": f1} if tp + fn or tp + fp
-                            else {"precision": None, "recall": None, "f1": None})
-        per_label[label].update(support=tp + fn, predicted=tp + fp)
+        defined = bool(tp + fn or tp + fp)
+        per_label[label] = {"precision": precision if defined else None, "recall": recall if defined else None,
+                            "f1": f1 if defined else None, "support": tp + fn, "predicted": tp + fp}
     present = [v["f1"] for v in per_label.values() if v["f1"] is not None]
     micro_p = tp_all / (tp_all + fp_all) if tp_all + fp_all else 0.0
     micro_r = tp_all / (tp_all + fn_all) if tp_all + fn_all else 0.0
