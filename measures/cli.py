@@ -623,9 +623,14 @@ def _above_zero(text: str) -> float:
 
 def _model_name(text: str) -> str:
     """An argparse type: a model's name, which titles its card and its repr."""
+    from .training import model_name
+
     if not text.strip():
         raise argparse.ArgumentTypeError("is empty: give the model a name (default: custom)")
-    return text
+    try:
+        return model_name(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error).removeprefix("name ")) from None
 
 
 def _field_names(text: str) -> tuple[str, ...]:

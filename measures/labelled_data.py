@@ -286,6 +286,19 @@ def _moved_text(cells: list[str], labels_col: int) -> bool:
     return reads_as_labels(after) or value.endswith(tuple("。！？；!?;”\""))
 
 
+def _tab_hint(cells: list[str], columns: int, labels_col: int) -> str | None:
+    """Why a row's labels cell may not read as labels, told by the cells around it: a tab
+    typed in the text moves the labels one cell on, past the last column (the labels'
+    cell then holds the end of the text: mistyped, or words, as 核酸检测 is both a label's
+    Chinese name and words) or into a column the file names after them (``doc``)."""
+    if len(cells) > columns:
+        return f"or does the text hold a tab? the row has {len(cells)} cells, the header names {columns} columns"
+    after = cells[labels_col + 1].strip() if labels_col + 1 < len(cells) else ""
+    if after and reads_as_labels(after):
+        return f"the cell after it, {after!r}, reads as labels: does the text hold a tab, or the row one too many?"
+    return None
+
+
 def unquoted_cell(cell: str, all_quoted: bool = False) -> str:
     """A cell as the sentence or labels it holds: a spreadsheet saving tab-separated text
     quotes a cell that holds a '"' and doubles its quotes ("实行""先消毒""。" for
@@ -454,16 +467,21 @@ def _read_files(paths: Paths) -> LabelledData:
                                                            f"tab? (the guide's text never does)"))
                 continue
             before = len(data.problems)
-            text = as_written(cells[text_col].strip() if all_quoted else unquoted_cell(cells[text_col]))
-            if _add_row(data, first_seen, text, cells[labels_col], path, number):
+            labels = cells[labels_col].strip()
+            if not all_quoted and len(labels) > 2 and labels[0] == labels[-1] == '"':
+                # no label holds a '"': an export that quotes every cell but its header's
+                labels = labels[1:-1]
+                text = as_written(unquoted_cell(cells[text_col], True))
+            else:
+                text = as_written(cells[text_col].strip() if all_quoted else unquoted_cell(cells[text_col]))
+            if _add_row(data, first_seen, text, labels, path, number):
                 data.locations.append((path, number))
-            elif len(cells) > len(header) and not reads_as_labels(cells[labels_col]):
-                # labels that do not read, before a trailing tab: mistyped, or the end of a
-                # text a tab cut (核酸检测 is both a label's Chinese name and words)
-                problem = data.problems[before]
-                data.problems[before] = Problem(problem.path, problem.line, problem.message + (
-                    f" (or does the text hold a tab? the row has {len(cells)} cells, the header names "
-                    f"{len(header)} columns)"), problem.unlabelled)
+            elif not reads_as_labels(labels):
+                hint = _tab_hint(cells, len(header), labels_col)
+                if hint:
+                    problem = data.problems[before]
+                    data.problems[before] = Problem(problem.path, problem.line, f"{problem.message} ({hint})",
+                                                    problem.unlabelled)
     data.sha256 = digest.hexdigest()
     return data
 
@@ -494,12 +512,18 @@ def labelled_pairs(pairs: Iterable[tuple[str, object]], skip_bad_rows: bool = Fa
     skip_bad_rows = flag_argument(skip_bad_rows, "skip_bad_rows")
     data = LabelledData()
     first_seen: dict[str, tuple[tuple[str, ...], str]] = {}
-    for i, pair in enumerate(pairs):
+    # the shapes of rows that are no pair: every row of one size is one mistake, said once
+    sizes: collections.Counter = collections.Counter()
+    count = 0
+    for count, pair in enumerate(pairs, start=1):
+        i = count - 1
         # a row of a table's .values or .to_numpy() is an array: a pair as well
-        is_pair = not isinstance(pair, (str, bytes, dict)) and hasattr(pair, "__len__") and len(pair) == 2
-        if not (is_pair and isinstance(tuple(pair)[0], str)):
-            data.problems.append(Problem(f"data[{i}]", None,
-                                         f"expected a (text, labels) pair with the text a string, got {pair!r:.80}"))
+        sized = not isinstance(pair, (str, bytes, dict)) and hasattr(pair, "__len__")
+        if not (sized and len(pair) == 2 and isinstance(tuple(pair)[0], str)):
+            shape = (f"{len(pair)} items" if sized and len(pair) != 2 else
+                     "a pair whose text is no string" if sized else type(pair).__name__)
+            sizes[shape] += 1
+            data.problems.append(Problem(f"data[{i}]", None, f"expected a (text, labels) pair, got {shape}: {pair!r:.80}"))
             continue
         text, labels = str(tuple(pair)[0]), tuple(pair)[1]  # numpy's str_ as str
         try:
@@ -513,6 +537,11 @@ def labelled_pairs(pairs: Iterable[tuple[str, object]], skip_bad_rows: bool = Fa
     rows = "".join(f"{text}\t{label}\n" for text, label in zip(data.texts, data.y))
     data.sha256 = hashlib.sha256(rows.encode("utf-8")).hexdigest()
     if data.problems and not skip_bad_rows:
+        shape, n = sizes.most_common(1)[0] if sizes else ("", 0)
+        if n == count > 1 and shape.endswith(" items"):  # a table of more columns than two, most likely
+            raise DataError(data.problems, f"every row has {shape}, where a row is a (text, labels) pair: keep "
+                                           f"those two, as [(row[0], row[1]) for row in rows] does; "
+                                           f"{data.problems[0]}")
         raise DataError(data.problems)
     return data
 

@@ -2,17 +2,29 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .inputs import flag_argument, iterable_argument, looks_like_a_path, path_argument
-from .labelled_data import LabelledData, labelled_pairs, read_labelled
+from .labelled_data import DataError, LabelledData, labelled_pairs, read_labelled
 
 if TYPE_CHECKING:
     from .model import Model
 
 __all__ = ["train"]
+
+
+def model_name(name) -> str:
+    """``name`` when it can title a model card: a string of one line, not blank (a line
+    break would end the card's heading, and the rest would read as its text)."""
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError(f"name must be a model's name (it titles the model card), got {name!r}")
+    if any(unicodedata.category(char) == "Cc" for char in name):
+        raise ValueError(f"name must be one line, without line breaks, tabs or other control characters "
+                         f"(it titles the model card), got {name!r}")
+    return name
 
 
 def file_names(paths: list[str]) -> list[str]:
@@ -72,8 +84,7 @@ def train(data=None, *, name: str = "custom", skip_bad_rows: bool = False, folds
     from .classifier import MeasureClassifier
     from .datasets import bundled_texts
 
-    if not isinstance(name, str) or not name.strip():
-        raise ValueError(f"name must be a model's name (it titles the model card), got {name!r}")
+    model_name(name)
     skip_bad_rows = flag_argument(skip_bad_rows, "skip_bad_rows")
     folds_by_file = flag_argument(folds_by_file, "folds_by_file")
     labelled = _as_data(data, skip_bad_rows)
@@ -85,7 +96,12 @@ def train(data=None, *, name: str = "custom", skip_bad_rows: bool = False, folds
         raise ValueError("folds_by_file needs labelled files: rows given in Python have none "
                          "(MeasureClassifier.fit takes groups of your own)")
     groups = [path for path, _ in labelled.locations] if folds_by_file else None
-    estimator = MeasureClassifier(**params).fit(labelled.texts, labelled.y, groups=groups)
+    estimator = MeasureClassifier(**params)
+    if groups is not None and isinstance(estimator.cv, int) and len(set(groups)) < estimator.cv:  # it speaks of groups
+        raise DataError(message=f"folds by file hold out whole files: {estimator.cv}-fold cross-validation needs "
+                                f"at least {estimator.cv} labelled files, got {len(set(groups))} "
+                                f"({', '.join(file_names(sorted(set(groups))))})")
+    estimator.fit(labelled.texts, labelled.y, groups=groups)
     files = file_names([path for path, line in labelled.locations if line is not None])
     # The model card says whose sentences a model learnt from: ours, the user's, or both.
     # Counted by text, as pairs given in Python carry no file to tell them apart by.

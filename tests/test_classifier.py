@@ -747,8 +747,13 @@ def test_labels_that_are_not_rows_are_refused(y, message):
 
 @pytest.mark.parametrize("data, error, message", [
     ([("全市开展核酸检测。", "testing"), ("加强宣传。", None)], DataError, "data[1]: expected labels as"),
-    ([("全市开展核酸检测。", "testing"), (None, "other")], DataError, "data[1]: expected a (text, labels) pair"),
-    ([("全市开展核酸检测。", "testing", "x")], DataError, "data[0]: expected a (text, labels) pair"),
+    ([("全市开展核酸检测。", "testing"), (None, "other")], DataError,
+     "data[1]: expected a (text, labels) pair, got a pair whose text is no string: (None, 'other')"),
+    ([("全市开展核酸检测。", "testing", "x")], DataError, "data[0]: expected a (text, labels) pair, got 3 items"),
+    # the dev file's rows as a table gives them: one mistake, said as one
+    ([("全市开展核酸检测。", "testing", "doc1")] * 5, DataError,
+     "every row has 3 items, where a row is a (text, labels) pair: keep those two, as [(row[0], row[1]) for row in "
+     "rows] does; data[0]: expected"),
     (["全市开展核酸检测。", "加强宣传。"], TypeError, "none of these strings is a file: '全市开展核酸检测。'"),
     # a mistyped file name alone is named as missing, as it is beside a file that is there
     (["mine.tvs"], DataError, "mine.tvs: cannot be read (No such file or directory)"),

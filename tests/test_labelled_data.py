@@ -12,6 +12,7 @@ from measures.datasets import training_files
 from measures.labelled_data import (DataError, agreement, check_data, format_check, labelled_pairs, near_duplicates,
                                    read_labelled, read_texts)
 from measures.labels import LabelError, parse_labels
+from measures.classifier import MeasureClassifier
 from measures.training import file_names, train
 
 
@@ -529,6 +530,26 @@ def test_a_tab_inside_the_text_is_named_when_a_named_column_is_left_empty(tmp_pa
             "(the guide's text never does)")]  # rows 3 and 4: a trailing empty cell, labels fine
 
 
+def test_a_tab_inside_the_text_is_named_when_the_labels_moved_into_a_named_column(tmp_path):
+    # the dev file's layout, text<TAB>labels<TAB>doc, every cell filled: no cell is extra
+    path = write(tmp_path, "text\tlabels\tdoc\n全市\t开展核酸检测。\ttesting\n对密接人员集中隔离\t\tisolation_transfer\n"
+                           "各区加强环境消杀。\tdisinfection\tdocA\n加强宣传\t引导。\t甲\n")
+    problems = read_labelled(path, skip_bad_rows=True).problems
+    hint = "reads as labels: does the text hold a tab, or the row one too many?"
+    assert [(p.line, p.message.endswith(f"{hint})")) for p in problems] == [(2, True), (3, True), (5, False)]
+    assert problems[0].message.startswith("unknown label id '开展核酸检测。'")
+    assert problems[1].message == f"no labels given (the cell after it, 'isolation_transfer', {hint})"
+
+
+def test_a_labels_cell_in_quotes_is_read_when_the_header_has_none(tmp_path):
+    # an export that quotes every cell but the header's: no label holds a '"'
+    path = write(tmp_path, 'text\tlabels\n"全市开展核酸检测。"\t"testing"\n"对密接""一律""集中隔离。"\t"isolation_transfer"\n'
+                           '加强宣传。\tpublicity\n')
+    data = read_labelled(path)
+    assert data.texts == ["全市开展核酸检测。", '对密接"一律"集中隔离。', "加强宣传。"]
+    assert data.y == ["testing", "isolation_transfer", "publicity"]
+
+
 def test_a_workbook_given_as_labelled_data_is_named_as_a_zip_archive(tmp_path):
     path = tmp_path / "labels.xlsx"
     path.write_bytes(b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xff\xfe")
@@ -650,8 +671,12 @@ def test_training_with_folds_by_file_holds_out_whole_files(tmp_path):
     assert cv["data"] == "3-fold cross-validation on the training data, each fold holding out whole groups"
     assert train(paths, min_df=1).metadata["evaluation"]["cross_validation"]["data"] == \
         "3-fold cross-validation on the training data"
-    with pytest.raises(DataError, match="3-fold cross-validation over groups needs at least 3 groups, got 2"):
+    with pytest.raises(DataError, match=r"folds by file hold out whole files: 3-fold cross-validation needs at least "
+                                        r"3 labelled files, got 2 \(part0.tsv, part1.tsv\)"):
         train(paths[:2], folds_by_file=True, min_df=1)
+    with pytest.raises(DataError, match="over groups needs at least 3 groups, got 2"):  # Python's own groups
+        data = read_labelled(paths[:2])
+        MeasureClassifier(min_df=1).fit(data.texts, data.y, groups=[0] * 6 + [1] * 6)
     with pytest.raises(ValueError, match="folds_by_file needs labelled files"):
         train([("全市开展核酸检测。", "testing"), ("点击分享本页", "other")] * 3, folds_by_file=True)
     result = run_cli("train", *paths, "-o", tmp_path / "m", "--folds-by-file")

@@ -367,6 +367,16 @@ def test_a_model_needs_a_name(tmp_path, name):
     assert result.returncode == 2 and "--name: is empty: give the model a name" in result.stderr.decode()
 
 
+@pytest.mark.parametrize("name", ["a\nb", "政策\r", "a\tb"])
+def test_a_models_name_is_one_line(tmp_path, name):
+    # a line break ended the card's heading, and the rest read as the card's text
+    with pytest.raises(ValueError, match="name must be one line, without line breaks"):
+        measures.train([("全市开展核酸检测。", "testing"), ("版权所有", "other")] * 5, name=name)
+    result = run_cli("train", "bundled", "--name", name, "-o", tmp_path / "m")
+    assert result.returncode == 2 and "--name: must be one line" in result.stderr.decode()
+    assert not (tmp_path / "m").exists()
+
+
 @pytest.mark.parametrize("name", ["train.tsv", "my-model", "model.json"])
 def test_an_estimator_is_saved_only_under_a_name_loading_reads(tmp_path, estimator, name):
     # a mistyped path once replaced a data file with a pickle that load_model then refused
