@@ -23,25 +23,28 @@ from .summary import share_text, shown_names
 __all__ = ["COLORS", "render_report", "write_report"]
 
 #: One colour a label, in label-set order; sentences are tinted with a light mix of it.
+#: Chosen so that every two tints differ by a CIE76 distance of 10 or more (a test holds
+#: it): 14 tints of a light mix cannot all differ by much, and the legend's filter is the
+#: sure way to tell them apart.
 COLORS: dict[str, str] = {
-    "testing": "#2f6fd6",
-    "isolation_transfer": "#d64545",
-    "disinfection": "#16a3a3",
-    "supply": "#e08a1e",
-    "medical_treatment": "#d957a6",
-    "community_control": "#7e57c2",
-    "tracing": "#8d6e4a",
-    "vaccination": "#3a9d48",
-    "border_import": "#a3a31a",
-    "case_report": "#2d4a8a",
-    "organization": "#5f7f3a",
-    "publicity": "#c9a227",
-    "economy": "#9c3d3d",
+    "testing": "#1e69f0",
+    "isolation_transfer": "#c3002d",
+    "disinfection": "#0fb496",
+    "supply": "#e14b2d",
+    "medical_treatment": "#d269f0",
+    "community_control": "#7869c3",
+    "tracing": "#b45a78",
+    "vaccination": "#0fa53c",
+    "border_import": "#69a500",
+    "case_report": "#0087d2",
+    "organization": "#5a690f",
+    "publicity": "#d2871e",
+    "economy": "#e10087",
     OTHER: "#9aa3ad",
 }
 _FALLBACK = "#6b7280"
 # How much of the label colour goes into a sentence's background (the rest is white).
-_TINT = 0.22
+_TINT = 0.26
 # Other scores shown in a tooltip besides the sentence's own labels.
 _RUNNERS_UP = 2
 
@@ -85,15 +88,19 @@ def _css(labels: Sequence[str]) -> str:
 
 
 def _legend(labels: Sequence[str]) -> str:
+    # each a button: 14 light tints cannot all be told apart at a glance, and showing one
+    # category's sentences alone can
     items = "".join(
-        f'<li><span class="sw" style="background:{_tint(_color(label), 0.45)};'
+        f'<li><button type="button" class="key" data-only="{escape(label)}" aria-pressed="false">'
+        f'<span class="sw" style="background:{_tint(_color(label), 0.45)};'
         f'border-color:{_color(label)}"></span>{escape(zh_name(label))} '
-        f'<code>{escape(label)}</code></li>' for label in labels)
+        f'<code>{escape(label)}</code></button></li>' for label in labels)
     return (f'<section class="card legend" aria-label="图例 legend"><h2>图例 <small>Legend</small></h2>'
             f'<ul>{items}</ul><p class="hint">句子按主要类别着色；次要类别以句末圆点标出。'
-            f'悬停或轻触句子可查看全部标签与得分。 Sentences are coloured by their primary '
-            f'category; dots mark further labels. Hover or tap a sentence for its labels '
-            f'and scores.</p></section>')
+            f'悬停或轻触句子可查看全部标签与得分；点击类别只突出含该类别的句子，再点一次恢复。 '
+            f'Sentences are coloured by their primary category; dots mark further labels. Hover '
+            f'or tap a sentence for its labels and scores; click a category to pick out the '
+            f'sentences that have it, and again to show all.</p></section>')
 
 
 def _text_width(text: str, size: int = 14) -> float:
@@ -296,7 +303,14 @@ small{font-weight:400;color:#6b7785;font-size:.8em}
 box-shadow:0 1px 2px rgba(16,24,40,.04)}
 .legend ul{list-style:none;margin:0;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(215px,1fr));
 gap:6px 16px}
-.legend li{font-size:14px;display:flex;align-items:center;gap:6px;white-space:nowrap;min-width:0}
+.legend li{min-width:0}
+.key{font:inherit;font-size:14px;color:inherit;background:none;border:0;border-radius:5px;padding:2px 4px;
+margin:0 -4px;width:100%;display:flex;align-items:center;gap:6px;white-space:nowrap;min-width:0;cursor:pointer;
+text-align:left}
+.key:hover{background:#f4f5f7}
+.key[aria-pressed="true"]{background:#e8ebef;box-shadow:inset 0 0 0 1px #9aa3ad}
+.s.dim{background:none;border-bottom-color:transparent;color:#8a94a0}
+.s.dim .dot{opacity:.35}
 .legend code{color:#6b7785;font-size:11.5px;overflow:hidden;text-overflow:ellipsis}
 .hint{color:#6b7785;font-size:13px;margin:12px 0 0}
 .sw{display:inline-block;width:14px;height:14px;border-radius:3px;border:2px solid transparent;flex:none;
@@ -357,4 +371,12 @@ function hide(){if(cur)cur.classList.remove('on');cur=null;tip.hidden=true;}
 document.querySelectorAll('.s[title]').forEach(function(el){el.dataset.tip=el.title;el.removeAttribute('title');
 el.addEventListener('mouseenter',function(){show(el);});el.addEventListener('mouseleave',hide);
 el.addEventListener('click',function(e){e.stopPropagation();show(el);});});
-document.addEventListener('click',hide);})();"""
+document.addEventListener('click',hide);
+function only(label){document.querySelectorAll('.key').forEach(function(k){
+k.setAttribute('aria-pressed',String(k.dataset.only===label));});
+document.querySelectorAll('.s').forEach(function(el){
+el.classList.toggle('dim',label!==null&&el.dataset.labels.split('|').indexOf(label)<0);});
+try{history.replaceState(null,'',label===null?location.pathname+location.search:'#only='+label);}catch(e){}}
+document.querySelectorAll('.key').forEach(function(k){k.addEventListener('click',function(e){
+e.stopPropagation();only(k.getAttribute('aria-pressed')==='true'?null:k.dataset.only);});});
+var m=/^#only=(.+)$/.exec(location.hash);if(m)only(decodeURIComponent(m[1]));})();"""

@@ -1,7 +1,9 @@
 """The HTML report: its markup, the ``measures report`` command, and the page as a real
 browser (headless Chromium) renders it."""
 import dataclasses
+import itertools
 import json
+import math
 import os
 import re
 import shutil
@@ -24,7 +26,7 @@ DOCUMENTS = sorted(EXAMPLES.glob("*.txt"))
 # The few HTML names the report is built from, and nothing a document could smuggle in.
 OWN_TAGS = {"html", "head", "meta", "title", "style", "body", "main", "header", "h1", "h2", "p",
             "small", "section", "ul", "li", "span", "code", "div", "table", "thead", "tbody", "tr",
-            "th", "td", "a", "figure", "figcaption", "svg", "g", "text", "rect", "i", "wbr", "script"}
+            "th", "td", "a", "figure", "figcaption", "svg", "g", "text", "rect", "i", "wbr", "script", "button"}
 
 
 class Page(HTMLParser):
@@ -35,6 +37,7 @@ class Page(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.sentences, self.charts, self.table_rows, self.tags, self.attributes = [], 0, 0, set(), set()
         self.legend, self._stack, self._sentence, self._depth = "", [], None, 0
+        self.keys = []  # the legend's buttons
         self.feed(html)
 
     def handle_starttag(self, tag, attrs):
@@ -48,6 +51,8 @@ class Page(HTMLParser):
             self._sentence = dict(attrs, text="")
             self.sentences.append(self._sentence)
             self._depth = len(self._stack)
+        if tag == "button" and "key" in classes:
+            self.keys.append(attrs)
         if tag == "svg" and "chart" in classes:
             self.charts += 1
         if tag == "tr" and any("overview" in c for c in self._stack):
@@ -236,11 +241,11 @@ def _chromium() -> str:
     pytest.skip(reason)
 
 
-def _browser(report: Path, profile: Path, *args) -> subprocess.CompletedProcess:
+def _browser(report: Path, profile: Path, *args, fragment: str = "") -> subprocess.CompletedProcess:
     command = [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                "--no-first-run", "--disable-background-networking", "--disable-component-update",
                "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND", f"--user-data-dir={profile}",
-               *args, report.as_uri()]
+               *args, report.as_uri() + fragment]
     # its crash reports and settings go to the profile's folder, not the user's home
     home = {"HOME": str(profile), "XDG_CONFIG_HOME": str(profile / "config"), "XDG_CACHE_HOME": str(profile / "cache")}
     result = subprocess.run(command, capture_output=True, timeout=180, env={**os.environ, **home})
@@ -266,6 +271,21 @@ def test_browser_renders_every_sentence(report, model, tmp_path):
     assert page.charts == len(DOCUMENTS) and page.table_rows == 1 + len(DOCUMENTS)
     # the script ran: tooltips moved from title= to data-tip= for the tap-friendly box
     assert all("data-tip" in s and "title" not in s for s in page.sentences)
+
+
+def test_a_legend_key_picks_out_the_sentences_of_its_category(report, tmp_path):
+    # as a click on the key leaves it: the page's address names the category, and a
+    # sentence that has it as a further label is picked out too
+    page = Page(_browser(report, tmp_path / "profile", "--dump-dom", fragment="#only=testing").stdout.decode("utf-8"))
+    picked = [s for s in page.sentences if "dim" not in s["class"].split()]
+    assert picked and len(picked) < len(page.sentences)
+    assert all("testing" in s["data-labels"].split("|") for s in picked)
+    assert all("testing" not in s["data-labels"].split("|") for s in page.sentences if s not in picked)
+    assert any(s["data-primary"] != "testing" for s in picked)
+    assert [k["data-only"] for k in page.keys if k["aria-pressed"] == "true"] == ["testing"]
+    plain = Page(_browser(report, tmp_path / "profile", "--dump-dom").stdout.decode("utf-8"))
+    assert not any("dim" in s["class"].split() for s in plain.sentences)
+    assert all(k["aria-pressed"] == "false" for k in plain.keys) and plain.keys
 
 
 def _png_size_and_colours(path: Path):
@@ -349,3 +369,26 @@ def test_every_label_has_its_own_colour():
     from measures.report import COLORS
 
     assert list(COLORS) == list(LABEL_IDS) and len(set(COLORS.values())) == len(COLORS)
+
+
+def _lab(hex_color: str) -> tuple[float, float, float]:
+    """CIE L*a*b* (D65) of an sRGB colour."""
+    def linear(c):
+        c /= 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(int(hex_color[i:i + 2], 16)) for i in (1, 3, 5))
+    x, y, z = ((0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047, 0.2126 * r + 0.7152 * g + 0.0722 * b,
+               (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883)
+    f = [t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116 for t in (x, y, z)]
+    return 116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])
+
+
+def test_every_two_sentence_tints_can_be_told_apart():
+    # CIE76 distance; a reader found testing and case_report (5.8 apart) alike, and
+    # border_import and publicity were 3.2 apart
+    from measures.report import COLORS, _tint
+
+    tints = {label: _lab(_tint(color)) for label, color in COLORS.items()}
+    closest = min((math.dist(tints[a], tints[b]), a, b) for a, b in itertools.combinations(tints, 2))
+    assert closest[0] >= 10, closest
