@@ -298,7 +298,8 @@ class _TextExtractor(HTMLParser):
         if self.hidden:
             return
         if self.title is not None and not self.title_read and not self.skipping:
-            self.title.append(data)
+            self.title.append(data)  # placed by html_to_text, once, whether the page has a <head> or not
+            return
         if self.in_head and not self.in_title and not self.skipping and data.strip():
             self.in_head = False
         if not self.skipping and not self.in_head:
@@ -307,7 +308,8 @@ class _TextExtractor(HTMLParser):
 
 def html_to_text(markup: str) -> str:
     """The visible text of an HTML page, one block element a line; the title is kept
-    as the first line."""
+    as the first line, unless the page shows its headline near its top (as its <h1>,
+    after a breadcrumb): then it would be one sentence counted twice."""
     extractor = _TextExtractor()
     extractor.feed(markup)
     extractor.close()
@@ -316,9 +318,21 @@ def html_to_text(markup: str) -> str:
     text = "\n".join(line for line in lines if line)
     if extractor.title:
         heading = re.sub(r"\s+", " ", "".join(extractor.title)).strip()
-        if heading and not text.startswith(heading):
+        if heading and not _shown_already(heading, text):
             text = heading + "\n" + text
     return text
+
+
+# What parts a page's title into its headline and its site's name (通告_某市人民政府门户网站,
+# 通告 - 某某网, 通告|某某网)
+_TITLE_PARTS = re.compile(r"\s*(?:_|\||｜|\s-\s|--|—{1,2}|–)\s*")
+
+
+def _shown_already(title: str, text: str) -> bool:
+    """Whether the page shows its title's headline itself, as a line near its top (after a
+    breadcrumb, say): the title would be the same sentence counted twice."""
+    headline = _TITLE_PARTS.split(title, maxsplit=1)[0].strip()
+    return text.startswith(title) or any(line in (title, headline) for line in text.split("\n", 20)[:20])
 
 
 def _lines(text: str) -> str:

@@ -75,6 +75,14 @@ def test_html_keeps_block_structure():
      "关于做好疫情防控的通知。\n各区落实检测。"),
     ("<html><head><svg><title>图标</title></svg><title>通知 &amp; 公告</title></head><p>各区落实检测。</p>",
      "通知 & 公告\n各区落实检测。"),
+    # a title whose headline the page shows, after a breadcrumb or with the site's name
+    # added, is not a sentence of its own (it was counted twice); one it does not show is
+    ("<title>关于加强防控的通告_某市人民政府门户网站</title><div>首页 > 通知公告</div><h1>关于加强防控的通告</h1>"
+     "<p>全体市民须完成一次核酸检测。</p>", "首页 > 通知公告\n关于加强防控的通告\n全体市民须完成一次核酸检测。"),
+    ("<title>关于加强防控的通告 - 某某网</title><h1>关于加强防控的通告</h1><p>各区落实检测。</p>",
+     "关于加强防控的通告\n各区落实检测。"),
+    ("<title>关于加强防控的通告_某市人民政府门户网站</title><p>各区落实检测。</p><p>某市人民政府门户网站</p>",
+     "关于加强防控的通告_某市人民政府门户网站\n各区落实检测。\n某市人民政府门户网站"),
     # a title left open ends at the next tag
     ("<html><head><title>通知<body><p>各区落实检测。</p></body></html>", "通知\n各区落实检测。"),
     # a table's cells are lines, as a Word table's; hidden elements are not text
@@ -143,7 +151,7 @@ def test_short_files_and_symbols_in_legacy_encodings_are_read(tmp_path, text, en
 
 PAGE = ('<!DOCTYPE html><html><head>{meta}<title>{title}</title><link rel="stylesheet" href="/css/a.css">'
         '<script src="/js/jquery.min.js"></script></head><body><div class="nav"><a href="/">home</a></div>'
-        '<p>{title}</p></body></html>')
+        '<p>{title}。</p></body></html>')
 
 
 @pytest.mark.parametrize("meta", ['<meta charset="gbk">', "<meta charset=GB2312>",
@@ -152,7 +160,7 @@ def test_a_page_is_read_in_the_chinese_encoding_it_declares(tmp_path, meta):
     # without the declaration these bytes read as Big5 as well, and are taken for it
     path = tmp_path / "page.html"
     path.write_bytes(PAGE.format(meta=meta, title="健康码").encode("gbk"))
-    assert read_document(path) == "健康码\nhome\n健康码"
+    assert read_document(path) == "健康码\nhome\n健康码。"
 
 
 @pytest.mark.parametrize("title, encoding, meta", [
