@@ -178,18 +178,22 @@ _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _SYLLABLE = rf"[a-zü]*[{_TONED}][a-zü{_TONED}]*"
 _PINYIN = re.compile(
     rf"[(（][^\S{BREAKS}]*{_SYLLABLE}(?:[^\S{BREAKS}]+{_SYLLABLE})*[^\S{BREAKS}]*[)）]"
-    # the same annotation after a character lost to mis-decoding: 日?qǐng)?bào) -> 日
-    rf"|\?{_SYLLABLE}[)）][a-z]*"
+    # the same annotation after a character lost to mis-decoding (日?qǐng)?bào)): the lost
+    # character is marked, as U+FFFD marks bytes that cannot be decoded, for a sentence
+    # without it can say the opposite (本地?zé)o癥狀 is 本地无症状, not 本地症状)
+    rf"|(?P<lost>(?:\?{_SYLLABLE}[)）][a-z]*)+)"
 )
 
 
 def strip_pinyin(text: str) -> str:
-    """Remove inline pinyin annotations: ``長(zhǎng)春`` -> ``長春``."""
+    """Remove inline pinyin annotations: ``長(zhǎng)春`` -> ``長春``; one after a
+    character lost to mis-decoding leaves U+FFFD in its place: ``本地?zé)o癥狀`` ->
+    ``本地\ufffd癥狀``."""
     return _pinyin_stripped(text)[0]
 
 
 def _pinyin_stripped(text: str, rounds: int = _ROUNDS) -> _Mapped:
-    return _substituted(_PINYIN, lambda match: "", text, rounds)
+    return _substituted(_PINYIN, lambda match: "\ufffd" if match.group("lost") else "", text, rounds)
 
 
 # The four steps above, run in turn until none has more to do (``_ROUNDS`` times at most):

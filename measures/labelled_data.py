@@ -100,19 +100,26 @@ class LabelledData:
 def file_lines(path: str):
     """A labelled file's bytes and its lines as text (UTF-8, with or without BOM), or a
     DataError naming the file (and the line of bytes that do not decode)."""
+    read = _file_lines(path)
+    if isinstance(read, Problem):
+        # the whole file is unreadable, not one row: no row list, so no "skip the bad rows"
+        raise DataError(message=str(read))
+    return read
+
+
+def _file_lines(path: str):
+    """:func:`file_lines`' bytes and lines, or the Problem that keeps the file from being read."""
     try:
         with open(path, "rb") as handle:
             if is_device(handle.fileno()):  # /dev/zero is read for ever
-                raise DataError(message=f"{path}: a device, not a TSV file")
+                return Problem(path, None, "a device, not a TSV file")
             raw = handle.read()
     except OSError as error:
-        raise DataError(message=f"{path}: cannot be read ({error.strerror or error}){_not_a_file(path)}") from None
+        return Problem(path, None, f"cannot be read ({error.strerror or error}){_not_a_file(path)}")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = line_number(raw, error.start)
-        # the whole file is unreadable, not one row: no row list, so no "skip the bad rows"
-        raise DataError(message=str(Problem(path, line, _not_utf8(raw)))) from None
+        return Problem(path, line_number(raw, error.start), _not_utf8(raw))
     # Rows end at "\n" (a "\r" before it is a Windows line end), or at "\r" in a file
     # without any "\n" (old Mac exports, which read as one header line and no rows
     # otherwise); not str.splitlines, which would also cut a sentence at U+2028, U+0085
@@ -403,9 +410,12 @@ def files_refused(problems: list[Problem], option: str) -> DataError:
                      + f"\n({option} leaves out bad rows, not a whole file that cannot be used)")
 
 
-def _read_files(paths: Paths) -> LabelledData:
+def _read_files(paths: Paths, unreadable: list | None = None) -> LabelledData:
     """The usable rows of TSV files, every problem listed in ``problems``; a problem on
-    line 1 (an empty file, an unusable header) means none of that file's rows were read."""
+    line 1 (an empty file, an unusable header) means none of that file's rows were read.
+    A file that cannot be read (not UTF-8, missing) is a DataError, or, given a list
+    ``unreadable`` (the data check, which reports every file), a problem listed as the
+    others are and in that list."""
     data = LabelledData()
     digest = hashlib.sha256()
     first_seen: dict[str, tuple[tuple[str, ...], str]] = {}
@@ -417,7 +427,12 @@ def _read_files(paths: Paths) -> LabelledData:
                                                   "count twice"))
             continue
         given[same] = path
-        raw, lines = file_lines(path)
+        read = file_lines(path) if unreadable is None else _file_lines(path)
+        if isinstance(read, Problem) and unreadable is not None:
+            data.problems.append(read)
+            unreadable.append(read)
+            continue
+        raw, lines = read
         digest.update(raw)
         data.file_sha256[path] = hashlib.sha256(raw).hexdigest()
         if not any(line.strip() for line in lines):
@@ -649,8 +664,12 @@ def check_data(paths: Paths,
     """Per-label counts, multi-label rate, exact and near-duplicate rates, and the rows
     that break the guide, for the data check command; with ``second_reading`` (files of
     another annotator's labels for some of the same sentences) also how the two agree."""
-    # a file without a usable header is listed with the bad rows, not a reason to stop
-    data = _read_files(paths)
+    # a file without a usable header, or one that cannot be read, is listed with the bad
+    # rows, not a reason to stop; when no file can be read, there is nothing to report
+    unreadable: list[Problem] = []
+    data = _read_files(paths, unreadable)
+    if unreadable and len(unreadable) == len(_path_list(paths)):
+        raise DataError(unreadable)
     problems = [str(p) for p in data.problems]
     compared = None
     if second_reading is not None:
@@ -659,7 +678,7 @@ def check_data(paths: Paths,
         problems += [f"{path}: given as the data and as the second reading; the second reading is another "
                      f"annotator's labels of the same sentences" for path in _path_list(second_reading)
                      if _identity(path) in data_files]
-        second = _read_files(second_reading)
+        second = _read_files(second_reading, [])
         compared = agreement(data, second)
         # a colleague labels some rows of a copy and leaves the rest empty, as asked: those
         # are rows not read, not problems

@@ -389,6 +389,12 @@ def test_a_file_saved_the_wrong_way_says_how_to_save_it(tmp_path, content, messa
         read_labelled(path)
     assert message in str(caught.value)
     assert ("comma-separated" in str(caught.value)) == ("comma-separated" in message)
+    # the data check lists it with the other files' problems and reports those files
+    good = write(tmp_path, "text\tlabels\n全市开展核酸检测。\ttesting\n", "good.tsv")
+    report = check_data([path, good, tmp_path / "missing.tsv"])
+    assert report["rows"] == 1 and report["labels"]["testing"] == 1
+    assert [p for p in report["problems"] if message in p]
+    assert f"{tmp_path / 'missing.tsv'}: cannot be read (No such file or directory)" in report["problems"]
 
 
 def test_a_sentence_typed_with_full_width_punctuation_is_the_one_suggest_wrote(tmp_path):
