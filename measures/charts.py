@@ -11,6 +11,7 @@ one the charts show the ids alone instead of empty boxes.
 from __future__ import annotations
 
 import functools
+import math
 
 from .labels import LABELS, zh_name
 from .summary import as_summary, fit_name, share_table, share_text, shown_names
@@ -156,14 +157,15 @@ def plot_comparison(summaries, ax=None, include_other: bool = False, annotate: b
     own_figure = ax is None
     if own_figure:
         _, ax = plt.subplots(figsize=(2.5 + 1.3 * len(names), 1.2 + 0.32 * len(labels)))
-    # rows: categories; columns: documents
-    matrix = [[row[k] for row in rows] for k in range(len(labels))]
-    top = max(max(r) for r in matrix) or 1.0
+    # rows: categories; columns: documents; NaN (left blank) where a document's model has
+    # no such category
+    matrix = [[math.nan if row[k] is None else row[k] for row in rows] for k in range(len(labels))]
+    top = max((v for r in matrix for v in r if v == v), default=0) or 1.0
     image = ax.imshow(matrix, cmap="Blues", vmin=0, vmax=top, aspect="auto")
     if annotate:
         for k, line in enumerate(matrix):
             for j, share in enumerate(line):
-                ax.text(j, k, share_text(share), ha="center", va="center", fontsize=8,
+                ax.text(j, k, "—" if share != share else share_text(share), ha="center", va="center", fontsize=8,
                         color="white" if share > 0.6 * top else "black")
     font = _cjk_font()
     _set_ticks(ax.yaxis, range(len(labels)), labels, font)

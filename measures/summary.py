@@ -142,7 +142,7 @@ def summarize(document, examples: int = 3) -> Summary:
 
 def compare(summaries: Sequence[Summary | Document], include_other: bool = False) -> str:
     """A text table of category shares, one column per document (summaries or tagged
-    documents)."""
+    documents); "—" where a document's model has no such category."""
     summaries = summary_list(summaries)
     if not summaries:
         return ""
@@ -150,7 +150,7 @@ def compare(summaries: Sequence[Summary | Document], include_other: bool = False
     header = _fit("category", 30, right=False) + "".join("  " + _fit(name, 14) for name in shown_names(names, 14))
     lines = [header, "-" * _columns(header)]
     for k, label in enumerate(labels):
-        cells = "".join(f"{share_text(row[k], 1):>16}" for row in rows)
+        cells = "".join(f"{'—' if row[k] is None else share_text(row[k], 1):>16}" for row in rows)
         lines.append(_fit(f"{zh_name(label)} {label}", 30, right=False) + cells)
     lines.append(_fit("sentences", 30, right=False) + "".join(f"{s.sentences:>16}" for s in summaries))
     return "\n".join(lines)
@@ -246,7 +246,8 @@ def summary_list(items) -> list[Summary]:
 def share_table(items, include_other: bool = False, values: str = "share"):
     """``(labels, names, rows)`` of several documents: the label ids in label-set order,
     one name per document (its source, else ``docN``) and per document one row of
-    category shares (or counts, with ``values="count"``) in label order."""
+    category shares (or counts, with ``values="count"``) in label order; None where the
+    document's model has no such category (trained without it), which is no measured 0."""
     if values not in ("share", "count"):
         raise ValueError(f"values must be 'share' or 'count', not {values!r}")
     summaries = summary_list(items)
@@ -255,7 +256,7 @@ def share_table(items, include_other: bool = False, values: str = "share"):
     labels = [label for label in LABEL_IDS
               if (label in present or not summaries) and (include_other or label != OTHER)]
     names = [s.source or f"doc{i + 1}" for i, s in enumerate(summaries)]
-    rows = [[getattr(s.categories[label], values) if label in s.categories else 0 for label in labels]
+    rows = [[getattr(s.categories[label], values) if label in s.categories else None for label in labels]
             for s in summaries]
     return labels, names, rows
 
@@ -263,7 +264,8 @@ def share_table(items, include_other: bool = False, values: str = "share"):
 def summaries_frame(documents_or_summaries, include_other: bool = True, values: str = "share"):
     """A pandas DataFrame with one row per document (indexed by its source) and one
     column per category id, holding the category's share of the document's sentences
-    (or its sentence count, with ``values="count"``). Needs pandas."""
+    (or its sentence count, with ``values="count"``); NaN (``<NA>`` for counts) where a
+    document's model has no such category. Needs pandas."""
     try:
         import pandas as pd
     except ImportError:
@@ -271,4 +273,5 @@ def summaries_frame(documents_or_summaries, include_other: bool = True, values: 
     labels, names, rows = share_table(documents_or_summaries, include_other, values)
     frame = pd.DataFrame(rows, index=pd.Index(names, name="source"),
                          columns=pd.Index(labels, name="category"))
-    return frame.astype(float if values == "share" else int)
+    missing = any(value is None for row in rows for value in row)
+    return frame.astype(float if values == "share" else "Int64" if missing else int)

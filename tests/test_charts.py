@@ -82,6 +82,26 @@ def test_summaries_frame_has_a_row_per_document_and_a_column_per_category(pd):
         measures.summaries_frame([A], values="ratio")
 
 
+# a model trained without 'economy' (on a user's own rows) gives summaries without it
+NO_ECONOMY = Summary("mine.txt", 4, {label: CategorySummary(1 if label == "testing" else 0,
+                                                            0.25 if label == "testing" else 0.0)
+                                     for label in LABEL_IDS if label != "economy"})
+
+
+def test_a_category_a_documents_model_lacks_is_not_a_measured_zero(pd, plt):
+    frame = measures.summaries_frame([NO_ECONOMY, B])
+    assert pd.isna(frame.loc["mine.txt", "economy"]) and frame.loc["mine.txt", "supply"] == 0.0
+    assert frame.loc["b.txt", "economy"] == pytest.approx(0.2)
+    counts = measures.summaries_frame([NO_ECONOMY, B], values="count")
+    assert pd.isna(counts.loc["mine.txt", "economy"]) and counts.loc["b.txt", "economy"] == 1
+    assert measures.summaries_frame([A, B], values="count").dtypes.eq(int).all()  # no model lacks one
+    lines = {line.split()[1]: line.split()[2:] for line in measures.compare([NO_ECONOMY, B]).splitlines()[2:-1]}
+    assert lines["economy"] == ["—", "20.0%"] and lines["supply"] == ["0.0%", "80.0%"]
+    ax = measures.plot_comparison([NO_ECONOMY, B])
+    texts = [t.get_text() for t in ax.texts]
+    assert texts.count("—") == 1
+
+
 def test_a_summarys_frame_has_a_row_per_category_with_its_name_count_share_and_examples(pd):
     summary = Summary("a.txt", 4, {"testing": CategorySummary(3, 0.75, ("全市开展全员核酸检测。", "做好核酸采样。")),
                                    "supply": CategorySummary(0, 0.0), OTHER: CategorySummary(1, 0.25, ("同志们：",))})
@@ -101,7 +121,8 @@ def test_documents_tagged_by_models_of_other_label_sets_keep_all_their_categorie
         labels, names, rows = share_table(summaries, include_other=True, values="count")
         assert labels == ["testing", "isolation_transfer", "supply", OTHER]
         counts = dict(zip(names, rows))
-        assert counts["two.txt"] == [0, 2, 0, 3] and counts["three.txt"] == [1, 0, 1, 1]
+        # None: a category the document's model does not have, which is no measured 0
+        assert counts["two.txt"] == [None, 2, None, 3] and counts["three.txt"] == [1, None, 1, 1]
         assert "isolation_transfer" in measures.compare(summaries) and "supply" in measures.compare(summaries)
 
 
