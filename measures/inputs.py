@@ -9,6 +9,7 @@ import os
 import re
 import stat
 from collections.abc import Hashable, Mapping
+from pathlib import Path
 
 import numpy as np
 
@@ -230,3 +231,17 @@ def weights_argument(sample_weight, n: int, name: str = "sample_weight", counted
     if n and not weights.any():
         raise ValueError(f"{name} has no value above 0: there is nothing to {purpose}")
     return weights
+
+
+def resolved(path) -> Path | None:
+    """``path`` made absolute with its links followed; None for a symbolic-link loop
+    (Path.resolve raises RuntimeError for one before Python 3.13, OSError since)."""
+    try:
+        return Path(path).resolve()
+    except (RuntimeError, OSError):
+        return None
+
+
+def missing(path) -> str:
+    """Why a path that does not exist is no input: a symbolic-link loop is not a missing file."""
+    return "a symbolic-link loop" if os.path.islink(path) and resolved(path) is None else "no such file or folder"

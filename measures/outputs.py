@@ -15,6 +15,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from .inputs import resolved
+
 __all__ = ["OutputError", "open_output", "check_output", "check_not_input", "temporary_file", "descriptor"]
 
 
@@ -227,12 +229,15 @@ def check_not_input(output: str | os.PathLike | None, inputs) -> None:
     that its next reading would take for a document."""
     if output is None or output == "-":
         return
-    target = Path(output).resolve()
+    target = resolved(output)
+    if target is None:
+        raise OutputError(f"{output}: a symbolic-link loop; write the output elsewhere")
     for item in inputs:
-        if item not in (None, "-"):
-            clash = _clash(target, Path(item).resolve())
-            if clash:
-                raise OutputError(f"{output}: {clash} {item}; write the output elsewhere")
+        source = None if item in (None, "-") else resolved(item)
+        clash = source is not None and _clash(target, source)  # an input in a loop is named as it is read
+        if clash:
+            raise OutputError(f"{output}: {clash} {item}; write the output elsewhere")
+
 
 
 def _clash(target: Path, source: Path) -> str | None:

@@ -19,7 +19,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from . import reading
 from .cleaning import text_name
-from .inputs import is_device, listed, reads_for_ever
+from .inputs import is_device, listed, missing, reads_for_ever
 from .outputs import descriptor
 from .reading import (HTML_SUFFIXES, MHTML, DocumentError, document_text, is_large, is_lock_file, iter_pieces, open_document,
                       read_document)
@@ -465,4 +465,4 @@ def iter_sources(inputs: Iterable[str], keep_fields: Sequence[str] = ()) -> Iter
                 again_as = "given more than once" if first == str(path) else f"the same file as {first}"
                 yield Source(str(path), note=f"{path}: {again_as}; read once")
         else:
-            yield Source(str(path), error=f"{path}: no such file or folder")
+            yield Source(str(path), error=f"{path}: {missing(path)}")

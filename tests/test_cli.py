@@ -401,6 +401,22 @@ def test_report_and_suggest_note_documents_that_give_no_sentence(tmp_path, comma
 
 
 
+def test_a_symbolic_link_loop_is_named_as_one_in_and_out(tmp_path):
+    # Path.resolve raised RuntimeError from the output check: a traceback
+    (tmp_path / "a").symlink_to("b")
+    (tmp_path / "b").symlink_to("a")
+    (tmp_path / "ok.txt").write_text("全市开展全员核酸检测。", "utf-8")
+    for command in (["tag", "a", "ok.txt", "-o", "x.jsonl"], ["report", "a", "ok.txt", "-o", "r.html"]):
+        result = run_cli(*command, cwd=tmp_path)
+        assert result.returncode == 1 and "measures: a: a symbolic-link loop\n" in result.stderr.decode()
+        assert (tmp_path / command[-1]).stat().st_size  # the other input is tagged
+    result = run_cli("tag", "ok.txt", "-o", "a", cwd=tmp_path)
+    assert (result.returncode, result.stderr.decode()) == (
+        1, "measures: a: a symbolic-link loop; write the output elsewhere\n")
+    result = run_cli("train", "a", "-o", "m", cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr.decode()
+
+
 def test_a_file_met_again_is_tagged_once(tmp_path):
     # in a folder and by name, by a hard link's name, by its own name twice: counted twice otherwise
     (tmp_path / "docs").mkdir()
