@@ -744,7 +744,9 @@ def _parser() -> argparse.ArgumentParser:
     suggest.add_argument("--similarity", type=_fraction, default=0.5, metavar="J",
                          help="skip a sentence whose character-4-gram Jaccard similarity with a picked one is >= J (default 0.5)")
     suggest.add_argument("--min-chars", type=_count(0), default=6, metavar="N", help="skip sentences shorter than N characters (default 6)")
-    suggest.add_argument("--exclude", nargs="+", metavar="DATA.tsv", help="labelled files whose sentences are not suggested again")
+    # one file an option (repeatable): taking every name after it took the inputs too
+    suggest.add_argument("--exclude", action="append", metavar="DATA.tsv",
+                         help="a labelled file whose sentences are not suggested again (repeatable)")
     model_options(suggest)
     return parser
 

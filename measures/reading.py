@@ -59,6 +59,9 @@ def _not_text(data: bytes) -> str | None:
     """What a file people try that is not text is, with what to do, instead of "binary data"."""
     if data.startswith(b"%PDF-"):
         return "a PDF file; extract its text first (for example with pdftotext)"
+    if data.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"\x28\xb5\x2f\xfd")):  # under any name, or piped
+        return ("compressed data (gzip, bzip2, xz or zstd); decompress it first (zcat, bzcat, xzcat or "
+                "zstdcat FILE | measures tag -)")
     if data.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE container: old Office files, encrypted new ones
         if "EncryptedPackage".encode("utf-16-le") in data:
             return "a password-protected Office file; remove the password, or save it as .txt"

@@ -246,6 +246,11 @@ def test_sentences_of_an_exclude_file_stay_out_whatever_their_labels(corpus, tmp
     before = {line.split("\t")[0] for line in rows[1:]}
     after = {line.split("\t")[0] for line in second.read_text("utf-8").splitlines()[1:]}
     assert len(after) == 4 and not before & after
+    # given before the inputs, as options often are, it takes its own file only (it took the
+    # inputs too: "the following arguments are required: FILE"), and it may be repeated
+    third = tmp_path / "round3.tsv"
+    assert run_cli("suggest", "--exclude", first, "--exclude", second, corpus, "-n", 4, "-o", third).returncode == 0
+    assert not {line.split("\t")[0] for line in third.read_text("utf-8").splitlines()[1:]} & (before | after)
     headless = tmp_path / "headless.tsv"
     headless.write_text("\n".join(rows[1:]) + "\n", "utf-8")
     result = run_cli("suggest", corpus, "--exclude", headless)

@@ -1,4 +1,5 @@
 """Word .docx files are read as their text; files that are not text are named for what they are."""
+import gzip
 import zipfile
 
 import pytest
@@ -141,7 +142,11 @@ def test_a_word_file_is_tagged_alone_and_from_a_folder(tmp_path):
     # a PDF written without compression is mostly ASCII, and would decode
     (lambda p: p.write_bytes(b"%PDF-1.4\n%\xac\xdc\xab\xba\n" + b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n" * 20),
      "a PDF file; extract its text first"),
-], ids=["pdf", "doc", "encrypted", "zip", "broken-xml", "gbk-xml", "broken-zip", "damaged-data", "plain-pdf"])
+    # a compressed JSONL or text under a plain name, or piped
+    (lambda p: p.write_bytes(gzip.compress("全市开展核酸检测。".encode() * 50)),
+     r"compressed data \(gzip, bzip2, xz or zstd\); decompress it first"),
+], ids=["pdf", "doc", "encrypted", "zip", "broken-xml", "gbk-xml", "broken-zip", "damaged-data", "plain-pdf",
+        "gzip"])
 def test_what_is_not_a_text_document_is_named_for_what_it_is(tmp_path, make, message):
     path = tmp_path / "file.bin"
     make(path)
