@@ -228,6 +228,9 @@ def cmd_tag(args) -> int:
         if suffix in _NOT_WRITTEN and args.format != "text":  # the summary may go under any name, data may not
             raise UsageError(f"{args.output}: --format {args.format} is not {suffix[1:]} ({_NOT_WRITTEN[suffix]}); "
                              f"name the file .{_SUFFIX_OF[args.format]}")
+    if args.text_field in args.keep_fields:
+        raise UsageError(f"--keep-fields: {args.text_field!r} is the document, tagged sentence by sentence; "
+                         f"name other fields")
     if args.keep_fields and args.format == "text":
         raise UsageError("--keep-fields is for json, jsonl and csv output; the text summary has no place for fields")
     if args.bom and args.format in ("json", "jsonl"):
@@ -307,7 +310,7 @@ def tagged_documents(args, model, failed: list, stream_large: bool = False):
     by name on stderr, added to ``failed``, and the others go on."""
     from .inputs import counted
     from .corpus import tag_sources
-    from .sources import iter_sources
+    from .sources import RecordFields, iter_sources
 
     jobs = getattr(args, "jobs", 1)
     if jobs > 1:
@@ -317,12 +320,14 @@ def tagged_documents(args, model, failed: list, stream_large: bool = False):
         if jobs > cpus:  # each is forked at once and holds what it tags: a typo can exhaust memory
             _say(f"warning: --jobs {jobs} starts {jobs} worker processes on {counted(cpus, 'CPU')}; "
                  f"more than {cpus} are no faster and each takes memory")
-    for source, document in tag_sources(model, iter_sources(args.inputs, getattr(args, "keep_fields", ())), jobs=jobs,
+    fields = RecordFields(args.text_field, getattr(args, "keep_fields", ()))
+    for source, document in tag_sources(model, iter_sources(args.inputs, fields), jobs=jobs,
                                         model_path=args.model, trusted=args.trust,
                                         stream_large=stream_large):
         if source.error:
             failed.append(source.name)
-            _say(source.error)
+            if source.said:  # else counted, and said in one note after its file
+                _say(source.error)
         elif source.note:
             _say(source.note)
         else:
@@ -633,13 +638,18 @@ def _model_name(text: str) -> str:
         raise argparse.ArgumentTypeError(str(error).removeprefix("name ")) from None
 
 
+def _field_name(text: str) -> str:
+    """An argparse type: the name of a JSONL field."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty: name the field that holds the text")
+    return text
+
+
 def _field_names(text: str) -> tuple[str, ...]:
     """An argparse type: JSONL fields to keep, named with commas between (date,url)."""
     names = tuple(name.strip() for name in text.split(","))
     if not all(names):
         raise argparse.ArgumentTypeError(f"names fields with commas between (date,url), not {text!r}")
-    if "text" in names:
-        raise argparse.ArgumentTypeError("'text' is the document, tagged sentence by sentence; name other fields")
     if len(set(names)) < len(names):
         raise argparse.ArgumentTypeError(f"names a field twice: {text!r}")
     return names
@@ -668,6 +678,10 @@ def _parser() -> argparse.ArgumentParser:
         sub.set_defaults(func=func)
         return sub
 
+    def text_field_option(sub):
+        sub.add_argument("--text-field", type=_field_name, default="text", metavar="NAME",
+                         help="the field of JSONL records that holds the text (default: text)")
+
     def model_options(sub):
         sub.add_argument("--model", metavar="PATH", help="model folder, .skops or .joblib file (default: the shipped model)")
         sub.add_argument("--trust", action="store_true", help="allow loading a pickle-based (.joblib/.pkl) model file")
@@ -684,12 +698,14 @@ def _parser() -> argparse.ArgumentParser:
                      help="JSONL records' fields to carry into json, jsonl and csv output, with commas between "
                           "(date,url); null or empty for a record without one")
     tag.add_argument("-q", "--quiet", action="store_true", help="no progress line on a terminal")
+    text_field_option(tag)
     model_options(tag)
 
     report = command("report", cmd_report, "write an HTML report: sentences highlighted by category, charts")
     report.add_argument("inputs", nargs="+", metavar="FILE", help="document files, folders, .jsonl corpora, or - for stdin")
     report.add_argument("-o", "--output", required=True, metavar="PATH", help="the HTML file to write (atomically)")
     report.add_argument("--title", help="the report's title (default: 防控措施报告 · Policy measures report)")
+    text_field_option(report)
     model_options(report)
 
     train = command("train", cmd_train, "train a model from labelled sentences (TSV: text<TAB>labels)")
@@ -747,6 +763,7 @@ def _parser() -> argparse.ArgumentParser:
     # one file an option (repeatable): taking every name after it took the inputs too
     suggest.add_argument("--exclude", action="append", metavar="DATA.tsv",
                          help="a labelled file whose sentences are not suggested again (repeatable)")
+    text_field_option(suggest)
     model_options(suggest)
     return parser
 

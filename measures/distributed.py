@@ -23,6 +23,7 @@ import os
 from functools import lru_cache
 
 from .inputs import iterable_argument, path_argument
+from .sources import RecordFields
 
 __all__ = ["read_jsonl", "tag_bag", "tag_records"]
 
@@ -111,7 +112,7 @@ def _dask_bag():
     return dask, dask.bag
 
 
-def read_jsonl(urlpath, blocksize="4 MiB", keep_fields=()):
+def read_jsonl(urlpath, blocksize="4 MiB", keep_fields=(), text_field="text"):
     """JSONL files (a path, a glob or a list, as ``dask.bag.read_text`` takes them) as a
     bag of ``{"id", "input", "text"}`` records, their lines read as ``measures tag`` reads
     them: ``input`` the line's ``file:line`` (the file as Dask names it, a full path), a
@@ -121,7 +122,8 @@ def read_jsonl(urlpath, blocksize="4 MiB", keep_fields=()):
     ``keep_fields`` (names, such as ``["date", "url"]``) adds ``fields``, those fields of the
     line (None where it has none; NaN and Infinity as None), which :func:`tag_records`
     carries into each result as ``measures tag --keep-fields`` does; the other fields are
-    not held.
+    not held. ``text_field`` names the field that holds the text (``measures tag
+    --text-field``).
     A file that is not JSONL text (compressed under a plain name, UTF-16) or that cannot be
     read (a damaged ``.gz``) is logged once and left out, the other files going on.
 
@@ -140,6 +142,9 @@ def read_jsonl(urlpath, blocksize="4 MiB", keep_fields=()):
                                           one=f"keep_fields=[{keep_fields!r}] for one"))
     if not all(isinstance(field, str) for field in keep_fields):
         raise TypeError(f"keep_fields must be names (strings), got {keep_fields!r}")
+    if not isinstance(text_field, str) or not text_field.strip():
+        raise TypeError(f"text_field must name a field (a string), got {text_field!r}")
+    record_fields = RecordFields(text_field, keep_fields)
     size = None if blocksize is None else parse_bytes(blocksize)
     if size is not None and size <= 0:
         raise ValueError(f"blocksize must be a positive size (such as 4 MiB) or None for one partition "
@@ -150,7 +155,7 @@ def read_jsonl(urlpath, blocksize="4 MiB", keep_fields=()):
     for fs, path in _files(urlpath):
         compression = infer_compression(path)
         if size is None or compression:
-            parts.append(parse(fs, path, None, None, compression, 0, keep_fields))
+            parts.append(parse(fs, path, None, None, compression, 0, record_fields))
             continue
         # blocks of whole lines, as dask.bytes.read_bytes cuts them, from the file named (a
         # name with "*" or "[1]" in it is that file, not a pattern); lines end at "\n" only,
@@ -160,7 +165,7 @@ def read_jsonl(urlpath, blocksize="4 MiB", keep_fields=()):
         # until then.
         lines_before = 0
         for offset in range(0, max(fs.size(path), 1), size):
-            parts.append(parse(fs, path, offset, size, None, lines_before, keep_fields))
+            parts.append(parse(fs, path, offset, size, None, lines_before, record_fields))
             lines_before = dask.delayed(operator.add, pure=True)(lines_before, count(fs, path, offset, size))
     return db.from_delayed(parts)
 
@@ -218,7 +223,7 @@ def _block_lines(fs, path: str, offset: int, size: int) -> int:
 
 
 def _block_records(fs, path: str, offset, size, compression, lines_before: int,
-                   keep_fields: tuple = ()) -> list[dict]:
+                   record_fields: RecordFields) -> list[dict]:
     """The records of a run of whole lines of ``path``, the first of them line
     ``lines_before + 1`` of the file; none, and one warning, from a file that cannot be
     read or is not JSONL text."""
@@ -245,15 +250,15 @@ def _block_records(fs, path: str, offset, size, compression, lines_before: int,
         lines.pop()
     for number, line in enumerate(lines, start=lines_before + 1):
         source = jsonl_source(line.removeprefix("\ufeff") if number == 1 else line, f"{path}:{number}",
-                              keep_fields)
+                              record_fields)
         if source is None:
             continue
         if source.error:
             log.warning("%s", source.error)
         else:
             record: dict = {"id": source.name, "input": source.where, "text": source.text}
-            if keep_fields:
-                record["fields"] = {name: (source.fields or {}).get(name) for name in keep_fields}
+            if record_fields.keep:
+                record["fields"] = {name: (source.fields or {}).get(name) for name in record_fields.keep}
             out.append(record)
     return out
 

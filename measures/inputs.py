@@ -3,6 +3,7 @@ kind fails far from the mistake (a lone string as a list gives its characters; a
 pandas cell is a float NaN), so the public functions check first and say what they got."""
 from __future__ import annotations
 
+import errno
 import math
 import numbers
 import os
@@ -238,8 +239,12 @@ def resolved(path) -> Path | None:
     (Path.resolve raises RuntimeError for one before Python 3.13, OSError since)."""
     try:
         return Path(path).resolve()
-    except (RuntimeError, OSError):
+    except RuntimeError:
         return None
+    except OSError as error:  # a current folder deleted, say: said where it is met
+        if error.errno == errno.ELOOP:
+            return None
+        raise
 
 
 def missing(path) -> str:

@@ -15,7 +15,7 @@ import weakref
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator
 
 from . import reading
 from .cleaning import text_name
@@ -48,6 +48,8 @@ class Source:
     note: str | None = None
     where: str | None = None
     fields: dict | None = None
+    #: whether an error is said on its own line (False: counted, and said in a note after)
+    said: bool = True
 
     def __post_init__(self):
         if sum(part is not None for part in (self.text, self.error, self.pieces, self.note)) != 1:
@@ -57,22 +59,53 @@ class Source:
         self.where = self.name if self.where is None else text_name(self.where)
 
 
-def _jsonl(name: str, lines: Iterable[bytes], first_number: int = 1, keep_fields: Sequence[str] = ()) -> Iterator[Source]:
+@dataclass(frozen=True)
+class RecordFields:
+    """What of a JSONL record is read: its text from the field ``text``, and the fields
+    ``keep`` carried into the output (``--text-field``, ``--keep-fields``)."""
+
+    text: str = "text"
+    keep: tuple[str, ...] = ()
+
+
+# Records without a text named one by one before the rest are counted: a corpus whose text
+# is under another name gave a line on stderr for each of its records.
+_NAMED_WITHOUT_TEXT = 3
+
+
+def _jsonl(name: str, lines: Iterable[bytes], first_number: int = 1,
+           record_fields: RecordFields = RecordFields()) -> Iterator[Source]:
     """The records of JSONL ``lines`` (bytes): a line that is not UTF-8 or not a JSON
-    object with a text is reported by number and the others go on."""
+    object with a text is reported by number and the others go on; past the first few
+    records without a text, the others are failures said in one note at the end."""
+    unnamed, last = 0, 0
     for number, raw in enumerate(lines, start=first_number):
         where = f"{name}:{number}"
-        source = jsonl_source(raw.decode("utf-8", "surrogateescape"), where, keep_fields)
-        if source is not None:
-            yield source
+        source = jsonl_source(raw.decode("utf-8", "surrogateescape"), where, record_fields)
+        if source is None:
+            continue
+        if source.error and source.error.startswith(f"{where}: {_NO_TEXT}"):
+            unnamed += 1
+            last = number
+            if unnamed > _NAMED_WITHOUT_TEXT:
+                source = Source(where, error=source.error, said=False)
+        yield source
+    if unnamed > _NAMED_WITHOUT_TEXT:
+        yield Source(name, note=f"{name}: {unnamed - _NAMED_WITHOUT_TEXT} more records without a string field "
+                                f"{record_fields.text!r}, the last on line {last} ({unnamed} in all; --text-field "
+                                f"names the field that holds the text)")
 
 
-def jsonl_source(line: str, where: str, keep_fields: Sequence[str] = ()) -> Source | None:
+_NO_TEXT = "expected an object with a string field"
+
+
+def jsonl_source(line: str, where: str, record_fields: RecordFields = RecordFields()) -> Source | None:
     """One JSONL line read at ``where`` (``file:line``), decoded as UTF-8 with
     ``surrogateescape``: None when blank, else the record's Source, or one with the error
-    that the line is not UTF-8 or not a JSON object with a string ``text``; its
-    ``fields`` are those of ``keep_fields`` it has (None when none are asked for). The CLI
-    and :func:`measures.distributed.read_jsonl` read lines so."""
+    that the line is not UTF-8 or not a JSON object with a string text (in the field
+    ``record_fields.text``); its ``fields`` are those of ``record_fields.keep`` it has (None
+    when none are asked for). The CLI and :func:`measures.distributed.read_jsonl` read
+    lines so."""
     try:
         line.encode("utf-8")
     except UnicodeEncodeError:  # a byte that was not UTF-8
@@ -89,11 +122,14 @@ def jsonl_source(line: str, where: str, keep_fields: Sequence[str] = ()) -> Sour
                                    f"{error.colno})")
     except (RecursionError, ValueError) as error:  # nested past Python's stack, a number past its limit
         return Source(where, error=f"{where}: a JSON value this reader cannot hold ({type(error).__name__})")
-    if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-        return Source(where, error=f"{where}: expected an object with a string field 'text'")
+    text_field, keep = record_fields.text, record_fields.keep
+    if not isinstance(record, dict) or not isinstance(record.get(text_field), str):
+        has = (f" (its fields: {listed([repr(key) for key in record], 6)})" if isinstance(record, dict) and record
+               and text_field not in record else "")
+        return Source(where, error=f"{where}: {_NO_TEXT} {text_field!r}{has}")
     # only the fields asked for: the others (a scraped page's HTML) would be held until written
-    return Source(record_name(record, where), record["text"], where=where,
-                  fields={key: record[key] for key in keep_fields if key in record} if keep_fields else None)
+    return Source(record_name(record, where), record[text_field], where=where,
+                  fields={key: record[key] for key in keep if key in record} if keep else None)
 
 
 def _no_number(constant: str) -> None:
@@ -120,7 +156,7 @@ def record_name(record: dict, where: str) -> str:
         json.dumps(name, ensure_ascii=False)
 
 
-def _file(path: Path, keep_fields: Sequence[str] = ()) -> Iterator[Source]:
+def _file(path: Path, record_fields: RecordFields = RecordFields()) -> Iterator[Source]:
     # a device is read for ever (/dev/zero) or waits on a terminal; a named pipe given by
     # name is a stream someone meant (bash's <(...)), so it is read
     try:
@@ -137,7 +173,7 @@ def _file(path: Path, keep_fields: Sequence[str] = ()) -> Iterator[Source]:
     if stat.S_ISFIFO(mode):  # no name to go by: read as standard input is
         try:
             with open(path, "rb") as handle:
-                yield from _stream(handle, str(path), keep_fields)
+                yield from _stream(handle, str(path), record_fields)
         except OSError as error:
             yield Source(str(path), error=f"{path}: cannot read ({error.strerror})")
         return
@@ -150,7 +186,7 @@ def _file(path: Path, keep_fields: Sequence[str] = ()) -> Iterator[Source]:
                     return
                 lines = chain([handle.readline().removeprefix(codecs.BOM_UTF8)], handle)
                 empty = True
-                for source in _jsonl(str(path), lines, keep_fields=keep_fields):
+                for source in _jsonl(str(path), lines, record_fields=record_fields):
                     empty = False
                     yield source
                 if empty:
@@ -224,14 +260,14 @@ def _descriptor_of(stream) -> int:
         return -1
 
 
-def _stdin(stream, keep_fields: Sequence[str] = ()) -> Iterator[Source]:
+def _stdin(stream, record_fields: RecordFields = RecordFields()) -> Iterator[Source]:
     if is_device(_descriptor_of(stream)):
         yield Source("<stdin>", error="<stdin>: a device, not a document (such as /dev/zero, read for ever)")
         return
-    yield from _stream(stream, "<stdin>", keep_fields)
+    yield from _stream(stream, "<stdin>", record_fields)
 
 
-def _stream(stream, name: str, keep_fields: Sequence[str] = ()) -> Iterator[Source]:
+def _stream(stream, name: str, record_fields: RecordFields = RecordFields()) -> Iterator[Source]:
     """Standard input or a named pipe: a JSONL stream when its first non-blank line opens
     a JSON object (read line by line, so it may be endless), else one document."""
     # lines read up to LARGE_FILE bytes at a time: input without a line break (binary
@@ -246,7 +282,7 @@ def _stream(stream, name: str, keep_fields: Sequence[str] = ()) -> Iterator[Sour
         if not first.endswith(b"\n"):  # a record that long is read whole, as JSONL's lines are
             first += stream.readline()
         lines = chain([first.removeprefix(codecs.BOM_UTF8)], stream)
-        yield from _jsonl(name, lines, 1 + blank.count(b"\n"), keep_fields)
+        yield from _jsonl(name, lines, 1 + blank.count(b"\n"), record_fields)
         return
     head = blank + first
     while len(head) <= reading.LARGE_FILE:
@@ -379,10 +415,11 @@ def _unread(child: Path) -> str | None:
     return None
 
 
-def iter_sources(inputs: Iterable[str], keep_fields: Sequence[str] = ()) -> Iterator[Source]:
+def iter_sources(inputs: Iterable[str], record_fields: RecordFields = RecordFields()) -> Iterator[Source]:
     """Documents named on a command line: files, folders (their document files, sorted,
     recursively, hidden ones left out), ``.jsonl`` files (one ``{"id", "text", ...}`` object
-    a line, of whose other fields those in ``keep_fields`` are kept) and ``-`` (standard
+    a line, its text in the field ``record_fields.text``, of whose other fields those in
+    ``record_fields.keep`` are kept) and ``-`` (standard
     input: JSONL when its first non-blank line opens a JSON object, else one document). A
     file met again (named twice, by a hard link's name, or in a folder and by name) is read
     once, with a note (one for a folder): read twice, it would count twice in every total
@@ -421,7 +458,7 @@ def iter_sources(inputs: Iterable[str], keep_fields: Sequence[str] = ()) -> Iter
                 status = None
             first = read_before("standard input (-)", status)
             if first is None:
-                yield from _stdin(sys.stdin.buffer, keep_fields)
+                yield from _stdin(sys.stdin.buffer, record_fields)
             else:
                 yield Source("<stdin>", note=f"<stdin>: the same file as {first}; read once")
             continue
@@ -444,7 +481,7 @@ def iter_sources(inputs: Iterable[str], keep_fields: Sequence[str] = ()) -> Iter
                 elif problem:
                     yield Source(str(child), error=f"{child}: {problem}")
                 else:
-                    yield from _file(child, keep_fields)
+                    yield from _file(child, record_fields)
             # a scraped page saved as .php or with no extension is a document too
             others = (f"passed over {len(passed_over)} file(s) of other kinds ({listed(passed_over)}): give one "
                       "by name to read it as a document")
@@ -460,7 +497,7 @@ def iter_sources(inputs: Iterable[str], keep_fields: Sequence[str] = ()) -> Iter
         elif path.exists():
             first = read_before(str(path), status_of(path))
             if first is None:
-                yield from _file(path, keep_fields)
+                yield from _file(path, record_fields)
             else:
                 again_as = "given more than once" if first == str(path) else f"the same file as {first}"
                 yield Source(str(path), note=f"{path}: {again_as}; read once")

@@ -435,6 +435,36 @@ def test_a_file_met_again_is_tagged_once(tmp_path):
         "measures: other.txt: given more than once; read once"]
 
 
+def test_records_whose_text_is_under_another_name_are_read_with_text_field(tmp_path):
+    records = [{"id": f"n{k}", "date": "2022-04-01", "content": "全市开展全员核酸检测。", "text": "编者按"}
+               for k in range(8)]
+    corpus = tmp_path / "news.jsonl"
+    corpus.write_text("".join(json.dumps({k: v for k, v in r.items() if k != "text"}, ensure_ascii=False) + "\n"
+                              for r in records), "utf-8")
+    # one line a record for the first few, then one for the rest: 500,000 records gave 500,000 lines
+    result = run_cli("tag", corpus, "--format", "jsonl")
+    assert result.returncode == 1 and not result.stdout
+    assert result.stderr.decode().splitlines() == [
+        *(f"measures: {corpus}:{n}: expected an object with a string field 'text' (its fields: 'id', 'date', "
+          "'content')" for n in (1, 2, 3)),
+        f"measures: {corpus}: 5 more records without a string field 'text', the last on line 8 (8 in all; "
+        "--text-field names the field that holds the text)",
+        "measures: no input could be tagged"]
+    result = run_cli("tag", corpus, "--format", "jsonl", "--text-field", "content", "--keep-fields", "date")
+    assert result.returncode == 0 and not result.stderr
+    lines = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert [(r["source"], r["fields"]["date"], r["sentences"][0]["labels"][0]) for r in lines] == [
+        (f"n{k}", "2022-04-01", "testing") for k in range(8)]
+    # the field read as the text is no field to keep; 'text' then is one like any other
+    corpus.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    result = run_cli("tag", corpus, "--format", "jsonl", "--text-field", "content", "--keep-fields", "content")
+    assert result.returncode == 2 and "--keep-fields: 'content' is the document" in result.stderr.decode()
+    result = run_cli("tag", corpus, "--format", "jsonl", "--text-field", "content", "--keep-fields", "text")
+    assert [json.loads(line)["fields"] for line in result.stdout.decode().splitlines()] == [{"text": "编者按"}] * 8
+    for command in (["report", corpus, "-o", tmp_path / "r.html"], ["suggest", corpus, "-n", "2"]):
+        assert run_cli(*command, "--text-field", "content").returncode == 0
+
+
 @pytest.mark.parametrize("option, message", [
     ("date,text", "'text' is the document"),
     ("date,,url", "names fields with commas between (date,url)"),

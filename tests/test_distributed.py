@@ -105,6 +105,15 @@ def test_fields_kept_on_the_cluster_are_those_the_cli_keeps(client, records, tmp
     assert result.returncode == 0
     assert on_cluster == [json.loads(line) for line in result.stdout.decode().splitlines()]
     assert list(on_cluster[0]) == ["source", "input", "fields", "sentences", "summary"]
+    # the text under another name, as --text-field reads it
+    renamed = tmp_path / "renamed.jsonl"
+    renamed.write_text("".join(json.dumps({"body" if k == "text" else k: v for k, v in r.items()}, ensure_ascii=False)
+                               + "\n" for r in lines), "utf-8")
+    from_cli = run_cli("tag", renamed, "--format", "jsonl", "--keep-fields", "date,n", "--text-field", "body")
+    assert [r["sentences"] for r in tag_bag(read_jsonl(str(renamed), keep_fields=["date", "n"],
+                                                       text_field="body")).compute()] == \
+        [json.loads(line)["sentences"] for line in from_cli.stdout.decode().splitlines()] == \
+        [r["sentences"] for r in on_cluster]
     # without keep_fields no field is held, and none is written
     assert "fields" not in read_jsonl(str(corpus)).compute()[0]
     with pytest.raises(TypeError, match=r"not a string \(keep_fields=\['date'\] for one\)"):
