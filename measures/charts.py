@@ -161,7 +161,8 @@ def plot_comparison(summaries, ax=None, include_other: bool = False, annotate: b
     # no such category
     matrix = [[math.nan if row[k] is None else row[k] for row in rows] for k in range(len(labels))]
     top = max((v for r in matrix for v in r if v == v), default=0) or 1.0
-    image = ax.imshow(matrix, cmap="Blues", vmin=0, vmax=top, aspect="auto")
+    cmap = plt.get_cmap("Blues").with_extremes(bad="#e5e7eb")  # grey, not the white of a share of 0
+    image = ax.imshow(matrix, cmap=cmap, vmin=0, vmax=top, aspect="auto")
     if annotate:
         for k, line in enumerate(matrix):
             for j, share in enumerate(line):

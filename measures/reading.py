@@ -329,13 +329,19 @@ def html_to_text(markup: str) -> str:
 # What parts a page's title into its headline and its site's name (通告_某市人民政府门户网站,
 # 通告 - 某某网, 通告|某某网)
 _TITLE_PARTS = re.compile(r"\s*(?:_|\||｜|\s-\s|--|—{1,2}|–)\s*")
+# How a site names itself, which a headline does not end as (通报 and 情况 do)
+_SITE_NAME = re.compile(r"(?:网|网站|门户|官网|政府|日报|晚报|早报|时报|晨报|商报|新闻|频道|客户端|平台|在线|电视台|之声)$")
 
 
 def _shown_already(title: str, text: str) -> bool:
     """Whether the page shows its title's headline itself, as a line near its top (after a
-    breadcrumb, say): the title would be the same sentence counted twice."""
-    headline = _TITLE_PARTS.split(title, maxsplit=1)[0].strip()
-    return text.startswith(title) or any(line in (title, headline) for line in text.split("\n", 20)[:20])
+    breadcrumb, say): the title would be the same sentence counted twice. The headline
+    is the title, or its first part when every other part is a site's name (通告_某市
+    人民政府门户网站); a site's name shown at the top (某市卫健委 - 关于…的通告) is not it."""
+    first, *rest = [part for part in _TITLE_PARTS.split(title) if part.strip()] or [title]
+    shown = set(text.split("\n", 20)[:20])
+    return (text.startswith(title) or title in shown
+            or bool(rest) and first in shown and all(_SITE_NAME.search(part) for part in rest))
 
 
 def _lines(text: str) -> str:

@@ -210,7 +210,11 @@ def _table(documents: Sequence, summaries: Sequence, labels: Sequence[str]) -> s
         cells = []
         for label in labels:
             c = summary.categories.get(label)
-            share = c.share if c else 0.0
+            if c is None:  # the document's model has no such category: no measured 0
+                cells.append(f'<td data-label="{escape(label)}" class="na" title="该文档的模型无此类别 '
+                             f'the model that tagged this document has no such category">n/a</td>')
+                continue
+            share = c.share
             alpha = min(share / 0.4, 1.0) * 0.85
             style = (f' style="background:rgba(38,84,160,{alpha:.2f});'
                      f'{"color:#fff" if alpha > 0.45 else ""}"' if share else "")
@@ -324,6 +328,7 @@ line-height:1.35}
 .heat tbody th{text-align:left;font-weight:500;max-width:190px;overflow:hidden;text-overflow:ellipsis;padding-left:0}
 .heat tbody th,.heat thead th:first-child{position:sticky;left:0;background:#fff;z-index:1}
 .heat td.n{color:#5b6673}
+.heat td.na{color:#9aa3ad;font-size:11px}
 .heat a{color:#1f4fa3;text-decoration:none}
 .heat a:hover{text-decoration:underline}
 .doc h2 .num{display:inline-block;min-width:26px;height:26px;line-height:26px;border-radius:13px;background:#1f2933;
@@ -376,7 +381,10 @@ function only(label){document.querySelectorAll('.key').forEach(function(k){
 k.setAttribute('aria-pressed',String(k.dataset.only===label));});
 document.querySelectorAll('.s').forEach(function(el){
 el.classList.toggle('dim',label!==null&&el.dataset.labels.split('|').indexOf(label)<0);});
-try{history.replaceState(null,'',label===null?location.pathname+location.search:'#only='+label);}catch(e){}}
+try{history.replaceState(null,'',label===null?location.pathname+location.search:'#only='+encodeURIComponent(label));}
+catch(e){}}
 document.querySelectorAll('.key').forEach(function(k){k.addEventListener('click',function(e){
-e.stopPropagation();only(k.getAttribute('aria-pressed')==='true'?null:k.dataset.only);});});
-var m=/^#only=(.+)$/.exec(location.hash);if(m)only(decodeURIComponent(m[1]));})();"""
+e.stopPropagation();hide();only(k.getAttribute('aria-pressed')==='true'?null:k.dataset.only);});});
+var m=/^#only=(.+)$/.exec(location.hash),label=null;if(m){try{label=decodeURIComponent(m[1]);}catch(e){}}
+if(label!==null&&Array.prototype.some.call(document.querySelectorAll('.key'),function(k){
+return k.dataset.only===label;}))only(label);})();"""

@@ -100,6 +100,9 @@ def test_a_category_a_documents_model_lacks_is_not_a_measured_zero(pd, plt):
     ax = measures.plot_comparison([NO_ECONOMY, B])
     texts = [t.get_text() for t in ax.texts]
     assert texts.count("—") == 1
+    image = ax.images[0]  # the missing cell grey, not the white of a share of 0
+    grey, white = image.cmap(image.norm(float("nan"))), image.cmap(image.norm(0.0))
+    assert grey[:3] != white[:3]
 
 
 def test_a_summarys_frame_has_a_row_per_category_with_its_name_count_share_and_examples(pd):

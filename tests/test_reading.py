@@ -83,6 +83,11 @@ def test_html_keeps_block_structure():
      "关于加强防控的通告\n各区落实检测。"),
     ("<title>关于加强防控的通告_某市人民政府门户网站</title><p>各区落实检测。</p><p>某市人民政府门户网站</p>",
      "关于加强防控的通告_某市人民政府门户网站\n各区落实检测。\n某市人民政府门户网站"),
+    # a site's name first, shown as the page's header, or a headline's first half: the title stays
+    ("<title>某市卫生健康委员会 - 关于加强防控的通告</title><div>某市卫生健康委员会</div><p>各区落实检测。</p>",
+     "某市卫生健康委员会 - 关于加强防控的通告\n某市卫生健康委员会\n各区落实检测。"),
+    ("<title>抗疫一线——记某社区志愿者_某网</title><div>抗疫一线</div><p>各区落实检测。</p>",
+     "抗疫一线——记某社区志愿者_某网\n抗疫一线\n各区落实检测。"),
     # a title left open ends at the next tag
     ("<html><head><title>通知<body><p>各区落实检测。</p></body></html>", "通知\n各区落实检测。"),
     # a table's cells are lines, as a Word table's; hidden elements are not text
@@ -302,11 +307,11 @@ def test_a_jsonl_record_is_named_by_its_id_as_json_spells_it(record, name):
 
 def test_a_jsonl_record_keeps_only_the_fields_asked_for():
     # the others (a scraped page's HTML beside its text) would be held until written
-    from measures.sources import jsonl_source
+    from measures.sources import RecordFields, jsonl_source
 
     line = '{"id": 1, "html": "<p>…</p>", "date": "2022-04-01", "text": "加强生活物资保供。"}'
     assert jsonl_source(line, "x.jsonl:3").fields is None
-    assert jsonl_source(line, "x.jsonl:3", ("date", "url")).fields == {"date": "2022-04-01"}
+    assert jsonl_source(line, "x.jsonl:3", RecordFields(keep=("date", "url"))).fields == {"date": "2022-04-01"}
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero on this system")

@@ -288,6 +288,29 @@ def test_a_legend_key_picks_out_the_sentences_of_its_category(report, tmp_path):
     assert all(k["aria-pressed"] == "false" for k in plain.keys) and plain.keys
 
 
+def test_an_address_naming_no_category_of_the_page_picks_out_nothing(tmp_path):
+    # a label of a Document built by hand, with a character an address escapes
+    odd = Document([Sentence("全市开展核酸检测。", 0, 9, ("a%b",), {"a%b": 0.9}),
+                    Sentence("加强宣传。", 10, 15, ("other",), {"other": 0.9})], "odd.txt", ("a%b", "other"))
+    report = tmp_path / "odd.html"
+    write_report([odd], report)
+    for fragment, pressed in [("#only=nosuch", []), ("#only=%E0", []), ("#only=a%25b", ["a%b"])]:
+        page = Page(_browser(report, tmp_path / "profile", "--dump-dom", fragment=fragment).stdout.decode("utf-8"))
+        assert [k["data-only"] for k in page.keys if k["aria-pressed"] == "true"] == pressed, fragment
+        assert [("dim" in s["class"].split()) for s in page.sentences] == ([False, True] if pressed else [False] * 2)
+        assert all("data-tip" in s for s in page.sentences)  # the script ran to its end
+
+
+def test_the_table_tells_a_category_a_documents_model_lacks_from_none(model):
+    shipped = model.tag("全市开展全员核酸检测。有序推动企业复工复产。", source="shipped.txt")
+    mine = Document([dataclasses.replace(s, labels=("testing",) if "testing" in s.labels else ("other",))
+                     for s in shipped.sentences], "mine.txt", ("testing", "other"))
+    html = render_report([shipped, mine])
+    cells = re.findall(r'<td data-label="economy"[^>]*>([^<]*)</td>', html)
+    assert cells[0].endswith("%") and cells[1] == "n/a"
+    assert re.findall(r'<td data-label="supply"[^>]*>([^<]*)</td>', html) == ["–", "n/a"]
+
+
 def _png_size_and_colours(path: Path):
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
