@@ -628,7 +628,7 @@ def _above_zero(text: str) -> float:
 
 def _model_name(text: str) -> str:
     """An argparse type: a model's name, which titles its card and its repr."""
-    from .training import model_name
+    from .inputs import model_name
 
     if not text.strip():
         raise argparse.ArgumentTypeError("is empty: give the model a name (default: custom)")

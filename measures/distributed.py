@@ -138,12 +138,18 @@ def read_jsonl(urlpath, blocksize="4 MiB", keep_fields=(), text_field="text"):
     from dask.utils import parse_bytes
     from fsspec.utils import infer_compression
 
-    keep_fields = tuple(iterable_argument(keep_fields, "an iterable of field names",
-                                          one=f"keep_fields=[{keep_fields!r}] for one"))
+    keep_fields = () if keep_fields is None else tuple(iterable_argument(
+        keep_fields, "an iterable of field names", one=f"keep_fields=[{keep_fields!r}] for one"))
     if not all(isinstance(field, str) for field in keep_fields):
         raise TypeError(f"keep_fields must be names (strings), got {keep_fields!r}")
     if not isinstance(text_field, str) or not text_field.strip():
         raise TypeError(f"text_field must name a field (a string), got {text_field!r}")
+    # as --keep-fields is checked: the text would be copied into every result
+    if text_field in keep_fields:
+        raise ValueError(f"keep_fields: {text_field!r} is the document, tagged sentence by sentence; "
+                         f"name other fields")
+    if not all(field.strip() for field in keep_fields) or len(set(keep_fields)) < len(keep_fields):
+        raise ValueError(f"keep_fields must name fields, each once, got {keep_fields!r}")
     record_fields = RecordFields(text_field, keep_fields)
     size = None if blocksize is None else parse_bytes(blocksize)
     if size is not None and size <= 0:

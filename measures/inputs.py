@@ -9,6 +9,7 @@ import numbers
 import os
 import re
 import stat
+import unicodedata
 from collections.abc import Hashable, Mapping
 from pathlib import Path
 
@@ -250,3 +251,15 @@ def resolved(path) -> Path | None:
 def missing(path) -> str:
     """Why a path that does not exist is no input: a symbolic-link loop is not a missing file."""
     return "a symbolic-link loop" if os.path.islink(path) and resolved(path) is None else "no such file or folder"
+
+
+def model_name(name) -> str:
+    """``name`` when it can title a model card: a string of one line, not blank (a line
+    break, U+2028 among them, would end the card's heading, and the rest would read as its
+    text)."""
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError(f"name must be a model's name (it titles the model card), got {name!r}")
+    if any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in name):
+        raise ValueError(f"name must be one line, without line breaks, tabs or other control characters "
+                         f"(it titles the model card), got {name!r}")
+    return name

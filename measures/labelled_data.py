@@ -293,6 +293,13 @@ def _moved_text(cells: list[str], labels_col: int) -> bool:
     return reads_as_labels(after) or value.endswith(tuple("。！？；!?;”\""))
 
 
+def _quoted_labels(cell: str) -> bool:
+    """Whether a labels cell is in quotes: no label holds a '"', so its row comes from an
+    export that quotes every cell but its header's, and its text is in quotes too."""
+    cell = cell.strip()
+    return len(cell) > 2 and cell[0] == cell[-1] == '"'
+
+
 def _tab_hint(cells: list[str], columns: int, labels_col: int) -> str | None:
     """Why a row's labels cell may not read as labels, told by the cells around it: a tab
     typed in the text moves the labels one cell on, past the last column (the labels'
@@ -483,8 +490,7 @@ def _read_files(paths: Paths, unreadable: list | None = None) -> LabelledData:
                 continue
             before = len(data.problems)
             labels = cells[labels_col].strip()
-            if not all_quoted and len(labels) > 2 and labels[0] == labels[-1] == '"':
-                # no label holds a '"': an export that quotes every cell but its header's
+            if not all_quoted and _quoted_labels(labels):
                 labels = labels[1:-1]
                 text = as_written(unquoted_cell(cells[text_col], True))
             else:
@@ -515,7 +521,10 @@ def read_texts(paths: Paths) -> list[str]:
         if twice:
             raise DataError(message=str(Problem(path, 1, twice)))
         at, all_quoted = header.index("text"), _all_quoted(lines)
-        texts += [as_written(unquoted_cell(cells[at], all_quoted).strip())
+        labels_at = header.index("labels") if "labels" in header else None
+        # a row read as read_labelled reads it: its text unquoted when its labels are in quotes
+        texts += [as_written(unquoted_cell(cells[at], all_quoted or labels_at is not None and len(cells) > labels_at
+                                           and _quoted_labels(cells[labels_at])).strip())
                   for cells in (line.split("\t") for line in lines[1:]) if len(cells) > at]
     return [text for text in texts if text]
 
@@ -555,7 +564,7 @@ def labelled_pairs(pairs: Iterable[tuple[str, object]], skip_bad_rows: bool = Fa
         shape, n = sizes.most_common(1)[0] if sizes else ("", 0)
         if n == count > 1 and shape.endswith(" items"):  # a table of more columns than two, most likely
             raise DataError(data.problems, f"every row has {shape}, where a row is a (text, labels) pair: keep "
-                                           f"those two, as [(row[0], row[1]) for row in rows] does; "
+                                           f"those two, as df[['text', 'labels']].values does for a table; "
                                            f"{data.problems[0]}")
         raise DataError(data.problems)
     return data
@@ -668,7 +677,7 @@ def check_data(paths: Paths,
     # rows, not a reason to stop; when no file can be read, there is nothing to report
     unreadable: list[Problem] = []
     data = _read_files(paths, unreadable)
-    if unreadable and len(unreadable) == len(_path_list(paths)):
+    if unreadable and len(unreadable) == len({_identity(path) for path in _path_list(paths)}):  # each file once
         raise DataError(unreadable)
     problems = [str(p) for p in data.problems]
     compared = None

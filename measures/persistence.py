@@ -25,7 +25,7 @@ import numpy as np
 from .outputs import (UNFINISHED, OutputError, as_the_kernel_reads, default_mode, file_in_the_way, temporary_file,
                       writable)
 from .labels import zh_name
-from .inputs import as_real, flag_argument, is_whole, listed, path_argument
+from .inputs import as_real, flag_argument, is_whole, listed, model_name, path_argument
 from .model import CONTEXT_WINDOW, ForeignTermError, Model, labels_problem, settings_problem
 
 if TYPE_CHECKING:
@@ -289,6 +289,8 @@ def save_model(model: Model | MeasureClassifier, path) -> None:
             raise TypeError(f"expected a measures Model or a fitted MeasureClassifier, got {type(model).__name__}")
         model = model.to_model()  # NotFittedError for an estimator not yet fitted
     path = Path(path_argument(path, "model path"))
+    if "name" in model.metadata:  # it titles the card: one line
+        model_name(model.metadata["name"])
 
     # what loading would refuse is not written: the same limits, before any work
     vocabulary = np.array(model.terms, dtype=str)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from . import reading
-from .cleaning import text_name
+from .cleaning import replace_surrogates, text_name
 from .inputs import is_device, listed, missing, reads_for_ever
 from .outputs import descriptor
 from .reading import (HTML_SUFFIXES, MHTML, DocumentError, document_text, is_large, is_lock_file, iter_pieces, open_document,
@@ -149,8 +149,12 @@ def record_name(record: dict, where: str) -> str:
     """A JSONL record's source name: its ``id``, else its ``source``, else ``where`` it
     was read (a null or an empty string counts as absent)."""
     name = next((record[key] for key in ("id", "source") if record.get(key) not in (None, "")), where)
-    if isinstance(name, str):
+    if name is where:  # a file's name: its bytes that are not UTF-8 are read as a file name's
         return name
+    if isinstance(name, str):
+        # lone surrogates in an id come from JSON's escapes ("\\udcc4"), not from a file
+        # name's bytes: U+FFFD, as in the fields kept beside it
+        return replace_surrogates(name)
     # an id that is not a string or a number is named as the JSON spells it (true, not True)
     return str(name) if isinstance(name, (int, float)) and not isinstance(name, bool) else \
         json.dumps(name, ensure_ascii=False)

@@ -2,29 +2,17 @@
 from __future__ import annotations
 
 import os
-import unicodedata
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .inputs import flag_argument, iterable_argument, looks_like_a_path, path_argument
+from .inputs import flag_argument, iterable_argument, looks_like_a_path, model_name, path_argument
 from .labelled_data import DataError, LabelledData, labelled_pairs, read_labelled
 
 if TYPE_CHECKING:
     from .model import Model
 
 __all__ = ["train"]
-
-
-def model_name(name) -> str:
-    """``name`` when it can title a model card: a string of one line, not blank (a line
-    break would end the card's heading, and the rest would read as its text)."""
-    if not isinstance(name, str) or not name.strip():
-        raise ValueError(f"name must be a model's name (it titles the model card), got {name!r}")
-    if any(unicodedata.category(char) == "Cc" for char in name):
-        raise ValueError(f"name must be one line, without line breaks, tabs or other control characters "
-                         f"(it titles the model card), got {name!r}")
-    return name
 
 
 def file_names(paths: list[str]) -> list[str]:

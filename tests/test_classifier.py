@@ -752,8 +752,8 @@ def test_labels_that_are_not_rows_are_refused(y, message):
     ([("全市开展核酸检测。", "testing", "x")], DataError, "data[0]: expected a (text, labels) pair, got 3 items"),
     # the dev file's rows as a table gives them: one mistake, said as one
     ([("全市开展核酸检测。", "testing", "doc1")] * 5, DataError,
-     "every row has 3 items, where a row is a (text, labels) pair: keep those two, as [(row[0], row[1]) for row in "
-     "rows] does; data[0]: expected"),
+     "every row has 3 items, where a row is a (text, labels) pair: keep those two, as df[['text', 'labels']].values "
+     "does for a table; data[0]: expected"),
     (["全市开展核酸检测。", "加强宣传。"], TypeError, "none of these strings is a file: '全市开展核酸检测。'"),
     # a mistyped file name alone is named as missing, as it is beside a file that is there
     (["mine.tvs"], DataError, "mine.tvs: cannot be read (No such file or directory)"),

@@ -303,14 +303,15 @@ def test_each_result_says_where_it_was_read_and_carries_the_fields_asked_for(tmp
                                            .stdout.decode("utf-8"))))
     # numbers JSON has not (Python's reader takes them) become null; a negative number is no formula
     odd = tmp_path / "odd.jsonl"
-    odd.write_text('{"text": "全市开展核酸检测。", "a": NaN, "b": [1e400, -3], "c": -3, "d": "\\udcc4\\udce3"}\n',
-                   "utf-8")
+    odd.write_text('{"id": "\\udcc4\\udce3", "text": "全市开展核酸检测。", "a": NaN, "b": [1e400, -3], "c": -3, '
+                   '"d": "\\udcc4\\udce3"}\n', "utf-8")
     assert json.loads(run_cli("tag", odd, "--format", "jsonl", "--keep-fields", "a,b,c").stdout,
                       parse_constant=pytest.fail)["fields"] == {"a": None, "b": [None, -3], "c": -3}
     row = next(csv.DictReader(io.StringIO(run_cli("tag", odd, "--format", "csv", "--keep-fields", "a,b,c,d")
                                           .stdout.decode("utf-8"))))
     # lone surrogates in a field are no file name's bytes, to be read as GB18030 (你)
     assert (row["fields.a"], row["fields.b"], row["fields.c"], row["fields.d"]) == ("", "[null, -3]", "-3", "\ufffd" * 2)
+    assert row["source"] == "\ufffd" * 2  # the id's the same bytes, read alike
     assert [(r["input"], r["fields.date"], r["fields.id"], r["fields.tags"]) for r in rows] == [
         (f"{corpus}:1", "2022-01-01", "", ""), (f"{corpus}:3", "2022-01-03", "5", '["a"]'), (f"{corpus}:4", "", "", "")]
     # without the option, where it was read and nothing more
@@ -558,8 +559,8 @@ def test_the_evaluate_table_tells_a_label_left_out_of_macro_f1_from_one_scored_z
     assert result["per_label"]["supply"] == {"precision": None, "recall": None, "f1": None, "support": 0,
                                              "predicted": 0}
     f1s = [v["f1"] for v in result["per_label"].values() if v["f1"] is not None]
-    assert sorted(result["per_label"][label]["f1"] is not None for label in rows) == sorted(
-        label in scored for label in rows)
+    assert {label: result["per_label"][label]["f1"] is not None for label in rows} == {
+        label: label in scored for label in rows}
     assert result["macro_f1"] == pytest.approx(sum(f1s) / len(f1s))
 
 

@@ -118,6 +118,11 @@ def test_fields_kept_on_the_cluster_are_those_the_cli_keeps(client, records, tmp
     assert "fields" not in read_jsonl(str(corpus)).compute()[0]
     with pytest.raises(TypeError, match=r"not a string \(keep_fields=\['date'\] for one\)"):
         read_jsonl(str(corpus), keep_fields="date")
+    assert "fields" not in read_jsonl(str(corpus), keep_fields=None).compute()[0]
+    for names, message in [(["text"], "'text' is the document"), (["date", "date"], "each once"),
+                           ([""], "must name fields")]:
+        with pytest.raises(ValueError, match=message):
+            read_jsonl(str(corpus), keep_fields=names)
 
 
 def test_a_large_file_is_spread_over_partitions_and_numbered_as_one(client, tmp_path):

@@ -391,6 +391,9 @@ def test_a_file_saved_the_wrong_way_says_how_to_save_it(tmp_path, content, messa
     assert ("comma-separated" in str(caught.value)) == ("comma-separated" in message)
     # the data check lists it with the other files' problems and reports those files
     good = write(tmp_path, "text\tlabels\n全市开展核酸检测。\ttesting\n", "good.tsv")
+    if "header" not in message:  # no file could be read, named twice or not: nothing to report
+        with pytest.raises(DataError, match=re.escape(message)):
+            check_data([path, path])
     report = check_data([path, good, tmp_path / "missing.tsv"])
     assert report["rows"] == 1 and report["labels"]["testing"] == 1
     assert [p for p in report["problems"] if message in p]
@@ -554,6 +557,7 @@ def test_a_labels_cell_in_quotes_is_read_when_the_header_has_none(tmp_path):
     data = read_labelled(path)
     assert data.texts == ["全市开展核酸检测。", '对密接"一律"集中隔离。', "加强宣传。"]
     assert data.y == ["testing", "isolation_transfer", "publicity"]
+    assert read_texts(path) == data.texts  # what suggest --exclude leaves out
 
 
 def test_a_workbook_given_as_labelled_data_is_named_as_a_zip_archive(tmp_path):

@@ -367,11 +367,17 @@ def test_a_model_needs_a_name(tmp_path, name):
     assert result.returncode == 2 and "--name: is empty: give the model a name" in result.stderr.decode()
 
 
-@pytest.mark.parametrize("name", ["a\nb", "政策\r", "a\tb"])
+@pytest.mark.parametrize("name", ["a\nb", "政策\r", "a\tb", "我的\u2028模型"])
 def test_a_models_name_is_one_line(tmp_path, name):
     # a line break ended the card's heading, and the rest read as the card's text
     with pytest.raises(ValueError, match="name must be one line, without line breaks"):
         measures.train([("全市开展核酸检测。", "testing"), ("版权所有", "other")] * 5, name=name)
+    rows = [(f"{place}开展核酸检测。", "testing") for place in "东西南北"] + [(f"{place}版权所有", "other") for place in "东西南北"]
+    model = measures.train(rows, min_df=1)
+    model.metadata["name"] = name  # set by hand, or by to_model({"name": ...})
+    with pytest.raises(ValueError, match="name must be one line"):
+        measures.save_model(model, tmp_path / "by-hand")
+    assert not (tmp_path / "by-hand").exists()
     result = run_cli("train", "bundled", "--name", name, "-o", tmp_path / "m")
     assert result.returncode == 2 and "--name: must be one line" in result.stderr.decode()
     assert not (tmp_path / "m").exists()
