@@ -117,13 +117,18 @@ def _check_output(output, inputs, folder: bool = False) -> None:
     ``inputs``, and inputs that name standard input twice. An output inside an input
     folder is fine unless it is a kind of file the folder's documents are read from: the
     next run would read it back as a document."""
-    from .outputs import check_not_input, check_output, descriptor
+    from .inputs import listed
+    from .outputs import check_not_input, check_output, descriptor, left_behind
 
     # however it is spelt (//dev/stdin, /proc/self/fd/../fd/0, a link to it)
     if sum(item == "-" or descriptor(item) == 0 for item in inputs) > 1:
         raise UsageError("- (standard input) is given more than once; it can be read only once")
     check_not_input(output, inputs)
     check_output(output, folder)
+    left = left_behind(output)
+    if left:  # a kill -9 or the out-of-memory killer leaves its hidden temporary file
+        _say(f"note: {listed([str(path) for path in left])} beside {output}: left by a run that was killed before "
+             f"it finished; remove {'it' if len(left) == 1 else 'them'} unless a run is writing {output} now")
 
 
 def _model_folder(args) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import glob
 import os
 import re
 import shutil
@@ -81,6 +82,26 @@ def writable(path: Path) -> bool:
     return bool(path.stat().st_mode & 0o222) and os.access(path, os.W_OK)
 
 
+def _temporary_prefix(target: Path) -> str:
+    # the name's start only: a name of up to 255 bytes (82 Chinese characters) must leave
+    # room for the dot, the random part and ".part"
+    return f".{target.name[:40]}."
+
+
+def left_behind(output) -> list[Path]:
+    """The temporary files of earlier runs writing ``output`` that were killed before they
+    could remove them (SIGKILL, the out-of-memory killer, a power cut): every other way
+    a run ends removes its own. Or those of a run writing it now."""
+    if output is None or output == "-":
+        return []
+    target = Path(output)
+    try:
+        return sorted(path for path in target.parent.glob(glob.escape(_temporary_prefix(target)) + "*.part")
+                      if path.is_file() and not path.is_symlink())
+    except OSError:
+        return []
+
+
 def temporary_file(target: Path, folder: bool = False) -> tuple[int, str]:
     """A new temporary file beside ``target``, with a new file's usual mode. Raises
     OutputError naming ``target`` if there is none to be had (its folder must exist:
@@ -92,9 +113,7 @@ def temporary_file(target: Path, folder: bool = False) -> tuple[int, str]:
     if existing is not None and not writable(target):
         raise OutputError(f"{target}: cannot write (the file is read-only)")
     try:
-        # the name's start only: a name of up to 255 bytes (82 Chinese characters) must leave
-        # room for the dot, the random part and ".part"
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:40]}.", suffix=".part",
+        fd, tmp = tempfile.mkstemp(prefix=_temporary_prefix(target), suffix=".part",
                                    dir=as_the_kernel_reads(target).parent)
     except OSError as error:
         raise OutputError(_cannot_write(target, error)) from None

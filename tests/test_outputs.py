@@ -771,6 +771,25 @@ def test_a_worker_stopped_before_its_initializer_ends_without_a_traceback():
     assert result.stdout == b"True\n" and result.stderr == b""
 
 
+@linux_only
+def test_a_run_killed_outright_leaves_its_temporary_file_and_the_next_run_names_it(tmp_path):
+    # SIGKILL (the out-of-memory killer, kill -9) lets no process clean up: the hidden
+    # file stays, gigabytes of it at corpus scale, where ls does not show it
+    process, part = _start_tagging(tmp_path, 1)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=60)
+    process.stdin.close()
+    process.stderr.close()
+    assert part.exists()
+    result = run_cli("tag", SPEECH, "--format", "jsonl", "-o", tmp_path / "out.jsonl")
+    assert result.returncode == 0 and (tmp_path / "out.jsonl").stat().st_size
+    assert result.stderr.decode() == (f"measures: note: {part} beside {tmp_path / 'out.jsonl'}: left by a run that "
+                                      f"was killed before it finished; remove it unless a run is writing "
+                                      f"{tmp_path / 'out.jsonl'} now\n")
+    part.unlink()
+    assert run_cli("tag", SPEECH, "--format", "jsonl", "-o", tmp_path / "out.jsonl").stderr == b""
+
+
 def test_a_second_signal_ends_the_run_at_once_and_removes_its_temporary_outputs(tmp_path):
     """While the first Ctrl-C cleans up, a second ends the run there and then: a cleanup
     that hung (a worker pool waiting on a worker stopped mid-message) could not be stopped
