@@ -635,7 +635,10 @@ def _kept_parts(lines: Sequence[str]) -> list[list[tuple[int, int]] | None]:
     seen = i = 0
     while i < len(lines):
         line = lines[i]
-        if _TAIL.match(line.strip()):
+        parts = _text_parts(line)
+        # the heading as cleaning leaves it too (相关阅读【责任编辑：王翔】 is 相关阅读 once its
+        # byline goes): cleaning again must find no heading that cleaning once left
+        if _TAIL.match(line.strip()) or parts and _TAIL.match("".join(line[a:b] for a, b in parts).strip()):
             # Near the top such a heading is navigation; further down the article is over,
             # and what follows is its tail, until an article starts again
             end = _tail_end(lines, i + 1) if seen > 0.4 * total else i + 1
@@ -643,7 +646,7 @@ def _kept_parts(lines: Sequence[str]) -> list[list[tuple[int, int]] | None]:
             seen += sum(len(line) for line in lines[i + 1:end])
             i = end
             continue
-        kept.append(_text_parts(line))
+        kept.append(parts)
         seen += len(line)
         i += 1
     return kept

@@ -506,6 +506,11 @@ def test_drop_boilerplate_cuts_related_articles_at_the_end_only():
              ["网友甲:支持政府的决定,大家一起努力,早日战胜疫情,恢复正常的生产生活秩序。"] * 3]
     for tail in tails:
         assert drop_boilerplate_lines(body + "\n" + body + "\n相关阅读\n" + "\n".join(tail)) == body + "\n" + body
+    # a heading with a byline or source on its line is the heading once they go: cleaning
+    # twice found it and cleaning once did not
+    for heading in ("相关阅读【责任编辑：王翔】", "相关阅读（来源：人民网）", "往期推荐 责任编辑：王翔"):
+        assert drop_boilerplate_lines(body + "\n" + heading + "\n某区召开会议") == body
+        assert clean(body + "\n" + heading) == clean(clean(body + "\n" + heading)) == clean(body)
 
 
 def test_a_digests_next_story_after_a_related_articles_heading_is_kept():
