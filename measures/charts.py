@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import math
 
+from .inputs import flag_argument
 from .labels import LABELS, zh_name
 from .summary import as_summary, fit_name, share_table, share_text, shown_names
 
@@ -88,6 +89,14 @@ def _set_ticks(axis, positions, labels, font, **kwargs):
     axis.set_ticklabels(_tick_labels(labels, font), fontproperties=font, **kwargs)
 
 
+def _check_axes(ax) -> None:
+    """A TypeError for an ``ax`` that is no matplotlib Axes, rather than one from inside."""
+    from matplotlib.axes import Axes
+
+    if ax is not None and not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes (plt.subplots()[1]) or None, not {type(ax).__name__}")
+
+
 def plot_summary(summary, ax=None, include_other: bool = False, sort: bool = False):
     """A horizontal bar chart of one document's category shares.
 
@@ -101,6 +110,8 @@ def plot_summary(summary, ax=None, include_other: bool = False, sort: bool = Fal
 
     summary = as_summary(summary)
     labels, _, rows = share_table([summary], include_other)
+    sort = flag_argument(sort, "sort")
+    _check_axes(ax)
     own_figure = ax is None
     if own_figure:
         _, ax = plt.subplots(figsize=(7, 1.2 + 0.32 * len(labels)))
@@ -149,6 +160,8 @@ def plot_comparison(summaries, ax=None, include_other: bool = False, annotate: b
     from matplotlib.ticker import PercentFormatter
 
     labels, names, rows = share_table(summaries, include_other)
+    annotate = flag_argument(annotate, "annotate")
+    _check_axes(ax)
     if not rows:
         raise ValueError("plot_comparison needs at least one summary")
     if len(rows) > MAX_COMPARED:  # a 280-document figure was 44,000 pixels wide and took 1 GB

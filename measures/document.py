@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numbers
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Iterator
 
@@ -36,6 +37,17 @@ class Sentence:
     # compared, not hashed (a dict has no hash): sentences can go in a set
     scores: dict[str, float] = field(repr=False, hash=False)
 
+    def __post_init__(self):
+        # as a model makes them (a tuple, fast), or as JSON gives them back (a list): made a
+        # tuple, so that one built from to_dict() equals and hashes as the one it came from
+        if type(self.labels) is not tuple:
+            if isinstance(self.labels, (str, bytes)) or not hasattr(self.labels, "__iter__"):
+                raise TypeError(f"labels must be a sequence of label ids (primary first), not "
+                                f"{type(self.labels).__name__} {self.labels!r:.40}")
+            object.__setattr__(self, "labels", tuple(self.labels))
+        if type(self.scores) is not dict and not isinstance(self.scores, Mapping):
+            raise TypeError(f"scores must map label ids to probabilities, not {type(self.scores).__name__}")
+
     @property
     def primary(self) -> str:
         return self.labels[0]
@@ -62,7 +74,13 @@ class Document:
     line_starts: tuple[int, ...] | None = field(default=None, compare=False)
 
     def __post_init__(self):
-        iterable_argument(self.sentences, "the document's sentences (a list of Sentence)")
+        iterable_argument(self.sentences, "the document's sentences (a list of Sentence)",
+                          one="Model.tag(text) tags a text")
+        if not isinstance(self.sentences, (list, tuple)):
+            self.sentences = list(self.sentences)  # a generator would be spent by one reading
+        wrong = next((s for s in self.sentences if not isinstance(s, Sentence)), None)
+        if wrong is not None:
+            raise TypeError(f"a document's sentences are Sentence objects, got {type(wrong).__name__} {wrong!r:.40}")
         self.source = document_name(self.source)
 
     def summary(self, examples: int = 3) -> Summary:

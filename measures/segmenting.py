@@ -70,7 +70,7 @@ def _available(name: str) -> bool:
 
 def check_backend(backend) -> None:
     """Raise ValueError unless ``backend`` names a segmenter backend or ``"auto"``."""
-    if backend != "auto" and backend not in BACKENDS:
+    if not isinstance(backend, str) or backend != "auto" and backend not in BACKENDS:
         raise ValueError(f"unknown segmenter backend {backend!r}; choose from 'auto', {', '.join(map(repr, BACKENDS))}")
 
 
@@ -142,4 +142,5 @@ def _default(backend: str) -> Segmenter:
 
 def cut(text: str, backend: str = "auto") -> list[str]:
     """Segment ``text`` with a shared default :class:`Segmenter`, like ``jieba.lcut``."""
+    check_backend(backend)  # before the cache, which cannot hold a list
     return _default(backend).cut(text)

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import heapq
 import os
+import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
 
-from .inputs import counted, is_whole, iterable_argument
+from .inputs import counted, flag_argument, is_whole, iterable_argument
 from .labels import LABEL_IDS, OTHER, zh_name
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ class Summary:
         if n is not None and not is_whole(n, 1):
             raise ValueError(f"n must be a whole number, 1 or more, or None, not {n!r}")
         items = [(label, c) for label, c in self.categories.items()
-                 if c.count and (include_other or label != OTHER)]
+                 if c.count and (flag_argument(include_other, "include_other") or label != OTHER)]
         items.sort(key=lambda item: -item[1].count)
         return items[:n]
 
@@ -199,6 +200,8 @@ def shown_names(names: Sequence[str], width: int) -> list[str]:
     file name, usually tells documents apart); names that still look alike (files of one
     series, differing by a date at their start) shown by where they differ; and names
     still the same (records that share a source) numbered."""
+    # a name is one line of a table or a chart: its line breaks and tabs shown as spaces
+    names = [re.sub(r"[\x00-\x1f\x7f\u2028\u2029]", " ", name) for name in names]
     shared = os.path.commonprefix(list(names)) if len(names) > 1 else names[0] if names else ""
     cut = shared.rfind("/") + 1
     names = [name[cut:] or name for name in names]
@@ -250,6 +253,7 @@ def share_table(items, include_other: bool = False, values: str = "share"):
     document's model has no such category (trained without it), which is no measured 0."""
     if values not in ("share", "count"):
         raise ValueError(f"values must be 'share' or 'count', not {values!r}")
+    include_other = flag_argument(include_other, "include_other")  # "false" is true to `if`
     summaries = summary_list(items)
     # every document's categories: models trained on other label sets list others
     present = {label for s in summaries for label in s.categories}

@@ -323,3 +323,22 @@ def test_a_comparison_of_too_many_documents_is_refused(plt):
     many = [_summary(f"{k}.txt", {"testing": 1}) for k in range(61)]
     with pytest.raises(ValueError, match="plot_comparison draws at most 60 documents, got 61"):
         measures.plot_comparison(many)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: A.top(include_other="false"), "include_other is True or False, not str 'false'"),
+    (lambda: measures.compare([A, B], include_other="no"), "include_other is True or False"),
+    (lambda: measures.plot_summary(A, sort="false"), "sort is True or False"),
+    (lambda: measures.plot_comparison([A, B], annotate="false"), "annotate is True or False"),
+    (lambda: A.plot(ax="x"), r"ax must be a matplotlib Axes \(plt.subplots\(\)\[1\]\) or None, not str"),
+])
+def test_switches_and_axes_of_another_kind_are_named(plt, call, message):
+    # "false" is true to `if`: it switched other on
+    with pytest.raises(TypeError, match=message):
+        call()
+
+
+def test_a_name_with_a_line_break_keeps_the_table_one_line_a_row():
+    two = dataclasses.replace(A, source="a\nb")
+    lines = measures.compare([two, B]).splitlines()
+    assert lines[0].split() == ["category", "a", "b", "b.txt"] and len(lines) == 2 + len(MEASURE_IDS) + 1

@@ -1192,3 +1192,24 @@ def test_classes_are_an_array_to_index_with(fitted, sample):
     assert isinstance(fitted.classes_, np.ndarray)
     assert list(fitted.classes_[fitted.predict_proba(X[:5]).argmax(axis=1)]) == \
         [fitted.classes_[k] for k in fitted.predict_proba(X[:5]).argmax(axis=1)]
+
+
+def test_a_sentence_from_its_json_is_a_sentence_and_bad_parts_are_named(model):
+    import json
+
+    sentence = model.tag("对密接人员一律集中隔离。").sentences[0]
+    again = measures.Sentence(**json.loads(json.dumps(sentence.to_dict())))
+    assert again.labels == sentence.labels and isinstance(again.labels, tuple) and {again}  # hashable
+    with pytest.raises(TypeError, match="labels must be a sequence of label ids"):
+        measures.Sentence("x", 0, 1, "testing", {"testing": 0.9})  # primary was 't'
+    with pytest.raises(TypeError, match="scores must map label ids to probabilities"):
+        measures.Sentence("x", 0, 1, ("testing",), None)
+    with pytest.raises(TypeError, match=r"not a string \(Model.tag\(text\) tags a text\)"):
+        measures.Document("abc")
+    with pytest.raises(TypeError, match="a document's sentences are Sentence objects, got str"):
+        measures.Document(["abc"])
+    assert measures.Document(iter([sentence])).sentences == [sentence]  # a generator read once, kept
+    with pytest.raises(ValueError, match="unknown segmenter backend"):
+        measures.cut("核酸", backend=[])
+    with pytest.raises(TypeError, match="expected a Model"):
+        measures.suggest(None, ["全市开展核酸检测。"])
