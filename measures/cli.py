@@ -125,10 +125,11 @@ def _check_output(output, inputs, folder: bool = False) -> None:
         raise UsageError("- (standard input) is given more than once; it can be read only once")
     check_not_input(output, inputs)
     check_output(output, folder)
-    left = left_behind(output)
+    left = left_behind(output, folder)
     if left:  # a kill -9 or the out-of-memory killer leaves its hidden temporary file
+        alike = " (or by one writing another output whose name begins alike)" if len(Path(output).name) > 40 else ""
         _say(f"note: {listed([str(path) for path in left])} beside {output}: left by a run that was killed before "
-             f"it finished; remove {'it' if len(left) == 1 else 'them'} unless a run is writing {output} now")
+             f"it finished{alike}; remove {'it' if len(left) == 1 else 'them'} unless a run is writing {output} now")
 
 
 def _model_folder(args) -> str:
@@ -567,6 +568,10 @@ def cmd_suggest(args) -> int:
     from .labelled_data import read_texts
     from .suggesting import suggest, write_suggestions
 
+    tables = [name for name in args.inputs if Path(name).suffix.lower() == ".tsv"]
+    if args.exclude and tables:  # the form before --exclude took one file: --exclude a.tsv b.tsv docs/
+        raise UsageError(f"{tables[0]}: a labelled file among the inputs; give each file to leave out its own "
+                         f"--exclude (--exclude {args.exclude[-1]} --exclude {tables[0]})")
     _check_output(args.output, [*args.inputs, *(args.exclude or ()), _model_folder(args)])
     model = _load(args)
     exclude = read_texts(args.exclude) if args.exclude else ()
@@ -647,7 +652,7 @@ def _field_name(text: str) -> str:
     """An argparse type: the name of a JSONL field."""
     if not text.strip():
         raise argparse.ArgumentTypeError("is empty: name the field that holds the text")
-    return text
+    return text.strip()  # as --keep-fields takes its names
 
 
 def _field_names(text: str) -> tuple[str, ...]:

@@ -23,7 +23,7 @@ import os
 from functools import lru_cache
 
 from .inputs import iterable_argument, path_argument
-from .sources import RecordFields
+from .sources import RecordFields, TextlessRecords
 
 __all__ = ["read_jsonl", "tag_bag", "tag_records"]
 
@@ -254,18 +254,22 @@ def _block_records(fs, path: str, offset, size, compression, lines_before: int,
     lines = block.decode("utf-8", "surrogateescape").split("\n")
     if lines and not lines[-1]:  # the block ends with a line end: no line after it
         lines.pop()
+    textless = TextlessRecords(path, record_fields.text)  # a block's, said as the CLI says a file's
     for number, line in enumerate(lines, start=lines_before + 1):
         source = jsonl_source(line.removeprefix("\ufeff") if number == 1 else line, f"{path}:{number}",
                               record_fields)
         if source is None:
             continue
         if source.error:
-            log.warning("%s", source.error)
+            if textless.said(source, number):
+                log.warning("%s", source.error)
         else:
             record: dict = {"id": source.name, "input": source.where, "text": source.text}
             if record_fields.keep:
                 record["fields"] = {name: (source.fields or {}).get(name) for name in record_fields.keep}
             out.append(record)
+    if textless.note():
+        log.warning("%s", textless.note())
     return out
 
 

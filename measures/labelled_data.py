@@ -16,7 +16,7 @@ from .cleaning import clean, emptied, normalize_sentence
 from .inputs import check_ordered, flag_argument, is_device, iterable_argument, path_argument
 from .outputs import needs_an_apostrophe
 from .labels import LABEL_IDS, LabelError, joined_labels, parse_labels, reads_as_labels
-from .reading import line_number
+from .reading import is_compressed, line_number
 from .splitting import LINE_BREAK, split_sentences
 
 # one labelled file or several, each named by a string or a path
@@ -145,6 +145,8 @@ def _not_utf8(raw: bytes) -> str:
     text" as UTF-16 and, on Chinese Windows, plain text as GBK."""
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         found = "UTF-16 text (a spreadsheet's 'Unicode text')"
+    elif is_compressed(raw):
+        return "compressed data (gzip, bzip2, xz or zstd), not text; decompress it first (zcat FILE > FILE.tsv)"
     elif raw[:4] == b"PK\x03\x04":
         return ("a zip archive, not text (a workbook or a Word file?); save it as tab-separated text in UTF-8, "
                 "the guide's TSV format")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import glob
 import os
 import re
 import shutil
@@ -82,22 +81,29 @@ def writable(path: Path) -> bool:
     return bool(path.stat().st_mode & 0o222) and os.access(path, os.W_OK)
 
 
-def _temporary_prefix(target: Path) -> str:
+def temporary_prefix(target: Path) -> str:
     # the name's start only: a name of up to 255 bytes (82 Chinese characters) must leave
     # room for the dot, the random part and ".part"
     return f".{target.name[:40]}."
 
 
-def left_behind(output) -> list[Path]:
+def left_behind(output, folder: bool = False) -> list[Path]:
     """The temporary files of earlier runs writing ``output`` that were killed before they
     could remove them (SIGKILL, the out-of-memory killer, a power cut): every other way
-    a run ends removes its own. Or those of a run writing it now."""
+    a run ends removes its own. Or those of a run writing it now. ``folder``: the
+    temporary folders of a model folder's writing (``.NAME.XXXXXXXX``, and
+    ``.NAME.old.XXXXXXXX`` while one is swapped in). Found where they are made: beside
+    the file a link leads to, under its name."""
     if output is None or output == "-":
         return []
-    target = Path(output)
+    target = as_the_kernel_reads(_target(output))
+    prefix = re.escape(temporary_prefix(target))
+    # mkstemp's and mkdtemp's random part is 8 characters of [a-z0-9_]
+    made = re.compile(prefix + (r"(?:old\.)?[a-z0-9_]{8}" if folder else r"[a-z0-9_]{8}\.part"))
     try:
-        return sorted(path for path in target.parent.glob(glob.escape(_temporary_prefix(target)) + "*.part")
-                      if path.is_file() and not path.is_symlink())
+        return sorted(path for path in target.parent.iterdir()
+                      if made.fullmatch(path.name) and not path.is_symlink()
+                      and (path.is_dir() if folder else path.is_file()))
     except OSError:
         return []
 
@@ -113,7 +119,7 @@ def temporary_file(target: Path, folder: bool = False) -> tuple[int, str]:
     if existing is not None and not writable(target):
         raise OutputError(f"{target}: cannot write (the file is read-only)")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=_temporary_prefix(target), suffix=".part",
+        fd, tmp = tempfile.mkstemp(prefix=temporary_prefix(target), suffix=".part",
                                    dir=as_the_kernel_reads(target).parent)
     except OSError as error:
         raise OutputError(_cannot_write(target, error)) from None

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .outputs import (UNFINISHED, OutputError, as_the_kernel_reads, default_mode, file_in_the_way, temporary_file,
-                      writable)
+                      temporary_prefix, writable)
 from .labels import zh_name
 from .inputs import as_real, flag_argument, is_whole, listed, model_name, path_argument
 from .model import CONTEXT_WINDOW, ForeignTermError, Model, labels_problem, settings_problem
@@ -243,7 +243,7 @@ def _atomic_folder(path: Path, write) -> None:
     try:
         check_save_path(path)
         _check_folder(path, target)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name[:40]}.", dir=target.parent))  # room for a long name
+        tmp = Path(tempfile.mkdtemp(prefix=temporary_prefix(target), dir=target.parent))
         UNFINISHED.add(str(tmp))
         tmp.chmod(default_mode(folder=True))  # mkdtemp's folder is private; a model folder is not
         write(tmp)
@@ -264,7 +264,7 @@ def _atomic_folder(path: Path, write) -> None:
 def _swap(new: Path, path: Path) -> None:
     """Put folder ``new`` at ``path`` in place of what is there; if that fails, what was
     there is put back."""
-    old = Path(tempfile.mkdtemp(prefix=f".{path.name[:40]}.old.", dir=path.parent))
+    old = Path(tempfile.mkdtemp(prefix=temporary_prefix(path) + "old.", dir=path.parent))
     try:
         os.replace(path, old / path.name)
     except OSError:

@@ -55,11 +55,21 @@ def decode(data: bytes, name: str = "<input>") -> str:
     return _detect(data, name, final=True)[1]
 
 
+# The magic numbers of gzip, bzip2 (a block or the empty stream's end after the level), xz
+# and zstd: a text may begin with the letters BZh
+_COMPRESSED = re.compile(rb"\x1f\x8b\x08|BZh[1-9](?:1AY&SY|\x17rE8P\x90)|\xfd7zXZ\x00|\x28\xb5\x2f\xfd")
+
+
+def is_compressed(data: bytes) -> bool:
+    """Whether ``data`` begins as a gzip, bzip2, xz or zstd stream does."""
+    return _COMPRESSED.match(data) is not None
+
+
 def _not_text(data: bytes) -> str | None:
     """What a file people try that is not text is, with what to do, instead of "binary data"."""
     if data.startswith(b"%PDF-"):
         return "a PDF file; extract its text first (for example with pdftotext)"
-    if data.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"\x28\xb5\x2f\xfd")):  # under any name, or piped
+    if is_compressed(data):  # under any name, or piped
         return ("compressed data (gzip, bzip2, xz or zstd); decompress it first (zcat, bzcat, xzcat or "
                 "zstdcat FILE | measures tag -)")
     if data.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE container: old Office files, encrypted new ones
@@ -329,19 +339,24 @@ def html_to_text(markup: str) -> str:
 # What parts a page's title into its headline and its site's name (通告_某市人民政府门户网站,
 # 通告 - 某某网, 通告|某某网)
 _TITLE_PARTS = re.compile(r"\s*(?:_|\||｜|\s-\s|--|—{1,2}|–)\s*")
-# How a site names itself, which a headline does not end as (通报 and 情况 do)
-_SITE_NAME = re.compile(r"(?:网|网站|门户|官网|政府|日报|晚报|早报|时报|晨报|商报|新闻|频道|客户端|平台|在线|电视台|之声)$")
+# How a site, a portal's column or an account names itself, which a headline does not
+# end as (通报 and 情况 do)
+_SITE_NAME = re.compile(r"(?:网|网站|门户|官网|政府|委员会|卫健委|之窗|日报|晚报|早报|时报|晨报|商报|新闻|频道|客户端"
+                        r"|平台|在线|电视台|之声|发布|通知公告|疫情防控)$")
 
 
 def _shown_already(title: str, text: str) -> bool:
     """Whether the page shows its title's headline itself, as a line near its top (after a
     breadcrumb, say): the title would be the same sentence counted twice. The headline
-    is the title, or its first part when every other part is a site's name (通告_某市
-    人民政府门户网站); a site's name shown at the top (某市卫健委 - 关于…的通告) is not it."""
-    first, *rest = [part for part in _TITLE_PARTS.split(title) if part.strip()] or [title]
+    is the title's longest part that is no site's name (通告_通知公告_某市人民政府门户网站,
+    某市卫健委 - 通告); of parts as long, all must be shown (a site's name shown as the
+    page's header is no headline)."""
+    parts = [part.strip() for part in _TITLE_PARTS.split(title) if part.strip()] or [title]
+    heads = [part for part in parts if not _SITE_NAME.search(part)] or parts
+    longest = max(map(len, heads))
     shown = set(text.split("\n", 20)[:20])
     return (text.startswith(title) or title in shown
-            or bool(rest) and first in shown and all(_SITE_NAME.search(part) for part in rest))
+            or all(part in shown for part in heads if len(part) == longest))
 
 
 def _lines(text: str) -> str:

@@ -68,9 +68,30 @@ class RecordFields:
     keep: tuple[str, ...] = ()
 
 
-# Records without a text named one by one before the rest are counted: a corpus whose text
-# is under another name gave a line on stderr for each of its records.
-_NAMED_WITHOUT_TEXT = 3
+class TextlessRecords:
+    """Counts the records of one JSONL file (or one block of it) without a text: the first
+    few are said one by one, the rest in one line after (a corpus whose text is under
+    another name gave a line for each of its records)."""
+
+    NAMED = 3
+
+    def __init__(self, name: str, text_field: str):
+        self.name, self.text_field = name, text_field
+        self.count, self.last = 0, 0
+
+    def said(self, source: Source, number: int) -> bool:
+        """Whether ``source``'s error (line ``number``) is said on its own line."""
+        if not (source.error and source.error.startswith(f"{source.where}: {_NO_TEXT}")):
+            return True
+        self.count, self.last = self.count + 1, number
+        return self.count <= self.NAMED
+
+    def note(self) -> str | None:
+        """The line that says the others, if any."""
+        if self.count <= self.NAMED:
+            return None
+        return (f"{self.name}: {self.count - self.NAMED} more records without a string field {self.text_field!r}, "
+                f"the last on line {self.last} ({self.count} in all; --text-field names the field that holds the text)")
 
 
 def _jsonl(name: str, lines: Iterable[bytes], first_number: int = 1,
@@ -78,25 +99,24 @@ def _jsonl(name: str, lines: Iterable[bytes], first_number: int = 1,
     """The records of JSONL ``lines`` (bytes): a line that is not UTF-8 or not a JSON
     object with a text is reported by number and the others go on; past the first few
     records without a text, the others are failures said in one note at the end."""
-    unnamed, last = 0, 0
+    textless = TextlessRecords(name, record_fields.text)
     for number, raw in enumerate(lines, start=first_number):
         where = f"{name}:{number}"
         source = jsonl_source(raw.decode("utf-8", "surrogateescape"), where, record_fields)
         if source is None:
             continue
-        if source.error and source.error.startswith(f"{where}: {_NO_TEXT}"):
-            unnamed += 1
-            last = number
-            if unnamed > _NAMED_WITHOUT_TEXT:
-                source = Source(where, error=source.error, said=False)
-        yield source
-    if unnamed > _NAMED_WITHOUT_TEXT:
-        yield Source(name, note=f"{name}: {unnamed - _NAMED_WITHOUT_TEXT} more records without a string field "
-                                f"{record_fields.text!r}, the last on line {last} ({unnamed} in all; --text-field "
-                                f"names the field that holds the text)")
+        yield source if textless.said(source, number) else Source(where, error=source.error, said=False)
+    note = textless.note()
+    if note:
+        yield Source(name, note=note)
 
 
 _NO_TEXT = "expected an object with a string field"
+
+
+def _record_fields(fields) -> RecordFields:
+    """A RecordFields, or the names of fields to keep as given before there was one."""
+    return fields if isinstance(fields, RecordFields) else RecordFields(keep=tuple(fields))
 
 
 def jsonl_source(line: str, where: str, record_fields: RecordFields = RecordFields()) -> Source | None:
@@ -122,10 +142,12 @@ def jsonl_source(line: str, where: str, record_fields: RecordFields = RecordFiel
                                    f"{error.colno})")
     except (RecursionError, ValueError) as error:  # nested past Python's stack, a number past its limit
         return Source(where, error=f"{where}: a JSON value this reader cannot hold ({type(error).__name__})")
+    record_fields = _record_fields(record_fields)
     text_field, keep = record_fields.text, record_fields.keep
     if not isinstance(record, dict) or not isinstance(record.get(text_field), str):
-        has = (f" (its fields: {listed([repr(key) for key in record], 6)})" if isinstance(record, dict) and record
-               and text_field not in record else "")
+        has = ("" if not isinstance(record, dict) or not record else
+               f" (its fields: {listed([repr(key) for key in record], 6)})" if text_field not in record else
+               f" (it is {json.dumps(record[text_field], ensure_ascii=False)[:20]})")
         return Source(where, error=f"{where}: {_NO_TEXT} {text_field!r}{has}")
     # only the fields asked for: the others (a scraped page's HTML) would be held until written
     return Source(record_name(record, where), record[text_field], where=where,
@@ -157,7 +179,7 @@ def record_name(record: dict, where: str) -> str:
         return replace_surrogates(name)
     # an id that is not a string or a number is named as the JSON spells it (true, not True)
     return str(name) if isinstance(name, (int, float)) and not isinstance(name, bool) else \
-        json.dumps(name, ensure_ascii=False)
+        replace_surrogates(json.dumps(name, ensure_ascii=False))
 
 
 def _file(path: Path, record_fields: RecordFields = RecordFields()) -> Iterator[Source]:
@@ -250,7 +272,7 @@ def _opens_object(data: bytes) -> bool:
 def not_jsonl(start: bytes) -> str | None:
     """What a file named as JSONL is instead, by its first bytes, or None: such a file
     would give an error for every line (or every 0x0A byte in it)."""
-    if start.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"\x28\xb5\x2f\xfd")):  # gzip, bzip2, xz, zstd
+    if reading.is_compressed(start):
         return "compressed, not JSONL text; decompress it first (zcat, bzcat, xzcat or zstdcat FILE | measures tag -)"
     if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in start:
         return "UTF-16 or binary, not JSONL (JSONL input must be UTF-8)"
@@ -428,6 +450,7 @@ def iter_sources(inputs: Iterable[str], record_fields: RecordFields = RecordFiel
     file met again (named twice, by a hard link's name, or in a folder and by name) is read
     once, with a note (one for a folder): read twice, it would count twice in every total
     made of the output."""
+    record_fields = _record_fields(record_fields)
     seen: dict[tuple[int, int], str] = {}
     refused: dict[tuple[int, int], str] = {}
     walked: set[Path] = set()

@@ -309,6 +309,11 @@ def test_each_result_says_where_it_was_read_and_carries_the_fields_asked_for(tmp
                       parse_constant=pytest.fail)["fields"] == {"a": None, "b": [None, -3], "c": -3}
     row = next(csv.DictReader(io.StringIO(run_cli("tag", odd, "--format", "csv", "--keep-fields", "a,b,c,d")
                                           .stdout.decode("utf-8"))))
+    # an id that is an object, with the same bytes
+    obj = tmp_path / "obj.jsonl"
+    obj.write_text('{"id": {"k": "\\udcc4\\udce3"}, "text": "全市开展核酸检测。"}\n', "utf-8")
+    assert next(csv.DictReader(io.StringIO(run_cli("tag", obj, "--format", "csv").stdout.decode())))["source"] == \
+        '{"k": "\ufffd\ufffd"}'
     # lone surrogates in a field are no file name's bytes, to be read as GB18030 (你)
     assert (row["fields.a"], row["fields.b"], row["fields.c"], row["fields.d"]) == ("", "[null, -3]", "-3", "\ufffd" * 2)
     assert row["source"] == "\ufffd" * 2  # the id's the same bytes, read alike
@@ -463,7 +468,11 @@ def test_records_whose_text_is_under_another_name_are_read_with_text_field(tmp_p
     result = run_cli("tag", corpus, "--format", "jsonl", "--text-field", "content", "--keep-fields", "text")
     assert [json.loads(line)["fields"] for line in result.stdout.decode().splitlines()] == [{"text": "编者按"}] * 8
     for command in (["report", corpus, "-o", tmp_path / "r.html"], ["suggest", corpus, "-n", "2"]):
-        assert run_cli(*command, "--text-field", "content").returncode == 0
+        assert run_cli(*command, "--text-field", " content").returncode == 0  # its name trimmed, as --keep-fields'
+    # a text that is there but no string is said to be what it is
+    corpus.write_text('{"id": "p1", "text": null}\n', "utf-8")
+    assert run_cli("tag", corpus).stderr.decode().startswith(
+        f"measures: {corpus}:1: expected an object with a string field 'text' (it is null)\n")
 
 
 @pytest.mark.parametrize("option, message", [

@@ -125,6 +125,19 @@ def test_fields_kept_on_the_cluster_are_those_the_cli_keeps(client, records, tmp
             read_jsonl(str(corpus), keep_fields=names)
 
 
+def test_records_without_a_text_are_logged_three_at_a_time(tmp_path, caplog):
+    # a corpus whose text is under another name logged a warning for each of its records
+    corpus = tmp_path / "news.jsonl"
+    corpus.write_text("".join(json.dumps({"id": k, "body": "全市开展核酸检测。"}) + "\n" for k in range(8)), "utf-8")
+    assert read_jsonl(str(corpus), blocksize=None).compute(scheduler="sync") == []
+    warnings = [r.getMessage() for r in caplog.records if r.name == "measures.distributed"]
+    assert warnings == [*(f"{corpus}:{n}: expected an object with a string field 'text' (its fields: 'id', 'body')"
+                          for n in (1, 2, 3)),
+                        f"{corpus}: 5 more records without a string field 'text', the last on line 8 (8 in all; "
+                        "--text-field names the field that holds the text)"]
+    assert len(read_jsonl(str(corpus), text_field="body").compute(scheduler="sync")) == 8
+
+
 def test_a_large_file_is_spread_over_partitions_and_numbered_as_one(client, tmp_path):
     import gzip
 

@@ -1,3 +1,4 @@
+import gzip
 import itertools
 import json
 import pickle
@@ -381,7 +382,9 @@ def test_rows_end_at_any_line_end_a_spreadsheet_writes(tmp_path, line_end):
      "comma-separated: save it as tab-separated text (TSV)"),
     # no comma in it: the labels column is missing, the file is not comma-separated
     ("text\n全市开展核酸检测。\n".encode(), "data.tsv:1: header must name the columns 'text' and 'labels', got 'text'"),
-], ids=["utf-16", "gbk", "gbk-cr", "neither", "comma-separated", "no-labels-column"])
+    (gzip.compress("text\tlabels\n全市开展核酸检测。\ttesting\n".encode()),
+     "data.tsv:1: compressed data (gzip, bzip2, xz or zstd), not text; decompress it first"),
+], ids=["utf-16", "gbk", "gbk-cr", "neither", "comma-separated", "no-labels-column", "gzip"])
 def test_a_file_saved_the_wrong_way_says_how_to_save_it(tmp_path, content, message):
     path = tmp_path / "data.tsv"
     path.write_bytes(content)

@@ -790,6 +790,23 @@ def test_a_run_killed_outright_leaves_its_temporary_file_and_the_next_run_names_
     assert run_cli("tag", SPEECH, "--format", "jsonl", "-o", tmp_path / "out.jsonl").stderr == b""
 
 
+def test_only_an_outputs_own_temporary_files_are_named_as_left_behind(tmp_path):
+    from measures.outputs import left_behind
+
+    (tmp_path / ".out.csv.gz.zzzz1111.part").write_text("")  # another output's
+    (tmp_path / ".out.csv.abcd1234.part").write_text("")
+    (tmp_path / ".model.k3j4h5g6").mkdir()                     # a model folder's, and one swapped out
+    (tmp_path / ".model.old.a1b2c3d4").mkdir()
+    (tmp_path / ".model.notes").mkdir()
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / ".data.csv.qwer5678.part").write_text("")
+    (tmp_path / "link.csv").symlink_to(tmp_path / "real" / "data.csv")  # made beside what the link leads to
+    assert left_behind(tmp_path / "out.csv") == [tmp_path / ".out.csv.abcd1234.part"]
+    assert left_behind(tmp_path / "model", folder=True) == [tmp_path / ".model.k3j4h5g6", tmp_path / ".model.old.a1b2c3d4"]
+    assert left_behind(tmp_path / "link.csv") == [tmp_path / "real" / ".data.csv.qwer5678.part"]
+    assert left_behind("-") == left_behind(None) == []
+
+
 def test_a_second_signal_ends_the_run_at_once_and_removes_its_temporary_outputs(tmp_path):
     """While the first Ctrl-C cleans up, a second ends the run there and then: a cleanup
     that hung (a worker pool waiting on a worker stopped mid-message) could not be stopped

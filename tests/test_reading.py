@@ -88,6 +88,14 @@ def test_html_keeps_block_structure():
      "某市卫生健康委员会 - 关于加强防控的通告\n某市卫生健康委员会\n各区落实检测。"),
     ("<title>抗疫一线——记某社区志愿者_某网</title><div>抗疫一线</div><p>各区落实检测。</p>",
      "抗疫一线——记某社区志愿者_某网\n抗疫一线\n各区落实检测。"),
+    # portals' titles: the headline with the site's, a column's or an account's name
+    *[(f"<title>{title}</title><div>首页</div><h1>关于进一步加强疫情防控工作的通告</h1><p>各区落实检测。</p>",
+       "首页\n关于进一步加强疫情防控工作的通告\n各区落实检测。")
+      for title in ("关于进一步加强疫情防控工作的通告 - 某市卫生健康委员会",
+                    "关于进一步加强疫情防控工作的通告_通知公告_某市人民政府门户网站",
+                    "关于进一步加强疫情防控工作的通告_首都之窗_北京市人民政府门户网站",
+                    "关于进一步加强疫情防控工作的通告|上海发布", "关于进一步加强疫情防控工作的通告_疫情防控_某市卫健委",
+                    "某市卫健委 - 关于进一步加强疫情防控工作的通告")],
     # a title left open ends at the next tag
     ("<html><head><title>通知<body><p>各区落实检测。</p></body></html>", "通知\n各区落实检测。"),
     # a table's cells are lines, as a Word table's; hidden elements are not text
@@ -312,6 +320,7 @@ def test_a_jsonl_record_keeps_only_the_fields_asked_for():
     line = '{"id": 1, "html": "<p>…</p>", "date": "2022-04-01", "text": "加强生活物资保供。"}'
     assert jsonl_source(line, "x.jsonl:3").fields is None
     assert jsonl_source(line, "x.jsonl:3", RecordFields(keep=("date", "url"))).fields == {"date": "2022-04-01"}
+    assert jsonl_source(line, "x.jsonl:3", ("date", "url")).fields == {"date": "2022-04-01"}  # as before RecordFields
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero on this system")

@@ -250,6 +250,11 @@ def test_sentences_of_an_exclude_file_stay_out_whatever_their_labels(corpus, tmp
     # inputs too: "the following arguments are required: FILE"), and it may be repeated
     third = tmp_path / "round3.tsv"
     assert run_cli("suggest", "--exclude", first, "--exclude", second, corpus, "-n", 4, "-o", third).returncode == 0
+    # the form that gave --exclude two files is named, before any work
+    result = run_cli("suggest", "--exclude", first, second, corpus, "-n", 4, "-o", tmp_path / "r4.tsv")
+    assert result.returncode == 2 and result.stderr.decode() == (
+        f"measures: {second}: a labelled file among the inputs; give each file to leave out its own --exclude "
+        f"(--exclude {first} --exclude {second})\n")
     assert not {line.split("\t")[0] for line in third.read_text("utf-8").splitlines()[1:]} & (before | after)
     headless = tmp_path / "headless.tsv"
     headless.write_text("\n".join(rows[1:]) + "\n", "utf-8")

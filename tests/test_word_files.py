@@ -1,4 +1,5 @@
 """Word .docx files are read as their text; files that are not text are named for what they are."""
+import bz2
 import gzip
 import zipfile
 
@@ -145,8 +146,9 @@ def test_a_word_file_is_tagged_alone_and_from_a_folder(tmp_path):
     # a compressed JSONL or text under a plain name, or piped
     (lambda p: p.write_bytes(gzip.compress("全市开展核酸检测。".encode() * 50)),
      r"compressed data \(gzip, bzip2, xz or zstd\); decompress it first"),
+    (lambda p: p.write_bytes(bz2.compress("全市开展核酸检测。".encode() * 50)), r"compressed data"),
 ], ids=["pdf", "doc", "encrypted", "zip", "broken-xml", "gbk-xml", "broken-zip", "damaged-data", "plain-pdf",
-        "gzip"])
+        "gzip", "bzip2"])
 def test_what_is_not_a_text_document_is_named_for_what_it_is(tmp_path, make, message):
     path = tmp_path / "file.bin"
     make(path)
@@ -284,3 +286,9 @@ def test_the_symbol_font_table_covers_both_halves_of_its_encoding():
     table = word_files._SYMBOL_FONT
     assert len(table) == 190 and table[0x20] == " " and table[0x7E] == "∼" and table[0xA0] == "€"
     assert table[0xF2] == "∫" and table[0xFE] == "\0"
+
+
+def test_a_text_that_begins_with_a_compressors_letters_is_a_text(tmp_path):
+    path = tmp_path / "b.txt"
+    path.write_text("BZh我们开展核酸检测。", "utf-8")  # bzip2's first three bytes, and no more of its magic
+    assert read_document(path) == "BZh我们开展核酸检测。"
