@@ -23,10 +23,12 @@ def scores(truth: Sequence, predicted: Sequence, classes: Sequence[str] = LABEL_
     label matches. ``weights`` (one per sentence, else 1; finite numbers of at least 0) weigh
     each sentence's counts, supports included. Rows are checked against the guide: a
     :class:`DataError` names each bad one as ``truth[i]`` or ``predicted[i]``; ``classes``
-    must be label ids of the guide, each once.
+    must be label ids of the guide, each once; no rows at all is a ValueError.
     """
     truth = label_rows(truth, "truth")
     predicted = label_rows(predicted, "predicted")
+    if not truth and not predicted:  # its figures would be 0.0, which reads as measured
+        raise ValueError("no rows to score: truth and predicted are empty")
     if isinstance(classes, str) or not hasattr(classes, "__iter__"):
         raise TypeError(f"classes: expected a list of label ids, got {type(classes).__name__} {classes!r:.40}")
     classes = list(classes)

@@ -44,19 +44,19 @@ def _documents(texts, sources):
     sources = iter(sources) if sources is not None else None
     for i, text in enumerate(texts):
         if not isinstance(text, str):
-            raise TypeError(f"document {i} is {type(text).__name__}, not a string")
+            raise TypeError(f"texts[{i}] is {type(text).__name__}, not a string")
         # the user's frame iterates tag_documents' generator, which iterates this one
-        _warn_if_a_file(text, f"tag_many() labels the texts it is given (document {i})", stacklevel=4)
+        _warn_if_a_file(text, f"tag_many() labels the texts it is given (texts[{i}])", stacklevel=4)
         if sources is None:
             yield text, None
             continue
         source = next(sources, _END)
         if source is _END:
-            raise ValueError(f"sources ended at document {i}: give one source per text")
+            raise ValueError(f"sources ended before texts[{i}]: give one source per text")
         try:
             source = document_name(source)
         except TypeError as error:
-            raise TypeError(f"document {i}: {error}") from None
+            raise TypeError(f"sources[{i}]: {error}") from None
         yield text, source
     if sources is not None and next(sources, _END) is not _END:
         raise ValueError("more sources than texts: give one source per text")

@@ -239,7 +239,7 @@ def _documents(documents) -> list:
                                        one="for one text: model.tag(text) first"))
     bad = next((i for i, d in enumerate(documents) if not isinstance(d, Document)), None)
     if bad is not None:
-        raise TypeError(f"document {bad} is {type(documents[bad]).__name__}, not a tagged Document (model.tag(text))")
+        raise TypeError(f"documents[{bad}] is {type(documents[bad]).__name__}, not a tagged Document (model.tag(text))")
     return documents
 
 

@@ -182,12 +182,12 @@ def _documents(model, items) -> Iterable:
             name, text = item
             # zip(texts, names) gives (text, name): the names would be tagged as text
             if isinstance(name, str) and _swapped(name, text):
-                raise TypeError(f"document {i + 1}: a pair is (name, text), and this name looks like "
+                raise TypeError(f"texts_or_documents[{i}]: a pair is (name, text), and this name looks like "
                                 f"a text ({len(name)} characters): {name!r:.40}; for zip(texts, names), "
                                 f"pass zip(names, texts)")
             yield model.tag(text, source=name)
         else:
-            raise TypeError(f"document {i + 1}: expected a tagged Document, a text or a (name, text) "
+            raise TypeError(f"texts_or_documents[{i}]: expected a tagged Document, a text or a (name, text) "
                             f"pair, got {type(item).__name__} {item!r:.40}")
 
 

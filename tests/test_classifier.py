@@ -491,10 +491,10 @@ def test_a_lone_string_is_refused(model):
     (lambda m: m.predict_proba(np.array([["核酸检测。"], ["隔离。"]])), TypeError, "got a ndarray of shape 2x1"),
     (lambda m: m.tag(None), TypeError, "expected the document's text as a string, got NoneType"),
     (lambda m: m.tag(Path("speech.txt")), TypeError, "Path (to read a file: measures.read_document(path))"),
-    (lambda m: list(m.tag_many(["核酸检测。", 3])), TypeError, "document 1 is int, not a string"),
+    (lambda m: list(m.tag_many(["核酸检测。", 3])), TypeError, "texts[1] is int, not a string"),
     (lambda m: m.explain(None), TypeError, "expected the sentence as a string, got NoneType"),
     (lambda m: m.explain(["甲。", "乙。"]), TypeError, "expected the sentence as a string, got list"),
-    (lambda m: list(m.tag_many(["甲。", "乙。", "丙。"], sources=["a", "b"])), ValueError, "sources ended at document 2"),
+    (lambda m: list(m.tag_many(["甲。", "乙。", "丙。"], sources=["a", "b"])), ValueError, "sources ended before texts[2]"),
     (lambda m: list(m.tag_many(["甲。"], sources=["a", "b"])), ValueError, "more sources than texts"),
     (lambda m: m.tag_many(["甲。", "乙。"], sources="ab"), TypeError, "one source per document, not a string"),
     # bytes iterate as numbers, which would become the documents' sources
@@ -540,7 +540,7 @@ def test_a_path_or_a_whole_number_id_names_a_document_as_text(model, tmp_path):
     assert [d.source for d in model.tag_many(["甲。", "乙。", "丙。"], sources=ids)] == ["101", "102", None]
     nullable = pd.Series([101, None, 103], dtype="Int64")  # after convert_dtypes(): pd.NA
     assert [d.source for d in model.tag_many(["甲。", "乙。", "丙。"], sources=nullable)] == ["101", None, "103"]
-    with pytest.raises(TypeError, match="document 1: a document's source is its name"):
+    with pytest.raises(TypeError, match=r"sources\[1\]: a document's source is its name"):
         list(model.tag_many(["甲。", "乙。"], sources=["a", 2.5]))
     assert measures.compare(documents).splitlines()[0].split()[-2:] == ["7", "8"]
     assert json.loads(json.dumps(documents[0].to_dict()))["source"] == str(path)
@@ -1125,6 +1125,11 @@ def test_scores_refuse_a_string_for_rows_or_classes():
 def test_scores_name_a_bad_row(truth, predicted, message):
     with pytest.raises(DataError, match=message):
         measures.scores(truth, predicted, measures.LABEL_IDS)
+
+
+def test_scores_of_no_rows_are_refused():
+    with pytest.raises(ValueError, match="no rows to score"):
+        measures.scores([], [])
 
 
 def test_scores_count_the_labels_that_classes_lack():

@@ -340,7 +340,7 @@ def test_browser_screenshot(report, tmp_path):
 def test_one_document_is_a_report_of_one_and_what_is_not_a_document_is_named(model, tmp_path):
     document = model.tag("全市开展全员核酸检测。加强社区管控。")
     assert render_report(document).count('class="card doc"') == render_report([document]).count('class="card doc"') == 1
-    with pytest.raises(TypeError, match="document 1 is str, not a tagged Document"):
+    with pytest.raises(TypeError, match=r"documents\[1\] is str, not a tagged Document"):
         render_report([document, "全市开展全员核酸检测。"])
     with pytest.raises(TypeError, match=r"not a string \(for one text: model.tag\(text\) first\)"):
         render_report("全市开展全员核酸检测。")

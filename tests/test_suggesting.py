@@ -177,11 +177,11 @@ SPEECH = "全市开展新一轮全员核酸检测。\n各小区实行封闭管�
 
 @pytest.mark.parametrize("items, message", [
     ({"讲话": SPEECH}, r"not a dict \(for names and texts: d.items\(\)\)"),
-    ([(SPEECH, "讲话")], r"document 1: a pair is \(name, text\), and this name looks like a text"),
+    ([(SPEECH, "讲话")], r"texts_or_documents\[0\]: a pair is \(name, text\), and this name looks like a text"),
     # one line of a few sentences beside a file name: zip(texts, names) of a JSONL corpus
-    ([("全市开展核酸检测。各小区封闭。", "a.txt")], r"document 1: a pair is \(name, text\)"),
-    ([("全市开展全员核酸检测,各小区实行封闭管理.", "a.txt")], r"document 1: a pair is \(name, text\)"),
-    ([("讲话", SPEECH), 3], "document 2: expected a tagged Document, a text or a .name, text. pair, got int 3"),
+    ([("全市开展核酸检测。各小区封闭。", "a.txt")], r"texts_or_documents\[0\]: a pair is \(name, text\)"),
+    ([("全市开展全员核酸检测,各小区实行封闭管理.", "a.txt")], r"texts_or_documents\[0\]: a pair is \(name, text\)"),
+    ([("讲话", SPEECH), 3], "texts_or_documents.1.: expected a tagged Document, a text or a .name, text. pair, got int 3"),
     ([Path("讲话.txt")], "got PosixPath|got WindowsPath"),
 ])
 def test_what_is_not_a_document_is_refused_by_its_number(model, items, message):
