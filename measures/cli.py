@@ -126,6 +126,15 @@ def _check_output(output, inputs, folder: bool = False) -> None:
     check_not_input(output, inputs)
     check_output(output, folder)
     left = left_behind(output, folder)
+    # a run killed between the two renames of a model folder's swap left the old model
+    # only there: that one is put back, not removed
+    swapped = [path for path in left if path.name.startswith(f".{Path(output).name[:40]}.old.")
+               and (path / Path(output).name).is_dir() and not os.path.lexists(output)]
+    for path in swapped:
+        _say(f"note: {path / Path(output).name} is the model that was at {output}, which a run killed while "
+             f"replacing it took out; mv {shlex.quote(str(path / Path(output).name))} {shlex.quote(str(output))} "
+             f"puts it back")
+    left = [path for path in left if path not in swapped]
     if left:  # a kill -9 or the out-of-memory killer leaves its hidden temporary file
         alike = " (or by one writing another output whose name begins alike)" if len(Path(output).name) > 40 else ""
         _say(f"note: {listed([str(path) for path in left])} beside {output}: left by a run that was killed before "

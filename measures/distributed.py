@@ -254,7 +254,9 @@ def _block_records(fs, path: str, offset, size, compression, lines_before: int,
     lines = block.decode("utf-8", "surrogateescape").split("\n")
     if lines and not lines[-1]:  # the block ends with a line end: no line after it
         lines.pop()
-    textless = TextlessRecords(path, record_fields.text)  # a block's, said as the CLI says a file's
+    # a block's, said as the CLI says a file's
+    part = "" if offset is None else f" in lines {lines_before + 1}–{lines_before + len(lines)}"
+    textless = TextlessRecords(path, record_fields.text, part)
     for number, line in enumerate(lines, start=lines_before + 1):
         source = jsonl_source(line.removeprefix("\ufeff") if number == 1 else line, f"{path}:{number}",
                               record_fields)

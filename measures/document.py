@@ -41,8 +41,8 @@ class Sentence:
         # as a model makes them (a tuple, fast), or as JSON gives them back (a list): made a
         # tuple, so that one built from to_dict() equals and hashes as the one it came from
         if type(self.labels) is not tuple:
-            if isinstance(self.labels, (str, bytes)) or not hasattr(self.labels, "__iter__"):
-                raise TypeError(f"labels must be a sequence of label ids (primary first), not "
+            if isinstance(self.labels, (str, bytes, set, frozenset)) or not hasattr(self.labels, "__iter__"):
+                raise TypeError(f"labels must be a sequence of label ids, primary first (a set has no order), not "
                                 f"{type(self.labels).__name__} {self.labels!r:.40}")
             object.__setattr__(self, "labels", tuple(self.labels))
         if type(self.scores) is not dict and not isinstance(self.scores, Mapping):

@@ -146,7 +146,8 @@ def _not_utf8(raw: bytes) -> str:
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         found = "UTF-16 text (a spreadsheet's 'Unicode text')"
     elif is_compressed(raw):
-        return "compressed data (gzip, bzip2, xz or zstd), not text; decompress it first (zcat FILE > FILE.tsv)"
+        return ("compressed data (gzip, bzip2, xz or zstd), not text; decompress it first (zcat, bzcat, xzcat or "
+                "zstdcat FILE > mine.tsv)")
     elif raw[:4] == b"PK\x03\x04":
         return ("a zip archive, not text (a workbook or a Word file?); save it as tab-separated text in UTF-8, "
                 "the guide's TSV format")

@@ -341,8 +341,9 @@ def html_to_text(markup: str) -> str:
 _TITLE_PARTS = re.compile(r"\s*(?:_|\||｜|\s-\s|--|—{1,2}|–)\s*")
 # How a site, a portal's column or an account names itself, which a headline does not
 # end as (通报 and 情况 do)
+# (not 发布 or 疫情防控, which end headlines too: 《…方案》发布, 抓好常态化疫情防控)
 _SITE_NAME = re.compile(r"(?:网|网站|门户|官网|政府|委员会|卫健委|之窗|日报|晚报|早报|时报|晨报|商报|新闻|频道|客户端"
-                        r"|平台|在线|电视台|之声|发布|通知公告|疫情防控)$")
+                        r"|平台|在线|电视台|之声|通知公告)$")
 
 
 def _shown_already(title: str, text: str) -> bool:

@@ -75,8 +75,8 @@ class TextlessRecords:
 
     NAMED = 3
 
-    def __init__(self, name: str, text_field: str):
-        self.name, self.text_field = name, text_field
+    def __init__(self, name: str, text_field: str, part: str = ""):
+        self.name, self.text_field, self.part = name, text_field, part  # part: " in lines 1–5000", a block's
         self.count, self.last = 0, 0
 
     def said(self, source: Source, number: int) -> bool:
@@ -91,7 +91,8 @@ class TextlessRecords:
         if self.count <= self.NAMED:
             return None
         return (f"{self.name}: {self.count - self.NAMED} more records without a string field {self.text_field!r}, "
-                f"the last on line {self.last} ({self.count} in all; --text-field names the field that holds the text)")
+                f"the last on line {self.last} ({self.count}{self.part or ' in all'}; --text-field names the field "
+                f"that holds the text)")
 
 
 def _jsonl(name: str, lines: Iterable[bytes], first_number: int = 1,

@@ -240,7 +240,8 @@ def suggest(model, texts_or_documents: Iterable, n: int = 200, per_document: int
     diverse picks are made.
     """
     if not callable(getattr(model, "tag_many", None)):
-        raise TypeError(f"expected a Model (measures.load_model()) to tag with, got {type(model).__name__}")
+        hint = "; a fitted MeasureClassifier: suggest(estimator.to_model(), ...)" if hasattr(model, "to_model") else ""
+        raise TypeError(f"expected a Model (measures.load_model()) to tag with, got {type(model).__name__}{hint}")
     _check_settings(n, per_document, similarity, min_chars, pool)
     iterable_argument(texts_or_documents, "an iterable of documents", one="for one document: [text]",
                       mapping="for names and texts: d.items()")

@@ -55,8 +55,9 @@ class Summary:
         them when ``n`` is given); categories of equal counts in the label set's order."""
         if n is not None and not is_whole(n, 1):
             raise ValueError(f"n must be a whole number, 1 or more, or None, not {n!r}")
+        include_other = flag_argument(include_other, "include_other")  # "false" is true to `if`
         items = [(label, c) for label, c in self.categories.items()
-                 if c.count and (flag_argument(include_other, "include_other") or label != OTHER)]
+                 if c.count and (include_other or label != OTHER)]
         items.sort(key=lambda item: -item[1].count)
         return items[:n]
 
@@ -201,7 +202,7 @@ def shown_names(names: Sequence[str], width: int) -> list[str]:
     series, differing by a date at their start) shown by where they differ; and names
     still the same (records that share a source) numbered."""
     # a name is one line of a table or a chart: its line breaks and tabs shown as spaces
-    names = [re.sub(r"[\x00-\x1f\x7f\u2028\u2029]", " ", name) for name in names]
+    names = [re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", " ", name) for name in names]
     shared = os.path.commonprefix(list(names)) if len(names) > 1 else names[0] if names else ""
     cut = shared.rfind("/") + 1
     names = [name[cut:] or name for name in names]

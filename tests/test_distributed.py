@@ -1,5 +1,6 @@
 """Tagging on a real local Dask cluster (two worker processes) gives what one process gives."""
 import json
+import re
 
 import pytest
 
@@ -136,6 +137,12 @@ def test_records_without_a_text_are_logged_three_at_a_time(tmp_path, caplog):
                         f"{corpus}: 5 more records without a string field 'text', the last on line 8 (8 in all; "
                         "--text-field names the field that holds the text)"]
     assert len(read_jsonl(str(corpus), text_field="body").compute(scheduler="sync")) == 8
+    # cut into blocks, each block's note says which lines it counts, not the file's total
+    caplog.clear()
+    corpus.write_text("".join(json.dumps({"id": k, "body": "全市开展核酸检测。"}) + "\n" for k in range(40)), "utf-8")
+    read_jsonl(str(corpus), blocksize=500).compute(scheduler="sync")
+    notes = [r.getMessage() for r in caplog.records if "more records" in r.getMessage()]
+    assert notes and all(re.search(r"\(\d+ in lines \d+–\d+;", note) for note in notes), notes
 
 
 def test_a_large_file_is_spread_over_partitions_and_numbered_as_one(client, tmp_path):

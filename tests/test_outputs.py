@@ -2,6 +2,7 @@
 with ordinary file modes, cleaned up when the run is stopped, safe to open in Excel."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -805,6 +806,25 @@ def test_only_an_outputs_own_temporary_files_are_named_as_left_behind(tmp_path):
     assert left_behind(tmp_path / "model", folder=True) == [tmp_path / ".model.k3j4h5g6", tmp_path / ".model.old.a1b2c3d4"]
     assert left_behind(tmp_path / "link.csv") == [tmp_path / "real" / ".data.csv.qwer5678.part"]
     assert left_behind("-") == left_behind(None) == []
+
+
+def test_a_model_a_killed_swap_took_out_is_named_to_be_put_back(tmp_path):
+    # killed between the swap's two renames: the old model is only in .model.old.XXXXXXXX
+    (tmp_path / ".model.old.a1b2c3d4" / "model").mkdir(parents=True)
+    (tmp_path / ".model.k3j4h5g6").mkdir()
+    result = run_cli("tag", SPEECH, "-o", tmp_path / "out.jsonl", cwd=tmp_path)  # another output: nothing said
+    assert result.returncode == 0 and result.stderr == b""
+    from measures.cli import _check_output
+
+    said = io.StringIO()
+    with contextlib.redirect_stderr(said):  # what train -o model says before any work
+        _check_output(str(tmp_path / "model"), [], folder=True)
+    lines = said.getvalue().splitlines()
+    old = tmp_path / ".model.old.a1b2c3d4" / "model"
+    assert lines == [f"measures: note: {old} is the model that was at {tmp_path / 'model'}, which a run killed while "
+                     f"replacing it took out; mv {old} {tmp_path / 'model'} puts it back",
+                     f"measures: note: {tmp_path / '.model.k3j4h5g6'} beside {tmp_path / 'model'}: left by a run that "
+                     f"was killed before it finished; remove it unless a run is writing {tmp_path / 'model'} now"]
 
 
 def test_a_second_signal_ends_the_run_at_once_and_removes_its_temporary_outputs(tmp_path):

@@ -96,6 +96,10 @@ def test_html_keeps_block_structure():
                     "关于进一步加强疫情防控工作的通告_首都之窗_北京市人民政府门户网站",
                     "关于进一步加强疫情防控工作的通告|上海发布", "关于进一步加强疫情防控工作的通告_疫情防控_某市卫健委",
                     "某市卫健委 - 关于进一步加强疫情防控工作的通告")],
+    # headlines that end as an account's or a column's name might, beside a column the menu shows
+    *[(f"<title>{title}</title><ul><li>首页</li><li>要闻</li><li>时政</li></ul><p>各区落实检测。</p>",
+       f"{title}\n首页\n要闻\n时政\n各区落实检测。")
+      for title in ("毫不放松抓好常态化疫情防控_要闻_某市人民政府", "《新冠肺炎防控方案（第九版）》发布--时政--人民网")],
     # a title left open ends at the next tag
     ("<html><head><title>通知<body><p>各区落实检测。</p></body></html>", "通知\n各区落实检测。"),
     # a table's cells are lines, as a Word table's; hidden elements are not text
