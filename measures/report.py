@@ -87,14 +87,15 @@ def _css(labels: Sequence[str]) -> str:
     return _BASE_CSS.replace("FONTS", _FONTS) + "\n".join(rules)
 
 
-def _legend(labels: Sequence[str]) -> str:
+def _legend(labels: Sequence[str], counts: dict[str, int]) -> str:
     # each a button: 14 light tints cannot all be told apart at a glance, and showing one
-    # category's sentences alone can
+    # category's sentences alone can; with how many sentences it picks out (0: none)
     items = "".join(
-        f'<li><button type="button" class="key" data-only="{escape(label)}" aria-pressed="false">'
-        f'<span class="sw" style="background:{_tint(_color(label), 0.45)};'
-        f'border-color:{_color(label)}"></span>{escape(zh_name(label))} '
-        f'<code>{escape(label)}</code></button></li>' for label in labels)
+        f'<li><button type="button" class="key" data-only="{escape(label)}" aria-pressed="false" '
+        f'title="{counts.get(label, 0)} 句 sentences"><span class="sw" style="background:'
+        f'{_tint(_color(label), 0.45)};border-color:{_color(label)}"></span>{escape(zh_name(label))} '
+        f'<code>{escape(label)}</code><span class="n">{counts.get(label, 0)}</span></button></li>'
+        for label in labels)
     return (f'<section class="card legend" aria-label="图例 legend"><h2>图例 <small>Legend</small></h2>'
             f'<ul>{items}</ul><p class="hint">句子按主要类别着色；次要类别以句末圆点标出。'
             f'悬停或轻触句子可查看全部标签与得分；点击类别只突出含该类别的句子，再点一次恢复。 '
@@ -262,7 +263,8 @@ def render_report(documents: Iterable, title: str | None = None) -> str:
     body = [f'<header><h1>{escape(title)}</h1><p class="meta">{len(documents)} 份文档 documents · '
             f'{total} 句 sentences · measures {escape(__version__)} · {stamp}</p></header>',
             _legend([label for label in labels if any(label in s.categories for s in summaries)]
-                    or labels)]
+                    or labels, {label: sum(s.categories[label].count for s in summaries if label in s.categories)
+                                for label in labels})]
     if len(documents) > 1:
         body.append(_table(documents, summaries, [label for label in labels if label != OTHER]))
     if not documents:
@@ -312,6 +314,7 @@ gap:6px 16px}
 margin:0 -4px;width:100%;display:flex;align-items:center;gap:6px;white-space:nowrap;min-width:0;cursor:pointer;
 text-align:left}
 .key:hover{background:#f4f5f7}
+.key .n{margin-left:auto;padding-left:6px;color:#6b7785;font-size:12px;font-variant-numeric:tabular-nums}
 .key[aria-pressed="true"]{background:#e8ebef;box-shadow:inset 0 0 0 1px #9aa3ad}
 .s.dim{background:none;border-bottom-color:transparent;color:#8a94a0}
 .s.dim .dot{opacity:.35}

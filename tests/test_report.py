@@ -131,6 +131,9 @@ def test_legend_chart_and_chinese_names():
     page = Page(html)
     for label in LABEL_IDS:
         assert label_info(label).zh in page.legend and label in page.legend
+    # each key says how many sentences it picks out, primary or further label
+    counts = {key["data-only"]: key["title"] for key in page.keys}
+    assert counts["tracing"] == counts["testing"] == "1 句 sentences" and counts["supply"] == "0 句 sentences"
     assert page.charts == 1
     assert html.count('<g class="bar"') == 4  # testing, isolation_transfer, tracing, other
     assert "核酸检测" in html and '"Noto Sans CJK SC"' in html and "PingFang SC" in html
