@@ -118,7 +118,7 @@ def _check_output(output, inputs, folder: bool = False) -> None:
     folder is fine unless it is a kind of file the folder's documents are read from: the
     next run would read it back as a document."""
     from .inputs import listed
-    from .outputs import check_not_input, check_output, descriptor, left_behind
+    from .outputs import check_not_input, check_output, descriptor, left_behind, temporary_prefix
 
     # however it is spelt (//dev/stdin, /proc/self/fd/../fd/0, a link to it)
     if sum(item == "-" or descriptor(item) == 0 for item in inputs) > 1:
@@ -126,17 +126,20 @@ def _check_output(output, inputs, folder: bool = False) -> None:
     check_not_input(output, inputs)
     check_output(output, folder)
     left = left_behind(output, folder)
+    name = Path(output or "-").name
+    prefix = temporary_prefix(Path(name))
     # a run killed between the two renames of a model folder's swap left the old model
     # only there: that one is put back, not removed
-    swapped = [path for path in left if path.name.startswith(f".{Path(output).name[:40]}.old.")
-               and (path / Path(output).name).is_dir() and not os.path.lexists(output)]
+    swapped = [path for path in left if path.name.startswith(prefix + "old.")
+               and (path / name).is_dir() and not os.path.lexists(output)]
     for path in swapped:
-        _say(f"note: {path / Path(output).name} is the model that was at {output}, which a run killed while "
-             f"replacing it took out; mv {shlex.quote(str(path / Path(output).name))} {shlex.quote(str(output))} "
+        _say(f"note: {path / name} is the model that was at {output}, which a run killed while "
+             f"replacing it took out; mv {shlex.quote(str(path / name))} {shlex.quote(str(output))} "
              f"puts it back")
     left = [path for path in left if path not in swapped]
     if left:  # a kill -9 or the out-of-memory killer leaves its hidden temporary file
-        alike = " (or by one writing another output whose name begins alike)" if len(Path(output).name) > 40 else ""
+        # a long name is cut in the temporary one's: another output's may begin alike
+        alike = " (or by one writing another output whose name begins alike)" if prefix != f".{name}." else ""
         _say(f"note: {listed([str(path) for path in left])} beside {output}: left by a run that was killed before "
              f"it finished{alike}; remove {'it' if len(left) == 1 else 'them'} unless a run is writing {output} now")
 

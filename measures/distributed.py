@@ -270,8 +270,9 @@ def _block_records(fs, path: str, offset, size, compression, lines_before: int,
             if record_fields.keep:
                 record["fields"] = {name: (source.fields or {}).get(name) for name in record_fields.keep}
             out.append(record)
-    if textless.note():
-        log.warning("%s", textless.note())
+    note = textless.note()
+    if note:
+        log.warning("%s", note)
     return out
 
 

@@ -39,7 +39,8 @@ class Sentence:
 
     def __post_init__(self):
         # as a model makes them (a tuple, fast), or as JSON gives them back (a list): made a
-        # tuple, so that one built from to_dict() equals and hashes as the one it came from
+        # tuple, so that one built from to_dict() hashes, and has the labels, of the one it
+        # came from (its scores are to_dict()'s, rounded)
         if type(self.labels) is not tuple:
             if isinstance(self.labels, (str, bytes, set, frozenset)) or not hasattr(self.labels, "__iter__"):
                 raise TypeError(f"labels must be a sequence of label ids, primary first (a set has no order), not "

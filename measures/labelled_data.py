@@ -437,8 +437,10 @@ def _read_files(paths: Paths, unreadable: list | None = None) -> LabelledData:
                                                   "count twice"))
             continue
         given[same] = path
-        read = file_lines(path) if unreadable is None else _file_lines(path)
-        if isinstance(read, Problem) and unreadable is not None:
+        read = _file_lines(path)
+        if isinstance(read, Problem):
+            if unreadable is None:  # the whole file is unreadable, not one row, as file_lines says
+                raise DataError(message=str(read))
             data.problems.append(read)
             unreadable.append(read)
             continue
