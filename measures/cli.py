@@ -246,9 +246,7 @@ def cmd_tag(args) -> int:
         if suffix in _NOT_WRITTEN and args.format != "text":  # the summary may go under any name, data may not
             raise UsageError(f"{args.output}: --format {args.format} is not {suffix[1:]} ({_NOT_WRITTEN[suffix]}); "
                              f"name the file .{_SUFFIX_OF[args.format]}")
-    if args.text_field in args.keep_fields:
-        raise UsageError(f"--keep-fields: {args.text_field!r} is the document, tagged sentence by sentence; "
-                         f"name other fields")
+    _record_fields(args)  # a field kept twice is refused before the model loads
     if args.keep_fields and args.format == "text":
         raise UsageError("--keep-fields is for json, jsonl and csv output; the text summary has no place for fields")
     if args.bom and args.format in ("json", "jsonl"):
@@ -328,7 +326,7 @@ def tagged_documents(args, model, failed: list, stream_large: bool = False):
     by name on stderr, added to ``failed``, and the others go on."""
     from .inputs import counted
     from .corpus import tag_sources
-    from .sources import RecordFields, iter_sources
+    from .sources import iter_sources
 
     jobs = getattr(args, "jobs", 1)
     if jobs > 1:
@@ -338,7 +336,7 @@ def tagged_documents(args, model, failed: list, stream_large: bool = False):
         if jobs > cpus:  # each is forked at once and holds what it tags: a typo can exhaust memory
             _say(f"warning: --jobs {jobs} starts {jobs} worker processes on {counted(cpus, 'CPU')}; "
                  f"more than {cpus} are no faster and each takes memory")
-    fields = RecordFields(args.text_field, getattr(args, "keep_fields", ()))
+    fields = _record_fields(args)
     for source, document in tag_sources(model, iter_sources(args.inputs, fields), jobs=jobs,
                                         model_path=args.model, trusted=args.trust,
                                         stream_large=stream_large):
@@ -660,6 +658,16 @@ def _model_name(text: str) -> str:
         raise argparse.ArgumentTypeError(str(error).removeprefix("name ")) from None
 
 
+def _record_fields(args):
+    """What of a JSONL record ``args`` reads (``--text-field``, ``--keep-fields``)."""
+    from .sources import RecordFields
+
+    try:
+        return RecordFields(args.text_field, getattr(args, "keep_fields", ()))
+    except ValueError as error:
+        raise UsageError(f"--keep-fields: {error}") from None
+
+
 def _field_name(text: str) -> str:
     """An argparse type: the name of a JSONL field."""
     if not text.strip():
@@ -672,8 +680,6 @@ def _field_names(text: str) -> tuple[str, ...]:
     names = tuple(name.strip() for name in text.split(","))
     if not all(names):
         raise argparse.ArgumentTypeError(f"names fields with commas between (date,url), not {text!r}")
-    if len(set(names)) < len(names):
-        raise argparse.ArgumentTypeError(f"names a field twice: {text!r}")
     return names
 
 

@@ -144,13 +144,10 @@ def read_jsonl(urlpath, blocksize="4 MiB", keep_fields=(), text_field="text"):
         raise TypeError(f"keep_fields must be names (strings), got {keep_fields!r}")
     if not isinstance(text_field, str) or not text_field.strip():
         raise TypeError(f"text_field must name a field (a string), got {text_field!r}")
-    # as --keep-fields is checked: the text would be copied into every result
-    if text_field in keep_fields:
-        raise ValueError(f"keep_fields: {text_field!r} is the document, tagged sentence by sentence; "
-                         f"name other fields")
-    if not all(field.strip() for field in keep_fields) or len(set(keep_fields)) < len(keep_fields):
-        raise ValueError(f"keep_fields must name fields, each once, got {keep_fields!r}")
-    record_fields = RecordFields(text_field, keep_fields)
+    try:
+        record_fields = RecordFields(text_field, keep_fields)
+    except ValueError as error:
+        raise ValueError(f"keep_fields: {error}") from None
     size = None if blocksize is None else parse_bytes(blocksize)
     if size is not None and size <= 0:
         raise ValueError(f"blocksize must be a positive size (such as 4 MiB) or None for one partition "

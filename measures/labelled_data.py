@@ -303,6 +303,14 @@ def _quoted_labels(cell: str) -> bool:
     return len(cell) > 2 and cell[0] == cell[-1] == '"'
 
 
+def _row_text(cells: list[str], text_col: int, labels_col: int | None, all_quoted: bool) -> str:
+    """A row's sentence from its cells as split at tabs, as every reader of labelled files
+    reads it: unquoted as an export quotes it (every cell, or every cell but the header's,
+    which its labels cell in quotes shows), without a formula's apostrophe."""
+    quoted = all_quoted or (labels_col is not None and labels_col < len(cells) and _quoted_labels(cells[labels_col]))
+    return as_written(unquoted_cell(cells[text_col], quoted).strip())
+
+
 def _tab_hint(cells: list[str], columns: int, labels_col: int) -> str | None:
     """Why a row's labels cell may not read as labels, told by the cells around it: a tab
     typed in the text moves the labels one cell on, past the last column (the labels'
@@ -468,7 +476,8 @@ def _read_files(paths: Paths, unreadable: list | None = None) -> LabelledData:
             if number <= quoted_to or not line.strip():
                 continue
             # a file that quotes every cell is read as its cells, unquoted once
-            cells = [unquoted_cell(cell, True) for cell in line.split("\t")] if all_quoted else line.split("\t")
+            raw = line.split("\t")
+            cells = [unquoted_cell(cell, True) for cell in raw] if all_quoted else raw
             quoted_to = _quoted_line_break(lines, number, max(text_col, labels_col) + 1, text_col)
             if quoted_to:
                 data.problems.append(Problem(path, number, f"a quoted cell holds a line break (lines {number}–"
@@ -497,9 +506,7 @@ def _read_files(paths: Paths, unreadable: list | None = None) -> LabelledData:
             labels = cells[labels_col].strip()
             if not all_quoted and _quoted_labels(labels):
                 labels = labels[1:-1]
-                text = as_written(unquoted_cell(cells[text_col], True))
-            else:
-                text = as_written(cells[text_col].strip() if all_quoted else unquoted_cell(cells[text_col]))
+            text = _row_text(raw, text_col, labels_col, all_quoted)
             if _add_row(data, first_seen, text, labels, path, number):
                 data.locations.append((path, number))
             elif not reads_as_labels(labels):
@@ -527,9 +534,7 @@ def read_texts(paths: Paths) -> list[str]:
             raise DataError(message=str(Problem(path, 1, twice)))
         at, all_quoted = header.index("text"), _all_quoted(lines)
         labels_at = header.index("labels") if "labels" in header else None
-        # a row read as read_labelled reads it: its text unquoted when its labels are in quotes
-        texts += [as_written(unquoted_cell(cells[at], all_quoted or labels_at is not None and len(cells) > labels_at
-                                           and _quoted_labels(cells[labels_at])).strip())
+        texts += [_row_text(cells, at, labels_at, all_quoted)
                   for cells in (line.split("\t") for line in lines[1:]) if len(cells) > at]
     return [text for text in texts if text]
 

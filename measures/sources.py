@@ -12,7 +12,7 @@ import stat
 import sys
 import tempfile
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import chain
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -50,6 +50,8 @@ class Source:
     fields: dict | None = None
     #: whether an error is said on its own line (False: counted, and said in a note after)
     said: bool = True
+    #: the error is a JSONL record without a text (such records are counted past the first few)
+    textless: bool = False
 
     def __post_init__(self):
         if sum(part is not None for part in (self.text, self.error, self.pieces, self.note)) != 1:
@@ -67,6 +69,17 @@ class RecordFields:
     text: str = "text"
     keep: tuple[str, ...] = ()
 
+    def __post_init__(self):
+        # the one check of read_jsonl's keep_fields and the command line's --keep-fields,
+        # each caller saying which of its own it was
+        if not all(name.strip() for name in self.keep):
+            raise ValueError(f"names an empty field: {list(self.keep)!r}")
+        twice = sorted({name for name in self.keep if self.keep.count(name) > 1})
+        if twice:
+            raise ValueError(f"names a field twice: {', '.join(map(repr, twice))}")
+        if self.text in self.keep:  # the text would be copied into every result
+            raise ValueError(f"{self.text!r} is the document, tagged sentence by sentence; name other fields")
+
 
 class TextlessRecords:
     """Counts the records of one JSONL file (or one block of it) without a text: the first
@@ -81,7 +94,7 @@ class TextlessRecords:
 
     def said(self, source: Source, number: int) -> bool:
         """Whether ``source``'s error (line ``number``) is said on its own line."""
-        if not (source.error and source.error.startswith(f"{source.where}: {_NO_TEXT}")):
+        if not source.textless:
             return True
         self.count, self.last = self.count + 1, number
         return self.count <= self.NAMED
@@ -106,13 +119,10 @@ def _jsonl(name: str, lines: Iterable[bytes], first_number: int = 1,
         source = jsonl_source(raw.decode("utf-8", "surrogateescape"), where, record_fields)
         if source is None:
             continue
-        yield source if textless.said(source, number) else Source(where, error=source.error, said=False)
+        yield source if textless.said(source, number) else replace(source, said=False)
     note = textless.note()
     if note:
         yield Source(name, note=note)
-
-
-_NO_TEXT = "expected an object with a string field"
 
 
 def _record_fields(fields) -> RecordFields:
@@ -149,7 +159,8 @@ def jsonl_source(line: str, where: str, record_fields: RecordFields = RecordFiel
         has = ("" if not isinstance(record, dict) or not record else
                f" (its fields: {listed([repr(key) for key in record], 6)})" if text_field not in record else
                f" (it is {json.dumps(record[text_field], ensure_ascii=False)[:20]})")
-        return Source(where, error=f"{where}: {_NO_TEXT} {text_field!r}{has}")
+        return Source(where, error=f"{where}: expected an object with a string field {text_field!r}{has}",
+                      textless=True)
     # only the fields asked for: the others (a scraped page's HTML) would be held until written
     return Source(record_name(record, where), record[text_field], where=where,
                   fields={key: record[key] for key in keep if key in record} if keep else None)

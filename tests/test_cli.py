@@ -478,7 +478,7 @@ def test_records_whose_text_is_under_another_name_are_read_with_text_field(tmp_p
 @pytest.mark.parametrize("option, message", [
     ("date,text", "'text' is the document"),
     ("date,,url", "names fields with commas between (date,url)"),
-    ("date,date", "names a field twice"),
+    ("date,date", "--keep-fields: names a field twice: 'date'"),
 ])
 def test_fields_to_keep_are_named_plainly(tmp_path, option, message):
     result = run_cli("tag", "-", "--format", "jsonl", "--keep-fields", option, stdin=b"")

@@ -120,8 +120,9 @@ def test_fields_kept_on_the_cluster_are_those_the_cli_keeps(client, records, tmp
     with pytest.raises(TypeError, match=r"not a string \(keep_fields=\['date'\] for one\)"):
         read_jsonl(str(corpus), keep_fields="date")
     assert "fields" not in read_jsonl(str(corpus), keep_fields=None).compute()[0]
-    for names, message in [(["text"], "'text' is the document"), (["date", "date"], "each once"),
-                           ([""], "must name fields")]:
+    for names, message in [(["text"], "keep_fields: 'text' is the document"),
+                           (["date", "date"], "keep_fields: names a field twice: 'date'"),
+                           (["", "date"], r"keep_fields: names an empty field: \['', 'date'\]")]:
         with pytest.raises(ValueError, match=message):
             read_jsonl(str(corpus), keep_fields=names)
 
