@@ -59,6 +59,9 @@ class Sentence:
                 "scores": {label: round(score, 4) for label, score in self.scores.items()}}
 
 
+_SENTENCE_KEYS = ("text", "start", "end", "labels", "scores")
+
+
 @dataclass
 class Document:
     """The result of :meth:`measures.Model.tag`: its ``sentences``, its ``source`` (the
@@ -83,6 +86,31 @@ class Document:
         if wrong is not None:
             raise TypeError(f"a document's sentences are Sentence objects, got {type(wrong).__name__} {wrong!r:.40}")
         self.source = document_name(self.source)
+
+    @classmethod
+    def from_dict(cls, record: Mapping) -> Document:
+        """The document a JSON record gives back: :meth:`to_dict`'s, or a line of
+        ``measures tag --format jsonl`` (what the command adds is passed over), so that
+        a corpus tagged once can be summarised and compared in Python without tagging it
+        again. ``labels`` are the categories of the record's summary, in its order;
+        scores are as the record rounded them."""
+        if not isinstance(record, Mapping):
+            raise TypeError(f"expected a dict, as Document.to_dict() or a line of measures tag's JSONL gives "
+                            f"it, not {type(record).__name__}")
+        items = record.get("sentences")
+        if not isinstance(items, (list, tuple)):
+            raise ValueError(f"record['sentences'] must be a list of sentences, not {type(items).__name__}")
+        categories = (record.get("summary") or {}).get("categories") if isinstance(record.get("summary"), Mapping) \
+            else None
+        sentences = []
+        for k, item in enumerate(items):
+            missing = [key for key in _SENTENCE_KEYS if key not in item] if isinstance(item, Mapping) else None
+            if missing is None or missing:
+                what = f"has no {', '.join(map(repr, missing))}" if missing else f"is {type(item).__name__}"
+                raise ValueError(f"record['sentences'][{k}] {what}: a sentence is an object with "
+                                 f"{', '.join(_SENTENCE_KEYS)}")
+            sentences.append(Sentence(**{key: item[key] for key in _SENTENCE_KEYS}))
+        return cls(sentences, source=record.get("source"), labels=tuple(categories or ()))
 
     def summary(self, examples: int = 3) -> Summary:
         """Per category: sentence count, share of the document's sentences and the

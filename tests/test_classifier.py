@@ -1218,3 +1218,34 @@ def test_a_sentence_from_its_json_is_a_sentence_and_bad_parts_are_named(model):
         measures.cut("核酸", backend=[])
     with pytest.raises(TypeError, match="expected a Model"):
         measures.suggest(None, ["全市开展核酸检测。"])
+
+
+def test_a_corpus_tagged_by_the_command_is_read_back_as_documents(tmp_path):
+    # tagged once at corpus scale, summarised in Python without tagging again
+    out = tmp_path / "out.jsonl"
+    speeches = sorted(EXAMPLES.glob("*.txt"))[:2]
+    assert run_cli("tag", *speeches, "-o", out).returncode == 0
+    records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    documents = [measures.Document.from_dict(record) for record in records]
+    for record, document in zip(records, documents, strict=True):
+        summary = document.summary().to_dict()
+        assert document.source == record["source"] and len(document) == record["summary"]["sentences"] > 0
+        assert {label: c["count"] for label, c in summary["categories"].items()} == \
+            {label: c["count"] for label, c in record["summary"]["categories"].items()}
+        assert document.sentences[0].labels == tuple(record["sentences"][0]["labels"])
+    frame = measures.summaries_frame(documents)
+    assert list(frame.index) == [r["source"] for r in records] and list(frame.columns)[0] == "testing"
+
+
+@pytest.mark.parametrize("record, error, message", [
+    ("{}", TypeError, "expected a dict, as Document.to_dict"),
+    ({"source": "a"}, ValueError, r"record\['sentences'\] must be a list of sentences, not NoneType"),
+    ({"sentences": [{"text": "x", "start": 0, "end": 1, "labels": ["testing"]}]}, ValueError,
+     r"record\['sentences'\]\[0\] has no 'scores': a sentence is an object with text, start, end, labels, scores"),
+    ({"sentences": ["x"]}, ValueError, r"record\['sentences'\]\[0\] is str"),
+    ({"sentences": [{"text": "x", "start": 0, "end": 1, "labels": "testing", "scores": {}}]}, TypeError,
+     "labels must be a sequence of label ids"),
+])
+def test_a_record_that_is_no_document_is_named(record, error, message):
+    with pytest.raises(error, match=message):
+        measures.Document.from_dict(record)
