@@ -349,6 +349,17 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         Seeds the fold split and each label's LinearSVC (liblinear's order of visits:
         another seed moves a weight by up to about 5e-4). A RandomState or None gives
         one seed drawn at each fit.
+
+    Attributes
+    ----------
+    classes_ : ndarray of label ids, in the guide's order
+    vocabulary_ : dict, each term (word, character n-gram, ``^`` pair) to its column
+    idf_ : ndarray (n_terms,)
+    coef_ : ndarray (n_classes, n_terms), calibrated: a label's probability is
+        ``sigmoid(tfidf @ coef_[k] + intercept_[k])``; kept at half precision
+    intercept_, thresholds_ : ndarray (n_classes,)
+    cv_scores_ : dict, the cross-validated figures (with ``thresholds="cv"``)
+    model_ : :class:`~measures.model.Model`, what :meth:`to_model` gives
     """
 
     def __init__(self, word_ngrams=(1, 2), char_ngrams=(1, 3), min_df=2, C=0.5,
@@ -499,8 +510,15 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         # MB); the fitted estimator and the saved model then predict the same.
         worker.coef_ = _half(worker.coef_)
         worker.analyzer_ = analyzer
-        worker.model_ = worker._model(worker._fit_metadata(len(sentences), seed, groups is not None, weights is not None),
-                                      worker.max_labels, worker.context)
+        worker.model_ = Model(worker.vocabulary_, worker.idf_, worker.coef_, worker.intercept_, worker.thresholds_,
+                              classes, analyzer.config(),
+                              worker.max_labels, worker._fit_metadata(len(sentences), seed, groups is not None,
+                                                                      weights is not None),
+                              analyzer.segmenter, worker.context)
+        # as scikit-learn's linear models and vectorizers have them (the model keeps a
+        # term's weights together, one row a term)
+        worker.coef_ = worker.coef_.T
+        worker.vocabulary_ = {term: k for k, term in enumerate(worker.vocabulary_)}
         # one column of text; scikit-learn's vectorizers leave this unset, but meta-estimators
         # (Pipeline, for one) report it from their first step
         worker.n_features_in_ = 1
@@ -729,6 +747,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.string = True  # X is a list of sentences, not a matrix of numbers
         tags.input_tags.two_d_array = False
+        tags.classifier_tags.multi_label = True
         return tags
 
     def to_model(self, metadata: dict | None = None) -> Model:
@@ -744,9 +763,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
             if isinstance(fitted, dict) and isinstance(value, dict):
                 value = {**value, **{k: v for k, v in fitted.items() if k not in value}}
             merged[key] = value
-        return self._model(merged, self.model_.max_labels, self.model_.context)
-
-    def _model(self, metadata: dict | None, max_labels: int, context: float) -> Model:
-        return Model(self.vocabulary_, self.idf_, self.coef_, self.intercept_, self.thresholds_,
-                     list(self.classes_), self.analyzer_.config(), max_labels, metadata,
-                     self.analyzer_.segmenter, context)
+        fitted = self.model_
+        return Model(list(fitted.vocabulary), fitted.idf, fitted.coef, fitted.intercept, fitted.thresholds,
+                     fitted.classes, fitted.analyzer.config(), fitted.max_labels, merged,
+                     fitted.analyzer.segmenter, fitted.context)

@@ -141,11 +141,14 @@ def sentence_list(sentences) -> list[str]:
     if isinstance(sentences, str):
         raise TypeError("expected a list of sentences, not a string (to label a document, use tag())")
     check_ordered(sentences, "expected a list of sentences", " to give the labels back in (sorted(s) or list(s) first)")
-    # a table iterates over its column names: df[["text"]] would be one sentence, "text"
-    if getattr(sentences, "ndim", 1) != 1:
-        shape = "x".join(map(str, getattr(sentences, "shape", ())))
-        raise TypeError(f"expected a list of sentences or one column (a pandas Series, df['text']), "
-                        f"got a {type(sentences).__name__} of shape {shape}")
+    # a table iterates over its column names: df[["text"]] would be one sentence, "text";
+    # a table of one column (as a ColumnTransformer hands on a column) is that column
+    shape = tuple(getattr(sentences, "shape", ()))
+    if len(shape) == 2 and shape[1] == 1:
+        sentences = sentences.iloc[:, 0] if hasattr(sentences, "iloc") else np.asarray(sentences)[:, 0]
+    elif getattr(sentences, "ndim", 1) != 1:
+        raise TypeError(f"expected a list of sentences or one column (a pandas Series, df['text'], or a table "
+                        f"of one column), got a {type(sentences).__name__} of shape {'x'.join(map(str, shape))}")
     items = list(sentences)
     bad = next((i for i, item in enumerate(items) if not isinstance(item, str)), None)
     if bad is not None:

@@ -175,8 +175,9 @@ def label_rows(values: Iterable, name: str) -> list[tuple[str, ...]]:
                         f"column of labels (df['labels'])")
     if getattr(values, "ndim", 1) == 2 and getattr(getattr(values, "dtype", None), "kind", "O") in "biuf":
         raise TypeError(f"{name}: expected one label row per sentence ('primary|second' or a list of ids), got "
-                        f"a matrix of numbers of shape {getattr(values, 'shape', None)} (an indicator matrix: "
-                        f"MultiLabelBinarizer's inverse_transform gives the rows back)")
+                        f"a matrix of numbers of shape {getattr(values, 'shape', None)} (an indicator matrix "
+                        f"has no primary label, which a row gives first; MultiLabelBinarizer's inverse_transform "
+                        f"gives each row in its classes' order, not primary first)")
     rows, problems = [], []
     for i, value in enumerate(values):
         try:

@@ -149,6 +149,9 @@ def joined_labels(value) -> str:
     :class:`LabelError`."""
     if isinstance(value, str):
         return value
+    if isinstance(value, (set, frozenset)):  # its order, so its primary label, changes from run to run
+        raise LabelError(f"expected labels in order, primary first ('primary|second' or a list of ids), not a "
+                         f"set, which has no order: {value!r:.60}")
     if not isinstance(value, (bytes, dict)):
         try:
             ids = list(value)

@@ -102,7 +102,7 @@ def test_features_and_scores_are_scikit_learns(fitted, sample):
     reference = TfidfVectorizer(analyzer=fitted.analyzer_, min_df=fitted.min_df, sublinear_tf=True).fit(X)
     assert list(reference.get_feature_names_out()) == list(fitted.vocabulary_)
     np.testing.assert_allclose(reference.idf_, fitted.idf_, rtol=1e-6)
-    margins = reference.transform(X[:200]) @ fitted.coef_ + fitted.intercept_
+    margins = reference.transform(X[:200]) @ fitted.coef_.T + fitted.intercept_
     np.testing.assert_allclose(fitted.predict_proba(X[:200]), 1 / (1 + np.exp(-margins)), atol=1e-5)
     model = fitted.to_model()
     assert model.predict(X[:200]) == list(fitted.predict(X[:200]))
@@ -486,9 +486,10 @@ def test_a_lone_string_is_refused(model):
 @pytest.mark.parametrize("call, error, message", [
     (lambda m: m.predict(["核酸检测。", None]), TypeError, "sentence 1 is NoneType None, not a string"),
     (lambda m: m.predict([float("nan")]), TypeError, "sentence 0 is float nan, not a string"),
-    (lambda m: m.predict(pd.DataFrame({"text": ["核酸检测。", "隔离。"]})), TypeError,
-     "one column (a pandas Series, df['text']), got a DataFrame of shape 2x1"),
-    (lambda m: m.predict_proba(np.array([["核酸检测。"], ["隔离。"]])), TypeError, "got a ndarray of shape 2x1"),
+    (lambda m: m.predict(pd.DataFrame({"text": ["核酸检测。", "隔离。"], "doc": ["a", "b"]})), TypeError,
+     "one column (a pandas Series, df['text'], or a table of one column), got a DataFrame of shape 2x2"),
+    (lambda m: m.predict_proba(np.array([["核酸检测。", "a"], ["隔离。", "b"]])), TypeError,
+     "got a ndarray of shape 2x2"),
     (lambda m: m.tag(None), TypeError, "expected the document's text as a string, got NoneType"),
     (lambda m: m.tag(Path("speech.txt")), TypeError, "Path (to read a file: measures.read_document(path))"),
     (lambda m: list(m.tag_many(["核酸检测。", 3])), TypeError, "texts[1] is int, not a string"),
@@ -727,6 +728,9 @@ def test_a_lone_surrogate_is_segmented_as_a_replacement_character():
     (["testing", None], "y[1]: expected labels as 'primary|second' or a list of ids, got NoneType"),
     (["testing", float("nan")], "y[1]: expected labels as 'primary|second' or a list of ids, got float nan"),
     (["testing", 3], "y[1]: expected labels as 'primary|second' or a list of ids, got int"),
+    # a set's order, so the row's primary label, changed with the process's hash seed
+    (["testing", {"testing", "publicity"}], "y[1]: expected labels in order, primary first"),
+    (["testing", frozenset({"publicity"})], "y[1]: expected labels in order, primary first"),
 ])
 def test_label_rows_that_are_not_labels_are_named_by_row(y, message):
     with pytest.raises(DataError, match=re.escape(message)):
@@ -736,7 +740,7 @@ def test_label_rows_that_are_not_labels_are_named_by_row(y, message):
 @pytest.mark.parametrize("y, message", [
     ("testing", "y: expected one label row per sentence, not a string"),
     (None, "y: expected one label row per sentence, got NoneType"),
-    (np.array([[1, 0], [0, 1]]), r"got a matrix of numbers of shape \(2, 2\) \(an indicator matrix"),
+    (np.array([[1, 0], [0, 1]]), r"got a matrix of numbers of shape \(2, 2\) \(an indicator matrix has no primary label"),
     ({0: "testing", 1: "publicity"}, r"not a dict \(its values: list\(d.values\(\)\)\)"),   # was "y holds integers"
     ({"testing", "publicity"}, "not a set, which has no order"),
 ])
@@ -1249,3 +1253,18 @@ def test_a_corpus_tagged_by_the_command_is_read_back_as_documents(tmp_path):
 def test_a_record_that_is_no_document_is_named(record, error, message):
     with pytest.raises(error, match=message):
         measures.Document.from_dict(record)
+
+
+def test_fitted_attributes_are_laid_out_as_scikit_learn_has_them(fitted, sample):
+    # coef_ was one row a term, where every linear classifier of scikit-learn has one row a
+    # class: coef_[k] gave feature k's weights, not class k's
+    assert fitted.coef_.shape == (len(fitted.classes_), len(fitted.vocabulary_))
+    testing = list(fitted.classes_).index("testing")
+    top = set(np.argsort(fitted.coef_[testing])[-20:])
+    assert any("核酸" in term or "检测" in term for term, column in fitted.vocabulary_.items() if column in top)
+    assert fitted.vocabulary_["核酸"] == list(fitted.vocabulary_).index("核酸")  # term -> column, as a vectorizer's
+    assert fitted.__sklearn_tags__().classifier_tags.multi_label
+    # a table of one column, as a ColumnTransformer hands on the text column, is that column
+    X, _ = sample
+    assert list(fitted.predict(pd.DataFrame({"text": X[:20]}))) == list(fitted.predict(X[:20])) == \
+        list(fitted.predict(np.array(X[:20], dtype=object).reshape(-1, 1)))

@@ -77,7 +77,7 @@ def test_other_analyzer_settings_fall_back_to_strings():
     reference = TfidfVectorizer(analyzer=fitted.analyzer_, vocabulary=fitted.vocabulary_, sublinear_tf=True)
     reference.fit(data.texts[:300])
     reference.idf_ = fitted.idf_
-    margins = reference.transform(data.texts[:50]) @ fitted.coef_ + fitted.intercept_
+    margins = reference.transform(data.texts[:50]) @ fitted.coef_.T + fitted.intercept_
     np.testing.assert_allclose(model.predict_proba(data.texts[:50]), 1 / (1 + np.exp(-margins)), atol=1e-5)
 
 
