@@ -74,6 +74,7 @@ _stopping: int | None = None
 # The process whose run _stopped stops: a worker forked from it has the handler too until
 # its initializer (forking.quiet_worker) runs.
 _run_pid: int | None = None
+_an_input_failed = False
 
 
 def _stopped(signum, frame):
@@ -98,9 +99,38 @@ def _stopped(signum, frame):
         sys.stderr.flush()
         os._exit(_stop_code(_stopping))
     _stopping = signum
+    if _in_record:  # raised when the record is whole (_whole_record)
+        if _in_record == "streamed":  # a file too large to hold is tagged as it is written: it may take a while
+            _say(f"{_STOP_WORDS[signum]}: stopping when the document being written to standard output "
+                 f"is whole (again to stop at once)")
+        return
+    _raise_stop(signum)
+
+
+def _raise_stop(signum: int):
     if signum == signal.SIGINT:
         raise KeyboardInterrupt
     raise _Terminated(signum)
+
+
+# A record is being written to standard output ("whole", or "streamed" for a document
+# tagged as it is written): a stop waits for its end, so that what a pipe received is
+# whole records (-o's file is written whole or not at all).
+_in_record: str | None = None
+
+
+@contextlib.contextmanager
+def _whole_record(on_stdout: bool, streamed: bool):
+    """Around the writing of one document's record: on standard output, Ctrl-C or a stop
+    signal that comes meanwhile stops the run after it (a second stops it at once)."""
+    global _in_record
+    _in_record = ("streamed" if streamed else "whole") if on_stdout else None
+    try:
+        yield
+    finally:
+        _in_record = None
+    if on_stdout and _stopping is not None:
+        _raise_stop(_stopping)
 
 
 _STOP_WORDS: dict[int, str] = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated",
@@ -204,6 +234,42 @@ def _end_progress_line() -> None:
         _progress_open = False
 
 
+class _Diagnostics:
+    """Standard error during a run: when its reader goes away (``2>&1 | head``), the
+    messages end and the run goes on; a BrokenPipeError out of a message ended the run
+    as a reader leaving standard output does, with nothing written and status 0."""
+
+    def __init__(self, stream):
+        self.stream, self.gone = stream, stream is None  # None: closed (cron, a daemon)
+
+    def write(self, text: str) -> int:
+        if not self.gone:
+            try:
+                return self.stream.write(text)
+            except BrokenPipeError:
+                self.gone = True
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.gone:
+            try:
+                self.stream.flush()
+            except BrokenPipeError:
+                self.gone = True
+
+    def isatty(self) -> bool:
+        return not self.gone and self.stream.isatty()
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+
+
+def _result_on_stdout(args) -> bool:
+    """Whether the command's result goes to standard output."""
+    return args.command in ("evaluate", "check-data", "explain") or (
+        args.command in ("tag", "suggest") and getattr(args, "output", None) in (None, "-"))
+
+
 def _say(message: str) -> None:
     """A message on stderr, on a line of its own."""
     _end_progress_line()
@@ -261,8 +327,12 @@ def cmd_tag(args) -> int:
     with open_output(args.output, bom=args.bom) as stream:
         writer = Writer(stream, args.format, examples=args.examples, classes=model.classes,
                         keep_fields=args.keep_fields)
+        from .document import SentenceStream
+
+        on_stdout = args.output in (None, "-")
         for source, document in tagged_documents(args, model, failed, stream_large=True):
-            written = writer.write(document, source.where, source.fields)
+            with _whole_record(on_stdout, streamed=isinstance(document, SentenceStream)):
+                written = writer.write(document, source.where, source.fields)
             if not written:
                 empty.add(source.where)
             chars += written
@@ -341,6 +411,8 @@ def tagged_documents(args, model, failed: list, stream_large: bool = False):
                                         model_path=args.model, trusted=args.trust,
                                         stream_large=stream_large):
         if source.error:
+            global _an_input_failed
+            _an_input_failed = True  # a reader leaving standard output does not make the run a success
             failed.append(source.name)
             if source.said:  # else counted, and said in one note after its file
                 _say(source.error)
@@ -810,7 +882,14 @@ def main(argv=None) -> int:
     # Output is UTF-8 wherever it goes (the README's CSV, JSONL that measures reads back),
     # not the locale's encoding: GBK on Chinese Windows failed on the first emoji.
     # A terminal keeps its own encoding, showing what it cannot (an emoji in GBK) as "?".
-    stdout = sys.stdout
+    stdout, stderr = sys.stdout, sys.stderr
+    if stdout is None:  # its descriptor closed (cron, a daemon)
+        if _result_on_stdout(args):
+            print(f"measures: standard output is closed, and {args.command} writes its result there"
+                  + ("; give -o FILE" if args.command in ("tag", "suggest") else ""), file=stderr)
+            return 1
+        # what the command says beside the file it writes goes nowhere
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")
     if hasattr(stdout, "reconfigure") and (stdout.encoding or "").lower().replace("-", "") != "utf8":
         if stdout.isatty():
             stdout.reconfigure(errors="replace")
@@ -818,8 +897,9 @@ def main(argv=None) -> int:
             stdout.reconfigure(encoding="utf-8")
     # a signal ignored when the run starts stays ignored: `nohup` ignores SIGHUP so that
     # the run outlives the terminal
-    global _stopping, _progress_open, _run_pid
-    _stopping, _progress_open, _run_pid = None, False, os.getpid()
+    global _stopping, _progress_open, _run_pid, _an_input_failed
+    _stopping, _progress_open, _run_pid, _an_input_failed = None, False, os.getpid(), False
+    sys.stderr = _Diagnostics(stderr)
     previous = {signum: signal.signal(signum, _stopped) for signum in (signal.SIGINT, *STOP_SIGNALS)
                 if signal.getsignal(signum) is not signal.SIG_IGN}
     try:
@@ -831,8 +911,8 @@ def main(argv=None) -> int:
     except UsageError as error:
         _say(str(error))
         return 2
-    except BrokenPipeError:
-        return 0
+    except BrokenPipeError:  # standard output's reader took what it wanted (| head)
+        return 1 if _an_input_failed else 0
     except BrokenProcessPool:
         _say(f"a worker process ended unexpectedly (killed, or out of memory?); {_left(args)}; try fewer --jobs")
         return 1
@@ -852,6 +932,9 @@ def main(argv=None) -> int:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+        if sys.stdout is not stdout:
+            sys.stdout.close()
+        sys.stdout, sys.stderr = stdout, stderr
 
 
 def _left(args) -> str:

@@ -23,7 +23,7 @@ import os
 from functools import lru_cache
 
 from .inputs import iterable_argument, path_argument
-from .sources import RecordFields, TextlessRecords
+from .sources import RecordErrors, RecordFields
 
 __all__ = ["read_jsonl", "tag_bag", "tag_records"]
 
@@ -253,22 +253,21 @@ def _block_records(fs, path: str, offset, size, compression, lines_before: int,
         lines.pop()
     # a block's, said as the CLI says a file's
     part = "" if offset is None else f" in lines {lines_before + 1}–{lines_before + len(lines)}"
-    textless = TextlessRecords(path, record_fields.text, part)
+    errors = RecordErrors(path, part)
     for number, line in enumerate(lines, start=lines_before + 1):
         source = jsonl_source(line.removeprefix("\ufeff") if number == 1 else line, f"{path}:{number}",
                               record_fields)
         if source is None:
             continue
         if source.error:
-            if textless.said(source, number):
+            if errors.said(source, number):
                 log.warning("%s", source.error)
         else:
             record: dict = {"id": source.name, "input": source.where, "text": source.text}
             if record_fields.keep:
                 record["fields"] = {name: (source.fields or {}).get(name) for name in record_fields.keep}
             out.append(record)
-    note = textless.note()
-    if note:
+    for note in errors.notes():
         log.warning("%s", note)
     return out
 

@@ -253,8 +253,13 @@ def check_not_input(output: str | os.PathLike | None, inputs) -> None:
     folder holding one, write inside a model folder, or add a file to an input folder
     that its next reading would take for a document."""
     if output is None or output == "-":
-        return
-    target = resolved(output)
+        # redirected by the shell (> folder/out.txt), it is a file like any -o names
+        target = _standard_output_file()
+        if target is None:
+            return
+        output = f"standard output ({target})"
+    else:
+        target = resolved(output)
     if target is None:
         raise OutputError(f"{output}: a symbolic-link loop; write the output elsewhere")
     for item in inputs:
@@ -262,6 +267,20 @@ def check_not_input(output: str | os.PathLike | None, inputs) -> None:
         clash = source is not None and _clash(target, source)  # an input in a loop is named as it is read
         if clash:
             raise OutputError(f"{output}: {clash} {item}; write the output elsewhere")
+
+
+def _standard_output_file() -> Path | None:
+    """The file standard output was redirected to, where the system names it (Linux's
+    /proc); None for a terminal, a pipe, or a file it cannot name."""
+    try:
+        status = os.fstat(1)
+        if not stat.S_ISREG(status.st_mode):
+            return None
+        path = Path(os.path.realpath("/proc/self/fd/1"))
+        named = os.stat(path)
+    except OSError:
+        return None
+    return path if (named.st_dev, named.st_ino) == (status.st_dev, status.st_ino) else None
 
 
 

@@ -50,8 +50,9 @@ class Source:
     fields: dict | None = None
     #: whether an error is said on its own line (False: counted, and said in a note after)
     said: bool = True
-    #: the error is a JSONL record without a text (such records are counted past the first few)
-    textless: bool = False
+    #: a bad JSONL record's kind of error, as a note counting such records names it and
+    #: says what to do (they are counted past the first few)
+    problem: tuple[str, str] | None = None
 
     def __post_init__(self):
         if sum(part is not None for part in (self.text, self.error, self.pieces, self.note)) != 1:
@@ -81,53 +82,57 @@ class RecordFields:
             raise ValueError(f"{self.text!r} is the document, tagged sentence by sentence; name other fields")
 
 
-class TextlessRecords:
-    """Counts the records of one JSONL file (or one block of it) without a text: the first
-    few are said one by one, the rest in one line after (a corpus whose text is under
-    another name gave a line for each of its records)."""
+class RecordErrors:
+    """Counts the bad records of one JSONL file (or one block of it) by what is wrong
+    with them: the first few of a kind are said one by one, the rest in one line after
+    (a corpus whose text is under another name, or that is GBK, gave a line for each of
+    its records, millions for a large one)."""
 
     NAMED = 3
 
-    def __init__(self, name: str, text_field: str, part: str = ""):
-        self.name, self.text_field, self.part = name, text_field, part  # part: " in lines 1–5000", a block's
-        self.count, self.last = 0, 0
+    def __init__(self, name: str, part: str = ""):
+        self.name, self.part = name, part  # part: " in lines 1–5000", a block's
+        self.seen: dict[tuple[str, str], list[int]] = {}  # Source.problem: [count, last line]
 
     def said(self, source: Source, number: int) -> bool:
         """Whether ``source``'s error (line ``number``) is said on its own line."""
-        if not source.textless:
+        if source.problem is None:
             return True
-        self.count, self.last = self.count + 1, number
-        return self.count <= self.NAMED
+        seen = self.seen.setdefault(source.problem, [0, 0])
+        seen[0], seen[1] = seen[0] + 1, number
+        return seen[0] <= self.NAMED
 
-    def note(self) -> str | None:
-        """The line that says the others, if any."""
-        if self.count <= self.NAMED:
-            return None
-        return (f"{self.name}: {self.count - self.NAMED} more records without a string field {self.text_field!r}, "
-                f"the last on line {self.last} ({self.count}{self.part or ' in all'}; --text-field names the field "
-                f"that holds the text)")
+    def notes(self) -> list[str]:
+        """The lines that say the others, a line a kind."""
+        return [f"{self.name}: {count - self.NAMED} more records {kind}, the last on line {last} "
+                f"({count}{self.part or ' in all'}; {hint})"
+                for (kind, hint), (count, last) in self.seen.items() if count > self.NAMED]
 
 
 def _jsonl(name: str, lines: Iterable[bytes], first_number: int = 1,
            record_fields: RecordFields = RecordFields()) -> Iterator[Source]:
     """The records of JSONL ``lines`` (bytes): a line that is not UTF-8 or not a JSON
     object with a text is reported by number and the others go on; past the first few
-    records without a text, the others are failures said in one note at the end."""
-    textless = TextlessRecords(name, record_fields.text)
+    of a kind, the others are failures said in one note at the end."""
+    errors = RecordErrors(name)
     for number, raw in enumerate(lines, start=first_number):
         where = f"{name}:{number}"
         source = jsonl_source(raw.decode("utf-8", "surrogateescape"), where, record_fields)
         if source is None:
             continue
-        yield source if textless.said(source, number) else replace(source, said=False)
-    note = textless.note()
-    if note:
+        yield source if errors.said(source, number) else replace(source, said=False)
+    for note in errors.notes():
         yield Source(name, note=note)
 
 
 def _record_fields(fields) -> RecordFields:
     """A RecordFields, or the names of fields to keep as given before there was one."""
     return fields if isinstance(fields, RecordFields) else RecordFields(keep=tuple(fields))
+
+
+# Source.problem of a bad JSONL record: how a note counting such records names them, and what to do
+_NOT_UTF8 = ("that are not UTF-8", "JSONL input must be UTF-8; iconv -f gb18030 -t utf-8 converts a GBK file")
+_NOT_JSON = ("that are not JSON objects", "JSONL has one JSON object a line")
 
 
 def jsonl_source(line: str, where: str, record_fields: RecordFields = RecordFields()) -> Source | None:
@@ -140,7 +145,7 @@ def jsonl_source(line: str, where: str, record_fields: RecordFields = RecordFiel
     try:
         line.encode("utf-8")
     except UnicodeEncodeError:  # a byte that was not UTF-8
-        return Source(where, error=f"{where}: not UTF-8 (JSONL input must be UTF-8)")
+        return Source(where, error=f"{where}: not UTF-8 (JSONL input must be UTF-8)", problem=_NOT_UTF8)
     if not line.strip():
         return None
     try:
@@ -150,7 +155,7 @@ def jsonl_source(line: str, where: str, record_fields: RecordFields = RecordFiel
     except json.JSONDecodeError as error:
         # some of json's messages end in "at" (Invalid control character at)
         return Source(where, error=f"{where}: not a JSON object ({error.msg.removesuffix(' at')} at column "
-                                   f"{error.colno})")
+                                   f"{error.colno})", problem=_NOT_JSON)
     except (RecursionError, ValueError) as error:  # nested past Python's stack, a number past its limit
         return Source(where, error=f"{where}: a JSON value this reader cannot hold ({type(error).__name__})")
     record_fields = _record_fields(record_fields)
@@ -160,7 +165,8 @@ def jsonl_source(line: str, where: str, record_fields: RecordFields = RecordFiel
                f" (its fields: {listed([repr(key) for key in record], 6)})" if text_field not in record else
                f" (it is {json.dumps(record[text_field], ensure_ascii=False)[:20]})")
         return Source(where, error=f"{where}: expected an object with a string field {text_field!r}{has}",
-                      textless=True)
+                      problem=(f"without a string field {text_field!r}",
+                               "--text-field names the field that holds the text"))
     # only the fields asked for: the others (a scraped page's HTML) would be held until written
     return Source(record_name(record, where), record[text_field], where=where,
                   fields={key: record[key] for key in keep if key in record} if keep else None)
@@ -286,7 +292,10 @@ def not_jsonl(start: bytes) -> str | None:
     would give an error for every line (or every 0x0A byte in it)."""
     if reading.is_compressed(start):
         return "compressed, not JSONL text; decompress it first (zcat, bzcat, xzcat or zstdcat FILE | measures tag -)"
-    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in start:
+    # UTF-16 has a NUL in every character of JSON's syntax, binary data NULs throughout; a
+    # stray NUL in a scraped record is that line's error, not every line's
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in start[:2] or \
+            start.count(b"\x00") * 8 > len(start):
         return "UTF-16 or binary, not JSONL (JSONL input must be UTF-8)"
     return None
 

@@ -890,3 +890,137 @@ def test_more_jobs_than_cpus_are_warned_of(tmp_path):
                                       f"{cpus} CPU{'s' if cpus > 1 else ''}; more than {cpus} are no faster and "
                                       "each takes memory\n")
     assert run_cli("tag", tmp_path / "a.txt", "--jobs", cpus, "-o", tmp_path / "out.jsonl").stderr == b""
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_a_stop_while_a_record_goes_to_standard_output_waits_for_its_end(tmp_path, streamed):
+    # a pipe (| jq, | gzip) got half a JSONL record when Ctrl-C came as it was written;
+    # the signal is sent as the record begins, so that it comes in the middle every time
+    code = ("import io, os, signal, sys\n"
+            "from measures import reading\n"
+            f"reading.LARGE_FILE, reading.PIECE = {4096 if streamed else 1 << 30}, 1024\n"
+            "class Watching(io.StringIO):\n"
+            "    stopped = False\n"
+            "    def write(self, text):\n"
+            "        n = super().write(text)\n"
+            "        if '\"sentences\": [' in text and not Watching.stopped:\n"
+            "            Watching.stopped = True\n"
+            "            os.kill(os.getpid(), signal.SIGINT)\n"
+            "        return n\n"
+            "sys.stdout = out = Watching()\n"
+            "from measures.cli import main\n"
+            "code = main(sys.argv[1:])\n"
+            "sys.__stdout__.write(out.getvalue())\n"
+            "sys.exit(code)\n")
+    big = tmp_path / "big.txt"
+    big.write_text(SPEECH.read_text("utf-8") * 3, "utf-8")
+    result = subprocess.run([sys.executable, "-c", code, "tag", str(big), str(SPEECH), "--format", "jsonl"],
+                            capture_output=True, cwd=tmp_path)
+    assert result.returncode == 130
+    (line,) = result.stdout.decode().splitlines()
+    assert len(json.loads(line)["sentences"]) == json.loads(line)["summary"]["sentences"] > 100
+    said = ["measures: interrupted: stopping when the document being written to standard output is whole "
+            "(again to stop at once)"] if streamed else []
+    assert result.stderr.decode().splitlines() == [*said, "measures: interrupted"]
+
+
+def test_a_reader_leaving_standard_error_ends_the_messages_not_the_run(tmp_path):
+    # `measures tag ... 2>&1 | head -3`: the fourth message broke the run off, with nothing
+    # written and status 0
+    bad = [tmp_path / f"a{k}.pdf" for k in range(4)]
+    for path in bad:
+        path.write_bytes(b"%PDF-1.4 scanned")
+    out = tmp_path / "out.jsonl"
+    read, write = os.pipe()
+    os.close(read)  # the reader has gone
+    try:
+        result = subprocess.run(measures_command() + ["tag", *map(str, bad), str(SPEECH), "-o", str(out)],
+                                stdout=subprocess.PIPE, stderr=write, timeout=600)
+    finally:
+        os.close(write)
+    assert result.returncode == 1  # inputs failed, as said to no one
+    assert [json.loads(line)["source"] for line in out.read_text("utf-8").splitlines()] == [str(SPEECH)]
+
+
+def test_a_reader_leaving_standard_output_after_a_failed_input_is_no_success(tmp_path):
+    bad = tmp_path / "scan.pdf"
+    bad.write_bytes(b"%PDF-1.4 scanned")
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        result = subprocess.run(measures_command() + ["tag", str(bad), str(SPEECH), "--format", "jsonl"],
+                                stdout=write, stderr=subprocess.PIPE, timeout=600)
+    finally:
+        os.close(write)
+    assert result.returncode == 1 and result.stderr.decode().startswith(f"measures: {bad}: a PDF file")
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        result = subprocess.run(measures_command() + ["tag", str(SPEECH), "--format", "jsonl"],
+                                stdout=write, stderr=subprocess.PIPE, timeout=600)
+    finally:
+        os.close(write)
+    assert result.returncode == 0 and not result.stderr  # | head took what it wanted
+
+
+def test_standard_output_redirected_into_an_input_folder_is_refused(tmp_path):
+    # `measures tag archive > archive/out.txt` read its own growing output as a document
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    shutil.copy(SPEECH, archive / "speech.txt")
+    for name in ("out.txt", "out.jsonl"):
+        with open(archive / name, "wb") as stdout:
+            result = subprocess.run(measures_command() + ["tag", str(archive)], stdout=stdout,
+                                    stderr=subprocess.PIPE, timeout=600)
+        assert result.returncode == 1 and result.stderr.decode() == (
+            f"measures: standard output ({archive / name}): would be read as a document of the input folder "
+            f"{archive}; write the output elsewhere\n")
+        assert (archive / name).read_bytes() == b""
+    with open(tmp_path / "out.txt", "wb") as stdout:  # beside the folder it is no document of it
+        assert subprocess.run(measures_command() + ["tag", str(archive)], stdout=stdout, timeout=600).returncode == 0
+    assert "speech.txt" in (tmp_path / "out.txt").read_text("utf-8")
+
+
+@pytest.mark.parametrize("command, message", [
+    (["tag", str(SPEECH)], "measures: standard output is closed, and tag writes its result there; give -o FILE"),
+    (["explain", "全市开展核酸检测。"], "measures: standard output is closed, and explain writes its result there"),
+])
+def test_a_closed_standard_output_is_said_plainly(command, message):
+    # cron or a daemon may start the command with its descriptor 1 closed
+    result = subprocess.run(["bash", "-c", 'exec "$@" >&-', "-", *measures_command(), *command],
+                            capture_output=False, stderr=subprocess.PIPE, timeout=600)
+    assert result.returncode == 1 and result.stderr.decode() == message + "\n"
+
+
+def test_a_closed_standard_output_does_not_stop_a_command_that_writes_a_file(tmp_path):
+    out = tmp_path / "out.jsonl"
+    result = subprocess.run(["bash", "-c", 'exec "$@" >&-', "-", *measures_command(), "tag", str(SPEECH), "-o",
+                             str(out)], stderr=subprocess.PIPE, timeout=600)
+    assert result.returncode == 0 and not result.stderr and json.loads(out.read_text("utf-8"))
+
+
+def test_records_of_one_kind_of_error_are_said_three_at_a_time(tmp_path):
+    # a GBK corpus, or pretty-printed JSON under a .jsonl name, gave a line for each of
+    # its millions of lines
+    records = "".join(json.dumps({"id": k, "text": "全市开展核酸检测。"}, ensure_ascii=False) + "\n" for k in range(8))
+    wide = tmp_path / "gbk.jsonl"
+    wide.write_bytes(records.encode("gb18030"))
+    pretty = tmp_path / "pretty.jsonl"
+    pretty.write_text(json.dumps([{"id": 1, "text": "全市开展核酸检测。"}], ensure_ascii=False, indent=2), "utf-8")
+    nul = tmp_path / "nul.jsonl"  # a stray NUL early in a file is its line's error, not the file's
+    nul.write_bytes(records.replace("\"id\": 1,", "\"id\": 1,\x00").encode())
+    result = run_cli("tag", wide, pretty, nul, "--format", "jsonl")
+    assert result.returncode == 1
+    assert result.stderr.decode().splitlines() == [
+        *(f"measures: {wide}:{n}: not UTF-8 (JSONL input must be UTF-8)" for n in (1, 2, 3)),
+        f"measures: {wide}: 5 more records that are not UTF-8, the last on line 8 (8 in all; JSONL input must be "
+        f"UTF-8; iconv -f gb18030 -t utf-8 converts a GBK file)",
+        f"measures: {pretty}:1: not a JSON object (Expecting value at column 2)",
+        f"measures: {pretty}:2: not a JSON object (Expecting property name enclosed in double quotes at column 4)",
+        f"measures: {pretty}:3: not a JSON object (Extra data at column 9)",
+        f"measures: {pretty}: 3 more records that are not JSON objects, the last on line 6 (6 in all; JSONL has "
+        f"one JSON object a line)",
+        f"measures: {nul}:2: not a JSON object (Expecting property name enclosed in double quotes at column 10)",
+        "measures: 15 input(s) could not be tagged; 7 tagged"]
+    assert [json.loads(line)["source"] for line in result.stdout.decode().splitlines()] == \
+        ["0", "2", "3", "4", "5", "6", "7"]

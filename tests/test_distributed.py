@@ -283,16 +283,25 @@ def test_no_block_of_a_file_is_held_as_a_result_of_its_own(tmp_path):
     assert len(bag.compute(scheduler="sync")) == 20
 
 
-def test_a_file_with_a_nul_is_left_out_whole_however_it_is_cut(tmp_path, caplog):
+def test_a_stray_nul_is_its_lines_error_however_the_file_is_cut(tmp_path, caplog):
+    # a NUL in the first 4 KiB left out every record of a scraped corpus (one further on,
+    # only its own line)
     lines = [json.dumps({"id": f"r{i}", "text": "全市开展新一轮全员核酸检测。"}, ensure_ascii=False).encode() for i in range(60)]
     lines[30] = b'{"id": "r30", "text": "a\x00b"}'  # past the first small block, within the first 4 KiB
     corpus = tmp_path / "nul.jsonl"
     corpus.write_bytes(b"\n".join(lines) + b"\n")
     for blocksize in (None, 500, 1000, 5000):
         caplog.clear()
-        assert read_jsonl(str(corpus), blocksize=blocksize).compute(scheduler="sync") == [], blocksize
-        assert [r.getMessage() for r in caplog.records] == [f"{corpus}: UTF-16 or binary, not JSONL (JSONL input must "
-                                                            "be UTF-8); left out"]
+        found = read_jsonl(str(corpus), blocksize=blocksize).compute(scheduler="sync")
+        assert [r["id"] for r in found] == [f"r{i}" for i in range(60) if i != 30], blocksize
+        assert [r.getMessage() for r in caplog.records] == [
+            f"{corpus}:31: not a JSON object (Invalid control character at column 25)"]
+    # binary data, its NULs throughout, is still one error for the file
+    corpus.write_bytes(bytes(range(256)) * 20)
+    caplog.clear()
+    assert read_jsonl(str(corpus), blocksize=None).compute(scheduler="sync") == []
+    assert [r.getMessage() for r in caplog.records] == [f"{corpus}: UTF-16 or binary, not JSONL (JSONL input must "
+                                                        "be UTF-8); left out"]
 
 
 def test_a_damaged_zip_is_left_out_and_the_other_files_read(tmp_path, caplog):
