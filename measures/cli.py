@@ -841,7 +841,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="another annotator's labels for some of the same sentences (matched by their "
                             "text, cleaned as the model reads it), made without seeing these: how the two readings agree, and where "
                             "they differ (repeat for several files)")
-    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument("--format", choices=["text", "json"], default="text",
+                       help="json: the counts, rates and problem rows as one object (default: text)")
 
     explain = command("explain", cmd_explain, "show the labels, scores and terms behind a sentence's prediction")
     explain.add_argument("sentences", nargs="+", metavar="SENTENCE")

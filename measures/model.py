@@ -352,8 +352,10 @@ class Model:
     def tag(self, text: str, source: str | os.PathLike[str] | int | None = None) -> Document:
         """Clean ``text``, split it into sentences and label each one.
 
-        Returns a :class:`measures.document.Document`; its ``summary()`` gives the
-        per-category counts, shares and examples.
+        ``source`` names the document in its summary and in comparisons (a file's path,
+        an id; given as a path or a whole number, it is kept as text). Returns a
+        :class:`measures.document.Document`; its ``summary()`` gives the per-category
+        counts, shares and examples.
         """
         from .document import tag_text
 

@@ -506,6 +506,8 @@ def load_model(path=None, trusted: bool = False, segmenter: str = "auto") -> Mod
     A ``.joblib``/``.pkl`` file (a pickled :class:`MeasureClassifier` or
     :class:`Model`) can run arbitrary code when loaded and is refused unless
     ``trusted=True``. A ``.skops`` file is loaded with :data:`SKOPS_TRUSTED` only.
+    ``segmenter`` chooses the backend that cuts words ("auto": rjieba when installed,
+    else jieba; "jieba" or "rjieba"): the words, so the labels, are the same either way.
     """
     from .segmenting import check_backend
 

@@ -229,7 +229,9 @@ def suggest(model, texts_or_documents: Iterable, n: int = 200, per_document: int
 
     ``texts_or_documents`` is an iterable (it is read once, one document at a time) of
     tagged :class:`~measures.document.Document` objects, document texts or
-    ``(name, text)`` pairs; texts are tagged with ``model``. Uncertainty is the decision
+    ``(name, text)`` pairs; texts are tagged with ``model``, a text given alone named
+    ``doc1``, ``doc2``, … by its place counted from 1 (a :class:`Suggestion`'s
+    ``document`` counts from 0, as Python does). Uncertainty is the decision
     margin (:func:`margins`). The picks are diverse: a sentence whose character-4-gram
     Jaccard similarity with a picked one is >= ``similarity`` is skipped, a document
     gives at most ``per_document`` sentences (None: no limit), sentences shorter than

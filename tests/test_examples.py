@@ -72,3 +72,15 @@ def test_the_readmes_first_python_block_runs_as_written(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "speech: 46 sentences" in result.stdout and "briefing ['testing'," in result.stdout
     assert sorted(p.name for p in (tmp_path / "my-model").iterdir()) == ["README.md", "config.json", "weights.npz"]
+
+
+def test_the_readmes_sentence_read_otherwise_in_its_document_is(tmp_path):
+    # the README's example of a label read alone that its document makes `other`
+    # (its first example went stale when the model was retrained)
+    readme = (EXAMPLES.parent / "README.md").read_text("utf-8")
+    opening, ending, alone = re.search(r"in\nthe bundled speech, (\S+?)……(\S+?) read alone is\n`(\w+)`",
+                                       readme).groups()
+    model = measures.load_model()
+    document = model.tag((EXAMPLES / "speech_deployment_meeting.txt").read_text("utf-8"))
+    (sentence,) = [s for s in document if s.text.startswith(opening.replace("，", ",")) and s.text.endswith(ending)]
+    assert sentence.labels == ("other",) and model.predict([sentence.text]) == [alone]
