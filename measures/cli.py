@@ -791,7 +791,11 @@ def _parser() -> argparse.ArgumentParser:
     tag.add_argument("--format", choices=FORMATS,
                      help="output format (default: from -o's extension, .csv .json .jsonl, else text)")
     tag.add_argument("-o", "--output", metavar="PATH", help="write here (atomically) instead of stdout")
-    tag.add_argument("--jobs", type=_count(1), default=1, metavar="N", help="worker processes (default 1)")
+    def jobs_option(sub):
+        sub.add_argument("--jobs", type=_count(1), default=1, metavar="N",
+                         help="worker processes tagging the documents (default 1)")
+
+    jobs_option(tag)
     tag.add_argument("--examples", type=_count(0), default=3, metavar="N", help="example sentences per category in summaries (default 3; the text summary prints the first)")
     tag.add_argument("--bom", action="store_true", help="start the output with a UTF-8 BOM (for Excel)")
     tag.add_argument("--keep-fields", type=_field_names, default=(), metavar="NAMES",
@@ -805,6 +809,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("inputs", nargs="+", metavar="FILE", help="document files, folders, .jsonl corpora, or - for stdin")
     report.add_argument("-o", "--output", required=True, metavar="PATH", help="the HTML file to write (atomically)")
     report.add_argument("--title", help="the report's title (default: 防控措施报告 · Policy measures report)")
+    jobs_option(report)
     text_field_option(report)
     model_options(report)
 
@@ -864,6 +869,7 @@ def _parser() -> argparse.ArgumentParser:
     # one file an option (repeatable): taking every name after it took the inputs too
     suggest.add_argument("--exclude", action="append", metavar="DATA.tsv",
                          help="a labelled file whose sentences are not suggested again (repeatable)")
+    jobs_option(suggest)
     text_field_option(suggest)
     model_options(suggest)
     return parser

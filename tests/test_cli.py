@@ -1024,3 +1024,20 @@ def test_records_of_one_kind_of_error_are_said_three_at_a_time(tmp_path):
         "measures: 15 input(s) could not be tagged; 7 tagged"]
     assert [json.loads(line)["source"] for line in result.stdout.decode().splitlines()] == \
         ["0", "2", "3", "4", "5", "6", "7"]
+
+
+@pytest.mark.parametrize("command", [["suggest", "-n", "20"], ["report"]])
+def test_suggest_and_report_take_workers_and_write_what_one_process_writes(tmp_path, command):
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    for example in sorted(EXAMPLES.glob("*.txt")):
+        shutil.copy(example, archive / example.name)
+    outputs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}.{'html' if command[0] == 'report' else 'tsv'}"
+        assert run_cli(command[0], archive, *command[1:], "-o", out, "--jobs", jobs).returncode == 0
+        outputs.append(out.read_text("utf-8"))
+    assert outputs[0] == outputs[1]
+    assert len(outputs[0].splitlines()) > 5
+    if command[0] == "report":
+        assert "speech_deployment_meeting" in outputs[0]
