@@ -744,11 +744,19 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         rows = _paired_rows(y, len(predicted))
         return scores(rows, predicted, LABEL_IDS, weights_argument(sample_weight, len(rows), purpose="score"))["macro_f1"]
 
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        # fitted before measures 0.3: coef_ was one row a term and vocabulary_ an array of
+        # terms; read as the attributes are documented now (predictions never used them)
+        vocabulary = self.__dict__.get("vocabulary_")
+        if isinstance(vocabulary, np.ndarray):
+            self.vocabulary_ = {term: k for k, term in enumerate(vocabulary.tolist())}
+            self.coef_ = self.coef_.T
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.string = True  # X is a list of sentences, not a matrix of numbers
         tags.input_tags.two_d_array = False
-        tags.classifier_tags.multi_label = True
         return tags
 
     def to_model(self, metadata: dict | None = None) -> Model:

@@ -99,10 +99,9 @@ def _stopped(signum, frame):
         sys.stderr.flush()
         os._exit(_stop_code(_stopping))
     _stopping = signum
-    if _in_record:  # raised when the record is whole (_whole_record)
-        if _in_record == "streamed":  # a file too large to hold is tagged as it is written: it may take a while
-            _say(f"{_STOP_WORDS[signum]}: stopping when the document being written to standard output "
-                 f"is whole (again to stop at once)")
+    if _in_record:  # raised when the record is whole (_whole_record); a stalled pipe can hold it
+        _say(f"{_STOP_WORDS[signum]}: stopping when the document being written to standard output "
+             f"is whole (again to stop at once)")
         return
     _raise_stop(signum)
 
@@ -113,22 +112,28 @@ def _raise_stop(signum: int):
     raise _Terminated(signum)
 
 
-# A record is being written to standard output ("whole", or "streamed" for a document
-# tagged as it is written): a stop waits for its end, so that what a pipe received is
-# whole records (-o's file is written whole or not at all).
-_in_record: str | None = None
+# A record is being written to standard output: a stop waits for its end, so that what a
+# pipe received is whole records (-o's file is written whole or not at all, unless it is
+# a descriptor or a named pipe, which are written in place).
+_in_record = False
 
 
 @contextlib.contextmanager
-def _whole_record(on_stdout: bool, streamed: bool):
+def _whole_record(on_stdout: bool):
     """Around the writing of one document's record: on standard output, Ctrl-C or a stop
     signal that comes meanwhile stops the run after it (a second stops it at once)."""
     global _in_record
-    _in_record = ("streamed" if streamed else "whole") if on_stdout else None
+    _in_record = on_stdout
     try:
         yield
+    except BaseException:
+        # the stop is what ended the run: Ctrl-C in a terminal stops the pipe's reader too,
+        # and the record then fails on a closed pipe
+        if on_stdout and _stopping is not None:
+            _raise_stop(_stopping)
+        raise
     finally:
-        _in_record = None
+        _in_record = False
     if on_stdout and _stopping is not None:
         _raise_stop(_stopping)
 
@@ -236,8 +241,8 @@ def _end_progress_line() -> None:
 
 class _Diagnostics:
     """Standard error during a run: when its reader goes away (``2>&1 | head``), the
-    messages end and the run goes on; a BrokenPipeError out of a message ended the run
-    as a reader leaving standard output does, with nothing written and status 0."""
+    messages end and the run goes on, as the output is the run's work and the messages
+    only about it."""
 
     def __init__(self, stream):
         self.stream, self.gone = stream, stream is None  # None: closed (cron, a daemon)
@@ -264,10 +269,18 @@ class _Diagnostics:
         return getattr(self.stream, name)
 
 
+def _on_stdout(args) -> bool:
+    """Whether the command's output goes to standard output (-o - or /dev/stdout too)."""
+    from .outputs import descriptor
+
+    output = getattr(args, "output", None)
+    return output in (None, "-") or descriptor(output) == 1
+
+
 def _result_on_stdout(args) -> bool:
     """Whether the command's result goes to standard output."""
     return args.command in ("evaluate", "check-data", "explain") or (
-        args.command in ("tag", "suggest") and getattr(args, "output", None) in (None, "-"))
+        args.command in ("tag", "suggest") and _on_stdout(args))
 
 
 def _say(message: str) -> None:
@@ -312,7 +325,7 @@ def cmd_tag(args) -> int:
         if suffix in _NOT_WRITTEN and args.format != "text":  # the summary may go under any name, data may not
             raise UsageError(f"{args.output}: --format {args.format} is not {suffix[1:]} ({_NOT_WRITTEN[suffix]}); "
                              f"name the file .{_SUFFIX_OF[args.format]}")
-    _record_fields(args)  # a field kept twice is refused before the model loads
+    _fields_read(args)  # a field kept twice is refused before the model loads
     if args.keep_fields and args.format == "text":
         raise UsageError("--keep-fields is for json, jsonl and csv output; the text summary has no place for fields")
     if args.bom and args.format in ("json", "jsonl"):
@@ -327,17 +340,21 @@ def cmd_tag(args) -> int:
     with open_output(args.output, bom=args.bom) as stream:
         writer = Writer(stream, args.format, examples=args.examples, classes=model.classes,
                         keep_fields=args.keep_fields)
-        from .document import SentenceStream
-
-        on_stdout = args.output in (None, "-")
-        for source, document in tagged_documents(args, model, failed, stream_large=True):
-            with _whole_record(on_stdout, streamed=isinstance(document, SentenceStream)):
-                written = writer.write(document, source.where, source.fields)
-            if not written:
-                empty.add(source.where)
-            chars += written
-            if show_progress and writer.count % 20 == 0:
-                _progress(writer.count, chars, started)
+        on_stdout = _on_stdout(args)
+        try:
+            for source, document in tagged_documents(args, model, failed, stream_large=True):
+                with _whole_record(on_stdout):
+                    written = writer.write(document, source.where, source.fields)
+                if not written:
+                    empty.add(source.where)
+                chars += written
+                if show_progress and writer.count % 20 == 0:
+                    _progress(writer.count, chars, started)
+        except (KeyboardInterrupt, _Terminated):
+            if on_stdout and args.format == "json":  # what a pipe got stays one array of whole records
+                with contextlib.suppress(OSError):
+                    writer.close()
+            raise
         writer.close()  # an empty JSON list on standard output, as CSV has its header
         if failed and not writer.count:
             # raised inside the output's block, so a file that -o names is left as it was:
@@ -398,6 +415,7 @@ def tagged_documents(args, model, failed: list, stream_large: bool = False):
     from .corpus import tag_sources
     from .sources import iter_sources
 
+    global _an_input_failed
     jobs = getattr(args, "jobs", 1)
     if jobs > 1:
         from joblib import cpu_count  # the CPUs train's --jobs -1 counts (the process's own)
@@ -406,12 +424,11 @@ def tagged_documents(args, model, failed: list, stream_large: bool = False):
         if jobs > cpus:  # each is forked at once and holds what it tags: a typo can exhaust memory
             _say(f"warning: --jobs {jobs} starts {jobs} worker processes on {counted(cpus, 'CPU')}; "
                  f"more than {cpus} are no faster and each takes memory")
-    fields = _record_fields(args)
+    fields = _fields_read(args)
     for source, document in tag_sources(model, iter_sources(args.inputs, fields), jobs=jobs,
                                         model_path=args.model, trusted=args.trust,
                                         stream_large=stream_large):
         if source.error:
-            global _an_input_failed
             _an_input_failed = True  # a reader leaving standard output does not make the run a success
             failed.append(source.name)
             if source.said:  # else counted, and said in one note after its file
@@ -730,7 +747,7 @@ def _model_name(text: str) -> str:
         raise argparse.ArgumentTypeError(str(error).removeprefix("name ")) from None
 
 
-def _record_fields(args):
+def _fields_read(args):
     """What of a JSONL record ``args`` reads (``--text-field``, ``--keep-fields``)."""
     from .sources import RecordFields
 

@@ -62,6 +62,32 @@ class Sentence:
 _SENTENCE_KEYS = ("text", "start", "end", "labels", "scores")
 
 
+def _sentence_from(item, where: str, labels: Mapping) -> Sentence:
+    """A sentence of a JSON record (``where`` names it in an error), its labels among
+    ``labels``."""
+    if not isinstance(item, Mapping):
+        raise ValueError(f"{where} is {type(item).__name__}: a sentence is an object with {', '.join(_SENTENCE_KEYS)}")
+    missing = [key for key in _SENTENCE_KEYS if key not in item]
+    if missing:
+        raise ValueError(f"{where} has no {', '.join(map(repr, missing))}: a sentence is an object with "
+                         f"{', '.join(_SENTENCE_KEYS)}")
+    text, start, end, scores = item["text"], item["start"], item["end"], item["scores"]
+    if not isinstance(text, str):
+        raise ValueError(f"{where}: text must be a string, not {type(text).__name__}")
+    whole = [name for name, value in (("start", start), ("end", end))
+             if not isinstance(value, int) or isinstance(value, bool)]
+    if whole:
+        raise ValueError(f"{where}: {' and '.join(whole)} must be whole numbers")
+    if not isinstance(scores, Mapping) or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in scores.values()):
+        raise ValueError(f"{where}: scores must map label ids to probabilities (numbers)")
+    sentence = Sentence(text, start, end, item["labels"], dict(scores))
+    unknown = [label for label in sentence.labels if label not in labels]
+    if unknown:
+        raise ValueError(f"{where}: labels {', '.join(map(repr, unknown))} not among the summary's categories")
+    return sentence
+
+
 @dataclass
 class Document:
     """The result of :meth:`measures.Model.tag`: its ``sentences``, its ``source`` (the
@@ -93,24 +119,21 @@ class Document:
         ``measures tag --format jsonl`` (what the command adds is passed over), so that
         a corpus tagged once can be summarised and compared in Python without tagging it
         again. ``labels`` are the categories of the record's summary, in its order;
-        scores are as the record rounded them."""
+        scores are as the record rounded them. A part that is not what the command
+        writes is a ValueError naming it."""
         if not isinstance(record, Mapping):
             raise TypeError(f"expected a dict, as Document.to_dict() or a line of measures tag's JSONL gives "
                             f"it, not {type(record).__name__}")
         items = record.get("sentences")
         if not isinstance(items, (list, tuple)):
             raise ValueError(f"record['sentences'] must be a list of sentences, not {type(items).__name__}")
-        categories = (record.get("summary") or {}).get("categories") if isinstance(record.get("summary"), Mapping) \
-            else None
-        sentences = []
-        for k, item in enumerate(items):
-            missing = [key for key in _SENTENCE_KEYS if key not in item] if isinstance(item, Mapping) else None
-            if missing is None or missing:
-                what = f"has no {', '.join(map(repr, missing))}" if missing else f"is {type(item).__name__}"
-                raise ValueError(f"record['sentences'][{k}] {what}: a sentence is an object with "
-                                 f"{', '.join(_SENTENCE_KEYS)}")
-            sentences.append(Sentence(**{key: item[key] for key in _SENTENCE_KEYS}))
-        return cls(sentences, source=record.get("source"), labels=tuple(categories or ()))
+        summary = record.get("summary", {})
+        categories = summary.get("categories") if isinstance(summary, Mapping) else None
+        if not isinstance(categories, Mapping) or not all(isinstance(label, str) for label in categories):
+            raise ValueError("record['summary']['categories'] must map the model's label ids to counts, as "
+                             "measures tag writes it")
+        return cls([_sentence_from(item, f"record['sentences'][{k}]", categories) for k, item in enumerate(items)],
+                   source=record.get("source"), labels=tuple(categories))
 
     def summary(self, examples: int = 3) -> Summary:
         """Per category: sentence count, share of the document's sentences and the

@@ -273,12 +273,13 @@ def _standard_output_file() -> Path | None:
     """The file standard output was redirected to, where the system names it (Linux's
     /proc); None for a terminal, a pipe, or a file it cannot name."""
     try:
-        status = os.fstat(1)
+        number = sys.stdout.fileno()  # replaced in a notebook or a test, it may be no descriptor
+        status = os.fstat(number)
         if not stat.S_ISREG(status.st_mode):
             return None
-        path = Path(os.path.realpath("/proc/self/fd/1"))
+        path = Path(os.path.realpath(f"/proc/self/fd/{number}"))
         named = os.stat(path)
-    except OSError:
+    except (AttributeError, OSError, ValueError):  # no stream, no descriptor, or a closed one
         return None
     return path if (named.st_dev, named.st_ino) == (status.st_dev, status.st_ino) else None
 

@@ -494,7 +494,9 @@ def test_fields_are_refused_for_the_text_summary(tmp_path):
     (gzip.compress(b'{"text": "a"}\n' * 5000), "compressed, not JSONL text; decompress it first"),
     ('{"text": "全市开展全员核酸检测。"}\n'.encode("utf-16") * 3, "UTF-16 or binary, not JSONL"),
     (b"\x28\xb5\x2f\xfd" + b"\n" * 50, "compressed, not JSONL text"),  # zstd's magic, line ends after it
-], ids=["gzip", "utf-16", "zstd"])
+    # binary data that opens with text (a database's header), NULs throughout after it
+    (b"SQLite format 3\x00" + (b"\x00" * 60 + b"\n\x01\x02") * 70, "UTF-16 or binary, not JSONL"),
+], ids=["gzip", "utf-16", "zstd", "binary"])
 def test_a_jsonl_file_that_is_not_utf8_text_is_one_error_not_one_a_line(tmp_path, content, why):
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_bytes(content)
@@ -892,36 +894,56 @@ def test_more_jobs_than_cpus_are_warned_of(tmp_path):
     assert run_cli("tag", tmp_path / "a.txt", "--jobs", cpus, "-o", tmp_path / "out.jsonl").stderr == b""
 
 
+STOP_AT_THE_FIRST_RECORD = (
+    "import io, os, signal, sys\n"
+    "from measures import reading\n"
+    "reading.LARGE_FILE, reading.PIECE = int(os.environ['LARGE']), 1024\n"
+    "class Watching(io.StringIO):\n"
+    "    stopped = False\n"
+    "    def write(self, text):\n"
+    "        if Watching.stopped and os.environ.get('READER_GONE'):\n"
+    "            raise BrokenPipeError(32, 'Broken pipe')\n"
+    "        n = super().write(text)\n"
+    "        if '\"sentences\": [' in text and not Watching.stopped:\n"
+    "            Watching.stopped = True\n"
+    "            os.kill(os.getpid(), signal.SIGINT)\n"
+    "        return n\n"
+    "sys.stdout = out = Watching()\n"
+    "from measures.cli import main\n"
+    "code = main(sys.argv[1:])\n"
+    "sys.__stdout__.write(out.getvalue())\n"
+    "sys.exit(code)\n")
+WAITING = "measures: interrupted: stopping when the document being written to standard output is whole (again to stop at once)"
+
+
 @pytest.mark.parametrize("streamed", [False, True])
-def test_a_stop_while_a_record_goes_to_standard_output_waits_for_its_end(tmp_path, streamed):
-    # a pipe (| jq, | gzip) got half a JSONL record when Ctrl-C came as it was written;
-    # the signal is sent as the record begins, so that it comes in the middle every time
-    code = ("import io, os, signal, sys\n"
-            "from measures import reading\n"
-            f"reading.LARGE_FILE, reading.PIECE = {4096 if streamed else 1 << 30}, 1024\n"
-            "class Watching(io.StringIO):\n"
-            "    stopped = False\n"
-            "    def write(self, text):\n"
-            "        n = super().write(text)\n"
-            "        if '\"sentences\": [' in text and not Watching.stopped:\n"
-            "            Watching.stopped = True\n"
-            "            os.kill(os.getpid(), signal.SIGINT)\n"
-            "        return n\n"
-            "sys.stdout = out = Watching()\n"
-            "from measures.cli import main\n"
-            "code = main(sys.argv[1:])\n"
-            "sys.__stdout__.write(out.getvalue())\n"
-            "sys.exit(code)\n")
+@pytest.mark.parametrize("fmt", ["jsonl", "json"])
+def test_a_stop_while_a_record_goes_to_standard_output_waits_for_its_end(tmp_path, streamed, fmt):
+    # a pipe (| jq, | gzip) got half a JSONL record when Ctrl-C came as it was written, and
+    # a JSON array without its end; the signal is sent as the record begins, so that it
+    # comes in the middle every time
     big = tmp_path / "big.txt"
     big.write_text(SPEECH.read_text("utf-8") * 3, "utf-8")
-    result = subprocess.run([sys.executable, "-c", code, "tag", str(big), str(SPEECH), "--format", "jsonl"],
-                            capture_output=True, cwd=tmp_path)
+    result = subprocess.run([sys.executable, "-c", STOP_AT_THE_FIRST_RECORD, "tag", str(big), str(SPEECH),
+                             "--format", fmt], capture_output=True, cwd=tmp_path,
+                            env={**os.environ, "LARGE": str(4096 if streamed else 1 << 30)})
     assert result.returncode == 130
-    (line,) = result.stdout.decode().splitlines()
-    assert len(json.loads(line)["sentences"]) == json.loads(line)["summary"]["sentences"] > 100
-    said = ["measures: interrupted: stopping when the document being written to standard output is whole "
-            "(again to stop at once)"] if streamed else []
-    assert result.stderr.decode().splitlines() == [*said, "measures: interrupted"]
+    records = [json.loads(line) for line in result.stdout.decode().splitlines()] if fmt == "jsonl" else \
+        json.loads(result.stdout.decode())
+    (record,) = records
+    assert len(record["sentences"]) == record["summary"]["sentences"] > 100
+    assert result.stderr.decode().splitlines() == [WAITING, "measures: interrupted"]
+
+
+def test_a_stop_whose_record_then_meets_a_closed_pipe_is_still_a_stop(tmp_path):
+    # Ctrl-C in a terminal stops the pipe's reader too: the record then failed on a closed
+    # pipe, and the run ended with status 0 as if the reader had taken what it wanted
+    result = subprocess.run([sys.executable, "-c", STOP_AT_THE_FIRST_RECORD, "tag", str(SPEECH), str(SPEECH),
+                             "--format", "jsonl"], capture_output=True, cwd=tmp_path,
+                            env={**os.environ, "LARGE": str(1 << 30), "READER_GONE": "1"})
+    assert result.returncode == 130
+    assert result.stderr.decode().splitlines() == [WAITING, "measures: interrupted"]
+
 
 
 def test_a_reader_leaving_standard_error_ends_the_messages_not_the_run(tmp_path):
@@ -983,6 +1005,9 @@ def test_standard_output_redirected_into_an_input_folder_is_refused(tmp_path):
 
 @pytest.mark.parametrize("command, message", [
     (["tag", str(SPEECH)], "measures: standard output is closed, and tag writes its result there; give -o FILE"),
+    # the name of descriptor 1 would have been the null device's
+    (["tag", str(SPEECH), "-o", "/dev/stdout"],
+     "measures: standard output is closed, and tag writes its result there; give -o FILE"),
     (["explain", "全市开展核酸检测。"], "measures: standard output is closed, and explain writes its result there"),
 ])
 def test_a_closed_standard_output_is_said_plainly(command, message):
