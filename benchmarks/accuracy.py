@@ -301,11 +301,12 @@ def margins(gold: list[str], documents: list[str], predicted: dict[str, list[str
     first_whole, first_draws = both(first, everything), [both(first, rows) for rows in draws]
     lines = [f"{names[0]} minus each baseline, 90% interval over {resamples} resamplings of the "
              f"{len(groups)} documents:"]
+    width = max(len(name) for name in names) + 2
     for name in names[1:]:
         whole = first_whole - both(predicted[name], everything)
         spread = np.array([mine - both(predicted[name], rows) for mine, rows in zip(first_draws, draws)])
         low, high = np.percentile(spread, [5, 95], axis=0)
-        lines.append(f"  {name:<20}" + "   ".join(
+        lines.append(f"  {name:<{width}}" + "   ".join(
             f"{title} {whole[k]:+.3f} [{low[k]:+.3f}, {high[k]:+.3f}]" for k, (_, title) in enumerate(metrics)))
     return "\n".join(lines)
 
@@ -464,6 +465,8 @@ def main(argv=None) -> int:
         "keyword matcher": keyword_matcher(guide_cues(shared / "annotation-guide.md"))(texts),
         "char n-gram TF-IDF": char_ngram_baseline(corpus.texts, corpus.y)(texts),
     }
+    if model.context:  # as the baselines read: how much of the lead over them the documents give
+        predicted[f"{subject}, alone"] = model.predict(texts)
     if against is not None:
         predicted["--against model"] = in_documents(against, texts, documents_of, folders)[0]
     if earlier is not None:
@@ -503,6 +506,9 @@ def main(argv=None) -> int:
             **{k: round(result[k], 3) for k in ("sentences", "micro_f1", "macro_f1", "primary_accuracy", "exact_match")},
             "per_label_f1": {label: None if v["f1"] is None else round(v["f1"], 3)
                              for label, v in result["per_label"].items()},
+            # the same sentences, as the table gives them beside the model
+            "beside": {name: {k: round(other[k], 3) for k in ("micro_f1", "macro_f1", "primary_accuracy")}
+                       for name, other in results.items() if name != subject},
         }
         # each file replaced whole, so an interrupted run leaves the model loadable
         for name, content in (("config.json", json.dumps(config, ensure_ascii=False, indent=2) + "\n"),

@@ -716,6 +716,16 @@ def model_card(config: dict) -> str:
             source = "; ".join(str(part) for part in [result.get("data"), result.get("command") and
                                                       f"`{result['command']}`"] if part)
             lines.append(f"- **{name}**{f' ({source})' if source else ''}: {figures}.")
+            per_label = result.get("per_label_f1")
+            if isinstance(per_label, dict) and per_label:
+                lines.append("  - F1 by label: " + ", ".join(
+                    f"`{label}` {'n/a' if f1 is None else f'{f1:.3f}'}" for label, f1 in per_label.items()
+                    if f1 is None or isinstance(f1, (int, float))) + ".")
+            beside = result.get("beside")
+            beside = {other: _figures(value) for other, value in beside.items()} if isinstance(beside, dict) else {}
+            if any(beside.values()):  # baselines scored on the same sentences
+                lines.append("  - On the same sentences: " + "; ".join(
+                    f"{other}, {figures}" for other, figures in beside.items() if figures) + ".")
     rows, bundled = training.get("rows"), training.get("bundled_rows")
     lines += ["", "## Limits"]
     # metadata a user noted by hand may hold anything: the sentence needs two counts
