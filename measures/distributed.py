@@ -22,7 +22,7 @@ import operator
 import os
 from functools import lru_cache
 
-from .inputs import iterable_argument, path_argument
+from .inputs import is_whole, iterable_argument, path_argument
 from .sources import RecordErrors, RecordFields
 
 __all__ = ["read_jsonl", "tag_bag", "tag_records"]
@@ -148,8 +148,10 @@ def read_jsonl(urlpath, blocksize="4 MiB", keep_fields=(), text_field="text"):
         record_fields = RecordFields(text_field, keep_fields)
     except ValueError as error:
         raise ValueError(f"keep_fields: {error}") from None
-    size = None if blocksize is None else parse_bytes(blocksize)
-    if size is not None and size <= 0:
+    # True is 1 to Python (a graph of a task a byte), and 1000.5 no count of bytes
+    unsized = isinstance(blocksize, bool) or isinstance(blocksize, float) and not blocksize.is_integer()
+    size = None if blocksize is None or unsized else parse_bytes(blocksize)
+    if unsized or size is not None and size <= 0:
         raise ValueError(f"blocksize must be a positive size (such as 4 MiB) or None for one partition "
                          f"a file, got {blocksize!r}")
     parse = dask.delayed(_block_records, pure=True)
@@ -201,7 +203,31 @@ def _files(urlpath) -> list:
     problems += [f"{folder}: a folder; name its files, such as {os.path.join(folder, '*.jsonl')}" for folder in folders]
     if problems:
         raise FileNotFoundError("; ".join(problems))
-    return found
+    # a file named twice (by a glob and by name, or by a link) is read once, as the
+    # command line reads it: read twice, it would count twice in every total of the results
+    once: list = []
+    first_as: dict = {}
+    for fs, path in found:
+        key = _identity(fs, path)
+        if key in first_as:
+            again_as = "given more than once" if first_as[key] == path else f"the same file as {first_as[key]}"
+            log.warning("%s: %s; read once", path, again_as)
+        else:
+            first_as[key] = path
+            once.append((fs, path))
+    return once
+
+
+def _identity(fs, path: str):
+    """What tells one file from another: a local file's device and inode (a link or a
+    second name is the same file), else its path on its file system."""
+    if "file" in (fs.protocol if isinstance(fs.protocol, tuple) else (fs.protocol,)):
+        try:
+            status = os.stat(path)
+            return status.st_dev, status.st_ino
+        except OSError:
+            pass
+    return type(fs).__name__, path
 
 
 def _read(fs, path: str, offset, size, compression) -> bytes:
@@ -283,6 +309,8 @@ def tag_bag(bag, model_path=None, trusted: bool = False, examples: int = 3):
     if not isinstance(bag, db.Bag):
         raise TypeError(f"expected a dask.bag.Bag (read_jsonl(...) or dask.bag.from_sequence(texts)), "
                         f"got {type(bag).__name__}")
+    if not is_whole(examples, 0):  # here, not in every worker once the work has started
+        raise ValueError(f"examples must be a whole number, 0 or more, not {examples!r}")
     local = model_path is None or os.path.exists(path_argument(model_path, "model path"))
     if model_path is not None and local:
         _loaded(str(model_path), trusted)

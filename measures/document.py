@@ -82,6 +82,8 @@ def _sentence_from(item, where: str, labels: Mapping) -> Sentence:
             isinstance(v, (int, float)) and not isinstance(v, bool) for v in scores.values()):
         raise ValueError(f"{where}: scores must map label ids to probabilities (numbers)")
     sentence = Sentence(text, start, end, item["labels"], dict(scores))
+    if not sentence.labels:
+        raise ValueError(f"{where}: labels is empty; a tagged sentence has one label at least")
     unknown = [label for label in sentence.labels if label not in labels]
     if unknown:
         raise ValueError(f"{where}: labels {', '.join(map(repr, unknown))} not among the summary's categories")
@@ -294,8 +296,26 @@ def tag_documents(model, items: Iterable[tuple[str, str | None]]) -> Iterator[Do
     consecutive documents together: what :meth:`Model.tag_many` and ``measures tag``
     use for corpora of small documents."""
     labels = tuple(model.classes)
-    waiting, texts, sources, count = [], [], [], 0
-    for text, source in items:
+    waiting: list = []
+    texts: list[str] = []
+    sources: list = []
+    count = 0
+
+    def tagged() -> Iterator[Document]:
+        for sentences, text, name in zip(_tag_prepared(model, waiting), texts, sources):
+            yield Document(sentences, name, labels, _line_starts(text, sentences))
+
+    items = iter(items)
+    while True:
+        try:
+            text, source = next(items)
+        except StopIteration:
+            break
+        except Exception:
+            # the documents before a bad item (texts[3] None) come first: a caller who writes
+            # them as they come then knows where to go on from
+            yield from tagged()
+            raise
         waiting.append(_prepare(text))
         texts.append(text)
         sources.append(source)
@@ -303,11 +323,9 @@ def tag_documents(model, items: Iterable[tuple[str, str | None]]) -> Iterator[Do
         # ones) is yielded in batches too, not held until a sentence comes
         count += max(1, len(waiting[-1][1]))
         if count >= BATCH:
-            for sentences, text, name in zip(_tag_prepared(model, waiting), texts, sources):
-                yield Document(sentences, name, labels, _line_starts(text, sentences))
+            yield from tagged()
             waiting, texts, sources, count = [], [], [], 0
-    for sentences, text, name in zip(_tag_prepared(model, waiting), texts, sources):
-        yield Document(sentences, name, labels, _line_starts(text, sentences))
+    yield from tagged()
 
 
 class SentenceStream:

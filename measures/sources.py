@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import json
 import math
+import numbers
 import os
 import shutil
 import stat
@@ -19,7 +20,7 @@ from typing import Callable, Iterable, Iterator
 
 from . import reading
 from .cleaning import replace_surrogates, text_name
-from .inputs import is_device, listed, missing, reads_for_ever
+from .inputs import is_device, is_missing, listed, missing, reads_for_ever
 from .outputs import descriptor
 from .reading import (HTML_SUFFIXES, MHTML, DocumentError, document_text, is_large, is_lock_file, iter_pieces, open_document,
                       read_document)
@@ -186,18 +187,26 @@ def _finite(text: str) -> float | None:
 
 
 def record_name(record: dict, where: str) -> str:
-    """A JSONL record's source name: its ``id``, else its ``source``, else ``where`` it
-    was read (a null or an empty string counts as absent)."""
-    name = next((record[key] for key in ("id", "source") if record.get(key) not in (None, "")), where)
+    """A record's source name: its ``id``, else its ``source``, else ``where`` it was read
+    (a null, an empty string or an empty table cell counts as absent). A whole-number id
+    is its digits, as :meth:`Model.tag_many` names one (7, 7.0 and numpy's 7 alike)."""
+    name = next((record[key] for key in ("id", "source")
+                 if not is_missing(record.get(key)) and not (isinstance(record[key], str) and not record[key])), where)
     if name is where:  # a file's name: its bytes that are not UTF-8 are read as a file name's
         return name
     if isinstance(name, str):
         # lone surrogates in an id come from JSON's escapes ("\\udcc4"), not from a file
         # name's bytes: U+FFFD, as in the fields kept beside it
         return replace_surrogates(name)
-    # an id that is not a string or a number is named as the JSON spells it (true, not True)
-    return str(name) if isinstance(name, (int, float)) and not isinstance(name, bool) else \
-        replace_surrogates(json.dumps(name, ensure_ascii=False))
+    if isinstance(name, numbers.Real) and not isinstance(name, bool):
+        number = float(name)
+        return str(int(number)) if number.is_integer() else str(number)
+    # an id that is not a string or a number is named as the JSON spells it (true, not True);
+    # one no JSON holds (a date of pandas, in records given in Python) as Python writes it
+    try:
+        return replace_surrogates(json.dumps(name, ensure_ascii=False))
+    except (TypeError, ValueError):
+        return replace_surrogates(str(name))
 
 
 def _file(path: Path, record_fields: RecordFields = RecordFields()) -> Iterator[Source]:

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 from .inputs import counted, flag_argument, is_whole, iterable_argument
 from .labels import LABEL_IDS, OTHER, zh_name
@@ -230,39 +230,49 @@ def shown_names(names: Sequence[str], width: int) -> list[str]:
     return shown
 
 
-def as_summary(item) -> Summary:
-    """``item`` if it is a :class:`Summary`, else the summary of a tagged document."""
+def as_summary(item, examples: int = 3) -> Summary:
+    """``item`` if it is a :class:`Summary`, else the summary of a tagged document (with
+    ``examples`` sentences a category)."""
     if isinstance(item, Summary):
         return item
     if callable(getattr(item, "summary", None)):
-        return item.summary()
-    raise TypeError(f"expected a Summary or a tagged Document, got {type(item).__name__}")
+        return item.summary(examples)
+    hint = " (a record of measures tag's JSON: Document.from_dict(record))" if isinstance(item, dict) else ""
+    raise TypeError(f"expected a Summary or a tagged Document, got {type(item).__name__}{hint}")
+
+
+def summaries_of(items, examples: int = 3) -> Iterator[Summary]:
+    """The summaries of several summaries or tagged documents, one at a time as they are
+    asked for. One of them alone is refused, now: a document iterates over its
+    sentences, which are neither."""
+    if isinstance(items, Summary) or callable(getattr(items, "summary", None)):
+        raise TypeError("expected a list of summaries or tagged documents, not one ([a, b])")
+    return (as_summary(item, examples) for item in iterable_argument(items, "a list of summaries or tagged documents"))
 
 
 def summary_list(items) -> list[Summary]:
-    """The summaries of several summaries or tagged documents. One of them alone is
-    refused: a document iterates over its sentences, which are neither."""
-    if isinstance(items, Summary) or callable(getattr(items, "summary", None)):
-        raise TypeError("expected a list of summaries or tagged documents, not one ([a, b])")
-    return [as_summary(item) for item in iterable_argument(items, "a list of summaries or tagged documents")]
+    """The summaries of several summaries or tagged documents, as a list."""
+    return list(summaries_of(items))
 
 
 def share_table(items, include_other: bool = False, values: str = "share"):
     """``(labels, names, rows)`` of several documents: the label ids in label-set order,
     one name per document (its source, else ``docN``) and per document one row of
     category shares (or counts, with ``values="count"``) in label order; None where the
-    document's model has no such category (trained without it), which is no measured 0."""
+    document's model has no such category (trained without it), which is no measured 0.
+    Documents are summarised one at a time, without examples, and only their figures
+    kept: a corpus given as a generator is not held."""
     if values not in ("share", "count"):
         raise ValueError(f"values must be 'share' or 'count', not {values!r}")
     include_other = flag_argument(include_other, "include_other")  # "false" is true to `if`
-    summaries = summary_list(items)
+    figures = [(s.source, {label: getattr(c, values) for label, c in s.categories.items()})
+               for s in summaries_of(items, examples=0)]
     # every document's categories: models trained on other label sets list others
-    present = {label for s in summaries for label in s.categories}
+    present = {label for _, row in figures for label in row}
     labels = [label for label in LABEL_IDS
-              if (label in present or not summaries) and (include_other or label != OTHER)]
-    names = [s.source or f"doc{i + 1}" for i, s in enumerate(summaries)]
-    rows = [[getattr(s.categories[label], values) if label in s.categories else None for label in labels]
-            for s in summaries]
+              if (label in present or not figures) and (include_other or label != OTHER)]
+    names = [source or f"doc{i + 1}" for i, (source, _) in enumerate(figures)]
+    rows = [[row.get(label) for label in labels] for _, row in figures]
     return labels, names, rows
 
 

@@ -1260,6 +1260,7 @@ def _record(**sentence):
     (_record(text=None), ValueError, r"record\['sentences'\]\[0\]: text must be a string, not NoneType"),
     (_record(scores={"testing": "a"}), ValueError, r"\[0\]: scores must map label ids to probabilities"),
     (_record(labels=["nope"]), ValueError, r"\[0\]: labels 'nope' not among the summary's categories"),
+    (_record(labels=[]), ValueError, r"\[0\]: labels is empty; a tagged sentence has one label at least"),
 ])
 def test_a_record_that_is_no_document_is_named(record, error, message):
     with pytest.raises(error, match=message):
@@ -1291,3 +1292,28 @@ def test_an_estimator_pickled_with_the_old_layout_reads_as_the_new(fitted, sampl
     assert again.vocabulary_ == fitted.vocabulary_
     X, _ = sample
     assert list(again.predict(X[:20])) == list(fitted.predict(X[:20]))
+
+
+def test_documents_before_a_bad_item_come_before_its_error(model):
+    # a NaN among a corpus's texts lost the batch of documents tagged before it
+    text = "全市开展新一轮全员核酸检测。"
+    for texts, sources, message in [([text, text, text, None, text], list("abcde"), "texts[3] is NoneType"),
+                                    ([text] * 5, ["a", "b", [1], "d", "e"], "sources[2]: a document's source")]:
+        got = []
+        with pytest.raises(TypeError, match=re.escape(message)):
+            for document in model.tag_many(texts, sources=sources):
+                got.append(document.source)
+        assert got == sources[:len(got)] and len(got) == (3 if texts[3] is None else 2)
+
+
+def test_a_table_of_documents_given_as_a_generator_has_their_shares(model):
+    # read one document at a time and only its figures kept (summaries_frame(tag_many(...))
+    # held every summary, examples and all: a memory benchmark's matter, not a test's)
+    from measures.summary import share_table
+
+    text = (EXAMPLES / "press_briefing.txt").read_text("utf-8")
+    labels, names, rows = share_table(model.tag_many(iter([text, text]), sources=["a", "b"]))
+    whole = model.tag(text).summary()
+    assert names == ["a", "b"] and rows[0] == rows[1] == [whole.categories[label].share for label in labels]
+    with pytest.raises(TypeError, match=r"got dict \(a record of measures tag's JSON: Document.from_dict\(record\)\)"):
+        measures.summaries_frame([{"source": "a"}])

@@ -187,7 +187,7 @@ def test_a_name_that_looks_like_a_pattern_is_its_file(tmp_path, blocksize):
     assert [(r["id"], r["text"]) for r in found] == [(f"{tmp_path / 'br[1].jsonl'}:1", "c")]
 
 
-@pytest.mark.parametrize("blocksize", [0, "0 B", -1, "-5"])
+@pytest.mark.parametrize("blocksize", [0, "0 B", -1, "-5", True, 1000.5])  # True was 1 byte
 def test_a_block_size_that_cannot_cut_is_refused(tmp_path, blocksize):
     path = tmp_path / "a.jsonl"
     path.write_text('{"text": "a"}\n', "utf-8")
@@ -332,3 +332,40 @@ def test_results_held_from_a_run_are_not_taken_for_a_model_saved_over_its_folder
     after = tag_bag(bag, model_path=folder).compute()[0]["sentences"][1]["labels"]
     assert len(before) == 2 and after == before[:1]
     del kept
+
+
+def test_ids_given_in_python_are_named_as_tag_many_names_them(caplog):
+    # a numpy integer or a date failed the whole run deep in json; a pandas id column with
+    # an empty cell (floats) named 1 as "1.0" and the empty one "nan"
+    import numpy as np
+    import pandas as pd
+
+    import measures
+
+    text = "全市开展新一轮全员核酸检测。"
+    ids = [np.int64(57), 1.0, float("nan"), pd.NA, pd.Timestamp("2022-04-01"), "", 2.5, True]
+    found = tag_records([{"id": value, "text": text} for value in ids])
+    assert [r["source"] for r in found] == ["57", "1", "<records>:3", "<records>:4", "2022-04-01 00:00:00",
+                                            "<records>:6", "2.5", "true"]
+    assert [d.source for d in measures.load_model().tag_many([text] * 3, sources=ids[:3])] == \
+        [r["source"] for r in found[:2]] + [None]
+
+
+def test_a_file_named_twice_is_read_once(tmp_path, caplog):
+    # as the command line reads it: read twice, it counted twice in every total
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.jsonl").write_text(
+            "".join(json.dumps({"id": f"{name}{k}", "text": "全市开展核酸检测。"}) + "\n" for k in range(2)), "utf-8")
+    (tmp_path / "c.link").symlink_to(tmp_path / "b.jsonl")
+    found = read_jsonl([str(tmp_path / "*.jsonl"), str(tmp_path / "b.jsonl"), str(tmp_path / "c.link")])
+    assert [r["id"] for r in found.compute(scheduler="sync")] == ["a0", "a1", "b0", "b1"]
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{tmp_path / 'b.jsonl'}: given more than once; read once",
+        f"{tmp_path / 'c.link'}: the same file as {tmp_path / 'b.jsonl'}; read once"]
+
+
+def test_a_bad_number_of_examples_is_refused_before_the_work():
+    import dask.bag as db
+
+    with pytest.raises(ValueError, match="examples must be a whole number, 0 or more, not -1"):
+        tag_bag(db.from_sequence(["全市开展核酸检测。"]), examples=-1)
