@@ -343,16 +343,17 @@ def _figures(v: dict) -> str:
 
 def table(results: dict[str, dict]) -> str:
     names = list(results)
-    lines = [f"{'':<22}" + "".join(f"{n:>22}" for n in names)]
+    rows = {label: f"{label} ({results[names[0]]['per_label'][label]['support']})" for label in LABEL_IDS}
+    first = max(22, *(len(row) + 1 for row in rows.values()))  # isolation_transfer (69) is 23
+    lines = [f"{'':<{first}}" + "".join(f"{n:>22}" for n in names)]
     for key, title in (("micro_f1", "micro-F1"), ("macro_f1", "macro-F1"),
                        ("primary_accuracy", "primary accuracy"), ("exact_match", "exact match")):
-        lines.append(f"{title:<22}" + "".join(f"{results[n][key]:>22.3f}" for n in names))
+        lines.append(f"{title:<{first}}" + "".join(f"{results[n][key]:>22.3f}" for n in names))
     lines.append("")
-    lines.append(f"{'label (support)':<22}" + "".join(f"{'P / R / F1':>22}" for _ in names))
+    lines.append(f"{'label (support)':<{first}}" + "".join(f"{'P / R / F1':>22}" for _ in names))
     for label in LABEL_IDS:
-        support = results[names[0]]["per_label"][label]["support"]
         cells = "".join(_figures(r["per_label"][label]) for r in results.values())
-        lines.append(f"{label + f' ({support})':<22}" + cells)
+        lines.append(f"{rows[label]:<{first}}" + cells)
     return "\n".join(lines)
 
 
@@ -506,9 +507,13 @@ def main(argv=None) -> int:
             **{k: round(result[k], 3) for k in ("sentences", "micro_f1", "macro_f1", "primary_accuracy", "exact_match")},
             "per_label_f1": {label: None if v["f1"] is None else round(v["f1"], 3)
                              for label, v in result["per_label"].items()},
-            # the same sentences, as the table gives them beside the model
-            "beside": {name: {k: round(other[k], 3) for k in ("micro_f1", "macro_f1", "primary_accuracy")}
-                       for name, other in results.items() if name != subject},
+            # the baselines on the same sentences, and the model reading them alone as they
+            # do (not --against columns, which the recorded command would not give again)
+            "beside": {shown: {k: round(results[name][k], 3) for k in ("micro_f1", "macro_f1", "primary_accuracy")}
+                       for name, shown in (("keyword matcher", "keyword matcher"),
+                                           ("char n-gram TF-IDF", "char n-gram TF-IDF"),
+                                           (f"{subject}, alone", "this model reading sentences alone"))
+                       if name in results},
         }
         # each file replaced whole, so an interrupted run leaves the model loadable
         for name, content in (("config.json", json.dumps(config, ensure_ascii=False, indent=2) + "\n"),

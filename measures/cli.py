@@ -403,7 +403,9 @@ def _printing():
 
 
 def _nothing_written(done: str, output: str | None) -> str:
-    kept = "" if output in (None, "-") else f"; {output} not written"
+    from .outputs import written_in_place
+
+    kept = "" if written_in_place(output) else f"; {output} not written"
     return f"no input could be {done}{kept}"
 
 
@@ -692,7 +694,7 @@ def cmd_suggest(args) -> int:
     if failed and not read:
         raise CommandError(_nothing_written("read", args.output))
     write_suggestions(picks, args.output)
-    if args.output not in (None, "-"):
+    if not _on_stdout(args):
         print(f"wrote {counted(len(picks), 'sentence')} to label to {args.output}", file=sys.stderr)
     if failed:
         print(f"measures: {len(failed)} input(s) could not be read", file=sys.stderr)
@@ -963,9 +965,11 @@ def main(argv=None) -> int:
 
 def _left(args) -> str:
     """What a run that stopped part way left of its output."""
+    from .outputs import written_in_place
+
     output = getattr(args, "output", None)
-    return (f"nothing was written to {output}" if output not in (None, "-") else
-            "what standard output received before it is not the whole result")
+    return (f"what {'standard output' if output in (None, '-') else output} received before it is not the "
+            f"whole result" if written_in_place(output) else f"nothing was written to {output}")
 
 
 def _leave(signum, frame):

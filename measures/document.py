@@ -1,7 +1,6 @@
 """A tagged document: its sentences, where they stand in the original, and their labels."""
 from __future__ import annotations
 
-import numbers
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -10,7 +9,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 import numpy as np
 
 from .cleaning import LINE_END, clean_document, text_name
-from .inputs import as_real, is_missing, iterable_argument
+from .inputs import is_missing, iterable_argument, whole_number_name
 from .model import CONTEXT_WINDOW, add_context
 from .splitting import sentence_spans
 
@@ -77,17 +76,20 @@ def _sentence_from(item, where: str, labels: Mapping) -> Sentence:
     whole = [name for name, value in (("start", start), ("end", end))
              if not isinstance(value, int) or isinstance(value, bool)]
     if whole:
-        raise ValueError(f"{where}: {' and '.join(whole)} must be whole numbers")
+        raise ValueError(f"{where}: {' and '.join(whole)} must be {'whole numbers' if len(whole) > 1 else 'a whole number'}")
     if not isinstance(scores, Mapping) or not all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) for v in scores.values()):
-        raise ValueError(f"{where}: scores must map label ids to probabilities (numbers)")
-    sentence = Sentence(text, start, end, item["labels"], dict(scores))
-    if not sentence.labels:
+            label in labels and isinstance(v, (int, float)) and not isinstance(v, bool) for label, v in scores.items()):
+        raise ValueError(f"{where}: scores must map the summary's label ids to probabilities (numbers)")
+    given = item["labels"]
+    if isinstance(given, (str, bytes)) or not isinstance(given, (list, tuple)) or \
+            not all(isinstance(label, str) for label in given):
+        raise ValueError(f"{where}: labels must be a list of label ids, primary first, not {given!r:.40}")
+    if not given:
         raise ValueError(f"{where}: labels is empty; a tagged sentence has one label at least")
-    unknown = [label for label in sentence.labels if label not in labels]
+    unknown = [label for label in given if label not in labels]
     if unknown:
         raise ValueError(f"{where}: labels {', '.join(map(repr, unknown))} not among the summary's categories")
-    return sentence
+    return Sentence(text, start, end, tuple(given), dict(scores))
 
 
 @dataclass
@@ -169,12 +171,9 @@ def document_name(source) -> str | None:
         return None
     if isinstance(source, os.PathLike):
         source = os.fsdecode(source)
-    elif isinstance(source, numbers.Integral) and not isinstance(source, bool):
-        return str(int(source))
-    # an id column of pandas with one empty cell holds floats (and NaN for that cell)
-    number = None if isinstance(source, str) else as_real(source)
-    if number is not None and number.is_integer():
-        return str(int(number))
+    digits = None if isinstance(source, str) else whole_number_name(source)
+    if digits is not None:
+        return digits
     if not isinstance(source, str):
         raise TypeError(f"a document's source is its name: a string, a path or a whole-number id, "
                         f"not {type(source).__name__} {source!r:.40}")

@@ -39,6 +39,16 @@ def as_real(value) -> float | None:
         return None
 
 
+def whole_number_name(value) -> str | None:
+    """The digits of an id that is a whole number (7, 7.0, numpy's 7), else None: how a
+    document given a number for a name is named, whether by Model.tag_many or in a record
+    (a table's id column with an empty cell holds floats)."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)):
+        return str(int(value))
+    number = as_real(value)
+    return str(int(number)) if number is not None and number.is_integer() else None
+
+
 def is_whole(value, least: int) -> bool:
     """Whether ``value`` is a whole number (numpy's too, not a bool) of at least ``least``."""
     return isinstance(value, numbers.Integral) and not isinstance(value, bool) and int(value) >= least

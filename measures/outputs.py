@@ -154,6 +154,12 @@ def _target(path: str | os.PathLike[str]) -> Path:
     return Path(path)
 
 
+def written_in_place(path: str | os.PathLike[str] | None) -> bool:
+    """Whether :func:`open_output` writes ``path`` as it goes, not whole or not at all:
+    standard output, a descriptor's name (``/dev/stdout``), a device or a named pipe."""
+    return path is None or path == "-" or descriptor(path) is not None or _special(_target(path))
+
+
 def _special(target: Path) -> bool:
     """A device, a named pipe or a socket (``/dev/null``, ``/dev/stdout``, a FIFO): it is
     written in place, since replacing it with a file would destroy it."""

@@ -18,9 +18,11 @@ from itertools import chain
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+import numpy as np
+
 from . import reading
 from .cleaning import replace_surrogates, text_name
-from .inputs import is_device, is_missing, listed, missing, reads_for_ever
+from .inputs import is_device, is_missing, listed, missing, reads_for_ever, whole_number_name
 from .outputs import descriptor
 from .reading import (HTML_SUFFIXES, MHTML, DocumentError, document_text, is_large, is_lock_file, iter_pieces, open_document,
                       read_document)
@@ -198,9 +200,13 @@ def record_name(record: dict, where: str) -> str:
         # lone surrogates in an id come from JSON's escapes ("\\udcc4"), not from a file
         # name's bytes: U+FFFD, as in the fields kept beside it
         return replace_surrogates(name)
+    digits = whole_number_name(name)
+    if digits is not None:
+        return digits
+    if isinstance(name, np.bool_):  # named as JSON's true is
+        name = bool(name)
     if isinstance(name, numbers.Real) and not isinstance(name, bool):
-        number = float(name)
-        return str(int(number)) if number.is_integer() else str(number)
+        return str(name)  # 2.5; numpy's float32 0.1 as 0.1, not as its double
     # an id that is not a string or a number is named as the JSON spells it (true, not True);
     # one no JSON holds (a date of pandas, in records given in Python) as Python writes it
     try:

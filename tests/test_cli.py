@@ -1066,3 +1066,14 @@ def test_suggest_and_report_take_workers_and_write_what_one_process_writes(tmp_p
     assert len(outputs[0].splitlines()) > 5
     if command[0] == "report":
         assert "speech_deployment_meeting" in outputs[0]
+
+
+def test_output_to_the_name_of_standard_output_is_told_as_standard_output(tmp_path):
+    # -o /dev/stdout is written as it goes: "/dev/stdout not written" after its "[]" was wrong
+    bad = tmp_path / "scan.pdf"
+    bad.write_bytes(b"%PDF-1.4 scanned")
+    result = run_cli("tag", bad, "-o", "/dev/stdout", "--format", "json")
+    assert result.returncode == 1 and result.stdout == b"[]\n"
+    assert result.stderr.decode().splitlines()[-1] == "measures: no input could be tagged"
+    result = run_cli("suggest", SPEECH, "-n", "2", "-o", "/dev/stdout")
+    assert result.returncode == 0 and not result.stderr and len(result.stdout.decode().splitlines()) == 3
