@@ -1057,15 +1057,26 @@ def test_suggest_and_report_take_workers_and_write_what_one_process_writes(tmp_p
     archive.mkdir()
     for example in sorted(EXAMPLES.glob("*.txt")):
         shutil.copy(example, archive / example.name)
+    def written(path):  # a report says the minute it was made
+        return re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d", "WHEN", path.read_text("utf-8"))
+
     outputs = []
     for jobs in ("1", "2"):
         out = tmp_path / f"out{jobs}.{'html' if command[0] == 'report' else 'tsv'}"
         assert run_cli(command[0], archive, *command[1:], "-o", out, "--jobs", jobs).returncode == 0
-        outputs.append(out.read_text("utf-8"))
+        outputs.append(written(out))
     assert outputs[0] == outputs[1]
     assert len(outputs[0].splitlines()) > 5
     if command[0] == "report":
         assert "speech_deployment_meeting" in outputs[0]
+    # the workers are asked for: on one CPU, two of them are warned of, as tag warns
+    one_cpu = subprocess.run(measures_command() + [command[0], str(archive), *command[1:], "-o",
+                                                   str(tmp_path / f"again{out.suffix}"), "--jobs", "2"],
+                             capture_output=True, timeout=600,
+                             preexec_fn=lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}))
+    assert one_cpu.returncode == 0
+    assert "warning: --jobs 2 starts 2 worker processes on 1 CPU" in one_cpu.stderr.decode()
+    assert written(tmp_path / f"again{out.suffix}") == outputs[0]
 
 
 def test_output_to_the_name_of_standard_output_is_told_as_standard_output(tmp_path):
