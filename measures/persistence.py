@@ -545,8 +545,13 @@ def _skops(path: Path):
     """skops.io, an optional dependency: without it a .skops file is refused by name."""
     try:
         import skops.io as sio
-    except ImportError:
-        raise ModelFileError(f"{path}: .skops files need skops: pip install skops (or, in a checkout, pip install '.[skops]')") from None
+    except ImportError as error:
+        if isinstance(error, ModuleNotFoundError) and (error.name or "").split(".")[0] == "skops":
+            raise ModelFileError(f"{path}: .skops files need skops: pip install skops (or, in a checkout, "
+                                 f"pip install '.[skops]')") from None
+        # installed, and failing on what it needs (skops 0.9 on scikit-learn 1.6)
+        raise ModelFileError(f"{path}: skops is installed but does not import ({error}); pip install -U skops "
+                             f"gives one that fits this scikit-learn") from None
     return sio
 
 

@@ -407,6 +407,22 @@ def test_without_skops_a_skops_file_is_refused_by_name(tmp_path, estimator, monk
     assert sorted(p.name for p in tmp_path.iterdir()) == ["colleague.skops"]
 
 
+def test_a_skops_that_is_installed_but_cannot_load_is_not_called_missing(tmp_path, monkeypatch):
+    # skops 0.9 on scikit-learn 1.6 fails on an import of its own: "pip install skops"
+    # was no help to someone who had it
+    package = tmp_path / "site" / "skops"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("", "utf-8")
+    (package / "io.py").write_text("from sklearn.linear_model._sgd_fast import NoSuchLoss\n", "utf-8")
+    for name in [name for name in sys.modules if name == "skops" or name.startswith("skops.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    (tmp_path / "colleague.skops").write_bytes(b"PK\x03\x04")
+    with pytest.raises(ModelFileError, match=r"colleague\.skops: skops is installed but does not import \(.*NoSuchLoss.*\); "
+                                             r"pip install -U skops"):
+        load_model(tmp_path / "colleague.skops")
+
+
 def test_an_estimator_file_is_not_written_over_a_folder(tmp_path, estimator):
     (tmp_path / "model.joblib").mkdir()
     with pytest.raises(ModelFileError, match=r"model\.joblib: is a folder; give the name of a file"):
