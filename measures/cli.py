@@ -271,10 +271,9 @@ class _Diagnostics:
 
 def _on_stdout(args) -> bool:
     """Whether the command's output goes to standard output (-o - or /dev/stdout too)."""
-    from .outputs import descriptor
+    from .outputs import is_standard_output
 
-    output = getattr(args, "output", None)
-    return output in (None, "-") or descriptor(output) == 1
+    return is_standard_output(getattr(args, "output", None))
 
 
 def _result_on_stdout(args) -> bool:

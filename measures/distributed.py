@@ -23,7 +23,7 @@ import os
 from functools import lru_cache
 
 from .inputs import is_whole, iterable_argument, path_argument
-from .sources import RecordErrors, RecordFields
+from .sources import RecordErrors, RecordFields, read_once
 
 __all__ = ["read_jsonl", "tag_bag", "tag_records"]
 
@@ -210,8 +210,7 @@ def _files(urlpath) -> list:
     for fs, path in found:
         key = _identity(fs, path)
         if key in first_as:
-            again_as = "given more than once" if first_as[key] == path else f"the same file as {first_as[key]}"
-            log.warning("%s: %s; read once", path, again_as)
+            log.warning("%s", read_once(path, first_as[key]))
         else:
             first_as[key] = path
             once.append((fs, path))

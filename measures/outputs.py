@@ -154,6 +154,12 @@ def _target(path: str | os.PathLike[str]) -> Path:
     return Path(path)
 
 
+def is_standard_output(path: str | os.PathLike[str] | None) -> bool:
+    """Whether ``path`` names standard output: None, ``-``, or a name of descriptor 1
+    (``/dev/stdout``, ``/proc/self/fd/1``, a link to one)."""
+    return path is None or path == "-" or descriptor(path) == 1
+
+
 def written_in_place(path: str | os.PathLike[str] | None) -> bool:
     """Whether :func:`open_output` writes ``path`` as it goes, not whole or not at all:
     standard output, a descriptor's name (``/dev/stdout``), a device or a named pipe."""
@@ -328,15 +334,16 @@ def open_output(path: str | os.PathLike[str] | None, bom: bool = False):
     (``/dev/null``, a FIFO) is written in place. A path that cannot be written, or a
     write that fails (disk full), raises :class:`OutputError` naming it."""
     encoding = "utf-8-sig" if bom else "utf-8"
-    fd = None if path is None or path == "-" else descriptor(path)
-    if path is None or path == "-" or fd == 1:
+    if is_standard_output(path):
         with writes_to(Path("<standard output>" if path is None or path == "-" else os.fspath(path))):
             if bom:
                 sys.stdout.write("\ufeff")
             yield sys.stdout
             sys.stdout.flush()
         return
+    assert path is not None  # for the type checker: None is standard output
     _file_path(path)
+    fd = descriptor(path)
     if fd is not None:
         _writable_descriptor(path, fd)
         sys.stdout.flush()

@@ -477,6 +477,13 @@ def _unread(child: Path) -> str | None:
     return None
 
 
+def read_once(name: str, first: str) -> str:
+    """The note on a file met again under ``name``, first met as ``first``: it is read
+    once (read twice, it would count twice in every total made of the output)."""
+    again = "given more than once" if first == name else f"the same file as {first}"
+    return f"{name}: {again}; read once"
+
+
 def iter_sources(inputs: Iterable[str], record_fields: RecordFields = RecordFields()) -> Iterator[Source]:
     """Documents named on a command line: files, folders (their document files, sorted,
     recursively, hidden ones left out), ``.jsonl`` files (one ``{"id", "text", ...}`` object
@@ -523,13 +530,13 @@ def iter_sources(inputs: Iterable[str], record_fields: RecordFields = RecordFiel
             if first is None:
                 yield from _stdin(sys.stdin.buffer, record_fields)
             else:
-                yield Source("<stdin>", note=f"<stdin>: the same file as {first}; read once")
+                yield Source("<stdin>", note=read_once("<stdin>", first))
             continue
         path = Path(item)
         if path.is_dir() and _is_model(path):
             yield Source(str(path), error=f"{path}: a model folder, not documents (for a model, --model {path})")
         elif path.is_dir() and path.resolve() in walked:
-            yield Source(str(path), note=f"{path}: given more than once; read once")
+            yield Source(str(path), note=read_once(str(path), str(path)))
         elif path.is_dir():
             walked.add(path.resolve())
             found = False
@@ -562,7 +569,6 @@ def iter_sources(inputs: Iterable[str], record_fields: RecordFields = RecordFiel
             if first is None:
                 yield from _file(path, record_fields)
             else:
-                again_as = "given more than once" if first == str(path) else f"the same file as {first}"
-                yield Source(str(path), note=f"{path}: {again_as}; read once")
+                yield Source(str(path), note=read_once(str(path), first))
         else:
             yield Source(str(path), error=f"{path}: {missing(path)}")
