@@ -336,11 +336,11 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         sentence alone, as :meth:`predict` always does. The training sentences have no
         documents, so it is not fitted. 0.2 was chosen on our validation set (then 1,645
         sentences), for the multi-class primary-label SVM of measures 0.1, and kept. On
-        the validation set's first 2,264 rows, read for errors, the model shipped now
-        gives primary accuracy 0.813 at 0, 0.824 at 0.1, 0.829 at 0.2, 0.830 at 0.3 and
-        0.832 at 0.5 (``benchmarks/context.py --labels`` with those rows, their labels as
-        corrected in measures 0.2): any weight from 0.1 gains on 0, and none beats 0.2 by
-        the 0.005 we ask of a change.
+        the validation set's first 2,264 rows (then), read for errors, the model shipped
+        in December 2026 gave primary accuracy 0.813 at 0, 0.824 at 0.1, 0.829 at 0.2,
+        0.830 at 0.3 and 0.832 at 0.5 (``benchmarks/context.py --labels`` with those
+        rows, their labels as corrected in measures 0.2): any weight from 0.1 gains on 0,
+        and none beats 0.2 by the 0.005 we ask of a change.
     segmenter : "auto", "rjieba" or "jieba"
         Segmentation backend (same words either way).
     n_jobs : int or None

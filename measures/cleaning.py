@@ -328,13 +328,17 @@ _SHORT_REPOSTING_NOTICE = r"[^。！？!?,，、]{0,4}禁止转载[^。！？!?]
 _FORUM_PROMPT = (r"(?:游客[,，]?\s*|请)?登录后才可以(?:回复|回帖|发帖|发表|评论|查看帖子|浏览帖子|查看本帖|查看附件|下载附件)"
                  r"[^。！？!?]{0,12}[！!~～]?\s*$")
 _AFTER_A_SENTENCE = r"[。！？!?]\s*"
+# A date alone (a page's stamp, a notice's signature), on its line or closing the line after
+# its last sentence (…保障市场供应。2020年6月14日): cut there too, or the document would keep
+# as a sentence what cleans alone to nothing.
+_DATE_ALONE = r"\d{4}[-/年]\d{1,2}[-/月]\d{1,2}日?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*$"
 
 # What a Markdown repost from a news "farm" (…农场) keeps of its links as lines of its own,
 # never a sentence's words: the repost's own credit (某某农场 [转载自GNews]: a farm's,
 # GNews's or a translators' name, not a headline), a platform's links left as their
 # titles (YouTube:[某某农场]、[某某工作室];, [Gettr: 某某农场 时事]: short, without a comma or
 # an end mark), a link's label whose address went (原文链接:, 参考连结:, 新闻链接), a caption
-# alone (视频截图), and what follows a link split at its title's end mark (据[标题!](某某报
+# alone (视频截图, 图片来自网络), and what follows a link split at its title's end mark (据[标题!](某某报
 # 发布时间: 2022-04-10 10:00), [标题!]引用完毕: the title is text and stays; after the title's
 # end mark too, in _CHROME_ANYWHERE). The farms' credits (编辑:某甲, 播报:… -【…】) and
 # calls to follow them are left: their words are a notice's too (审核：社区网格员上门核实,
@@ -351,7 +355,7 @@ _REPOSTS_LINKS = (
     rf"|[^。！？!?\[\],，]{{0,24}}(?:农场|翻译组|{_anycase('G-')}|{_anycase('GNews')})[^。！？!?\[\],，]{{0,24}}"
     r"\[\s*(?:转载自|转自)\s*" + _anycase("GNews") + r"\s*\]\s*$"
     r"|(?:原文|参考|新闻|新闻参考|相关|来源|盖特|推特)(?:链接|连结|链结)\s*[:：]?\s*$"
-    r"|(?:视频|网络|网页|屏幕|直播)截图\s*$"
+    r"|(?:视频|网络|网页|屏幕|直播)截图\s*$|图片来自[^。！？!?,，]{1,12}$"
     r"|" + _AFTER_A_LINKS_TITLE + ")")
 
 # Chrome is what a line starts as (_CHROME_START, tried at its start only) or holds
@@ -417,10 +421,12 @@ _CHROME_START = re.compile(
     | 联系人\s*[:：]
     # a feedback link alone or opening a contact line
     | (?:意见反馈|给\S{1,10}提意见)(?:邮箱|电话|热线)?\s*(?:$|[:：|｜丨·])
-    # bylines: 编辑：张敏 审核：王立, 记者：张三 通讯员：李四, 责编：张三, 本报记者：张三; names,
-    # not a reporter's question (记者：核酸检测免费吗？)
-    | (?:(?:本报|本台|本网|本刊)?(?:特约|见习|实习)?(?:编辑|责编|审核|审校|校对|记者|通讯员|摄影|摄像|监制|终审|初审|复审|编审|制作|撰稿|发稿|审核校对|上传排版)
-        \s*[:：]\s*[^\s?？!！。]{1,8}?(?:\ [^\s?？!！。]{1,8}?)?\s*)+$
+    # bylines: 编辑：张敏 审核：王立, 记者：张三 通讯员：李四, 责编：张三, 本报记者：张三, a
+    # repost's 编辑整理：某某； names of up to 8 characters, each closed by a semicolon or not;
+    # not a reporter's question (记者：核酸检测免费吗？) nor a notice's step (审核：社区网格员上门核实；)
+    | (?:(?:本报|本台|本网|本刊)?(?:特约|见习|实习)?(?:编辑|责编|审核|审校|校对|记者|通讯员|摄影|摄像|监制|终审|初审|复审|编审|制作|撰稿|发稿|审核校对|上传排版
+                                                      |编辑整理|校对整合)
+        \s*[:：]\s*[^\s?？!！。;；]{1,8}?(?:\ [^\s?？!！。;；]{1,8}?)?\s*[;；]?\s*)+$
     | 免责声明\s*[:：]
     | \s*-\s*\S{1,12}(?:微博|公众号|抖音号|客户端|头条号)\s*$
     # a byline, not one a repost glued to the story's first sentence (来源：某发布 今日，…)
@@ -428,11 +434,10 @@ _CHROME_START = re.compile(
     # a short phrase in brackets on its own: a byline or source ((来源:人民网), (记者张三),
     # (某日报某记者站), a bulletin's (某省卫健委))
     | [(\[【][^()\[\]【】,，。！？!?]{1,20}[)\]】]$
-    | \d{4}[-/年]\d{1,2}[-/月]\d{1,2}日?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*$
     """
     + "|" + r"\s*-\s*(?:" + _anycase("IP") + r"\s+" + _anycase("SHANGHAI") + "|" + _anycase("SIXTH") + r"\s+"
     + _anycase("TONE") + r")\s*$"
-    + "|" + _SHORT_REPOSTING_NOTICE + "|" + _FORUM_PROMPT + "|" + _REPOSTS_LINKS,
+    + "|" + _SHORT_REPOSTING_NOTICE + "|" + _FORUM_PROMPT + "|" + _REPOSTS_LINKS + "|" + _DATE_ALONE,
     re.VERBOSE,
 )
 _CHROME_ANYWHERE = re.compile(
@@ -473,6 +478,7 @@ _CHROME_ANYWHERE = re.compile(
                       _anycase("GMT") + r"\+8", _anycase("Copyright"), _anycase("ICP") + r"\s*(?:备|证)?\s*\d",
                       r"手机版\s*\|\s*" + _anycase("Archiver"),
                       _AFTER_A_SENTENCE + _SHORT_REPOSTING_NOTICE, _AFTER_A_SENTENCE + _FORUM_PROMPT,
+                      _AFTER_A_SENTENCE + _DATE_ALONE,
                       r"[。！？!?]" + _AFTER_A_LINKS_TITLE]),
     re.VERBOSE,
 )

@@ -737,6 +737,13 @@ def test_policy_sentences_that_share_chromes_words_stay_whole(line):
     "G-TV：[樱花农场](http://tv.example.org/user/1#top)。",
     "](某某晨报发布时间: 2022-05-01 08:30)",
     "]引用完毕",
+    # a repost's credits and a caption alone (the names are made up)
+    "编辑整理：山间的枣泥糕；",
+    "校对整合：海边的糖油饼；",
+    "编辑：张三；审核：李四；",
+    "图片来自网络",
+    "2022年4月10日",
+    "2022-04-10 10:30",
 ])
 def test_chrome_in_its_usual_forms_goes(line):
     assert clean(line) == ""
@@ -775,7 +782,7 @@ def test_a_header_is_cut_off_a_story_and_a_date_that_opens_it_stays(line, expect
 
 
 @pytest.mark.parametrize("tail", ["本文禁止转载。", "本站原创文章，禁止转载", "未经许可禁止转载，违者必究", " 登录后才可以回帖",
-                                  " 快速回复 返回顶部"])
+                                  " 快速回复 返回顶部", "2020年6月14日", " 2022-04-10 10:30"])
 def test_chrome_closing_a_story_on_its_line_goes_and_the_story_stays(tail):
     assert clean("全市暂停堂食，请广大市民积极配合。" + tail) == "全市暂停堂食,请广大市民积极配合。"
 
@@ -815,6 +822,10 @@ def test_chrome_closing_a_story_on_its_line_goes_and_the_story_stays(tail):
     "原文链接已失效的，请以市卫健委官网发布的通告为准。",
     "预约链接：请在微信公众号首页点击核酸预约。",
     "参考链接中的采样点名单已更新，请市民就近检测。",
+    "图片来自市民拍摄的视频显示，部分居民未佩戴口罩聚集。",
+    "编辑整理：各区通知汇总如下。",
+    "全市暂停堂食。2022年4月10日起恢复。",
+    "全市暂停堂食。截至2022年4月10日",
     "视频截图显示，部分居民未佩戴口罩聚集。",
     "视频截图请于当日18时前上传至社区群。",
     "YouTube等境外平台的涉疫视频不得转发。",

@@ -16,6 +16,22 @@ def test_domain_words_stay_whole(backend):
         assert term in words
 
 
+@pytest.mark.parametrize("backend", ["jieba", "rjieba"])
+@pytest.mark.parametrize("text, whole", [
+    # terms of late 2022 and of Wuhan that jieba's own dictionary cuts apart
+    ("各地落实新十条，不再实行静态管理，转入常态化防控", ("新十条", "静态管理", "常态化")),
+    ("新冠感染由乙类甲管调整为乙类乙管", ("乙类甲管", "乙类乙管")),
+    ("火神山医院和雷神山医院相继交付使用", ("火神山医院", "雷神山医院")),
+    # a zone's name keeps its 区 when 区域 follows (not 封控区 / 域)
+    ("封控区域内实行足不出户，高风险区域和中风险区域每日筛查", ("封控区域", "高风险区域", "中风险区域")),
+    ("管控区域、低风险区域和防范区域分类管理", ("管控区域", "低风险区域", "防范区域")),
+])
+def test_policy_terms_stay_whole(backend, text, whole):
+    words = Segmenter(backend).cut(text)
+    for term in whole:
+        assert term in words, words
+
+
 def test_the_users_global_jieba_is_left_alone():
     before = jieba.lcut("应隔尽隔")
     Segmenter("jieba").cut("应隔尽隔")
