@@ -299,12 +299,18 @@ def to_simplified(text: str) -> str:
 
 _SPACES = re.compile(r"[^\S\n]+")
 _CJK = f"\u3000-\u303f{HAN_RANGES}\uff00-\uffef"
-_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])")
+# A space between Chinese characters is dropped (HTML extraction's stray spaces, a page's
+# letter spacing: 疫 情 防 控) unless two Chinese characters stand on each side of it: then
+# it parts two clauses of a headline (…境外输入压力持续较大 做好防控措施落实是关键) and
+# stays, so that no word or character n-gram runs across it. Only characters of the
+# sentence decide, so a sentence cut from its document cleans alone to itself.
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])(?!(?<=[{HAN_RANGES}]{{2}} )[{HAN_RANGES}]{{2}})")
 
 
 def normalize_whitespace(text: str) -> str:
     """Collapse runs of spaces, trim lines, and remove the stray spaces that HTML
-    extraction leaves between Chinese characters."""
+    extraction leaves between Chinese characters, keeping one between two headline
+    clauses."""
     text = _SPACES.sub(" ", text)
     text = _SPACE_BETWEEN_CJK.sub("", text)
     return "\n".join(line.strip() for line in text.split("\n"))
@@ -328,17 +334,23 @@ _SHORT_REPOSTING_NOTICE = r"[^。！？!?,，、]{0,4}禁止转载[^。！？!?]
 _FORUM_PROMPT = (r"(?:游客[,，]?\s*|请)?登录后才可以(?:回复|回帖|发帖|发表|评论|查看帖子|浏览帖子|查看本帖|查看附件|下载附件)"
                  r"[^。！？!?]{0,12}[！!~～]?\s*$")
 _AFTER_A_SENTENCE = r"[。！？!?]\s*"
-# A date alone (a page's stamp, a notice's signature), on its line or closing the line after
-# its last sentence (…保障市场供应。2020年6月14日): cut there too, or the document would keep
-# as a sentence what cleans alone to nothing.
+# Three kinds of chrome alone on a line, or closing it after its last sentence, where they
+# are cut too, or the document would keep as a sentence what cleans alone to nothing
+# (…保障市场供应。2020年6月14日): a date (a page's stamp, a notice's signature); a caption
+# that says where a picture came from (视频截图, 图片来自网络), not a sentence that goes on
+# (图片来自网络经核实为旧图); a repost's credits (编辑整理：某某；校对整合：某某；), roles a
+# notice's steps do not have (审核：社区逐户上门核实； is one, so the bylines' names end
+# without a semicolon).
 _DATE_ALONE = r"\d{4}[-/年]\d{1,2}[-/月]\d{1,2}日?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*$"
+_CAPTION = r"(?:(?:视频|网络|网页|屏幕|直播)截图|图片(?:来自|来源于)(?:网络|互联网))\s*$"
+_REPOST_CREDITS = r"(?:(?:编辑整理|校对整合)\s*[:：]\s*[^\s?？!！。;；,，]{1,12}\s*[;；]?\s*)+$"
 
 # What a Markdown repost from a news "farm" (…农场) keeps of its links as lines of its own,
 # never a sentence's words: the repost's own credit (某某农场 [转载自GNews]: a farm's,
 # GNews's or a translators' name, not a headline), a platform's links left as their
 # titles (YouTube:[某某农场]、[某某工作室];, [Gettr: 某某农场 时事]: short, without a comma or
 # an end mark), a link's label whose address went (原文链接:, 参考连结:, 新闻链接), a caption
-# alone (视频截图, 图片来自网络), and what follows a link split at its title's end mark (据[标题!](某某报
+# alone (_CAPTION), and what follows a link split at its title's end mark (据[标题!](某某报
 # 发布时间: 2022-04-10 10:00), [标题!]引用完毕: the title is text and stays; after the title's
 # end mark too, in _CHROME_ANYWHERE). The farms' credits (编辑:某甲, 播报:… -【…】) and
 # calls to follow them are left: their words are a notice's too (审核：社区网格员上门核实,
@@ -355,8 +367,7 @@ _REPOSTS_LINKS = (
     rf"|[^。！？!?\[\],，]{{0,24}}(?:农场|翻译组|{_anycase('G-')}|{_anycase('GNews')})[^。！？!?\[\],，]{{0,24}}"
     r"\[\s*(?:转载自|转自)\s*" + _anycase("GNews") + r"\s*\]\s*$"
     r"|(?:原文|参考|新闻|新闻参考|相关|来源|盖特|推特)(?:链接|连结|链结)\s*[:：]?\s*$"
-    r"|(?:视频|网络|网页|屏幕|直播)截图\s*$|图片来自[^。！？!?,，]{1,12}$"
-    r"|" + _AFTER_A_LINKS_TITLE + ")")
+    r"|" + _CAPTION + "|" + _REPOST_CREDITS + "|" + _AFTER_A_LINKS_TITLE + ")")
 
 # Chrome is what a line starts as (_CHROME_START, tried at its start only) or holds
 # anywhere (_CHROME_ANYWHERE): one expression with both tried every alternative at every
@@ -421,12 +432,10 @@ _CHROME_START = re.compile(
     | 联系人\s*[:：]
     # a feedback link alone or opening a contact line
     | (?:意见反馈|给\S{1,10}提意见)(?:邮箱|电话|热线)?\s*(?:$|[:：|｜丨·])
-    # bylines: 编辑：张敏 审核：王立, 记者：张三 通讯员：李四, 责编：张三, 本报记者：张三, a
-    # repost's 编辑整理：某某； names of up to 8 characters, each closed by a semicolon or not;
-    # not a reporter's question (记者：核酸检测免费吗？) nor a notice's step (审核：社区网格员上门核实；)
-    | (?:(?:本报|本台|本网|本刊)?(?:特约|见习|实习)?(?:编辑|责编|审核|审校|校对|记者|通讯员|摄影|摄像|监制|终审|初审|复审|编审|制作|撰稿|发稿|审核校对|上传排版
-                                                      |编辑整理|校对整合)
-        \s*[:：]\s*[^\s?？!！。;；]{1,8}?(?:\ [^\s?？!！。;；]{1,8}?)?\s*[;；]?\s*)+$
+    # bylines: 编辑：张敏 审核：王立, 记者：张三 通讯员：李四, 责编：张三, 本报记者：张三; names,
+    # not a reporter's question (记者：核酸检测免费吗？)
+    | (?:(?:本报|本台|本网|本刊)?(?:特约|见习|实习)?(?:编辑|责编|审核|审校|校对|记者|通讯员|摄影|摄像|监制|终审|初审|复审|编审|制作|撰稿|发稿|审核校对|上传排版)
+        \s*[:：]\s*[^\s?？!！。]{1,8}?(?:\ [^\s?？!！。]{1,8}?)?\s*)+$
     | 免责声明\s*[:：]
     | \s*-\s*\S{1,12}(?:微博|公众号|抖音号|客户端|头条号)\s*$
     # a byline, not one a repost glued to the story's first sentence (来源：某发布 今日，…)
@@ -478,7 +487,8 @@ _CHROME_ANYWHERE = re.compile(
                       _anycase("GMT") + r"\+8", _anycase("Copyright"), _anycase("ICP") + r"\s*(?:备|证)?\s*\d",
                       r"手机版\s*\|\s*" + _anycase("Archiver"),
                       _AFTER_A_SENTENCE + _SHORT_REPOSTING_NOTICE, _AFTER_A_SENTENCE + _FORUM_PROMPT,
-                      _AFTER_A_SENTENCE + _DATE_ALONE,
+                      _AFTER_A_SENTENCE + _DATE_ALONE, _AFTER_A_SENTENCE + _CAPTION,
+                      _AFTER_A_SENTENCE + _REPOST_CREDITS,
                       r"[。！？!?]" + _AFTER_A_LINKS_TITLE]),
     re.VERBOSE,
 )
@@ -791,11 +801,16 @@ def normalize(text: str) -> str:
     return text
 
 
+# A line break between Chinese characters, in a sentence given alone, wraps a line: read
+# as nothing, where a space there may part a headline's clauses (normalize_whitespace).
+_WRAP_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])[^\S{BREAKS}]*(?:{LINE_BREAK.pattern})\s*(?=[{_CJK}])")
+
+
 def normalize_sentence(text: str) -> str:
     """:func:`normalize` for a sentence given alone, which is one line: a line break in it
-    (a paragraph's, in text split on 。) is a space, as the model and the check for copies
-    of a sentence read it."""
-    return normalize(LINE_BREAK.sub(" ", text))
+    (a paragraph's, in text split on 。) is a space, or nothing between two Chinese
+    characters, as the model and the check for copies of a sentence read it."""
+    return normalize(LINE_BREAK.sub(" ", _WRAP_BETWEEN_CJK.sub("", text)))
 
 
 def emptied(text: str) -> str:

@@ -1,41 +1,12 @@
-import configparser
 import os
-import re
 import shutil
 import subprocess
 import sys
-from importlib import metadata
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def missing_test_extras(setup_cfg: Path = ROOT / "setup.cfg") -> list[str]:
-    """The distributions of setup.cfg's ``test`` extra that are not installed."""
-    config = configparser.ConfigParser()
-    config.read(setup_cfg, encoding="utf-8")
-    wanted = [re.match(r"[A-Za-z0-9_.-]+", line).group()
-              for line in config["options.extras_require"]["test"].split("\n") if line.strip()]
-    missing = []
-    for name in wanted:
-        try:
-            metadata.version(name)
-        except metadata.PackageNotFoundError:
-            missing.append(name)
-    return missing
-
-
-def pytest_configure(config):
-    # Without them, a module of tests would fail to import, with a traceback that names
-    # the module and not the install that is missing.
-    missing = missing_test_extras()
-    if missing:
-        raise pytest.UsageError(f"the tests need the test extras, and {', '.join(missing)} "
-                                f"{'is' if len(missing) == 1 else 'are'} not installed: "
-                                f"pip install \".[test]\" (README, Tests)")
-
 SHARED = Path(os.environ.get("MEASURES_SHARED", ROOT.parent / "shared"))
 EXAMPLES = ROOT / "examples"
 

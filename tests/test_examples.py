@@ -84,13 +84,3 @@ def test_the_readmes_sentence_read_otherwise_in_its_document_is(tmp_path):
     document = model.tag((EXAMPLES / "speech_deployment_meeting.txt").read_text("utf-8"))
     (sentence,) = [s for s in document if s.text.startswith(opening.replace("，", ",")) and s.text.endswith(ending)]
     assert sentence.labels == ("other",) and model.predict([sentence.text]) == [alone]
-
-
-def test_the_test_extras_that_are_missing_are_named(tmp_path):
-    from conftest import missing_test_extras
-
-    setup_cfg = tmp_path / "setup.cfg"
-    setup_cfg.write_text("[options.extras_require]\ntest =\n    pytest>=7\n    no-such-distribution-xyz>=1.0\n"
-                         "    dask[distributed]>=2023.1\n", encoding="utf-8")
-    assert missing_test_extras(setup_cfg) == ["no-such-distribution-xyz"]
-    assert missing_test_extras() == []  # this run has them all
