@@ -16,7 +16,18 @@ from pathlib import Path
 import numpy as np
 
 __all__ = ["text_argument", "path_argument", "iterable_argument", "sentence_list", "check_ordered", "is_whole",
-           "as_real", "one_per_sentence", "is_missing", "weights_argument", "flag_argument"]
+           "as_real", "one_per_sentence", "is_missing", "weights_argument", "flag_argument", "shown"]
+
+
+def shown(value, most: int = 60) -> str:
+    """``value`` as a message shows what a file or a caller gave: its repr, in which a line
+    break or a terminal's escape cannot pass for the message's own text, cut to ``most``
+    characters, so that a megabyte given is not a megabyte of message."""
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):  # an int past Python's digit limit, a list nested past the stack
+        return f"a {type(value).__name__} too large to show"
+    return text if len(text) <= most else text[:most - 1] + "…"
 
 
 def flag_argument(value, name: str) -> bool:
@@ -271,8 +282,8 @@ def model_name(name) -> str:
     break, U+2028 among them, would end the card's heading, and the rest would read as its
     text)."""
     if not isinstance(name, str) or not name.strip():
-        raise ValueError(f"name must be a model's name (it titles the model card), got {name!r}")
+        raise ValueError(f"name must be a model's name (it titles the model card), got {shown(name)}")
     if any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in name):
         raise ValueError(f"name must be one line, without line breaks, tabs or other control characters "
-                         f"(it titles the model card), got {name!r}")
+                         f"(it titles the model card), got {shown(name)}")
     return name

@@ -17,7 +17,7 @@ import numpy as np
 from .cleaning import emptied
 from .features import Analyzer
 from .forking import ForkSafeLock
-from .inputs import as_real, is_whole, iterable_argument, names_a_file, sentence_list, text_argument
+from .inputs import as_real, is_whole, iterable_argument, names_a_file, sentence_list, shown, text_argument
 from .labels import LABEL_IDS, OTHER
 from .vectorizing import TermIndex, supports
 
@@ -70,7 +70,7 @@ class ForeignTermError(ValueError):
     def __init__(self, term: str, analyzer: dict):
         self.term = term
         self.settings = json.dumps({key: analyzer.get(key) for key in ("word_ngrams", "char_ngrams", "prefix")})
-        super().__init__(f"the analyzer {self.settings} never makes the term {term!r} of the vocabulary")
+        super().__init__(f"the analyzer {self.settings} never makes the term {shown(term)} of the vocabulary")
 
 
 def settings_problem(max_labels, context, word_ngrams, char_ngrams, prefix) -> str | None:
@@ -80,19 +80,19 @@ def settings_problem(max_labels, context, word_ngrams, char_ngrams, prefix) -> s
     saved model file may hold: the estimator's parameters, a model file's config and a
     :class:`Model` built in Python."""
     if not is_whole(max_labels, 1):
-        return f"max_labels must be a whole number of at least 1, got {max_labels!r}"
+        return f"max_labels must be a whole number of at least 1, got {shown(max_labels)}"
     number = as_real(context)
     if number is None or not 0 <= number < math.inf:
-        return f"context must be a finite number of at least 0, got {context!r}"
+        return f"context must be a finite number of at least 0, got {shown(context)}"
     for name, span in (("word_ngrams", word_ngrams), ("char_ngrams", char_ngrams)):
         # bounded: each n up to the largest is counted, and a model file may be anyone's
         if span is not None and not (isinstance(span, (list, tuple)) and len(span) == 2
                                      and all(is_whole(n, 1) for n in span) and span[0] <= span[1] <= MAX_NGRAM):
-            return f"{name} must be None or (min, max) with 1 <= min <= max <= {MAX_NGRAM}, got {span!r}"
+            return f"{name} must be None or (min, max) with 1 <= min <= max <= {MAX_NGRAM}, got {shown(span)}"
     if word_ngrams is None and char_ngrams is None:
         return "word_ngrams and char_ngrams cannot both be None: the model would see no words or characters"
     if not (is_whole(prefix, 0) and prefix <= MAX_PREFIX):
-        return f"prefix must be a whole number from 0 to {MAX_PREFIX}, got {prefix!r}"
+        return f"prefix must be a whole number from 0 to {MAX_PREFIX}, got {shown(prefix)}"
     return None
 
 
@@ -122,7 +122,7 @@ def weights_problem(vocabulary: Sequence, idf: np.ndarray, coef: np.ndarray, int
         return "the vocabulary must be non-empty strings"
     if len(set(vocabulary)) != len(vocabulary):
         repeated = next(term for term, n in Counter(vocabulary).items() if n > 1)
-        return f"the vocabulary holds the term {repeated!r} more than once"
+        return f"the vocabulary holds the term {shown(repeated)} more than once"
     for name, array in (("idf", idf), ("coef", coef), ("intercept", intercept)):
         if array.dtype.kind not in "fiu":
             return f"{name} must hold real numbers, not {array.dtype}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -25,7 +26,7 @@ import numpy as np
 from .outputs import (UNFINISHED, OutputError, as_the_kernel_reads, default_mode, file_in_the_way, temporary_file,
                       temporary_prefix, writable)
 from .labels import zh_name
-from .inputs import as_real, flag_argument, is_whole, listed, model_name, path_argument
+from .inputs import as_real, flag_argument, is_whole, listed, model_name, path_argument, shown
 from .model import CONTEXT_WINDOW, ForeignTermError, Model, labels_problem, settings_problem
 
 if TYPE_CHECKING:
@@ -376,21 +377,29 @@ def _read_config(folder: Path) -> dict:
     if not isinstance(config, dict):
         raise ModelFileError(f"{config_path}: not a measures model (a JSON {type(config).__name__}, not an object)")
     if config.get("format") != FORMAT:
-        raise ModelFileError(f"{config_path}: not a measures model (format {config.get('format')!r})")
+        raise ModelFileError(f"{config_path}: not a measures model (format {shown(config.get('format'))})")
     version = config.get("format_version")
     if version != FORMAT_VERSION:
         if not is_whole(version, 0):
-            raise ModelFileError(f"{config_path}: 'format_version' must be a whole number, got {version!r}; "
+            raise ModelFileError(f"{config_path}: 'format_version' must be a whole number, got {shown(version)}; "
                                  "the file is damaged or was edited by hand")
         made_with = config.get("measures_version")
-        other = (f" or install the measures version the model was made with ({made_with})"
+        other = (f" or install the measures version the model was made with ({_made_with(config)})"
                  if made_with and made_with != _version() else "")
-        raise ModelFileError(f"{config_path}: model format version {version} but this measures ({_version()}) "
+        raise ModelFileError(f"{config_path}: model format version {shown(version)} but this measures ({_version()}) "
                              f"reads version {FORMAT_VERSION}; retrain with `measures train`{other}")
     problem = _label_fields_problem(config)
     if problem:
         raise ModelFileError(f"{config_path}: {problem}; the file is damaged or was edited by hand")
     return config
+
+
+def _made_with(config: dict) -> str:
+    """The measures version config.json names, for a message: as it is when it reads as a
+    version, else shown (a line break in it would print a line of its own)."""
+    made_with = config.get("measures_version", "?")
+    return made_with if isinstance(made_with, str) and re.fullmatch(r"[\w.+!-]{1,40}", made_with, re.ASCII) \
+        else shown(made_with)
 
 
 def _label_fields_problem(config: dict) -> str | None:
@@ -422,13 +431,14 @@ def _load_folder(folder: Path, segmenter: str) -> Model:
         actual = _sha256(weights)
     except OSError as error:
         raise ModelFileError(f"{weights}: cannot be read ({error.strerror or error})") from None
-    if actual != config.get("weights_sha256"):
-        raise ModelFileError(
-            f"{weights}: checksum {actual[:12]}… does not match config.json "
-            f"({str(config.get('weights_sha256'))[:12]}…); the file is damaged or was replaced")
-    made_with = str(config.get("measures_version", "?"))
-    if made_with.split(".")[:2] != _version().split(".")[:2]:
-        warnings.warn(f"{folder}: model made with measures {made_with}, running {_version()}; "
+    expected = config.get("weights_sha256")
+    if actual != expected:
+        said = f"{expected[:12]}…" if isinstance(expected, str) and re.fullmatch("[0-9a-f]{64}", expected) \
+            else shown(expected)
+        raise ModelFileError(f"{weights}: checksum {actual[:12]}… does not match config.json ({said}); "
+                             "the file is damaged or was replaced")
+    if str(config.get("measures_version", "?")).split(".")[:2] != _version().split(".")[:2]:
+        warnings.warn(f"{folder}: model made with measures {_made_with(config)}, running {_version()}; "
                       f"predictions may differ slightly", stacklevel=3)
     config_path = folder / "config.json"
     try:
@@ -444,7 +454,7 @@ def _load_folder(folder: Path, segmenter: str) -> Model:
                           arrays["intercept"], config["thresholds"], config["classes"],
                           config["analyzer"], config["max_labels"], config, segmenter, config["context"])
     except ForeignTermError as error:  # the weights' checksum holds, so the mismatch is the config's
-        raise ModelFileError(f"{config_path}: its analyzer {error.settings} never makes the term {error.term!r} "
+        raise ModelFileError(f"{config_path}: its analyzer {error.settings} never makes the term {shown(error.term)} "
                              "that weights.npz weighs; the file is damaged or was edited by hand") from None
     except _UNREADABLE_WEIGHTS as error:
         raise ModelFileError(f"{weights}: unreadable model weights ({error})") from None

@@ -984,3 +984,35 @@ def test_a_class_list_edited_to_fewer_labels_blames_the_config(tmp_path):
     with pytest.raises(ModelFileError, match=re.escape(f"{folder / 'config.json'}: 13 classes, but weights.npz "
                                                        "weighs 14; the file is damaged or was edited by hand")):
         load_model(folder)
+
+
+@pytest.mark.parametrize("edit", [
+    lambda config: config.update(format_version=3, measures_version="1.0; x\nmeasures: model verified OK\n"),
+    lambda config: config.update(format_version=3, measures_version="1\x1b[2J\x1b[H"),
+    lambda config: config.update(format="x" * 900_000),
+    lambda config: config.update(format_version="2" * 900_000),
+    lambda config: config.update(format_version=int("9" * 4000)),
+    lambda config: config["analyzer"].update(word_ngrams=["x" * 900_000, 2]),
+    lambda config: config["analyzer"].update(prefix=int("9" * 4000)),
+    lambda config: config.update(context="\x1b[31m" + "x" * 900_000),
+])
+def test_a_config_value_in_a_message_is_shown_escaped_and_short(tmp_path, estimator, edit):
+    # a value printed raw faked a line of the command's own, or sent escapes to the terminal
+    folder = tmp_path / "m"
+    estimator.to_model().save(folder)
+    _edited_config(folder, edit)
+    with pytest.raises(ModelFileError, match="config.json") as caught:
+        load_model(folder)
+    message = str(caught.value)
+    assert "\n" not in message and "\x1b" not in message
+    assert len(message) < len(str(folder)) + 400
+
+
+def test_the_version_a_model_was_made_with_is_shown_escaped_in_the_warning(tmp_path, estimator):
+    folder = tmp_path / "m"
+    estimator.to_model().save(folder)
+    _edited_config(folder, lambda config: config.update(measures_version="9.9.0\rmeasures: all good\x1b[8m"))
+    with pytest.warns(UserWarning) as caught:
+        load_model(folder)
+    assert str(caught[0].message) == (f"{folder}: model made with measures '9.9.0\\rmeasures: all good\\x1b[8m', "
+                                       f"running {measures.__version__}; predictions may differ slightly")
