@@ -215,7 +215,19 @@ def _unnamed(error: OSError) -> str:
 def _load(args):
     from .persistence import load_model
 
-    return load_model(args.model, trusted=getattr(args, "trust", False))
+    with _warnings_said():  # a model made with another measures version
+        return load_model(args.model, trusted=getattr(args, "trust", False))
+
+
+@contextlib.contextmanager
+def _warnings_said():
+    """Python's warnings from the block said as the command's own warnings are, on a
+    ``measures: warning:`` line, not as Python shows them (with a source file's path)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        yield
+    for warning in caught:
+        _say(f"warning: {warning.message}")
 
 
 _progress_open = False  # a progress line without its line end on stderr
@@ -584,11 +596,8 @@ def cmd_train(args) -> int:
     if sys.stderr.isatty():  # a run of a minute or more, silent until its last line otherwise
         _say(f"training on {len(data)} sentences: cross-validating, then fitting ...")
     started = time.perf_counter()
-    with warnings.catch_warnings(record=True) as caught:  # said as the command's own warnings are
-        warnings.simplefilter("always", UserWarning)
+    with _warnings_said():
         model = train(data, name=args.name, folds_by_file=args.folds_by_file, **params)
-    for warning in caught:
-        print(f"measures: warning: {warning.message}", file=sys.stderr)
     cv = model.metadata.get("evaluation", {}).get("cross_validation")
     if cv:  # the card names the command that gives its figures again
         cv["command"] = args.command_line

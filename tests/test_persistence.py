@@ -1016,3 +1016,14 @@ def test_the_version_a_model_was_made_with_is_shown_escaped_in_the_warning(tmp_p
         load_model(folder)
     assert str(caught[0].message) == (f"{folder}: model made with measures '9.9.0\\rmeasures: all good\\x1b[8m', "
                                        f"running {measures.__version__}; predictions may differ slightly")
+
+
+def test_the_command_says_a_model_of_another_version_as_its_own_warning(tmp_path, estimator):
+    # it was Python's UserWarning line, with the path of persistence.py in it
+    folder = tmp_path / "m"
+    estimator.to_model().save(folder)
+    _edited_config(folder, lambda config: config.update(measures_version="9.9.0"))
+    result = run_cli("tag", "-", "--model", folder, "--format", "jsonl", stdin="全市开展全员核酸检测。".encode())
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stderr.decode() == (f"measures: warning: {folder}: model made with measures 9.9.0, running "
+                                      f"{measures.__version__}; predictions may differ slightly\n")
