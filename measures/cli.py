@@ -578,6 +578,7 @@ def _warn_trained_on(model, data) -> None:
 
 
 def cmd_train(args) -> int:
+    from .cleaning import text_name
     from .persistence import check_save_path
     from .training import train
 
@@ -600,7 +601,7 @@ def cmd_train(args) -> int:
         model = train(data, name=args.name, folds_by_file=args.folds_by_file, **params)
     cv = model.metadata.get("evaluation", {}).get("cross_validation")
     if cv:  # the card names the command that gives its figures again
-        cv["command"] = args.command_line
+        cv["command"] = text_name(args.command_line)  # a file name that is not UTF-8 as text
     model.save(args.output)
     figures = (f"; cross-validated macro-F1 {cv['macro_f1']:.3f}, primary accuracy "
                f"{cv['primary_accuracy']:.3f}" if cv else "")
@@ -747,12 +748,13 @@ def _above_zero(text: str) -> float:
 
 def _model_name(text: str) -> str:
     """An argparse type: a model's name, which titles its card and its repr."""
+    from .cleaning import text_name
     from .inputs import model_name
 
     if not text.strip():
         raise argparse.ArgumentTypeError("is empty: give the model a name (default: custom)")
     try:
-        return model_name(text)
+        return model_name(text_name(text))  # bytes that are not UTF-8 as GB18030, as a file name's
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error).removeprefix("name ")) from None
 

@@ -286,4 +286,7 @@ def model_name(name) -> str:
     if any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in name):
         raise ValueError(f"name must be one line, without line breaks, tabs or other control characters "
                          f"(it titles the model card), got {shown(name)}")
+    if any(unicodedata.category(char) == "Cs" for char in name):  # what Python makes of bytes not UTF-8
+        raise ValueError(f"name must be text that UTF-8 can hold, without lone surrogates (config.json is UTF-8), "
+                         f"got {shown(name)}")
     return name

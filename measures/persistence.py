@@ -25,6 +25,7 @@ import numpy as np
 
 from .outputs import (UNFINISHED, OutputError, as_the_kernel_reads, default_mode, file_in_the_way, temporary_file,
                       temporary_prefix, writable)
+from .cleaning import text_name
 from .labels import zh_name
 from .inputs import as_real, flag_argument, is_whole, listed, model_name, path_argument, shown
 from .model import CONTEXT_WINDOW, ForeignTermError, Model, labels_problem, settings_problem
@@ -322,9 +323,10 @@ def save_model(model: Model | MeasureClassifier, path) -> None:
         config["settings_sha256"] = _settings_digests(config)
         try:
             text = json.dumps(config, ensure_ascii=False, indent=2, default=json_value)
+            size = len(text.encode("utf-8")) + 1  # UnicodeEncodeError, a ValueError: a lone surrogate
         except (TypeError, ValueError) as error:
             raise ModelFileError(f"{path}: the model's settings and metadata cannot be saved as JSON ({error})") from None
-        if len(text.encode("utf-8")) + 1 > MAX_CONFIG_BYTES:
+        if size > MAX_CONFIG_BYTES:
             raise ModelFileError(f"{path}: the model's settings and metadata take more than a config.json may "
                                  f"hold ({MAX_CONFIG_BYTES} bytes); keep less in its metadata")
         (folder / "config.json").write_text(text + "\n", "utf-8")
@@ -592,7 +594,7 @@ def _from_estimator(obj, path: Path, segmenter: str) -> Model:
     if not isinstance(obj, Model) and not hasattr(obj, "to_model"):
         raise ModelFileError(f"{path}: holds a {type(obj).__name__}, not a measures model")
     try:
-        model = obj if isinstance(obj, Model) else obj.to_model({"name": path.stem, "source_file": str(path)})
+        model = obj if isinstance(obj, Model) else obj.to_model({"name": text_name(path.stem), "source_file": text_name(str(path))})
         # built again: an archive restores the object's attributes as stored, so it is
         # checked as any model is (a class name with markup in it, weights that are NaN),
         # and it segments with the backend asked for, as a model folder does

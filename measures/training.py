@@ -6,6 +6,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .cleaning import text_name
 from .inputs import flag_argument, iterable_argument, looks_like_a_path, model_name, path_argument
 from .labelled_data import DataError, LabelledData, labelled_pairs, read_labelled
 
@@ -18,14 +19,16 @@ __all__ = ["train"]
 def file_names(paths: list[str]) -> list[str]:
     """The files rows came from, as the model card names them: each by its name, or, where
     files share a name (``r1/to_label.tsv``, ``r2/to_label.tsv``), by as many of its last
-    folders as tell them apart; never a whole path of the machine it was trained on."""
+    folders as tell them apart; never a whole path of the machine it was trained on. A
+    name that is not UTF-8 is given as text (cleaning.text_name): config.json, which is
+    UTF-8, could not hold it, and the model trained would not save."""
     unique = sorted({Path(os.path.abspath(path)).parts[1:] for path in paths})  # the root is no folder
     names = []
     for parts in unique:
         depth = 1
         while depth < len(parts) and any(other != parts and other[-depth:] == parts[-depth:] for other in unique):
             depth += 1
-        names.append("/".join(parts[-depth:]))
+        names.append(text_name("/".join(parts[-depth:])))
     return sorted(names)
 
 

@@ -1027,3 +1027,37 @@ def test_the_command_says_a_model_of_another_version_as_its_own_warning(tmp_path
     assert result.returncode == 0, result.stderr.decode()
     assert result.stderr.decode() == (f"measures: warning: {folder}: model made with measures 9.9.0, running "
                                       f"{measures.__version__}; predictions may differ slightly\n")
+
+
+def _labelled_file(path: Path) -> Path:
+    rows = [f"{place}{row}" for place in ("", "东区", "西区", "南区", "北区", "新区", "老区", "高新区")
+            for row in ["全市开展核酸检测。\ttesting", "对密接人员集中隔离。\tisolation_transfer", "版权所有\tother"]]
+    path.write_text("text\tlabels\n" + "\n".join(rows) + "\n", "utf-8")
+    return path
+
+
+def test_names_that_are_not_utf8_do_not_lose_a_training_run(tmp_path):
+    # Python gives such bytes as lone surrogates, which config.json (UTF-8) cannot hold:
+    # the model trained, then failed to save with a UnicodeEncodeError
+    data = _labelled_file(tmp_path / os.fsdecode("模型".encode("gbk") + b".tsv"))
+    result = run_cli("train", data, "--name", os.fsdecode("测试".encode("gbk")), "-o", tmp_path / "m")
+    assert result.returncode == 0, result.stderr.decode()
+    config = json.loads((tmp_path / "m" / "config.json").read_text("utf-8"))
+    assert config["name"] == "测试" and config["training_data"]["files"] == ["模型.tsv"]
+    assert "模型.tsv" in config["evaluation"]["cross_validation"]["command"]
+    # from Python, a name UTF-8 cannot hold is refused before training, not after
+    with pytest.raises(ValueError, match="name must be text that UTF-8 can hold"):
+        measures.train(_labelled_file(tmp_path / "ok.tsv"), name="a\udcffb")
+
+
+def test_a_model_loaded_from_a_file_whose_name_is_not_utf8_saves(tmp_path, estimator):
+    path = tmp_path / os.fsdecode(b"m\xff.joblib")
+    save_estimator(estimator, path)
+    model = load_model(path, trusted=True)
+    model.save(tmp_path / "again")
+    assert load_model(tmp_path / "again").metadata["name"] == "m\ufffd"
+    # metadata noted in Python: refused by name, not a UnicodeEncodeError
+    model.metadata["note"] = "\udc80"
+    with pytest.raises(ModelFileError, match="other: the model's settings and metadata cannot be saved as JSON"):
+        model.save(tmp_path / "other")
+    assert not (tmp_path / "other").exists()
