@@ -27,7 +27,7 @@ from .outputs import (UNFINISHED, OutputError, as_the_kernel_reads, default_mode
                       temporary_prefix, writable)
 from .cleaning import text_name
 from .labels import zh_name
-from .inputs import as_real, flag_argument, is_whole, listed, model_name, path_argument, shown
+from .inputs import as_real, flag_argument, is_whole, listed, model_name, path_argument, resolved, shown
 from .model import CONTEXT_WINDOW, ForeignTermError, Model, labels_problem, settings_problem
 
 if TYPE_CHECKING:
@@ -351,7 +351,7 @@ def _regular_file(path: Path, limit: int | None = None) -> None:
     except OSError as error:
         raise ModelFileError(f"{path}: cannot be read ({error.strerror or error})") from None
     if not stat.S_ISREG(info.st_mode):
-        raise ModelFileError(f"{path}: cannot be read (a folder or device, not a regular file)")
+        raise ModelFileError(f"{path}: cannot be read (a folder, device or pipe, not a regular file)")
     if limit is not None and info.st_size > limit:
         raise ModelFileError(f"{path}: {info.st_size} bytes, more than a model's {limit}; not a measures model file")
 
@@ -533,24 +533,27 @@ def load_model(path=None, trusted: bool = False, segmenter: str = "auto") -> Mod
     if path.is_dir():
         return _load_folder(path, segmenter)
     if not path.exists():
-        raise ModelFileError(f"{path}: no such model folder or file")
+        loop = os.path.islink(path) and resolved(path) is None
+        raise ModelFileError(f"{path}: " + ("a symbolic link that leads round in a loop, to no model" if loop
+                                            else "no such model folder or file"))
     suffix = path.suffix.lower()
+    if suffix not in (".skops", *_PICKLES):
+        raise ModelFileError(f"{path}: not a model folder, .skops, or (trusted) .joblib file")
+    _regular_file(path)  # as a model folder's files are: a FIFO would be waited on for ever, /dev/zero read to the end
     if suffix == ".skops":
         return _from_estimator(_load_skops(path), path, segmenter)
-    if suffix in _PICKLES:
-        if not trusted:
-            raise ModelFileError(
-                f"{path}: a {suffix} file is a pickle and can run any code when loaded; load it "
-                f"only if you trust its source, with load_model(path, trusted=True) or "
-                f"`--trust` on the command line (model folders need no trust)")
-        import joblib
+    if not trusted:
+        raise ModelFileError(
+            f"{path}: a {suffix} file is a pickle and can run any code when loaded; load it "
+            f"only if you trust its source, with load_model(path, trusted=True) or "
+            f"`--trust` on the command line (model folders need no trust)")
+    import joblib
 
-        try:
-            obj = joblib.load(path)
-        except Exception as error:  # unpickling fails in any way a damaged file leads it to
-            raise _unreadable(path, error) from None
-        return _from_estimator(obj, path, segmenter)
-    raise ModelFileError(f"{path}: not a model folder, .skops, or (trusted) .joblib file")
+    try:
+        obj = joblib.load(path)
+    except Exception as error:  # unpickling fails in any way a damaged file leads it to
+        raise _unreadable(path, error) from None
+    return _from_estimator(obj, path, segmenter)
 
 
 def _skops(path: Path):

@@ -2,6 +2,7 @@ import json
 import os
 import re
 import signal
+import subprocess
 import shutil
 import sys
 import warnings
@@ -19,7 +20,7 @@ from measures.persistence import ModelFileError, load_model, save_estimator, shi
 from measures.report import write_report
 from measures.segmenting import Segmenter
 
-from conftest import run_cli
+from conftest import measures_command, run_cli
 
 SENTENCES = ["全市开展全员核酸检测。", "对密接人员实行集中隔离。", "分享到微信", "加强生活物资保供。"] * 6
 LABELS = ["testing", "isolation_transfer", "other", "supply"] * 6
@@ -592,7 +593,7 @@ def test_a_device_in_place_of_a_model_file_is_refused_not_read_forever(tmp_path,
     estimator.to_model().save(tmp_path / "m")
     (tmp_path / "m" / name).unlink()
     (tmp_path / "m" / name).symlink_to("/dev/zero")
-    with pytest.raises(ModelFileError, match=f"{name}: cannot be read \\(a folder or device"):
+    with pytest.raises(ModelFileError, match=f"{name}: cannot be read \\(a folder, device or pipe"):
         load_model(tmp_path / "m")
 
 
@@ -1061,3 +1062,25 @@ def test_a_model_loaded_from_a_file_whose_name_is_not_utf8_saves(tmp_path, estim
     with pytest.raises(ModelFileError, match="other: the model's settings and metadata cannot be saved as JSON"):
         model.save(tmp_path / "other")
     assert not (tmp_path / "other").exists()
+
+
+@pytest.mark.parametrize("name, make", [
+    ("f.skops", os.mkfifo),
+    ("f.joblib", os.mkfifo),
+    ("z.skops", lambda path: os.symlink("/dev/zero", path)),
+])
+def test_a_pipe_or_device_given_as_a_model_file_is_refused_not_read_forever(tmp_path, name, make):
+    # a FIFO was waited on for ever; /dev/zero was read until memory ran out
+    make(tmp_path / name)
+    result = subprocess.run([*measures_command(), "tag", "-", "--trust", "--model", str(tmp_path / name)],
+                            input="全市开展核酸检测。".encode(), capture_output=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.decode() == (f"measures: {tmp_path / name}: cannot be read (a folder, device or pipe, "
+                                      "not a regular file)\n")
+
+
+def test_a_symbolic_link_loop_given_as_a_model_is_named(tmp_path):
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    with pytest.raises(ModelFileError, match=re.escape(f"{tmp_path / 'loop'}: a symbolic link that leads round in "
+                                                       "a loop, to no model")):
+        load_model(tmp_path / "loop")
