@@ -281,6 +281,16 @@ def _swap(new: Path, path: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _stored_coef(coef: np.ndarray) -> np.ndarray:
+    """The weights as saved: at half precision, so that the file stays a few MB
+    (MeasureClassifier rounds its weights the same way, so a trained model is saved as it
+    was fitted); as float32 when one is past half precision's range (a Model built in
+    Python), where it would be saved as infinite and the model refused by loading."""
+    with np.errstate(over="ignore"):
+        half = coef.astype(np.float16)
+    return half if np.isfinite(half).all() else coef.astype(np.float32)
+
+
 def save_model(model: Model | MeasureClassifier, path) -> None:
     """Write ``model`` as a folder at ``path`` (replacing any model there, atomically).
     A fitted :class:`~measures.classifier.MeasureClassifier` is saved as its model."""
@@ -296,17 +306,15 @@ def save_model(model: Model | MeasureClassifier, path) -> None:
 
     # what loading would refuse is not written: the same limits, before any work
     vocabulary = np.array(model.terms, dtype=str)
-    size = vocabulary.nbytes + model.idf.nbytes + model.coef.size * 2 + model.intercept.nbytes
+    coef = _stored_coef(model.coef)
+    size = vocabulary.nbytes + model.idf.nbytes + coef.nbytes + model.intercept.nbytes
     if size > MAX_WEIGHT_BYTES:
         raise ModelFileError(f"{path}: the model's arrays take {size} bytes, more than a model file may "
                              f"hold ({MAX_WEIGHT_BYTES}); train with a larger min_df")
 
     def write(folder: Path):
         weights = folder / "weights.npz"
-        # Weights at half precision: the file stays a few MB (MeasureClassifier rounds its
-        # weights the same way, so a trained model is saved as it was fitted).
-        np.savez_compressed(weights, vocabulary=vocabulary, idf=model.idf,
-                            coef=model.coef.astype(np.float16), intercept=model.intercept)
+        np.savez_compressed(weights, vocabulary=vocabulary, idf=model.idf, coef=coef, intercept=model.intercept)
         config = dict(model.metadata)
         config.update({
             "format": FORMAT, "format_version": FORMAT_VERSION,

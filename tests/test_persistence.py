@@ -1084,3 +1084,20 @@ def test_a_symbolic_link_loop_given_as_a_model_is_named(tmp_path):
     with pytest.raises(ModelFileError, match=re.escape(f"{tmp_path / 'loop'}: a symbolic link that leads round in "
                                                        "a loop, to no model")):
         load_model(tmp_path / "loop")
+
+
+def test_weights_past_half_precision_are_saved_as_they_are(tmp_path, estimator):
+    # they were saved as infinite, and loading refused the model saving had written
+    model = estimator.to_model()
+    coef = model.coef.copy()
+    coef[0, 0] = 70000.0
+    big = measures.Model(model.terms, model.idf, coef, model.intercept, model.thresholds, model.classes,
+                         model.analyzer.config(), model.max_labels)
+    big.save(tmp_path / "m")
+    again = load_model(tmp_path / "m")
+    assert again.coef[0, 0] == 70000.0
+    np.testing.assert_array_equal(again.predict_proba(SENTENCES), big.predict_proba(SENTENCES))
+    # a trained model's weights stay at half precision: its file stays small
+    model.save(tmp_path / "trained")
+    with np.load(tmp_path / "trained" / "weights.npz") as arrays:
+        assert arrays["coef"].dtype == np.float16
