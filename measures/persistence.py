@@ -398,10 +398,19 @@ def _read_config(folder: Path) -> dict:
                  if made_with and made_with != _version() else "")
         raise ModelFileError(f"{config_path}: model format version {shown(version)} but this measures ({_version()}) "
                              f"reads version {FORMAT_VERSION}; retrain with `measures train`{other}")
-    problem = _label_fields_problem(config)
+    problem = _label_fields_problem(config) or _name_problem(config)
     if problem:
         raise ModelFileError(f"{config_path}: {problem}; the file is damaged or was edited by hand")
     return config
+
+
+def _name_problem(config: dict) -> str | None:
+    """What is wrong with config.json's 'name', or None: saving the model again would refuse it."""
+    try:
+        model_name(config.get("name", "unnamed"))
+    except ValueError as error:
+        return f"'name' {str(error).removeprefix('name ')}"
+    return None
 
 
 def _made_with(config: dict) -> str:
@@ -605,7 +614,9 @@ def _from_estimator(obj, path: Path, segmenter: str) -> Model:
     if not isinstance(obj, Model) and not hasattr(obj, "to_model"):
         raise ModelFileError(f"{path}: holds a {type(obj).__name__}, not a measures model")
     try:
-        model = obj if isinstance(obj, Model) else obj.to_model({"name": text_name(path.stem), "source_file": text_name(str(path))})
+        model = obj if isinstance(obj, Model) else obj.to_model(_file_metadata(path))
+        if "name" in model.metadata:  # saving it again would refuse it
+            model_name(model.metadata["name"])
         # built again: an archive restores the object's attributes as stored, so it is
         # checked as any model is (a class name with markup in it, weights that are NaN),
         # and it segments with the backend asked for, as a model folder does
@@ -613,6 +624,17 @@ def _from_estimator(obj, path: Path, segmenter: str) -> Model:
                      model.analyzer.config(), model.max_labels, model.metadata, segmenter, model.context)
     except (AttributeError, TypeError, ValueError, KeyError) as error:
         raise ModelFileError(f"{path}: not a usable measures model ({error})") from None
+
+
+def _file_metadata(path: Path) -> dict:
+    """What a model read from an estimator's file notes of it: the file, and the file's
+    name for the model's when that can title its card (as text, when it is not UTF-8)."""
+    metadata = {"source_file": text_name(str(path))}
+    try:
+        metadata["name"] = model_name(text_name(path.stem))
+    except ValueError:  # a tab in it: the model keeps the name it was fitted with
+        pass
+    return metadata
 
 
 def save_estimator(estimator, path) -> None:

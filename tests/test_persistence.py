@@ -1101,3 +1101,25 @@ def test_weights_past_half_precision_are_saved_as_they_are(tmp_path, estimator):
     model.save(tmp_path / "trained")
     with np.load(tmp_path / "trained" / "weights.npz") as arrays:
         assert arrays["coef"].dtype == np.float16
+
+
+@pytest.mark.parametrize("name, message", [
+    ("a\nb", "'name' must be one line, without line breaks"),
+    (5, "'name' must be a model's name (it titles the model card), got 5"),
+])
+def test_a_name_saving_would_refuse_is_refused_by_loading(tmp_path, estimator, name, message):
+    # it loaded, and saving the model again failed with a bare ValueError
+    folder = tmp_path / "m"
+    estimator.to_model().save(folder)
+    _edited_config(folder, lambda config: config.update(name=name))
+    with pytest.raises(ModelFileError, match=re.escape(f"{folder / 'config.json'}: {message}")):
+        load_model(folder)
+    # a pickled model's name is checked as well; a file's name that cannot title a card is not taken for one
+    model = estimator.to_model()
+    model.metadata["name"] = name
+    joblib.dump(model, tmp_path / "m.joblib")
+    unquoted = message.replace("'name'", "name")
+    with pytest.raises(ModelFileError, match=re.escape(f"m.joblib: not a usable measures model ({unquoted}")):
+        load_model(tmp_path / "m.joblib", trusted=True)
+    save_estimator(estimator, tmp_path / "a\tb.joblib")
+    assert load_model(tmp_path / "a\tb.joblib", trusted=True).metadata["name"] == "custom"
