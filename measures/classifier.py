@@ -330,7 +330,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         Opening characters whose character pairs become extra ``^`` terms (0: none), so
         the model sees which measure a sentence names first.
     context : float
-        When whole documents are tagged, the primary label is chosen from each
+        From 0 to 100. When whole documents are tagged, the primary label is chosen from each
         sentence's label log-odds plus this weight times the mean of those of up to two
         sentences on each side (:func:`measures.model.add_context`); 0 reads every
         sentence alone, as :meth:`predict` always does. The training sentences have no

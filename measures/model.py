@@ -6,7 +6,6 @@ model file cannot run code. :class:`measures.classifier.MeasureClassifier` train
 from __future__ import annotations
 
 import json
-import math
 import os
 import warnings
 from collections import Counter
@@ -82,8 +81,8 @@ def settings_problem(max_labels, context, word_ngrams, char_ngrams, prefix) -> s
     if not is_whole(max_labels, 1):
         return f"max_labels must be a whole number of at least 1, got {shown(max_labels)}"
     number = as_real(context)
-    if number is None or not 0 <= number < math.inf:
-        return f"context must be a finite number of at least 0, got {shown(context)}"
+    if number is None or not 0 <= number <= MAX_CONTEXT:
+        return f"context must be a finite number from 0 to {MAX_CONTEXT}, got {shown(context)}"
     for name, span in (("word_ngrams", word_ngrams), ("char_ngrams", char_ngrams)):
         # bounded: each n up to the largest is counted, and a model file may be anyone's
         if span is not None and not (isinstance(span, (list, tuple)) and len(span) == 2
@@ -98,6 +97,9 @@ def settings_problem(max_labels, context, word_ngrams, char_ngrams, prefix) -> s
 
 MAX_NGRAM = 20
 MAX_PREFIX = 1000
+# far past any weight that helps (0.1 to 0.5 were measured): 1e308 made the scores
+# infinite, and the primary labels wrong
+MAX_CONTEXT = 100
 
 
 def labels_problem(classes, thresholds) -> str | None:

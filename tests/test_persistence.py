@@ -1123,3 +1123,16 @@ def test_a_name_saving_would_refuse_is_refused_by_loading(tmp_path, estimator, n
         load_model(tmp_path / "m.joblib", trusted=True)
     save_estimator(estimator, tmp_path / "a\tb.joblib")
     assert load_model(tmp_path / "a\tb.joblib", trusted=True).metadata["name"] == "custom"
+
+
+def test_a_context_past_its_bound_is_refused(tmp_path, estimator):
+    # 1e308 loaded, and tagging made the scores infinite and the primary labels wrong
+    folder = tmp_path / "m"
+    estimator.to_model().save(folder)
+    _edited_config(folder, lambda config: config.update(context=1e308))
+    with pytest.raises(ModelFileError, match=re.escape(f"{folder / 'config.json'}: context must be a finite number "
+                                                       "from 0 to 100, got 1e+308")):
+        load_model(folder)
+    with pytest.raises(ValueError, match="context must be a finite number from 0 to 100, got 101"):
+        MeasureClassifier(context=101, thresholds=0.5, min_df=1).fit(SENTENCES, LABELS)
+    assert MeasureClassifier(context=100, thresholds=0.5, min_df=1).fit(SENTENCES, LABELS).to_model().context == 100
