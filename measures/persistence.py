@@ -347,6 +347,10 @@ def save_model(model: Model | MeasureClassifier, path) -> None:
 # a plausible size, so that /dev/zero or a FIFO named config.json is refused, not read forever.
 MAX_CONFIG_BYTES = 1 << 20
 MAX_WEIGHT_BYTES = 1 << 30  # the arrays as read; the shipped model's are 21 MB
+# Compressed, the arrays are no larger than they are, but for deflate's and the zip's
+# framing (some kilobytes to a gigabyte): a larger file is refused before it is hashed,
+# which took 36 s for a sparse file of 8 GB.
+MAX_WEIGHTS_FILE_BYTES = MAX_WEIGHT_BYTES + (MAX_WEIGHT_BYTES >> 6)
 
 
 def _regular_file(path: Path, limit: int | None = None) -> None:
@@ -443,7 +447,7 @@ def _load_folder(folder: Path, segmenter: str) -> Model:
     config = _read_config(folder)
     weights = folder / "weights.npz"
     try:
-        _regular_file(weights)
+        _regular_file(weights, MAX_WEIGHTS_FILE_BYTES)
     except FileNotFoundError:
         raise ModelFileError(f"{folder}: weights.npz is missing") from None
     try:

@@ -1136,3 +1136,15 @@ def test_a_context_past_its_bound_is_refused(tmp_path, estimator):
     with pytest.raises(ValueError, match="context must be a finite number from 0 to 100, got 101"):
         MeasureClassifier(context=101, thresholds=0.5, min_df=1).fit(SENTENCES, LABELS)
     assert MeasureClassifier(context=100, thresholds=0.5, min_df=1).fit(SENTENCES, LABELS).to_model().context == 100
+
+
+def test_a_weights_file_larger_than_a_model_is_refused_before_it_is_hashed(tmp_path, estimator):
+    # a sparse file of 8 GB was read whole for its checksum, for 36 s, before it was refused
+    from measures.persistence import MAX_WEIGHTS_FILE_BYTES
+
+    folder = tmp_path / "m"
+    estimator.to_model().save(folder)
+    os.truncate(folder / "weights.npz", MAX_WEIGHTS_FILE_BYTES + 1)  # sparse: takes no disk
+    with pytest.raises(ModelFileError, match=re.escape(f"{folder / 'weights.npz'}: {MAX_WEIGHTS_FILE_BYTES + 1} "
+                                                       f"bytes, more than a model's {MAX_WEIGHTS_FILE_BYTES}")):
+        load_model(folder)
