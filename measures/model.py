@@ -120,6 +120,8 @@ def labels_problem(classes, thresholds) -> str | None:
 
 def weights_problem(vocabulary: Sequence, idf: np.ndarray, coef: np.ndarray, intercept: np.ndarray) -> str | None:
     """What is wrong with a model's terms and weights, or None (their shapes aside)."""
+    if not len(vocabulary):
+        return "the vocabulary holds no terms: the model would label every sentence by its intercepts alone"
     if not all(isinstance(term, str) and term for term in vocabulary):
         return "the vocabulary must be non-empty strings"
     if len(set(vocabulary)) != len(vocabulary):

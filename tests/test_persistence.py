@@ -515,6 +515,9 @@ def _with_weights(tmp_path, estimator, **arrays):
     (lambda a: {"vocabulary": np.array([""] + a["vocabulary"].tolist()[1:])}, "non-empty strings"),
     (lambda a: {"vocabulary": np.arange(len(a["vocabulary"]))}, "vocabulary is a 1-dimensional int"),
     (lambda a: {"file": b""}, "unreadable model weights"),
+    # it loaded, and labelled every sentence alike
+    (lambda a: {"vocabulary": a["vocabulary"][:0], "idf": a["idf"][:0], "coef": a["coef"][:0]},
+     "the vocabulary holds no terms"),
     (lambda a: {"file": b"\x93NUMPY not a zip"}, "unreadable model weights"),
 ])
 def test_weights_that_would_give_wrong_labels_are_refused_by_name(tmp_path, estimator, change, message):
