@@ -225,9 +225,11 @@ def _warnings_said():
     ``measures: warning:`` line, not as Python shows them (with a source file's path)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
-        yield
-    for warning in caught:
-        _say(f"warning: {warning.message}")
+        try:
+            yield
+        finally:  # a warning can explain the error that ends the block (a model of another version)
+            for warning in caught:
+                _say(f"warning: {warning.message}")
 
 
 _progress_open = False  # a progress line without its line end on stderr
@@ -578,7 +580,6 @@ def _warn_trained_on(model, data) -> None:
 
 
 def cmd_train(args) -> int:
-    from .cleaning import text_name
     from .persistence import check_save_path
     from .training import train
 
@@ -601,7 +602,7 @@ def cmd_train(args) -> int:
         model = train(data, name=args.name, folds_by_file=args.folds_by_file, **params)
     cv = model.metadata.get("evaluation", {}).get("cross_validation")
     if cv:  # the card names the command that gives its figures again
-        cv["command"] = text_name(args.command_line)  # a file name that is not UTF-8 as text
+        cv["command"] = args.command_line
     model.save(args.output)
     figures = (f"; cross-validated macro-F1 {cv['macro_f1']:.3f}, primary accuracy "
                f"{cv['primary_accuracy']:.3f}" if cv else "")
@@ -906,7 +907,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
-    args.command_line = shlex.join(["measures", *(sys.argv[1:] if argv is None else argv)])
+    from .cleaning import text_name
+
+    # each argument as text (a file name that is not UTF-8, as cleaning.text_name reads it):
+    # the model card records the command, and config.json is UTF-8
+    args.command_line = shlex.join(["measures", *map(text_name, sys.argv[1:] if argv is None else argv)])
     from concurrent.futures.process import BrokenProcessPool
 
     from .outputs import OutputError

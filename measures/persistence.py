@@ -27,7 +27,7 @@ from .outputs import (UNFINISHED, OutputError, as_the_kernel_reads, default_mode
                       temporary_prefix, writable)
 from .cleaning import text_name
 from .labels import zh_name
-from .inputs import as_real, flag_argument, is_whole, listed, model_name, path_argument, resolved, shown
+from .inputs import as_real, flag_argument, is_whole, listed, missing, model_name, path_argument, shown
 from .model import CONTEXT_WINDOW, ForeignTermError, Model, labels_problem, settings_problem
 
 if TYPE_CHECKING:
@@ -301,8 +301,16 @@ def save_model(model: Model | MeasureClassifier, path) -> None:
             raise TypeError(f"expected a measures Model or a fitted MeasureClassifier, got {type(model).__name__}")
         model = model.to_model()  # NotFittedError for an estimator not yet fitted
     path = Path(path_argument(path, "model path"))
-    if "name" in model.metadata:  # it titles the card: one line
-        model_name(model.metadata["name"])
+    name = model.metadata.get("name")
+    if name is not None:  # it titles the card: one line (an older version wrote any name, or none)
+        try:
+            model_name(name)
+        except ValueError as error:
+            raise ModelFileError(f"{path}: the model's {error}; set model.metadata['name'] to one that can, "
+                                 "then save it") from None
+    problem = settings_problem(model.max_labels, model.context, **model.analyzer.config())
+    if problem:  # an attribute set after the model was built (context)
+        raise ModelFileError(f"{path}: {problem}; the model cannot be saved so")
 
     # what loading would refuse is not written: the same limits, before any work
     vocabulary = np.array(model.terms, dtype=str)
@@ -402,19 +410,10 @@ def _read_config(folder: Path) -> dict:
                  if made_with and made_with != _version() else "")
         raise ModelFileError(f"{config_path}: model format version {shown(version)} but this measures ({_version()}) "
                              f"reads version {FORMAT_VERSION}; retrain with `measures train`{other}")
-    problem = _label_fields_problem(config) or _name_problem(config)
+    problem = _label_fields_problem(config)
     if problem:
         raise ModelFileError(f"{config_path}: {problem}; the file is damaged or was edited by hand")
     return config
-
-
-def _name_problem(config: dict) -> str | None:
-    """What is wrong with config.json's 'name', or None: saving the model again would refuse it."""
-    try:
-        model_name(config.get("name", "unnamed"))
-    except ValueError as error:
-        return f"'name' {str(error).removeprefix('name ')}"
-    return None
 
 
 def _made_with(config: dict) -> str:
@@ -554,9 +553,9 @@ def load_model(path=None, trusted: bool = False, segmenter: str = "auto") -> Mod
     if path.is_dir():
         return _load_folder(path, segmenter)
     if not path.exists():
-        loop = os.path.islink(path) and resolved(path) is None
-        raise ModelFileError(f"{path}: " + ("a symbolic link that leads round in a loop, to no model" if loop
-                                            else "no such model folder or file"))
+        reason = missing(path)  # a symbolic-link loop is not a missing model
+        raise ModelFileError(f"{path}: " + ("no such model folder or file" if reason.startswith("no such")
+                                            else f"{reason}, not a model"))
     suffix = path.suffix.lower()
     if suffix not in (".skops", *_PICKLES):
         raise ModelFileError(f"{path}: not a model folder, .skops, or (trusted) .joblib file")
@@ -619,8 +618,6 @@ def _from_estimator(obj, path: Path, segmenter: str) -> Model:
         raise ModelFileError(f"{path}: holds a {type(obj).__name__}, not a measures model")
     try:
         model = obj if isinstance(obj, Model) else obj.to_model(_file_metadata(path))
-        if "name" in model.metadata:  # saving it again would refuse it
-            model_name(model.metadata["name"])
         # built again: an archive restores the object's attributes as stored, so it is
         # checked as any model is (a class name with markup in it, weights that are NaN),
         # and it segments with the backend asked for, as a model folder does

@@ -22,13 +22,14 @@ def file_names(paths: list[str]) -> list[str]:
     folders as tell them apart; never a whole path of the machine it was trained on. A
     name that is not UTF-8 is given as text (cleaning.text_name): config.json, which is
     UTF-8, could not hold it, and the model trained would not save."""
-    unique = sorted({Path(os.path.abspath(path)).parts[1:] for path in paths})  # the root is no folder
+    # as text first: two names that are not UTF-8 can read alike once they are
+    unique = sorted({Path(text_name(os.path.abspath(path))).parts[1:] for path in paths})  # the root is no folder
     names = []
     for parts in unique:
         depth = 1
         while depth < len(parts) and any(other != parts and other[-depth:] == parts[-depth:] for other in unique):
             depth += 1
-        names.append(text_name("/".join(parts[-depth:])))
+        names.append("/".join(parts[-depth:]))
     return sorted(names)
 
 

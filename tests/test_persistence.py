@@ -376,7 +376,7 @@ def test_a_models_name_is_one_line(tmp_path, name):
     rows = [(f"{place}开展核酸检测。", "testing") for place in "东西南北"] + [(f"{place}版权所有", "other") for place in "东西南北"]
     model = measures.train(rows, min_df=1)
     model.metadata["name"] = name  # set by hand, or by to_model({"name": ...})
-    with pytest.raises(ValueError, match="name must be one line"):
+    with pytest.raises(ModelFileError, match="the model's name must be one line.*; set model.metadata"):
         measures.save_model(model, tmp_path / "by-hand")
     assert not (tmp_path / "by-hand").exists()
     result = run_cli("train", "bundled", "--name", name, "-o", tmp_path / "m")
@@ -1031,6 +1031,11 @@ def test_the_command_says_a_model_of_another_version_as_its_own_warning(tmp_path
     assert result.returncode == 0, result.stderr.decode()
     assert result.stderr.decode() == (f"measures: warning: {folder}: model made with measures 9.9.0, running "
                                       f"{measures.__version__}; predictions may differ slightly\n")
+    # said too when the model is then refused: the version can explain why
+    _edited_config(folder, lambda config: config["thresholds"].__setitem__(1, 0.3))
+    result = run_cli("tag", "-", "--model", folder, stdin="全市开展全员核酸检测。".encode())
+    assert result.returncode == 1
+    assert "measures: warning:" in result.stderr.decode() and "'thresholds' is not what" in result.stderr.decode()
 
 
 def _labelled_file(path: Path) -> Path:
@@ -1044,11 +1049,17 @@ def test_names_that_are_not_utf8_do_not_lose_a_training_run(tmp_path):
     # Python gives such bytes as lone surrogates, which config.json (UTF-8) cannot hold:
     # the model trained, then failed to save with a UnicodeEncodeError
     data = _labelled_file(tmp_path / os.fsdecode("模型".encode("gbk") + b".tsv"))
-    result = run_cli("train", data, "--name", os.fsdecode("测试".encode("gbk")), "-o", tmp_path / "m")
+    other = _labelled_file(tmp_path / "正常.tsv")  # UTF-8 beside it stays as it is
+    result = run_cli("train", data, other, "--name", os.fsdecode("测试".encode("gbk")), "-o", tmp_path / "m")
     assert result.returncode == 0, result.stderr.decode()
     config = json.loads((tmp_path / "m" / "config.json").read_text("utf-8"))
-    assert config["name"] == "测试" and config["training_data"]["files"] == ["模型.tsv"]
-    assert "模型.tsv" in config["evaluation"]["cross_validation"]["command"]
+    assert config["name"] == "测试" and config["training_data"]["files"] == ["模型.tsv", "正常.tsv"]
+    command = config["evaluation"]["cross_validation"]["command"]
+    assert "模型.tsv" in command and "正常.tsv" in command
+    # two names that read alike once they are text are told apart by their folders
+    from measures.training import file_names
+    assert len(set(file_names([str(tmp_path / "a" / os.fsdecode(b"x\xff.tsv")),
+                               str(tmp_path / "b" / os.fsdecode(b"x\xfe.tsv"))]))) == 2
     # from Python, a name UTF-8 cannot hold is refused before training, not after
     with pytest.raises(ValueError, match="name must be text that UTF-8 can hold"):
         measures.train(_labelled_file(tmp_path / "ok.tsv"), name="a\udcffb")
@@ -1084,8 +1095,7 @@ def test_a_pipe_or_device_given_as_a_model_file_is_refused_not_read_forever(tmp_
 
 def test_a_symbolic_link_loop_given_as_a_model_is_named(tmp_path):
     (tmp_path / "loop").symlink_to(tmp_path / "loop")
-    with pytest.raises(ModelFileError, match=re.escape(f"{tmp_path / 'loop'}: a symbolic link that leads round in "
-                                                       "a loop, to no model")):
+    with pytest.raises(ModelFileError, match=re.escape(f"{tmp_path / 'loop'}: a symbolic-link loop, not a model")):
         load_model(tmp_path / "loop")
 
 
@@ -1107,25 +1117,38 @@ def test_weights_past_half_precision_are_saved_as_they_are(tmp_path, estimator):
 
 
 @pytest.mark.parametrize("name, message", [
-    ("a\nb", "'name' must be one line, without line breaks"),
-    (5, "'name' must be a model's name (it titles the model card), got 5"),
+    ("a\nb", "the model's name must be one line, without line breaks"),
+    (5, "the model's name must be a model's name (it titles the model card), got 5"),
 ])
-def test_a_name_saving_would_refuse_is_refused_by_loading(tmp_path, estimator, name, message):
-    # it loaded, and saving the model again failed with a bare ValueError
+def test_a_name_saving_would_refuse_loads_and_saving_says_how_to_mend_it(tmp_path, estimator, name, message):
+    # measures 0.2 wrote any name: its models load (the name never changes a label), and
+    # saving one again said a bare ValueError; now a ModelFileError that says what to do
     folder = tmp_path / "m"
     estimator.to_model().save(folder)
     _edited_config(folder, lambda config: config.update(name=name))
-    with pytest.raises(ModelFileError, match=re.escape(f"{folder / 'config.json'}: {message}")):
-        load_model(folder)
-    # a pickled model's name is checked as well; a file's name that cannot title a card is not taken for one
+    loaded = load_model(folder)
+    assert loaded.metadata["name"] == name
+    with pytest.raises(ModelFileError, match=re.escape(f"{tmp_path / 'again'}: {message}") + ".*set model.metadata"):
+        loaded.save(tmp_path / "again")
+    loaded.metadata["name"] = "mended"
+    loaded.save(tmp_path / "again")
+    assert load_model(tmp_path / "again").metadata["name"] == "mended"
+    # a pickled model keeps its name too; a file's name that cannot title a card is not taken for one
     model = estimator.to_model()
     model.metadata["name"] = name
     joblib.dump(model, tmp_path / "m.joblib")
-    unquoted = message.replace("'name'", "name")
-    with pytest.raises(ModelFileError, match=re.escape(f"m.joblib: not a usable measures model ({unquoted}")):
-        load_model(tmp_path / "m.joblib", trusted=True)
+    assert load_model(tmp_path / "m.joblib", trusted=True).metadata["name"] == name
     save_estimator(estimator, tmp_path / "a\tb.joblib")
     assert load_model(tmp_path / "a\tb.joblib", trusted=True).metadata["name"] == "custom"
+
+
+def test_a_context_set_past_its_bound_is_not_saved(tmp_path):
+    # it was saved, and loading then refused the file saving had written
+    model = measures.load_model()
+    model.context = 150
+    with pytest.raises(ModelFileError, match="context must be a finite number from 0 to 100, got 150"):
+        model.save(tmp_path / "m")
+    assert not (tmp_path / "m").exists()
 
 
 def test_a_context_past_its_bound_is_refused(tmp_path, estimator):
