@@ -344,6 +344,10 @@ _AFTER_A_SENTENCE = r"[。！？!?]\s*"
 _DATE_ALONE = r"\d{4}[-/年]\d{1,2}[-/月]\d{1,2}日?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*$"
 _CAPTION = r"(?:(?:视频|网络|网页|屏幕|直播)截图|图片(?:来自|来源于)(?:网络|互联网))\s*$"
 _REPOST_CREDITS = r"(?:(?:编辑整理|校对整合)\s*[:：]\s*[^\s?？!！。;；,，]{1,12}\s*[;；]?\s*)+$"
+# each of the above, and a notice against reposting or a forum's prompt, closing a line
+# after its last sentence (…请广大市民积极配合。本文禁止转载。)
+_CLOSING_A_LINE = (_AFTER_A_SENTENCE + "(?:" + "|".join([_SHORT_REPOSTING_NOTICE, _FORUM_PROMPT, _DATE_ALONE, _CAPTION,
+                                                         _REPOST_CREDITS]) + ")")
 
 # What a Markdown repost from a news "farm" (…农场) keeps of its links as lines of its own,
 # never a sentence's words: the repost's own credit (某某农场 [转载自GNews]: a farm's,
@@ -478,7 +482,7 @@ _CHROME_ANYWHERE = re.compile(
     # last sentence (…请广大市民积极配合。本文禁止转载。)
     | [。！？!?]\s*(?:本站|本网站|本报|本文)[^。！？!?]{0,10}禁止转载[^。！？!?]{0,12}[。.!！]?\s*$
     | [。！？!?]\s*(?:(?:快速回复|返回顶部|返回列表|回到顶部|发表回复)\s*[|｜丨·]?\s*)+$
-    # (and _SHORT_REPOSTING_NOTICE and _FORUM_PROMPT there, after this expression)
+    # (and _CLOSING_A_LINE, after this expression)
     # the same, closing a line after its last sentence (…当日解除医学观察187人。(某省卫健委))
     | [。！？!?;；][(\[【][^()\[\]【】,，。！？!?]{1,20}[)\]】]$
     """
@@ -486,9 +490,7 @@ _CHROME_ANYWHERE = re.compile(
                       _anycase("Processed") + r"\s+" + _anycase("in") + r"\s+[\d.]+\s+" + _anycase("second"),
                       _anycase("GMT") + r"\+8", _anycase("Copyright"), _anycase("ICP") + r"\s*(?:备|证)?\s*\d",
                       r"手机版\s*\|\s*" + _anycase("Archiver"),
-                      _AFTER_A_SENTENCE + _SHORT_REPOSTING_NOTICE, _AFTER_A_SENTENCE + _FORUM_PROMPT,
-                      _AFTER_A_SENTENCE + _DATE_ALONE, _AFTER_A_SENTENCE + _CAPTION,
-                      _AFTER_A_SENTENCE + _REPOST_CREDITS,
+                      _CLOSING_A_LINE,
                       r"[。！？!?]" + _AFTER_A_LINKS_TITLE]),
     re.VERBOSE,
 )
