@@ -272,9 +272,15 @@ def resolved(path) -> Path | None:
         raise
 
 
+def is_link_loop(path) -> bool:
+    """Whether ``path`` is a symbolic link that leads back to itself (so it does not exist,
+    but is not missing)."""
+    return os.path.islink(path) and resolved(path) is None
+
+
 def missing(path) -> str:
     """Why a path that does not exist is no input: a symbolic-link loop is not a missing file."""
-    return "a symbolic-link loop" if os.path.islink(path) and resolved(path) is None else "no such file or folder"
+    return "a symbolic-link loop" if is_link_loop(path) else "no such file or folder"
 
 
 def model_name(name) -> str:

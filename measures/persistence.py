@@ -27,7 +27,7 @@ from .outputs import (UNFINISHED, OutputError, as_the_kernel_reads, default_mode
                       temporary_prefix, writable)
 from .cleaning import text_name
 from .labels import zh_name
-from .inputs import as_real, flag_argument, is_whole, listed, missing, model_name, path_argument, shown
+from .inputs import as_real, flag_argument, is_whole, is_link_loop, listed, model_name, path_argument, shown
 from .model import CONTEXT_WINDOW, ForeignTermError, Model, labels_problem, settings_problem
 
 if TYPE_CHECKING:
@@ -553,9 +553,8 @@ def load_model(path=None, trusted: bool = False, segmenter: str = "auto") -> Mod
     if path.is_dir():
         return _load_folder(path, segmenter)
     if not path.exists():
-        reason = missing(path)  # a symbolic-link loop is not a missing model
-        raise ModelFileError(f"{path}: " + ("no such model folder or file" if reason.startswith("no such")
-                                            else f"{reason}, not a model"))
+        raise ModelFileError(f"{path}: " + ("a symbolic-link loop, not a model" if is_link_loop(path)
+                                            else "no such model folder or file"))
     suffix = path.suffix.lower()
     if suffix not in (".skops", *_PICKLES):
         raise ModelFileError(f"{path}: not a model folder, .skops, or (trusted) .joblib file")
