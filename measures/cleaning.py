@@ -300,11 +300,14 @@ def to_simplified(text: str) -> str:
 _SPACES = re.compile(r"[^\S\n]+")
 _CJK = f"\u3000-\u303f{HAN_RANGES}\uff00-\uffef"
 # A space between Chinese characters is dropped (HTML extraction's stray spaces, a page's
-# letter spacing: 疫 情 防 控) unless two Chinese characters stand on each side of it: then
-# it parts two clauses of a headline (…境外输入压力持续较大 做好防控措施落实是关键) and
-# stays, so that no word or character n-gram runs across it. Only characters of the
+# letter spacing: 疫 情 防 控) unless two Chinese characters stand on each side of it, or a
+# figure and its unit before it (…达1071万 细化考场…): then it parts two clauses of a
+# headline (…境外输入压力持续较大 做好防控措施落实是关键) and stays, so that no word or
+# character n-gram runs across it. Letter spacing puts a space after every character, so
+# never has two of them, or a digit and one, before a space. Only characters of the
 # sentence decide, so a sentence cut from its document cleans alone to itself.
-_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])(?!(?<=[{HAN_RANGES}]{{2}} )[{HAN_RANGES}]{{2}})")
+_SPACE_BETWEEN_CJK = re.compile(
+    rf"(?<=[{_CJK}]) (?=[{_CJK}])(?!(?:(?<=[{HAN_RANGES}]{{2}} )|(?<=[0-9][{HAN_RANGES}] ))[{HAN_RANGES}]{{2}})")
 
 
 def normalize_whitespace(text: str) -> str:

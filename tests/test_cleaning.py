@@ -125,10 +125,14 @@ def test_to_simplified(text, expected):
     ("  全市  开展\t核酸 ", "全市 开展 核酸"),
     ("新 冠 肺 炎", "新冠肺炎"),                       # letter spacing
     ("字体：大 中 小", "字体：大中小"),
-    # a headline's clauses keep their space, two characters or more on each side
+    # a headline's clauses keep their space, two characters or more on each side, or a
+    # figure's unit before it
     ("境外输入压力持续较大 做好防控措施落实是关键", "境外输入压力持续较大 做好防控措施落实是关键"),
     ("疫 情防控 措施", "疫情防控 措施"),
-    ("报名人数达1071万 细化考场防疫举措", "报名人数达1071万细化考场防疫举措"),
+    ("报名人数达1071万 细化考场防疫举措", "报名人数达1071万 细化考场防疫举措"),
+    ("新增3例 主要集中在城区", "新增3例 主要集中在城区"),
+    ("共3 例 病 例", "共3 例病例"),                     # letter spacing after a figure
+    ("3例 新", "3例新"),
     ("全市开展核酸检测。 各区", "全市开展核酸检测。各区"),
     ("COVID 19 疫情", "COVID 19 疫情"),
     ("a\n  b  \n", "a\nb\n"),
