@@ -79,7 +79,7 @@ class Summary:
         return plot_summary(self, ax=ax, include_other=include_other, sort=sort)
 
     def __str__(self) -> str:
-        title = self.source or "document"
+        title = one_line(self.source) if self.source else "document"
         lines = [f"{title}: {counted(self.sentences, 'sentence')}"]
         rows = self.top(include_other=True)
         if not rows:
@@ -178,7 +178,14 @@ def _fit(text: str, width: int, right: bool = True) -> str:
 def fit_name(name: str, width: int) -> str:
     """A document's name in at most ``width`` terminal columns: whole when it fits, else
     cut at its start (its end, the file name, tells documents apart)."""
-    return _fit(name, width).strip()
+    return _fit(one_line(name), width).strip()
+
+
+def one_line(name: str) -> str:
+    """A document's name as one line of a title or a table: its line breaks, tabs and
+    terminal escapes (a JSONL id may hold any) shown as spaces, so that none passes for a
+    line of the output's own or reaches the terminal."""
+    return re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", " ", name)
 
 
 def share_text(share: float, decimals: int | None = None) -> str:
@@ -201,8 +208,7 @@ def shown_names(names: Sequence[str], width: int) -> list[str]:
     file name, usually tells documents apart); names that still look alike (files of one
     series, differing by a date at their start) shown by where they differ; and names
     still the same (records that share a source) numbered."""
-    # a name is one line of a table or a chart: its line breaks and tabs shown as spaces
-    names = [re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", " ", name) for name in names]
+    names = [one_line(name) for name in names]
     shared = os.path.commonprefix(list(names)) if len(names) > 1 else names[0] if names else ""
     cut = shared.rfind("/") + 1
     names = [name[cut:] or name for name in names]

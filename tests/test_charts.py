@@ -342,3 +342,15 @@ def test_a_name_with_a_line_break_keeps_the_table_one_line_a_row():
     two = dataclasses.replace(A, source="a\nb")
     lines = measures.compare([two, B]).splitlines()
     assert lines[0].split() == ["category", "a", "b", "b.txt"] and len(lines) == 2 + len(MEASURE_IDS) + 1
+
+
+def test_a_name_with_a_line_break_or_an_escape_keeps_the_text_summary_and_a_charts_title_one_line():
+    # a JSONL id is anyone's: it printed a line of its own ("fake: 99 sentences") and sent
+    # its escape to the terminal
+    odd = dataclasses.replace(A, source="a\nfake: 99 sentences\x1b[31m")
+    lines = str(odd).splitlines()
+    assert lines[0] == "a fake: 99 sentences [31m: 10 sentences"
+    assert all(line.startswith("  ") for line in lines[1:])
+    from measures.summary import fit_name
+
+    assert fit_name("a\nb\u2028c", 20) == "a b c"
