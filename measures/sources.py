@@ -302,6 +302,13 @@ def _opens_object(data: bytes) -> bool:
     return data.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"{")
 
 
+def _utf16_object(data: bytes) -> bool:
+    """Whether bytes of UTF-16, with its byte-order mark or without, open a JSON object:
+    each character of JSON's syntax is its byte beside a NUL."""
+    text = data.removeprefix(codecs.BOM_UTF16_LE).removeprefix(codecs.BOM_UTF16_BE)
+    return text.lstrip(b" \t\r\n\x00").startswith(b"{\x00")
+
+
 def not_jsonl(start: bytes) -> str | None:
     """What a file named as JSONL is instead, by its first bytes, or None: such a file
     would give an error for every line (or every 0x0A byte in it)."""
@@ -340,6 +347,10 @@ def _stream(stream, name: str, record_fields: RecordFields = RecordFields()) -> 
     while first and len(blank) <= limit and not first.removeprefix(codecs.BOM_UTF8 if not blank else b"").strip():
         blank += first
         first = stream.readline(limit)
+    if _utf16_object(first):  # JSONL as a file of it is refused (not_jsonl), not one document of JSON's syntax
+        yield Source(name, error=f"{name}: UTF-16 text that opens a JSON object: JSONL input must be UTF-8 "
+                                 f"(iconv -f utf-16 -t utf-8 converts it)")
+        return
     if _opens_object(first):
         if not first.endswith(b"\n"):  # a record that long is read whole, as JSONL's lines are
             first += stream.readline()

@@ -1088,3 +1088,16 @@ def test_output_to_the_name_of_standard_output_is_told_as_standard_output(tmp_pa
     assert result.stderr.decode().splitlines()[-1] == "measures: no input could be tagged"
     result = run_cli("suggest", SPEECH, "-n", "2", "-o", "/dev/stdout")
     assert result.returncode == 0 and not result.stderr and len(result.stdout.decode().splitlines()) == 3
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_jsonl_on_standard_input_is_refused_as_a_file_of_it_is(encoding):
+    # it was one document of JSON's syntax ({"text":"…"), tagged with status 0, or an error a line
+    corpus = '{"id": "a", "text": "全市开展全员核酸检测。"}\n{"id": "b", "text": "对密接人员集中隔离。"}\n'
+    result = run_cli("tag", "-", "--format", "jsonl", stdin=corpus.encode(encoding))
+    assert result.returncode == 1 and result.stdout == b""
+    assert result.stderr.decode().splitlines() == [
+        "measures: <stdin>: UTF-16 text that opens a JSON object: JSONL input must be UTF-8 "
+        "(iconv -f utf-16 -t utf-8 converts it)", "measures: no input could be tagged"]
+    document = run_cli("tag", "-", "--format", "jsonl", stdin="全市开展全员核酸检测。\n".encode(encoding))
+    assert document.returncode == 0 and json.loads(document.stdout)["sentences"][0]["labels"] == ["testing"]
