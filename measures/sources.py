@@ -288,13 +288,14 @@ def _is_descriptor(path: Path) -> bool:
 
 def _opens_an_object(path: Path) -> bool:
     """Whether a file's first line that is not blank opens a JSON object, as standard
-    input is told JSONL (a file redirected to /dev/stdin is read in place, not spooled)."""
+    input is told JSONL (a file redirected to /dev/stdin is read in place, not spooled);
+    in UTF-16 too, which the JSONL reader then refuses as a file of it is."""
     try:
         with open(path, "rb") as handle:
             start = handle.read(1 << 16)
     except OSError:  # reading it says why
         return False
-    return _opens_object(start)
+    return _opens_object(start) or _utf16_object(start)
 
 
 def _opens_object(data: bytes) -> bool:

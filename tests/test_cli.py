@@ -1101,3 +1101,13 @@ def test_utf16_jsonl_on_standard_input_is_refused_as_a_file_of_it_is(encoding):
         "(iconv -f utf-16 -t utf-8 converts it)", "measures: no input could be tagged"]
     document = run_cli("tag", "-", "--format", "jsonl", stdin="全市开展全员核酸检测。\n".encode(encoding))
     assert document.returncode == 0 and json.loads(document.stdout)["sentences"][0]["labels"] == ["testing"]
+
+
+def test_utf16_jsonl_redirected_to_dev_stdin_is_refused_as_a_file_of_it_is(tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_bytes('{"id": "a", "text": "全市开展全员核酸检测。"}\n'.encode("utf-16"))
+    with corpus.open("rb") as stdin:
+        result = subprocess.run(measures_command() + ["tag", "/dev/stdin", "--format", "jsonl"], stdin=stdin,
+                                capture_output=True, timeout=120)
+    assert result.returncode == 1 and result.stdout == b""
+    assert result.stderr.decode().startswith("measures: /dev/stdin: UTF-16 or binary, not JSONL")
