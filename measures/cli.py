@@ -233,12 +233,16 @@ def _warnings_said():
 
 
 _progress_open = False  # a progress line without its line end on stderr
+_progress_width = 0  # the characters of the progress line last written
 
 
 def _progress(count: int, chars: int, started: float, final: bool = False) -> None:
-    global _progress_open
+    global _progress_open, _progress_width
     elapsed = max(time.perf_counter() - started, 1e-9)
-    sys.stderr.write(f"\rtagged {count} documents, {chars / elapsed / 1000:.0f}k characters/s")
+    line = f"tagged {count} documents, {chars / elapsed / 1000:.0f}k characters/s"
+    # over the last line whole: a rate that drops a digit (100k to 99k) left its "s" behind
+    width, _progress_width = _progress_width if _progress_open else 0, len(line)
+    sys.stderr.write(f"\r{line:<{width}}")
     if final:
         sys.stderr.write("\n")
     sys.stderr.flush()

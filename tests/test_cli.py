@@ -10,6 +10,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -1111,3 +1112,17 @@ def test_utf16_jsonl_redirected_to_dev_stdin_is_refused_as_a_file_of_it_is(tmp_p
                                 capture_output=True, timeout=120)
     assert result.returncode == 1 and result.stdout == b""
     assert result.stderr.decode().startswith("measures: /dev/stdin: UTF-16 or binary, not JSONL")
+
+
+def test_a_progress_line_that_gets_shorter_leaves_nothing_of_the_longer_one(capsys):
+    from measures import cli
+
+    started = time.perf_counter() - 1000  # rates of 1000k, then 10k characters a second
+    cli._progress(20, 10 ** 9, started)
+    cli._progress(40, 10 ** 7, started, final=True)
+    shown = capsys.readouterr().err
+    # as a terminal shows it: each carriage return writes over the line from its start
+    line = ""
+    for part in shown.rstrip("\n").split("\r")[1:]:
+        line = part + line[len(part):]
+    assert line.rstrip() == "tagged 40 documents, 10k characters/s"
