@@ -314,6 +314,45 @@ def _clash(target: Path, source: Path) -> str | None:
     return None
 
 
+# fsync's errors that say the file system cannot sync (some FUSE and network mounts),
+# not that the data did not reach it: the rename goes on as it did before syncing
+_CANNOT_SYNC = {errno.EINVAL, errno.ENOTSUP, errno.ENOSYS}
+
+
+def synced(fd: int) -> None:
+    """Flush a written file's data to the disk, before it is renamed into place: renamed
+    first, a power cut could leave it empty, where the file it replaced was whole."""
+    try:
+        os.fsync(fd)
+    except OSError as error:
+        if error.errno not in _CANNOT_SYNC:
+            raise
+
+
+def sync_file(path: str | os.PathLike[str]) -> None:
+    """:func:`synced` for a file by its name."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        synced(fd)
+    finally:
+        os.close(fd)
+
+
+def sync_folder(folder: str | os.PathLike[str]) -> None:
+    """Flush a folder's entries (a rename into it) to the disk. A system that cannot sync
+    a folder so (Windows, some network disks) keeps the rename as it can."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 @contextlib.contextmanager
 def writes_to(target: Path):
     """Turn a failed write to ``target`` (a full disk or quota, a file too big) into an
@@ -369,11 +408,14 @@ def open_output(path: str | os.PathLike[str] | None, bom: bool = False):
     try:
         with writes_to(target):
             yield handle
+            handle.flush()
+            synced(handle.fileno())  # on the disk before it replaces anything
             handle.close()
         try:
             os.replace(tmp, target)
         except OSError as error:
             raise OutputError(_cannot_write(target, error)) from None
+        sync_folder(target.parent)
     except BaseException:
         # the temporary file goes first: a signal during a slow close must not leave it
         for step in (lambda: os.unlink(tmp), handle.close, lambda: os.unlink(tmp)):

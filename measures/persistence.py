@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .outputs import (UNFINISHED, OutputError, as_the_kernel_reads, default_mode, file_in_the_way, temporary_file,
-                      temporary_prefix, writable)
+from .outputs import (UNFINISHED, OutputError, as_the_kernel_reads, default_mode, file_in_the_way, sync_file,
+                      sync_folder, temporary_file, temporary_prefix, writable)
 from .cleaning import text_name
 from .labels import zh_name
 from .inputs import as_real, flag_argument, is_whole, is_link_loop, listed, model_name, path_argument, shown
@@ -250,11 +250,17 @@ def _atomic_folder(path: Path, write) -> None:
         tmp.chmod(default_mode(folder=True))  # mkdtemp's folder is private; a model folder is not
         write(tmp)
         _keep_modes(tmp, target)
+        # on the disk before the swap: swapped first, a power cut could leave the new
+        # model's files empty, and the old model gone
+        for file in tmp.iterdir():
+            sync_file(file)
+        sync_folder(tmp)
         with signals_held():  # Ctrl-C between the two renames of a swap left no model at all
             if os.path.lexists(target):
                 _swap(tmp, target)
             else:
                 os.replace(tmp, target)
+        sync_folder(target.parent)
     except OSError as error:
         raise ModelFileError(f"{path}: cannot write the model: {_reason(error, target)}") from None
     finally:
@@ -666,7 +672,9 @@ def save_estimator(estimator, path) -> None:
             import joblib
 
             joblib.dump(estimator, tmp)
+        sync_file(tmp)
         os.replace(tmp, path)
+        sync_folder(path.parent)
     except BaseException:
         os.unlink(tmp)
         raise

@@ -893,3 +893,38 @@ def test_a_deleted_current_folder_leaves_absolute_names_as_they_are(tmp_path, mo
     gone.rmdir()
     assert descriptor("/dev/stdin") == 0 and descriptor(str(tmp_path)) is None
     assert descriptor("speech.txt") is None  # a relative name names nothing there
+
+
+def _system_calls(tmp_path, command) -> list[str]:
+    """The syncs and renames ``command`` makes, in order, as strace sees them."""
+    strace = shutil.which("strace")
+    if strace is None:
+        pytest.skip("strace is not installed")
+    trace = tmp_path / "trace.txt"
+    result = subprocess.run([strace, "-f", "-qq", "-e", "trace=fsync,fdatasync,rename,renameat,renameat2",
+                             "-o", str(trace), *command], capture_output=True, cwd=tmp_path, timeout=600)
+    if not trace.exists() or "ptrace" in result.stderr.decode(errors="replace"):
+        pytest.skip("strace cannot trace here")
+    assert result.returncode == 0, result.stderr.decode()
+    return [line.split(" ", 1)[1] for line in trace.read_text().splitlines() if " " in line]
+
+
+def test_an_output_is_on_the_disk_before_it_replaces_the_old_one(tmp_path):
+    # renamed before its data was written out, a power cut could leave out.jsonl empty,
+    # in place of the whole one an earlier run had written
+    calls = _system_calls(tmp_path, measures_command() + ["tag", str(SPEECH), "-o", "out.jsonl"])
+    rename = next(k for k, call in enumerate(calls) if call.startswith("rename") and '"out.jsonl"' in call)
+    assert ".part" in calls[rename]
+    assert any(call.startswith(("fsync", "fdatasync")) for call in calls[:rename])
+    assert any(call.startswith("fsync") for call in calls[rename + 1:])  # and the folder's new entry
+
+
+def test_a_model_folder_is_on_the_disk_before_it_is_swapped_in(tmp_path):
+    save = "import measures; measures.load_model().save('saved')"
+    for _ in range(2):  # a new folder, then one swapped over the old
+        calls = _system_calls(tmp_path, [sys.executable, "-c", save])
+        renames = [k for k, call in enumerate(calls) if call.startswith("rename")
+                   and call.split(" = ")[0].endswith('/saved")')]
+        synced = [k for k, call in enumerate(calls) if call.startswith(("fsync", "fdatasync"))]
+        # config.json, weights.npz, README.md and the folder, before it takes the name
+        assert renames and sum(k < renames[-1] for k in synced) >= 4
