@@ -430,19 +430,12 @@ def tagged_documents(args, model, failed: list, stream_large: bool = False):
     """``(source, document)`` for the documents of ``args.inputs`` tagged, in input order
     (with ``--jobs`` where the command has it). An input that cannot be read is reported
     by name on stderr, added to ``failed``, and the others go on."""
-    from .inputs import counted
     from .corpus import tag_sources
     from .sources import iter_sources
 
     global _an_input_failed
     jobs = getattr(args, "jobs", 1)
-    if jobs > 1:
-        from joblib import cpu_count  # the CPUs train's --jobs -1 counts (the process's own)
-
-        cpus = cpu_count()
-        if jobs > cpus:  # each is forked at once and holds what it tags: a typo can exhaust memory
-            _say(f"warning: --jobs {jobs} starts {jobs} worker processes on {counted(cpus, 'CPU')}; "
-                 f"more than {cpus} are no faster and each takes memory")
+    _warn_past_cpus(jobs, "starts")
     fields = _fields_read(args)
     for source, document in tag_sources(model, iter_sources(args.inputs, fields), jobs=jobs,
                                         model_path=args.model, trusted=args.trust,
@@ -456,6 +449,20 @@ def tagged_documents(args, model, failed: list, stream_large: bool = False):
             _say(source.note)
         else:
             yield source, document
+
+
+def _warn_past_cpus(jobs: int, starts: str) -> None:
+    """Warn of more worker processes than the CPUs the process may use (``starts`` them,
+    or ``starts up to``): each is forked at once and holds what it works on, so a typo
+    (--jobs 64) can exhaust memory."""
+    from joblib import cpu_count  # the CPUs train's --jobs -1 counts (the process's own)
+
+    from .inputs import counted
+
+    cpus = cpu_count()
+    if jobs > cpus:
+        _say(f"warning: --jobs {jobs} {starts} {jobs} worker processes on {counted(cpus, 'CPU')}; "
+             f"more than {cpus} are no faster and each takes memory")
 
 
 def cmd_report(args) -> int:
@@ -599,6 +606,7 @@ def cmd_train(args) -> int:
     if args.segmenter:
         params["segmenter"] = args.segmenter
     params["n_jobs"] = args.jobs
+    _warn_past_cpus(args.jobs, "starts up to")  # one a label and fold, each with its copy of the terms
     if sys.stderr.isatty():  # a run of a minute or more, silent until its last line otherwise
         _say(f"training on {len(data)} sentences: cross-validating, then fitting ...")
     started = time.perf_counter()

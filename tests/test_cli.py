@@ -1126,3 +1126,21 @@ def test_a_progress_line_that_gets_shorter_leaves_nothing_of_the_longer_one(caps
     for part in shown.rstrip("\n").split("\r")[1:]:
         line = part + line[len(part):]
     assert line.rstrip() == "tagged 40 documents, 10k characters/s"
+
+
+def test_training_with_more_jobs_than_cpus_is_warned_of_as_tagging_is(tmp_path):
+    # each label's and fold's fit is forked with its own copy of the terms: --jobs 64 on a
+    # laptop took gigabytes without a word, where tag --jobs 64 warns
+    from joblib import cpu_count
+
+    cpus = cpu_count()
+    rows = "".join(f"第{i}轮全市开展核酸检测。\ttesting\n第{i}批密接人员集中隔离。\tisolation_transfer\n"
+                   f"第{i}次会议部署工作。\tother\n" for i in range(4))
+    (tmp_path / "mine.tsv").write_text("text\tlabels\n" + rows, "utf-8")
+    result = run_cli("train", tmp_path / "mine.tsv", "-o", tmp_path / "m", "--jobs", cpus + 1)
+    assert result.returncode == 0, result.stderr.decode()
+    assert (f"measures: warning: --jobs {cpus + 1} starts up to {cpus + 1} worker processes on {cpus} "
+            f"CPU{'s' if cpus > 1 else ''}; more than {cpus} are no faster and each takes memory") \
+        in result.stderr.decode().splitlines()
+    quiet = run_cli("train", tmp_path / "mine.tsv", "-o", tmp_path / "m", "--jobs", cpus)
+    assert quiet.returncode == 0 and "--jobs" not in quiet.stderr.decode()
