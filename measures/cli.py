@@ -354,6 +354,7 @@ def cmd_tag(args) -> int:
     show_progress = sys.stderr.isatty() and not args.quiet
     started, chars = time.perf_counter(), 0
     empty = _Sentenceless()
+    kept = _FieldsNeverFound(args.keep_fields)
     with open_output(args.output, bom=args.bom) as stream:
         writer = Writer(stream, args.format, examples=args.examples, classes=model.classes,
                         keep_fields=args.keep_fields)
@@ -364,6 +365,7 @@ def cmd_tag(args) -> int:
                     written = writer.write(document, source.where, source.fields)
                 if not written:
                     empty.add(source.where)
+                kept.add(source.fields)
                 chars += written
                 if show_progress and writer.count % 20 == 0:
                     _progress(writer.count, chars, started)
@@ -381,6 +383,7 @@ def cmd_tag(args) -> int:
         _progress(writer.count, chars, started, final=True)
     _end_progress_line()
     empty.note()
+    kept.note()
     if failed:
         print(f"measures: {len(failed)} input(s) could not be tagged; {writer.count} tagged", file=sys.stderr)
         return 1
@@ -406,6 +409,29 @@ class _Sentenceless:
             _say(f"note: {counted(self.count, 'document')} gave no sentence "
                  f"({listed(self.names, total=self.count)}): cleaning keeps the lines that hold "
                  "Chinese text, and drops page chrome")
+
+
+class _FieldsNeverFound:
+    """The fields --keep-fields names that no JSONL record of the run has, noted when it is
+    done: a mistyped name (dat for date) gave a column of nulls without a word."""
+
+    def __init__(self, names):
+        self.missing = list(names)
+        self.records = 0
+
+    def add(self, fields: dict | None) -> None:
+        if fields is not None:  # a JSONL record's (a document file has no fields)
+            self.records += 1
+            self.missing = [name for name in self.missing if name not in fields]
+
+    def note(self) -> None:
+        from .inputs import counted
+
+        if self.records and self.missing:
+            one = len(self.missing) == 1
+            _say(f"note: --keep-fields: none of the {counted(self.records, 'record')} has "
+                 f"{'a field' if one else 'the fields'} {', '.join(map(repr, self.missing))}, so "
+                 f"{'it is' if one else 'they are'} null throughout (names are matched as the JSONL spells them)")
 
 
 @contextlib.contextmanager

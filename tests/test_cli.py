@@ -1144,3 +1144,18 @@ def test_training_with_more_jobs_than_cpus_is_warned_of_as_tagging_is(tmp_path):
         in result.stderr.decode().splitlines()
     quiet = run_cli("train", tmp_path / "mine.tsv", "-o", tmp_path / "m", "--jobs", cpus)
     assert quiet.returncode == 0 and "--jobs" not in quiet.stderr.decode()
+
+
+def test_a_field_to_keep_that_no_record_has_is_noted(tmp_path):
+    # a mistyped name (dat for date) gave a column of nulls without a word
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f"d{i}", "date": "2022-12-07", "text": "全市开展全员核酸检测。"},
+                                         ensure_ascii=False) + "\n" for i in range(3)), "utf-8")
+    result = run_cli("tag", corpus, "--keep-fields", "dat,date,link", "--format", "csv")
+    assert result.returncode == 0
+    assert result.stderr.decode().splitlines() == [
+        "measures: note: --keep-fields: none of the 3 records has the fields 'dat', 'link', so they are null "
+        "throughout (names are matched as the JSONL spells them)"]
+    assert [row["fields.date"] for row in csv.DictReader(io.StringIO(result.stdout.decode()))] == ["2022-12-07"] * 3
+    found = run_cli("tag", corpus, EXAMPLES / "press_briefing.txt", "--keep-fields", "date", "--format", "jsonl")
+    assert found.returncode == 0 and found.stderr == b""  # a document file has no fields to lack
