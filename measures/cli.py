@@ -785,6 +785,13 @@ def _above_zero(text: str) -> float:
     return value
 
 
+def _title(text: str) -> str:
+    """An argparse type: a report's title, not blank (the default is had by leaving it out)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty: give a title, or leave --title out for the default")
+    return text
+
+
 def _model_name(text: str) -> str:
     """An argparse type: a model's name, which titles its card and its repr."""
     from .cleaning import text_name
@@ -876,7 +883,8 @@ def _parser() -> argparse.ArgumentParser:
     report = command("report", cmd_report, "write an HTML report: sentences highlighted by category, charts")
     report.add_argument("inputs", nargs="+", metavar="FILE", help="document files, folders, .jsonl corpora, or - for stdin")
     report.add_argument("-o", "--output", required=True, metavar="PATH", help="the HTML file to write (atomically)")
-    report.add_argument("--title", help="the report's title (default: 防控措施报告 · Policy measures report)")
+    report.add_argument("--title", type=_title,
+                        help="the report's title (default: 防控措施报告 · Policy measures report)")
     jobs_option(report)
     text_field_option(report)
     model_options(report)

@@ -253,11 +253,13 @@ def render_report(documents: Iterable, title: str | None = None) -> str:
 
     if title is not None and not isinstance(title, str):
         raise TypeError(f"title must be a string, got {type(title).__name__} {title!r:.40}")
+    if title is not None and not title.strip():  # not the default in its place, unasked
+        raise ValueError("title is blank: give one, or None for the default")
     documents = _documents(documents)
     summaries = [document.summary(examples=0) for document in documents]
     labels = _labels_of(documents)
     # a title from the command line may hold undecodable bytes, as a file's name may
-    title = text_name(title) or "防控措施报告 · Policy measures report"
+    title = "防控措施报告 · Policy measures report" if title is None else text_name(title)
     total = sum(s.sentences for s in summaries)
     stamp = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
     body = [f'<header><h1>{escape(title)}</h1><p class="meta">{len(documents)} 份文档 documents · '

@@ -202,6 +202,14 @@ def test_report_command(tmp_path):
     assert page.table_rows == 1 + len(DOCUMENTS) and page.charts == len(DOCUMENTS)
 
 
+@pytest.mark.parametrize("title", ["", " "])
+def test_report_refuses_a_blank_title(tmp_path, title):
+    out = tmp_path / "report.html"
+    result = run_cli("report", *DOCUMENTS, "-o", out, "--title", title)
+    assert result.returncode == 2 and not out.exists()
+    assert "--title: is empty: give a title, or leave --title out for the default" in result.stderr.decode()
+
+
 def test_report_names_bad_files_and_reports_the_others(tmp_path):
     bad = tmp_path / "scan.txt"
     bad.write_bytes(bytes(range(256)) * 10)
@@ -349,6 +357,9 @@ def test_one_document_is_a_report_of_one_and_what_is_not_a_document_is_named(mod
         render_report("全市开展全员核酸检测。")
     with pytest.raises(TypeError, match="title must be a string, got int 123"):   # not html's AttributeError
         render_report(document, title=123)
+    for blank in ("", "  "):  # the default put in its place would be a title not asked for
+        with pytest.raises(ValueError, match="title is blank: give one, or None for the default"):
+            render_report(document, title=blank)
 
 
 def test_a_report_is_not_written_over_a_document_it_shows(model, tmp_path):
