@@ -133,6 +133,9 @@ def _record_fields(fields) -> RecordFields:
     return fields if isinstance(fields, RecordFields) else RecordFields(keep=tuple(fields))
 
 
+# The fields of a record measures tag writes (Document.to_dict) that no corpus record has
+_TAGGED = {"sentences", "summary"}
+
 # Source.problem of a bad JSONL record: how a note counting such records names them, and what to do
 _NOT_UTF8 = ("that are not UTF-8", "JSONL input must be UTF-8; iconv -f gb18030 -t utf-8 converts a GBK file")
 _NOT_JSON = ("that are not JSON objects", "JSONL has one JSON object a line")
@@ -167,6 +170,11 @@ def jsonl_source(line: str, where: str, record_fields: RecordFields = RecordFiel
         has = ("" if not isinstance(record, dict) or not record else
                f" (its fields: {listed([repr(key) for key in record], 6)})" if text_field not in record else
                f" (it is {json.dumps(record[text_field], ensure_ascii=False)[:20]})")
+        if isinstance(record, dict) and _TAGGED <= record.keys() and text_field not in record:
+            # tag's own output given back to it: its text is in its sentences, already labelled
+            return Source(where, error=f"{where}: a document measures tag wrote{has}, not one to tag; "
+                                       f"tag the documents it came from, or read it with Document.from_dict",
+                          problem=("that measures tag wrote", "tag the documents they came from"))
         return Source(where, error=f"{where}: expected an object with a string field {text_field!r}{has}",
                       problem=(f"without a string field {text_field!r}",
                                "--text-field names the field that holds the text"))

@@ -476,6 +476,26 @@ def test_records_whose_text_is_under_another_name_are_read_with_text_field(tmp_p
         f"measures: {corpus}:1: expected an object with a string field 'text' (it is null)\n")
 
 
+def test_tags_own_output_given_back_is_named_as_such(tmp_path):
+    speech = tmp_path / "speech.txt"
+    speech.write_text("全市开展全员核酸检测。\n各小区实行封闭管理。", "utf-8")
+    tagged = tmp_path / "tagged.jsonl"
+    assert run_cli("tag", speech, "--format", "jsonl", "-o", tagged).returncode == 0
+    result = run_cli("tag", tagged)
+    assert result.returncode == 1 and result.stderr.decode().splitlines() == [
+        f"measures: {tagged}:1: a document measures tag wrote (its fields: 'source', 'input', 'sentences', "
+        "'summary'), not one to tag; tag the documents it came from, or read it with Document.from_dict",
+        "measures: no input could be tagged"]
+    # as the message says: the document comes back whole, labels and all
+    record = json.loads(tagged.read_text("utf-8"))
+    document = measures.Document.from_dict(record)
+    assert [s.text for s in document.sentences] == ["全市开展全员核酸检测。", "各小区实行封闭管理。"]
+    assert all(s.labels for s in document.sentences)
+    # a record of a corpus that has a text is read as one, whatever else it holds
+    tagged.write_text(json.dumps({**record, "text": "全市开展全员核酸检测。"}, ensure_ascii=False) + "\n", "utf-8")
+    assert run_cli("tag", tagged).returncode == 0
+
+
 @pytest.mark.parametrize("option, message", [
     ("date,text", "'text' is the document"),
     ("date,,url", "names fields with commas between (date,url)"),
