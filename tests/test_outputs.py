@@ -906,7 +906,8 @@ def _system_calls(tmp_path, command) -> list[str]:
     if not trace.exists() or "ptrace" in result.stderr.decode(errors="replace"):
         pytest.skip("strace cannot trace here")
     assert result.returncode == 0, result.stderr.decode()
-    return [line.split(" ", 1)[1] for line in trace.read_text().splitlines() if " " in line]
+    # each line is "PID  call(...) = result", the PID padded to a width (6498  fsync, 12345 fsync)
+    return [line.split(None, 1)[1] for line in trace.read_text().splitlines() if " " in line]
 
 
 def test_an_output_is_on_the_disk_before_it_replaces_the_old_one(tmp_path):
