@@ -73,6 +73,7 @@ def tag_records(records, model_path=None, trusted: bool = False, examples: int =
     and skips a bad line, so one bad record does not fail the rest. The records are
     tagged together, as ``Model.tag_many`` tags small documents, which is faster than one
     by one."""
+    from .document import tag_documents
     from .sources import record_name
     from .export import document_record
 
@@ -99,8 +100,10 @@ def tag_records(records, model_path=None, trusted: bool = False, examples: int =
         else:
             log.warning("%s: expected a text or an object with a string field 'text', got %s",
                         where, type(record).__name__)
+    # tag_documents, not tag_many: these texts are records' texts, never a path given for
+    # one, so tag_many's warning for a text that names a file would be a false alarm
     return [document_record(document, examples, where, fields)
-            for document, where, fields in zip(model.tag_many(texts, sources=sources), wheres, kept)]
+            for document, where, fields in zip(tag_documents(model, list(zip(texts, sources))), wheres, kept)]
 
 
 def _dask_bag():

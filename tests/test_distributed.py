@@ -7,6 +7,7 @@ import pytest
 dask_bag = pytest.importorskip("dask.bag", reason="the Dask test needs dask[distributed] (pip install '.[dask]')")
 distributed = pytest.importorskip("dask.distributed", reason="needs dask[distributed]")
 
+from measures import load_model  # noqa: E402
 from measures.distributed import read_jsonl, tag_bag, tag_records  # noqa: E402
 
 from conftest import EXAMPLES, run_cli  # noqa: E402
@@ -337,6 +338,23 @@ def test_results_held_from_a_run_are_not_taken_for_a_model_saved_over_its_folder
     after = tag_bag(bag, model_path=folder).compute()[0]["sentences"][1]["labels"]
     assert len(before) == 2 and after == before[:1]
     del kept
+
+
+def test_a_record_whose_text_names_a_file_is_tagged_as_text_without_a_warning(tmp_path, monkeypatch):
+    # a record's text is text (the CLI tags a JSONL line "核酸检测.txt" without a word);
+    # tag_many warns of such a string, as a path given where its contents were meant
+    import warnings
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "核酸检测.txt").write_text("全市开展全员核酸检测。", "utf-8")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        found = tag_records(["核酸检测.txt", {"id": "n2", "text": "核酸检测.txt"}])
+    assert [str(w.message) for w in caught] == []
+    assert [(r["source"], r["sentences"][0]["text"]) for r in found] == [("<records>:1", "核酸检测.txt"),
+                                                                        ("n2", "核酸检测.txt")]
+    with pytest.warns(UserWarning, match="'核酸检测.txt' is the name of a file"):
+        list(load_model().tag_many(["核酸检测.txt"]))
 
 
 def test_ids_given_in_python_are_named_as_tag_many_names_them(caplog):
