@@ -690,7 +690,7 @@ def cmd_explain(args) -> int:
             raise UsageError(f"{sentence}: a file; explain labels the sentences given as arguments "
                                f"(for a document: measures tag {sentence})")
     model = _load(args)
-    with _printing():
+    with _printing(), _warnings_said():  # a sentence that is several, explained as one
         _explain(model, args)
     return 0
 

@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 import numpy as np
 
-from .cleaning import emptied
+from .cleaning import clean, emptied
 from .features import Analyzer
 from .forking import ForkSafeLock
 from .inputs import as_real, is_whole, iterable_argument, names_a_file, sentence_list, shown, text_argument
 from .labels import LABEL_IDS, OTHER
+from .splitting import split_sentences
 from .vectorizing import TermIndex, supports
 
 if TYPE_CHECKING:
@@ -196,6 +197,18 @@ def _warn_if_a_file(text: str, what: str, stacklevel: int = 3) -> None:
                       "read the file first (measures.read_document(path))", stacklevel=stacklevel)
 
 
+def _warn_if_several(sentence: str, stacklevel: int = 3) -> None:
+    """Warn when ``sentence`` is several sentences as a document's text is split: explain
+    reads it as one, so its labels and terms are those of them all together, where
+    tagging the text labels each apart (a paragraph pasted whole, say)."""
+    pieces = split_sentences(clean(sentence))
+    if len(pieces) > 1:
+        shown_pieces = " / ".join(piece[:10] for piece in pieces[:3]) + (" / …" if len(pieces) > 3 else "")
+        warnings.warn(f"the text is {len(pieces)} sentences as measures splits a document ({shown_pieces}), "
+                      f"explained as one: the labels and terms are those of all of it; explain each sentence "
+                      f"(tagging the text labels them one by one)", stacklevel=stacklevel)
+
+
 class Model:
     """A trained sentence classifier plus the document path around it.
 
@@ -333,6 +346,7 @@ class Model:
         if not read_as.strip():
             raise ValueError(f"{emptied(sentence)}: nothing to explain")
         _warn_if_a_file(sentence, "explain() labels the sentence it is given")
+        _warn_if_several(sentence)
         if not is_whole(top, 1):
             raise ValueError(f"top must be a whole number, 1 or more, not {top!r}")
         rows, indices, contributions = self._contributions([sentence])

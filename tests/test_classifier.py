@@ -948,6 +948,21 @@ def test_a_file_name_given_as_text_is_labelled_with_a_warning(model, tmp_path):
     assert result.returncode == 2 and "an empty sentence" in result.stderr.decode()
 
 
+def test_explaining_several_sentences_as_one_says_so(model):
+    # a paragraph pasted whole was explained as one sentence without a word: its labels
+    # and terms were those of all of it, where tagging it labels each sentence
+    with pytest.warns(UserWarning, match=r"the text is 2 sentences as measures splits a document "
+                                         r"\(甲地开展全员核酸检测 / 乙地对密接人员集中隔\), explained as one") as caught:
+        model.explain("甲地开展全员核酸检测。乙地对密接人员集中隔离。")
+    assert caught[0].filename == __file__  # the caller's line, not one inside measures
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model.explain("全市开展全员核酸检测，完成采样46万人。")  # one sentence, commas and all
+    result = run_cli("explain", "全市开展全员核酸检测。", "甲地开展全员核酸检测。乙地对密接人员集中隔离。")
+    assert result.returncode == 0 and "labels: " in result.stdout.decode()
+    assert result.stderr.decode().count("measures: warning: the text is 2 sentences") == 1
+
+
 @pytest.mark.parametrize("settings", [{}, {"char_ngrams": (1, 4), "word_ngrams": None, "prefix": 0}],
                          ids=["bulk-counting", "string-analyzer"])
 def test_sentences_without_a_single_term_are_a_data_error_on_either_counting_path(settings):
