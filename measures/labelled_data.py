@@ -386,9 +386,13 @@ def _bad_header(lines: list[str], wanted: str) -> str:
         name = next((name for name in names if name in _NEAR_NAMES[column]), None)
         if name is not None:
             near.append(f"{name!r} for {column!r}")
+    # a file saved without its header: its first row is taken for one
+    row = "text" not in names and not near and any(reads_as_labels(cell.strip()) for cell in lines[0].split("\t")[1:])
     return (f"header must name {wanted}, got {_header_shown(lines)}"
             + ("; the file is comma-separated: save it as tab-separated text (TSV)" if comma else "")
-            + (f"; did you mean {' and '.join(near)}?" if near and not comma else ""))
+            + (f"; did you mean {' and '.join(near)}?" if near and not comma else "")
+            + ("; that line reads as a labelled row: add the header line 'text<TAB>labels' above it"
+               if row and not comma else ""))
 
 
 # column names that people write for the guide's two

@@ -87,6 +87,9 @@ def test_skip_bad_rows_keeps_the_good_ones(tmp_path):
     ("text\tlabel\n句子。\tother\n", "did you mean 'label' for 'labels'?"),
     ("文本\t标签\n句子。\tother\n", "did you mean '文本' for 'text' and '标签' for 'labels'?"),
     ("text\tcolour\n句子。\tother\n", "got 'text\\tcolour'\n"),       # nothing near: no guess
+    # a file saved without its header: the message named the first row as a bad header only
+    ("全市开展核酸检测。\ttesting\n句子。\tother\n", "got '全市开展核酸检测。\\ttesting'; that line reads as a "
+                                                   "labelled row: add the header line 'text<TAB>labels' above it\n"),
     # a spreadsheet's blank first row
     ("\ntext\tlabels\n句子。\tother\n", "data.tsv:1: the first line is empty: the header, naming the columns "
                                           "'text' and 'labels', must be the first line"),
