@@ -17,7 +17,7 @@ from .inputs import check_ordered, flag_argument, is_device, iterable_argument, 
 from .outputs import needs_an_apostrophe
 from .labels import LABEL_IDS, LabelError, joined_labels, parse_labels, reads_as_labels
 from .reading import is_compressed, line_number
-from .splitting import LINE_BREAK, split_sentences
+from .splitting import LINE_BREAK, pieces_shown, split_sentences
 
 # one labelled file or several, each named by a string or a path
 Paths = Union[str, "os.PathLike[str]", Iterable[Union[str, "os.PathLike[str]"]]]
@@ -672,8 +672,8 @@ def _not_one_sentence(text: str) -> str | None:
     # and is no sentence (a web address's "?" and ";", a footnote's [1])
     pieces = split_sentences(clean(text))
     if len(pieces) > 1:
-        return (f"the text is {len(pieces)} sentences as measures splits it ({' / '.join(p[:10] for p in pieces[:3])}"
-                f"{' / …' if len(pieces) > 3 else ''}); the guide's unit is one sentence: give each its own row")
+        return (f"the text is {len(pieces)} sentences as measures splits it ({pieces_shown(pieces)}); the "
+                f"guide's unit is one sentence: give each its own row")
     return None
 
 

@@ -18,7 +18,7 @@ from .features import Analyzer
 from .forking import ForkSafeLock
 from .inputs import as_real, is_whole, iterable_argument, names_a_file, sentence_list, shown, text_argument
 from .labels import LABEL_IDS, OTHER
-from .splitting import split_sentences
+from .splitting import pieces_shown, split_sentences
 from .vectorizing import TermIndex, supports
 
 if TYPE_CHECKING:
@@ -203,8 +203,7 @@ def _warn_if_several(sentence: str, stacklevel: int = 3) -> None:
     tagging the text labels each apart (a paragraph pasted whole, say)."""
     pieces = split_sentences(clean(sentence))
     if len(pieces) > 1:
-        shown_pieces = " / ".join(piece[:10] for piece in pieces[:3]) + (" / …" if len(pieces) > 3 else "")
-        warnings.warn(f"the text is {len(pieces)} sentences as measures splits a document ({shown_pieces}), "
+        warnings.warn(f"the text is {len(pieces)} sentences as measures splits a document ({pieces_shown(pieces)}), "
                       f"explained as one: the labels and terms are those of all of it; explain each sentence "
                       f"(tagging the text labels them one by one)", stacklevel=stacklevel)
 

@@ -122,3 +122,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 def split_sentences(text: str) -> list[str]:
     """The sentences of ``text`` as strings."""
     return [text[start:end] for start, end in sentence_spans(text_argument(text))]
+
+
+def pieces_shown(pieces: list[str]) -> str:
+    """The sentences a text meant as one splits into, as a message shows them: the first
+    three, ten characters each."""
+    return " / ".join(piece[:10] for piece in pieces[:3]) + (" / …" if len(pieces) > 3 else "")
