@@ -481,6 +481,8 @@ def _warn_past_cpus(jobs: int, starts: str) -> None:
     """Warn of more worker processes than the CPUs the process may use (``starts`` them,
     or ``starts up to``): each is forked at once and holds what it works on, so a typo
     (--jobs 64) can exhaust memory."""
+    if jobs <= 1:  # one process (or train's -1, every CPU): nothing to count, nor joblib to import
+        return
     from joblib import cpu_count  # the CPUs train's --jobs -1 counts (the process's own)
 
     from .inputs import counted
