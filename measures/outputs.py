@@ -339,18 +339,12 @@ def sync_file(path: str | os.PathLike[str]) -> None:
 
 
 def sync_folder(folder: str | os.PathLike[str]) -> None:
-    """Flush a folder's entries (a rename into it) to the disk. A system that cannot sync
-    a folder so (Windows, some network disks) keeps the rename as it can."""
+    """Flush a folder's entries (a rename into it) to the disk. A system that cannot open
+    or sync a folder so (Windows, some network disks) keeps the rename as it can."""
     try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
+        sync_file(folder)
     except OSError:
         pass
-    finally:
-        os.close(fd)
 
 
 @contextlib.contextmanager
