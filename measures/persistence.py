@@ -725,6 +725,15 @@ def _primary_weight(config: dict) -> str:
     return f" (in which a sentence whose primary label it is weighs {weight:g} times)"
 
 
+def _nb_power(config: dict) -> str:
+    params = config.get("estimator_params")
+    power = as_real(params.get("nb_power")) if isinstance(params, dict) else None
+    if not power:  # models made before the setting, or with it off
+        return ""
+    return (f" over the terms scaled by their naive-Bayes log-count ratio for the label to the power "
+            f"{power:g} (NBSVM)")
+
+
 def model_card(config: dict) -> str:
     """The short README.md that goes with a model folder."""
     training = config.get("training_data")
@@ -739,7 +748,7 @@ def model_card(config: dict) -> str:
         "",
         "## Model",
         f"- TF-IDF over {_terms(config['analyzer'])} (words by jieba); one linear SVM per label"
-        f"{_primary_weight(config)}, {_decision(config)}; the most probable label is primary."
+        f"{_primary_weight(config)}{_nb_power(config)}, {_decision(config)}; the most probable label is primary."
         + (f" When a document is tagged, the primary label is chosen from each sentence's label log-odds "
            f"plus {config['context']} times the mean of those of up to {CONTEXT_WINDOW} sentences on each side; "
            "`predict` reads sentences alone."

@@ -7,12 +7,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.sparse import csr_matrix, diags
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
+from sklearn.svm import LinearSVC
 
 from conftest import EXAMPLES, loaded_modules, run_cli
 
@@ -437,6 +439,9 @@ def test_training_with_too_few_groups_is_a_clear_error():
     # out of a 32-bit float's range: infinite, or 0 for every sentence of a label's own
     ({"primary_weight": 1e40}, "primary_weight must be .* a 32-bit float holds \\(1.2e-38 to 3.4e\\+38\\)"),
     ({"primary_weight": 1e-50}, "primary_weight must be"),
+    ({"nb_power": -0.5}, "nb_power must be a number from 0 to 1, got -0.5"), ({"nb_power": 1.5}, "nb_power must be"),
+    ({"nb_power": float("nan")}, "nb_power must be"), ({"nb_power": "0.5"}, "nb_power must be"),
+    ({"nb_power": None}, "nb_power must be"),
     ({"segmenter": "foo"}, "unknown segmenter backend 'foo'; choose from 'auto', 'rjieba', 'jieba'"),
     ({"n_jobs": 0}, "n_jobs must be None, a whole number of processes or -1 for all cores \\(not 0\\)"),
     ({"n_jobs": 1.5}, "n_jobs must be"),
@@ -455,6 +460,53 @@ def test_primary_weight_makes_the_most_probable_label_the_primary_one_more_often
         right[weight] = sum(got.split("|")[0] == y[i].split("|")[0] for got, i in zip(predicted, several))
     # on the 900 rows it was fitted on: 156 and 216 of 311 when this test was written
     assert right[3] > right[1] + len(several) // 10
+
+
+# Four sentences over three terms (the values are TF-IDF weights: only whether a sentence
+# holds a term counts), the first two of the label.
+HELD = csr_matrix(np.array([[0.3, 0.7, 0.0], [1.0, 0.0, 0.0], [0.0, 0.4, 0.9], [0.0, 0.0, 0.5]], dtype=np.float32))
+
+
+@pytest.mark.parametrize("power, expected", [
+    # shares of the label's sentences holding each term, plus one: 3/6, 2/6, 1/6; of the others': 1/6, 2/6, 3/6
+    (1, [np.log(3), 0.0, -np.log(3)]), (0.5, [np.log(3) ** 0.5, 0.0, -np.log(3) ** 0.5]), (0, None)])
+def test_each_term_is_scaled_by_its_naive_bayes_log_count_ratio(power, expected):
+    scales = MeasureClassifier(nb_power=power)._nb_scales(HELD, np.array([[1], [1], [0], [0]], dtype=np.int8), None)
+    if expected is None:
+        assert scales is None
+    else:
+        np.testing.assert_allclose(scales[:, 0], expected, rtol=1e-6, atol=1e-7)
+
+
+def test_the_naive_bayes_ratio_counts_each_sentence_by_its_weight():
+    estimator = MeasureClassifier(nb_power=1)
+    Y = np.array([[1, 0], [1, 1], [0, 1], [0, 0]], dtype=np.int8)
+    weighted = estimator._nb_scales(HELD, Y, np.array([1.0, 1.0, 2.0, 0.0], dtype=np.float32))
+    # the third sentence twice, the fourth not at all
+    repeated = estimator._nb_scales(HELD[[0, 1, 2, 2]], Y[[0, 1, 2, 2]], None)
+    np.testing.assert_allclose(weighted, repeated, rtol=1e-6)
+    assert not np.allclose(weighted, estimator._nb_scales(HELD, Y, None))
+
+
+def test_the_naive_bayes_scale_folds_into_the_weights():
+    # the model reads plain TF-IDF rows, and its margins are those of each label's SVM fitted on the scaled rows
+    estimator = MeasureClassifier(thresholds=0.5, min_df=1, nb_power=1, primary_weight=1).fit(SMALL_X, SMALL_Y)
+    rows, terms, weights = estimator.model_._vectorize(SMALL_X)
+    X = csr_matrix((weights, (rows, terms)), shape=(len(SMALL_X), len(estimator.vocabulary_)))
+    classes, Y = binarize(SMALL_Y)
+    scales = estimator._nb_scales(X, Y, None)
+    probabilities = estimator.predict_proba(SMALL_X)
+    for k in range(len(classes)):
+        scaled = X @ diags(scales[:, k])
+        svm = LinearSVC(C=0.5, class_weight="balanced", tol=1e-3, max_iter=5000, random_state=0).fit(scaled, Y[:, k])
+        np.testing.assert_allclose(probabilities[:, k], 1 / (1 + np.exp(-svm.decision_function(scaled))), atol=2e-3)
+
+
+def test_nb_power_changes_the_weights_but_not_the_terms():
+    plain = MeasureClassifier(thresholds=0.5, min_df=1, nb_power=0).fit(SMALL_X, SMALL_Y)
+    scaled = MeasureClassifier(thresholds=0.5, min_df=1).fit(SMALL_X, SMALL_Y)
+    assert plain.vocabulary_ == scaled.vocabulary_ and not np.allclose(plain.coef_, scaled.coef_)
+    assert list(scaled.predict(SMALL_X)) == SMALL_Y
 
 
 def test_a_header_only_file_is_a_one_line_error_on_the_command_line(tmp_path):

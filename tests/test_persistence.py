@@ -753,10 +753,20 @@ def test_the_card_says_how_the_thresholds_were_chosen(tmp_path, estimator):
                                                   "it is weighs 3 times), its margin"),
                                           (2.5, "weighs 2.5 times"), (1, "one linear SVM per label, its margin")])
 def test_the_card_says_how_much_a_sentence_weighs_for_its_primary_label(tmp_path, weight, said):
-    MeasureClassifier(thresholds=0.5, min_df=1, primary_weight=weight).fit(SENTENCES, LABELS).to_model().save(
-        tmp_path / "m")
+    MeasureClassifier(thresholds=0.5, min_df=1, primary_weight=weight, nb_power=0).fit(
+        SENTENCES, LABELS).to_model().save(tmp_path / "m")
     card = (tmp_path / "m" / "README.md").read_text("utf-8")
     assert said in card and (weight != 1 or "weighs" not in card)
+
+
+@pytest.mark.parametrize("power, said", [
+    (0.5, "one linear SVM per label (in which a sentence whose primary label it is weighs 3 times) over the terms "
+          "scaled by their naive-Bayes log-count ratio for the label to the power 0.5 (NBSVM), its margin"),
+    (1, "to the power 1 (NBSVM)"), (0, "weighs 3 times), its margin")])
+def test_the_card_says_how_the_terms_were_scaled(tmp_path, power, said):
+    MeasureClassifier(thresholds=0.5, min_df=1, nb_power=power).fit(SENTENCES, LABELS).to_model().save(tmp_path / "m")
+    card = (tmp_path / "m" / "README.md").read_text("utf-8")
+    assert said in card and (power != 0 or "naive-Bayes" not in card)
 
 
 def test_the_card_names_the_command_that_trained_the_model(tmp_path):

@@ -23,7 +23,6 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import accuracy  # noqa: E402  (a script folder, not a package)
 import context  # noqa: E402
 import learning_curve  # noqa: E402
-import nb_weighting  # noqa: E402
 import primary_order  # noqa: E402
 import settings  # noqa: E402
 
@@ -31,8 +30,8 @@ CORPUS = SHARED / "corpus"
 needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason=f"no shared corpus at {CORPUS}")
 
 
-@pytest.mark.parametrize("script", ["accuracy", "settings", "learning_curve", "ruled_corpus", "nb_weighting",
-                                    "primary_order", "situation_statements", "context"])
+@pytest.mark.parametrize("script", ["accuracy", "settings", "learning_curve", "ruled_corpus", "primary_order",
+                                    "situation_statements", "context"])
 def test_a_benchmark_measures_the_checkout_it_sits_in_not_an_installed_copy(tmp_path, script):
     # as `python benchmarks/SCRIPT.py` starts: its own folder first on the path
     found = subprocess.run([sys.executable, "-c", f"import sys; sys.path.insert(0, {str(ROOT / 'benchmarks')!r}); "
@@ -136,7 +135,10 @@ def test_sentences_take_the_labels_of_their_own_place_in_the_tagged_document(tmp
     pairs = ([(f"第{k}区开展全员核酸检测。", "testing") for k in range(8)]
              + [(f"第{k}区加快疫苗接种。", "vaccination") for k in range(8)]
              + [(f"第{k}版权所有。", "other") for k in range(8)])
-    model = measures.train(pairs, min_df=1, thresholds=0.5)
+    # without the naive-Bayes scale, whose ratios on 24 sentences tilt a sentence of
+    # unseen words towards one label: it must be read as other alone for the test to tell
+    # a reading in the document from one alone
+    model = measures.train(pairs, min_df=1, thresholds=0.5, nb_power=0)
     # words the model never saw: alone it reads them as other, in a document their
     # neighbours decide
     unknown = "甲乙丙丁戊。"
@@ -339,24 +341,6 @@ def test_learning_curve_ends_with_the_shipped_model_on_the_whole_corpus(tmp_path
     assert " ".join(whole[1:6]) == shipped  # the whole corpus with the defaults is the shipped model
 
 
-def test_nb_weighting_folds_its_scale_into_the_weights(monkeypatch):
-    # at power 0 every term's scale is +1 or -1, which an SVM undoes by a flip of the
-    # weight's sign: the folded weights must be the plain estimator's; at power 1 they differ
-    pairs = [("全员核酸检测今日开始", "testing"), ("核酸采样点延长服务时间", "testing"),
-             ("密切接触者集中隔离观察", "isolation_transfer"), ("隔离酒店闭环管理", "isolation_transfer"),
-             ("小区环境全面消杀", "disinfection"), ("电梯按钮每日消毒", "disinfection")]
-    texts, y = zip(*pairs)
-    plain = measures.MeasureClassifier(thresholds=0.5, min_df=1).fit(texts, y)
-    monkeypatch.setattr(nb_weighting.NBWeighted, "power", 0.0)
-    flat = nb_weighting.NBWeighted(thresholds=0.5, min_df=1).fit(texts, y)
-    assert list(flat.vocabulary_) == list(plain.vocabulary_)
-    assert abs(flat.coef_ - plain.coef_).max() < 1e-3 and abs(flat.intercept_ - plain.intercept_).max() < 1e-3
-    monkeypatch.setattr(nb_weighting.NBWeighted, "power", 1.0)
-    weighted = nb_weighting.NBWeighted(thresholds=0.5, min_df=1).fit(texts, y)
-    assert abs(weighted.coef_ - plain.coef_).max() > 0.05
-    assert list(weighted.predict(texts)) == list(y)
-
-
 @pytest.mark.parametrize("short, expected", [(20, [0.8, 0.4, 0.2, 0.2]), (40, [1.0, 0.8, 0.2, 0.2])])
 def test_the_adaptive_context_raises_only_short_sentences_weights_up_to_one(short, expected):
     texts = ["三是“帮”", "二是做好用工的对接。", "本区已为二十余家外贸企业办理出口退税三千多万元，并为六家物流企业发放一次性运营补贴共计四百万元。", "长" * 100]
@@ -382,10 +366,13 @@ def test_the_context_benchmark_retells_a_document_as_tag_does_at_the_same_weight
     assert leaning == [s.labels for s in model.tag(text).sentences]
     # Points whose measure only their neighbours name (一是“减”。) are `other` read alone; leaning
     # on their neighbours, some become `economy`. Which ones depends on the model, so the test
-    # asks only that the weight moves some point, and only a point, the neighbours' way.
+    # asks only that the weight moves some point from `other` to `economy`, and only points,
+    # each the document's way: to `economy`, or to `other` where a point read alone as another
+    # measure loses it (三是“返”。, 返 as in travellers returning, has been `border_import`).
     moved = [i for i, (alone, leant) in enumerate(zip(tagged[0.0], leaning)) if alone[0] != leant[0]]
     assert moved and set(moved) <= {1, 3, 5}
-    assert all(tagged[0.0][i][0] == "other" and leaning[i][0] == "economy" for i in moved)
+    assert any(tagged[0.0][i][0] == "other" and leaning[i][0] == "economy" for i in moved)
+    assert all(leaning[i][0] in ("economy", "other") for i in moved)
 
 
 def test_primary_order_places_each_measure_where_the_sentence_names_it():
