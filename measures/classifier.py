@@ -313,13 +313,16 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
     nb_power : float
         From 0 to 1. Each label's SVM sees every term's TF-IDF value scaled by
         ``sign(r) * |r| ** nb_power``, ``r`` the term's naive-Bayes log-count ratio for
-        that label: the share of the label's sentences that hold the term over the share
-        of the other sentences that do, each count plus one (NBSVM, Wang and Manning
+        that label, ``log((p / sum(p)) / (q / sum(q)))``: ``p`` the label's sentences that
+        hold the term and ``q`` the other sentences that do, each counted by their
+        ``sample_weight`` and plus one, the sums over all terms (NBSVM, Wang and Manning
         2012, whose scale is ``r`` itself, 1 here). A term that tells the label apart then
         counts for more before the SVM weighs it. 0 turns it off. The scale folds into the
-        weights, so the model predicts as fast. 0.5 was chosen on our validation set
-        (docs/primary-accuracy.md), for the macro-F1 it gained on the rows read for errors
-        and on those never read.
+        weights, so the model predicts as fast. The plus one is in units of weight, so
+        weights all multiplied by 100 give other scales; and on a few dozen sentences it
+        can lean a sentence of words never seen towards a measure, where 0 reads it as
+        ``other``. 0.5 was chosen on our validation set (docs/primary-accuracy.md), for the
+        macro-F1 it gained on the rows read for errors and on those never read.
     primary_weight : float
         In each label's SVM, a sentence whose primary label it is weighs this many times
         a sentence that only has it (or not), so that a label's probability is higher
@@ -427,11 +430,12 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         ``weight``; None when ``nb_power`` is 0."""
         if not self.nb_power:
             return None
-        held = tfidf.copy()
-        held.data[:] = 1.0
-        weight = np.ones(tfidf.shape[0], dtype=np.float32) if weight is None else weight.astype(np.float32)
-        inside = np.asarray(held.T @ (Y * weight[:, None]), dtype=np.float64) + 1.0
-        outside = np.asarray(held.T @ weight, dtype=np.float64)[:, None] - inside + 2.0
+        # which sentence holds which term, sharing the TF-IDF rows' indices; sums in 64
+        # bits, as weights up to float32's range times many sentences overflow 32
+        held = csr_matrix((np.ones(tfidf.nnz), tfidf.indices, tfidf.indptr), shape=tfidf.shape)
+        weight = np.ones(tfidf.shape[0]) if weight is None else weight.astype(np.float64)
+        inside = held.T @ (Y * weight[:, None]) + 1.0
+        outside = (held.T @ weight)[:, None] - inside + 2.0
         ratio = np.log(inside / inside.sum(axis=0)) - np.log(outside / outside.sum(axis=0))
         return (np.sign(ratio) * np.abs(ratio) ** float(self.nb_power)).astype(np.float32)
 
@@ -465,8 +469,9 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         unlike the rest, as real documents are (groups that share a sentence count as one,
         so that no fold is scored on a copy of a sentence it was fitted on); with a float
         ``thresholds`` there are no folds and it is not used. ``sample_weight`` weighs each sentence in the SVMs, the
-        calibration, the choice of thresholds and the cross-validated figures (a
-        sentence of weight 0 still counts towards the terms' document frequencies).
+        naive-Bayes ratios (``nb_power``), the calibration, the choice of thresholds and the
+        cross-validated figures (a sentence of weight 0 still counts towards the terms'
+        document frequencies).
 
         A ``random_state`` of None or a ``RandomState`` draws one seed for the fit; the
         model's metadata records that seed as ``random_state``, so the fit can be
@@ -781,6 +786,9 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
 
     def __setstate__(self, state):
         super().__setstate__(state)
+        # pickled before these settings existed: the values that fitted as it was fitted
+        self.__dict__.setdefault("primary_weight", 1.0)
+        self.__dict__.setdefault("nb_power", 0.0)
         # fitted before measures 0.3: coef_ was one row a term and vocabulary_ an array of
         # terms; read as the attributes are documented now (predictions never used them)
         vocabulary = self.__dict__.get("vocabulary_")

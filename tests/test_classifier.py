@@ -463,19 +463,21 @@ def test_primary_weight_makes_the_most_probable_label_the_primary_one_more_often
 
 
 # Four sentences over three terms (the values are TF-IDF weights: only whether a sentence
-# holds a term counts), the first two of the label.
+# holds a term counts), the first of the label and three of others.
 HELD = csr_matrix(np.array([[0.3, 0.7, 0.0], [1.0, 0.0, 0.0], [0.0, 0.4, 0.9], [0.0, 0.0, 0.5]], dtype=np.float32))
 
 
-@pytest.mark.parametrize("power, expected", [
-    # shares of the label's sentences holding each term, plus one: 3/6, 2/6, 1/6; of the others': 1/6, 2/6, 3/6
-    (1, [np.log(3), 0.0, -np.log(3)]), (0.5, [np.log(3) ** 0.5, 0.0, -np.log(3) ** 0.5]), (0, None)])
-def test_each_term_is_scaled_by_its_naive_bayes_log_count_ratio(power, expected):
-    scales = MeasureClassifier(nb_power=power)._nb_scales(HELD, np.array([[1], [1], [0], [0]], dtype=np.int8), None)
-    if expected is None:
+@pytest.mark.parametrize("power", [1, 0.5, 0])
+def test_each_term_is_scaled_by_its_naive_bayes_log_count_ratio(power):
+    scales = MeasureClassifier(nb_power=power)._nb_scales(HELD, np.array([[1], [0], [0], [0]], dtype=np.int8), None)
+    if power == 0:
         assert scales is None
-    else:
-        np.testing.assert_allclose(scales[:, 0], expected, rtol=1e-6, atol=1e-7)
+        return
+    # the label's sentence holds terms 0 and 1: counts plus one 2, 2, 1 of 5; the others
+    # hold 0 once, 1 once and 2 twice: 2, 2, 3 of 7 (shares of the terms counted, not of
+    # the sentences, which would give log((2/2) / (2/4)) for term 0)
+    ratios = np.log(np.array([2 / 5, 2 / 5, 1 / 5]) / np.array([2 / 7, 2 / 7, 3 / 7]))
+    np.testing.assert_allclose(scales[:, 0], np.sign(ratios) * np.abs(ratios) ** power, rtol=1e-6)
 
 
 def test_the_naive_bayes_ratio_counts_each_sentence_by_its_weight():
@@ -1358,9 +1360,13 @@ def test_an_estimator_pickled_with_the_old_layout_reads_as_the_new(fitted):
 
     old = copy.deepcopy(fitted)  # as measures 0.2 fitted it: one row a term, the terms an array
     old.coef_, old.vocabulary_ = fitted.coef_.T.copy(), np.asarray(list(fitted.vocabulary_), dtype=object)
+    # nor had it the settings added since, which fitted as 1 and 0 fit
+    del old.primary_weight, old.nb_power
     again = pickle.loads(pickle.dumps(old))
     assert again.coef_.shape == fitted.coef_.shape and np.array_equal(again.coef_, fitted.coef_)
     assert again.vocabulary_ == fitted.vocabulary_
+    assert again.get_params()["primary_weight"] == 1.0 and again.get_params()["nb_power"] == 0.0
+    assert clone(again).nb_power == 0.0
 
 
 def test_documents_before_a_bad_item_come_before_its_error(model):

@@ -372,7 +372,7 @@ def test_the_context_benchmark_retells_a_document_as_tag_does_at_the_same_weight
     moved = [i for i, (alone, leant) in enumerate(zip(tagged[0.0], leaning)) if alone[0] != leant[0]]
     assert moved and set(moved) <= {1, 3, 5}
     assert any(tagged[0.0][i][0] == "other" and leaning[i][0] == "economy" for i in moved)
-    assert all(leaning[i][0] in ("economy", "other") for i in moved)
+    assert all(leaning[i][0] == "economy" or tagged[0.0][i][0] not in ("economy", "other") for i in moved)
 
 
 def test_primary_order_places_each_measure_where_the_sentence_names_it():
