@@ -2,9 +2,11 @@
 
     python benchmarks/learning_curve.py [--fractions 0.1 0.25 0.5 0.75] [--repeats 3]
                                         [--labels FILE ...] [--shared ../shared]
-                                        [--seed 0] [--jobs -1]
+                                        [--seed 0] [--jobs -1] [SETTING=VALUE ...]
 
-Trains the estimator, with its default settings, on random parts of the bundled corpus
+Trains the estimator, with its default settings or those given as in
+``benchmarks/settings.py`` (``nb_power=0``: how a setting fares on smaller corpora, such
+as users retrain on), on random parts of the bundled corpus
 (each repeat draws one random order of the sentences and takes its first 10%, 25%, ...,
 so that a larger part holds the smaller ones) and on the whole of it, and scores every
 model as ``benchmarks/settings.py`` does: each validation sentence in its document.
@@ -22,7 +24,7 @@ import time
 
 import accuracy  # first: it puts this checkout's measures on the path
 import numpy as np
-from settings import add_scoring_arguments, scored, sentence_counts, validation_sets
+from settings import add_scoring_arguments, change, scored, sentence_counts, validation_sets
 
 import measures
 from measures.classifier import MeasureClassifier
@@ -47,13 +49,16 @@ def main(argv=None) -> int:
     parser.add_argument("--repeats", type=int, default=3, help="random parts drawn for each size (default: 3)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the random orders (default: 0)")
     add_scoring_arguments(parser)
+    parser.add_argument("changes", nargs="*", type=change, metavar="SETTING=VALUE",
+                        help="estimator settings for every model, JSON values (default: none, the defaults)")
     args = parser.parse_args(argv)
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
+    settings = dict(args.changes)
     try:
-        MeasureClassifier(n_jobs=args.jobs)._check_params()
+        MeasureClassifier(n_jobs=args.jobs, **settings)._check_params()
     except ValueError as error:
-        parser.error(f"--jobs: {error}")
+        parser.error(f"--jobs or a setting: {error}")
     try:
         corpus_folder, sets = validation_sets(args.labels, args.shared)
     except accuracy.ValidationSetError as error:
@@ -64,6 +69,7 @@ def main(argv=None) -> int:
     rng = random.Random(args.seed)
     orders = [rng.sample(range(len(data)), len(data)) for _ in range(args.repeats)]
     print(f"bundled corpus: {len(data)} sentences; scored in their documents; " + sentence_counts(sets))
+    print("settings: " + (", ".join(f"{name}={value!r}" for name, value in settings.items()) or "the defaults"))
     print(f"mean of {args.repeats} random parts (lowest–highest) for each size below the whole\n")
     print(f"{'sentences':>10}" + "".join(f"{name[-54:]:>56}" for name in sets))
     print(f"{'':>10}" + "".join(f"{'macro / primary / micro [ranges: macro, primary]':>56}" for _ in sets))
@@ -73,7 +79,7 @@ def main(argv=None) -> int:
         runs = []  # one [set][metric] table of figures for each repeat
         for order in orders if part < 1 else orders[:1]:
             chosen = sorted(order[:size])
-            estimator = MeasureClassifier(n_jobs=args.jobs)
+            estimator = MeasureClassifier(n_jobs=args.jobs, **settings)
             try:
                 model = estimator.fit([corpus_texts[i] for i in chosen], [corpus_labels[i] for i in chosen]).to_model({})
             except DataError as error:  # a part too small to train on (too few of a label, say)

@@ -311,7 +311,9 @@ def test_settings_scores_the_defaults_as_the_shipped_model_and_changes_by_differ
     (["--fractions", "1"], "'1' is not a fraction above 0 and below 1"),
     (["--fractions", "half"], "'half' is not a fraction"),
     (["--repeats", "0"], "--repeats must be at least 1"),
-    (["--jobs", "0"], "--jobs: n_jobs must be"),
+    (["--jobs", "0"], "--jobs or a setting: n_jobs must be"),
+    (["nb_power=2"], "--jobs or a setting: nb_power must be a number from 0 to 1, got 2"),
+    (["nb_pwr=0"], "'nb_pwr=0' is not SETTING=VALUE"),
 ])
 def test_learning_curve_refuses_bad_arguments_before_training(capsys, args, message):
     with pytest.raises(SystemExit) as exit:
@@ -322,8 +324,10 @@ def test_learning_curve_refuses_bad_arguments_before_training(capsys, args, mess
 @needs_shared
 @needs_corpus
 def test_learning_curve_names_a_part_too_small_to_train_on(capsys):
-    assert learning_curve.main(["--fractions", "0.0002", "--repeats", "1", "--jobs", "1"]) == 2
-    assert re.search(r"learning_curve: a part of \d+ sentences: too few sentences to train on", capsys.readouterr().err)
+    assert learning_curve.main(["--fractions", "0.0002", "--repeats", "1", "--jobs", "1", "nb_power=0", "C=1"]) == 2
+    out, err = capsys.readouterr()
+    assert re.search(r"learning_curve: a part of \d+ sentences: too few sentences to train on", err)
+    assert "settings: nb_power=0, C=1" in out.splitlines()
 
 
 @needs_shared
