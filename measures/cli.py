@@ -152,7 +152,7 @@ def _check_output(output, inputs, folder: bool = False) -> None:
     ``inputs``, and inputs that name standard input twice. An output inside an input
     folder is fine unless it is a kind of file the folder's documents are read from: the
     next run would read it back as a document."""
-    from .inputs import listed
+    from .inputs import in_message, listed
     from .outputs import check_not_input, check_output, descriptor, left_behind, temporary_prefix
 
     # however it is spelt (//dev/stdin, /proc/self/fd/../fd/0, a link to it)
@@ -168,15 +168,16 @@ def _check_output(output, inputs, folder: bool = False) -> None:
     swapped = [path for path in left if path.name.startswith(prefix + "old.")
                and (path / name).is_dir() and not os.path.lexists(output)]
     for path in swapped:
-        _say(f"note: {path / name} is the model that was at {output}, which a run killed while "
-             f"replacing it took out; mv {shlex.quote(str(path / name))} {shlex.quote(str(output))} "
+        _say(f"note: {in_message(path / name)} is the model that was at {in_message(output)}, which a run killed "
+             f"while replacing it took out; mv {shlex.quote(str(path / name))} {shlex.quote(str(output))} "
              f"puts it back")
     left = [path for path in left if path not in swapped]
     if left:  # a kill -9 or the out-of-memory killer leaves its hidden temporary file
         # a long name is cut in the temporary one's: another output's may begin alike
         alike = " (or by one writing another output whose name begins alike)" if prefix != f".{name}." else ""
-        _say(f"note: {listed([str(path) for path in left])} beside {output}: left by a run that was killed before "
-             f"it finished{alike}; remove {'it' if len(left) == 1 else 'them'} unless a run is writing {output} now")
+        _say(f"note: {listed([in_message(path) for path in left])} beside {in_message(output)}: left by a run that "
+             f"was killed before it finished{alike}; remove {'it' if len(left) == 1 else 'them'} unless a run is "
+             f"writing {in_message(output)} now")
 
 
 def _model_folder(args) -> str:
@@ -320,16 +321,17 @@ _NOT_WRITTEN = {".html": "measures report FILE -o report.html makes the HTML rep
 
 def cmd_tag(args) -> int:
     from .export import Writer
+    from .inputs import in_message
     from .outputs import open_output
     from .sources import COMPRESSED_SUFFIXES
 
     suffix = Path(args.output or "").suffix.lower()
     if args.format is None:
         if suffix in _NOT_WRITTEN:
-            raise UsageError(f"{args.output}: tag writes text, csv, json or jsonl, not {suffix[1:]} "
+            raise UsageError(f"{in_message(args.output)}: tag writes text, csv, json or jsonl, not {suffix[1:]} "
                              f"({_NOT_WRITTEN[suffix]}; --format text writes the summary under this name)")
         if suffix in COMPRESSED_SUFFIXES:
-            raise UsageError(f"{args.output}: tag does not compress its output; pipe it instead "
+            raise UsageError(f"{in_message(args.output)}: tag does not compress its output; pipe it instead "
                              f"(measures tag ... --format jsonl | gzip > out.jsonl.gz), or give --format to "
                              f"write uncompressed output under this name")
         args.format = _FORMAT_OF.get(suffix, "text")
@@ -337,11 +339,11 @@ def cmd_tag(args) -> int:
         if suffix in COMPRESSED_SUFFIXES:  # written uncompressed, as asked: the name inside must agree
             suffix = Path(Path(args.output).stem).suffix.lower()
         if _FORMAT_OF.get(suffix, args.format) != args.format:
-            raise UsageError(f"{args.output}: its name says {_FORMAT_OF[suffix]}, and --format says {args.format}; "
-                             f"drop --format (the extension chooses) or name the file .{_SUFFIX_OF[args.format]}")
+            raise UsageError(f"{in_message(args.output)}: its name says {_FORMAT_OF[suffix]}, and --format says "
+                             f"{args.format}; drop --format (the extension chooses) or name the file .{_SUFFIX_OF[args.format]}")
         if suffix in _NOT_WRITTEN and args.format != "text":  # the summary may go under any name, data may not
-            raise UsageError(f"{args.output}: --format {args.format} is not {suffix[1:]} ({_NOT_WRITTEN[suffix]}); "
-                             f"name the file .{_SUFFIX_OF[args.format]}")
+            raise UsageError(f"{in_message(args.output)}: --format {args.format} is not {suffix[1:]} "
+                             f"({_NOT_WRITTEN[suffix]}); name the file .{_SUFFIX_OF[args.format]}")
     _fields_read(args)  # a field kept twice is refused before the model loads
     if args.keep_fields and args.format == "text":
         raise UsageError("--keep-fields is for json, jsonl and csv output; the text summary has no place for fields")
@@ -403,12 +405,12 @@ class _Sentenceless:
         self.names += [where] if len(self.names) < 3 else []
 
     def note(self) -> None:
-        from .inputs import counted, listed
+        from .inputs import counted, in_message, listed
 
         if self.count:
             _say(f"note: {counted(self.count, 'document')} gave no sentence "
-                 f"({listed(self.names, total=self.count)}): cleaning keeps the lines that hold "
-                 "Chinese text, and drops page chrome")
+                 f"({listed([in_message(name) for name in self.names], total=self.count)}): cleaning keeps the "
+                 "lines that hold Chinese text, and drops page chrome")
 
 
 class _FieldsNeverFound:
@@ -446,9 +448,10 @@ def _printing():
 
 
 def _nothing_written(done: str, output: str | None) -> str:
+    from .inputs import in_message
     from .outputs import written_in_place
 
-    kept = "" if written_in_place(output) else f"; {output} not written"
+    kept = "" if written_in_place(output) else f"; {in_message(output)} not written"
     return f"no input could be {done}{kept}"
 
 
@@ -494,12 +497,13 @@ def _warn_past_cpus(jobs: int, starts: str) -> None:
 
 
 def cmd_report(args) -> int:
+    from .inputs import in_message
     from .report import write_report
 
     _check_output(args.output, [*args.inputs, _model_folder(args)])
     suffix = Path(args.output).suffix.lower()
     if suffix in _FORMAT_OF or suffix in _NOT_WRITTEN and suffix not in (".html", ".htm"):
-        raise UsageError(f"{args.output}: report writes an HTML page; name it .html "
+        raise UsageError(f"{in_message(args.output)}: report writes an HTML page; name it .html "
                          f"(measures tag writes text, csv, json or jsonl)")
     failed: list = []
     empty = _Sentenceless()
@@ -515,7 +519,7 @@ def cmd_report(args) -> int:
     write_report(documents, args.output, title=args.title)
     if failed:
         print(f"measures: {len(failed)} input(s) could not be tagged; report of {len(documents)} "
-              f"written to {args.output}", file=sys.stderr)
+              f"written to {in_message(args.output)}", file=sys.stderr)
         return 1
     return 0
 
@@ -586,7 +590,7 @@ def _warn_trained_on(model, data) -> None:
     again by a spreadsheet, or one label corrected) or a model saved before measures
     recorded its files' sha256."""
     from .datasets import bundled_texts, training_files
-    from .inputs import is_whole
+    from .inputs import in_message, is_whole
 
     recorded = model.metadata.get("training_data")
     recorded = recorded if isinstance(recorded, dict) else {}
@@ -603,9 +607,9 @@ def _warn_trained_on(model, data) -> None:
         parts = Path(path).resolve().parts
         named = next((tail for tail in trained if parts[-len(tail):] == tail), None)
         if isinstance(hashes, list) and digest in hashes:
-            found.append(f"{path} (the same bytes)")
+            found.append(f"{in_message(path)} (the same bytes)")
         elif named:
-            found.append(f"{path} (by its name, {'/'.join(named)}; if it is that file)")
+            found.append(f"{in_message(path)} (by its name, {in_message('/'.join(named))}; if it is that file)")
     if not found and whole_corpus:
         shared = sum(text in ours for text in data.texts)
         if shared >= 10 and shared * 5 >= len(data):  # a few, such as 版权所有, flatter no figure
@@ -619,6 +623,7 @@ def _warn_trained_on(model, data) -> None:
 
 
 def cmd_train(args) -> int:
+    from .inputs import in_message
     from .persistence import check_save_path
     from .training import train
 
@@ -647,17 +652,17 @@ def cmd_train(args) -> int:
     figures = (f"; cross-validated macro-F1 {cv['macro_f1']:.3f}, primary accuracy "
                f"{cv['primary_accuracy']:.3f}" if cv else "")
     print(f"trained on {len(data)} sentences in {time.perf_counter() - started:.1f} s{figures}; "
-          f"saved to {args.output}")
+          f"saved to {in_message(args.output)}")
     return 0
 
 
 def cmd_evaluate(args) -> int:
     from .evaluation import format_scores, scores
-    from .inputs import counted
+    from .inputs import counted, in_message
 
     data = _labelled(args.data, args.skip_bad_rows, "scores")
     if not len(data):  # scores of nothing would print as a model that gets everything wrong
-        raise CommandError(f"{', '.join(args.data)}: no labelled sentences to score")
+        raise CommandError(f"{', '.join(map(in_message, args.data))}: no labelled sentences to score")
     _warn_not_one_sentence(data)
     model = _load(args)
     _warn_trained_on(model, data)
@@ -681,7 +686,7 @@ def cmd_check_data(args) -> int:
 
 def cmd_explain(args) -> int:
     from .cleaning import emptied, normalize_sentence
-    from .inputs import names_a_file
+    from .inputs import in_message, names_a_file
 
     for sentence in args.sentences:
         if not sentence.strip():
@@ -689,8 +694,8 @@ def cmd_explain(args) -> int:
         if not normalize_sentence(sentence).strip():
             raise UsageError(f"{emptied(sentence)}: nothing to explain")
         if names_a_file(sentence):
-            raise UsageError(f"{sentence}: a file; explain labels the sentences given as arguments "
-                               f"(for a document: measures tag {sentence})")
+            raise UsageError(f"{in_message(sentence)}: a file; explain labels the sentences given as arguments "
+                               f"(for a document: measures tag {in_message(sentence)})")
     model = _load(args)
     with _printing(), _warnings_said():  # a sentence that is several, explained as one
         _explain(model, args)
@@ -715,14 +720,14 @@ def _explain(model, args) -> None:
 
 
 def cmd_suggest(args) -> int:
-    from .inputs import counted
+    from .inputs import counted, in_message
     from .labelled_data import read_texts
     from .suggesting import suggest, write_suggestions
 
     tables = [name for name in args.inputs if Path(name).suffix.lower() == ".tsv"]
     if args.exclude and tables:  # the form before --exclude took one file: --exclude a.tsv b.tsv docs/
-        raise UsageError(f"{tables[0]}: a labelled file among the inputs; give each file to leave out its own "
-                         f"--exclude (--exclude {args.exclude[-1]} --exclude {tables[0]})")
+        raise UsageError(f"{in_message(tables[0])}: a labelled file among the inputs; give each file to leave out its "
+                         f"own --exclude (--exclude {in_message(args.exclude[-1])} --exclude {in_message(tables[0])})")
     _check_output(args.output, [*args.inputs, *(args.exclude or ()), _model_folder(args)])
     model = _load(args)
     exclude = read_texts(args.exclude) if args.exclude else ()
@@ -745,7 +750,7 @@ def cmd_suggest(args) -> int:
         raise CommandError(_nothing_written("read", args.output))
     write_suggestions(picks, args.output)
     if not _on_stdout(args):
-        print(f"wrote {counted(len(picks), 'sentence')} to label to {args.output}", file=sys.stderr)
+        print(f"wrote {counted(len(picks), 'sentence')} to label to {in_message(args.output)}", file=sys.stderr)
     if failed:
         print(f"measures: {len(failed)} input(s) could not be read", file=sys.stderr)
         return 1
@@ -1010,7 +1015,9 @@ def main(argv=None) -> int:
         _say(f"out of memory, on a document too large to hold at once or too many at once; {_left(args)}")
         return 1
     except OSError as error:  # a file the checks above did not foresee
-        _say(f"{error.filename}: {error.strerror}" if error.filename else _unnamed(error))
+        from .inputs import in_message
+
+        _say(f"{in_message(error.filename)}: {error.strerror}" if error.filename else _unnamed(error))
         return 1
     except KeyboardInterrupt:
         _say(_STOP_WORDS[signal.SIGINT])
@@ -1028,11 +1035,12 @@ def main(argv=None) -> int:
 
 def _left(args) -> str:
     """What a run that stopped part way left of its output."""
+    from .inputs import in_message
     from .outputs import written_in_place
 
     output = getattr(args, "output", None)
-    return (f"what {'standard output' if output in (None, '-') else output} received before it is not the "
-            f"whole result" if written_in_place(output) else f"nothing was written to {output}")
+    return (f"what {'standard output' if output in (None, '-') else in_message(output)} received before it is not "
+            f"the whole result" if written_in_place(output) else f"nothing was written to {in_message(output)}")
 
 
 def _leave(signum, frame):

@@ -22,7 +22,7 @@ import operator
 import os
 from functools import lru_cache
 
-from .inputs import is_whole, iterable_argument, path_argument
+from .inputs import in_message, is_whole, iterable_argument, path_argument
 from .sources import RecordErrors, RecordFields, read_once
 
 __all__ = ["read_jsonl", "tag_bag", "tag_records"]
@@ -99,7 +99,7 @@ def tag_records(records, model_path=None, trusted: bool = False, examples: int =
             kept.append(record["fields"] if isinstance(record.get("fields"), dict) else None)
         else:
             log.warning("%s: expected a text or an object with a string field 'text', got %s",
-                        where, type(record).__name__)
+                        in_message(where), type(record).__name__)
     # tag_documents, not tag_many: these texts are records' texts, never a path given for
     # one, so tag_many's warning for a text that names a file would be a false alarm
     return [document_record(document, examples, where, fields)
@@ -203,7 +203,8 @@ def _files(urlpath) -> list:
             if not matches:
                 unmatched.append(str(pattern))
     problems = [f"no files match {', '.join(map(repr, unmatched))}"] if unmatched else []
-    problems += [f"{folder}: a folder; name its files, such as {os.path.join(folder, '*.jsonl')}" for folder in folders]
+    problems += [f"{in_message(folder)}: a folder; name its files, such as {in_message(os.path.join(folder, '*.jsonl'))}"
+                 for folder in folders]
     if problems:
         raise FileNotFoundError("; ".join(problems))
     # a file named twice (by a glob and by name, or by a link) is read once, as the
@@ -268,12 +269,12 @@ def _block_records(fs, path: str, offset, size, compression, lines_before: int,
         start = block[:4096] if offset is None else _head(fs, path)
     except Exception as error:  # noqa: BLE001  each decompressor has its own errors for a damaged file
         if first:
-            log.warning("%s: cannot be read (%s: %s); left out", path, type(error).__name__, error)
+            log.warning("%s: cannot be read (%s: %s); left out", in_message(path), type(error).__name__, error)
         return []
     wrong = not_jsonl(start)
     if wrong:
         if first:
-            log.warning("%s: %s; left out", path, wrong)
+            log.warning("%s: %s; left out", in_message(path), wrong)
         return []
     out = []
     lines = block.decode("utf-8", "surrogateescape").split("\n")

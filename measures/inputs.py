@@ -16,7 +16,20 @@ from pathlib import Path
 import numpy as np
 
 __all__ = ["text_argument", "path_argument", "iterable_argument", "sentence_list", "check_ordered", "is_whole",
-           "as_real", "one_per_sentence", "is_missing", "weights_argument", "flag_argument", "shown"]
+           "as_real", "one_per_sentence", "is_missing", "weights_argument", "flag_argument", "shown", "in_message"]
+
+# What would end a line of a message or title, or reach the terminal as its command: C0
+# and C1 control characters (line breaks, tabs, escapes), DEL, and U+2028 and U+2029,
+# which some readers break lines at.
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def in_message(name) -> str:
+    """A path or a document's name as a message names it: as it is, unless it holds a
+    CONTROL character (a file may be named with any), each of which is then written as
+    Python escapes it ("\\n", "\\x1b", "\\u2028"), so that the message stays one line and
+    leaves the terminal alone while the file can still be told."""
+    return CONTROL.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), str(name))
 
 
 def shown(value, most: int = 60) -> str:
@@ -289,7 +302,7 @@ def model_name(name) -> str:
     text)."""
     if not isinstance(name, str) or not name.strip():
         raise ValueError(f"name must be a model's name (it titles the model card), got {shown(name)}")
-    if any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in name):
+    if CONTROL.search(name):
         raise ValueError(f"name must be one line, without line breaks, tabs or other control characters "
                          f"(it titles the model card), got {shown(name)}")
     if any(unicodedata.category(char) == "Cs" for char in name):  # what Python makes of bytes not UTF-8

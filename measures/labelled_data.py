@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence, Union
 
 from .cleaning import clean, emptied, normalize_sentence
-from .inputs import check_ordered, flag_argument, is_device, iterable_argument, path_argument
+from .inputs import check_ordered, flag_argument, in_message, is_device, iterable_argument, path_argument
 from .outputs import needs_an_apostrophe
 from .labels import LABEL_IDS, LabelError, joined_labels, parse_labels, reads_as_labels
 from .reading import is_compressed, line_number
@@ -39,7 +39,8 @@ class Problem:
 
     @property
     def where(self) -> str:
-        return _where((self.path, self.line))
+        """``path:line`` as a message names it; the data check's JSON gives the path as it is."""
+        return in_message(_where((self.path, self.line)))
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
@@ -446,8 +447,8 @@ def _read_files(paths: Paths, unreadable: list | None = None) -> LabelledData:
     for path in _path_list(paths):
         same = _identity(path)
         if same in given:
-            data.problems.append(Problem(path, 1, f"the same file as {given[same]}, given twice: its rows would "
-                                                  "count twice"))
+            data.problems.append(Problem(path, 1, f"the same file as {in_message(given[same])}, given twice: its rows "
+                                                  "would count twice"))
             continue
         given[same] = path
         read = _file_lines(path)
@@ -699,7 +700,7 @@ def check_data(paths: Paths,
     if second_reading is not None:
         # a file read against itself agrees perfectly and says nothing
         data_files = {_identity(path) for path in _path_list(paths)}
-        problems += [f"{path}: given as the data and as the second reading; the second reading is another "
+        problems += [f"{in_message(path)}: given as the data and as the second reading; the second reading is another "
                      f"annotator's labels of the same sentences" for path in _path_list(second_reading)
                      if _identity(path) in data_files]
         second = _read_files(second_reading, [])
@@ -709,7 +710,7 @@ def check_data(paths: Paths,
         compared["not_labelled"] = sum(p.unlabelled for p in second.problems)
         problems += [str(p) for p in second.problems if not p.unlabelled]
         if not compared["rows"]:
-            named = ", ".join(_path_list(second_reading))
+            named = ", ".join(map(in_message, _path_list(second_reading)))
             problems.append(f"{named}: no usable row to compare" if not len(second) else
                             f"{named}: none of its sentences is in the data (sentences are matched by their text, cleaned as the model reads it)")
     any_position = collections.Counter(label for labels in data.labels for label in labels)
@@ -753,11 +754,11 @@ def format_check(report: dict) -> str:
         lines.append(f"{label:<20}{report['labels'][label]:>7}{report['primary'][label]:>9}")
     copies = report["exact_duplicate_examples"]
     for pair in copies[:SHOWN_DIFFERENCES]:
-        lines.append(f"duplicate: {pair['a']} = {pair['b']}")
+        lines.append(f"duplicate: {in_message(pair['a'])} = {in_message(pair['b'])}")
     lines += _and_more(len(copies), "duplicates")
     near = report["near_duplicate_examples"]
     for pair in near[:SHOWN_DIFFERENCES]:
-        lines.append(f"near-duplicate: {pair['a']} ~ {pair['b']} ({pair['jaccard']})")
+        lines.append(f"near-duplicate: {in_message(pair['a'])} ~ {in_message(pair['b'])} ({pair['jaccard']})")
     lines += _and_more(len(near), "near-duplicate pairs")
     for problem in report["problems"]:
         lines.append(f"problem: {problem}")
@@ -774,7 +775,7 @@ def format_check(report: dict) -> str:
             lines.append("label F1 between the readings, lowest first: "
                          + ", ".join(f"{label} {f1:.2f}" for label, f1 in weakest))
         for row in second["differences"][:SHOWN_DIFFERENCES]:
-            lines.append(f"differs: {row['where']}  {row['labels']}  second: {row['second']}  {row['text']}")
+            lines.append(f"differs: {in_message(row['where'])}  {row['labels']}  second: {row['second']}  {row['text']}")
         lines += _and_more(len(second["differences"]), "differences")
     return "\n".join(lines)
 

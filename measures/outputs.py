@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .inputs import resolved
+from .inputs import in_message, resolved
 
 __all__ = ["OutputError", "open_output", "check_output", "check_not_input", "temporary_file", "descriptor"]
 
@@ -66,12 +66,12 @@ def file_in_the_way(target: Path) -> Path | None:
 def _cannot_write(target: Path, error: OSError) -> str:
     blocker = file_in_the_way(target)
     if blocker is not None:
-        return f"{target}: cannot write there: {blocker} is a file, not a folder"
+        return f"{in_message(target)}: cannot write there: {in_message(blocker)} is a file, not a folder"
     if error.errno == errno.ENOENT and not target.parent.is_dir():
-        return f"{target}: cannot write there: folder {target.parent} does not exist"
+        return f"{in_message(target)}: cannot write there: folder {in_message(target.parent)} does not exist"
     if error.errno == errno.ENOENT:  # a folder that takes no new files, such as /proc
-        return f"{target}: cannot write there: folder {target.parent} takes no new files"
-    return f"{target}: cannot write ({error.strerror or error})"
+        return f"{in_message(target)}: cannot write there: folder {in_message(target.parent)} takes no new files"
+    return f"{in_message(target)}: cannot write ({error.strerror or error})"
 
 
 def writable(path: Path) -> bool:
@@ -114,10 +114,10 @@ def temporary_file(target: Path, folder: bool = False) -> tuple[int, str]:
     creating it would turn a mistyped path into a stray folder), or if ``target`` is a
     folder and ``folder`` (a folder is what will be written) is false."""
     if target.is_dir() and not folder:
-        raise OutputError(f"{target}: is a folder; give the name of a file to write")
+        raise OutputError(f"{in_message(target)}: is a folder; give the name of a file to write")
     existing = target.stat().st_mode if target.is_file() else None
     if existing is not None and not writable(target):
-        raise OutputError(f"{target}: cannot write (the file is read-only)")
+        raise OutputError(f"{in_message(target)}: cannot write (the file is read-only)")
     try:
         fd, tmp = tempfile.mkstemp(prefix=temporary_prefix(target), suffix=".part",
                                    dir=as_the_kernel_reads(target).parent)
@@ -224,9 +224,9 @@ def _writable_descriptor(path: str | os.PathLike[str], fd: int) -> None:
     except ImportError:  # pragma: no cover - no such names outside POSIX
         return
     except OSError:
-        raise OutputError(f"{os.fspath(path)}: no such open file") from None
+        raise OutputError(f"{in_message(os.fspath(path))}: no such open file") from None
     if mode == os.O_RDONLY:
-        raise OutputError(f"{os.fspath(path)}: cannot write (open for reading only)")
+        raise OutputError(f"{in_message(os.fspath(path))}: cannot write (open for reading only)")
 
 
 def _file_path(path: str | os.PathLike[str]) -> None:
@@ -234,7 +234,7 @@ def _file_path(path: str | os.PathLike[str]) -> None:
     conversion to a Path, and a file took the name of the missing folder."""
     text = os.fspath(path)
     if text.endswith(("/", os.sep)) and not os.path.isdir(text):
-        raise OutputError(f"{text}: no such folder; give the name of a file to write")
+        raise OutputError(f"{in_message(text)}: no such folder; give the name of a file to write")
 
 
 def check_output(path: str | os.PathLike[str] | None, folder: bool = False) -> None:
@@ -252,7 +252,7 @@ def check_output(path: str | os.PathLike[str] | None, folder: bool = False) -> N
     target = _target(path)
     if _special(target) and not folder:
         if not os.access(target, os.W_OK):
-            raise OutputError(f"{target}: cannot write (permission denied)")
+            raise OutputError(f"{in_message(target)}: cannot write (permission denied)")
         return
     fd, tmp = temporary_file(target, folder)
     os.close(fd)
@@ -273,12 +273,12 @@ def check_not_input(output: str | os.PathLike | None, inputs) -> None:
     else:
         target = resolved(output)
     if target is None:
-        raise OutputError(f"{output}: a symbolic-link loop; write the output elsewhere")
+        raise OutputError(f"{in_message(output)}: a symbolic-link loop; write the output elsewhere")
     for item in inputs:
         source = None if item in (None, "-") else resolved(item)
         clash = source is not None and _clash(target, source)  # an input in a loop is named as it is read
         if clash:
-            raise OutputError(f"{output}: {clash} {item}; write the output elsewhere")
+            raise OutputError(f"{in_message(output)}: {clash} {in_message(item)}; write the output elsewhere")
 
 
 def _standard_output_file() -> Path | None:
@@ -383,7 +383,7 @@ def open_output(path: str | os.PathLike[str] | None, bom: bool = False):
         try:
             handle = os.fdopen(os.dup(fd), "w", encoding=encoding, newline="")
         except OSError as error:
-            raise OutputError(f"{os.fspath(path)}: cannot write ({error.strerror or error})") from None
+            raise OutputError(f"{in_message(os.fspath(path))}: cannot write ({error.strerror or error})") from None
         with writes_to(Path(os.fspath(path))), handle:
             yield handle
         return

@@ -27,7 +27,7 @@ from .outputs import (UNFINISHED, OutputError, as_the_kernel_reads, default_mode
                       sync_folder, temporary_file, temporary_prefix, writable)
 from .cleaning import text_name
 from .labels import zh_name
-from .inputs import as_real, flag_argument, is_whole, is_link_loop, listed, model_name, path_argument, shown
+from .inputs import as_real, flag_argument, in_message, is_whole, is_link_loop, listed, model_name, path_argument, shown
 from .model import CONTEXT_WINDOW, ForeignTermError, Model, labels_problem, settings_problem
 
 if TYPE_CHECKING:
@@ -151,39 +151,39 @@ def check_save_path(path) -> None:
         # is judged below as under any name (a model folder saved before is saved over)
         suffix = Path(path).suffix
         if suffix.lower() in (".skops", *_PICKLES):
-            raise ModelFileError(f"{path}: a model is saved as a folder, not as a {suffix} file (a fitted "
+            raise ModelFileError(f"{in_message(path)}: a model is saved as a folder, not as a {suffix} file (a fitted "
                                  "MeasureClassifier is saved as one with measures.persistence.save_estimator)")
         return
     if os.path.islink(target):  # still a link once followed: a loop
-        raise ModelFileError(f"{path}: not saving the model here: it is a symbolic link that leads round in a "
+        raise ModelFileError(f"{in_message(path)}: not saving the model here: it is a symbolic link that leads round in a "
                              f"loop; choose a new path")
     if target.is_dir():
         # the folder saved over is renamed away: a process inside it is left in a folder
         # that no longer exists, where its relative paths reach nothing
         where = _holds_the_working_directory(target)
         if where:
-            raise ModelFileError(f"{path}: not saving the model here: saving replaces the whole folder, and it "
+            raise ModelFileError(f"{in_message(path)}: not saving the model here: saving replaces the whole folder, and it "
                                  f"is {where}; choose a new path, such as my-model")
         entries = list(target.iterdir())
         if not entries:
             return
         if not is_model_folder(target):
-            raise ModelFileError(f"{path}: not saving the model here: the folder holds files and is not a "
+            raise ModelFileError(f"{in_message(path)}: not saving the model here: the folder holds files and is not a "
                                  f"measures model folder; choose a new path or an empty folder")
         # The whole folder is replaced: notes or evaluations a user kept beside the model
         # would go with it.
-        extra = sorted(entry.name + ("/" if entry.is_dir() else "") for entry in entries
+        extra = sorted(in_message(entry.name) + ("/" if entry.is_dir() else "") for entry in entries
                        if entry.name not in MODEL_FILES)
         if extra:
-            raise ModelFileError(f"{path}: not saving the model here: saving replaces the whole folder, "
+            raise ModelFileError(f"{in_message(path)}: not saving the model here: saving replaces the whole folder, "
                                  f"and it also holds {listed(extra, 5)}; move them out or choose a new path")
         # as an output file is: a model someone protected is not replaced
         locked = next((entry for entry in [target, *entries] if not writable(entry)), None)
         if locked is not None:
-            raise ModelFileError(f"{path}: not saving the model here: {locked} is read-only; make it "
+            raise ModelFileError(f"{in_message(path)}: not saving the model here: {in_message(locked)} is read-only; make it "
                                  f"writable or choose a new path")
         return
-    raise ModelFileError(f"{path}: not saving the model here: it is a file; choose a new path or an empty folder")
+    raise ModelFileError(f"{in_message(path)}: not saving the model here: it is a file; choose a new path or an empty folder")
 
 
 def _holds_the_working_directory(folder: Path) -> str | None:
@@ -203,7 +203,7 @@ def _where_saved(path) -> Path:
     link stays a link, as an output file's does)."""
     target = as_the_kernel_reads(path)
     if ".." in target.parts:  # before the "..", no folder: nothing, or a file
-        raise ModelFileError(f"{path}: cannot save there: {target.parent} is no folder")
+        raise ModelFileError(f"{in_message(path)}: cannot save there: {in_message(target.parent)} is no folder")
     target = Path(os.path.abspath(target))
     return Path(os.path.realpath(target)) if os.path.islink(target) else target
 
@@ -222,7 +222,7 @@ def _reason(error: OSError, target: Path) -> str:
     """An OSError in words, naming the file it concerns when that is not ``target``."""
     reason = error.strerror or str(error)
     if error.filename and Path(os.path.abspath(error.filename)) != target:
-        reason += f" ({error.filename})"
+        reason += f" ({in_message(error.filename)})"
     return reason
 
 
@@ -230,9 +230,10 @@ def _check_folder(path, target: Path) -> None:
     # As for any output: a mistyped path is not created.
     blocker = file_in_the_way(target)
     if blocker is not None:
-        raise ModelFileError(f"{path}: cannot write the model there: {blocker} is a file, not a folder")
+        raise ModelFileError(f"{in_message(path)}: cannot write the model there: {in_message(blocker)} is a file, not a folder")
     if not target.parent.exists():
-        raise ModelFileError(f"{path}: cannot write the model there: folder {target.parent} does not exist")
+        raise ModelFileError(f"{in_message(path)}: cannot write the model there: folder {in_message(target.parent)} "
+                             "does not exist")
 
 
 def _atomic_folder(path: Path, write) -> None:
@@ -262,7 +263,7 @@ def _atomic_folder(path: Path, write) -> None:
                 os.replace(tmp, target)
         sync_folder(target.parent)
     except OSError as error:
-        raise ModelFileError(f"{path}: cannot write the model: {_reason(error, target)}") from None
+        raise ModelFileError(f"{in_message(path)}: cannot write the model: {_reason(error, target)}") from None
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -312,18 +313,18 @@ def save_model(model: Model | MeasureClassifier, path) -> None:
         try:
             model_name(name)
         except ValueError as error:
-            raise ModelFileError(f"{path}: the model's {error}; set model.metadata['name'] to one that can, "
+            raise ModelFileError(f"{in_message(path)}: the model's {error}; set model.metadata['name'] to one that can, "
                                  "then save it") from None
     problem = settings_problem(model.max_labels, model.context, **model.analyzer.config())
     if problem:  # an attribute set after the model was built (context)
-        raise ModelFileError(f"{path}: {problem}; the model cannot be saved so")
+        raise ModelFileError(f"{in_message(path)}: {problem}; the model cannot be saved so")
 
     # what loading would refuse is not written: the same limits, before any work
     vocabulary = np.array(model.terms, dtype=str)
     coef = _stored_coef(model.coef)
     size = vocabulary.nbytes + model.idf.nbytes + coef.nbytes + model.intercept.nbytes
     if size > MAX_WEIGHT_BYTES:
-        raise ModelFileError(f"{path}: the model's arrays take {size} bytes, more than a model file may "
+        raise ModelFileError(f"{in_message(path)}: the model's arrays take {size} bytes, more than a model file may "
                              f"hold ({MAX_WEIGHT_BYTES}); train with a larger min_df")
 
     def write(folder: Path):
@@ -347,9 +348,10 @@ def save_model(model: Model | MeasureClassifier, path) -> None:
             text = json.dumps(config, ensure_ascii=False, indent=2, default=json_value)
             size = len(text.encode("utf-8")) + 1  # UnicodeEncodeError, a ValueError: a lone surrogate
         except (TypeError, ValueError) as error:
-            raise ModelFileError(f"{path}: the model's settings and metadata cannot be saved as JSON ({error})") from None
+            raise ModelFileError(f"{in_message(path)}: the model's settings and metadata cannot be saved as JSON "
+                                 f"({error})") from None
         if size > MAX_CONFIG_BYTES:
-            raise ModelFileError(f"{path}: the model's settings and metadata take more than a config.json may "
+            raise ModelFileError(f"{in_message(path)}: the model's settings and metadata take more than a config.json may "
                                  f"hold ({MAX_CONFIG_BYTES} bytes); keep less in its metadata")
         (folder / "config.json").write_text(text + "\n", "utf-8")
         (folder / "README.md").write_text(model_card(json.loads(text)), "utf-8")
@@ -375,11 +377,11 @@ def _regular_file(path: Path, limit: int | None = None) -> None:
     except FileNotFoundError:
         raise
     except OSError as error:
-        raise ModelFileError(f"{path}: cannot be read ({error.strerror or error})") from None
+        raise ModelFileError(f"{in_message(path)}: cannot be read ({error.strerror or error})") from None
     if not stat.S_ISREG(info.st_mode):
-        raise ModelFileError(f"{path}: cannot be read (a folder, device or pipe, not a regular file)")
+        raise ModelFileError(f"{in_message(path)}: cannot be read (a folder, device or pipe, not a regular file)")
     if limit is not None and info.st_size > limit:
-        raise ModelFileError(f"{path}: {info.st_size} bytes, more than a model's {limit}; not a measures model file")
+        raise ModelFileError(f"{in_message(path)}: {info.st_size} bytes, more than a model's {limit}; not a measures model file")
 
 
 def _json_file(path: Path):
@@ -397,28 +399,28 @@ def _read_config(folder: Path) -> dict:
     try:
         config = _json_file(config_path)
     except FileNotFoundError:
-        raise ModelFileError(f"{folder}: not a model folder (no config.json)") from None
+        raise ModelFileError(f"{in_message(folder)}: not a model folder (no config.json)") from None
     except ValueError as error:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
-        raise ModelFileError(f"{config_path}: not valid JSON ({error})") from None
+        raise ModelFileError(f"{in_message(config_path)}: not valid JSON ({error})") from None
     except OSError as error:
-        raise ModelFileError(f"{config_path}: cannot be read ({error.strerror or error})") from None
+        raise ModelFileError(f"{in_message(config_path)}: cannot be read ({error.strerror or error})") from None
     if not isinstance(config, dict):
-        raise ModelFileError(f"{config_path}: not a measures model (a JSON {type(config).__name__}, not an object)")
+        raise ModelFileError(f"{in_message(config_path)}: not a measures model (a JSON {type(config).__name__}, not an object)")
     if config.get("format") != FORMAT:
-        raise ModelFileError(f"{config_path}: not a measures model (format {shown(config.get('format'))})")
+        raise ModelFileError(f"{in_message(config_path)}: not a measures model (format {shown(config.get('format'))})")
     version = config.get("format_version")
     if version != FORMAT_VERSION:
         if not is_whole(version, 0):
-            raise ModelFileError(f"{config_path}: 'format_version' must be a whole number, got {shown(version)}; "
+            raise ModelFileError(f"{in_message(config_path)}: 'format_version' must be a whole number, got {shown(version)}; "
                                  "the file is damaged or was edited by hand")
         made_with = config.get("measures_version")
         other = (f" or install the measures version the model was made with ({_made_with(config)})"
                  if made_with and made_with != _version() else "")
-        raise ModelFileError(f"{config_path}: model format version {shown(version)} but this measures ({_version()}) "
+        raise ModelFileError(f"{in_message(config_path)}: model format version {shown(version)} but this measures ({_version()}) "
                              f"reads version {FORMAT_VERSION}; retrain with `measures train`{other}")
     problem = _label_fields_problem(config)
     if problem:
-        raise ModelFileError(f"{config_path}: {problem}; the file is damaged or was edited by hand")
+        raise ModelFileError(f"{in_message(config_path)}: {problem}; the file is damaged or was edited by hand")
     return config
 
 
@@ -454,27 +456,27 @@ def _load_folder(folder: Path, segmenter: str) -> Model:
     try:
         _regular_file(weights, MAX_WEIGHTS_FILE_BYTES)
     except FileNotFoundError:
-        raise ModelFileError(f"{folder}: weights.npz is missing") from None
+        raise ModelFileError(f"{in_message(folder)}: weights.npz is missing") from None
     try:
         actual = _sha256(weights)
     except OSError as error:
-        raise ModelFileError(f"{weights}: cannot be read ({error.strerror or error})") from None
+        raise ModelFileError(f"{in_message(weights)}: cannot be read ({error.strerror or error})") from None
     expected = config.get("weights_sha256")
     if actual != expected:
         said = f"{expected[:12]}…" if isinstance(expected, str) and re.fullmatch("[0-9a-f]{64}", expected) \
             else shown(expected)
-        raise ModelFileError(f"{weights}: checksum {actual[:12]}… does not match config.json ({said}); "
+        raise ModelFileError(f"{in_message(weights)}: checksum {actual[:12]}… does not match config.json ({said}); "
                              "the file is damaged or was replaced")
     if str(config.get("measures_version", "?")).split(".")[:2] != _version().split(".")[:2]:
-        warnings.warn(f"{folder}: model made with measures {_made_with(config)}, running {_version()}; "
+        warnings.warn(f"{in_message(folder)}: model made with measures {_made_with(config)}, running {_version()}; "
                       f"predictions may differ slightly", stacklevel=3)
     config_path = folder / "config.json"
     try:
         weighed = _check_array_headers(weights)
     except _UNREADABLE_WEIGHTS as error:
-        raise ModelFileError(f"{weights}: unreadable model weights ({error})") from None
+        raise ModelFileError(f"{in_message(weights)}: unreadable model weights ({error})") from None
     if weighed != len(config["classes"]):  # the weights' checksum holds: the config was edited
-        raise ModelFileError(f"{config_path}: {len(config['classes'])} classes, but weights.npz weighs "
+        raise ModelFileError(f"{in_message(config_path)}: {len(config['classes'])} classes, but weights.npz weighs "
                              f"{weighed}; the file is damaged or was edited by hand")
     try:
         with np.load(weights, allow_pickle=False) as arrays:
@@ -482,14 +484,14 @@ def _load_folder(folder: Path, segmenter: str) -> Model:
                           arrays["intercept"], config["thresholds"], config["classes"],
                           config["analyzer"], config["max_labels"], config, segmenter, config["context"])
     except ForeignTermError as error:  # the weights' checksum holds, so the mismatch is the config's
-        raise ModelFileError(f"{config_path}: its analyzer {error.settings} never makes the term {shown(error.term)} "
+        raise ModelFileError(f"{in_message(config_path)}: its analyzer {error.settings} never makes the term {shown(error.term)} "
                              "that weights.npz weighs; the file is damaged or was edited by hand") from None
     except _UNREADABLE_WEIGHTS as error:
-        raise ModelFileError(f"{weights}: unreadable model weights ({error})") from None
+        raise ModelFileError(f"{in_message(weights)}: unreadable model weights ({error})") from None
     # last, so that an edit the checks above can judge is named by them
     edited = _edited_settings(config)
     if edited:
-        raise ModelFileError(f"{config_path}: {edited}")
+        raise ModelFileError(f"{in_message(config_path)}: {edited}")
     return model
 
 
@@ -554,22 +556,22 @@ def load_model(path=None, trusted: bool = False, segmenter: str = "auto") -> Mod
     if path is None:
         path = shipped_model_path()
         if not (path / "config.json").exists():
-            raise ModelFileError(f"the shipped model is missing at {path}; reinstall measures or pass a model path")
+            raise ModelFileError(f"the shipped model is missing at {in_message(path)}; reinstall measures or pass a model path")
     path = Path(path_argument(path, "model path (None: the shipped model)"))
     if path.is_dir():
         return _load_folder(path, segmenter)
     if not path.exists():
-        raise ModelFileError(f"{path}: " + ("a symbolic-link loop, not a model" if is_link_loop(path)
+        raise ModelFileError(f"{in_message(path)}: " + ("a symbolic-link loop, not a model" if is_link_loop(path)
                                             else "no such model folder or file"))
     suffix = path.suffix.lower()
     if suffix not in (".skops", *_PICKLES):
-        raise ModelFileError(f"{path}: not a model folder, .skops, or (trusted) .joblib file")
+        raise ModelFileError(f"{in_message(path)}: not a model folder, .skops, or (trusted) .joblib file")
     _regular_file(path)  # as a model folder's files are: a FIFO would be waited on for ever, /dev/zero read to the end
     if suffix == ".skops":
         return _from_estimator(_load_skops(path), path, segmenter)
     if not trusted:
         raise ModelFileError(
-            f"{path}: a {suffix} file is a pickle and can run any code when loaded; load it "
+            f"{in_message(path)}: a {suffix} file is a pickle and can run any code when loaded; load it "
             f"only if you trust its source, with load_model(path, trusted=True) or "
             f"`--trust` on the command line (model folders need no trust)")
     import joblib
@@ -587,10 +589,10 @@ def _skops(path: Path):
         import skops.io as sio
     except ImportError as error:
         if isinstance(error, ModuleNotFoundError) and (error.name or "").split(".")[0] == "skops":
-            raise ModelFileError(f"{path}: .skops files need skops: pip install skops (or, in a checkout, "
+            raise ModelFileError(f"{in_message(path)}: .skops files need skops: pip install skops (or, in a checkout, "
                                  f"pip install '.[skops]')") from None
         # installed, and failing on what it needs (skops 0.9 on scikit-learn 1.6)
-        raise ModelFileError(f"{path}: skops is installed but does not import ({error}); pip install -U skops "
+        raise ModelFileError(f"{in_message(path)}: skops is installed but does not import ({error}); pip install -U skops "
                              f"gives one that fits this scikit-learn") from None
     return sio
 
@@ -603,12 +605,12 @@ def _load_skops(path: Path):
             return sio.load(path, trusted=SKOPS_TRUSTED)
     except Exception as error:  # a damaged archive fails in whatever step meets the damage
         raise _unreadable(path, error) from None
-    raise ModelFileError(f"{path}: refusing to load types outside the trusted list: {', '.join(untrusted)}")
+    raise ModelFileError(f"{in_message(path)}: refusing to load types outside the trusted list: {', '.join(untrusted)}")
 
 
 def _unreadable(path: Path, error: Exception) -> ModelFileError:
     detail = str(error) or "the file is empty or cut short"
-    return ModelFileError(f"{path}: not a readable {path.suffix} model file ({type(error).__name__}: {detail})")
+    return ModelFileError(f"{in_message(path)}: not a readable {path.suffix} model file ({type(error).__name__}: {detail})")
 
 
 def _from_estimator(obj, path: Path, segmenter: str) -> Model:
@@ -617,10 +619,10 @@ def _from_estimator(obj, path: Path, segmenter: str) -> Model:
     # without one read sentences alone where this version reads their context. Rather than
     # sort out which 0.1 pickles would still label as they did, each is refused.
     if any(name in getattr(obj, "__dict__", {}) for name in ("primary_C", "primary_layer", "primary_layer_")):
-        raise ModelFileError(f"{path}: made by measures 0.1, whose primary-label layer this version "
+        raise ModelFileError(f"{in_message(path)}: made by measures 0.1, whose primary-label layer this version "
                              f"({_version()}) no longer has; retrain with `measures train`")
     if not isinstance(obj, Model) and not hasattr(obj, "to_model"):
-        raise ModelFileError(f"{path}: holds a {type(obj).__name__}, not a measures model")
+        raise ModelFileError(f"{in_message(path)}: holds a {type(obj).__name__}, not a measures model")
     try:
         model = obj if isinstance(obj, Model) else obj.to_model(_file_metadata(path))
         # built again: an archive restores the object's attributes as stored, so it is
@@ -629,7 +631,7 @@ def _from_estimator(obj, path: Path, segmenter: str) -> Model:
         return Model(model.terms, model.idf, model.coef, model.intercept, model.thresholds, model.classes,
                      model.analyzer.config(), model.max_labels, model.metadata, segmenter, model.context)
     except (AttributeError, TypeError, ValueError, KeyError) as error:
-        raise ModelFileError(f"{path}: not a usable measures model ({error})") from None
+        raise ModelFileError(f"{in_message(path)}: not a usable measures model ({error})") from None
 
 
 def _file_metadata(path: Path) -> dict:
@@ -657,7 +659,7 @@ def save_estimator(estimator, path) -> None:
     path = Path(path_argument(path, "estimator's path"))
     suffix = path.suffix.lower()
     if suffix not in (".skops", *_PICKLES):
-        raise ModelFileError(f"{path}: an estimator is saved as a .skops or .joblib file (a model "
+        raise ModelFileError(f"{in_message(path)}: an estimator is saved as a .skops or .joblib file (a model "
                              "folder, loaded without trust, with model.save or measures train)")
     sio = _skops(path) if suffix == ".skops" else None
     try:

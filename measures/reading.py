@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .cleaning import HAN_RANGES, remove_invisible
-from .inputs import path_argument, reads_for_ever
+from .inputs import in_message, path_argument, reads_for_ever
 from .splitting import last_sentence_end
 from .word_files import ZIP_MAGIC, WordFileError, docx_text
 
@@ -51,7 +51,7 @@ def decode(data: bytes, name: str = "<input>") -> str:
         try:
             return docx_text(data)
         except WordFileError as error:
-            raise DocumentError(f"{name}: {error}") from None
+            raise DocumentError(f"{in_message(name)}: {error}") from None
     return _detect(data, name, final=True)[1]
 
 
@@ -95,16 +95,17 @@ def _detect(data: bytes, name: str, final: bool) -> tuple[str, str]:
     # first: a PDF written without compression is mostly ASCII and decodes "plausibly"
     known = _not_text(data)
     if known:
-        raise DocumentError(f"{name}: {known}")
+        raise DocumentError(f"{in_message(name)}: {known}")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
                 return encoding, _decoder(encoding).decode(data, final)
             except UnicodeDecodeError as error:
-                raise DocumentError(f"{name}: starts with a {encoding} byte-order mark but does not decode ({error.reason})") from None
+                raise DocumentError(f"{in_message(name)}: starts with a {encoding} byte-order mark but does not decode "
+                                    f"({error.reason})") from None
     detected = _guess(data, final)
     if detected is None or not _plausible(detected[1]):
-        raise DocumentError(f"{name}: {_damage(data) or 'binary or undecodable data, not a text document'} "
+        raise DocumentError(f"{in_message(name)}: {_damage(data) or 'binary or undecodable data, not a text document'} "
                             f"(tried UTF-8, UTF-16, GB18030 and Big5)")
     return detected
 
@@ -370,16 +371,16 @@ def open_document(path: Path):
     try:
         handle = open(path, "rb")
     except IsADirectoryError:
-        raise DocumentError(f"{path}: is a directory") from None
+        raise DocumentError(f"{in_message(path)}: is a directory") from None
     except OSError as error:
-        raise DocumentError(f"{path}: cannot read ({error.strerror})") from None
+        raise DocumentError(f"{in_message(path)}: cannot read ({error.strerror})") from None
     try:
         endless = reads_for_ever(os.fstat(handle.fileno()))
     except OSError:
         endless = False  # reading it says why
     if endless:
         handle.close()
-        raise DocumentError(f"{path}: a device, not a document file")
+        raise DocumentError(f"{in_message(path)}: a device, not a document file")
     return handle
 
 
@@ -393,7 +394,7 @@ def read_document(path) -> str:
     reduced to their text)."""
     path = Path(path_argument(path, "document path"))
     if is_lock_file(path):
-        raise DocumentError(f"{path}: a lock file Word keeps beside an open document, not a document")
+        raise DocumentError(f"{in_message(path)}: a lock file Word keeps beside an open document, not a document")
     with open_document(path) as handle:
         data = _read_all(handle, path)
     return document_text(data, str(path), path.suffix)
@@ -403,14 +404,14 @@ def _read_all(handle, path: Path) -> bytes:
     try:
         return handle.read()
     except OSError as error:
-        raise DocumentError(f"{path}: cannot read ({error.strerror})") from None
+        raise DocumentError(f"{in_message(path)}: cannot read ({error.strerror})") from None
 
 
 def document_text(data: bytes, name: str, suffix: str = "") -> str:
     """The text of a document's bytes as a file of that ``suffix`` is read: decoded, line
     ends as "\n", HTML reduced to its visible text (standard input is read this way too)."""
     if not data and suffix.lower() in (".docx", ".docm"):  # a failed download, not an empty document
-        raise DocumentError(f"{name}: an empty file (0 bytes), not a Word document")
+        raise DocumentError(f"{in_message(name)}: an empty file (0 bytes), not a Word document")
     text = _lines(decode(data, name))
     if data.startswith(ZIP_MAGIC):
         return text
@@ -507,7 +508,7 @@ def iter_pieces(path, piece: int | None = None, handle=None) -> Iterator[str]:
                 # lines end at "\n", or at "\r" in a file without any (line_number)
                 line = 1 + (breaks[0] + before.count("\n") if breaks[0] or "\n" in before
                             else breaks[1] + before.count("\r"))
-                raise DocumentError(f"{path}: bytes near offset {offset - carried + error.start} (line {line}) do "
+                raise DocumentError(f"{in_message(path)}: bytes near offset {offset - carried + error.start} (line {line}) do "
                                     f"not decode as {encoding}, the encoding read from the file's start") from None
             pending += decoded
             breaks[0] += decoded.count("\n")

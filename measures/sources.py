@@ -22,7 +22,7 @@ import numpy as np
 
 from . import reading
 from .cleaning import replace_surrogates, text_name
-from .inputs import is_device, is_missing, listed, missing, reads_for_ever, whole_number_name
+from .inputs import in_message, is_device, is_missing, listed, missing, reads_for_ever, whole_number_name
 from .outputs import descriptor
 from .reading import (HTML_SUFFIXES, MHTML, DocumentError, document_text, is_large, is_lock_file, iter_pieces, open_document,
                       read_document)
@@ -107,7 +107,7 @@ class RecordErrors:
 
     def notes(self) -> list[str]:
         """The lines that say the others, a line a kind."""
-        return [f"{self.name}: {count - self.NAMED} more records {kind}, the last on line {last} "
+        return [f"{in_message(self.name)}: {count - self.NAMED} more records {kind}, the last on line {last} "
                 f"({count}{self.part or ' in all'}; {hint})"
                 for (kind, hint), (count, last) in self.seen.items() if count > self.NAMED]
 
@@ -151,7 +151,7 @@ def jsonl_source(line: str, where: str, record_fields: RecordFields = RecordFiel
     try:
         line.encode("utf-8")
     except UnicodeEncodeError:  # a byte that was not UTF-8
-        return Source(where, error=f"{where}: not UTF-8 (JSONL input must be UTF-8)", problem=_NOT_UTF8)
+        return Source(where, error=f"{in_message(where)}: not UTF-8 (JSONL input must be UTF-8)", problem=_NOT_UTF8)
     if not line.strip():
         return None
     try:
@@ -160,10 +160,10 @@ def jsonl_source(line: str, where: str, record_fields: RecordFields = RecordFiel
         record = json.loads(line.rstrip("\r\n"), parse_constant=_no_number, parse_float=_finite)
     except json.JSONDecodeError as error:
         # some of json's messages end in "at" (Invalid control character at)
-        return Source(where, error=f"{where}: not a JSON object ({error.msg.removesuffix(' at')} at column "
+        return Source(where, error=f"{in_message(where)}: not a JSON object ({error.msg.removesuffix(' at')} at column "
                                    f"{error.colno})", problem=_NOT_JSON)
     except (RecursionError, ValueError) as error:  # nested past Python's stack, a number past its limit
-        return Source(where, error=f"{where}: a JSON value this reader cannot hold ({type(error).__name__})")
+        return Source(where, error=f"{in_message(where)}: a JSON value this reader cannot hold ({type(error).__name__})")
     record_fields = _record_fields(record_fields)
     text_field, keep = record_fields.text, record_fields.keep
     if not isinstance(record, dict) or not isinstance(record.get(text_field), str):
@@ -172,10 +172,10 @@ def jsonl_source(line: str, where: str, record_fields: RecordFields = RecordFiel
                f" (it is {json.dumps(record[text_field], ensure_ascii=False)[:20]})")
         if isinstance(record, dict) and _TAGGED <= record.keys() and text_field not in record:
             # tag's own output given back to it: its text is in its sentences, already labelled
-            return Source(where, error=f"{where}: a document measures tag wrote{has}, not one to tag; "
+            return Source(where, error=f"{in_message(where)}: a document measures tag wrote{has}, not one to tag; "
                                        f"tag the documents it came from, or read it with Document.from_dict",
                           problem=("that measures tag wrote", "tag the documents they came from"))
-        return Source(where, error=f"{where}: expected an object with a string field {text_field!r}{has}",
+        return Source(where, error=f"{in_message(where)}: expected an object with a string field {text_field!r}{has}",
                       problem=(f"without a string field {text_field!r}",
                                "--text-field names the field that holds the text"))
     # only the fields asked for: the others (a scraped page's HTML) would be held until written
@@ -232,24 +232,24 @@ def _file(path: Path, record_fields: RecordFields = RecordFields()) -> Iterator[
     except OSError:  # reading it says why
         mode, endless = stat.S_IFREG, False
     if endless:
-        yield Source(str(path), error=f"{path}: a device, not a document file")
+        yield Source(str(path), error=f"{in_message(path)}: a device, not a document file")
         return
     if path.suffix.lower() in _NOT_DOCUMENTS:
-        yield Source(str(path), error=f"{path}: {_NOT_DOCUMENTS[path.suffix.lower()]}")
+        yield Source(str(path), error=f"{in_message(path)}: {_NOT_DOCUMENTS[path.suffix.lower()]}")
         return
     if stat.S_ISFIFO(mode):  # no name to go by: read as standard input is
         try:
             with open(path, "rb") as handle:
                 yield from _stream(handle, str(path), record_fields)
         except OSError as error:
-            yield Source(str(path), error=f"{path}: cannot read ({error.strerror})")
+            yield Source(str(path), error=f"{in_message(path)}: cannot read ({error.strerror})")
         return
     if path.suffix.lower() in JSONL_SUFFIXES or (_is_descriptor(path) and _opens_an_object(path)):
         try:
             with open(path, "rb") as handle:
                 wrong = not_jsonl(handle.peek(4096)[:4096])
                 if wrong:
-                    yield Source(str(path), error=f"{path}: {wrong}")
+                    yield Source(str(path), error=f"{in_message(path)}: {wrong}")
                     return
                 lines = chain([handle.readline().removeprefix(codecs.BOM_UTF8)], handle)
                 empty = True
@@ -257,9 +257,9 @@ def _file(path: Path, record_fields: RecordFields = RecordFields()) -> Iterator[
                     empty = False
                     yield source
                 if empty:
-                    yield Source(str(path), note=f"{path}: no records (a JSONL file with no line of text)")
+                    yield Source(str(path), note=f"{in_message(path)}: no records (a JSONL file with no line of text)")
         except OSError as error:
-            yield Source(str(path), error=f"{path}: cannot read ({error.strerror})")
+            yield Source(str(path), error=f"{in_message(path)}: cannot read ({error.strerror})")
         return
     try:
         if is_large(path):
@@ -357,7 +357,7 @@ def _stream(stream, name: str, record_fields: RecordFields = RecordFields()) -> 
         blank += first
         first = stream.readline(limit)
     if _utf16_object(first):  # JSONL as a file of it is refused (not_jsonl), not one document of JSON's syntax
-        yield Source(name, error=f"{name}: UTF-16 text that opens a JSON object: JSONL input must be UTF-8 "
+        yield Source(name, error=f"{in_message(name)}: UTF-16 text that opens a JSON object: JSONL input must be UTF-8 "
                                  f"(iconv -f utf-16 -t utf-8 converts it)")
         return
     if _opens_object(first):
@@ -390,7 +390,7 @@ def _stream(stream, name: str, record_fields: RecordFields = RecordFields()) -> 
     except DocumentError as error:
         yield Source(name, error=str(error))
     except OSError as error:  # the temporary file: a full disk
-        yield Source(name, error=f"{name}: cannot keep it in a temporary file to read it in pieces "
+        yield Source(name, error=f"{in_message(name)}: cannot keep it in a temporary file to read it in pieces "
                                  f"({error.strerror or error})")
 
 
@@ -477,7 +477,7 @@ def _walk(folder: Path, passed_over: list[str]) -> Iterator[tuple[Path, str | No
             elif child.suffix.lower() in _NOT_READ:
                 yield child, _NOT_READ[child.suffix.lower()]
             elif child.suffix.lower() not in _PASSED_SILENTLY:  # a page saved as .php, or with no extension
-                passed_over.append(text_name(str(child.relative_to(folder))))  # a GBK name as text
+                passed_over.append(in_message(text_name(str(child.relative_to(folder)))))  # a GBK name as text
     for error in errors:  # the folder itself
         yield Path(error.filename or folder), f"cannot read this folder ({error.strerror or error})"
 
@@ -500,8 +500,8 @@ def _unread(child: Path) -> str | None:
 def read_once(name: str, first: str) -> str:
     """The note on a file met again under ``name``, first met as ``first``: it is read
     once (read twice, it would count twice in every total made of the output)."""
-    again = "given more than once" if first == name else f"the same file as {first}"
-    return f"{name}: {again}; read once"
+    again = "given more than once" if first == name else f"the same file as {in_message(first)}"
+    return f"{in_message(name)}: {again}; read once"
 
 
 def iter_sources(inputs: Iterable[str], record_fields: RecordFields = RecordFields()) -> Iterator[Source]:
@@ -554,7 +554,8 @@ def iter_sources(inputs: Iterable[str], record_fields: RecordFields = RecordFiel
             continue
         path = Path(item)
         if path.is_dir() and _is_model(path):
-            yield Source(str(path), error=f"{path}: a model folder, not documents (for a model, --model {path})")
+            yield Source(str(path), error=f"{in_message(path)}: a model folder, not documents "
+                                          f"(for a model, --model {in_message(path)})")
         elif path.is_dir() and path.resolve() in walked:
             yield Source(str(path), note=read_once(str(path), str(path)))
         elif path.is_dir():
@@ -567,22 +568,22 @@ def iter_sources(inputs: Iterable[str], record_fields: RecordFields = RecordFiel
                 # a file not read (a link, not followed) is met apart: given by name, it is read
                 first = read_before(str(child), status_of(child), refused if problem else None)
                 if first is not None:  # said when it was first met
-                    again.append(f"{text_name(str(child.relative_to(path)))} (as {first})")
+                    again.append(f"{in_message(text_name(str(child.relative_to(path))))} (as {in_message(first)})")
                 elif problem:
-                    yield Source(str(child), error=f"{child}: {problem}")
+                    yield Source(str(child), error=f"{in_message(child)}: {problem}")
                 else:
                     yield from _file(child, record_fields)
             # a scraped page saved as .php or with no extension is a document too
             others = (f"passed over {len(passed_over)} file(s) of other kinds ({listed(passed_over)}): give one "
                       "by name to read it as a document")
             if not found:
-                yield Source(str(path), error=f"{path}: no document files "
+                yield Source(str(path), error=f"{in_message(path)}: no document files "
                                              f"({', '.join(DOCUMENT_SUFFIXES + JSONL_SUFFIXES)}) in this folder"
                                              + (f"; {others}" if passed_over else ""))
             elif passed_over:
-                yield Source(str(path), note=f"{path}: {others}")
+                yield Source(str(path), note=f"{in_message(path)}: {others}")
             if again:
-                yield Source(str(path), note=f"{path}: {len(again)} file(s) met already, not read again: "
+                yield Source(str(path), note=f"{in_message(path)}: {len(again)} file(s) met already, not read again: "
                                              f"{listed(again)}")
         elif path.exists():
             first = read_before(str(path), status_of(path))
@@ -591,4 +592,4 @@ def iter_sources(inputs: Iterable[str], record_fields: RecordFields = RecordFiel
             else:
                 yield Source(str(path), note=read_once(str(path), first))
         else:
-            yield Source(str(path), error=f"{path}: {missing(path)}")
+            yield Source(str(path), error=f"{in_message(path)}: {missing(path)}")

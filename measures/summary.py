@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import heapq
 import os
-import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterator, Sequence
 
-from .inputs import counted, flag_argument, is_whole, iterable_argument
+from .inputs import CONTROL, counted, flag_argument, is_whole, iterable_argument
 from .labels import LABEL_IDS, OTHER, zh_name
 
 if TYPE_CHECKING:
@@ -185,7 +184,7 @@ def one_line(name: str) -> str:
     """A document's name as one line of a title or a table: its line breaks, tabs and
     terminal escapes (a JSONL id may hold any) shown as spaces, so that none passes for a
     line of the output's own or reaches the terminal."""
-    return re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", " ", name)
+    return CONTROL.sub(" ", name)
 
 
 def share_text(share: float, decimals: int | None = None) -> str:
