@@ -1179,3 +1179,62 @@ def test_a_field_to_keep_that_no_record_has_is_noted(tmp_path):
     assert [row["fields.date"] for row in csv.DictReader(io.StringIO(result.stdout.decode()))] == ["2022-12-07"] * 3
     found = run_cli("tag", corpus, EXAMPLES / "press_briefing.txt", "--keep-fields", "date", "--format", "jsonl")
     assert found.returncode == 0 and found.stderr == b""  # a document file has no fields to lack
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("plain.tsv", "plain.tsv"),
+    ("政策/通知 2020\u3000第1号.txt", "政策/通知 2020\u3000第1号.txt"),  # an ideographic space is no control
+    ("a\\nb.txt", "a\\nb.txt"),  # a backslash as it is: only a name holding a control changes
+    ("bad\nname.tsv", "bad\\nname.tsv"),
+    ("a\tb\r\n", "a\\tb\\r\\n"),
+    ("\x1b[31mred\x1b[0m.txt", "\\x1b[31mred\\x1b[0m.txt"),
+    ("nul\x00del\x7f", "nul\\x00del\\x7f"),
+    ("c1\x85\x9b\x9f", "c1\\x85\\x9b\\x9f"),
+    ("\xa0no-break", "\xa0no-break"),  # past C1
+    ("a\u2028b\u2029", "a\\u2028b\\u2029"),
+    (Path("docs") / "bad\nname.txt", "docs/bad\\nname.txt"),
+])
+def test_a_name_in_a_message_has_its_controls_escaped(name, expected):
+    from measures.inputs import in_message
+
+    assert in_message(name) == expected
+
+
+def _named_with_a_line_break(folder: Path, content: str) -> Path:
+    path = folder / "bad\nname.tsv"
+    try:
+        path.write_text(content, "utf-8")
+    except OSError:
+        pytest.skip("this file system refuses a line break in a file's name")
+    return path
+
+
+def test_a_labelled_file_named_with_a_line_break_is_named_on_one_line(tmp_path):
+    bad = _named_with_a_line_break(tmp_path, "text\tlabels\n全市开展核酸检测。\ttestng\n对密接人员集中隔离。\tisolation_transfer\n"
+                                             "对密接人员集中隔离。\ttesting\n各区开展消杀。\tdisinfection\n"
+                                             "各区开展消杀。\tdisinfection\n")
+    result = run_cli("train", bad.name, "-o", "m", cwd=tmp_path)
+    assert result.returncode == 1 and not (tmp_path / "m").exists()
+    assert result.stderr.decode().splitlines() == [
+        "measures: 2 bad rows in labelled data:",
+        "bad\\nname.tsv:2: unknown label id 'testng'; did you mean 'testing'?",
+        "bad\\nname.tsv:4: same sentence labelled 'isolation_transfer' at bad\\nname.tsv:3 and 'testing' here",
+        "(--skip-bad-rows trains on the other rows)"]
+    check = run_cli("check-data", bad.name, cwd=tmp_path)
+    assert check.returncode == 1
+    assert check.stdout.decode().splitlines()[-3:] == [
+        "duplicate: bad\\nname.tsv:5 = bad\\nname.tsv:6",
+        "problem: bad\\nname.tsv:2: unknown label id 'testng'; did you mean 'testing'?",
+        "problem: bad\\nname.tsv:4: same sentence labelled 'isolation_transfer' at bad\\nname.tsv:3 and 'testing' here"]
+    # the JSON report gives the file's name as it is
+    report = json.loads(run_cli("check-data", bad.name, "--format", "json", cwd=tmp_path).stdout)
+    assert report["exact_duplicate_examples"] == [{"a": "bad\nname.tsv:5", "b": "bad\nname.tsv:6"}]
+
+
+def test_a_missing_input_named_with_a_line_break_is_named_on_one_line(tmp_path):
+    result = run_cli("tag", "bad\nname.txt", "\x1b[2Jgone.txt", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.decode().splitlines() == [
+        "measures: bad\\nname.txt: no such file or folder",
+        "measures: \\x1b[2Jgone.txt: no such file or folder",
+        "measures: no input could be tagged"]

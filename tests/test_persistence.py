@@ -189,6 +189,12 @@ def test_missing_paths_are_named(tmp_path):
         load_model(tmp_path / "empty")
 
 
+def test_a_missing_model_path_with_a_line_break_is_named_on_one_line(tmp_path):
+    with pytest.raises(ModelFileError) as raised:
+        load_model(tmp_path / "my\nmodel")
+    assert str(raised.value) == f"{tmp_path}/my\\nmodel: no such model folder or file"
+
+
 def _left_in(folder):
     return sorted(p.name for p in folder.iterdir())
 
