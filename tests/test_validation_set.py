@@ -298,7 +298,7 @@ def _shipped_on_one_document(tmp_path, capsys):
 @needs_corpus
 def test_settings_scores_the_defaults_as_the_shipped_model_and_changes_by_difference(tmp_path, capsys):
     labels, shipped = _shipped_on_one_document(tmp_path, capsys)
-    assert settings.main(["min_df=3", "--labels", str(labels), "--jobs", "1"]) == 0
+    assert settings.main(["min_df=3", "--labels", str(labels), "--jobs", "2"]) == 0
     out = capsys.readouterr().out.splitlines()
     defaults = next(line for line in out if line.startswith("defaults"))
     changed = next(line for line in out if line.startswith("min_df=3"))
@@ -335,10 +335,10 @@ def test_learning_curve_names_a_part_too_small_to_train_on(capsys):
 def test_learning_curve_ends_with_the_shipped_model_on_the_whole_corpus(tmp_path, capsys):
     labels, figures = _shipped_on_one_document(tmp_path, capsys)
     shipped = " / ".join(figures)
-    assert learning_curve.main(["--fractions", "0.3", "--repeats", "2", "--labels", str(labels), "--jobs", "1"]) == 0
+    assert learning_curve.main(["--fractions", "0.1", "--repeats", "2", "--labels", str(labels), "--jobs", "2"]) == 0
     out = capsys.readouterr().out.splitlines()
     size = len(measures.load_training_data())
-    part = next(line.split() for line in out if line.strip().startswith(f"{round(0.3 * size)} "))
+    part = next(line.split() for line in out if line.strip().startswith(f"{round(0.1 * size)} "))
     whole = next(line.split() for line in out if line.strip().startswith(f"{size} "))
     # two random parts: their mean and the range of macro-F1 and primary accuracy
     assert re.fullmatch(r"\[\d\.\d{3}–\d\.\d{3},", part[6]) and re.fullmatch(r"\d\.\d{3}–\d\.\d{3}\]", part[7])
