@@ -659,6 +659,7 @@ def cmd_train(args) -> int:
 def cmd_evaluate(args) -> int:
     from .evaluation import format_scores, scores
     from .inputs import counted, in_message
+    from .summary import one_line
 
     data = _labelled(args.data, args.skip_bad_rows, "scores")
     if not len(data):  # scores of nothing would print as a model that gets everything wrong
@@ -671,7 +672,9 @@ def cmd_evaluate(args) -> int:
         if args.format == "json":
             print(json.dumps(result, ensure_ascii=False, indent=2))
         else:
-            print(format_scores(result, title=f"{', '.join(args.data)} ({counted(len(data), 'sentence')})"))
+            # a title, as a summary's: a line break in a file's name would start a line of the table
+            title = one_line(f"{', '.join(args.data)} ({counted(len(data), 'sentence')})")
+            print(format_scores(result, title=title))
     return 0
 
 

@@ -1231,6 +1231,15 @@ def test_a_labelled_file_named_with_a_line_break_is_named_on_one_line(tmp_path):
     assert report["exact_duplicate_examples"] == [{"a": "bad\nname.tsv:5", "b": "bad\nname.tsv:6"}]
 
 
+def test_the_scores_of_a_file_named_with_a_line_break_have_a_one_line_title(tmp_path):
+    good = _named_with_a_line_break(tmp_path, "text\tlabels\n全市开展新一轮全员核酸检测。\ttesting\n")
+    result = run_cli("evaluate", good.name, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stdout.decode().splitlines()[:2] == [
+        "bad name.tsv (1 sentence)",
+        "sentences 1  micro-F1 1.000  macro-F1 1.000  primary accuracy 1.000  exact match 1.000"]
+
+
 def test_a_missing_input_named_with_a_line_break_is_named_on_one_line(tmp_path):
     result = run_cli("tag", "bad\nname.txt", "\x1b[2Jgone.txt", cwd=tmp_path)
     assert result.returncode == 1
