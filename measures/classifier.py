@@ -322,8 +322,8 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         weights all multiplied by 100 give other scales; and on a few dozen sentences it
         can lean a sentence of words never seen towards a measure, where 0 reads it as
         ``other`` (from 300 sentences up it gained macro-F1 on our validation set, as on
-        the whole corpus: docs/primary-accuracy.md). 0.5 was chosen on our validation set (docs/primary-accuracy.md), for the
-        macro-F1 it gained on the rows read for errors and on those never read.
+        the whole corpus). 0.5 was chosen on our validation set, for the macro-F1 it gained
+        on the rows read for errors and on those never read (docs/primary-accuracy.md).
     primary_weight : float
         In each label's SVM, a sentence whose primary label it is weighs this many times
         a sentence that only has it (or not), so that a label's probability is higher

@@ -719,17 +719,22 @@ def _decision(config: dict) -> str:
             f"threshold, {params['thresholds']}, for every label")
 
 
-def _primary_weight(config: dict) -> str:
+def _setting(config: dict, name: str) -> float | None:
+    """An estimator setting the fit recorded, as a number; None for a model made before it
+    (or in Python, with no parameters recorded)."""
     params = config.get("estimator_params")
-    weight = as_real(params.get("primary_weight")) if isinstance(params, dict) else None
+    return as_real(params.get(name)) if isinstance(params, dict) else None
+
+
+def _primary_weight(config: dict) -> str:
+    weight = _setting(config, "primary_weight")
     if weight is None or weight == 1:  # models made before the setting, or with it off
         return ""
     return f" (in which a sentence whose primary label it is weighs {weight:g} times)"
 
 
 def _nb_power(config: dict) -> str:
-    params = config.get("estimator_params")
-    power = as_real(params.get("nb_power")) if isinstance(params, dict) else None
+    power = _setting(config, "nb_power")
     if not power:  # models made before the setting, or with it off
         return ""
     return (f" over the terms scaled by their naive-Bayes log-count ratio for the label to the power "
