@@ -81,10 +81,15 @@ def shipped_model_path() -> Path:
 
 
 def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+        return _digest(handle)
+
+
+def _digest(handle) -> str:
+    """The sha256 of an open binary file, read from where it stands to its end."""
+    digest = hashlib.sha256()
+    for block in iter(lambda: handle.read(1 << 20), b""):
+        digest.update(block)
     return digest.hexdigest()
 
 
@@ -455,10 +460,25 @@ def _load_folder(folder: Path, segmenter: str) -> Model:
     weights = folder / "weights.npz"
     try:
         _regular_file(weights, MAX_WEIGHTS_FILE_BYTES)
+        handle = open(weights, "rb")
     except FileNotFoundError:
         raise ModelFileError(f"{in_message(folder)}: weights.npz is missing") from None
+    except OSError as error:
+        raise ModelFileError(f"{in_message(weights)}: cannot be read ({error.strerror or error})") from None
+    # One handle for the checksum, the headers and the arrays: opened by name for each, a
+    # model saved over this folder in between (retrained, or saved by another process) gave
+    # its weights with the thresholds, classes and analyzer of the config read before it.
+    with handle:
+        return _load_weights(folder, config, handle, segmenter)
+
+
+def _load_weights(folder: Path, config: dict, handle, segmenter: str) -> Model:
+    """The model of ``folder`` from its ``config`` and its weights.npz, open as ``handle``:
+    the weights checked against the config's checksum, their arrays' headers before their
+    data, and the settings against their digests."""
+    weights = folder / "weights.npz"
     try:
-        actual = _sha256(weights)
+        actual = _digest(handle)
     except OSError as error:
         raise ModelFileError(f"{in_message(weights)}: cannot be read ({error.strerror or error})") from None
     expected = config.get("weights_sha256")
@@ -469,17 +489,19 @@ def _load_folder(folder: Path, segmenter: str) -> Model:
                              "the file is damaged or was replaced")
     if str(config.get("measures_version", "?")).split(".")[:2] != _version().split(".")[:2]:
         warnings.warn(f"{in_message(folder)}: model made with measures {_made_with(config)}, running {_version()}; "
-                      f"predictions may differ slightly", stacklevel=3)
+                      f"predictions may differ slightly", stacklevel=4)
     config_path = folder / "config.json"
     try:
-        weighed = _check_array_headers(weights)
+        handle.seek(0)
+        weighed = _check_array_headers(handle)
     except _UNREADABLE_WEIGHTS as error:
         raise ModelFileError(f"{in_message(weights)}: unreadable model weights ({error})") from None
     if weighed != len(config["classes"]):  # the weights' checksum holds: the config was edited
         raise ModelFileError(f"{in_message(config_path)}: {len(config['classes'])} classes, but weights.npz weighs "
                              f"{weighed}; the file is damaged or was edited by hand")
     try:
-        with np.load(weights, allow_pickle=False) as arrays:
+        handle.seek(0)
+        with np.load(handle, allow_pickle=False) as arrays:
             model = Model(arrays["vocabulary"].tolist(), arrays["idf"], arrays["coef"],
                           arrays["intercept"], config["thresholds"], config["classes"],
                           config["analyzer"], config["max_labels"], config, segmenter, config["context"])
@@ -512,8 +534,8 @@ _ARRAYS = {"vocabulary": ("U", 1), "idf": ("f", 1), "coef": ("f", 2), "intercept
 _HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
 
 
-def _check_array_headers(weights: Path) -> int:
-    """How many labels the arrays of ``weights`` weigh; a ValueError unless they are the
+def _check_array_headers(weights) -> int:
+    """How many labels the arrays of ``weights`` (a path or an open file) weigh; a ValueError unless they are the
     four a model holds, of kinds, shapes and sizes that fit together, read from their
     headers before any data is: a small file of compressed zeros declaring a huge array
     would otherwise take all the memory there is before its shape was found wrong."""

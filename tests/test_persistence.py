@@ -76,6 +76,29 @@ def test_save_and_load_round_trip(tmp_path, estimator):
     assert (tmp_path / "tiny").stat().st_mode & 0o777 == (tmp_path / "plain").stat().st_mode & 0o777
 
 
+def test_a_model_saved_over_the_folder_while_it_loads_is_never_mixed_with_it(tmp_path, estimator, monkeypatch):
+    """Another process saving a retrained model over the folder between the weights'
+    checksum and their arrays: the weights read were the new model's, the thresholds,
+    classes and name the old one's, and no check saw it (4% of loads in a loop of saves)."""
+    import measures.persistence as persistence
+
+    old = estimator.to_model({"name": "old"})
+    new = MeasureClassifier(thresholds=0.3, min_df=1, char_ngrams=(1, 2)).fit(SENTENCES, LABELS).to_model({"name": "new"})
+    folder = tmp_path / "m"
+    old.save(folder)
+    checked = persistence._check_array_headers
+
+    def saved_over_first(weights):
+        new.save(folder)
+        return checked(weights)
+
+    monkeypatch.setattr(persistence, "_check_array_headers", saved_over_first)
+    loaded = load_model(folder)
+    assert loaded.metadata["name"] == "old"
+    assert loaded.terms == old.terms
+    np.testing.assert_array_equal(loaded.thresholds, old.thresholds)
+
+
 def test_damaged_weights_are_detected(tmp_path, estimator):
     estimator.to_model().save(tmp_path / "m")
     weights = tmp_path / "m" / "weights.npz"
