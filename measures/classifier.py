@@ -10,6 +10,7 @@ estimator into the numpy-only :class:`measures.model.Model` that is shipped and 
 """
 from __future__ import annotations
 
+import copy
 import datetime
 import json
 import math
@@ -821,6 +822,9 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
             if isinstance(fitted, dict) and isinstance(value, dict):
                 value = {**value, **{k: v for k, v in fitted.items() if k not in value}}
             merged[key] = value
+        # each model its own sections: shared with the fit, figures noted in one model's
+        # metadata["evaluation"] went into every model made from the fit after it, and its card
+        merged = copy.deepcopy(merged)
         fitted = self.model_
         return Model(list(fitted.vocabulary), fitted.idf, fitted.coef, fitted.intercept, fitted.thresholds,
                      fitted.classes, fitted.analyzer.config(), fitted.max_labels, merged,

@@ -850,6 +850,13 @@ def test_a_model_saved_from_the_estimator_says_what_made_it(fitted, sample, tmp_
     added = fitted.to_model({"evaluation": {"dev": {"macro_f1": 0.8}}, "training_data": {"files": ["mine.tsv"]}})
     assert set(added.metadata["evaluation"]) == {"dev", "cross_validation"}
     assert added.metadata["training_data"] == {"files": ["mine.tsv"], "rows": len(sample[0])}
+    # what a model's user notes in its metadata is that model's, not the fit's
+    added.metadata["evaluation"]["dev"]["macro_f1"] = 0.5
+    added.metadata["training_data"]["note"] = "relabelled"
+    fitted.to_model().metadata["evaluation"]["mine"] = {"macro_f1": 0.7}
+    again = fitted.to_model()
+    assert set(again.metadata["evaluation"]) == {"cross_validation"}
+    assert again.metadata["training_data"] == {"rows": len(sample[0])}
 
 
 @pytest.mark.parametrize("random_state", [None, np.random.RandomState(0)])
