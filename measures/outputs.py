@@ -261,12 +261,13 @@ def check_output(path: str | os.PathLike[str] | None, folder: bool = False) -> N
 
 def check_not_input(output: str | os.PathLike | None, inputs) -> None:
     """Raise OutputError if writing ``output`` would destroy one of ``inputs`` (files or
-    folders the work reads; ``None`` and ``-`` are not files): replace one, replace a
-    folder holding one, write inside a model folder, or add a file to an input folder
-    that its next reading would take for a document."""
+    folders the work reads; ``None`` is no file, and ``-`` is the file standard input was
+    redirected from, if any): replace one, replace a folder holding one, write inside a
+    model folder, or add a file to an input folder that its next reading would take for
+    a document."""
     if output is None or output == "-":
         # redirected by the shell (> folder/out.txt), it is a file like any -o names
-        target = _standard_output_file()
+        target = _redirected_file(sys.stdout)
         if target is None:
             return
         output = f"standard output ({target})"
@@ -275,17 +276,21 @@ def check_not_input(output: str | os.PathLike | None, inputs) -> None:
     if target is None:
         raise OutputError(f"{in_message(output)}: a symbolic-link loop; write the output elsewhere")
     for item in inputs:
-        source = None if item in (None, "-") else resolved(item)
+        if item == "-":  # `measures tag - -o f.txt < f.txt` replaced the document it read
+            source = _redirected_file(sys.stdin)
+            item = f"standard input ({source})"
+        else:
+            source = None if item is None else resolved(item)
         clash = source is not None and _clash(target, source)  # an input in a loop is named as it is read
         if clash:
             raise OutputError(f"{in_message(output)}: {clash} {in_message(item)}; write the output elsewhere")
 
 
-def _standard_output_file() -> Path | None:
-    """The file standard output was redirected to, where the system names it (Linux's
-    /proc); None for a terminal, a pipe, or a file it cannot name."""
+def _redirected_file(stream) -> Path | None:
+    """The file a standard stream was redirected to or from, where the system names it
+    (Linux's /proc); None for a terminal, a pipe, or a file it cannot name."""
     try:
-        number = sys.stdout.fileno()  # replaced in a notebook or a test, it may be no descriptor
+        number = stream.fileno()  # replaced in a notebook or a test, it may be no descriptor
         status = os.fstat(number)
         if not stat.S_ISREG(status.st_mode):
             return None

@@ -1024,6 +1024,19 @@ def test_standard_output_redirected_into_an_input_folder_is_refused(tmp_path):
     assert "speech.txt" in (tmp_path / "out.txt").read_text("utf-8")
 
 
+@pytest.mark.parametrize("command, name", [(["tag"], "out.txt"), (["report"], "out.html"), (["suggest"], "out.tsv")])
+def test_an_output_over_the_file_standard_input_is_redirected_from_is_refused(tmp_path, command, name):
+    # `measures tag - -o f.txt < f.txt` replaced the document it read (as /dev/stdin did not)
+    document = tmp_path / name
+    shutil.copy(SPEECH, document)
+    with open(document, "rb") as stdin:
+        result = subprocess.run(measures_command() + [*command, "-", "-o", str(document)], stdin=stdin,
+                                capture_output=True, timeout=600)
+    assert result.returncode == 1 and result.stderr.decode() == (
+        f"measures: {document}: is the input standard input ({document}); write the output elsewhere\n")
+    assert document.read_bytes() == SPEECH.read_bytes()
+
+
 @pytest.mark.parametrize("command, message", [
     (["tag", str(SPEECH)], "measures: standard output is closed, and tag writes its result there; give -o FILE"),
     # the name of descriptor 1 would have been the null device's
