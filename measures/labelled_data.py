@@ -532,6 +532,8 @@ def read_texts(paths: Paths) -> list[str]:
     texts = []
     for path in _path_list(paths):
         lines = file_lines(path)[1]
+        if not lines:  # as read_labelled says, not an IndexError from the header's check
+            raise DataError(message=str(Problem(path, 1, "empty file: expected a header naming a 'text' column")))
         header = _header(lines)
         if "text" not in header:
             raise DataError(message=str(Problem(path, 1, _bad_header(lines, "a 'text' column"))))

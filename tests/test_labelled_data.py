@@ -466,6 +466,13 @@ def test_copies_in_two_widths_are_one_exact_duplicate_not_also_a_near_duplicate(
     assert (report["exact_duplicates"], report["near_duplicate_rows"]) == (1, 0)
 
 
+def test_an_empty_file_to_leave_out_is_named(tmp_path):
+    # suggest --exclude of an empty file (a run that wrote nothing) ended in an IndexError
+    path = write(tmp_path, "")
+    with pytest.raises(DataError, match=r"^.*data.tsv:1: empty file: expected a header naming a 'text' column$"):
+        read_texts(path)
+
+
 def test_a_comma_separated_file_to_leave_out_says_how_to_save_it(tmp_path):
     path = write(tmp_path, "text,labels\n全市开展核酸检测。,testing\n")
     with pytest.raises(DataError, match="the file is comma-separated: save it as tab-separated text"):
