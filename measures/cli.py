@@ -193,7 +193,11 @@ def _check_names(args) -> None:
     which tag would read whole (every document under it), --model would load as the model
     (which the output checks would not know is read) and -o would write over."""
     if getattr(args, "output", None) == "":
-        raise UsageError("the output name is empty: give a file name, or - for standard output")
+        wanted = "the model's folder name" if args.command == "train" else "a file name, or - for standard output"
+        raise UsageError(f"the output name is empty: give {wanted}")
+    if args.command == "train" and args.output == "-":  # a folder named "-" was made, where -o - means stdout
+        raise UsageError("-o -: a model is a folder of files, which standard output cannot take; give the model's "
+                         "folder name (-o my-model)")
     if getattr(args, "model", None) == "":
         raise UsageError("the model name is empty: give a model folder or file, or leave --model out for the "
                          "shipped model")

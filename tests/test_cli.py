@@ -657,11 +657,22 @@ def test_an_empty_input_name_is_a_usage_error_not_the_current_folder(tmp_path, c
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
 
 
-@pytest.mark.parametrize("command", [["tag", SPEECH], ["report", SPEECH], ["suggest", SPEECH], ["train"]])
-def test_an_empty_output_name_is_a_usage_error(tmp_path, command):
+@pytest.mark.parametrize("command, wanted", [
+    (["tag", SPEECH], "a file name, or - for standard output"), (["report", SPEECH], "a file name, or - for standard output"),
+    (["suggest", SPEECH], "a file name, or - for standard output"), (["train"], "the model's folder name")])
+def test_an_empty_output_name_is_a_usage_error(tmp_path, command, wanted):
     result = run_cli(*command, "-o", "", cwd=tmp_path)
     assert result.returncode == 2
-    assert "the output name is empty: give a file name, or - for standard output" in result.stderr.decode()
+    assert result.stderr.decode() == f"measures: the output name is empty: give {wanted}\n"
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_model_is_not_trained_to_standard_output(tmp_path):
+    # -o - made a folder named "-", where every other command writes standard output
+    result = run_cli("train", "-o", "-", cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr.decode() == (
+        "measures: -o -: a model is a folder of files, which standard output cannot take; give the model's folder "
+        "name (-o my-model)\n")
     assert not list(tmp_path.iterdir())
 
 
