@@ -481,6 +481,10 @@ def _read_files(paths: Paths, unreadable: list | None = None) -> LabelledData:
         for number, line in enumerate(lines[1:], start=2):
             if number <= quoted_to or not line.strip():
                 continue
+            if _header([line.lstrip("\ufeff")]) == header:  # read as a row, it was an unknown label id 'labels'
+                data.problems.append(Problem(path, number, "the header again, as files joined into one (cat a.tsv "
+                                                           "b.tsv) have it: delete this line"))
+                continue
             # a file that quotes every cell is read as its cells, unquoted once
             raw = line.split("\t")
             cells = [unquoted_cell(cell, True) for cell in raw] if all_quoted else raw

@@ -466,6 +466,15 @@ def test_copies_in_two_widths_are_one_exact_duplicate_not_also_a_near_duplicate(
     assert (report["exact_duplicates"], report["near_duplicate_rows"]) == (1, 0)
 
 
+def test_a_header_again_inside_a_file_is_named_as_one(tmp_path):
+    # two files joined with cat (one saved with a BOM): the second header was an unknown label id 'labels'
+    path = write(tmp_path, "text\tlabels\n全市开展核酸检测。\ttesting\n\ufefftext\tlabels\n各小区封闭管理。\tcommunity_control\n")
+    with pytest.raises(DataError) as caught:
+        read_labelled(path)
+    assert str(caught.value) == f"{path}:3: the header again, as files joined into one (cat a.tsv b.tsv) have it: delete this line"
+    assert read_labelled(path, skip_bad_rows=True).texts == ["全市开展核酸检测。", "各小区封闭管理。"]
+
+
 def test_an_empty_file_to_leave_out_is_named(tmp_path):
     # suggest --exclude of an empty file (a run that wrote nothing) ended in an IndexError
     path = write(tmp_path, "")
