@@ -728,7 +728,8 @@ def _explain(model, args) -> None:
 
 def cmd_suggest(args) -> int:
     from .inputs import counted, in_message
-    from .labelled_data import read_texts
+    from .labelled_data import holds_labels, read_texts
+    from .outputs import OutputError
     from .suggesting import suggest, write_suggestions
 
     tables = [name for name in args.inputs if Path(name).suffix.lower() == ".tsv"]
@@ -736,6 +737,10 @@ def cmd_suggest(args) -> int:
         raise UsageError(f"{in_message(tables[0])}: a labelled file among the inputs; give each file to leave out its "
                          f"own --exclude (--exclude {in_message(args.exclude[-1])} --exclude {in_message(tables[0])})")
     _check_output(args.output, [*args.inputs, *(args.exclude or ()), _model_folder(args)])
+    if args.output not in (None, "-") and not args.overwrite and holds_labels(args.output):
+        # the round's file, corrected by hand, and the command that wrote it is in the history
+        raise OutputError(f"{in_message(args.output)}: holds labelled sentences, perhaps ones you corrected; write "
+                          f"the suggestions to another file, or give --overwrite to replace it")
     model = _load(args)
     exclude = read_texts(args.exclude) if args.exclude else ()
     failed: list = []
@@ -951,6 +956,9 @@ def _parser() -> argparse.ArgumentParser:
     suggest.add_argument("inputs", nargs="+", metavar="FILE", help="document files, folders, .jsonl corpora, or - for stdin")
     suggest.add_argument("-n", type=_count(1), default=200, metavar="N", help="how many sentences (default 200)")
     suggest.add_argument("-o", "--output", metavar="PATH", help="TSV to write (atomically) instead of stdout")
+    suggest.add_argument("--overwrite", action="store_true",
+                         help="write over an -o file that holds labelled sentences (refused without it: they may be "
+                              "ones you corrected)")
     suggest.add_argument("--per-document", type=_count(0), default=5, metavar="N",
                          help="at most N sentences from one document (default 5; 0: no limit)")
     suggest.add_argument("--similarity", type=_fraction, default=0.5, metavar="J",

@@ -360,6 +360,19 @@ def _header(lines: list[str]) -> list[str]:
     return [unquoted_cell(name, True).strip().lower() for name in lines[0].split("\t")] if lines else []
 
 
+def holds_labels(path) -> bool:
+    """Whether ``path`` is a file whose header names a 'labels' column, such as the one the
+    labelling loop has someone correct: hours of work that an output written over it loses."""
+    if not os.path.isfile(path):  # a named pipe would be read, and its writer's data lost
+        return False
+    try:
+        with open(path, "rb") as handle:
+            first = handle.readline(1 << 16)
+    except OSError:
+        return False
+    return "labels" in _header([first.decode("utf-8", "replace").lstrip("\ufeff").rstrip("\r\n")])
+
+
 def _named_twice(header: list[str], names) -> str | None:
     """What is wrong when one of the columns read is named twice: which one would be meant
     is a guess (a corrected 'labels' column added beside the model's, say)."""

@@ -345,3 +345,21 @@ def test_records_of_one_source_are_told_apart_by_their_document_number(tmp_path)
     rows = [dict(zip(COLUMNS, line.split("\t"))) for line in out.read_text("utf-8").splitlines()[1:]]
     assert {row["source"] for row in rows} == {"本地日报"}
     assert sorted((row["document"], row["sentence"]) for row in rows) == [("0", "0"), ("1", "0")]
+
+
+def test_an_output_holding_labelled_sentences_is_kept_unless_overwrite_is_given(corpus, tmp_path):
+    # the round's file, corrected by hand, and the command that wrote it again from the history
+    corrected = tmp_path / "to_label.tsv"
+    corrected.write_bytes("\ufefftext\tlabels\n全市开展核酸检测。\ttesting|publicity\n".encode("utf-8"))
+    before = corrected.read_bytes()
+    refused = run_cli("suggest", corpus, "-n", 5, "-o", corrected)
+    assert refused.returncode == 1 and corrected.read_bytes() == before
+    assert f"{corrected}: holds labelled sentences, perhaps ones you corrected; write the suggestions to another " \
+           "file, or give --overwrite to replace it" in refused.stderr.decode()
+    assert run_cli("suggest", corpus, "-n", 5, "-o", corrected, "--overwrite").returncode == 0
+    assert len(read_labelled(str(corrected))) == 5
+    # a file of another kind is written over, as every command's -o is
+    notes = tmp_path / "notes.tsv"
+    notes.write_text("text\tsource\n全市开展核酸检测。\tnews\n", "utf-8")
+    assert run_cli("suggest", corpus, "-n", 5, "-o", notes).returncode == 0
+    assert len(read_labelled(str(notes))) == 5
