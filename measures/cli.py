@@ -628,12 +628,15 @@ def _warn_trained_on(model, data) -> None:
 
 def cmd_train(args) -> int:
     from .inputs import in_message
-    from .persistence import check_save_path
+    from .persistence import check_save_path, shipped_model_path
     from .training import train
 
     paths = _training_paths(args.data)
     _check_output(args.output, paths, folder=True)
     check_save_path(args.output)
+    if Path(args.output).resolve() == shipped_model_path().resolve():  # said before the work, to be stopped
+        _say(f"note: {in_message(args.output)} is the shipped model's folder: the model trained now replaces it for "
+             f"every command and load_model() that names no model")
     data = _labelled(paths, args.skip_bad_rows, "trains on")
     _warn_missing_labels(data)
     _warn_not_one_sentence(data)

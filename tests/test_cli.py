@@ -1271,3 +1271,23 @@ def test_a_missing_input_named_with_a_line_break_is_named_on_one_line(tmp_path):
         "measures: bad\\nname.txt: no such file or folder",
         "measures: \\x1b[2Jgone.txt: no such file or folder",
         "measures: no input could be tagged"]
+
+
+def test_training_into_the_shipped_models_folder_says_so_before_it_trains(tmp_path, monkeypatch, capsys):
+    # a retrain aimed at the wrong folder replaced the model of every later command, without a word
+    from measures import cli, persistence
+
+    rows = "".join(f"第{i}轮全市开展核酸检测。\ttesting\n第{i}批密接人员集中隔离。\tisolation_transfer\n"
+                   f"第{i}次会议部署工作。\tother\n" for i in range(4))
+    (tmp_path / "mine.tsv").write_text("text\tlabels\n" + rows, "utf-8")
+    shipped = tmp_path / "models" / "policy-measures-zh"
+    shipped.mkdir(parents=True)
+    monkeypatch.setattr(persistence, "shipped_model_path", lambda: shipped)
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["train", "mine.tsv", "-o", "models/../models/policy-measures-zh", "--jobs", "1"]) == 0
+    err = capsys.readouterr().err
+    assert ("measures: note: models/../models/policy-measures-zh is the shipped model's folder: the model trained "
+            "now replaces it for every command and load_model() that names no model") in err
+    assert (shipped / "weights.npz").exists()
+    assert cli.main(["train", "mine.tsv", "-o", "elsewhere", "--jobs", "1"]) == 0
+    assert "shipped" not in capsys.readouterr().err
