@@ -806,16 +806,25 @@ def normalize(text: str) -> str:
     return text
 
 
-# A line break between Chinese characters, in a sentence given alone, wraps a line: read
-# as nothing, where a space there may part a headline's clauses (normalize_whitespace).
+# A line break between Chinese characters, in a sentence given alone or in a page's
+# source, wraps a line: read as nothing, where a space there may part a headline's
+# clauses (normalize_whitespace).
 _WRAP_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])[^\S{BREAKS}]*(?:{LINE_BREAK.pattern})\s*(?=[{_CJK}])")
+
+
+def unwrap_lines(text: str) -> str:
+    """``text``'s lines as one line, as text that wraps where its writer's editor did: a
+    line break is a space, or nothing between two Chinese characters
+    (``全市中小学\n暂停线下教学`` -> ``全市中小学暂停线下教学``)."""
+    return LINE_BREAK.sub(" ", _WRAP_BETWEEN_CJK.sub("", text))
 
 
 def normalize_sentence(text: str) -> str:
     """:func:`normalize` for a sentence given alone, which is one line: a line break in it
     (a paragraph's, in text split on 。) is a space, or nothing between two Chinese
-    characters, as the model and the check for copies of a sentence read it."""
-    return normalize(LINE_BREAK.sub(" ", _WRAP_BETWEEN_CJK.sub("", text)))
+    characters (:func:`unwrap_lines`), as the model and the check for copies of a
+    sentence read it."""
+    return normalize(unwrap_lines(text))
 
 
 def emptied(text: str) -> str:

@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterator
 
-from .cleaning import HAN_RANGES, remove_invisible
+from .cleaning import HAN_RANGES, remove_invisible, unwrap_lines
 from .inputs import in_message, path_argument, reads_for_ever
 from .splitting import last_sentence_end
 from .word_files import ZIP_MAGIC, WordFileError, docx_text
@@ -269,6 +269,7 @@ class _TextExtractor(HTMLParser):
         self.title: list[str] | None = None
         self.title_read = False
         self.hidden: tuple[str, int] | None = None  # the hidden element's tag, and how deep in it
+        self.pre = 0  # how deep in <pre> elements, whose source lines are the lines shown
 
     def handle_starttag(self, tag, attrs):
         if self.hidden:
@@ -288,6 +289,7 @@ class _TextExtractor(HTMLParser):
         elif tag not in self._HEAD:
             self.in_head = False
         self.in_title = self.in_title or tag == "title"
+        self.pre += tag == "pre"
         if tag in self._SKIP:
             self.skipping += 1
         elif tag in self._BLOCK:
@@ -307,6 +309,8 @@ class _TextExtractor(HTMLParser):
             self.skipping -= 1
         elif tag in self._BLOCK:
             self.parts.append("\n")
+        if tag == "pre" and self.pre:
+            self.pre -= 1
 
     def handle_data(self, data):
         if self.hidden:
@@ -317,7 +321,11 @@ class _TextExtractor(HTMLParser):
         if self.in_head and not self.in_title and not self.skipping and data.strip():
             self.in_head = False
         if not self.skipping and not self.in_head:
-            self.parts.append(data)
+            # a line break in the source is whitespace, shown as a space (or nothing between
+            # Chinese characters), not a line: editors and Word's "save as web page" wrap a
+            # paragraph's source, and each source line read as a line of text cut its
+            # sentences where the editor wrapped them
+            self.parts.append(data if self.pre else unwrap_lines(data))
 
 
 def html_to_text(markup: str) -> str:

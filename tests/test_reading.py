@@ -110,6 +110,14 @@ def test_html_keeps_block_structure():
     ("<div hidden>隐藏的文字。</div><p>做好保供。</p><span hidden>又一段。</span>", "做好保供。"),
     # a <p> may leave out its end tag: marked hidden, it hides nothing after it
     ("<p hidden>提示<p>做好保供。", "提示\n做好保供。"),
+    # a paragraph's source wrapped by its editor is one line, as the page shows it: nothing
+    # between Chinese characters, a space elsewhere; a <pre> shows its source's lines
+    ("<p>即日起，全市中小学\n暂停线下教学，\r\n    改为线上授课。</p><p>请市民配合。</p>",
+     "即日起，全市中小学暂停线下教学，改为线上授课。\n请市民配合。"),
+    ("<p>截至4月10日\n24时，全市累计采样\n120万人。</p>", "截至4月10日 24时，全市累计采样 120万人。"),
+    ("<p>各区落实\n<b>核酸\n检测</b>。</p>", "各区落实 核酸检测。"),
+    ("<p>全市开展核酸检测。<br>\n做好物资保供。</p>", "全市开展核酸检测。\n做好物资保供。"),
+    ("<pre>第一条\n第二条</pre><p>各区\n落实。</p>", "第一条\n第二条\n各区落实。"),
 ])
 def test_html_text_is_the_visible_text(markup, text):
     assert html_to_text(markup) == text
