@@ -3,17 +3,16 @@
 Each worker process loads the model once (model folders load in a fraction of a second
 and need no pickling of the model itself); the texts travel, the model does not.
 
-    import json
     from dask.distributed import Client
-    from measures.distributed import read_jsonl, tag_bag
+    from measures.distributed import read_jsonl, tag_bag, write_jsonl
 
     client = Client("scheduler-address:8786")          # or Client() for a local cluster
     records = read_jsonl("archive/*.jsonl")            # {"id": ..., "text": ...} a line
-    tag_bag(records).map(json.dumps, ensure_ascii=False).to_textfiles("tagged/*.jsonl", last_endline=True)
+    write_jsonl(tag_bag(records), "tagged/*.jsonl")
 
 The result of every record is what ``measures tag --format jsonl`` writes for it, so a
-cluster run and a one-process run give the same records (``last_endline=True`` ends each
-file with a line break, as ``measures tag`` does, so that the files can be joined).
+cluster run and a one-process run give the same records, and ``write_jsonl`` writes them
+in the same bytes: the files joined (``cat tagged/*.jsonl``) are the command's output.
 """
 from __future__ import annotations
 
@@ -25,7 +24,7 @@ from functools import lru_cache
 from .inputs import in_message, is_whole, iterable_argument, path_argument
 from .sources import RecordErrors, RecordFields, read_once
 
-__all__ = ["read_jsonl", "tag_bag", "tag_records"]
+__all__ = ["read_jsonl", "tag_bag", "tag_records", "write_jsonl"]
 
 log = logging.getLogger(__name__)
 
@@ -328,3 +327,27 @@ def tag_bag(bag, model_path=None, trusted: bool = False, examples: int = 3):
 def _tag_partition(records, model_path, trusted, examples, name, stamp) -> list[dict]:
     """:func:`tag_records`, keyed also by the stamp of the model it is meant to use."""
     return tag_records(records, model_path, trusted, examples, name)
+
+
+def write_jsonl(results, urlpath, **options) -> list[str]:
+    """Write a bag of :func:`tag_bag`'s results as JSONL files, one a partition, named as
+    ``Bag.to_textfiles`` names them (``"tagged/*.jsonl"``; ``options`` such as
+    ``name_function`` or ``storage_options`` go to it), each line what ``measures tag
+    --format jsonl`` writes for the document; returns the files' paths.
+
+    Not ``.map(json.dumps, ensure_ascii=False).to_textfiles(..., last_endline=True)``: a kept
+    field holding a lone surrogate (``"\\ud83d"``, an emoji cut in two by a scraper) failed
+    the whole run with a UnicodeEncodeError, where the command writes it escaped, and a
+    partition with no records (a file left out, a block of bad lines) became a blank line."""
+    _, db = _dask_bag()
+    if not isinstance(results, db.Bag):
+        raise TypeError(f"expected a dask.bag.Bag of results (tag_bag(...)), got {type(results).__name__}")
+    return results.map_partitions(_jsonl_text).to_textfiles(urlpath, **options)
+
+
+def _jsonl_text(results) -> list[str]:
+    """A partition's results as one item, its lines each ended: an empty partition is an
+    empty file, with nothing to join between files."""
+    from .export import json_text
+
+    return ["".join(json_text(result) + "\n" for result in results)]

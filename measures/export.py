@@ -25,7 +25,7 @@ def _label_codes(labels) -> dict:
             "who_phsm": sorted({code for i in infos for code in i.who_phsm})}
 
 
-def _json_text(value) -> str:
+def json_text(value) -> str:
     """``value`` as JSON, Chinese as it is; a lone surrogate from a record's ``"\\udc80"``,
     which no UTF-8 output takes, escaped as the record had it."""
     return json.dumps(value, ensure_ascii=False).encode("utf-8", "backslashreplace").decode("utf-8")
@@ -39,7 +39,7 @@ def _field_cell(value) -> str:
     if isinstance(value, str):
         return inert_cell(replace_surrogates(value))  # a lone surrogate ("\\udc80"), which UTF-8 cannot hold
     # a number is no formula, though a negative one starts like one
-    return _json_text(value) if isinstance(value, (int, float)) else inert_cell(_json_text(value))
+    return json_text(value) if isinstance(value, (int, float)) else inert_cell(json_text(value))
 
 
 def _sentence_item(sentence) -> dict:
@@ -99,7 +99,7 @@ class Writer:
             stream.write(("[\n" if self.count == 0 else ",\n") if fmt == "json" else "")
             stream.write('{"source": ' + json.dumps(document.source, ensure_ascii=False)
                          + ', "input": ' + json.dumps(where, ensure_ascii=False)
-                         + (', "fields": ' + _json_text(kept) if self.keep_fields else "") + ', "sentences": [')
+                         + (', "fields": ' + json_text(kept) if self.keep_fields else "") + ', "sentences": [')
         elif fmt == "csv":
             cells = [inert_cell(document.source), inert_cell(where), *map(_field_cell, kept.values())]
         for k, s in enumerate(document):

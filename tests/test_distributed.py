@@ -392,3 +392,26 @@ def test_a_bad_number_of_examples_is_refused_before_the_work():
 
     with pytest.raises(ValueError, match="examples must be a whole number, 0 or more, not -1"):
         tag_bag(db.from_sequence(["全市开展核酸检测。"]), examples=-1)
+
+
+def test_files_written_on_the_cluster_joined_are_the_clis_output(client, records, tmp_path):
+    import gzip
+
+    from measures.distributed import write_jsonl
+
+    # a kept field holding half an emoji, as a scraper that cuts strings by UTF-16 units
+    # leaves it: json.dumps(ensure_ascii=False) and to_textfiles failed the run on it
+    corpus = tmp_path / "news.jsonl"
+    corpus.write_text(json.dumps({"id": "a", "title": "通告\ud83d", "text": records[0]["text"]}) + "\n"
+                      + json.dumps({"id": "b", "text": records[1]["text"]}) + "\n", "utf-8")
+    # left out, its partition empty: to_textfiles(last_endline=True) wrote it as a blank line
+    packed = tmp_path / "packed.jsonl"
+    packed.write_bytes(gzip.compress(corpus.read_bytes()))
+    bag = read_jsonl([str(corpus), str(packed)], keep_fields=["title"])
+    assert bag.npartitions == 2
+    paths = write_jsonl(tag_bag(bag), str(tmp_path / "tagged" / "*.jsonl"))
+    assert len(paths) == 2
+    out = tmp_path / "out.jsonl"
+    assert run_cli("tag", corpus, packed, "--keep-fields", "title", "-o", out).returncode == 1
+    assert b"".join(open(path, "rb").read() for path in sorted(paths)) == out.read_bytes()
+    assert '"title": "通告\\ud83d"' in out.read_text("utf-8")
