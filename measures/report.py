@@ -330,7 +330,7 @@ table.heat{border-collapse:collapse;font-size:13px;min-width:100%}
 .heat thead th{font-weight:600;color:#3e4a57;vertical-align:bottom;white-space:normal;word-break:keep-all;
 line-height:1.35}
 .heat thead .sw{width:10px;height:10px;border:0;display:block;margin:0 auto 4px}
-.heat tbody th{text-align:left;font-weight:500;max-width:190px;overflow:hidden;text-overflow:ellipsis;padding-left:0}
+.heat tbody th{text-align:left;font-weight:500;max-width:190px;white-space:normal;overflow-wrap:anywhere;padding-left:0}
 .heat tbody th,.heat thead th:first-child{position:sticky;left:0;background:#fff;z-index:1}
 .heat td.n{color:#5b6673}
 .heat td.na{color:#9aa3ad;font-size:11px}
@@ -365,7 +365,7 @@ figure{position:static}
 .text{font-size:16px;line-height:1.9;text-align:left}
 .legend ul{grid-template-columns:repeat(auto-fill,minmax(140px,1fr))}
 .legend code{display:none}
-.heat tbody th{max-width:120px}
+.heat tbody th{max-width:120px;min-width:110px}
 }
 @media print{body{background:#fff}.card{box-shadow:none;break-inside:avoid-page}figure{position:static}}
 """

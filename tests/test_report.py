@@ -429,3 +429,18 @@ def test_every_two_sentence_tints_can_be_told_apart():
     tints = {label: _lab(_tint(color)) for label, color in COLORS.items()}
     closest = min((math.dist(tints[a], tints[b]), a, b) for a, b in itertools.combinations(tints, 2))
     assert closest[0] >= 10, closest
+
+
+def test_on_a_phone_the_tables_document_names_are_not_cut_again(model, tmp_path):
+    # shown_names cuts a long name at its start to fit the column, keeping the end that tells
+    # documents apart; the column's CSS then cut it at its end as well, and on a phone every
+    # row of a folder read "…y_news_2020/…"
+    sources = [f"/archive/dxy_news_2020/dxy_{n}.txt" for n in (10488, 10522, 12195)] + ["/archive/cctv/0506.txt"]
+    documents = [model.tag("全市开展全员核酸检测。", source=source) for source in sources]
+    probe = ("<script>document.body.dataset.cut=[].filter.call(document.querySelectorAll('.heat tbody th'),"
+             "function(th){return th.scrollWidth>th.clientWidth;}).length;</script></body>")
+    report = tmp_path / "report.html"
+    report.write_text(render_report(documents).replace("</body>", probe), "utf-8")
+    for width in (390, 1200):
+        dom = _browser(report, tmp_path / "profile", "--dump-dom", f"--window-size={width},900").stdout.decode()
+        assert re.search(r'<body data-cut="(\d+)"', dom).group(1) == "0", width
