@@ -7,6 +7,7 @@ and need no pickling of the model itself); the texts travel, the model does not.
     from measures.distributed import read_jsonl, tag_bag, write_jsonl
 
     client = Client("scheduler-address:8786")          # or Client() for a local cluster
+    client.forward_logging("measures")                 # files and lines left out, said here
     records = read_jsonl("archive/*.jsonl")            # {"id": ..., "text": ...} a line
     write_jsonl(tag_bag(records), "tagged/*.jsonl")
 

@@ -415,3 +415,26 @@ def test_files_written_on_the_cluster_joined_are_the_clis_output(client, records
     assert run_cli("tag", corpus, packed, "--keep-fields", "title", "-o", out).returncode == 1
     assert b"".join(open(path, "rb").read() for path in sorted(paths)) == out.read_bytes()
     assert '"title": "通告\\ud83d"' in out.read_text("utf-8")
+
+
+def test_files_left_out_on_the_cluster_are_said_where_the_client_forwards_the_log(client, tmp_path, caplog):
+    # logged on a worker, a file left out reached no one; the README's example forwards the log
+    import gzip
+    import logging
+    import time
+
+    good = tmp_path / "good.jsonl"
+    good.write_text(json.dumps({"id": "g", "text": "全市开展核酸检测。"}) + "\n", "utf-8")
+    packed = tmp_path / "packed.jsonl"
+    packed.write_bytes(gzip.compress(good.read_bytes()))
+    client.forward_logging("measures", level=logging.WARNING)
+    try:
+        with caplog.at_level(logging.WARNING, logger="measures"):
+            assert [r["id"] for r in read_jsonl([str(good), str(packed)]).compute()] == ["g"]
+            deadline = time.monotonic() + 30
+            while not any("compressed, not JSONL text" in r.getMessage() for r in caplog.records):
+                assert time.monotonic() < deadline, [r.getMessage() for r in caplog.records]
+                time.sleep(0.1)
+    finally:
+        client.unforward_logging("measures")
+    assert any(r.getMessage().startswith(f"{packed}: compressed, not JSONL text") for r in caplog.records)
