@@ -812,11 +812,20 @@ def normalize(text: str) -> str:
 _WRAP_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])[^\S{BREAKS}]*(?:{LINE_BREAK.pattern})\s*(?=[{_CJK}])")
 
 
-def unwrap_lines(text: str) -> str:
+def unwrap_lines(text: str, mark: str | None = None) -> str:
     """``text``'s lines as one line, as text that wraps where its writer's editor did: a
     line break is a space, or nothing between two Chinese characters
-    (``全市中小学\n暂停线下教学`` -> ``全市中小学暂停线下教学``)."""
-    return LINE_BREAK.sub(" ", _WRAP_BETWEEN_CJK.sub("", text))
+    (``全市中小学\n暂停线下教学`` -> ``全市中小学暂停线下教学``).
+
+    With ``mark``, the line breaks unwrapped are those written as that character, and
+    the text's own line breaks stay: a page's text, whose source line breaks its reader
+    marks so that one between two Chinese characters is nothing even where a tag stands
+    beside it (``落实\n<b>核酸</b>``), each element's text read apart from the next."""
+    if mark is None:
+        return LINE_BREAK.sub(" ", _WRAP_BETWEEN_CJK.sub("", text))
+    either = rf"(?:[^\S{BREAKS}]|{re.escape(mark)})*"
+    between = re.compile(rf"(?<=[{_CJK}]){either}{re.escape(mark)}{either}(?=[{_CJK}])")
+    return between.sub("", text).replace(mark, " ")
 
 
 def normalize_sentence(text: str) -> str:

@@ -16,7 +16,7 @@ from typing import Iterator
 
 from .cleaning import HAN_RANGES, remove_invisible, unwrap_lines
 from .inputs import in_message, path_argument, reads_for_ever
-from .splitting import last_sentence_end
+from .splitting import LINE_BREAK, last_sentence_end
 from .word_files import ZIP_MAGIC, WordFileError, docx_text
 
 __all__ = ["DocumentError", "decode", "read_document", "iter_pieces", "is_large", "html_to_text", "looks_like_html"]
@@ -243,6 +243,10 @@ def looks_like_html(text: str) -> bool:
     return len(_HTML_HINT.findall(text[:5000])) >= 2
 
 
+# how the text extractor writes a line break of the page's source, outside a <pre>
+_SOURCE_BREAK = "\x00"
+
+
 class _TextExtractor(HTMLParser):
     _SKIP = {"script", "style", "noscript", "template", "svg"}
     _BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section",
@@ -325,7 +329,9 @@ class _TextExtractor(HTMLParser):
             # Chinese characters), not a line: editors and Word's "save as web page" wrap a
             # paragraph's source, and each source line read as a line of text cut its
             # sentences where the editor wrapped them
-            self.parts.append(data if self.pre else unwrap_lines(data))
+            # (marked here, unwrapped by html_to_text across the tags between: 落实\n<b>核酸</b>)
+            data = data.replace(_SOURCE_BREAK, "")  # a NUL, which a browser shows as nothing
+            self.parts.append(data if self.pre else LINE_BREAK.sub(_SOURCE_BREAK, data))
 
 
 def html_to_text(markup: str) -> str:
@@ -335,11 +341,12 @@ def html_to_text(markup: str) -> str:
     extractor = _TextExtractor()
     extractor.feed(markup)
     extractor.close()
-    body = "".join(extractor.parts)
+    body = unwrap_lines("".join(extractor.parts), _SOURCE_BREAK)
     lines = [re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in body.split("\n")]
     text = "\n".join(line for line in lines if line)
     if extractor.title:
-        heading = re.sub(r"\s+", " ", "".join(extractor.title)).strip()
+        # wrapped as its <h1> is, it is still the headline the page shows
+        heading = re.sub(r"\s+", " ", unwrap_lines("".join(extractor.title))).strip()
         if heading and not _shown_already(heading, text):
             text = heading + "\n" + text
     return text

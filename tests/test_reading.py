@@ -115,7 +115,15 @@ def test_html_keeps_block_structure():
     ("<p>即日起，全市中小学\n暂停线下教学，\r\n    改为线上授课。</p><p>请市民配合。</p>",
      "即日起，全市中小学暂停线下教学，改为线上授课。\n请市民配合。"),
     ("<p>截至4月10日\n24时，全市累计采样\n120万人。</p>", "截至4月10日 24时，全市累计采样 120万人。"),
-    ("<p>各区落实\n<b>核酸\n检测</b>。</p>", "各区落实 核酸检测。"),
+    # a line break beside a tag too: read node by node, 落实 and 核酸 were parted by a space,
+    # which the cleaning keeps between two pairs of Chinese characters as a clause's end
+    ("<p>各区落实\n<b>核酸\n检测</b>。</p>", "各区落实核酸检测。"),
+    ("<p><span>全市</span>\n<span>暂停</span>线下教学。</p>", "全市暂停线下教学。"),
+    ("<p>全市中小学<!-- 注 -->\r\n  暂停线下教学。</p>", "全市中小学暂停线下教学。"),
+    ("<p>Covid\n<b>test</b>\n全市\x00开展</p><pre>甲\x00乙</pre>", "Covid test 全市开展\n甲乙"),
+    # a title wrapped as its <h1> is, is the headline the page shows, not a line again
+    ("<title>关于全市中小学\n暂停线下教学的通知</title><h1>关于全市中小学\n暂停线下教学的通知</h1><p>即日起执行。</p>",
+     "关于全市中小学暂停线下教学的通知\n即日起执行。"),
     ("<p>全市开展核酸检测。<br>\n做好物资保供。</p>", "全市开展核酸检测。\n做好物资保供。"),
     ("<pre>第一条\n第二条</pre><p>各区\n落实。</p>", "第一条\n第二条\n各区落实。"),
 ])
