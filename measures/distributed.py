@@ -334,7 +334,9 @@ def write_jsonl(results, urlpath, **options) -> list[str]:
     """Write a bag of :func:`tag_bag`'s results as JSONL files, one a partition, named as
     ``Bag.to_textfiles`` names them (``"tagged/*.jsonl"``; ``options`` such as
     ``name_function`` or ``storage_options`` go to it), each line what ``measures tag
-    --format jsonl`` writes for the document; returns the files' paths.
+    --format jsonl`` writes for the document; returns the files' paths (with
+    ``compute=False``, to_textfiles' delayed writes). ``last_endline`` is refused: each
+    line is ended already, and it would add a blank line to every file.
 
     Not ``.map(json.dumps, ensure_ascii=False).to_textfiles(..., last_endline=True)``: a kept
     field holding a lone surrogate (``"\\ud83d"``, an emoji cut in two by a scraper) failed
@@ -343,6 +345,9 @@ def write_jsonl(results, urlpath, **options) -> list[str]:
     _, db = _dask_bag()
     if not isinstance(results, db.Bag):
         raise TypeError(f"expected a dask.bag.Bag of results (tag_bag(...)), got {type(results).__name__}")
+    if "last_endline" in options:  # kept from the old recipe, it added a blank line to every file
+        raise TypeError("write_jsonl ends each line itself: last_endline would add a blank line to every file; "
+                        "leave it out")
     return results.map_partitions(_jsonl_text).to_textfiles(urlpath, **options)
 
 

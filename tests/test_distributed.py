@@ -438,3 +438,16 @@ def test_files_left_out_on_the_cluster_are_said_where_the_client_forwards_the_lo
     finally:
         client.unforward_logging("measures")
     assert any(r.getMessage().startswith(f"{packed}: compressed, not JSONL text") for r in caplog.records)
+
+
+def test_writing_results_refuses_last_endline(tmp_path):
+    # the README's old recipe passed last_endline=True to to_textfiles: given to write_jsonl,
+    # whose lines are ended already, it wrote a blank line at the end of every file
+    from measures.distributed import write_jsonl
+
+    results = dask_bag.from_sequence([{"source": "a", "sentences": []}], npartitions=1)
+    with pytest.raises(TypeError, match="last_endline would add a blank line to every file"):
+        write_jsonl(results, str(tmp_path / "tagged" / "*.jsonl"), last_endline=True)
+    assert not (tmp_path / "tagged").exists()
+    paths = write_jsonl(results, str(tmp_path / "tagged" / "*.jsonl"), scheduler="sync")
+    assert [open(path, "rb").read() for path in paths] == [b'{"source": "a", "sentences": []}\n']
