@@ -732,7 +732,7 @@ def _explain(model, args) -> None:
 def cmd_suggest(args) -> int:
     from .inputs import counted, in_message
     from .labelled_data import holds_labels, read_texts
-    from .outputs import OutputError
+    from .outputs import OutputError, descriptor
     from .suggesting import suggest, write_suggestions
 
     tables = [name for name in args.inputs if Path(name).suffix.lower() == ".tsv"]
@@ -740,7 +740,9 @@ def cmd_suggest(args) -> int:
         raise UsageError(f"{in_message(tables[0])}: a labelled file among the inputs; give each file to leave out its "
                          f"own --exclude (--exclude {in_message(args.exclude[-1])} --exclude {in_message(tables[0])})")
     _check_output(args.output, [*args.inputs, *(args.exclude or ()), _model_folder(args)])
-    if args.output not in (None, "-") and not args.overwrite and holds_labels(args.output):
+    # (written through a descriptor, /dev/stdout >> file, as through -o -, nothing is replaced)
+    if args.output not in (None, "-") and not args.overwrite and descriptor(args.output) is None \
+            and holds_labels(args.output):
         # the round's file, corrected by hand, and the command that wrote it is in the history
         raise OutputError(f"{in_message(args.output)}: holds labelled sentences, perhaps ones you corrected; write "
                           f"the suggestions to another file, or give --overwrite to replace it")

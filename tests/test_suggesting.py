@@ -1,6 +1,7 @@
 """Picking the sentences to label next: uncertainty, diversity, the TSV, and retraining on it."""
 import collections
 import os
+import subprocess
 from collections import Counter
 from itertools import combinations
 from pathlib import Path
@@ -9,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import EXAMPLES, run_cli
+from conftest import EXAMPLES, measures_command, run_cli
 
 import measures
 from measures.labelled_data import char_grams, read_labelled
@@ -363,3 +364,15 @@ def test_an_output_holding_labelled_sentences_is_kept_unless_overwrite_is_given(
     notes.write_text("text\tsource\n全市开展核酸检测。\tnews\n", "utf-8")
     assert run_cli("suggest", corpus, "-n", 5, "-o", notes).returncode == 0
     assert len(read_labelled(str(notes))) == 5
+
+
+def test_an_output_through_a_descriptor_replaces_no_labelled_file(corpus, tmp_path):
+    # -o /dev/stdout appended to the round's file (>>) adds to it, as -o - does: it was
+    # refused as a file "to replace", where -o - was written
+    corrected = tmp_path / "to_label.tsv"
+    corrected.write_text("text\tlabels\n全市开展核酸检测。\ttesting\n", "utf-8")
+    with open(corrected, "ab") as stdout:
+        result = subprocess.run(measures_command() + ["suggest", str(corpus), "-n", "2", "-o", "/dev/stdout"],
+                                stdout=stdout, stderr=subprocess.PIPE, timeout=600)
+    assert result.returncode == 0, result.stderr.decode()
+    assert corrected.read_text("utf-8").startswith("text\tlabels\n全市开展核酸检测。\ttesting\ntext\tlabels\t")
