@@ -494,7 +494,9 @@ def _read_files(paths: Paths, unreadable: list | None = None) -> LabelledData:
         for number, line in enumerate(lines[1:], start=2):
             if number <= quoted_to or not line.strip():
                 continue
-            if _header([line.lstrip("\ufeff")]) == header:  # read as a row, it was an unknown label id 'labels'
+            # read as a row, it was an unknown label id 'labels'; another file's header may name
+            # other columns too (a suggest round's, joined with a file of two columns)
+            if {"text", "labels"} <= set(_header([line.lstrip("\ufeff")])):
                 data.problems.append(Problem(path, number, "the header again, as files joined into one (cat a.tsv "
                                                            "b.tsv) have it: delete this line"))
                 continue

@@ -473,6 +473,11 @@ def test_a_header_again_inside_a_file_is_named_as_one(tmp_path):
         read_labelled(path)
     assert str(caught.value) == f"{path}:3: the header again, as files joined into one (cat a.tsv b.tsv) have it: delete this line"
     assert read_labelled(path, skip_bad_rows=True).texts == ["全市开展核酸检测。", "各小区封闭管理。"]
+    # a header of other columns, or in another order: a suggest round's file joined with one of two columns
+    for again in ("text\tlabels\tmargin\tscores\tsource\tsentence\tdocument", "labels\ttext"):
+        path = write(tmp_path, f"text\tlabels\n全市开展核酸检测。\ttesting\n{again}\n")
+        assert str(read_labelled(path, skip_bad_rows=True).problems[0]) == (
+            f"{path}:3: the header again, as files joined into one (cat a.tsv b.tsv) have it: delete this line")
 
 
 def test_an_empty_file_to_leave_out_is_named(tmp_path):
