@@ -451,8 +451,9 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
             svm.fit(X, column, sample_weight=weight)
             return svm.coef_[0], svm.intercept_[0]
         # the scale folds into the weights: the model reads plain TF-IDF rows. Scaled in
-        # place of a product with diags(scale), which gives the same matrix (the zeros it
-        # drops dropped too) in a quarter of the time (0.03 s against 0.11 on the bundled corpus)
+        # place of a product with diags(scale): the same values (the zeros it drops dropped
+        # too), so the same model, in a quarter of the time (0.03 s against 0.11 on the
+        # bundled corpus)
         scaled = X.copy()
         scaled.data *= scale[scaled.indices]
         scaled.eliminate_zeros()
