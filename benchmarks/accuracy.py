@@ -216,7 +216,15 @@ def _column(path: Path, name: str) -> list[str]:
     if name not in header:
         raise ValidationSetError(f"{path}:1: no {name!r} column in the header")
     at = header.index(name)
-    return [line.split("\t")[at] for line in lines[1:] if line]
+    values = []
+    for number, line in enumerate(lines[1:], start=2):
+        if not line.strip():  # read_labelled skips a blank line (an empty spreadsheet row, "\t\t"): so must this
+            continue
+        cells = line.split("\t")
+        if at >= len(cells):
+            raise ValidationSetError(f"{path}:{number}: no {name!r} cell")
+        values.append(cells[at])
+    return values
 
 
 def guide_cues(guide: Path) -> dict[str, list[str]]:
@@ -361,9 +369,11 @@ def primary_errors(gold: list[str], predicted: dict[str, list[str]]) -> str:
     """The sentences whose primary label is wrong, split by whether the right one was given
     as a later label (the order is wrong) or not at all: two problems with different cures."""
     lines = [f"{'primary-label errors':<34}" + "".join(f"{n:>22}" for n in predicted)]
-    # each model's wrong rows: (the right primary label, the labels given)
-    wrong = {name: [(g.split("|")[0], p.split("|")) for g, p in zip(gold, labels)
-                    if g.split("|")[0] != p.split("|")[0]] for name, labels in predicted.items()}
+    # each model's wrong rows: (the right primary label, the labels given), each row read
+    # as scores() reads it ("testing | tracing" is testing and tracing)
+    gold_rows = [parse_labels(g) for g in gold]
+    wrong = {name: [(right[0], given) for right, given in zip(gold_rows, map(parse_labels, labels))
+                    if right[0] != given[0]] for name, labels in predicted.items()}
     kinds = [("right label given, not first", lambda right, given: right in given),
              ("right label not given", lambda right, given: right not in given),
              # the border between no measure and some measure, where a sentence alone says least
@@ -421,6 +431,10 @@ def main(argv=None) -> int:
             documents_of = _column(needed[1], "doc")
         except ValidationSetError as error:
             print(f"accuracy: {error}", file=sys.stderr)
+            return 2
+        if len(documents_of) != len(texts):  # rows and documents would pair off wrongly, without a word
+            print(f"accuracy: {needed[1]}: {len(texts)} labelled rows but {len(documents_of)} 'doc' cells",
+                  file=sys.stderr)
             return 2
         documents = len(set(documents_of))
         data = f"shared/dev/sentences.tsv, {len(gold)} real sentences from {documents} documents"

@@ -13,6 +13,8 @@ import numpy as np
 import pytest
 
 import measures
+import measures.evaluation
+from measures.labelled_data import read_labelled
 from measures.cleaning import clean
 from measures.reading import read_document
 from measures.splitting import split_sentences
@@ -176,6 +178,32 @@ def test_primary_errors_are_split_into_wrong_order_and_missing_label():
     assert lines[1].split()[-2:] == ["2", "0"] and lines[2].split()[-2:] == ["2", "0"]
     # other -> testing and tracing -> other: two of a's four errors have other on one side
     assert lines[3].split()[-2:] == ["2", "0"]
+
+
+def test_primary_errors_read_label_rows_as_the_scores_do():
+    # "testing | tracing" is testing and tracing to scores(), and so to the split of its
+    # errors: a row right in primary accuracy is no primary-label error
+    gold = ["testing | tracing", " supply|economy", "other"]
+    predicted = {"a": ["testing|tracing", "economy|supply", "other"]}
+    assert measures.evaluation.scores(gold, predicted["a"])["primary_accuracy"] == 2 / 3
+    lines = accuracy.primary_errors(gold, predicted).splitlines()
+    # one error (supply given second), counted as wrong order, with other on neither side
+    assert [line.split()[-1] for line in lines[1:]] == ["1", "0", "0"]
+
+
+def test_a_blank_line_in_the_dev_file_does_not_shift_the_documents(tmp_path):
+    # read_labelled skips a line of blanks (an empty spreadsheet row, "\t\t"); the doc
+    # column must skip it too, or every later sentence is paired with the wrong document
+    dev = _write(tmp_path, "text\tlabels\tdoc", "全市开展核酸检测。\ttesting\ta/1.txt", "\t\t", "\t \t",
+                 "加强冷链物品检测。\tborder_import|testing\tb/2.txt")
+    assert len(read_labelled(dev).texts) == 2
+    assert accuracy._column(dev, "doc") == ["a/1.txt", "b/2.txt"]
+
+
+def test_a_dev_row_without_its_doc_cell_is_named(tmp_path):
+    dev = _write(tmp_path, "text\tlabels\tdoc", "全市开展核酸检测。\ttesting\ta/1.txt", "加强冷链物品检测。\tborder_import")
+    with pytest.raises(accuracy.ValidationSetError, match=r"validation.tsv:3: no 'doc' cell"):
+        accuracy._column(dev, "doc")
 
 
 def test_collections_are_scored_apart_by_folder():
