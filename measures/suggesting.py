@@ -25,6 +25,7 @@ import numpy as np
 
 from .splitting import LINE_BREAK, TERMINATORS
 from .document import Document
+from .features import _NUMBER
 from .inputs import as_real, is_whole, iterable_argument, looks_like_a_path
 from .labelled_data import char_grams, unquoted_cell, sentence_key
 from .model import decide
@@ -191,16 +192,24 @@ def _documents(model, items) -> Iterable:
                             f"pair, got {type(item).__name__} {item!r:.40}")
 
 
+def _as_read(text: str) -> str:
+    """A cleaned sentence as the model reads it (``Analyzer._prepare``): lower case, every
+    number 0. Two days' bulletins (``12月1日…新增5例`` and ``12月2日…新增17例``) are one
+    sentence to the model, with one margin, and their figures alone kept their 4-grams
+    under the similarity cutoff: ``n`` picks could all be the same bulletin."""
+    return _NUMBER.sub("0", text.lower())
+
+
 def _diverse(candidates: Iterable[Suggestion], n: int, similarity: float) -> list[Suggestion]:
     """Greedily take up to ``n`` candidates in the given order, skipping one whose
     character-4-gram Jaccard similarity with an already taken one is >= ``similarity``
-    (a copy of a taken sentence among them)."""
+    (a copy of a taken sentence among them), both read as the model reads them."""
     picked: list[Suggestion] = []
     picked_grams: list[frozenset] = []
     for candidate in candidates:
         if len(picked) >= n:
             break
-        grams = char_grams(candidate.text)
+        grams = char_grams(_as_read(candidate.text))
         if any(len(grams & other) >= similarity * len(grams | other) for other in picked_grams):
             continue
         picked.append(candidate)
@@ -256,15 +265,16 @@ def suggest(model, texts_or_documents: Iterable, n: int = 200, per_document: int
     if n == 0:
         return []
     pool = pool or 5 * n
-    # as the sentences of a tagged document are: normalised (full-width ， is ,)
-    excluded = set(map(sentence_key, exclude))
+    # as the sentences of a tagged document are: normalised (full-width ， is ,), and as
+    # the model reads them (a labelled bulletin leaves out the next day's, read the same)
+    excluded = {_as_read(sentence_key(text)) for text in exclude}
     heap: list = []  # (-margin, tie, suggestion): the pool's most certain sentence on top
-    in_heap: set[str] = set()
+    in_heap: set[str] = set()  # the pool's sentences as the model reads them
     tie = itertools.count()
     thresholds, classes = np.asarray(model.thresholds), list(model.classes)
     for number, document in enumerate(_documents(model, texts_or_documents)):
-        sentences = [(k, s) for k, s in enumerate(document.sentences)
-                     if len(s.text) >= min_chars and s.text not in excluded and s.text not in in_heap]
+        sentences = [(k, s) for k, s in enumerate(document.sentences) if len(s.text) >= min_chars
+                     and (read := _as_read(s.text)) not in excluded and read not in in_heap]
         if not sentences:
             continue
         probabilities = np.array([[s.scores.get(c, 0.0) for c in classes] for _, s in sentences])
@@ -283,10 +293,10 @@ def suggest(model, texts_or_documents: Iterable, n: int = 200, per_document: int
             if len(heap) < pool:
                 heapq.heappush(heap, entry)
             elif entry > heap[0]:
-                in_heap.discard(heapq.heapreplace(heap, entry)[2].text)
+                in_heap.discard(_as_read(heapq.heapreplace(heap, entry)[2].text))
             else:
                 continue
-            in_heap.add(suggestion.text)
+            in_heap.add(_as_read(suggestion.text))
     candidates = sorted((entry[2] for entry in heap), key=lambda s: s.margin)
     return _diverse(candidates, n, similarity)
 

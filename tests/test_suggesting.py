@@ -13,6 +13,7 @@ import pytest
 from conftest import EXAMPLES, measures_command, run_cli
 
 import measures
+from measures.features import Analyzer
 from measures.labelled_data import char_grams, read_labelled
 from measures.model import decide
 from measures.suggesting import COLUMNS, margins, suggest, write_suggestions
@@ -288,8 +289,9 @@ def test_round_trip_suggest_correct_train(corpus, tmp_path):
 
 def test_documents_that_share_a_name_are_each_their_own_document(model):
     # JSONL records named by a "source" that is their publisher: 6 documents, not 2
+    # (numbered in words: sentences that differ in figures alone are one to the model, one pick)
     texts = [f"第{i}号通告。全市开展第{i}轮全员核酸检测。各小区实行封闭管理，居民足不出户。加强生活物资保供。"
-             f"对密接人员一律集中隔离。大家下午好。" for i in range(6)]
+             f"对密接人员一律集中隔离。大家下午好。" for i in "一二三四五六"]
     documents = [model.tag(text, source="新华社" if i % 2 else "央视") for i, text in enumerate(texts)]
     picks = measures.suggest(model, documents, n=50, per_document=2, similarity=1.0)
     per_document = Counter(pick.document for pick in picks)
@@ -376,3 +378,22 @@ def test_an_output_through_a_descriptor_replaces_no_labelled_file(corpus, tmp_pa
                                 stdout=stdout, stderr=subprocess.PIPE, timeout=600)
     assert result.returncode == 0, result.stderr.decode()
     assert corrected.read_text("utf-8").startswith("text\tlabels\n全市开展核酸检测。\ttesting\ntext\tlabels\t")
+
+
+def test_sentences_the_model_reads_the_same_are_one_pick(model):
+    # a daily bulletin's sentences differ from day to day in their figures alone: the model
+    # reads every number as 0, so they are one sentence to it (one margin, the same labels),
+    # but the figures kept their 4-grams under the similarity cutoff, and all n picks were
+    # the same sentence of different days
+    template = ("截至{m}月{d}日24时，累计报告本土确诊病例{a}例，现有{b}例在定点医院隔离治疗。"
+                "{m}月{d}日，全市共采集核酸样本{a}万份，检出阳性{b}份。")
+    bulletins = [template.format(m=1 + i // 28, d=1 + i % 28, a=100 + 7 * i, b=3 + i) for i in range(40)]
+    others = ["农贸市场实行限流措施，每日消毒两次。", "企业实行弹性工作制，鼓励居家办公。",
+              "养老机构实行封闭管理，暂停探视。", "发热门诊实行二十四小时接诊。"]
+    picks = suggest(model, bulletins + others, n=10)
+    read = Counter(map(Analyzer().read_as, (pick.text for pick in picks)))
+    assert max(read.values()) == 1, picks
+    assert {p.text for p in picks} >= {model.tag(o).sentences[0].text for o in others}
+    # a labelled bulletin leaves out the other days' too
+    labelled = bulletins[0].split("。")[0] + "。"
+    assert not any(p.text.startswith("截至") for p in suggest(model, bulletins, n=10, exclude=[labelled]))
