@@ -68,6 +68,27 @@ def _available(name: str) -> bool:
     return importlib.util.find_spec(name) is not None
 
 
+def _own_hmm_splits(engine) -> None:
+    """Give a jieba Tokenizer's HMM step a set of words to split of its own. jieba keeps
+    that set in one global of ``jieba.finalseg``, filled by every ``del_word`` (or
+    ``add_word(word, 0)``) on any tokenizer, the user's global one included: a user's
+    ``jieba.del_word("阳康")`` changed the words, so the terms and labels, of measures'
+    own tokenizer. measures deletes no word, so its set stays empty. (jieba 0.42's
+    internals; a jieba that differs is used as it is.)"""
+    import types
+
+    import jieba
+    import jieba.finalseg as finalseg
+
+    method = getattr(jieba.Tokenizer, "_Tokenizer__cut_DAG", None)
+    if method is None or not callable(getattr(finalseg, "cut", None)) or "finalseg" not in vars(jieba):
+        return
+    hmm = types.SimpleNamespace(cut=types.FunctionType(
+        finalseg.cut.__code__, {**vars(finalseg), "Force_Split_Words": frozenset()}))
+    engine._Tokenizer__cut_DAG = types.MethodType(
+        types.FunctionType(method.__code__, {**vars(jieba), "finalseg": hmm}), engine)
+
+
 def check_backend(backend) -> None:
     """Raise ValueError unless ``backend`` names a segmenter backend or ``"auto"``."""
     if not isinstance(backend, str) or backend != "auto" and backend not in BACKENDS:
@@ -111,6 +132,7 @@ class Segmenter:
                 engine.initialize()
                 for word, freq in domain_words():
                     engine.add_word(word, freq)
+            _own_hmm_splits(engine)
             cut = engine.lcut
         return cut
 

@@ -40,6 +40,26 @@ def test_the_users_global_jieba_is_left_alone():
     assert "应隔尽隔" not in before
 
 
+def test_the_users_deleted_words_leave_measures_words_alone():
+    # jieba keeps the words its HMM must split in one global set, which a user's
+    # jieba.del_word fills: it changed the words of measures' own tokenizer too
+    import jieba.finalseg
+
+    text = "小区居民阳康后返岗，实行闭环管理"
+    segmenter = Segmenter("jieba")
+    before = segmenter.cut(text)
+    assert "阳康后" in before  # a word of jieba's HMM, not of its dictionary
+    saved = set(jieba.finalseg.Force_Split_Words)
+    try:
+        jieba.del_word("阳康后")
+        assert segmenter.cut(text) == Segmenter("jieba").cut(text) == before
+        assert "阳康后" not in jieba.lcut(text)  # the user's own jieba does as they asked
+    finally:
+        jieba.finalseg.Force_Split_Words.clear()
+        jieba.finalseg.Force_Split_Words.update(saved)
+        jieba.dt.FREQ.pop("阳康后", None)  # del_word's entry of 0 in the global dictionary
+
+
 def test_domain_dictionary_is_well_formed():
     words = domain_words()
     assert len(words) > 100
