@@ -3,7 +3,7 @@
 A .docx file is a zip archive of XML. Each paragraph of its main document becomes a line
 (table cells and text boxes hold paragraphs too), with the text a reader sees: tabs, line
 breaks inside a paragraph and symbols inserted from the Symbol font are kept; deleted and
-moved-away revisions, hidden text, field codes, the pinyin guides above characters and
+moved-away revisions (a paragraph mark among them joins its paragraph to the next), hidden text, field codes, the pinyin guides above characters and
 the formatting settings are not text and are left out; a text box saved twice (Word's
 modern form and its fallback for older versions) is read once. Footnotes and endnotes are
 part of what the author wrote and follow the body, in that order. Headers and footers are
@@ -208,6 +208,8 @@ def _paragraphs(stream, root: str) -> str:
     hidden_runs: list[bool] = []  # per open run (a text box's runs sit inside one): hidden?
     skipping = 0  # depth inside an element that is not text
     ancestors: list = []  # the open elements
+    joined: list[bool] = []  # per open paragraph: is its mark a deleted revision?
+    carried = ""  # the text of a paragraph whose mark was deleted: the next one's start
     for event, node in ElementTree.iterparse(io.BufferedReader(stream), events=("start", "end")):
         name = _name(node.tag)
         if event == "start":
@@ -219,11 +221,18 @@ def _paragraphs(stream, root: str) -> str:
                 # a run's own settings (not those a tracked change replaced) may hide it
                 if name == "vanish" and skipping == 2 and hidden_runs and _name(ancestors[-3].tag) == "r":
                     hidden_runs[-1] = _value(node.attrib, "val", "true") not in ("0", "false", "off")
+                # a paragraph mark deleted (or moved away) as a tracked change: once the
+                # changes are made, as deletions are read, the paragraph runs on into the next
+                elif name in ("del", "moveFrom") and skipping == 3 and joined and \
+                        _name(ancestors[-2].tag) == "rPr" and _name(ancestors[-3].tag) == "pPr":
+                    joined[-1] = True
             elif name in _SKIPPED or node.tag == _FALLBACK or (
                     name in _NOTE_ELEMENTS and _value(node.attrib, "type", "normal") != "normal"):
                 skipping = 1
             elif name == "p":
-                open_paragraphs.append([])
+                open_paragraphs.append([carried])
+                joined.append(False)
+                carried = ""
             elif name == "r":
                 hidden_runs.append(False)
             continue
@@ -235,7 +244,11 @@ def _paragraphs(stream, root: str) -> str:
         if skipping:
             skipping -= 1
         elif name == "p":
-            lines.append("".join(open_paragraphs.pop()))
+            text = "".join(open_paragraphs.pop())
+            if joined.pop():
+                carried += text
+            else:
+                lines.append(text)
         elif name == "r":
             hidden_runs.pop()
         elif open_paragraphs and not (hidden_runs and hidden_runs[-1]):
@@ -245,4 +258,6 @@ def _paragraphs(stream, root: str) -> str:
                 open_paragraphs[-1].append(_CHARACTERS[name])
             elif name == "sym":
                 open_paragraphs[-1].append(_symbol(node.attrib))
+    if carried:  # the last paragraph's mark deleted: nothing after it to run on into
+        lines.append(carried)
     return "\n".join(lines)

@@ -101,6 +101,20 @@ def test_a_word_file_is_read_as_its_paragraphs(tmp_path):
     assert "".join(iter_pieces(path, piece=64)) == TEXT  # the large-file path reads it whole
 
 
+def test_a_paragraph_whose_mark_is_a_deleted_revision_runs_on_into_the_next(tmp_path):
+    # deletions are read as made, and a deleted paragraph mark joins two paragraphs into
+    # one: its sentence was cut in two at the mark (Word, once the change is accepted,
+    # shows one paragraph); a mark moved away is the same, an inserted one parts them
+    mark = '<w:pPr><w:rPr><w:{0} w:id="1" w:author="a"/></w:rPr></w:pPr>'
+    body = ("<w:p>" + mark.format("del") + "<w:r><w:t>所有来返人员须</w:t></w:r></w:p>"
+            + paragraph("<w:t>持48小时核酸阴性证明。</w:t>")
+            + "<w:p>" + mark.format("ins") + "<w:r><w:t>新增一段。</w:t></w:r></w:p>"
+            + "<w:p>" + mark.format("moveFrom") + "<w:r><w:t>最后</w:t></w:r></w:p>"
+            + "<w:p>" + mark.format("del") + "<w:r><w:t>一句。</w:t></w:r></w:p>")
+    assert read_document(write_docx(tmp_path / "修订.docx", body=body)) == \
+        "所有来返人员须持48小时核酸阴性证明。\n新增一段。\n最后一句。"
+
+
 @pytest.mark.parametrize("options", [{"part": "word/document2.xml"}, {"part": "/word/document.xml"},
                                      {"namespace": STRICT}], ids=["word-online", "absolute-target", "strict"])
 def test_the_main_document_is_found_where_the_package_says_and_in_strict_form(tmp_path, options):
