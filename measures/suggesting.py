@@ -25,7 +25,7 @@ import numpy as np
 
 from .splitting import LINE_BREAK, TERMINATORS
 from .document import Document
-from .features import _NUMBER
+from .features import Analyzer
 from .inputs import as_real, is_whole, iterable_argument, looks_like_a_path
 from .labelled_data import char_grams, unquoted_cell, sentence_key
 from .model import decide
@@ -193,11 +193,11 @@ def _documents(model, items) -> Iterable:
 
 
 def _as_read(text: str) -> str:
-    """A cleaned sentence as the model reads it (``Analyzer._prepare``): lower case, every
-    number 0. Two days' bulletins (``12月1日…新增5例`` and ``12月2日…新增17例``) are one
-    sentence to the model, with one margin, and their figures alone kept their 4-grams
-    under the similarity cutoff: ``n`` picks could all be the same bulletin."""
-    return _NUMBER.sub("0", text.lower())
+    """A cleaned sentence as the model reads it: lower case, every number 0. Two days'
+    bulletins (``12月1日…新增5例`` and ``12月2日…新增17例``) are one sentence to the model,
+    with one margin, and their figures alone kept their 4-grams under the similarity
+    cutoff: ``n`` picks could all be the same bulletin."""
+    return Analyzer._prepare(text, cleaned=True)
 
 
 def _diverse(candidates: Iterable[Suggestion], n: int, similarity: float) -> list[Suggestion]:
