@@ -1,5 +1,6 @@
 """The bundled corpus meets the bar the training-corpus issue set, and copies nothing."""
 
+import re
 import sys
 
 import pytest
@@ -15,7 +16,6 @@ from conftest import ROOT, SHARED, needs_shared
 
 RUN = 20
 WHOLE = 10
-SHARED_SUFFIXES = (".txt", ".tsv", ".md", ".html", ".htm")
 NOT_ADOPTED = sorted((ROOT / "benchmarks" / "data").glob("round*/*.tsv"))
 
 
@@ -54,13 +54,59 @@ def test_no_sentence_labelled_with_a_measure_is_taken_for_page_chrome():
     assert dropped == []
 
 
+_WHITESPACE = re.compile(r"\s+")
+
+
+def without_whitespace(text: str) -> str:
+    """``text`` normalised with every whitespace gone, line breaks too: normalize keeps a
+    space between two headline clauses (and a full-width one), so a passage copied without
+    it, or one a shared text wraps onto the next line, shares no run of RUN with it."""
+    return _WHITESPACE.sub("", normalize(text))
+
+
+def shared_forms(text: str) -> list[str]:
+    """The forms of a shared file's text a copy is looked for in: each line as written and
+    as measures outputs it (`tag` and `suggest` give sentences cleaned: ，as ",", spaces
+    between Chinese characters gone, Traditional as Simplified; a third of the shared
+    sentences share no raw run with their cleaned form), and the whole text without
+    whitespace."""
+    return [form for line in text.split("\n") for form in {line, normalize(line)}] + [without_whitespace(text)]
+
+
+def our_forms(text: str) -> set[str]:
+    return {text, normalize(text), without_whitespace(text)}
+
+
+def windows(forms) -> set[str]:
+    return {form[i:i + RUN] for form in forms for i in range(len(form) - RUN + 1)}
+
+
+def shares_a_run(text: str, runs: set[str]) -> bool:
+    """Whether ``text``, in any of its forms, holds one of ``runs`` (:func:`windows`)."""
+    return any(form[i:i + RUN] in runs for form in our_forms(text) for i in range(len(form) - RUN + 1))
+
+
+def test_a_copy_is_found_whatever_its_spacing_width_or_script():
+    # made-up text (none of the shared material's), written again in each way
+    passage = "青枫县明日起,对城区居民开展第3轮核酸筛查工作,各小区按楼栋错峰采样"
+    written_again = {
+        "full-width": "青枫县明日起，对城区居民开展第３轮核酸筛查工作，各小区按楼栋错峰采样",
+        "traditional": "青楓縣明日起,對城區居民開展第3輪核酸篩查工作,各小區按樓棟錯峰採樣",
+        "spaced clauses": "青枫县明日起,对城区 居民开展第3轮核酸筛查 工作,各小区按楼栋错峰采样",
+        "ideographic spaces": "青枫县明日起,对城区\u3000居民开展第3轮核酸筛查\u3000工作,各小区按楼栋错峰采样",
+        "wrapped lines": "青枫县明日起,对城区居民开展第\n3轮核酸筛查工作,各小区按楼栋\n错峰采样",
+    }
+    for how, shared in written_again.items():
+        assert shares_a_run(passage, windows(shared_forms(shared))), how
+        assert shares_a_run(shared.replace("\n", ""), windows(shared_forms(passage))), how
+    assert len(passage[:RUN]) == RUN and not shares_a_run(passage[:RUN], windows(shared_forms(passage[1:])))
+
+
 @pytest.fixture(scope="module")
 def shared_lines():
-    # As written and as measures outputs it: `tag` and `suggest` give sentences cleaned
-    # (，as ",", spaces between Chinese characters gone, Traditional as Simplified), and
-    # a third of the shared sentences share no raw run with their cleaned form.
-    return [form for path in sorted(SHARED.rglob("*")) if path.is_file() and path.suffix in SHARED_SUFFIXES
-            for line in read_document(path).split("\n") for form in {line, normalize(line)}]
+    # every file under shared/, whatever its name (a file of another suffix was left out)
+    return [form for path in sorted(SHARED.rglob("*")) if path.is_file()
+            for form in shared_forms(read_document(path))]
 
 
 def our_sentences():
@@ -70,9 +116,8 @@ def our_sentences():
 
 @needs_shared
 def test_nothing_is_copied_from_the_shared_material(shared_lines):
-    runs = {form[i:i + RUN] for form in shared_lines for i in range(len(form) - RUN + 1)}
-    copied = [where for text, where in our_sentences()
-              if any(form[i:i + RUN] in runs for form in {text, normalize(text)} for i in range(len(form) - RUN + 1))]
+    runs = windows(shared_lines)
+    copied = [where for text, where in our_sentences() if shares_a_run(text, runs)]
     assert copied == []
 
 
@@ -82,7 +127,7 @@ def test_no_sentence_of_ours_is_a_shorter_passage_of_the_shared_material(shared_
     # stands in a shared text (a headline, a seed's garbled line) was copied from it
     whole = "\n".join(shared_lines)
     copied = [where for text, where in our_sentences()
-              for form in {text, normalize(text)} if len(form.rstrip("。！？；;!?")) >= WHOLE
+              for form in our_forms(text) if len(form.rstrip("。！？；;!?")) >= WHOLE
               and form.rstrip("。！？；;!?") in whole]
     assert copied == []
 
