@@ -741,11 +741,14 @@ def check_data(paths: Paths,
     # each copy of a sentence (as the model reads it) after its first row
     first: dict[str, int] = {}
     copies = [(first[key], k) for k, key in enumerate(keys) if first.setdefault(key, k) != k]
-    # copies as the model reads them are exact duplicates, counted above, not pairs here
-    pairs = [(i, j, s) for i, j, s in near_duplicates(data.texts) if keys[i] != keys[j]]
-    # every row of a text in a pair, its copies too
-    near_texts = {data.texts[i] for i, _, _ in pairs} | {data.texts[j] for _, j, _ in pairs}
-    near = [k for k, text in enumerate(data.texts) if text in near_texts]
+    # similarity of the sentences as the model reads them, as copies are told: the same
+    # sentence typed with "，" and with "," is a copy, and an edited one is a near-duplicate
+    # whichever commas each has (on the texts as written, the width of the commas alone
+    # put such a pair under the threshold); copies are exact duplicates, not pairs here
+    pairs = near_duplicates(keys)
+    # every row of a sentence in a pair, its copies too
+    near_keys = {keys[i] for i, _, _ in pairs} | {keys[j] for _, j, _ in pairs}
+    near = [k for k, key in enumerate(keys) if key in near_keys]
     n = len(data) or 1
     return {
         "rows": len(data),

@@ -184,6 +184,17 @@ def test_near_duplicates_and_check(tmp_path):
     assert report["labels"]["testing"] == 3 and len(report["problems"]) == 1
 
 
+def test_near_duplicates_are_measured_on_the_sentences_as_the_model_reads_them(tmp_path):
+    # the same edit of one sentence, typed once with "，" and once with ",": 0.43 as written,
+    # 0.76 once normalised, as copies are told apart (sentence_key)
+    texts = ["青枫县明日起，对城区居民开展第三轮核酸筛查，各小区按楼栋错峰采样。",
+             "青枫县明日起,对城区居民开展第四轮核酸筛查,各小区按楼栋错峰采样。", "加强生活物资保供。"]
+    path = write(tmp_path, "text\tlabels\n" + "".join(f"{t}\ttesting\n" for t in texts))
+    report = check_data([path])
+    assert report["exact_duplicates"] == 0 and report["near_duplicate_rows"] == 2
+    assert [(p["a"], p["b"]) for p in report["near_duplicate_examples"]] == [(f"{path}:2", f"{path}:3")]
+
+
 def test_every_near_duplicate_pair_is_in_the_json_and_the_text_says_how_many_it_leaves_out(tmp_path):
     texts = [f"全市各区今天开展全员核酸检测工作，确保不漏一户、不落一人，做到应检尽检（{n}）" for n in "一二三四五六七八九十"]
     path = write(tmp_path, "text\tlabels\n" + "".join(f"{t}\ttesting\n" for t in texts))

@@ -138,7 +138,8 @@ def test_rows_written_and_not_adopted_are_clean_and_out_of_the_corpus():
     report = check_data([str(p) for p in training_files()] + [str(p) for p in NOT_ADOPTED])
     assert report["problems"] == [] and report["exact_duplicates"] == 0
     assert report["near_duplicate_rows"] == 0, report["near_duplicate_examples"]
-    assert len(read_labelled(NOT_ADOPTED).texts) == 711 + 4945 + 364
+    # round 17 less one row dropped as a near copy of a corpus row (a comma's width apart)
+    assert len(read_labelled(NOT_ADOPTED).texts) == 711 + 4944 + 364
 
 
 RECORDS = sorted((ROOT / "benchmarks" / "data").glob("training_*reading*.tsv"))
