@@ -16,6 +16,13 @@ needs_shared = pytest.mark.skipif(
            f"CI has it beside the checkout, a fresh clone does not")
 
 
+def pytest_sessionstart(session):
+    # CI sets it: the no-copy and real-text tests must run there, not skip for want of the
+    # material, as the browser test must (MEASURES_REQUIRE_BROWSER)
+    if os.environ.get("MEASURES_REQUIRE_SHARED") == "1" and not (SHARED / "annotation-guide.md").exists():
+        raise pytest.UsageError(f"MEASURES_REQUIRE_SHARED=1, but the shared material is not at {SHARED}")
+
+
 def seed_files():
     return sorted((SHARED / "seeds").glob("*.txt")) if SHARED.exists() else []
 

@@ -1,6 +1,8 @@
 """The bundled corpus meets the bar the training-corpus issue set, and copies nothing."""
 
+import os
 import re
+import subprocess
 import sys
 
 import pytest
@@ -241,3 +243,15 @@ def test_the_corpus_reads_situation_statements_as_its_record_rules():
     assert len(with_case_report) == 12
     for row in record:
         assert label_tuple(labels[row["text"]]) == label_tuple(row["labels"]), row["text"]
+
+
+def test_a_run_that_requires_the_shared_material_fails_without_it(tmp_path):
+    # CI requires it, so that the no-copy test cannot pass by being skipped
+    env = {**os.environ, "MEASURES_SHARED": str(tmp_path / "nowhere"), "MEASURES_REQUIRE_SHARED": "1"}
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--co", __file__],
+                            capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+    assert result.returncode != 0
+    assert f"MEASURES_REQUIRE_SHARED=1, but the shared material is not at {tmp_path / 'nowhere'}" in result.stderr
+    env["MEASURES_REQUIRE_SHARED"] = "0"
+    assert subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--co", __file__],
+                          capture_output=True, env=env, cwd=ROOT, timeout=300).returncode == 0
