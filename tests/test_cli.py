@@ -610,10 +610,11 @@ def test_evaluating_a_file_of_no_sentences_is_an_error_not_a_score_of_zero(tmp_p
 
 
 @pytest.mark.parametrize("command", [
-    ["tag", "--format", "jsonl"], ["tag", "--format", "csv"], ["suggest", "-n", "5"], ["report"],
+    ["tag", "--format", "jsonl"], ["tag", "--format", "csv"], ["suggest", "--overwrite", "-n", "5"], ["report"],
 ])
 def test_an_output_is_left_as_it_was_when_no_input_can_be_read(tmp_path, command):
-    # a mistyped input in the labelling loop must not wipe out the hand-corrected file
+    # a mistyped input in the labelling loop must not wipe out the hand-corrected file, even
+    # where --overwrite lets suggest write over it
     kept = tmp_path / {"tag": f"earlier.{command[-1]}", "report": "earlier.html", "suggest": "to_label.tsv"}[command[0]]
     kept.write_text("text\tlabels\n全市开展全员核酸检测。\ttesting\n", "utf-8")
     binary = tmp_path / "scan.pdf"
