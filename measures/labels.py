@@ -36,8 +36,11 @@ LABELS: tuple[Label, ...] = (
     Label("testing", "核酸检测", "testing",
           ("H2 Testing policy",),
           ("3.1.2 Active case detection",)),
+    # OxCGRT has no indicator for isolating cases or quarantining contacts: C6 records
+    # orders confining the general population to the home (community_control's lockdowns),
+    # and C8's "quarantine arrivals" level is border_import's
     Label("isolation_transfer", "隔离转运", "isolation and transfer",
-          ("C6 Stay at home requirements",),
+          (),
           ("3.1.3 Isolation", "3.2.2 Quarantine of contacts")),
     Label("disinfection", "环境消杀", "disinfection",
           (),

@@ -108,3 +108,14 @@ def test_codes_are_the_datasets_own(label):
     assert set(label.oxcgrt) <= OXCGRT and set(label.who_phsm) <= WHO_PHSM
     # every measure has a WHO category (OxCGRT has no indicator for some); other has none
     assert bool(label.who_phsm) == (label.id != "other") and (label.id != "other" or not label.oxcgrt)
+
+
+def test_isolation_is_not_a_stay_at_home_order():
+    # OxCGRT codebook, C6 "Stay at home requirements": "Record orders to 'shelter-in-place'
+    # and otherwise confine to the home", a rule for the whole population (a lockdown, as
+    # community_control's); it has no indicator for isolating cases or quarantining contacts.
+    # WHO PHSM: 3.1.3 Isolation, 3.2.2 Quarantine of contacts.
+    isolation = label_info("isolation_transfer")
+    assert isolation.oxcgrt == ()
+    assert isolation.who_phsm == ("3.1.3 Isolation", "3.2.2 Quarantine of contacts")
+    assert "C6 Stay at home requirements" in label_info("community_control").oxcgrt
