@@ -169,7 +169,11 @@ def plot_comparison(summaries, ax=None, include_other: bool = False, annotate: b
                          "selection, or compare many with summaries_frame() or the HTML report")
     own_figure = ax is None
     if own_figure:
-        _, ax = plt.subplots(figsize=(2.5 + 1.3 * len(names), 1.2 + 0.32 * len(labels)))
+        # the colorbar in a column of its own: tight_layout() then makes room for its ticks and
+        # label; in the share of the heat map's cell that colorbar(ax=ax) takes, a figure of 1 to
+        # 3 documents was too narrow for them and "share of sentences" was cut off at its edge
+        _, (ax, colorbar_ax) = plt.subplots(1, 2, figsize=(2.5 + 1.3 * len(names), 1.2 + 0.32 * len(labels)),
+                                            width_ratios=(1.3 * len(names), 0.2))
     # rows: categories; columns: documents; NaN (left blank) where a document's model has
     # no such category
     matrix = [[math.nan if row[k] is None else row[k] for row in rows] for k in range(len(labels))]
@@ -185,7 +189,8 @@ def plot_comparison(summaries, ax=None, include_other: bool = False, annotate: b
     _set_ticks(ax.yaxis, range(len(labels)), labels, font)
     ax.set_xticks(range(len(names)))
     ax.set_xticklabels(shown_names(names, 24), rotation=30, ha="right", fontproperties=font)
-    ax.figure.colorbar(image, ax=ax, format=PercentFormatter(1.0, decimals=None), label="share of sentences")
+    ax.figure.colorbar(image, **({"cax": colorbar_ax} if own_figure else {"ax": ax}),
+                       format=PercentFormatter(1.0, decimals=None), label="share of sentences")
     ax.set_title("category shares by document")
     if own_figure:
         ax.figure.tight_layout()

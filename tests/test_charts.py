@@ -354,3 +354,18 @@ def test_a_name_with_a_line_break_or_an_escape_keeps_the_text_summary_and_a_char
     from measures.summary import fit_name
 
     assert fit_name("a\nb\u2028c", 20) == "a b c"
+
+
+@pytest.mark.parametrize("documents_shown", [1, 2, 3, 8])
+def test_a_comparison_of_few_documents_keeps_its_colorbar_label_inside_the_figure(plt, documents_shown):
+    # tight_layout() left the colorbar its share of a narrow figure: "share of sentences"
+    # was cut off at the right edge of the README's comparison of two documents
+    ax = measures.plot_comparison([_summary(f"{k}.txt", {"testing": 3, "supply": 1}) for k in range(documents_shown)])
+    figure = ax.figure
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    for axes in figure.axes:  # the heat map and its colorbar
+        box = axes.get_tightbbox(renderer)
+        assert box.x0 >= -0.5 and box.y0 >= -0.5, axes
+        assert box.x1 <= figure.bbox.x1 + 0.5 and box.y1 <= figure.bbox.y1 + 0.5, axes
+    figure.tight_layout()  # as a notebook may call it again: no layout engine that refuses it
