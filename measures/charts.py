@@ -128,8 +128,9 @@ def plot_summary(summary, ax=None, include_other: bool = False, sort: bool = Fal
                         xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
     font = _cjk_font()
     _set_ticks(ax.yaxis, positions, labels, font)
-    ax.invert_yaxis()  # first category on top
-    ax.set_xlim(0, max(max(shares, default=0) * 1.15, 0.05))
+    if not ax.yaxis_inverted():  # first category on top; a second call on this ax does not flip it back
+        ax.invert_yaxis()
+    ax.set_xlim(0, max(max(shares, default=0) * 1.15, 0.05, ax.get_xlim()[1] if not own_figure and ax.has_data() else 0))
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))  # 2.5% is not "2%"
     ax.set_xlabel("share of sentences")
     # a document's name is often Chinese (通告.txt): drawn in the font that has its glyphs;

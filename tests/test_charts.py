@@ -369,3 +369,15 @@ def test_a_comparison_of_few_documents_keeps_its_colorbar_label_inside_the_figur
         assert box.x0 >= -0.5 and box.y0 >= -0.5, axes
         assert box.x1 <= figure.bbox.x1 + 0.5 and box.y1 <= figure.bbox.y1 + 0.5, axes
     figure.tight_layout()  # as a notebook may call it again: no layout engine that refuses it
+
+
+def test_a_second_summary_on_the_same_axes_keeps_the_first_category_on_top_and_both_in_view(plt):
+    # invert_yaxis() toggles: a second call flipped the order (testing at the bottom), and
+    # the second document's scale cut the first's bars (B's 80% under A's 57.5%)
+    _, ax = plt.subplots()
+    measures.plot_summary(B, ax=ax)
+    measures.plot_summary(A, ax=ax)
+    assert ax.yaxis_inverted()
+    assert ax.get_xlim()[1] >= 0.8
+    _, fresh = plt.subplots()
+    assert measures.plot_summary(A, ax=fresh).get_xlim()[1] == pytest.approx(0.575)  # not the empty axes' 1.0
