@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import math
 
-from .inputs import flag_argument
+from .inputs import counted, flag_argument
 from .labels import LABELS, zh_name
 from .summary import as_summary, fit_name, share_table, share_text, shown_names
 
@@ -136,7 +136,7 @@ def plot_summary(summary, ax=None, include_other: bool = False, sort: bool = Fal
     # a document's name is often Chinese (通告.txt): drawn in the font that has its glyphs;
     # a long one cut at its start, as tables cut names, so that its end and the count show
     name = fit_name(summary.source, TITLE_COLUMNS) if summary.source else "document"
-    ax.set_title(f"{name} ({summary.sentences} sentences)", fontproperties=font)
+    ax.set_title(f"{name} ({counted(summary.sentences, 'sentence')})", fontproperties=font)
     if own_figure:
         ax.figure.tight_layout()
     return ax

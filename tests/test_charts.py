@@ -217,6 +217,8 @@ def test_plot_summary_names_categories_in_chinese_with_that_font(plt, chinese_fo
     assert titled.title.get_text().startswith("南湖区通告.txt")
     measures.plot_summary(dataclasses.replace(A, source="r1/南湖区通告.txt"), ax=titled)  # short: whole
     assert titled.title.get_text() == "r1/南湖区通告.txt (10 sentences)"
+    measures.plot_summary(_summary("通告.txt", {"testing": 1}, sentences=1), ax=titled)
+    assert titled.title.get_text() == "通告.txt (1 sentence)"  # was "(1 sentences)"
     assert _face(titled.title.get_fontproperties()) == _face(chinese_font)
     # a long name loses its folder and its start, not its end or the count, nor the figure's edge
     figure, long = plt.subplots(figsize=(7, 5))
