@@ -115,6 +115,7 @@ def plot_summary(summary, ax=None, include_other: bool = False, sort: bool = Fal
     own_figure = ax is None
     if own_figure:
         _, ax = plt.subplots(figsize=(7, 1.2 + 0.32 * len(labels)))
+    held = not own_figure and ax.has_data()  # a chart drawn there before, whose bars stay in view
     shares = rows[0]
     if sort:
         order = sorted(range(len(labels)), key=lambda k: -shares[k])
@@ -130,7 +131,7 @@ def plot_summary(summary, ax=None, include_other: bool = False, sort: bool = Fal
     _set_ticks(ax.yaxis, positions, labels, font)
     if not ax.yaxis_inverted():  # first category on top; a second call on this ax does not flip it back
         ax.invert_yaxis()
-    ax.set_xlim(0, max(max(shares, default=0) * 1.15, 0.05, ax.get_xlim()[1] if not own_figure and ax.has_data() else 0))
+    ax.set_xlim(0, max(max(shares, default=0) * 1.15, 0.05, ax.get_xlim()[1] if held else 0))
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))  # 2.5% is not "2%"
     ax.set_xlabel("share of sentences")
     # a document's name is often Chinese (通告.txt): drawn in the font that has its glyphs;
