@@ -57,6 +57,7 @@ def test_no_sentence_labelled_with_a_measure_is_taken_for_page_chrome():
 
 
 _WHITESPACE = re.compile(r"\s+")
+_NOT_A_WORD_CHARACTER = re.compile(r"[\W_]+")
 
 
 def without_whitespace(text: str) -> str:
@@ -66,17 +67,25 @@ def without_whitespace(text: str) -> str:
     return _WHITESPACE.sub("", normalize(text))
 
 
+def without_punctuation(text: str) -> str:
+    """``text`` normalised with only its characters, letters and digits left: a passage
+    copied with its commas turned to 、 or ；, or its quotation marks dropped, holds the
+    same run of characters as the original."""
+    return _NOT_A_WORD_CHARACTER.sub("", normalize(text))
+
+
 def shared_forms(text: str) -> list[str]:
     """The forms of a shared file's text a copy is looked for in: each line as written and
     as measures outputs it (`tag` and `suggest` give sentences cleaned: ，as ",", spaces
     between Chinese characters gone, Traditional as Simplified; a third of the shared
     sentences share no raw run with their cleaned form), and the whole text without
-    whitespace."""
-    return [form for line in text.split("\n") for form in {line, normalize(line)}] + [without_whitespace(text)]
+    whitespace and without punctuation."""
+    return ([form for line in text.split("\n") for form in {line, normalize(line)}]
+            + [without_whitespace(text), without_punctuation(text)])
 
 
 def our_forms(text: str) -> set[str]:
-    return {text, normalize(text), without_whitespace(text)}
+    return {text, normalize(text), without_whitespace(text), without_punctuation(text)}
 
 
 def windows(forms) -> set[str]:
@@ -97,6 +106,7 @@ def test_a_copy_is_found_whatever_its_spacing_width_or_script():
         "spaced clauses": "青枫县明日起,对城区 居民开展第3轮核酸筛查 工作,各小区按楼栋错峰采样",
         "ideographic spaces": "青枫县明日起,对城区\u3000居民开展第3轮核酸筛查\u3000工作,各小区按楼栋错峰采样",
         "wrapped lines": "青枫县明日起,对城区居民开展第\n3轮核酸筛查工作,各小区按楼栋\n错峰采样",
+        "other punctuation": "青枫县明日起、对城区居民开展“第3轮”核酸筛查工作；各小区按楼栋错峰采样",
     }
     for how, shared in written_again.items():
         assert shares_a_run(passage, windows(shared_forms(shared))), how
