@@ -22,9 +22,9 @@ import random
 import sys
 import time
 
-import accuracy  # first: it puts this checkout's measures on the path
+import accuracy  # noqa: F401  first: it puts this checkout's measures on the path
 import numpy as np
-from settings import add_scoring_arguments, change, scored, sentence_counts, validation_sets
+from settings import add_scoring_arguments, change, scored, sentence_counts, sets_or_message
 
 import measures
 from measures.classifier import MeasureClassifier
@@ -59,11 +59,9 @@ def main(argv=None) -> int:
         MeasureClassifier(n_jobs=args.jobs, **settings)._check_params()
     except ValueError as error:
         parser.error(f"--jobs or a setting: {error}")
-    try:
-        corpus_folder, sets = validation_sets(args.labels, args.shared)
-    except accuracy.ValidationSetError as error:
-        print(f"learning_curve: {error}", file=sys.stderr)
+    if (found := sets_or_message(args, "learning_curve")) is None:
         return 2
+    corpus_folder, sets = found
     data = measures.load_training_data()
     corpus_texts, corpus_labels = data.texts, data.y  # y is built anew on each reading
     rng = random.Random(args.seed)

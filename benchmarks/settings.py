@@ -72,6 +72,16 @@ def validation_sets(labels: list[str] | None, shared: str) -> tuple[Path, dict]:
     return corpus_folder, sets
 
 
+def sets_or_message(args: argparse.Namespace, script: str) -> tuple[Path, dict] | None:
+    """:func:`validation_sets` for ``--labels`` and ``--shared``, or None once what is
+    missing is said on stderr, named by ``script``."""
+    try:
+        return validation_sets(args.labels, args.shared)
+    except accuracy.ValidationSetError as error:
+        print(f"{script}: {error}", file=sys.stderr)
+        return None
+
+
 def scored(model, sets: dict, corpus_folder: Path) -> list[list[float]]:
     """``METRICS`` of ``model`` on each set, each sentence tagged in its document."""
     figures = []
@@ -94,11 +104,9 @@ def main(argv=None) -> int:
         except ValueError as error:
             print(f"settings: {shown}: {error}", file=sys.stderr)
             return 2
-    try:
-        corpus_folder, sets = validation_sets(args.labels, args.shared)
-    except accuracy.ValidationSetError as error:
-        print(f"settings: {error}", file=sys.stderr)
+    if (found := sets_or_message(args, "settings")) is None:
         return 2
+    corpus_folder, sets = found
     data = measures.load_training_data()
     print(f"trained on the bundled corpus ({len(data)} sentences); scored in their documents; "
           + sentence_counts(sets))

@@ -27,13 +27,14 @@ import context  # noqa: E402
 import learning_curve  # noqa: E402
 import primary_order  # noqa: E402
 import settings  # noqa: E402
+import threshold_stability  # noqa: E402
 
 CORPUS = SHARED / "corpus"
 needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason=f"no shared corpus at {CORPUS}")
 
 
 @pytest.mark.parametrize("script", ["accuracy", "settings", "learning_curve", "ruled_corpus", "primary_order",
-                                    "situation_statements", "context"])
+                                    "situation_statements", "context", "threshold_stability"])
 def test_a_benchmark_measures_the_checkout_it_sits_in_not_an_installed_copy(tmp_path, script):
     # as `python benchmarks/SCRIPT.py` starts: its own folder first on the path
     found = subprocess.run([sys.executable, "-c", f"import sys; sys.path.insert(0, {str(ROOT / 'benchmarks')!r}); "
@@ -333,6 +334,15 @@ def test_settings_scores_the_defaults_as_the_shipped_model_and_changes_by_differ
     # the shipped model is the defaults trained on the bundled corpus
     assert defaults.split()[1:6:2] == shipped
     assert re.match(r"min_df=3 +[+-]\d\.\d{3} / [+-]\d\.\d{3} / [+-]\d\.\d{3} ", changed)
+
+
+def test_the_smoothed_threshold_takes_a_broad_top_over_a_spike():
+    # F1 by threshold: a spike at 0.3 (one point high) and a plateau from 0.6 to 0.7 a little lower
+    grid = np.arange(0.15, 0.86, 0.025)
+    curve = np.where(np.isclose(grid, 0.3), 0.9, np.where((grid > 0.599) & (grid < 0.701), 0.85, 0.2))
+    assert grid[np.argmax(curve)] == pytest.approx(0.3)
+    assert threshold_stability.smoothed_top(grid, curve, 0.05) == pytest.approx(0.65)
+    assert threshold_stability.smoothed_top(grid, curve, 0.0) == pytest.approx(0.3)
 
 
 @pytest.mark.parametrize("args, message", [
