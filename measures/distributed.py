@@ -166,8 +166,8 @@ def read_jsonl(urlpath, blocksize="4 MiB", keep_fields=(), text_field="text"):
             parts.append(parse(fs, path, None, None, compression, 0, record_fields))
             continue
         # blocks of whole lines, as dask.bytes.read_bytes cuts them, from the file named (a
-        # name with "*" or "[1]" in it is that file, not a pattern); lines end at "\n" only,
-        # as the CLI's: a lone "\r" inside a record is no line break. A block's first line
+        # name with "*" or "[1]" in it is that file, not a pattern), cut at "\n", so never
+        # inside a "\r\n"; a file whose lines end at a lone "\r" is one block. A block's first line
         # is one past the lines of the blocks before it, counted by tasks of their own that
         # hand on a number, not the block: a block is read when it is parsed, and not held
         # until then.
@@ -249,7 +249,7 @@ def _head(fs, path: str) -> bytes:
 
 def _block_lines(fs, path: str, offset: int, size: int) -> int:
     try:
-        return _read(fs, path, offset, size, None).count(b"\n")
+        return len(_read(fs, path, offset, size, None).splitlines())
     except OSError:  # said by the block's own parsing
         return 0
 
@@ -277,9 +277,9 @@ def _block_records(fs, path: str, offset, size, compression, lines_before: int,
             log.warning("%s: %s; left out", in_message(path), wrong)
         return []
     out = []
-    lines = block.decode("utf-8", "surrogateescape").split("\n")
-    if lines and not lines[-1]:  # the block ends with a line end: no line after it
-        lines.pop()
+    # lines as the CLI ends them (sources.split_lines: at "\n", "\r\n" or "\r"); no UTF-8
+    # character holds either byte, so each line decodes as it would in the whole
+    lines = [line.decode("utf-8", "surrogateescape") for line in block.splitlines(keepends=True)]
     # a block's, said as the CLI says a file's
     part = "" if offset is None else f" in lines {lines_before + 1}–{lines_before + len(lines)}"
     errors = RecordErrors(path, part)

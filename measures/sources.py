@@ -112,13 +112,53 @@ class RecordErrors:
                 for (kind, hint), (count, last) in self.seen.items() if count > self.NAMED]
 
 
-def _jsonl(name: str, lines: Iterable[bytes], first_number: int = 1,
-           record_fields: RecordFields = RecordFields()) -> Iterator[Source]:
+# A JSONL line ends at "\n", "\r\n" or a lone "\r" (old Mac files), where bytes.splitlines
+# ends one, and nowhere else: U+2028, U+0085 or a form feed may stand unescaped inside a
+# JSON string (str.splitlines would cut there). A "\r" never may (JSON escapes it), and no
+# JSON writer puts one between values, so a lone one is a line end, not a record's whitespace.
+def split_lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """The lines of consecutive ``chunks`` of bytes, each with its line end (the last
+    without one if the bytes do not end in one). A line spanning chunks is joined, and a
+    "\r" that ends a chunk is held until the next one says whether "\n" follows it."""
+    held: list[bytes] = []  # the start of a line whose end has not come yet
+    cr = False  # a "\r" ended the chunk before
+    for chunk in chunks:
+        if cr:
+            chunk = b"\r" + chunk
+        cr = chunk.endswith(b"\r")
+        lines = (chunk[:-1] if cr else chunk).splitlines(keepends=True)
+        if not lines:
+            continue
+        if held:
+            lines[0] = b"".join(held) + lines[0]
+            held.clear()
+        if not lines[-1].endswith((b"\n", b"\r")):
+            held.append(lines.pop())
+        yield from lines
+    if cr:
+        held.append(b"\r")
+    if held:
+        yield b"".join(held)
+
+
+def _lines_of(stream, head: bytes = b"") -> Iterator[bytes]:
+    """The lines of ``head`` and what is left of binary ``stream``, a UTF-8 byte-order
+    mark dropped. Read a buffer's worth at a time (read1), so that records on a pipe are
+    read as they come, as its lines were."""
+    read = getattr(stream, "read1", stream.read)
+    lines = split_lines(chain([head], iter(lambda: read(1 << 16), b"")))
+    first = next(lines, None)
+    if first is not None:
+        yield first.removeprefix(codecs.BOM_UTF8)
+        yield from lines
+
+
+def _jsonl(name: str, lines: Iterable[bytes], record_fields: RecordFields = RecordFields()) -> Iterator[Source]:
     """The records of JSONL ``lines`` (bytes): a line that is not UTF-8 or not a JSON
     object with a text is reported by number and the others go on; past the first few
     of a kind, the others are failures said in one note at the end."""
     errors = RecordErrors(name)
-    for number, raw in enumerate(lines, start=first_number):
+    for number, raw in enumerate(lines, start=1):
         where = f"{name}:{number}"
         source = jsonl_source(raw.decode("utf-8", "surrogateescape"), where, record_fields)
         if source is None:
@@ -251,9 +291,8 @@ def _file(path: Path, record_fields: RecordFields = RecordFields()) -> Iterator[
                 if wrong:
                     yield Source(str(path), error=f"{in_message(path)}: {wrong}")
                     return
-                lines = chain([handle.readline().removeprefix(codecs.BOM_UTF8)], handle)
                 empty = True
-                for source in _jsonl(str(path), lines, record_fields=record_fields):
+                for source in _jsonl(str(path), _lines_of(handle), record_fields=record_fields):
                     empty = False
                     yield source
                 if empty:
@@ -361,10 +400,8 @@ def _stream(stream, name: str, record_fields: RecordFields = RecordFields()) -> 
                                  f"(iconv -f utf-16 -t utf-8 converts it)")
         return
     if _opens_object(first):
-        if not first.endswith(b"\n"):  # a record that long is read whole, as JSONL's lines are
-            first += stream.readline()
-        lines = chain([first.removeprefix(codecs.BOM_UTF8)], stream)
-        yield from _jsonl(name, lines, 1 + blank.count(b"\n"), record_fields)
+        # the blank lines read again, so that lines are counted as the JSONL reader ends them
+        yield from _jsonl(name, _lines_of(stream, blank + first), record_fields=record_fields)
         return
     head = blank + first
     while len(head) <= reading.LARGE_FILE:

@@ -277,6 +277,28 @@ def test_jsonl_on_stdin_is_read_line_by_line_and_bad_lines_are_named():
     assert "<stdin>:3:" in errors and "<stdin>:4:" in errors and "2 input(s) could not be tagged" in errors
 
 
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])
+def test_jsonl_lines_may_end_in_lf_crlf_or_a_lone_cr_and_bad_ones_are_named_by_line(tmp_path, end):
+    # U+2028, U+0085 and \x1c stand unescaped in a JSON string and end no line
+    records = [json.dumps({"id": "a", "text": "全市开展全员核酸检测。\u2028对密接人员集中隔离。"}, ensure_ascii=False),
+               "", "not json",
+               json.dumps({"id": "b", "note": "x\x85y\x1cz", "text": "加强生活物资保供。"}, ensure_ascii=False)]
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_bytes(codecs.BOM_UTF8 + end.join(records).encode() + end.encode())
+    for command in (["tag", corpus], ["tag", "-"]):
+        result = run_cli(*command, "--format", "jsonl", "--keep-fields", "note",
+                         stdin=corpus.read_bytes() if command[1] == "-" else None)
+        name = "<stdin>" if command[1] == "-" else corpus
+        assert result.returncode == 1
+        assert result.stderr.decode().splitlines()[0] == \
+            f"measures: {name}:3: not a JSON object (Expecting value at column 1)"
+        # not splitlines(): the output has them unescaped too
+        tagged = [json.loads(line) for line in result.stdout.decode().split("\n")[:-1]]
+        assert [(r["source"], r["input"], r["fields"]) for r in tagged] == \
+            [("a", f"{name}:1", {"note": None}), ("b", f"{name}:4", {"note": "x\x85y\x1cz"})]
+        assert len(tagged[0]["sentences"]) == 2
+
+
 def test_each_result_says_where_it_was_read_and_carries_the_fields_asked_for(tmp_path):
     # records of one paper without ids: their names repeat, and a bad line between them
     corpus = tmp_path / "news.jsonl"

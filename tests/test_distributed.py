@@ -78,9 +78,9 @@ def test_jsonl_files_read_on_the_cluster_give_what_the_cli_writes(client, record
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_text("\ufeff" + "\n".join(lines) + "\n", "utf-8")
     second = tmp_path / "more.jsonl"
-    # a line that is not UTF-8, and a lone CR, which ends no line for the CLI
-    second.write_bytes(b'{"text": "caf\xe9"}\n{"text": "a"}\r{"text": "b"}\n'
-                       + json.dumps(records[3], ensure_ascii=False).encode() + b"\n")
+    # a line that is not UTF-8, and lines that end in a lone CR or CRLF, as the CLI ends them
+    second.write_bytes(b'{"text": "caf\xe9"}\r{"text": "a"}\r\n{"text": "b"}\r'
+                       + json.dumps(records[3], ensure_ascii=False).encode() + b"\r")
     bag = read_jsonl([str(corpus), str(second)], blocksize=blocksize)
     # 300 bytes: the first file in several partitions, its lines numbered across them
     assert bag.npartitions == 2 if blocksize != 300 else bag.npartitions > 10
@@ -88,9 +88,9 @@ def test_jsonl_files_read_on_the_cluster_give_what_the_cli_writes(client, record
     out = tmp_path / "out.jsonl"
     result = run_cli("tag", corpus, second, "--format", "jsonl", "-o", out)
     assert result.returncode == 1 and f"{corpus}:3: not a JSON object" in result.stderr.decode()
-    assert f"{second}:1: not UTF-8" in result.stderr.decode() and f"{second}:2: not a JSON object" in result.stderr.decode()
+    assert f"{second}:1: not UTF-8" in result.stderr.decode() and f"{second}:2: not" not in result.stderr.decode()
     assert on_cluster == [json.loads(line) for line in out.read_text("utf-8").splitlines()]
-    assert [r["source"] for r in on_cluster] == ["doc0", f"{corpus}:4", "晚报", "doc3"]
+    assert [r["source"] for r in on_cluster] == ["doc0", f"{corpus}:4", "晚报", f"{second}:2", f"{second}:3", "doc3"]
 
 
 def test_fields_kept_on_the_cluster_are_those_the_cli_keeps(client, records, tmp_path):
