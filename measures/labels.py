@@ -82,19 +82,35 @@ LABELS: tuple[Label, ...] = (
 
 LABEL_IDS: tuple[str, ...] = tuple(label.id for label in LABELS)
 _BY_ID = {label.id: label for label in LABELS}
+_KNOWN_IDS = ", ".join(LABEL_IDS)  # as errors list them
 
 
 class LabelError(ValueError):
     """A label string that breaks the annotation guide."""
 
 
-def label_info(label_id: str) -> Label:
-    """The :class:`Label` for an id, with its Chinese name and external codes."""
+def label_info(label_id: str | Label) -> Label:
+    """The :class:`Label` for an id, with its Chinese name and external codes. A Label
+    (one of ``LABELS``) is looked up by its id, as an Enum member given to its Enum is, so
+    one kept from an older version gets the guide's codes as they are now.
+
+    Anything else is a :class:`LabelError` naming it: an index, whose label depends on
+    the list it came from (a model's ``classes_`` need not be the guide's order), or two
+    labels at once (a sentence's ``labels``, ``"testing|tracing"``)."""
+    if isinstance(label_id, Label):
+        label_id = label_id.id
     if not isinstance(label_id, str):
-        raise LabelError(f"expected a label id as a string, got {type(label_id).__name__}")
+        several = isinstance(label_id, (list, tuple)) and all(isinstance(i, str) for i in label_id)
+        raise LabelError(f"expected a label id as a string, got {type(label_id).__name__} {label_id!r:.60}"
+                         + ("; one at a time: [label_info(i) for i in labels]" if several else "")
+                         + f"; known ids: {_KNOWN_IDS}")
     try:
         return _BY_ID[label_id]
     except KeyError:
+        if sum(bool(part.strip()) for part in label_id.split("|")) > 1:
+            # _unknown's "did you mean" would offer one of the ids, dropping the others
+            raise LabelError(f"expected one label id, got {label_id!r}, labels joined by '|'; one at a time: "
+                             f"[label_info(i) for i in {label_id!r}.split('|')]") from None
         raise LabelError(_unknown(label_id)) from None
 
 
@@ -117,7 +133,7 @@ def _unknown(label_id: str) -> str:
                 else f"; labels are joined by '|', though {shown!r} breaks the guide too: {broken}")
     else:
         close = _closest(label_id)
-        hint = f"; did you mean {close!r}?" if close else f"; known ids: {', '.join(LABEL_IDS)}"
+        hint = f"; did you mean {close!r}?" if close else f"; known ids: {_KNOWN_IDS}"
     return f"unknown label id {label_id!r}{hint}"
 
 

@@ -1,4 +1,5 @@
 """The label set: the guide's 14 ids, with Chinese names and the codes of other datasets."""
+import dataclasses
 import json
 import re
 
@@ -29,6 +30,32 @@ def test_names_and_codes(label, zh, oxcgrt):
 def test_every_label_has_a_chinese_name_and_other_has_no_codes():
     assert all(info.zh and info.en for info in LABELS)
     assert label_info("other").oxcgrt == () and label_info("other").who_phsm == ()
+
+
+def test_label_info_takes_a_label_and_looks_it_up_by_its_id():
+    assert all(label_info(label) is label for label in LABELS)
+    # one kept from before isolation_transfer lost OxCGRT C6: the guide's codes as they are now
+    kept = dataclasses.replace(label_info("isolation_transfer"), oxcgrt=("C6 Stay at home requirements",))
+    assert label_info(kept) is label_info("isolation_transfer") and label_info(kept).oxcgrt == ()
+    with pytest.raises(LabelError, match="unknown label id 'mine'; known ids: testing, isolation_transfer, "):
+        label_info(dataclasses.replace(LABELS[0], id="mine"))
+
+
+@pytest.mark.parametrize("value, message", [
+    # an index names no label by itself: a model's classes_ need not be in the guide's order
+    (0, "expected a label id as a string, got int 0; known ids: " + ", ".join(LABEL_IDS)),
+    (None, "expected a label id as a string, got NoneType None; known ids: testing, "),
+    (b"testing", "expected a label id as a string, got bytes b'testing'; known ids: testing, "),
+    (("testing", "tracing"), "expected a label id as a string, got tuple ('testing', 'tracing'); one at a time: "
+                             "[label_info(i) for i in labels]; known ids: testing, "),
+    # "did you mean 'tracing'?" dropped the first of them
+    ("testing|tracing", "expected one label id, got 'testing|tracing', labels joined by '|'; one at a time: "
+                        "[label_info(i) for i in 'testing|tracing'.split('|')]"),
+], ids=["index", "none", "bytes", "a-sentences-labels", "joined"])
+def test_label_info_names_what_is_not_one_label_id(value, message):
+    with pytest.raises(LabelError) as caught:
+        label_info(value)
+    assert str(caught.value).startswith(message)
 
 
 @pytest.mark.parametrize("value, hint", [
