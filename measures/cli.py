@@ -152,7 +152,7 @@ def _check_output(output, inputs, folder: bool = False) -> None:
     ``inputs``, and inputs that name standard input twice. An output inside an input
     folder is fine unless it is a kind of file the folder's documents are read from: the
     next run would read it back as a document."""
-    from .inputs import in_message, listed
+    from .inputs import in_message, listed, shell_word
     from .outputs import check_not_input, check_output, descriptor, left_behind, temporary_prefix
 
     # however it is spelt (//dev/stdin, /proc/self/fd/../fd/0, a link to it)
@@ -169,7 +169,7 @@ def _check_output(output, inputs, folder: bool = False) -> None:
                and (path / name).is_dir() and not os.path.lexists(output)]
     for path in swapped:
         _say(f"note: {in_message(path / name)} is the model that was at {in_message(output)}, which a run killed "
-             f"while replacing it took out; mv {shlex.quote(str(path / name))} {shlex.quote(str(output))} "
+             f"while replacing it took out; mv {shell_word(path / name)} {shell_word(output)} "
              f"puts it back")
     left = [path for path in left if path not in swapped]
     if left:  # a kill -9 or the out-of-memory killer leaves its hidden temporary file

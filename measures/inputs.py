@@ -8,6 +8,7 @@ import math
 import numbers
 import os
 import re
+import shlex
 import stat
 import unicodedata
 from collections.abc import Hashable, Mapping
@@ -16,7 +17,8 @@ from pathlib import Path
 import numpy as np
 
 __all__ = ["text_argument", "path_argument", "iterable_argument", "sentence_list", "check_ordered", "is_whole",
-           "as_real", "one_per_sentence", "is_missing", "weights_argument", "flag_argument", "shown", "in_message"]
+           "as_real", "one_per_sentence", "is_missing", "weights_argument", "flag_argument", "shown", "in_message",
+           "shell_word"]
 
 # What would end a line of a message or title, or reach the terminal as its command: C0
 # and C1 control characters (line breaks, tabs, escapes), DEL, and U+2028 and U+2029,
@@ -30,6 +32,34 @@ def in_message(name) -> str:
     Python escapes it ("\\n", "\\x1b", "\\u2028"), so that the message stays one line and
     leaves the terminal alone while the file can still be told."""
     return CONTROL.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), str(name))
+
+
+# What of a name a command in a message cannot hold as it is: the CONTROL characters, and
+# the lone surrogates that stand for a file name's bytes that are not UTF-8 (written to
+# stderr as "\udcc4", which names another file)
+_UNSHOWN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\udc80-\udcff]+")
+
+
+def shell_word(path) -> str:
+    """A path as a command a message suggests names it, to be copied into a POSIX shell:
+    quoted by :func:`shlex.quote` (a space, $ or ' would split or change it), what
+    :func:`in_message` escapes and bytes that are not UTF-8 written as $'\\x1b' (as
+    bash, zsh and ksh read it, and GNU ls quotes such names), so that the message stays
+    one line and names the file, and a relative path that begins with "-" as ./-x, which
+    no command takes for an option."""
+    text = str(path)
+    if text.startswith("-"):
+        text = "./" + text
+    words, start = [], 0
+    for found in _UNSHOWN.finditer(text):
+        if found.start() > start:
+            words.append(shlex.quote(text[start:found.start()]))
+        escaped = "".join(f"\\x{byte:02x}" for byte in found.group().encode("utf-8", "surrogateescape"))
+        words.append(f"$'{escaped}'")
+        start = found.end()
+    if start < len(text) or not words:
+        words.append(shlex.quote(text[start:]))
+    return "".join(words)
 
 
 def shown(value, most: int = 60) -> str:

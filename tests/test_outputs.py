@@ -827,6 +827,28 @@ def test_a_model_a_killed_swap_took_out_is_named_to_be_put_back(tmp_path):
                      f"was killed before it finished; remove it unless a run is writing {tmp_path / 'model'} now"]
 
 
+@pytest.mark.parametrize("folder, output", [
+    (b"my models $HOME 'q'", "model"),  # quoted: a space, $ or ' would split or change the name
+    (b"new\nline \x1b[31m", "model"),  # printed raw, the note was cut in two and the escape left to the terminal
+    ("旧模型".encode("gbk"), "model"),  # a GBK name's bytes were printed as \udcbe..., another name
+    (b"", "-x"),  # a relative name that is an option to mv
+], ids=["metacharacters", "control-characters", "not-utf8", "dash"])
+def test_the_mv_that_puts_a_model_back_runs_in_a_shell_as_printed(tmp_path, folder, output):
+    base = tmp_path / os.fsdecode(folder)
+    base.mkdir(exist_ok=True)
+    old = base / f".{output}.old.a1b2c3d4" / output
+    old.mkdir(parents=True)
+    (old / "config.json").write_text("{}")
+    target = output if output.startswith("-") else str(base / output)
+    # the data is missing: the note is said before it is read
+    result = run_cli("train", "none.tsv", f"--output={target}", cwd=base)
+    note = result.stderr.split(b"\n")[0]
+    assert note.startswith(b"measures: note: ") and note.endswith(b" puts it back") and b"\x1b" not in note
+    command = note[note.index(b"; mv ") + 2:-len(b" puts it back")]
+    assert subprocess.run([b"bash", b"-c", command], cwd=base, capture_output=True).returncode == 0
+    assert (base / output / "config.json").read_text() == "{}"
+
+
 def test_a_second_signal_ends_the_run_at_once_and_removes_its_temporary_outputs(tmp_path):
     """While the first Ctrl-C cleans up, a second ends the run there and then: a cleanup
     that hung (a worker pool waiting on a worker stopped mid-message) could not be stopped
