@@ -696,7 +696,7 @@ def cmd_check_data(args) -> int:
 
 def cmd_explain(args) -> int:
     from .cleaning import emptied, normalize_sentence
-    from .inputs import in_message, names_a_file
+    from .inputs import in_message, names_a_file, shell_word
 
     for sentence in args.sentences:
         if not sentence.strip():
@@ -705,7 +705,7 @@ def cmd_explain(args) -> int:
             raise UsageError(f"{emptied(sentence)}: nothing to explain")
         if names_a_file(sentence):
             raise UsageError(f"{in_message(sentence)}: a file; explain labels the sentences given as arguments "
-                               f"(for a document: measures tag {in_message(sentence)})")
+                               f"(for a document: measures tag {shell_word(sentence)})")
     model = _load(args)
     with _printing(), _warnings_said():  # a sentence that is several, explained as one
         _explain(model, args)

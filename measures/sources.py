@@ -22,7 +22,8 @@ import numpy as np
 
 from . import reading
 from .cleaning import replace_surrogates, text_name
-from .inputs import in_message, is_device, is_missing, listed, missing, reads_for_ever, whole_number_name
+from .inputs import (in_message, is_device, is_missing, listed, missing, reads_for_ever, shell_word,
+                     whole_number_name)
 from .outputs import descriptor
 from .reading import (HTML_SUFFIXES, MHTML, DocumentError, document_text, is_large, is_lock_file, iter_pieces, open_document,
                       read_document)
@@ -592,7 +593,7 @@ def iter_sources(inputs: Iterable[str], record_fields: RecordFields = RecordFiel
         path = Path(item)
         if path.is_dir() and _is_model(path):
             yield Source(str(path), error=f"{in_message(path)}: a model folder, not documents "
-                                          f"(for a model, --model {in_message(path)})")
+                                          f"(for a model, --model {shell_word(path)})")
         elif path.is_dir() and path.resolve() in walked:
             yield Source(str(path), note=read_once(str(path), str(path)))
         elif path.is_dir():

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 
 import measures
+from measures.persistence import shipped_model_path
+
 from conftest import EXAMPLES, measures_command, needs_shared, run_cli, seed_files
 
 SPEECH = EXAMPLES / "speech_deployment_meeting.txt"
@@ -756,6 +758,19 @@ def test_a_folder_names_what_it_holds_but_cannot_read_and_leaves_model_folders_o
     result = run_cli("tag", archive / "my-model", archive / "a.txt", "--format", "jsonl")
     assert result.returncode == 1 and f"{archive / 'my-model'}: a model folder, not documents" in result.stderr.decode()
     assert [json.loads(line)["source"] for line in result.stdout.decode().splitlines()] == [str(archive / "a.txt")]
+
+
+def test_the_command_a_misplaced_name_is_pointed_to_runs_in_a_shell_as_printed(tmp_path):
+    # unquoted, "my notice.txt" and "my model" were two names each to the shell
+    (tmp_path / "my notice.txt").write_text("全市开展全员核酸检测。", "utf-8")
+    result = run_cli("explain", "my notice.txt", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.decode().rstrip("\n").endswith("(for a document: measures tag 'my notice.txt')")
+    (tmp_path / "my model").mkdir()
+    shutil.copy(shipped_model_path() / "config.json", tmp_path / "my model")
+    result = run_cli("tag", "my model", "--format", "jsonl", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "my model: a model folder, not documents (for a model, --model 'my model')" in result.stderr.decode()
 
 
 def test_a_folder_of_files_of_other_kinds_names_them(tmp_path):
