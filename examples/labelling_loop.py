@@ -33,7 +33,10 @@ for pick in picks[:5]:
 # 2. Write them as TSV: text, the model's guess as labels (primary first), and extra
 #    columns (margin, scores, source, sentence, document) that training ignores.
 to_label = out / "to_label.tsv"
-write_suggestions(picks, str(to_label))
+try:
+    write_suggestions(picks, str(to_label))
+except measures.OutputError as error:  # this folder's round, which you may have corrected
+    sys.exit(f"{error}; or give another OUTPUT_FOLDER")
 print(f"\nwrote {len(picks)} sentences to {to_label}; correct the 'labels' column, then retrain:")
 print(f"  measures train bundled {to_label} -o {out / 'my-model'}")
 

@@ -731,21 +731,15 @@ def _explain(model, args) -> None:
 
 def cmd_suggest(args) -> int:
     from .inputs import counted, in_message
-    from .labelled_data import holds_labels, read_texts
-    from .outputs import OutputError, descriptor
-    from .suggesting import suggest, write_suggestions
+    from .labelled_data import read_texts
+    from .suggesting import refuse_labelled_output, suggest, write_suggestions
 
     tables = [name for name in args.inputs if Path(name).suffix.lower() == ".tsv"]
     if args.exclude and tables:  # the form before --exclude took one file: --exclude a.tsv b.tsv docs/
         raise UsageError(f"{in_message(tables[0])}: a labelled file among the inputs; give each file to leave out its "
                          f"own --exclude (--exclude {in_message(args.exclude[-1])} --exclude {in_message(tables[0])})")
     _check_output(args.output, [*args.inputs, *(args.exclude or ()), _model_folder(args)])
-    # (written through a descriptor, /dev/stdout >> file, as through -o -, nothing is replaced)
-    if args.output not in (None, "-") and not args.overwrite and descriptor(args.output) is None \
-            and holds_labels(args.output):
-        # the round's file, corrected by hand, and the command that wrote it is in the history
-        raise OutputError(f"{in_message(args.output)}: holds labelled sentences, perhaps ones you corrected; write "
-                          f"the suggestions to another file, or give --overwrite to replace it")
+    refuse_labelled_output(args.output, args.overwrite, "--overwrite")  # before any work
     model = _load(args)
     exclude = read_texts(args.exclude) if args.exclude else ()
     failed: list = []
@@ -765,7 +759,7 @@ def cmd_suggest(args) -> int:
     empty.note()
     if failed and not read:
         raise CommandError(_nothing_written("read", args.output))
-    write_suggestions(picks, args.output)
+    write_suggestions(picks, args.output, overwrite=args.overwrite)
     if not _on_stdout(args):
         print(f"wrote {counted(len(picks), 'sentence')} to label to {in_message(args.output)}", file=sys.stderr)
     if failed:

@@ -26,10 +26,10 @@ import numpy as np
 from .splitting import LINE_BREAK, TERMINATORS
 from .document import Document
 from .features import Analyzer
-from .inputs import as_real, is_whole, iterable_argument, looks_like_a_path
-from .labelled_data import char_grams, unquoted_cell, sentence_key
+from .inputs import as_real, flag_argument, in_message, is_whole, iterable_argument, looks_like_a_path
+from .labelled_data import char_grams, holds_labels, unquoted_cell, sentence_key
 from .model import decide
-from .outputs import inert_cell
+from .outputs import OutputError, descriptor, inert_cell
 
 __all__ = ["Suggestion", "margins", "suggest", "write_suggestions", "COLUMNS"]
 
@@ -301,11 +301,25 @@ def suggest(model, texts_or_documents: Iterable, n: int = 200, per_document: int
     return _diverse(candidates, n, similarity)
 
 
-def write_suggestions(suggestions: Iterable[Suggestion], path: str | os.PathLike[str] | None) -> int:
+def refuse_labelled_output(path: str | os.PathLike[str] | None, overwrite: bool, option: str) -> None:
+    """An OutputError, naming ``option`` as the way past it, when ``path`` holds labelled
+    sentences: the round's file, corrected by hand, is what the call or the command that
+    wrote it, run again from a notebook or the shell's history, would write over."""
+    # (written through a descriptor, /dev/stdout >> file, as through -o -, nothing is replaced)
+    if path is not None and path != "-" and not overwrite and descriptor(path) is None and holds_labels(path):
+        raise OutputError(f"{in_message(os.fspath(path))}: holds labelled sentences, perhaps ones you corrected; "
+                          f"write the suggestions to another file, or give {option} to replace it")
+
+
+def write_suggestions(suggestions: Iterable[Suggestion], path: str | os.PathLike[str] | None,
+                      overwrite: bool = False) -> int:
     """Write suggestions as TSV (header :data:`COLUMNS`) to ``path`` (``None`` or ``-``:
-    standard output), atomically. Returns the number of rows."""
+    standard output), atomically. Returns the number of rows. A file whose header names a
+    ``labels`` column is left as it is, with an :class:`~measures.OutputError`, unless
+    ``overwrite`` is true."""
     from .outputs import open_output
 
+    refuse_labelled_output(path, flag_argument(overwrite, "overwrite"), "overwrite=True")
     count = 0
     with open_output(path) as stream:
         stream.write("\t".join(COLUMNS) + "\n")

@@ -228,6 +228,24 @@ def test_write_suggestions_to_a_file_is_atomic_and_tab_safe(model, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["out.tsv"]  # no temporary file left
 
 
+def test_write_suggestions_leaves_a_corrected_file_as_it_was(model, tmp_path):
+    # a notebook's cell run again after its file was corrected by hand, as the command run
+    # again from the shell's history, which refuses it without --overwrite
+    out = tmp_path / "to_label.tsv"
+    picks = suggest(model, [("通告", "全市开展新一轮全员核酸检测。对密接人员一律集中隔离。")], n=2)
+    write_suggestions(picks, out)
+    corrected = out.read_text("utf-8").replace("\ttesting\t", "\ttesting|tracing\t")
+    out.write_text(corrected, "utf-8")
+    with pytest.raises(measures.OutputError, match=r"to_label\.tsv: holds labelled sentences.*overwrite=True"):
+        write_suggestions(picks, out)
+    assert out.read_text("utf-8") == corrected
+    assert write_suggestions(picks, out, overwrite=True) == len(picks)
+    assert out.read_text("utf-8") != corrected
+    # what holds no labels yet is written as before, and so is standard output
+    (tmp_path / "notes.tsv").write_text("text\n全市开展核酸检测。\n", "utf-8")
+    assert write_suggestions(picks, tmp_path / "notes.tsv") == len(picks)
+
+
 def test_suggest_reports_unreadable_inputs(corpus, tmp_path):
     result = run_cli("suggest", corpus, tmp_path / "missing.txt", "-n", 3)
     assert result.returncode == 1
