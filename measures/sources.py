@@ -8,6 +8,7 @@ import json
 import math
 import numbers
 import os
+import re
 import shutil
 import stat
 import sys
@@ -23,6 +24,7 @@ import numpy as np
 from . import reading
 from .cleaning import replace_surrogates, text_name
 from .inputs import (in_message, is_device, is_missing, listed, missing, reads_for_ever, shell_word,
+from .inputs import (in_message, is_device, is_missing, listed, looks_like_a_path, missing, reads_for_ever,
                      whole_number_name)
 from .outputs import descriptor
 from .reading import (HTML_SUFFIXES, MHTML, DocumentError, document_text, is_large, is_lock_file, iter_pieces, open_document,
@@ -480,6 +482,20 @@ def _is_model(folder: Path) -> bool:
     return is_model_folder(folder)
 
 
+def _meant(name: str) -> str:
+    """What a name that is no file was more likely meant as, as a hint: a web address, or a
+    sentence (written with a sentence's marks, which a file's name hardly has) to tag."""
+    if _WEB_ADDRESS.match(name):
+        return "; a web address: measures reads files, so save the page (as HTML) and give its file"
+    if _SENTENCE_MARK.search(name) and not looks_like_a_path(name):
+        return f"; text to tag is read from standard input: echo {in_message(name)} | measures tag -"
+    return ""
+
+
+_WEB_ADDRESS = re.compile(r"(?i)(?:https?|ftp)://")
+_SENTENCE_MARK = re.compile("[。！？；，]")
+
+
 def _walk(folder: Path, passed_over: list[str]) -> Iterator[tuple[Path, str | None]]:
     """(file, None) for each document file under ``folder``, sorted, at any depth, and
     (path, why) for what is not read but should not pass unnoticed: a subfolder that
@@ -630,4 +646,5 @@ def iter_sources(inputs: Iterable[str], record_fields: RecordFields = RecordFiel
             else:
                 yield Source(str(path), note=read_once(str(path), first))
         else:
-            yield Source(str(path), error=f"{in_message(path)}: {missing(path)}")
+            # named as given: Path() makes "https://a.cn/b" "https:/a.cn/b", a name no one gave
+            yield Source(str(path), error=f"{in_message(item)}: {missing(path)}{_meant(item)}")

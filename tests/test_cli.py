@@ -1311,6 +1311,20 @@ def test_a_missing_input_named_with_a_line_break_is_named_on_one_line(tmp_path):
         "measures: no input could be tagged"]
 
 
+def test_a_missing_input_is_named_as_given_and_what_it_was_meant_as_is_said(tmp_path):
+    # Path() made the address 'https:/www.gov.cn/…', a name no one gave; a journalist's
+    # address or sentence is no file, and the message says what measures reads instead
+    result = run_cli("tag", "https://www.gov.cn/xinwen/a.htm", "全市开展核酸检测。", "通告.txt", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.decode().splitlines() == [
+        "measures: https://www.gov.cn/xinwen/a.htm: no such file or folder; a web address: measures reads files, "
+        "so save the page (as HTML) and give its file",
+        "measures: 全市开展核酸检测。: no such file or folder; text to tag is read from standard input: "
+        "echo 全市开展核酸检测。 | measures tag -",
+        "measures: 通告.txt: no such file or folder",
+        "measures: no input could be tagged"]
+
+
 def test_training_into_the_shipped_models_folder_says_so_before_it_trains(tmp_path, monkeypatch, capsys):
     # a retrain aimed at the wrong folder replaced the model of every later command, without a word
     from measures import cli, persistence
