@@ -74,7 +74,7 @@ def train(data=None, *, name: str = "custom", skip_bad_rows: bool = False, folds
     (unless ``skip_bad_rows``) and for data too small to train on.
     """
     from .classifier import MeasureClassifier
-    from .datasets import bundled_texts
+    from .datasets import bundled_texts, training_files
 
     model_name(name)
     skip_bad_rows = flag_argument(skip_bad_rows, "skip_bad_rows")
@@ -96,9 +96,15 @@ def train(data=None, *, name: str = "custom", skip_bad_rows: bool = False, folds
     estimator.fit(labelled.texts, labelled.y, groups=groups)
     files = file_names([path for path, line in labelled.locations if line is not None])
     # The model card says whose sentences a model learnt from: ours, the user's, or both.
-    # Counted by text, as pairs given in Python carry no file to tell them apart by.
-    bundled = set(labelled.texts) if data is None else bundled_texts()
-    bundled_rows = sum(text in bundled for text in labelled.texts)
+    # A row read from a file is the file's: a user's 同志们： is in our corpus too, and
+    # counted by text it made their rows ours. Pairs given in Python carry no file, so
+    # they are told by text.
+    bundled = bundled_texts() if any(line is None for _, line in labelled.locations) else set()
+    our_files = {os.path.realpath(path) for path in training_files()}
+    ours = {path: os.path.realpath(path) in our_files
+            for path in {path for path, line in labelled.locations if line is not None}}
+    bundled_rows = sum(ours[path] if line is not None else text in bundled
+                       for text, (path, line) in zip(labelled.texts, labelled.locations))
     metadata = {"name": name,
                 "training_data": {"files": files, "rows": len(labelled), "bundled_rows": bundled_rows,
                                   "sha256": labelled.sha256,

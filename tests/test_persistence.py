@@ -16,6 +16,7 @@ from sklearn.exceptions import NotFittedError
 
 import measures
 from measures.classifier import MeasureClassifier
+from measures.datasets import bundled_texts
 from measures.persistence import ModelFileError, load_model, save_estimator, shipped_model_path
 from measures.report import write_report
 from measures.segmenting import Segmenter
@@ -363,6 +364,21 @@ def test_the_model_card_says_whose_sentences_a_model_learnt_from_and_where_it_wa
     card = (tmp_path / "mixed" / "README.md").read_text("utf-8")
     assert json.loads((tmp_path / "mixed" / "config.json").read_text("utf-8"))["training_data"]["files"] == []
     assert f"Trained on 600 sentences written by the measures authors and {len(own)} given by whoever" in card
+
+
+def test_a_users_file_holding_a_sentence_the_bundled_corpus_has_too_is_the_users_in_the_card(tmp_path):
+    # a speech's 同志们： or 谢谢大家！ is in our corpus too; the file is the user's, and the
+    # card counted its rows ours ("2 sentences written by the measures authors"), and with
+    # the bundled files, more of ours than the corpus holds
+    mine = tmp_path / "mine.tsv"
+    rows = [f"{place}{row}" for place in ("", "东区", "西区", "南区")
+            for row in ["全市开展核酸检测。\ttesting", "对密接人员集中隔离。\tisolation_transfer", "点击分享本页\tother"]]
+    mine.write_text("text\tlabels\n" + "\n".join(rows + ["同志们：\tother", "谢谢大家！\tother"]) + "\n", "utf-8")
+    assert {"同志们：", "谢谢大家！"} <= bundled_texts()
+    model = measures.train(mine, min_df=1)
+    assert model.metadata["training_data"]["bundled_rows"] == 0
+    model.save(tmp_path / "custom")
+    assert "Trained only on sentences given by whoever trained it" in (tmp_path / "custom" / "README.md").read_text("utf-8")
 
 
 def test_rows_left_out_by_skip_bad_rows_are_warned_of_and_counted_in_the_card(tmp_path):
