@@ -1,5 +1,6 @@
 """Picking the sentences to label next: uncertainty, diversity, the TSV, and retraining on it."""
 import collections
+import itertools
 import os
 import subprocess
 from collections import Counter
@@ -415,3 +416,22 @@ def test_sentences_the_model_reads_the_same_are_one_pick(model):
     # a labelled bulletin leaves out the other days' too
     labelled = bulletins[0].split("。")[0] + "。"
     assert not any(p.text.startswith("截至") for p in suggest(model, bulletins, n=10, exclude=[labelled]))
+
+
+def test_near_duplicates_that_differ_in_names_and_dates_leave_the_pool_room(model):
+    # a district's notice day after day: its district's name and its date in Chinese
+    # numerals differ, so the model reads each as a sentence of its own, and its many
+    # copies, the most uncertain sentences, filled the pool (5 * n): one pick was left
+    # of them, the pool held nothing else, and n = 5 gave 1 pick
+    template = "{}疫情防控指挥部通告:自十一月{}日起,花园路街道康乐里划定为高风险区,实行“足不出户、上门服务”。"
+    notices = [template.format(district, day) for district in ("东城区", "西城区", "朝阳区", "海淀区", "丰台区", "通州区")
+               for day in ("一", "三", "五", "七", "九", "十一", "十三", "十五", "十七", "十九", "二十一", "二十三", "二十五")]
+    assert len(set(map(Analyzer().read_as, notices))) == len(notices)
+    others = ["农贸市场实行限流措施，每日消毒两次。", "企业实行弹性工作制，鼓励居家办公。",
+              "养老机构实行封闭管理，暂停探视。", "发热门诊实行二十四小时接诊。"]
+    picks = suggest(model, notices + others, n=5)
+    assert {p.text for p in picks} >= {model.tag(o).sentences[0].text for o in others}
+    assert len(picks) == 5 and sum(p.text.endswith("上门服务”。") for p in picks) == 1
+    # a document whose notice is kept out, alike a more uncertain one, gives its next sentence
+    one_each = [notice + other for notice, other in zip(notices, itertools.cycle(others))]
+    assert [p.text for p in suggest(model, one_each, n=5, per_document=1)] == [p.text for p in picks]
