@@ -23,9 +23,8 @@ import numpy as np
 
 from . import reading
 from .cleaning import replace_surrogates, text_name
-from .inputs import (in_message, is_device, is_missing, listed, missing, reads_for_ever, shell_word,
 from .inputs import (in_message, is_device, is_missing, listed, looks_like_a_path, missing, reads_for_ever,
-                     whole_number_name)
+                     shell_word, whole_number_name)
 from .outputs import descriptor
 from .reading import (HTML_SUFFIXES, MHTML, DocumentError, document_text, is_large, is_lock_file, iter_pieces, open_document,
                       read_document)
@@ -488,7 +487,7 @@ def _meant(name: str) -> str:
     if _WEB_ADDRESS.match(name):
         return "; a web address: measures reads files, so save the page (as HTML) and give its file"
     if _SENTENCE_MARK.search(name) and not looks_like_a_path(name):
-        return f"; text to tag is read from standard input: echo {in_message(name)} | measures tag -"
+        return f"; text to tag is read from standard input: echo {shell_word(name)} | measures tag -"
     return ""
 
 

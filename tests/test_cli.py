@@ -1320,7 +1320,7 @@ def test_a_missing_input_is_named_as_given_and_what_it_was_meant_as_is_said(tmp_
         "measures: https://www.gov.cn/xinwen/a.htm: no such file or folder; a web address: measures reads files, "
         "so save the page (as HTML) and give its file",
         "measures: 全市开展核酸检测。: no such file or folder; text to tag is read from standard input: "
-        "echo 全市开展核酸检测。 | measures tag -",
+        "echo '全市开展核酸检测。' | measures tag -",
         "measures: 通告.txt: no such file or folder",
         "measures: no input could be tagged"]
 
