@@ -238,9 +238,14 @@ class _Pool:
         return [tie for tie, count in shared.items()
                 if count >= self.similarity * (len(grams) + len(self.grams[tie]) - count)]
 
+    # read forms held at most: they only spare margins, and a corpus of hundreds of
+    # thousands of documents may hold as many variants of its bulletins
+    remembered = 100_000
+
     def _stand_for(self, tie: int, read: str) -> None:
-        self.reads[read] = tie
-        self.stands_for[tie].append(read)
+        if len(self.reads) < self.remembered:
+            self.reads[read] = tie
+            self.stands_for[tie].append(read)
 
     def _place(self, suggestion: Suggestion) -> tuple[str, frozenset, list[int]] | None:
         """The read form, its 4-grams and the entries alike that ``suggestion`` would take
@@ -322,7 +327,7 @@ def suggest(model, texts_or_documents: Iterable, n: int = 200, per_document: int
     The candidates are a pool of the ``pool`` most uncertain sentences (default ``5 * n``),
     no two of them alike, so that the variants of one bulletin hold one place, and the
     picks are its ``n`` most uncertain. Besides the pool, memory holds the read forms of
-    the sentences its entries kept out, whose copies are then left out unread.
+    up to 100,000 sentences its entries kept out, whose copies are then left out unread.
     """
     if not callable(getattr(model, "tag_many", None)):
         hint = "; a fitted MeasureClassifier: suggest(estimator.to_model(), ...)" if hasattr(model, "to_model") else ""

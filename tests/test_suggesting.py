@@ -17,7 +17,7 @@ import measures
 from measures.features import Analyzer
 from measures.labelled_data import char_grams, read_labelled
 from measures.model import decide
-from measures.suggesting import COLUMNS, margins, suggest, write_suggestions
+from measures.suggesting import COLUMNS, _Pool, margins, suggest, write_suggestions
 
 slow = pytest.mark.skipif(os.environ.get("MEASURES_SKIP_SLOW") == "1",
                           reason="trains a model (~20 s); MEASURES_SKIP_SLOW=1 is set")
@@ -435,3 +435,14 @@ def test_near_duplicates_that_differ_in_names_and_dates_leave_the_pool_room(mode
     # a document whose notice is kept out, alike a more uncertain one, gives its next sentence
     one_each = [notice + other for notice, other in zip(notices, itertools.cycle(others))]
     assert [p.text for p in suggest(model, one_each, n=5, per_document=1)] == [p.text for p in picks]
+
+
+def test_read_forms_held_past_their_bound_change_no_pick(model, monkeypatch):
+    # the read forms kept out only spare margins: with none held, the picks are the same
+    template = "{}发布通告:自十二月{}日起,{}小区实行封闭管理,居民足不出户。"
+    texts = [template.format(city, day, estate) for city in ("青枫县", "白沙区", "临江市")
+             for day in ("二", "四", "六", "八") for estate in ("丽景", "和园", "康居", "东苑")] * 2
+    texts += ["超市保供稳价，蔬菜每日配送到户。", "市民接种疫苗加强针，可预约上门服务。"]
+    held = suggest(model, texts, n=6)
+    monkeypatch.setattr(_Pool, "remembered", 0)
+    assert [(p.text, p.margin) for p in suggest(model, texts, n=6)] == [(p.text, p.margin) for p in held]
