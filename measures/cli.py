@@ -760,6 +760,13 @@ def cmd_suggest(args) -> int:
     if failed and not read:
         raise CommandError(_nothing_written("read", args.output))
     write_suggestions(picks, args.output, overwrite=args.overwrite)
+    if read and len(picks) < args.n:  # else a round of 176 where 200 were asked for looks like a fault
+        limits = [f"at most {args.per_document} a document (--per-document)" if args.per_document else "",
+                  f"none alike another at {args.similarity:g} (--similarity)",
+                  f"none under {args.min_chars} characters (--min-chars)" if args.min_chars else "",
+                  "none of --exclude's" if args.exclude else ""]
+        _say(f"note: {len(picks)} of the {args.n} sentences asked for: the inputs hold no more, "
+             f"{', '.join(limit for limit in limits if limit)}")
     if not _on_stdout(args):
         print(f"wrote {counted(len(picks), 'sentence')} to label to {in_message(args.output)}", file=sys.stderr)
     if failed:

@@ -254,6 +254,20 @@ def test_suggest_reports_unreadable_inputs(corpus, tmp_path):
     assert len(result.stdout.decode().splitlines()) == 4  # header and three sentences
 
 
+def test_fewer_picks_than_asked_for_are_said_with_what_limits_them(tmp_path):
+    # 2 of 10, silently, looked like a fault of the command
+    (tmp_path / "a.txt").write_text("全市开展核酸检测。今天天气晴。", "utf-8")
+    (tmp_path / "b.txt").write_text("密接人员集中隔离十四天。", "utf-8")
+    result = run_cli("suggest", tmp_path / "a.txt", tmp_path / "b.txt", "-n", 10, "--per-document", 1,
+                     "--min-chars", 7, "-o", tmp_path / "out.tsv")
+    assert result.returncode == 0
+    assert result.stderr.decode().splitlines()[0] == (
+        "measures: note: 2 of the 10 sentences asked for: the inputs hold no more, at most 1 a document "
+        "(--per-document), none alike another at 0.5 (--similarity), none under 7 characters (--min-chars)")
+    enough = run_cli("suggest", tmp_path / "a.txt", tmp_path / "b.txt", "-n", 2, "-o", tmp_path / "two.tsv")
+    assert enough.stderr.decode().splitlines() == ["wrote 2 sentences to label to " + str(tmp_path / "two.tsv")]
+
+
 def test_sentences_of_an_exclude_file_stay_out_whatever_their_labels(corpus, tmp_path):
     first = tmp_path / "round1.tsv"
     assert run_cli("suggest", corpus, "-n", 4, "-o", first).returncode == 0
