@@ -250,6 +250,8 @@ def check_output(path: str | os.PathLike[str] | None, folder: bool = False) -> N
             _writable_descriptor(path, fd)
             return
     target = _target(path)
+    if not folder:
+        _not_a_model_file(path, target)
     if _special(target) and not folder:
         if not os.access(target, os.W_OK):
             raise OutputError(f"{in_message(target)}: cannot write (permission denied)")
@@ -257,6 +259,16 @@ def check_output(path: str | os.PathLike[str] | None, folder: bool = False) -> N
     fd, tmp = temporary_file(target, folder)
     os.close(fd)
     os.unlink(tmp)
+
+
+def _not_a_model_file(path, target: Path) -> None:
+    # the model a command reads is among its inputs (check_not_input), but a report written
+    # over another model's config.json broke that one for every later load
+    from .persistence import MODEL_FILES, is_model_folder
+
+    if target.name in MODEL_FILES and is_model_folder(target.parent):
+        raise OutputError(f"{in_message(path)}: a file of the model at {in_message(target.parent)}, which would "
+                          f"not load again; write the output elsewhere")
 
 
 def check_not_input(output: str | os.PathLike | None, inputs) -> None:
@@ -393,6 +405,7 @@ def open_output(path: str | os.PathLike[str] | None, bom: bool = False):
             yield handle
         return
     target = _target(path)
+    _not_a_model_file(path, target)
     if _special(target):
         try:
             handle = open(target, "w", encoding=encoding, newline="")

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from measures.outputs import OutputError
+from measures.suggesting import write_suggestions
 from measures.summary import SummaryBuilder
 
 from conftest import EXAMPLES, ROOT, measures_command, run_cli
@@ -73,6 +75,23 @@ def test_an_output_inside_the_model_folder_in_use_is_refused(work, command, name
     assert result.stderr.decode() == (f"measures: {model}/{name}: is inside the model folder {model}; "
                                       "write the output elsewhere\n")
     assert {p.name: p.read_bytes() for p in model.iterdir()} == before
+
+
+@pytest.mark.parametrize("name", ["config.json", "weights.npz", "README.md"])
+def test_an_output_over_a_file_of_another_model_is_refused(work, name):
+    # only the model in use was protected: a report over another one's config.json broke it
+    other = work / "other-model"
+    shutil.copytree(ROOT / "models" / "policy-measures-zh", other)
+    before = {p.name: p.read_bytes() for p in other.iterdir()}
+    result = run_cli(*_at(work, ["tag", "pb.txt"]), "-o", other / name)
+    assert result.returncode == 1
+    assert result.stderr.decode() == (f"measures: {other}/{name}: a file of the model at {other}, which would not "
+                                      "load again; write the output elsewhere\n")
+    assert {p.name: p.read_bytes() for p in other.iterdir()} == before
+    # a file of its own beside the model's is written
+    assert run_cli(*_at(work, ["tag", "pb.txt"]), "-o", other / "pb.txt").returncode == 0
+    with pytest.raises(OutputError, match="a file of the model at"):
+        write_suggestions([], other / "README.md")  # the library's writers too
 
 
 @pytest.mark.parametrize("command", [["tag", "pb.txt"], ["report", "pb.txt"], ["suggest", "pb.txt"]])
