@@ -37,7 +37,7 @@ from scipy.sparse import csr_matrix
 from .features import Analyzer
 from .segmenting import check_backend
 from .forking import fork_context, quiet_worker, running
-from .labelled_data import DataError, Problem, empty_problem, label_rows, repeat_problem, sentence_key
+from .labelled_data import DataError, Problem, empty_problem, key_hashes, label_rows, repeat_problem, sentence_key
 from .labels import LABEL_IDS, label_tuple
 from .inputs import as_real, is_whole, listed, one_per_sentence, sentence_list, weights_argument
 from .model import Model, decide, settings_problem
@@ -376,7 +376,8 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         ``sigmoid(tfidf @ coef_[k] + intercept_[k])``; kept at half precision
     intercept_, thresholds_ : ndarray (n_classes,)
     cv_scores_ : dict, the cross-validated figures (with ``thresholds="cv"``)
-    model_ : :class:`~measures.model.Model`, what :meth:`to_model` gives
+    model_ : :class:`~measures.model.Model`, what :meth:`to_model` gives; its
+        ``training_keys`` are the hashes of the sentences fitted on, as it reads them
     """
 
     def __init__(self, word_ngrams=(1, 2), char_ngrams=(1, 3), min_df=2, C=0.5,
@@ -561,7 +562,7 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
                               classes, analyzer.config(),
                               worker.max_labels, worker._fit_metadata(len(sentences), seed, groups is not None,
                                                                       weights is not None),
-                              analyzer.segmenter, worker.context)
+                              analyzer.segmenter, worker.context, key_hashes(keys))
         # as scikit-learn's linear models and vectorizers have them (the model keeps a
         # term's weights together, one row a term)
         worker.coef_ = worker.coef_.T
@@ -829,4 +830,4 @@ class MeasureClassifier(ClassifierMixin, BaseEstimator):
         fitted = self.model_
         return Model(list(fitted.vocabulary), fitted.idf, fitted.coef, fitted.intercept, fitted.thresholds,
                      fitted.classes, fitted.analyzer.config(), fitted.max_labels, merged,
-                     fitted.analyzer.segmenter, fitted.context)
+                     fitted.analyzer.segmenter, fitted.context, fitted.training_keys)

@@ -200,6 +200,18 @@ def sentence_key(text: str) -> str:
     return normalize_sentence(text).strip()
 
 
+def key_hashes(keys: Iterable[str]):
+    """A 64-bit hash of each :func:`sentence_key` (the first 8 bytes of its UTF-8's
+    blake2b, little-endian), as a numpy uint64 array: how a model records the sentences it
+    was trained on, so that the same sentence in another file, in another process or on
+    another machine has the same hash (Python's ``hash()`` of a string differs from one
+    process to the next)."""
+    import numpy as np
+
+    digests = b"".join(hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest() for key in keys)
+    return np.frombuffer(digests, dtype="<u8").astype(np.uint64)
+
+
 def repeat_problem(first_seen: dict, key: str, labels: tuple[str, ...], where: str, shown: str) -> str | None:
     """What is wrong with the sentence of :func:`sentence_key` ``key`` labelled ``labels``
     (given as ``shown``) at ``where``, when ``first_seen`` (key -> (labels, where), filled

@@ -208,16 +208,28 @@ def _warn_if_several(sentence: str, stacklevel: int = 3) -> None:
                       f"(tagging the text labels them one by one)", stacklevel=stacklevel)
 
 
+def _training_keys(keys) -> np.ndarray:
+    """``keys`` sorted, each once, or a ValueError unless they are 64-bit hashes."""
+    keys = np.asarray(keys)
+    if keys.ndim != 1 or keys.dtype != np.uint64:
+        raise ValueError(f"training_keys must be a 1-dimensional array of uint64 sentence hashes (or None), "
+                         f"got a {keys.ndim}-dimensional {keys.dtype} array")
+    return np.unique(keys)
+
+
 class Model:
     """A trained sentence classifier plus the document path around it.
 
     Build one with :func:`measures.train` or load one with :func:`measures.load_model`.
     """
 
+    # here too, for a Model pickled before models had them: it has no record of its sentences
+    training_keys: np.ndarray | None = None
+
     def __init__(self, vocabulary: Sequence[str], idf: np.ndarray, coef: np.ndarray,
                  intercept: np.ndarray, thresholds: np.ndarray, classes: Sequence[str],
                  analyzer: dict, max_labels: int = 4, metadata: dict | None = None,
-                 segmenter: str = "auto", context: float = 0.0):
+                 segmenter: str = "auto", context: float = 0.0, training_keys: np.ndarray | None = None):
         # as a model file's config is checked: what decides labels must make sense
         # whatever the model came from (a file, a pickle, a .skops archive, Python): a
         # damaged or hand-made one is refused here rather than giving wrong labels
@@ -239,6 +251,9 @@ class Model:
         self.context = float(context)
         self.analyzer = Analyzer.from_config(analyzer, segmenter)
         self.metadata = dict(metadata or {})
+        # The hashes of the sentences it was fitted on (labelled_data.key_hashes), or None:
+        # evaluation tells by them which sentences scored it learnt from, under any file's name
+        self.training_keys = None if training_keys is None else _training_keys(training_keys)
         self._term_index: TermIndex | None = None
         n_terms = len(self.vocabulary)
         if self.idf.shape != (n_terms,) or self.coef.shape != (n_terms, len(self.classes)) or \
@@ -395,11 +410,13 @@ class Model:
 
     # --- persistence ------------------------------------------------------------------
 
-    def save(self, path) -> None:
-        """Write the model folder (``config.json``, ``weights.npz``, ``README.md``)."""
+    def save(self, path, training_keys: bool = True) -> None:
+        """Write the model folder (``config.json``, ``weights.npz``, ``README.md``);
+        ``training_keys=False`` leaves out the hashes of its training sentences
+        (:func:`measures.persistence.save_model`)."""
         from .persistence import save_model
 
-        save_model(self, path)
+        save_model(self, path, training_keys)
 
     @property
     def terms(self) -> list[str]:

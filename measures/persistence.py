@@ -7,6 +7,7 @@ with an explicit list of trusted types.
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import os
@@ -19,7 +20,7 @@ import zipfile
 import zlib
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -303,9 +304,14 @@ def _stored_coef(coef: np.ndarray) -> np.ndarray:
     return half if np.isfinite(half).all() else coef.astype(np.float32)
 
 
-def save_model(model: Model | MeasureClassifier, path) -> None:
+def save_model(model: Model | MeasureClassifier, path, training_keys: bool = True) -> None:
     """Write ``model`` as a folder at ``path`` (replacing any model there, atomically).
-    A fitted :class:`~measures.classifier.MeasureClassifier` is saved as its model."""
+    A fitted :class:`~measures.classifier.MeasureClassifier` is saved as its model.
+
+    ``training_keys=False`` leaves out the hashes of the sentences it was trained on
+    (``model.training_keys``): with them, anyone holding the folder and a sentence can
+    tell whether it was trained on; without them, ``measures evaluate`` knows its
+    training data only by the files' checksums and names."""
     if not isinstance(model, Model):
         from .classifier import MeasureClassifier
 
@@ -313,6 +319,7 @@ def save_model(model: Model | MeasureClassifier, path) -> None:
             raise TypeError(f"expected a measures Model or a fitted MeasureClassifier, got {type(model).__name__}")
         model = model.to_model()  # NotFittedError for an estimator not yet fitted
     path = Path(path_argument(path, "model path"))
+    keys = model.training_keys if flag_argument(training_keys, "training_keys") else None
     name = model.metadata.get("name")
     if name is not None:  # it titles the card: one line (an older version wrote any name, or none)
         try:
@@ -327,14 +334,16 @@ def save_model(model: Model | MeasureClassifier, path) -> None:
     # what loading would refuse is not written: the same limits, before any work
     vocabulary = np.array(model.terms, dtype=str)
     coef = _stored_coef(model.coef)
-    size = vocabulary.nbytes + model.idf.nbytes + coef.nbytes + model.intercept.nbytes
+    arrays: dict[str, Any] = {"vocabulary": vocabulary, "idf": model.idf, "coef": coef, "intercept": model.intercept,
+                              **({"training_keys": keys} if keys is not None else {})}
+    size = sum(array.nbytes for array in arrays.values())
     if size > MAX_WEIGHT_BYTES:
         raise ModelFileError(f"{in_message(path)}: the model's arrays take {size} bytes, more than a model file may "
                              f"hold ({MAX_WEIGHT_BYTES}); train with a larger min_df")
 
     def write(folder: Path):
         weights = folder / "weights.npz"
-        np.savez_compressed(weights, vocabulary=vocabulary, idf=model.idf, coef=coef, intercept=model.intercept)
+        np.savez_compressed(weights, **arrays)
         config = dict(model.metadata)
         config.update({
             "format": FORMAT, "format_version": FORMAT_VERSION,
@@ -504,7 +513,8 @@ def _load_weights(folder: Path, config: dict, handle, segmenter: str) -> Model:
         with np.load(handle, allow_pickle=False) as arrays:
             model = Model(arrays["vocabulary"].tolist(), arrays["idf"], arrays["coef"],
                           arrays["intercept"], config["thresholds"], config["classes"],
-                          config["analyzer"], config["max_labels"], config, segmenter, config["context"])
+                          config["analyzer"], config["max_labels"], config, segmenter, config["context"],
+                          arrays["training_keys"] if "training_keys" in arrays.files else None)
     except ForeignTermError as error:  # the weights' checksum holds, so the mismatch is the config's
         raise ModelFileError(f"{in_message(config_path)}: its analyzer {error.settings} never makes the term {shown(error.term)} "
                              "that weights.npz weighs; the file is damaged or was edited by hand") from None
@@ -531,20 +541,24 @@ _UNREADABLE_WEIGHTS: tuple[type[BaseException], ...] = (
     zipfile.BadZipFile, zlib.error, *_LZMA_ERROR)
 
 _ARRAYS = {"vocabulary": ("U", 1), "idf": ("f", 1), "coef": ("f", 2), "intercept": ("f", 1)}
+# arrays a folder may hold or not: one saved before measures wrote them, or with them left out
+_OPTIONAL_ARRAYS = {"training_keys": ("u", 1)}
 _HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
 
 
 def _check_array_headers(weights) -> int:
     """How many labels the arrays of ``weights`` (a path or an open file) weigh; a ValueError unless they are the
-    four a model holds, of kinds, shapes and sizes that fit together, read from their
+    four a model holds (and its training keys, or not), of kinds, shapes and sizes that fit together, read from their
     headers before any data is: a small file of compressed zeros declaring a huge array
     would otherwise take all the memory there is before its shape was found wrong."""
     shapes, size = {}, 0
     with zipfile.ZipFile(weights) as archive:
         members = {Path(name).stem: name for name in archive.namelist()}
-        if set(members) != set(_ARRAYS) or len(members) != len(archive.namelist()):
-            raise ValueError(f"arrays {sorted(members)}, expected {sorted(_ARRAYS)}")
-        for name, (kind, ndim) in _ARRAYS.items():
+        if not set(_ARRAYS) <= set(members) <= {*_ARRAYS, *_OPTIONAL_ARRAYS} or len(members) != len(archive.namelist()):
+            raise ValueError(f"arrays {sorted(members)}, expected {sorted(_ARRAYS)} (and {', '.join(_OPTIONAL_ARRAYS)})")
+        for name, (kind, ndim) in {**_ARRAYS, **_OPTIONAL_ARRAYS}.items():
+            if name not in members:
+                continue
             with archive.open(members[name]) as member:
                 version = np.lib.format.read_magic(member)
                 if version not in _HEADER_READERS:
@@ -651,7 +665,8 @@ def _from_estimator(obj, path: Path, segmenter: str) -> Model:
         # checked as any model is (a class name with markup in it, weights that are NaN),
         # and it segments with the backend asked for, as a model folder does
         return Model(model.terms, model.idf, model.coef, model.intercept, model.thresholds, model.classes,
-                     model.analyzer.config(), model.max_labels, model.metadata, segmenter, model.context)
+                     model.analyzer.config(), model.max_labels, model.metadata, segmenter, model.context,
+                     model.training_keys)
     except (AttributeError, TypeError, ValueError, KeyError) as error:
         raise ModelFileError(f"{in_message(path)}: not a usable measures model ({error})") from None
 
@@ -667,10 +682,12 @@ def _file_metadata(path: Path) -> dict:
     return metadata
 
 
-def save_estimator(estimator, path) -> None:
+def save_estimator(estimator, path, training_keys: bool = True) -> None:
     """Save a fitted :class:`MeasureClassifier` as ``.skops`` (safe to share) or
     ``.joblib`` (``.pkl``, ``.pickle``), atomically; other names are refused, so a mistyped
-    path cannot replace a data file with a pickle that loading would refuse anyway."""
+    path cannot replace a data file with a pickle that loading would refuse anyway.
+    ``training_keys=False`` leaves out the hashes of its training sentences, as
+    :func:`save_model` does."""
     from sklearn.utils.validation import check_is_fitted
 
     from .classifier import MeasureClassifier
@@ -678,6 +695,11 @@ def save_estimator(estimator, path) -> None:
     if not isinstance(estimator, MeasureClassifier):
         raise TypeError(f"expected a fitted MeasureClassifier, got {type(estimator).__name__}")
     check_is_fitted(estimator)  # an unfitted one would save, and fail only when used
+    if not flag_argument(training_keys, "training_keys"):
+        # copies: the caller's estimator keeps its keys
+        estimator = copy.copy(estimator)
+        estimator.model_ = copy.copy(estimator.model_)
+        estimator.model_.training_keys = None
     path = Path(path_argument(path, "estimator's path"))
     suffix = path.suffix.lower()
     if suffix not in (".skops", *_PICKLES):

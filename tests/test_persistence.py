@@ -1229,3 +1229,60 @@ def test_a_weights_file_larger_than_a_model_is_refused_before_it_is_hashed(tmp_p
     with pytest.raises(ModelFileError, match=re.escape(f"{folder / 'weights.npz'}: {MAX_WEIGHTS_FILE_BYTES + 1} "
                                                        f"bytes, more than a model's {MAX_WEIGHTS_FILE_BYTES}")):
         load_model(folder)
+
+
+def test_a_model_keeps_the_hashes_of_its_training_sentences_unless_told_not_to(tmp_path, estimator):
+    from measures.labelled_data import key_hashes, sentence_key
+
+    # as the model reads them: "，" typed as "," and spaces around are the same sentence
+    expected = np.unique(key_hashes(sentence_key(text) for text in SENTENCES))
+    assert len(expected) == 4 and expected.dtype == np.uint64
+    np.testing.assert_array_equal(key_hashes([sentence_key(" 全市开展全员核酸检测。 ")]),
+                                  key_hashes([sentence_key("全市开展全员核酸检测。")]))
+    model = estimator.to_model()
+    np.testing.assert_array_equal(model.training_keys, expected)
+    model.save(tmp_path / "kept")
+    np.testing.assert_array_equal(load_model(tmp_path / "kept").training_keys, expected)
+    model.save(tmp_path / "left-out", training_keys=False)
+    with np.load(tmp_path / "left-out" / "weights.npz") as arrays:
+        assert sorted(arrays.files) == ["coef", "idf", "intercept", "vocabulary"]
+    assert load_model(tmp_path / "left-out").training_keys is None
+    for name in ("e.skops", "e.joblib"):
+        save_estimator(estimator, tmp_path / name, training_keys=False)
+        assert load_model(tmp_path / name, trusted=True).training_keys is None
+    assert estimator.model_.training_keys is not None  # the caller's estimator keeps its own
+    save_estimator(estimator, tmp_path / "e.skops")
+    np.testing.assert_array_equal(load_model(tmp_path / "e.skops").training_keys, expected)
+    with pytest.raises(TypeError, match="training_keys"):
+        model.save(tmp_path / "m", training_keys="no")
+
+
+def test_a_folder_saved_before_models_kept_their_sentence_hashes_loads(tmp_path, estimator):
+    import hashlib
+
+    folder = tmp_path / "old"
+    estimator.to_model().save(folder)
+    weights = folder / "weights.npz"
+    with np.load(weights) as stored:
+        kept = {name: stored[name] for name in stored.files if name != "training_keys"}
+    np.savez_compressed(weights, **kept)
+    config = json.loads((folder / "config.json").read_text("utf-8"))
+    config["weights_sha256"] = hashlib.sha256(weights.read_bytes()).hexdigest()
+    (folder / "config.json").write_text(json.dumps(config), "utf-8")
+    old = load_model(folder)
+    assert old.training_keys is None
+    assert old.predict(SENTENCES[:2]) == LABELS[:2]
+
+
+@pytest.mark.parametrize("keys, words", [
+    (np.arange(3, dtype=np.int64), "a 1-dimensional int64 array"),
+    (np.zeros((2, 2), dtype=np.uint64), "a 2-dimensional uint64 array"),
+])
+def test_training_keys_that_are_no_sentence_hashes_are_refused(tmp_path, estimator, keys, words):
+    model = estimator.to_model()
+    with pytest.raises(ValueError, match=f"training_keys must be a 1-dimensional array of uint64 .* got {words}"):
+        measures.Model(model.terms, model.idf, model.coef, model.intercept, model.thresholds, model.classes,
+                       model.analyzer.config(), training_keys=keys)
+    folder = _with_weights(tmp_path, estimator, training_keys=keys)
+    with pytest.raises(ModelFileError, match="weights.npz: unreadable model weights"):
+        load_model(folder)
