@@ -585,15 +585,27 @@ def _warn_not_one_sentence(data) -> None:
               f"measures splits text (the first: {rows[0].where}); `measures check-data` lists them", file=sys.stderr)
 
 
-def _warn_trained_on(model, data) -> None:
+def _flatters(shared: int, scored: int) -> bool:
+    """Whether ``shared`` sentences trained on, of ``scored``, are enough to flatter the
+    figures: 10 and a fifth, or half (of a small file). A few stock lines that any two sets
+    of documents share (版权所有, 同志们：) are neither, among the dozens a test set holds."""
+    return (shared >= 10 and shared * 5 >= scored) or shared * 2 >= scored
+
+
+def _warn_trained_on(model, data):
     """Say, in one line, when sentences scored are some the model was trained on: a model
     scored on its own training sentences looks far better than it does on new text. Known
-    by content where the model says enough (its files' sha256; for a model trained on the
-    whole bundled corpus, its sentences, when at least 10 and a fifth of those scored are
-    among them), and by file name for a file whose bytes are none of its files' (saved
-    again by a spreadsheet, or one label corrected) or a model saved before measures
-    recorded its files' sha256."""
+    by content where the model says enough (its files' sha256; the hashes of its training
+    sentences, under any file's name, when it keeps them; for a model trained on the whole
+    bundled corpus that keeps none, the corpus's sentences), counted when :func:`_flatters`
+    holds, and by file name for a file whose bytes are none of its files' (saved again by a
+    spreadsheet, or one label corrected) or a model saved before measures recorded its
+    files' sha256. Returns which sentences it was trained on when it said so and can tell
+    them, else None."""
+    import numpy as np
+
     from .datasets import bundled_texts, training_files
+    from .evaluation import trained_on
     from .inputs import in_message, is_whole
 
     recorded = model.metadata.get("training_data")
@@ -614,16 +626,22 @@ def _warn_trained_on(model, data) -> None:
             found.append(f"{in_message(path)} (the same bytes)")
         elif named:
             found.append(f"{in_message(path)} (by its name, {in_message('/'.join(named))}; if it is that file)")
-    if not found and whole_corpus:
-        shared = sum(text in ours for text in data.texts)
-        if shared >= 10 and shared * 5 >= len(data):  # a few, such as 版权所有, flatter no figure
-            found.append(f"{shared} of the {len(data)} sentences scored (of the bundled corpus)")
+    seen = trained_on(model, data.texts)
+    corpus = seen is None and whole_corpus
+    if corpus:
+        seen = np.array([text in ours for text in data.texts], dtype=bool)
+    shared = 0 if seen is None else int(seen.sum())
+    if not found and _flatters(shared, len(data)):
+        ours_alone = corpus or (whole_corpus and recorded.get("rows") == bundled)
+        found.append(f"{shared} of the {len(data)} sentences scored{' (of the bundled corpus)' if ours_alone else ''}")
     if len(found) > 3:
         found[3:] = [f"{len(found) - 3} more of the files scored"]
-    if found:
-        print(f"measures: note: the model was trained on {'; '.join(found)}: these figures say how it fits its "
-              f"training sentences, not how it does on new text (keep some labelled rows out of training to "
-              f"score on)", file=sys.stderr)
+    if not found:
+        return None
+    print(f"measures: note: the model was trained on {'; '.join(found)}: these figures say how it fits its "
+          f"training sentences, not how it does on new text (keep some labelled rows out of training to "
+          f"score on)", file=sys.stderr)
+    return seen
 
 
 def cmd_train(args) -> int:
@@ -655,7 +673,7 @@ def cmd_train(args) -> int:
     cv = model.metadata.get("evaluation", {}).get("cross_validation")
     if cv:  # the card names the command that gives its figures again
         cv["command"] = args.command_line
-    model.save(args.output)
+    model.save(args.output, training_keys=args.training_keys)
     figures = (f"; cross-validated macro-F1 {cv['macro_f1']:.3f}, primary accuracy "
                f"{cv['primary_accuracy']:.3f}" if cv else "")
     print(f"trained on {len(data)} sentences in {time.perf_counter() - started:.1f} s{figures}; "
@@ -673,15 +691,25 @@ def cmd_evaluate(args) -> int:
         raise CommandError(f"{', '.join(map(in_message, args.data))}: no labelled sentences to score")
     _warn_not_one_sentence(data)
     model = _load(args)
-    _warn_trained_on(model, data)
-    result = scores(data.y, model.predict(data.texts), model.classes)
+    seen = _warn_trained_on(model, data)
+    predicted = model.predict(data.texts)
+    result = scores(data.y, predicted, model.classes)
+    if seen is not None:  # the figures that say how it does on new text, beside those flattered
+        new = [i for i, trained in enumerate(seen) if not trained]
+        result["not_trained_on"] = scores([data.y[i] for i in new], [predicted[i] for i in new],
+                                          model.classes) if new else None
     with _printing():
         if args.format == "json":
             print(json.dumps(result, ensure_ascii=False, indent=2))
-        else:
-            # a title, as a summary's: a line break in a file's name would start a line of the table
-            title = one_line(f"{', '.join(args.data)} ({counted(len(data), 'sentence')})")
-            print(format_scores(result, title=title))
+            return 0
+        # a title, as a summary's: a line break in a file's name would start a line of the table
+        title = one_line(f"{', '.join(args.data)} ({counted(len(data), 'sentence')})")
+        print(format_scores(result, title=title))
+        unseen = result.get("not_trained_on")
+        if unseen:
+            print("\n" + format_scores(unseen, title=f"of which not trained on ({counted(unseen['sentences'], 'sentence')})"))
+        elif seen is not None:
+            print("\nthe model was trained on every sentence scored: none is new to it")
     return 0
 
 
@@ -923,6 +951,10 @@ def _parser() -> argparse.ArgumentParser:
                        help="jieba's Rust port (rjieba, faster) or jieba itself; the same words either way "
                             "(default: auto, rjieba when installed)")
     train.add_argument("--skip-bad-rows", action="store_true", help="train on the good rows and list the bad ones")
+    train.add_argument("--no-training-keys", dest="training_keys", action="store_false",
+                       help="leave out of the model the hashes of its training sentences, by which anyone holding it "
+                            "can test whether a sentence was trained on (evaluate then knows its training files "
+                            "only by checksum and name)")
     train.add_argument("--folds-by-file", action="store_true",
                        help="cross-validate (calibration, thresholds, the figures) with folds that hold out whole "
                             "files, as rows of one file, like those of one document, are alike; needs 3 files or more "

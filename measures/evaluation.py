@@ -3,11 +3,24 @@ from __future__ import annotations
 
 from typing import Iterable, Sequence
 
-from .inputs import weights_argument
-from .labelled_data import label_rows
+import numpy as np
+
+from .inputs import sentence_list, weights_argument
+from .labelled_data import key_hashes, label_rows, sentence_key
 from .labels import LABEL_IDS
 
-__all__ = ["scores", "format_scores"]
+__all__ = ["scores", "format_scores", "trained_on"]
+
+
+def trained_on(model, sentences: Sequence[str]):
+    """Which of ``sentences`` ``model`` was trained on, as a numpy array of booleans, told
+    by the hashes of its training sentences it keeps (``model.training_keys``), so under
+    any file's name and in any order: the same sentence as the model reads it (cleaned
+    and trimmed, :func:`~measures.labelled_data.sentence_key`) counts. None for a model
+    that keeps none (saved with ``training_keys=False``, or before measures kept them)."""
+    if model.training_keys is None:
+        return None
+    return np.isin(key_hashes(sentence_key(text) for text in sentence_list(sentences)), model.training_keys)
 
 
 def scores(truth: Sequence, predicted: Sequence, classes: Sequence[str] = LABEL_IDS,

@@ -1,6 +1,7 @@
 import codecs
 import csv
 import gzip
+import hashlib
 import io
 import json
 import os
@@ -13,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import measures
@@ -139,10 +141,12 @@ def test_train_then_evaluate_and_explain(tmp_path):
     noted = run_cli("evaluate", bundled).stderr.decode()
     assert noted.count("note:") == 1
     assert "note: the model was trained on 12 of the 13 sentences scored (of the bundled corpus)" in noted
+    assert "of which not trained on (1 sentence)" in run_cli("evaluate", bundled).stdout.decode()
     bundled.write_text("text\tlabels\n" + "".join(f"{text}\t{labels}\n" for text, labels in
-                                                   zip(corpus.texts[:9], corpus.y[:9])) + "东湖区开展核酸检测。\ttesting\n",
-                       "utf-8")
-    assert "note:" not in run_cli("evaluate", bundled).stderr.decode()   # 9 are too few to flatter a figure
+                                                   zip(corpus.texts[:9], corpus.y[:9]))
+                       + "".join(f"东湖区第{k}小区开展核酸检测。\ttesting\n" for k in range(10)), "utf-8")
+    # 9, under half of those scored, are too few to flatter a figure
+    assert "note:" not in run_cli("evaluate", bundled).stderr.decode()
     # a model saved before models recorded their files' sha256: known by the file's name
     config = tmp_path / "model" / "config.json"
     recorded = json.loads(config.read_text("utf-8"))
@@ -150,12 +154,70 @@ def test_train_then_evaluate_and_explain(tmp_path):
     config.write_text(json.dumps(recorded), "utf-8")
     assert f"trained on {data} (by its name, mine.tsv; if it is that file)" in run_cli(
         "evaluate", data, "--model", tmp_path / "model").stderr.decode()
-    # a model whose config records its training data otherwise still scores, without a note
+    # a model whose config records its training data otherwise still scores, its sentences
+    # known by the hashes its weights keep
     config.write_text(json.dumps({**json.loads(config.read_text("utf-8")), "training_data": "our corpus, 2023"}), "utf-8")
     edited = run_cli("evaluate", data, "--model", tmp_path / "model")
-    assert edited.returncode == 0 and "macro-F1" in edited.stdout.decode() and "note:" not in edited.stderr.decode()
+    assert edited.returncode == 0 and "macro-F1" in edited.stdout.decode()
+    assert "note: the model was trained on 24 of the 24 sentences scored: " in edited.stderr.decode()
     explained = run_cli("explain", "组织全员核酸采样。", "--model", tmp_path / "model").stdout.decode()
     assert "labels: testing" in explained and "because of" in explained
+
+
+def test_evaluate_knows_a_model_s_training_sentences_in_any_file(tmp_path):
+    """A model scored on its own training sentences copied into another file (another
+    name, another order) is said to be, with the figures on the sentences it was not
+    trained on; new sentences, or a few stock lines among them, are not."""
+    rows = [f"{place}{row}" for place in ("", "东区", "西区", "南区")
+            for row in ["全市开展核酸检测。\ttesting", "对密接人员集中隔离。\tisolation_transfer",
+                        "分享到微信\tother", "组织核酸采样。\ttesting", "转运至隔离点。\tisolation_transfer",
+                        "版权所有\tother"]]
+    data = tmp_path / "mine.tsv"
+    data.write_text("text\tlabels\n" + "\n".join(rows) + "\n", "utf-8")
+    assert run_cli("train", data, "-o", tmp_path / "model").returncode == 0
+    copied = tmp_path / "held_out.tsv"
+    # a copy in another order, a space after each sentence, and two sentences that are new
+    copied.write_text("text\tlabels\n" + "\n".join(reversed(rows)).replace("。", "。 ") + "\n"
+                      "北区开展核酸检测。\ttesting\n北区对密接人员集中隔离。\tisolation_transfer\n", "utf-8")
+    result = run_cli("evaluate", copied, "--model", tmp_path / "model")
+    err = result.stderr.decode()
+    assert result.returncode == 0 and err.count("note:") == 1
+    assert "note: the model was trained on 24 of the 26 sentences scored: these figures say how it fits" in err
+    out = result.stdout.decode()
+    assert "sentences 26 " in out and "of which not trained on (2 sentences)\nsentences 2 " in out
+    figures = json.loads(run_cli("evaluate", copied, "--model", tmp_path / "model", "--format", "json").stdout)
+    assert figures["sentences"] == 26 and figures["not_trained_on"]["sentences"] == 2
+    # every sentence trained on: no figures on new ones to give
+    assert json.loads(run_cli("evaluate", data, "--model", tmp_path / "model", "--format", "json").stdout
+                      )["not_trained_on"] is None
+    # new sentences with two stock lines the training file has too: no note, one set of figures
+    new = tmp_path / "new.tsv"
+    new.write_text("text\tlabels\n版权所有\tother\n分享到微信\tother\n" + "".join(
+        f"{place}开展核酸检测。\ttesting\n{place}对密接人员集中隔离。\tisolation_transfer\n"
+        for place in ("北区", "中区", "新区")), "utf-8")
+    fresh = run_cli("evaluate", new, "--model", tmp_path / "model", "--format", "json")
+    assert fresh.returncode == 0 and "note:" not in fresh.stderr.decode()
+    assert "not_trained_on" not in json.loads(fresh.stdout)
+    # saved without them: known by its files' checksums and names alone, as before
+    trained = run_cli("train", data, "-o", tmp_path / "private", "--no-training-keys")
+    assert trained.returncode == 0
+    with np.load(tmp_path / "private" / "weights.npz") as arrays:
+        assert "training_keys" not in arrays.files
+    assert "note:" not in run_cli("evaluate", copied, "--model", tmp_path / "private").stderr.decode()
+    assert f"trained on {data} (the same bytes)" in run_cli("evaluate", data, "--model",
+                                                            tmp_path / "private").stderr.decode()
+    # a folder of an earlier measures, whose weights.npz holds no such array, loads and scores as before
+    weights = tmp_path / "model" / "weights.npz"
+    with np.load(weights) as stored:
+        kept = {name: stored[name] for name in stored.files if name != "training_keys"}
+    np.savez_compressed(weights, **kept)
+    config = json.loads((tmp_path / "model" / "config.json").read_text("utf-8"))
+    config["weights_sha256"] = hashlib.sha256(weights.read_bytes()).hexdigest()
+    (tmp_path / "model" / "config.json").write_text(json.dumps(config), "utf-8")
+    old = run_cli("evaluate", copied, "--model", tmp_path / "model")
+    assert old.returncode == 0 and "macro-F1" in old.stdout.decode() and "note:" not in old.stderr.decode()
+    assert f"trained on {data} (the same bytes)" in run_cli("evaluate", data, "--model",
+                                                            tmp_path / "model").stderr.decode()
 
 
 def test_explain_shows_the_sentence_as_read_and_refuses_one_normalisation_empties():
