@@ -532,7 +532,7 @@ def main(argv=None) -> int:
         # each file replaced whole, so an interrupted run leaves the model loadable
         for name, content in (("config.json", json.dumps(config, ensure_ascii=False, indent=2) + "\n"),
                               ("README.md", model_card(config))):
-            with open_output(str(folder / name)) as stream:
+            with open_output(str(folder / name), model_file=True) as stream:
                 stream.write(content)
         print(f"\nrecorded in {folder}/config.json and README.md")
     return 0

@@ -377,12 +377,14 @@ def writes_to(target: Path):
 
 
 @contextlib.contextmanager
-def open_output(path: str | os.PathLike[str] | None, bom: bool = False):
+def open_output(path: str | os.PathLike[str] | None, bom: bool = False, model_file: bool = False):
     """A text stream for ``path`` (``None`` or ``-``: standard output), committed atomically:
     written to a temporary file that replaces ``path`` when complete. A symbolic link
     stays a link (the file it points to is replaced); a device or a named pipe
     (``/dev/null``, a FIFO) is written in place. A path that cannot be written, or a
-    write that fails (disk full), raises :class:`OutputError` naming it."""
+    write that fails (disk full), raises :class:`OutputError` naming it, and so does one
+    of a model folder's files unless ``model_file`` says the caller writes it as the
+    model's (its figures recorded in its config.json and card)."""
     encoding = "utf-8-sig" if bom else "utf-8"
     if is_standard_output(path):
         with writes_to(Path("<standard output>" if path is None or path == "-" else os.fspath(path))):
@@ -405,7 +407,8 @@ def open_output(path: str | os.PathLike[str] | None, bom: bool = False):
             yield handle
         return
     target = _target(path)
-    _not_a_model_file(path, target)
+    if not model_file:
+        _not_a_model_file(path, target)
     if _special(target):
         try:
             handle = open(target, "w", encoding=encoding, newline="")
