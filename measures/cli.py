@@ -227,14 +227,13 @@ def _load(args):
 @contextlib.contextmanager
 def _warnings_said():
     """Python's warnings from the block said as the command's own warnings are, on a
-    ``measures: warning:`` line, not as Python shows them (with a source file's path)."""
-    with warnings.catch_warnings(record=True) as caught:
+    ``measures: warning:`` line, not as Python shows them (with a source file's path), as
+    they come: one given before a fit of minutes is read while it can still be stopped, and
+    one that explains the error ending the block (a model of another version) comes before it."""
+    with warnings.catch_warnings():
         warnings.simplefilter("always", UserWarning)
-        try:
-            yield
-        finally:  # a warning can explain the error that ends the block (a model of another version)
-            for warning in caught:
-                _say(f"warning: {warning.message}")
+        warnings.showwarning = lambda message, *_: _say(f"warning: {message}")
+        yield
 
 
 _progress_open = False  # a progress line without its line end on stderr
@@ -561,19 +560,6 @@ def _labelled(paths, skip_bad_rows: bool, verb: str):
     return data
 
 
-def _warn_missing_labels(data) -> None:
-    """Say which of the guide's labels no sentence has: a model trained on one's own file
-    alone never gives them (page chrome comes out as some measure without ``other``)."""
-    from .labels import LABEL_IDS
-
-    given = {label for labels in data.labels for label in labels}
-    missing = [label for label in LABEL_IDS if label not in given]
-    if missing and len(data):
-        print(f"measures: warning: no sentence is labelled {', '.join(missing)}; the model will never give "
-              f"{'it' if len(missing) == 1 else 'them'} (train on 'bundled' beside your file to have every label)",
-              file=sys.stderr)
-
-
 def _warn_not_one_sentence(data) -> None:
     """Say when rows are not one sentence as measures splits text: training and scoring
     read each as one, where a document's text like it is read as several."""
@@ -656,7 +642,6 @@ def cmd_train(args) -> int:
         _say(f"note: {in_message(args.output)} is the shipped model's folder: the model trained now replaces it for "
              f"every command and load_model() that names no model")
     data = _labelled(paths, args.skip_bad_rows, "trains on")
-    _warn_missing_labels(data)
     _warn_not_one_sentence(data)
     params = {}
     if args.C is not None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from .cleaning import text_name
 from .inputs import flag_argument, iterable_argument, looks_like_a_path, model_name, path_argument
 from .labelled_data import DataError, LabelledData, labelled_pairs, read_labelled
+from .labels import LABEL_IDS
 
 if TYPE_CHECKING:
     from .model import Model
@@ -84,6 +85,16 @@ def train(data=None, *, name: str = "custom", skip_bad_rows: bool = False, folds
         # read here and left out: the caller has no other way to know (the command line lists them)
         warnings.warn(f"{len(labelled.problems)} bad row(s) left out of training (skip_bad_rows), the first: "
                       f"{labelled.problems[0]}", stacklevel=2)
+    given = {label for labels in labelled.labels for label in labels}
+    missing = [label for label in LABEL_IDS if label not in given]
+    if missing and len(labelled):  # said before the fit, which can take minutes, to be stopped
+        # a model of one's own file alone never gives them (page chrome comes out as some
+        # measure without 'other'); the estimator stays quiet, as fits on a part of the data
+        # (GridSearchCV's, cross_val_score's) would warn of what the split left out
+        warnings.warn(f"no sentence is labelled {', '.join(missing)}; the model will never give "
+                      f"{'it' if len(missing) == 1 else 'them'} (train on the bundled corpus beside your "
+                      f"sentences to have every label: 'bundled' on the command line, "
+                      f"measures.datasets.training_files() in Python)", stacklevel=2)
     if folds_by_file and any(line is None for _, line in labelled.locations):
         raise ValueError("folds_by_file needs labelled files: rows given in Python have none "
                          "(MeasureClassifier.fit takes groups of your own)")

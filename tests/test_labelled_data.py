@@ -4,6 +4,7 @@ import json
 import pickle
 import random
 import re
+import warnings
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from conftest import run_cli
 from measures.datasets import training_files
 from measures.labelled_data import (DataError, agreement, check_data, format_check, labelled_pairs, near_duplicates,
                                    read_labelled, read_texts)
-from measures.labels import LabelError, parse_labels
+from measures.labels import LABEL_IDS, LabelError, parse_labels
 from measures.classifier import MeasureClassifier
 from measures.training import file_names, train
 
@@ -704,7 +705,27 @@ def test_trains_warning_about_files_joined_points_at_its_caller(tmp_path):
         handle.write("东区全市开展核酸检测。\ttesting\n")   # a copy of a row of part0
     with pytest.warns(UserWarning, match="part0.tsv with .*part3.tsv") as caught:
         train(paths, folds_by_file=True, min_df=1)
-    assert [Path(warning.filename).name for warning in caught] == [Path(__file__).name]
+    assert [Path(warning.filename).name for warning in caught if "part0" in str(warning.message)] == \
+           [Path(__file__).name]
+
+
+def test_training_on_data_without_a_label_warns_of_it(tmp_path):
+    # the command line said so; measures.train gave a model of 13 labels without a word
+    rows = [(f"{place}开展{text}。", label) for place in ("东区", "西区", "南区") for label in LABEL_IDS
+            if label != "economy" for text in ("核酸检测" if label == "testing" else label, label + "工作")]
+    mine = write(tmp_path, "text\tlabels\n" + "".join(f"{text}\t{label}\n" for text, label in rows), "mine.tsv")
+    with pytest.warns(UserWarning, match=r"^no sentence is labelled economy; the model will never give it "
+                                         r"\(train on the bundled corpus beside your sentences to have every label: "
+                                         r"'bundled' on the command line, measures.datasets.training_files\(\) "
+                                         r"in Python\)$") as caught:
+        model = train(mine, thresholds=0.5, min_df=1)
+    assert len(caught) == 1 and caught[0].filename == __file__  # the caller's line, not one inside measures
+    assert "economy" not in model.classes
+    with warnings.catch_warnings():  # every label given: nothing to say
+        warnings.simplefilter("error")
+        train([*rows, ("东区支持企业复工复产。", "economy")], thresholds=0.5, min_df=1)
+        # the estimator fits parts of the data too (GridSearchCV's): train says it, not fit
+        MeasureClassifier(thresholds=0.5, min_df=1).fit([text for text, _ in rows], [label for _, label in rows])
 
 
 def test_training_with_folds_by_file_holds_out_whole_files(tmp_path):
