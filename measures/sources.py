@@ -208,11 +208,14 @@ def jsonl_source(line: str, where: str, record_fields: RecordFields = RecordFiel
         return Source(where, error=f"{in_message(where)}: a JSON value this reader cannot hold ({type(error).__name__})")
     record_fields = _record_fields(record_fields)
     text_field, keep = record_fields.text, record_fields.keep
-    if not isinstance(record, dict) or not isinstance(record.get(text_field), str):
-        has = ("" if not isinstance(record, dict) or not record else
+    if not isinstance(record, dict):
+        return Source(where, error=f"{in_message(where)}: not a JSON object ({_json_kind(record)}; a record is "
+                                   f"{json.dumps({text_field: '…'}, ensure_ascii=False)})", problem=_NOT_JSON)
+    if not isinstance(record.get(text_field), str):
+        has = ("" if not record else
                f" (its fields: {listed([repr(key) for key in record], 6)})" if text_field not in record else
                f" (it is {json.dumps(record[text_field], ensure_ascii=False)[:20]})")
-        if isinstance(record, dict) and _TAGGED <= record.keys() and text_field not in record:
+        if _TAGGED <= record.keys() and text_field not in record:
             # tag's own output given back to it: its text is in its sentences, already labelled
             return Source(where, error=f"{in_message(where)}: a document measures tag wrote{has}, not one to tag; "
                                        f"tag the documents it came from, or read it with Document.from_dict",
@@ -223,6 +226,13 @@ def jsonl_source(line: str, where: str, record_fields: RecordFields = RecordFiel
     # only the fields asked for: the others (a scraped page's HTML) would be held until written
     return Source(record_name(record, where), record[text_field], where=where,
                   fields={key: record[key] for key in keep if key in record} if keep else None)
+
+
+def _json_kind(value) -> str:
+    """A JSON value that is not an object, as JSON names it."""
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    return "an array" if isinstance(value, list) else "a string" if isinstance(value, str) else "a number"
 
 
 def _no_number(constant: str) -> None:

@@ -289,6 +289,19 @@ def test_no_block_of_a_file_is_held_as_a_result_of_its_own(tmp_path):
     assert len(bag.compute(scheduler="sync")) == 20
 
 
+def test_a_line_of_json_that_is_no_object_is_said_to_be_not_an_object(tmp_path, caplog):
+    # it was said to be "without a string field 'body'", as a record of other fields is
+    corpus = tmp_path / "news.jsonl"
+    corpus.write_text('[1, 2]\n{"body": "全市开展核酸检测。"}\n"对密接人员集中隔离。"\n', "utf-8")
+    said = [f'{corpus}:1: not a JSON object (an array; a record is {{"body": "…"}})',
+            f'{corpus}:3: not a JSON object (a string; a record is {{"body": "…"}})']
+    assert len(read_jsonl(str(corpus), blocksize=None, text_field="body").compute(scheduler="sync")) == 1
+    assert [r.getMessage() for r in caplog.records if r.name == "measures.distributed"] == said
+    result = run_cli("tag", corpus, "--text-field", "body", "--format", "jsonl")
+    assert result.returncode == 1 and len(result.stdout.splitlines()) == 1
+    assert [line.removeprefix("measures: ") for line in result.stderr.decode().splitlines()][:2] == said
+
+
 def test_a_stray_nul_is_its_lines_error_however_the_file_is_cut(tmp_path, caplog):
     # a NUL in the first 4 KiB left out every record of a scraped corpus (one further on,
     # only its own line)

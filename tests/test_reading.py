@@ -313,7 +313,14 @@ def test_a_big5_file_that_lost_a_byte_is_refused_where_it_did_not_read_as_garbag
     ('{"id": 1, "text": "全市开展', "x.jsonl:3: not a JSON object (Unterminated string starting at column 19)"),
     ('{"id": 1, "text": "全市\t开展"}\n', "x.jsonl:3: not a JSON object (Invalid control character at column 22)"),
     ("not json\n", "x.jsonl:3: not a JSON object (Expecting value at column 1)"),
-], ids=["cut-off", "cut-off-at-the-end", "control-character", "not-json"])
+    # JSON, but no object: said to be "without a string field 'text'"
+    ("[1, 2]\n", 'x.jsonl:3: not a JSON object (an array; a record is {"text": "…"})'),
+    ('"全市开展核酸检测。"\n', 'x.jsonl:3: not a JSON object (a string; a record is {"text": "…"})'),
+    ("3\n", 'x.jsonl:3: not a JSON object (a number; a record is {"text": "…"})'),
+    ("null\n", 'x.jsonl:3: not a JSON object (null; a record is {"text": "…"})'),
+    ("false\n", 'x.jsonl:3: not a JSON object (false; a record is {"text": "…"})'),
+], ids=["cut-off", "cut-off-at-the-end", "control-character", "not-json", "array", "string", "number", "null",
+        "false"])
 def test_a_jsonl_line_that_is_not_json_is_named_by_its_cause(line, error):
     # the line's own break made a cut-off string "a control character", and json's
     # "...character at" read "at at column"
