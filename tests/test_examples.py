@@ -1,5 +1,6 @@
 """The example scripts run end to end and leave their outputs where they are told."""
 import csv
+import hashlib
 import re
 import subprocess
 import sys
@@ -12,11 +13,11 @@ import measures
 from measures.labels import LABEL_IDS
 
 
-def run_example(name, *args):
+def run_example(name, *args, code=0):
     result = subprocess.run([sys.executable, str(EXAMPLES / name), *map(str, args)],
                             capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
+    assert result.returncode == code, result.stderr
+    return result.stdout if code == 0 else result.stderr
 
 
 def test_notebook_flow_writes_the_frame_and_the_charts(tmp_path):
@@ -50,6 +51,28 @@ def test_labelling_loop_writes_a_file_to_correct_and_train_on(tmp_path):
     data = measures.read_labelled(str(tmp_path / "to_label.tsv"))
     assert 0 < len(data) <= 20 and f"wrote {len(data)} sentences" in out
     assert f"measures train bundled {tmp_path / 'to_label.tsv'}" in out
+
+
+def test_labelling_loop_retrains_on_the_corrected_file_not_the_models_guesses(tmp_path):
+    # --retrain read back the file it had just written and trained on the model's guesses
+    run_example("labelling_loop.py", tmp_path)
+    to_label = tmp_path / "to_label.tsv"
+    said = run_example("labelling_loop.py", tmp_path, "--retrain", code=1)
+    assert said == f"{to_label}: every row still has the model's guess as its labels; correct the 'labels' column " \
+                   f"first (if every guess is right: measures train bundled {to_label} -o {tmp_path / 'my-model'})\n"
+    assert not (tmp_path / "my-model").exists()
+    header, first, *rest = to_label.read_text("utf-8").splitlines(keepends=True)
+    text, guess, *columns = first.split("\t")
+    to_label.write_text("".join([header, "\t".join([text, "other" if guess != "other" else "testing", *columns]),
+                                 *rest]), "utf-8")
+    out = run_example("labelling_loop.py", tmp_path, "--retrain")
+    assert f"{len(rest) + 1} rows read, 1 of them labelled otherwise than the model guessed" in out
+    trained = measures.load_model(tmp_path / "my-model").metadata["training_data"]
+    assert "to_label.tsv" in trained["files"]
+    assert hashlib.sha256(to_label.read_bytes()).hexdigest() in trained["file_sha256"]  # the corrected bytes
+    assert run_example("labelling_loop.py", tmp_path / "none", "--retrain", code=1) == \
+           f"{tmp_path / 'none' / 'to_label.tsv'} does not exist: run without --retrain first to write it, then " \
+           "correct it\n"
 
 
 def test_quickstart_runs_end_to_end():
