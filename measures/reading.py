@@ -255,8 +255,13 @@ class _TextExtractor(HTMLParser):
     # Elements whose end tag HTML requires: one marked hidden is skipped to that end tag
     # (an element whose end tag may be left out, a <p hidden>, could hide the rest of the page).
     _CLOSED = {"div", "span", "section", "article", "aside", "nav", "header", "footer", "main", "ul", "ol",
-               "table", "form", "figure", "details", "dl"}
-    _DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.I)
+               "table", "form", "figure", "details", "dl", "a", "b", "i", "u", "s", "em", "strong", "small",
+               "big", "font", "center", "strike", "label", "code", "sub", "sup", "q", "cite", "abbr", "mark",
+               "time", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "address", "fieldset",
+               "figcaption", "legend", "button", "select", "iframe", "menu", "marquee"}
+    # a declaration, not a part of another property's name; a child may set visibility:
+    # visible again, which pages that hide a share button's text or a keyword list do not
+    _HIDING_STYLE = re.compile(r"(?<![\w-])(?:display\s*:\s*none|visibility\s*:\s*hidden)(?![\w-])", re.I)
 
     # what a head may hold; HTML lets a page leave out </head> (and <body>), so the body
     # starts at any other tag or at text outside the title, and must not be skipped
@@ -280,7 +285,7 @@ class _TextExtractor(HTMLParser):
             if tag == self.hidden[0]:
                 self.hidden = (tag, self.hidden[1] + 1)
             return
-        if tag in self._CLOSED and any(name == "hidden" or (name == "style" and value and self._DISPLAY_NONE.search(value))
+        if tag in self._CLOSED and any(name == "hidden" or (name == "style" and value and self._HIDING_STYLE.search(value))
                                        for name, value in attrs):
             self.hidden = (tag, 1)
             return

@@ -108,8 +108,18 @@ def test_html_keeps_block_structure():
     ('<div>各区落实检测。</div><div style="display: none">分享到微信<div>扫一扫</div></div><p>做好保供。</p>',
      "各区落实检测。\n做好保供。"),
     ("<div hidden>隐藏的文字。</div><p>做好保供。</p><span hidden>又一段。</span>", "做好保供。"),
+    # hidden by an inline style or the attribute, any element whose end tag HTML requires,
+    # with what it holds: a share link, a keyword list, a heading were read as sentences
+    ('<p>做好保供。</p><a href="#" style="display:none">分享到微信</a><font style="DISPLAY: NONE !important">'
+     '关键词：<font>核酸</font>检测</font><h2 hidden>相关阅读</h2>',
+     "做好保供。"),
+    ('<div style="color: red; visibility:hidden">扫一扫<span>分享</span><div>二维码</div></div><p>做好保供。</p>',
+     "做好保供。"),
+    # a declaration of its own, not the end of another property's name
+    ('<div style="mso-display:none; -x-visibility: hidden">各区落实检测。</div>', "各区落实检测。"),
     # a <p> may leave out its end tag: marked hidden, it hides nothing after it
     ("<p hidden>提示<p>做好保供。", "提示\n做好保供。"),
+    ('<p style="display:none">提示<li style="visibility:hidden">做好保供。', "提示\n做好保供。"),
     # a paragraph's source wrapped by its editor is one line, as the page shows it: nothing
     # between Chinese characters, a space elsewhere; a <pre> shows its source's lines
     ("<p>即日起，全市中小学\n暂停线下教学，\r\n    改为线上授课。</p><p>请市民配合。</p>",
