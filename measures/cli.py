@@ -586,8 +586,8 @@ def _warn_trained_on(model, data):
     bundled corpus that keeps none, the corpus's sentences), counted when :func:`_flatters`
     holds, and by file name for a file whose bytes are none of its files' (saved again by a
     spreadsheet, or one label corrected) or a model saved before measures recorded its
-    files' sha256. Returns which sentences it was trained on when it said so and can tell
-    them, else None."""
+    files' sha256, when the model keeps no hashes to tell. Returns which sentences it was
+    trained on when it said so and can tell them, else None."""
     import numpy as np
 
     from .datasets import bundled_texts, training_files
@@ -604,6 +604,11 @@ def _warn_trained_on(model, data):
     our_files = {path.name for path in training_files()} if whole_corpus else set()
     trained = [Path(name).parts for name in files if isinstance(name, str) and name and name not in our_files] \
         if isinstance(files, list) else []
+    seen = trained_on(model, data.texts)
+    if seen is not None:
+        # the hashes tell which sentences it learnt from: a name is but a guess, and each
+        # round's to_label.tsv of new sentences shares the name of the one trained on
+        trained = []
     found = []
     for path, digest in data.file_sha256.items():
         parts = Path(path).resolve().parts
@@ -612,7 +617,6 @@ def _warn_trained_on(model, data):
             found.append(f"{in_message(path)} (the same bytes)")
         elif named:
             found.append(f"{in_message(path)} (by its name, {in_message('/'.join(named))}; if it is that file)")
-    seen = trained_on(model, data.texts)
     corpus = seen is None and whole_corpus
     if corpus:
         seen = np.array([text in ours for text in data.texts], dtype=bool)

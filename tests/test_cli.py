@@ -128,10 +128,15 @@ def test_train_then_evaluate_and_explain(tmp_path):
     copy.write_bytes(data.read_bytes())
     assert "trained on " + str(copy) + " (the same bytes)" in run_cli("evaluate", copy, "--model",
                                                                        tmp_path / "model").stderr.decode()
-    (tmp_path / "excel").mkdir()
-    (tmp_path / "excel" / "mine.tsv").write_bytes(data.read_bytes().replace(b"\n", b"\r\n"))
-    assert f"trained on {tmp_path / 'excel' / 'mine.tsv'} (by its name, mine.tsv; if it is that file)" in run_cli(
-        "evaluate", tmp_path / "excel" / "mine.tsv", "--model", tmp_path / "model").stderr.decode()
+    excel = tmp_path / "excel" / "mine.tsv"
+    excel.parent.mkdir()
+    excel.write_bytes(data.read_bytes().replace(b"\n", b"\r\n"))
+    assert "note: the model was trained on 24 of the 24 sentences scored: " in run_cli(
+        "evaluate", excel, "--model", tmp_path / "model").stderr.decode()
+    # a model that keeps no hashes of its sentences knows the file by its name
+    assert run_cli("train", data, "-o", tmp_path / "private", "--no-training-keys").returncode == 0
+    assert f"trained on {excel} (by its name, mine.tsv; if it is that file)" in run_cli(
+        "evaluate", excel, "--model", tmp_path / "private").stderr.decode()
     assert "note:" not in run_cli("evaluate", data).stderr.decode()  # the shipped model was not
     # the shipped model, trained on the bundled corpus, knows its sentences under any file's
     # name, and a file named as one of its files is not taken for it
@@ -149,15 +154,17 @@ def test_train_then_evaluate_and_explain(tmp_path):
                        + "".join(f"东湖区第{k}小区开展核酸检测。\ttesting\n" for k in range(10)), "utf-8")
     # 9, under half of those scored, are too few to flatter a figure
     assert "note:" not in run_cli("evaluate", bundled).stderr.decode()
-    # a model saved before models recorded their files' sha256: known by the file's name
-    config = tmp_path / "model" / "config.json"
+    # a model saved before models recorded their files' sha256 (or their sentences'
+    # hashes): known by the file's name
+    config = tmp_path / "private" / "config.json"
     recorded = json.loads(config.read_text("utf-8"))
     del recorded["training_data"]["file_sha256"]
     config.write_text(json.dumps(recorded), "utf-8")
     assert f"trained on {data} (by its name, mine.tsv; if it is that file)" in run_cli(
-        "evaluate", data, "--model", tmp_path / "model").stderr.decode()
+        "evaluate", data, "--model", tmp_path / "private").stderr.decode()
     # a model whose config records its training data otherwise still scores, its sentences
     # known by the hashes its weights keep
+    config = tmp_path / "model" / "config.json"
     config.write_text(json.dumps({**json.loads(config.read_text("utf-8")), "training_data": "our corpus, 2023"}), "utf-8")
     edited = run_cli("evaluate", data, "--model", tmp_path / "model")
     assert edited.returncode == 0 and "macro-F1" in edited.stdout.decode()
@@ -220,6 +227,25 @@ def test_evaluate_knows_a_model_s_training_sentences_in_any_file(tmp_path):
     assert old.returncode == 0 and "macro-F1" in old.stdout.decode() and "note:" not in old.stderr.decode()
     assert f"trained on {data} (the same bytes)" in run_cli("evaluate", data, "--model",
                                                             tmp_path / "model").stderr.decode()
+
+
+def test_new_sentences_in_a_file_named_as_the_training_file_are_not_taken_for_it(tmp_path):
+    # each round of the labelling loop is a to_label.tsv: the model of round 1, scored on
+    # round 2's new sentences, was said to be trained on them "by its name", and the figures
+    # "of which not trained on" were all of them again; its sentences' hashes say it was not
+    rows = ["全市开展核酸检测。\ttesting", "对密接人员集中隔离。\tisolation_transfer", "分享到微信\tother"]
+    first, second = tmp_path / "round1" / "to_label.tsv", tmp_path / "round2" / "to_label.tsv"
+    for path, places in ((first, ("", "东区", "西区", "南区")), (second, ("北区", "中区", "新区", "老区"))):
+        path.parent.mkdir()
+        path.write_text("text\tlabels\n" + "".join(f"{place}{row}\n" for place in places for row in rows), "utf-8")
+    assert run_cli("train", first, "-o", tmp_path / "model").returncode == 0
+    result = run_cli("evaluate", second, "--model", tmp_path / "model")
+    assert result.returncode == 0 and "note:" not in result.stderr.decode()
+    assert "not trained on" not in result.stdout.decode()
+    # its own file, saved again in other bytes, is still said to be, by its sentences
+    first.write_text(first.read_text("utf-8").replace("\n", "\r\n"), "utf-8")
+    assert "note: the model was trained on 12 of the 12 sentences scored: " in run_cli(
+        "evaluate", first, "--model", tmp_path / "model").stderr.decode()
 
 
 def test_explain_shows_the_sentence_as_read_and_refuses_one_normalisation_empties():
