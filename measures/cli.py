@@ -747,14 +747,14 @@ def _explain(model, args) -> None:
 
 
 def cmd_suggest(args) -> int:
-    from .inputs import counted, in_message
+    from .inputs import counted, in_message, shell_word
     from .labelled_data import read_texts
     from .suggesting import refuse_labelled_output, suggest, write_suggestions
 
     tables = [name for name in args.inputs if Path(name).suffix.lower() == ".tsv"]
     if args.exclude and tables:  # the form before --exclude took one file: --exclude a.tsv b.tsv docs/
         raise UsageError(f"{in_message(tables[0])}: a labelled file among the inputs; give each file to leave out its "
-                         f"own --exclude (--exclude {in_message(args.exclude[-1])} --exclude {in_message(tables[0])})")
+                         f"own --exclude (--exclude {shell_word(args.exclude[-1])} --exclude {shell_word(tables[0])})")
     _check_output(args.output, [*args.inputs, *(args.exclude or ()), _model_folder(args)])
     refuse_labelled_output(args.output, args.overwrite, "--overwrite")  # before any work
     model = _load(args)

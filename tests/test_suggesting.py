@@ -268,6 +268,18 @@ def test_fewer_picks_than_asked_for_are_said_with_what_limits_them(tmp_path):
     assert enough.stderr.decode().splitlines() == ["wrote 2 sentences to label to " + str(tmp_path / "two.tsv")]
 
 
+def test_the_excludes_an_error_points_to_run_in_a_shell_as_printed(corpus, tmp_path):
+    # "--exclude round 1.tsv --exclude round 2.tsv" gave a shell four names, as the commands
+    # of the other errors did before they were quoted
+    first, second = tmp_path / "round 1.tsv", tmp_path / "round 2.tsv"
+    for path in (first, second):
+        path.write_text("text\tlabels\n全市开展核酸检测。\ttesting\n", "utf-8")
+    result = run_cli("suggest", "--exclude", first, second, corpus, "-n", 4)
+    assert result.returncode == 2 and result.stderr.decode() == (
+        f"measures: {second}: a labelled file among the inputs; give each file to leave out its own --exclude "
+        f"(--exclude '{first}' --exclude '{second}')\n")
+
+
 def test_sentences_of_an_exclude_file_stay_out_whatever_their_labels(corpus, tmp_path):
     first = tmp_path / "round1.tsv"
     assert run_cli("suggest", corpus, "-n", 4, "-o", first).returncode == 0
