@@ -640,7 +640,7 @@ def test_a_run_whose_worker_fails_exits_instead_of_hanging(tmp_path):
     ["check-data", "--format", "json"],
 ])
 def test_a_full_disk_behind_standard_output_is_named(command, tmp_path):
-    (tmp_path / "mine.tsv").write_text("text\tlabels\n全市开展全员核酸检测。\ttesting\n分享到微信\tother\n", "utf-8")
+    (tmp_path / "mine.tsv").write_text("text\tlabels\n全市开展全员核酸检测。\ttesting\n本页二维码已过期，请刷新\tother\n", "utf-8")
     with open("/dev/full", "w") as full:
         result = subprocess.run([*measures_command(), *command], cwd=tmp_path,
                                 stdout=full, stderr=subprocess.PIPE, timeout=120)
