@@ -29,17 +29,6 @@ from measures import classifier
 from measures.classifier import MeasureClassifier
 
 
-def _f1_curve(probabilities, truth, grid, weights) -> np.ndarray:
-    weights = np.ones(len(truth)) if weights is None else weights
-    curve = []
-    for t in grid:
-        predicted = probabilities >= t
-        tp = np.sum(weights[predicted & (truth == 1)])
-        denominator = np.sum(weights[predicted]) + np.sum(weights[truth == 1])
-        curve.append(2 * tp / denominator if denominator else 0.0)
-    return np.array(curve)
-
-
 def smoothed_top(grid: np.ndarray, curve: np.ndarray, window: float) -> float:
     """The grid point where ``curve`` averaged over the points within ``window`` is highest."""
     near = np.abs(grid[:, None] - grid[None, :]) <= window + 1e-9
@@ -48,7 +37,7 @@ def smoothed_top(grid: np.ndarray, curve: np.ndarray, window: float) -> float:
 
 def smoothed_threshold(window: float):
     def choose(probabilities, truth, grid, weights=None) -> float:
-        return smoothed_top(grid, _f1_curve(probabilities, truth, grid, weights), window)
+        return smoothed_top(grid, np.array(classifier._f1_curve(probabilities, truth, grid, weights)), window)
     return choose
 
 

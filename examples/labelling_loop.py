@@ -18,6 +18,7 @@ The same from the command line:
     measures train bundled to_label.tsv -o my-model
     measures tag examples/press_briefing.txt --model my-model
 """
+import shlex
 import sys
 import tempfile
 from pathlib import Path
@@ -54,8 +55,8 @@ if not retrain:
     except measures.OutputError as error:  # this folder's round, which you may have corrected
         sys.exit(f"{error}; or give another OUTPUT_FOLDER")
     print(f"\nwrote {len(picks)} sentences to {to_label}; correct the 'labels' column, then retrain:")
-    print(f"  python {sys.argv[0]} {out} --retrain")
-    print(f"  (or: measures train bundled {to_label} -o {out / 'my-model'})")
+    print(f"  python {shlex.quote(sys.argv[0])} {shlex.quote(str(out))} --retrain")
+    print(f"  (or: measures train bundled {shlex.quote(str(to_label))} -o {shlex.quote(str(out / 'my-model'))})")
     sys.exit()
 
 # 3. Read the corrected file as the trainer will (a bad label is named by its file:line).
@@ -67,7 +68,8 @@ guesses = {(pick.text, pick.labels) for pick in picks}
 changed = sum(row not in guesses for row in zip(corrected.texts, corrected.labels))
 if not changed:
     sys.exit(f"{to_label}: every row still has the model's guess as its labels; correct the 'labels' "
-             f"column first (if every guess is right: measures train bundled {to_label} -o {out / 'my-model'})")
+             f"column first (if every guess is right: measures train bundled {shlex.quote(str(to_label))} "
+             f"-o {shlex.quote(str(out / 'my-model'))})")
 print(f"{len(corrected)} rows read, {changed} of them labelled otherwise than the model guessed")
 
 # 4. Retrain on the bundled corpus plus the corrected file, read as files, so that the

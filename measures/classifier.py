@@ -279,15 +279,23 @@ def _weighed_presence(column: np.ndarray, weight: np.ndarray | None) -> bool | N
     return None
 
 
-def _f1_threshold(probabilities: np.ndarray, truth: np.ndarray, grid: np.ndarray,
-                  weights: np.ndarray | None = None) -> float:
+def _f1_curve(probabilities: np.ndarray, truth: np.ndarray, grid: np.ndarray,
+              weights: np.ndarray | None = None) -> list[float]:
+    """A label's F1 with each threshold of ``grid``."""
     weights = np.ones(len(truth)) if weights is None else weights
-    best, best_f1 = 0.5, -1.0
+    curve = []
     for t in grid:
         predicted = probabilities >= t
         tp = np.sum(weights[predicted & (truth == 1)])
         denominator = np.sum(weights[predicted]) + np.sum(weights[truth == 1])
-        f1 = 2 * tp / denominator if denominator else 0.0
+        curve.append(2 * tp / denominator if denominator else 0.0)
+    return curve
+
+
+def _f1_threshold(probabilities: np.ndarray, truth: np.ndarray, grid: np.ndarray,
+                  weights: np.ndarray | None = None) -> float:
+    best, best_f1 = 0.5, -1.0
+    for t, f1 in zip(grid, _f1_curve(probabilities, truth, grid, weights)):
         if f1 > best_f1 + 1e-9:
             best, best_f1 = float(t), f1
     return best

@@ -782,7 +782,7 @@ def cmd_suggest(args) -> int:
                   f"none alike another at {args.similarity:g} (--similarity)",
                   f"none under {args.min_chars} characters (--min-chars)" if args.min_chars else "",
                   "none of --exclude's" if args.exclude else ""]
-        _say(f"note: {len(picks)} of the {args.n} sentences asked for: the inputs hold no more, "
+        _say(f"note: {len(picks)} of the {args.n} sentences asked for; what limits them: "
              f"{', '.join(limit for limit in limits if limit)}")
     if not _on_stdout(args):
         print(f"wrote {counted(len(picks), 'sentence')} to label to {in_message(args.output)}", file=sys.stderr)
@@ -989,7 +989,8 @@ def _parser() -> argparse.ArgumentParser:
     suggest.add_argument("--per-document", type=_count(0), default=5, metavar="N",
                          help="at most N sentences from one document (default 5; 0: no limit)")
     suggest.add_argument("--similarity", type=_fraction, default=0.5, metavar="J",
-                         help="skip a sentence whose character-4-gram Jaccard similarity with a picked one is >= J (default 0.5)")
+                         help="of two sentences whose character-4-gram Jaccard similarity is >= J, keep the more uncertain "
+                              "(default 0.5)")
     suggest.add_argument("--min-chars", type=_count(0), default=6, metavar="N", help="skip sentences shorter than N characters (default 6)")
     # one file an option (repeatable): taking every name after it took the inputs too
     suggest.add_argument("--exclude", action="append", metavar="DATA.tsv",

@@ -9,6 +9,7 @@ import math
 import numbers
 import os
 import re
+import shlex
 import shutil
 import stat
 import sys
@@ -502,7 +503,8 @@ def _meant(name: str) -> str:
     if _WEB_ADDRESS.match(name):
         return "; a web address: measures reads files, so save the page (as HTML) and give its file"
     if _SENTENCE_MARK.search(name) and not looks_like_a_path(name):
-        return f"; text to tag is read from standard input: echo {shell_word(name)} | measures tag -"
+        # quoted as a sentence, not as a file's name (shell_word writes -x as ./-x)
+        return f"; text to tag is read from standard input: echo {shlex.quote(in_message(name))} | measures tag -"
     return ""
 
 

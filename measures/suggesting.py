@@ -219,10 +219,12 @@ class _Pool:
         self.entries: dict[int, tuple] = {}  # tie -> its heap entry
         self.grams: dict[int, frozenset] = {}  # tie -> its read form's 4-grams
         self.index: dict[str, set[int]] = collections.defaultdict(set)  # 4-gram -> ties
-        # read form -> the entry that is it or kept it out. A sentence read so would be out
-        # again (its margin is the same), and is left out before its margin, the costly
-        # part, is worked out: a bulletin's sentences come back day after day, a district's
-        # name changed (3010 bulletins of 20 districts took 4.3 s without it, 2.2 s with it)
+        # read form -> the entry that is it or kept it out. A sentence read so is left out
+        # before its margin, the costly part, is worked out: a bulletin's sentences come back
+        # day after day, a district's name changed (3010 bulletins of 20 districts took 4.3 s
+        # without it, 2.2 s with it). In another document its neighbours may make it a little
+        # more uncertain (a model's context), but the copy seen first stands for it: one of
+        # them is asked about either way
         self.reads: dict[str, int] = {}
         self.stands_for: dict[int, list[str]] = {}  # tie -> its read forms in reads
         self.tie = itertools.count()

@@ -1413,6 +1413,9 @@ def test_a_missing_input_is_named_as_given_and_what_it_was_meant_as_is_said(tmp_
         "echo '全市开展核酸检测。' | measures tag -",
         "measures: 通告.txt: no such file or folder",
         "measures: no input could be tagged"]
+    # a sentence is quoted as one: as a file's name, -x was ./-x
+    result = run_cli("tag", "--", "-全市停课。", cwd=tmp_path)
+    assert "echo '-全市停课。' | measures tag -" in result.stderr.decode()
 
 
 def test_training_into_the_shipped_models_folder_says_so_before_it_trains(tmp_path, monkeypatch, capsys):

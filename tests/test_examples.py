@@ -2,6 +2,7 @@
 import csv
 import hashlib
 import re
+import shlex
 import subprocess
 import sys
 
@@ -47,10 +48,13 @@ def test_notebook_flow_without_its_extras_says_what_to_install(tmp_path, missing
 
 
 def test_labelling_loop_writes_a_file_to_correct_and_train_on(tmp_path):
-    out = run_example("labelling_loop.py", tmp_path)
-    data = measures.read_labelled(str(tmp_path / "to_label.tsv"))
+    folder = tmp_path / "round 1"  # the commands it prints run as printed, a space and all
+    out = run_example("labelling_loop.py", folder)
+    data = measures.read_labelled(str(folder / "to_label.tsv"))
     assert 0 < len(data) <= 20 and f"wrote {len(data)} sentences" in out
-    assert f"measures train bundled {tmp_path / 'to_label.tsv'}" in out
+    command = re.search(r"\(or: (measures train .*)\)", out).group(1)
+    assert shlex.split(command) == ["measures", "train", "bundled", str(folder / "to_label.tsv"),
+                                    "-o", str(folder / "my-model")]
 
 
 def test_labelling_loop_retrains_on_the_corrected_file_not_the_models_guesses(tmp_path):

@@ -262,7 +262,7 @@ def test_fewer_picks_than_asked_for_are_said_with_what_limits_them(tmp_path):
                      "--min-chars", 7, "-o", tmp_path / "out.tsv")
     assert result.returncode == 0
     assert result.stderr.decode().splitlines()[0] == (
-        "measures: note: 2 of the 10 sentences asked for: the inputs hold no more, at most 1 a document "
+        "measures: note: 2 of the 10 sentences asked for; what limits them: at most 1 a document "
         "(--per-document), none alike another at 0.5 (--similarity), none under 7 characters (--min-chars)")
     enough = run_cli("suggest", tmp_path / "a.txt", tmp_path / "b.txt", "-n", 2, "-o", tmp_path / "two.tsv")
     assert enough.stderr.decode().splitlines() == ["wrote 2 sentences to label to " + str(tmp_path / "two.tsv")]
