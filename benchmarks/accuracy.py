@@ -32,6 +32,7 @@ copied in and ``PYTHONPATH=.``.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import re
@@ -256,6 +257,14 @@ def keyword_matcher(cues: dict[str, list[str]]):
 def char_ngram_margins(texts, y):
     """The char n-gram baseline's SVMs, trained on ``texts`` and their labels ``y``: a
     function from sentences to their margins, one column per label in LABEL_IDS order."""
+    vectorizer, classifier = _char_ngram_fit(tuple(texts), tuple(y))
+    return lambda sentences: classifier.decision_function(vectorizer.transform([normalize(s) for s in sentences]))
+
+
+# main() may run several times in one process (the tests, a notebook), each time on the
+# bundled corpus: the baseline is fitted once for it (12 s), not again for each run
+@functools.lru_cache(maxsize=1)
+def _char_ngram_fit(texts: tuple, y: tuple):
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.multiclass import OneVsRestClassifier
     from sklearn.preprocessing import MultiLabelBinarizer
@@ -265,8 +274,7 @@ def char_ngram_margins(texts, y):
     Y = binarizer.fit_transform([labels.split("|") for labels in y])
     vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2)
     X = vectorizer.fit_transform([normalize(t) for t in texts])
-    classifier = OneVsRestClassifier(LinearSVC(C=1.0, class_weight="balanced")).fit(X, Y)
-    return lambda sentences: classifier.decision_function(vectorizer.transform([normalize(s) for s in sentences]))
+    return vectorizer, OneVsRestClassifier(LinearSVC(C=1.0, class_weight="balanced")).fit(X, Y)
 
 
 def char_ngram_baseline(texts, y):
