@@ -249,27 +249,26 @@ class _Pool:
             self.reads[read] = tie
             self.stands_for[tie].append(read)
 
-    def _place(self, suggestion: Suggestion) -> tuple[str, frozenset, list[int]] | None:
-        """The read form, its 4-grams and the entries alike that ``suggestion`` would take
-        the place of, or None when it does not enter: less uncertain than every entry of
-        the full pool, or than one alike."""
+    def _place(self, suggestion: Suggestion, read: str) -> tuple[frozenset, list[int]] | None:
+        """The 4-grams of ``read``, ``suggestion``'s read form, and the entries alike that it
+        would take the place of, or None when it does not enter: less uncertain than every
+        entry of the full pool, or than one alike."""
         if suggestion.margin > self.cutoff():
             return None
-        read = _as_read(suggestion.text)
         grams = char_grams(read)
         alike = self._alike(grams)
         for tie in alike:
             if self.entries[tie][0] >= -suggestion.margin:
                 self._stand_for(tie, read)
                 return None
-        return read, grams, alike
+        return grams, alike
 
-    def add(self, suggestion: Suggestion) -> bool:
-        """Put in ``suggestion`` if it enters, in the place of the entries alike or, the
-        pool full, of the most certain one; whether it entered."""
-        if (place := self._place(suggestion)) is None:
+    def add(self, suggestion: Suggestion, read: str) -> bool:
+        """Put in ``suggestion``, read by the model as ``read``, if it enters, in the place
+        of the entries alike or, the pool full, of the most certain one; whether it entered."""
+        if (place := self._place(suggestion, read)) is None:
             return False
-        read, grams, gone = place
+        grams, gone = place
         if gone:
             self.heap = [entry for entry in self.heap if entry[1] not in gone]
             heapq.heapify(self.heap)
@@ -351,24 +350,24 @@ def suggest(model, texts_or_documents: Iterable, n: int = 200, per_document: int
     excluded = {_as_read(sentence_key(text)) for text in exclude}
     thresholds, classes = np.asarray(model.thresholds), list(model.classes)
     for number, document in enumerate(_documents(model, texts_or_documents)):
-        sentences = [(k, s) for k, s in enumerate(document.sentences) if len(s.text) >= min_chars
+        sentences = [(k, s, read) for k, s in enumerate(document.sentences) if len(s.text) >= min_chars
                      and (read := _as_read(s.text)) not in excluded and read not in held.reads]
         if not sentences:
             continue
-        probabilities = np.array([[s.scores.get(c, 0.0) for c in classes] for _, s in sentences])
+        probabilities = np.array([[s.scores.get(c, 0.0) for c in classes] for _, s, _ in sentences])
         margin = margins(probabilities, thresholds, classes, model.max_labels, held.cutoff())
         ranked = []
-        for m, (k, s), row in sorted(zip(margin, sentences, probabilities), key=lambda item: item[0]):
+        for m, (k, s, read), row in sorted(zip(margin, sentences, probabilities), key=lambda item: item[0]):
             top = np.argsort(-row, kind="stable")[:3]
-            ranked.append(Suggestion(s.text, tuple(s.labels), float(m),
-                                     tuple((classes[j], float(row[j])) for j in top), document.source, k, number))
+            ranked.append((Suggestion(s.text, tuple(s.labels), float(m), tuple((classes[j], float(row[j])) for j in top),
+                                      document.source, k, number), read))
         # most uncertain first, a sentence alike an earlier one of the document is kept out
         # as one alike any entry is, and one kept out takes none of the document's places
         taken = 0
-        for suggestion in ranked:
+        for suggestion, read in ranked:
             if taken == per_document:
                 break
-            if held.add(suggestion):
+            if held.add(suggestion, read):
                 taken += 1
     return held.by_margin()[:n]
 
