@@ -34,6 +34,7 @@ if retrain and not args:
     sys.exit("--retrain trains on the file you corrected: give the OUTPUT_FOLDER it was written to")
 out = Path(args[0]) if args else Path(tempfile.mkdtemp(prefix="measures-labelling-"))
 to_label = out / "to_label.tsv"
+train_command = f"measures train bundled {shlex.quote(str(to_label))} -o {shlex.quote(str(out / 'my-model'))}"
 if retrain and not to_label.exists():
     sys.exit(f"{to_label} does not exist: run without --retrain first to write it, then correct it")
 
@@ -56,7 +57,7 @@ if not retrain:
         sys.exit(f"{error}; or give another OUTPUT_FOLDER")
     print(f"\nwrote {len(picks)} sentences to {to_label}; correct the 'labels' column, then retrain:")
     print(f"  python {shlex.quote(sys.argv[0])} {shlex.quote(str(out))} --retrain")
-    print(f"  (or: measures train bundled {shlex.quote(str(to_label))} -o {shlex.quote(str(out / 'my-model'))})")
+    print(f"  (or: {train_command})")
     sys.exit()
 
 # 3. Read the corrected file as the trainer will (a bad label is named by its file:line).
@@ -68,8 +69,7 @@ guesses = {(pick.text, pick.labels) for pick in picks}
 changed = sum(row not in guesses for row in zip(corrected.texts, corrected.labels))
 if not changed:
     sys.exit(f"{to_label}: every row still has the model's guess as its labels; correct the 'labels' "
-             f"column first (if every guess is right: measures train bundled {shlex.quote(str(to_label))} "
-             f"-o {shlex.quote(str(out / 'my-model'))})")
+             f"column first (if every guess is right: {train_command})")
 print(f"{len(corrected)} rows read, {changed} of them labelled otherwise than the model guessed")
 
 # 4. Retrain on the bundled corpus plus the corrected file, read as files, so that the
